@@ -1,0 +1,41 @@
+# Finds Mortar's dependencies. Arrow C++ (with Parquet, compute and Acero) comes from
+# the pyarrow wheel in the project's virtual environment (scripts/setup makes it);
+# everything else from Debian packages.
+find_package(Threads REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(OpenSSL REQUIRED)
+if(MORTAR_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+set(MORTAR_PYTHON "$ENV{HOME}/.cache/mortar/venv/bin/python" CACHE FILEPATH
+    "The Python interpreter whose pyarrow wheel provides Arrow C++")
+execute_process(
+  COMMAND ${MORTAR_PYTHON} -c
+          "import pyarrow as pa; print(pa.get_include()); print(pa.get_library_dirs()[0]); print(pa.__version__)"
+  OUTPUT_VARIABLE _pyarrow_out
+  RESULT_VARIABLE _pyarrow_rc
+  OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _pyarrow_rc EQUAL 0)
+  message(FATAL_ERROR "pyarrow was not found with ${MORTAR_PYTHON}: run scripts/setup first")
+endif()
+string(REPLACE "\n" ";" _pyarrow_lines "${_pyarrow_out}")
+list(GET _pyarrow_lines 0 MORTAR_ARROW_INCLUDE_DIR)
+list(GET _pyarrow_lines 1 MORTAR_ARROW_LIBRARY_DIR)
+list(GET _pyarrow_lines 2 MORTAR_ARROW_VERSION)
+message(STATUS "Arrow C++ ${MORTAR_ARROW_VERSION} from pyarrow: ${MORTAR_ARROW_LIBRARY_DIR}")
+
+foreach(_lib arrow parquet arrow_compute arrow_acero)
+  if(NOT EXISTS "${MORTAR_ARROW_LIBRARY_DIR}/lib${_lib}.so")
+    message(FATAL_ERROR "lib${_lib}.so is missing in ${MORTAR_ARROW_LIBRARY_DIR}: run scripts/setup")
+  endif()
+  add_library(Mortar::${_lib} SHARED IMPORTED)
+  set_target_properties(Mortar::${_lib} PROPERTIES
+    IMPORTED_LOCATION "${MORTAR_ARROW_LIBRARY_DIR}/lib${_lib}.so"
+    IMPORTED_NO_SONAME OFF)
+  # Arrow's headers are third-party: no warnings from them.
+  target_include_directories(Mortar::${_lib} SYSTEM INTERFACE "${MORTAR_ARROW_INCLUDE_DIR}")
+endforeach()
+set(CMAKE_BUILD_RPATH "${MORTAR_ARROW_LIBRARY_DIR}")
+set(CMAKE_INSTALL_RPATH "${MORTAR_ARROW_LIBRARY_DIR}")

@@ -1,0 +1,92 @@
+// Connections: where datasets live. Each connection type plugs in through
+// ConnectionType and the Registry; SQL databases also implement SqlConnection and
+// file stores FileStore. A Connection is used by one thread at a time.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mortar/config/model.h"
+#include "mortar/core/batch.h"
+#include "mortar/sql/dialect.h"
+
+namespace mortar::config {
+class Home;
+}
+
+namespace mortar {
+
+enum class WriteMode { kReplace, kAppend };
+
+// One line of `mortar connection test`: ("server", "SQLite 3.40.1").
+using TestReport = std::vector<std::pair<std::string, std::string>>;
+
+class SqlConnection;
+class FileStore;
+
+class Connection {
+ public:
+  explicit Connection(config::ConnectionConfig config) : config_(std::move(config)) {}
+  virtual ~Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const std::string& name() const { return config_.name; }
+  const std::string& type() const { return config_.type; }
+  const config::ConnectionConfig& config() const { return config_; }
+
+  // Reaches the peer and reports what it found.
+  virtual Result<TestReport> Test() = 0;
+
+  virtual SqlConnection* AsSql() { return nullptr; }
+  virtual FileStore* AsFiles() { return nullptr; }
+
+ private:
+  config::ConnectionConfig config_;
+};
+
+// A connection that runs SQL.
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  virtual const sql::Dialect& dialect() const = 0;
+  // The connection's name, for messages.
+  virtual const std::string& connection_name() const = 0;
+
+  // Runs a query and streams its rows.
+  virtual Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) = 0;
+  // The schema a query would produce, without reading all of it.
+  virtual Result<Schema> QuerySchema(const std::string& sql) = 0;
+  // Runs statements (a script is split by the connection).
+  virtual Status Execute(const std::string& sql) = 0;
+
+  virtual Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
+                                                         const std::string& schema) = 0;
+  // The table's schema, or nullopt when it does not exist.
+  virtual Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) = 0;
+
+  // Writes batches into `table`. kReplace builds a new table and swaps it in on
+  // Commit(); nothing is visible before, and an abort leaves the old table as it was.
+  virtual Result<std::unique_ptr<BatchWriter>> OpenTableWriter(const sql::TableName& table,
+                                                               const Schema& schema,
+                                                               WriteMode mode) = 0;
+  // Fills `table` from a SELECT run in the database, replacing it atomically. Returns
+  // the number of rows when the database says.
+  virtual Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
+                                                const std::string& select_sql) = 0;
+};
+
+// A connection holding files under a root (a folder, a bucket, a container).
+class FileStore {
+ public:
+  virtual ~FileStore() = default;
+  // The absolute local path of a relative path, for local stores.
+  virtual Result<std::filesystem::path> LocalPath(const std::string& relative) const = 0;
+  virtual const std::string& connection_name() const = 0;
+};
+
+}  // namespace mortar

@@ -1,0 +1,51 @@
+// Datasets: a named, typed table of rows on a connection. Each dataset type plugs in
+// through DatasetType and the Registry. Used by one thread at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mortar/config/model.h"
+#include "mortar/connectors/connection.h"
+
+namespace mortar {
+
+struct ReadOptions {
+  int64_t limit = -1;  // rows; -1 reads everything
+};
+
+class Dataset {
+ public:
+  Dataset(config::DatasetConfig config, Connection* connection)
+      : config_(std::move(config)), connection_(connection) {}
+  virtual ~Dataset() = default;
+
+  const std::string& name() const { return config_.name; }
+  const config::DatasetConfig& config() const { return config_; }
+  Connection& connection() const { return *connection_; }
+
+  // The declared schema, or one detected from the data when none is declared.
+  virtual Result<Schema> DetectSchema() = 0;
+  Result<Schema> schema();
+
+  virtual Result<std::unique_ptr<BatchReader>> Read(const ReadOptions& options) = 0;
+  virtual Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) = 0;
+
+  // For SQL datasets: the table (or, for a query dataset, a parenthesised subquery)
+  // that in-database engines read from. nullopt for files.
+  virtual std::optional<std::string> SqlSource() const { return std::nullopt; }
+  // The table written by in-database engines (SQL table datasets only).
+  virtual std::optional<sql::TableName> SqlTable() const { return std::nullopt; }
+
+  // A fingerprint of the data for out-of-date checks ("" when unknown).
+  virtual Result<std::string> Fingerprint() { return std::string(); }
+  // Whether the dataset holds data at all (a missing file or table: false).
+  virtual Result<bool> Exists() = 0;
+
+ protected:
+  config::DatasetConfig config_;
+  Connection* connection_;
+};
+
+}  // namespace mortar

@@ -1,0 +1,46 @@
+// The context of one command or request: the data directory, the registry, the acting
+// user and project, and the live connections and datasets they have opened.
+// Not thread-safe: one per command or request.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mortar/config/home.h"
+#include "mortar/connectors/registry.h"
+
+namespace mortar {
+
+class Context {
+ public:
+  Context(config::Home home, Registry registry, std::string user);
+  ~Context();
+
+  const config::Home& home() const { return home_; }
+  const Registry& registry() const { return registry_; }
+  const std::string& user() const { return user_; }
+
+  // Selects the project; with no name, the only project when there is exactly one.
+  Status SelectProject(const std::optional<std::string>& name);
+  Result<const config::Project*> project() const;
+
+  // Builds a connection from a config without saving it (for tests of new ones).
+  Result<std::unique_ptr<Connection>> MakeConnection(const config::ConnectionConfig& config) const;
+  Result<Connection*> GetConnection(const std::string& name);
+  Result<Dataset*> GetDataset(const std::string& name);
+  Result<std::unique_ptr<Dataset>> MakeDataset(const config::DatasetConfig& config);
+  // Drops the cached dataset so that its file is read again.
+  void ForgetDataset(const std::string& name);
+
+ private:
+  config::Home home_;
+  Registry registry_;
+  std::string user_;
+  std::optional<config::Project> project_;
+  std::map<std::string, std::unique_ptr<Connection>> connections_;
+  std::map<std::string, std::unique_ptr<Dataset>> datasets_;
+};
+
+}  // namespace mortar

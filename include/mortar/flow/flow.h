@@ -1,0 +1,61 @@
+// The flow: the dependency graph of a project's datasets and recipes, and builds.
+// Building a dataset runs the recipes it depends on that are out of date (or all of
+// them when forced), in dependency order, each with the first engine that can run it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mortar/flow/context.h"
+#include "mortar/flow/job_log.h"
+#include "mortar/recipes/recipe.h"
+
+namespace mortar {
+
+struct BuildOptions {
+  bool force = false;
+  bool echo = true;  // job log lines on the terminal
+};
+
+struct RecipeOutcome {
+  std::string recipe;
+  std::string engine;
+  bool ran = false;
+  int64_t rows = -1;
+  double seconds = 0;
+};
+
+struct BuildReport {
+  std::string job_id;
+  std::string log_path;
+  std::vector<RecipeOutcome> recipes;
+};
+
+class Flow {
+ public:
+  // Loads every recipe and checks the graph: each dataset has at most one producing
+  // recipe, and there are no cycles.
+  static Result<Flow> Load(const config::Project& project);
+
+  // The recipes to consider for building `targets`, upstream first.
+  Result<std::vector<std::string>> RecipesFor(const std::vector<std::string>& targets) const;
+  const std::map<std::string, config::RecipeConfig>& recipes() const { return recipes_; }
+  // The recipe producing a dataset, or empty.
+  std::string ProducerOf(const std::string& dataset) const;
+
+  Result<BuildReport> Build(Context& context, const std::vector<std::string>& targets,
+                            const BuildOptions& options) const;
+  // Runs one recipe now, whatever its state.
+  Result<RecipeOutcome> RunRecipe(Context& context, const std::string& recipe, JobLog& log) const;
+
+ private:
+  std::map<std::string, config::RecipeConfig> recipes_;
+  std::map<std::string, std::string> producers_;  // dataset -> recipe
+};
+
+// Picks the engine for a run: the forced one (failing with its reason), else the
+// first that can run it (failing with every engine's reason).
+Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run);
+
+}  // namespace mortar

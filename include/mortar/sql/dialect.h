@@ -1,0 +1,52 @@
+// A SQL dialect: how one database quotes identifiers and strings, names types, spells
+// functions and replaces tables. Generated SQL never pastes user values unquoted.
+// Dialects are stateless and thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mortar/core/schema.h"
+
+namespace mortar::sql {
+
+// catalog.schema.table; empty parts are left out.
+struct TableName {
+  std::string catalog;
+  std::string schema;
+  std::string table;
+  std::string ToString() const;  // unquoted, for messages
+  bool operator==(const TableName& other) const = default;
+};
+
+enum class Aggregate { kCount, kCountAll, kCountDistinct, kSum, kAvg, kMin, kMax };
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string_view name() const = 0;
+
+  virtual std::string QuoteIdentifier(std::string_view identifier) const = 0;
+  // A string literal; every dialect must escape its own escape characters.
+  virtual std::string QuoteString(std::string_view value) const;
+  std::string TableReference(const TableName& table) const;
+
+  // The native type a column of this Mortar type is created with.
+  virtual std::string NativeType(const Type& type) const = 0;
+  // The Mortar type of a native type name (as reported by the database).
+  virtual Result<Type> MortarType(std::string_view native) const = 0;
+
+  virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument) const;
+  virtual std::string Cast(std::string_view expression, const Type& type) const;
+
+  virtual std::string CreateTable(const TableName& table, const Schema& schema) const;
+  virtual std::string DropTableIfExists(const TableName& table) const;
+  // Renames `from` to `to` (same catalog and schema).
+  virtual std::string RenameTable(const TableName& from, const TableName& to) const = 0;
+};
+
+// The dialects Mortar ships.
+const Dialect& SqliteDialect();
+
+}  // namespace mortar::sql

@@ -1,0 +1,604 @@
+#include "cli/commands.h"
+
+#include <arrow/api.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "cli/table_printer.h"
+#include "mortar/config/home.h"
+#include "mortar/flow/context.h"
+#include "mortar/flow/flow.h"
+
+namespace mortar::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kGlobalHelp = R"(Mortar: a data-flow studio for files, SQLite and Databricks.
+
+Usage: mortar [--home DIR] [--user NAME] [--project NAME] [--json] VERB ...
+
+Verbs:
+  init                       create the data directory (MORTAR_HOME, default ./mortar-data)
+  quickstart                 create the sample project on the embedded default and build it
+  connection list|show|test|add|delete
+  project list|create
+  dataset list|show|preview|detect|import|export
+  recipe list|show|run
+  build DATASET...           build datasets and what they depend on
+  sql CONNECTION "QUERY"     run a query on a connection and print the rows
+  version
+
+Global options:
+  --home DIR       the data directory (default: $MORTAR_HOME, else ./mortar-data)
+  --user NAME      act as this user (default: $MORTAR_USER, else admin). The CLI works
+                   on the data directory directly: it is the admin's tool.
+  --project NAME   the project (default: $MORTAR_PROJECT, else the only one)
+  --json           machine-readable output
+  --help           help on any verb: mortar dataset --help
+
+Exit codes: 0 ok, 2 invalid input, 3 not found, 4 authentication, 5 conflict,
+6 remote failure, 70 internal error, 130 interrupted.
+)";
+
+const std::map<std::string, std::string>& VerbHelp() {
+  static const std::map<std::string, std::string> kHelp = {
+      {"init", "Usage: mortar init\n\nCreates the data directory with the embedded default connections\n"
+               "(filesystem_default, sqlite_default), the admin user and the secret key.\n"
+               "Harmless when the directory exists.\n"},
+      {"quickstart",
+       "Usage: mortar quickstart [--rows N] [--force]\n\nCreates the project 'quickstart' on the embedded default:\n"
+       "generated orders and customers as CSV files, synced into SQLite, grouped\n"
+       "in-database, joined back to customers by a SQL recipe, and exported to CSV.\n"
+       "Builds the flow and prints where the outputs are. --rows sets the number of\n"
+       "orders (default 5000); --force rebuilds everything.\n"},
+      {"connection",
+       "Usage:\n  mortar connection list\n  mortar connection show NAME\n  mortar connection test NAME\n"
+       "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
+       "  mortar connection delete NAME\n\nTypes: filesystem (--param root=FOLDER), sqlite (--param path=FILE).\n"
+       "Relative paths are inside the data directory.\n"},
+      {"project", "Usage:\n  mortar project list\n  mortar project create NAME [--description TEXT]\n"},
+      {"dataset",
+       "Usage:\n  mortar dataset list\n  mortar dataset show NAME\n  mortar dataset preview NAME [--limit N]\n"
+       "  mortar dataset detect NAME            detect the schema from the data and save it\n"
+       "  mortar dataset import CONNECTION SOURCE [--name NAME] [--format csv|parquet]\n"
+       "        SOURCE is a path on a file connection, or a table on a SQL connection\n"
+       "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or .parquet file\n"},
+      {"recipe",
+       "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run NAME\n\n"
+       "recipe show --sql prints the SQL an in-database engine would run.\n"
+       "recipe run runs the recipe now, whether or not it is out of date.\n"},
+      {"build",
+       "Usage: mortar build DATASET... [--force]\n\nRuns the recipes the datasets depend on that are out of date\n"
+       "(their definition or inputs changed, or their outputs are missing), upstream\n"
+       "first. --force runs them all. Each build writes a job log under jobs/.\n"},
+      {"sql", "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N rows (default 100).\n"},
+      {"version", "Usage: mortar version\n"},
+  };
+  return kHelp;
+}
+
+// Everything a verb needs.
+struct Invocation {
+  const Arguments& args;
+  std::ostream& out;
+  std::ostream& err;
+  bool json = false;
+  std::unique_ptr<Context> context;
+};
+
+Result<std::string> Word(const Invocation& in, std::size_t index, const std::string& what) {
+  if (in.args.words().size() <= index) {
+    return Status::Invalid("missing " + what + " (see 'mortar " + in.args.words()[0] + " --help')");
+  }
+  return in.args.words()[index];
+}
+
+Status ExpectWords(const Invocation& in, std::size_t count) {
+  if (in.args.words().size() > count) {
+    return Status::Invalid("unexpected argument '" + in.args.words()[count] + "' (see 'mortar " +
+                           in.args.words()[0] + " --help')");
+  }
+  return Status::OK();
+}
+
+Status OpenContext(Invocation& in) {
+  std::filesystem::path root = in.args.Option("home") ? std::filesystem::path(*in.args.Option("home"))
+                                                      : config::Home::DefaultRoot();
+  MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Open(root));
+  std::string user = in.args.Option("user").value_or("");
+  if (user.empty()) {
+    const char* env = std::getenv("MORTAR_USER");
+    user = env != nullptr && *env != '\0' ? env : "admin";
+  }
+  MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
+  in.context = std::make_unique<Context>(std::move(home), BuiltinRegistry(), user);
+  std::optional<std::string> project = in.args.Option("project");
+  if (!project) {
+    const char* env = std::getenv("MORTAR_PROJECT");
+    if (env != nullptr && *env != '\0') project = env;
+  }
+  return in.context->SelectProject(project);
+}
+
+void PrintJson(std::ostream& out, const Json& value) { out << value.dump(2) << "\n"; }
+
+// ---- init ----
+
+Status Init(Invocation& in) {
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+  MORTAR_RETURN_IF_ERROR(ExpectWords(in, 1));
+  std::filesystem::path root = in.args.Option("home") ? std::filesystem::path(*in.args.Option("home"))
+                                                      : config::Home::DefaultRoot();
+  MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Init(root));
+  if (in.json) {
+    PrintJson(in.out, Json{{"home", home.root().string()}});
+  } else {
+    in.out << "Mortar data directory ready at " << home.root().string() << "\n";
+  }
+  return Status::OK();
+}
+
+// ---- connection ----
+
+Status ConnectionVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, test, add, delete)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  const config::Home& home = in.context->home();
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
+    MORTAR_ASSIGN_OR_RETURN(auto names, home.ListConnections());
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& name : names) {
+      MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+      list.push_back({{"name", name}, {"type", config.type}, {"description", config.description}});
+      rows.push_back({name, config.type, config.description});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "TYPE", "DESCRIPTION"}, rows);
+    }
+    return Status::OK();
+  }
+  if (action == "show" || action == "test" || action == "delete") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    if (action == "delete") {
+      MORTAR_RETURN_IF_ERROR(home.DeleteConnection(name));
+      if (!in.json) in.out << "Deleted connection " << name << "\n";
+      return Status::OK();
+    }
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+    if (action == "show") {
+      MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
+      if (in.json) {
+        PrintJson(in.out, config.ToJson());
+      } else {
+        in.out << "name: " << config.name << "\ntype: " << config.type << "\n";
+        if (!config.description.empty()) in.out << "description: " << config.description << "\n";
+        for (const auto& [key, value] : config.params.items()) {
+          in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+        }
+      }
+      return Status::OK();
+    }
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+    MORTAR_ASSIGN_OR_RETURN(TestReport report, connection->Test());
+    if (in.json) {
+      Json json = {{"connection", name}, {"ok", true}};
+      for (const auto& [key, value] : report) json[key] = value;
+      PrintJson(in.out, json);
+    } else {
+      in.out << "Connection " << name << " works.\n";
+      for (const auto& [key, value] : report) in.out << "  " << key << ": " << value << "\n";
+    }
+    return Status::OK();
+  }
+  if (action == "add") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"type", "param", "description", "replace"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    auto type = in.args.Option("type");
+    if (!type) return Status::Invalid("connection add needs --type (one of the connection types)");
+    config::ConnectionConfig config;
+    config.name = name;
+    config.type = *type;
+    config.description = in.args.Option("description").value_or("");
+    config.file = "connection '" + name + "'";
+    for (const auto& param : in.args.Options("param")) {
+      auto equals = param.find('=');
+      if (equals == std::string::npos) return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
+      std::string key = param.substr(0, equals);
+      std::string value = param.substr(equals + 1);
+      if (value == "true" || value == "false") {
+        config.params[key] = value == "true";
+      } else {
+        config.params[key] = value;
+      }
+    }
+    MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
+    MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
+    auto existing = home.ListConnections();
+    if (existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end() &&
+        !in.args.Flag("replace")) {
+      return Status::Conflict("a connection named '" + name + "' exists; pass --replace to overwrite it");
+    }
+    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'connection " + action + "' (see 'mortar connection --help')");
+}
+
+// ---- project ----
+
+Status ProjectVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, create)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(auto names, in.context->home().ListProjects());
+    if (in.json) {
+      PrintJson(in.out, names);
+    } else {
+      for (const auto& name : names) in.out << name << "\n";
+    }
+    return Status::OK();
+  }
+  if (action == "create") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"description"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "project name"));
+    MORTAR_RETURN_IF_ERROR(in.context->home().CreateProject(name, in.args.Option("description").value_or("")).status());
+    if (!in.json) in.out << "Created project " << name << "\n";
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'project " + action + "' (see 'mortar project --help')");
+}
+
+// ---- dataset ----
+
+Status DatasetVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, preview, detect, import, export)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(auto names, project->ListDatasets());
+    MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& name : names) {
+      MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
+      std::string producer = flow.ProducerOf(name);
+      list.push_back({{"name", name}, {"connection", config.connection}, {"type", config.type}, {"recipe", producer}});
+      rows.push_back({name, config.connection, config.type, producer.empty() ? "(source)" : producer});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "CONNECTION", "TYPE", "PRODUCED BY"}, rows);
+    }
+    return Status::OK();
+  }
+  if (action == "show" || action == "preview" || action == "detect") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"limit"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "dataset name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
+    if (action == "preview") {
+      MORTAR_ASSIGN_OR_RETURN(int64_t limit, in.args.IntegerOption("limit", 20));
+      MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{limit}));
+      return PrintRows(in.out, *reader, in.json);
+    }
+    if (action == "detect") {
+      MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
+      config::DatasetConfig config = dataset->config();
+      config.schema = schema;
+      MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+      if (in.json) {
+        PrintJson(in.out, config.ToJson());
+      } else {
+        in.out << "Schema of " << name << ": " << schema.ToString() << "\n";
+      }
+      return Status::OK();
+    }
+    const config::DatasetConfig& config = dataset->config();
+    if (in.json) {
+      PrintJson(in.out, config.ToJson());
+      return Status::OK();
+    }
+    in.out << "name: " << config.name << "\nconnection: " << config.connection << "\ntype: " << config.type << "\n";
+    for (const auto& [key, value] : config.params.items()) {
+      in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
+    if (config.schema) {
+      in.out << "schema:\n";
+      for (const auto& column : config.schema->columns()) {
+        in.out << "  " << column.name << " " << column.type.ToString() << "\n";
+      }
+    } else {
+      in.out << "schema: (not recorded yet; 'mortar dataset detect " << name << "' records it)\n";
+    }
+    return Status::OK();
+  }
+  if (action == "import") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"name", "format", "replace"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string connection_name, Word(in, 2, "connection name"));
+    MORTAR_ASSIGN_OR_RETURN(std::string source, Word(in, 3, "path or table"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(connection_name));
+    config::DatasetConfig config;
+    config.connection = connection_name;
+    if (connection->AsFiles() != nullptr) {
+      config.type = "files";
+      config.params = Json{{"path", source}};
+      if (auto format = in.args.Option("format")) config.params["format"] = *format;
+    } else {
+      config.type = "sql_table";
+      // catalog.schema.table, schema.table or table.
+      std::vector<std::string> parts;
+      std::size_t start = 0;
+      while (true) {
+        auto dot = source.find('.', start);
+        parts.push_back(source.substr(start, dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+      if (parts.size() > 3) return Status::Invalid("'" + source + "' is not a table name (catalog.schema.table)");
+      config.params = Json{{"table", parts.back()}};
+      if (parts.size() >= 2) config.params["schema"] = parts[parts.size() - 2];
+      if (parts.size() == 3) config.params["catalog"] = parts[0];
+    }
+    std::string default_name = source;
+    auto slash = default_name.find_last_of("/.");
+    if (config.type == "files") {
+      default_name = std::filesystem::path(source).filename().string();
+      default_name = default_name.substr(0, default_name.find('.'));
+    } else if (slash != std::string::npos) {
+      default_name = default_name.substr(slash + 1);
+    }
+    config.name = in.args.Option("name").value_or(default_name);
+    config.file = "dataset '" + config.name + "'";
+    MORTAR_RETURN_IF_ERROR(config::ValidateName("dataset", config.name));
+    auto names = project->ListDatasets();
+    if (names.ok() && std::find(names->begin(), names->end(), config.name) != names->end() &&
+        !in.args.Flag("replace")) {
+      return Status::Conflict("a dataset named '" + config.name + "' exists; pass --name or --replace");
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto dataset, in.context->MakeDataset(config));
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
+    config.schema = schema;
+    MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+    if (in.json) {
+      PrintJson(in.out, config.ToJson());
+    } else {
+      in.out << "Imported " << source << " as dataset " << config.name << " (" << schema.ToString() << ")\n";
+    }
+    return Status::OK();
+  }
+  if (action == "export") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "dataset name"));
+    MORTAR_ASSIGN_OR_RETURN(std::string file, Word(in, 3, "output file (.csv, .csv.gz or .parquet)"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
+    std::filesystem::path target = std::filesystem::absolute(file);
+    config::ConnectionConfig local{"export", "filesystem", "", Json{{"root", target.parent_path().string()}}, "export"};
+    MORTAR_ASSIGN_OR_RETURN(auto connection, in.context->MakeConnection(local));
+    config::DatasetConfig out_config;
+    out_config.name = "export";
+    out_config.connection = "export";
+    out_config.type = "files";
+    out_config.params = Json{{"path", target.filename().string()}};
+    out_config.file = "export";
+    MORTAR_ASSIGN_OR_RETURN(const DatasetType* files, in.context->registry().FindDatasetType("files"));
+    MORTAR_ASSIGN_OR_RETURN(auto output, files->Create(out_config, *connection));
+    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{}));
+    MORTAR_ASSIGN_OR_RETURN(auto writer, output->OpenWriter(reader->schema(), WriteMode::kReplace));
+    MORTAR_ASSIGN_OR_RETURN(CopyStats stats, CopyBatches(*reader, *writer, nullptr));
+    if (in.json) {
+      PrintJson(in.out, Json{{"dataset", name}, {"file", target.string()}, {"rows", stats.rows}});
+    } else {
+      in.out << "Exported " << stats.rows << " rows of " << name << " to " << target.string() << "\n";
+    }
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'dataset " + action + "' (see 'mortar dataset --help')");
+}
+
+// ---- recipe ----
+
+Status RecipeVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, run)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+  MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [name, recipe] : flow.recipes()) {
+      std::string inputs;
+      for (const auto& input : recipe.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
+      std::string outputs;
+      for (const auto& output : recipe.outputs) outputs += (outputs.empty() ? "" : ", ") + output;
+      list.push_back({{"name", name}, {"type", recipe.type}, {"inputs", recipe.inputs}, {"outputs", recipe.outputs}});
+      rows.push_back({name, recipe.type, inputs, outputs});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "TYPE", "INPUTS", "OUTPUTS"}, rows);
+    }
+    return Status::OK();
+  }
+  MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "recipe name"));
+  MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+  auto it = flow.recipes().find(name);
+  if (it == flow.recipes().end()) return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
+  const config::RecipeConfig& recipe = it->second;
+  if (action == "show") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"sql"}));
+    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, in.context->registry().FindRecipeType(recipe.type));
+    MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
+    JobLog quiet;
+    RecipeRun run{recipe, {}, {}, quiet};
+    for (const auto& input : recipe.inputs) {
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(input));
+      run.inputs.push_back(dataset);
+    }
+    for (const auto& output : recipe.outputs) {
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(output));
+      run.outputs.push_back(dataset);
+    }
+    MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(in.context->registry(), run));
+    std::string sql;
+    if (in.args.Flag("sql") || in.json) {
+      MORTAR_ASSIGN_OR_RETURN(sql, engine->Explain(run));
+    }
+    if (in.json) {
+      Json json = recipe.ToJson();
+      json["chosen_engine"] = std::string(engine->name());
+      if (!sql.empty()) json["sql"] = sql;
+      PrintJson(in.out, json);
+      return Status::OK();
+    }
+    if (in.args.Flag("sql")) {
+      if (sql.empty()) {
+        return Status::Invalid("recipe '" + name + "' runs on the " + std::string(engine->name()) +
+                               " engine, which runs no SQL");
+      }
+      in.out << sql << (sql.back() == '\n' ? "" : "\n");
+      return Status::OK();
+    }
+    in.out << recipe.ToJson().dump(2) << "\nengine: " << engine->name() << "\n";
+    return Status::OK();
+  }
+  if (action == "run") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name, !in.json && !in.args.Flag("quiet")));
+    MORTAR_ASSIGN_OR_RETURN(RecipeOutcome outcome, flow.RunRecipe(*in.context, name, *log));
+    if (in.json) {
+      PrintJson(in.out, Json{{"recipe", name}, {"engine", outcome.engine}, {"rows", outcome.rows},
+                             {"seconds", outcome.seconds}, {"job", log->id()}, {"log", log->path().string()}});
+    } else {
+      in.out << "Ran recipe " << name << " with the " << outcome.engine << " engine in " << outcome.seconds
+             << " s (log: " << log->path().string() << ")\n";
+    }
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'recipe " + action + "' (see 'mortar recipe --help')");
+}
+
+// ---- build ----
+
+Status BuildVerb(Invocation& in) {
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"force"}));
+  if (in.args.words().size() < 2) return Status::Invalid("build needs at least one dataset (see 'mortar build --help')");
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+  MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
+  std::vector<std::string> targets(in.args.words().begin() + 1, in.args.words().end());
+  BuildOptions options;
+  options.force = in.args.Flag("force");
+  options.echo = !in.json && !in.args.Flag("quiet");
+  MORTAR_ASSIGN_OR_RETURN(BuildReport report, flow.Build(*in.context, targets, options));
+  if (in.json) {
+    Json recipes = Json::array();
+    for (const auto& outcome : report.recipes) {
+      recipes.push_back({{"recipe", outcome.recipe}, {"ran", outcome.ran}, {"engine", outcome.engine},
+                         {"rows", outcome.rows}, {"seconds", outcome.seconds}});
+    }
+    PrintJson(in.out, Json{{"job", report.job_id}, {"log", report.log_path}, {"recipes", recipes}});
+  } else {
+    int ran = 0;
+    for (const auto& outcome : report.recipes) ran += outcome.ran ? 1 : 0;
+    in.out << "Build finished: " << ran << " recipe(s) ran, " << report.recipes.size() - static_cast<std::size_t>(ran)
+           << " up to date (log: " << report.log_path << ")\n";
+  }
+  return Status::OK();
+}
+
+// ---- sql ----
+
+Status SqlVerb(Invocation& in) {
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"limit"}));
+  MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 1, "connection name"));
+  MORTAR_ASSIGN_OR_RETURN(std::string query, Word(in, 2, "query"));
+  MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+  MORTAR_ASSIGN_OR_RETURN(int64_t limit, in.args.IntegerOption("limit", 100));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+  SqlConnection* sql = connection->AsSql();
+  if (sql == nullptr) return Status::Invalid("connection '" + name + "' is of type '" + connection->type() + "', which runs no SQL");
+  MORTAR_ASSIGN_OR_RETURN(auto reader, sql->Query(query));
+  // Stop after `limit` rows without reading the rest.
+  class Limited final : public BatchReader {
+   public:
+    Limited(std::unique_ptr<BatchReader> inner, int64_t limit) : inner_(std::move(inner)), left_(limit) {}
+    const Schema& schema() const override { return inner_->schema(); }
+    Result<Batch> Next() override {
+      if (left_ <= 0) return Batch();
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, inner_->Next());
+      if (batch && batch->num_rows() > left_) batch = batch->Slice(0, left_);
+      if (batch) left_ -= batch->num_rows();
+      return batch;
+    }
+
+   private:
+    std::unique_ptr<BatchReader> inner_;
+    int64_t left_;
+  } limited(std::move(reader), limit);
+  return PrintRows(in.out, limited, in.json);
+}
+
+}  // namespace
+
+Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+  MORTAR_ASSIGN_OR_RETURN(Arguments args, Arguments::Parse(argv));
+  if (args.words().empty() || args.words()[0] == "help") {
+    if (args.words().size() > 1 && VerbHelp().count(args.words()[1]) > 0) {
+      out << VerbHelp().at(args.words()[1]);
+      return Status::OK();
+    }
+    out << kGlobalHelp;
+    if (args.words().empty() && !args.Flag("help")) return Status::Invalid("no verb given");
+    return Status::OK();
+  }
+  const std::string& verb = args.words()[0];
+  if (args.Flag("help")) {
+    auto help = VerbHelp().find(verb);
+    if (help == VerbHelp().end()) return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
+    out << help->second;
+    return Status::OK();
+  }
+  Invocation in{args, out, err, args.Flag("json"), nullptr};
+  static const std::map<std::string, std::function<Status(Invocation&)>> kVerbs = {
+      {"init", Init},
+      {"connection", ConnectionVerb},
+      {"project", ProjectVerb},
+      {"dataset", DatasetVerb},
+      {"recipe", RecipeVerb},
+      {"build", BuildVerb},
+      {"sql", SqlVerb},
+      {"quickstart", [](Invocation& invocation) { return Quickstart(invocation.args, invocation.out); }},
+      {"version",
+       [](Invocation& invocation) {
+         invocation.out << "mortar " << MORTAR_VERSION << "\n";
+         return Status::OK();
+       }},
+  };
+  auto it = kVerbs.find(verb);
+  if (it == kVerbs.end()) return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
+  return it->second(in);
+}
+
+}  // namespace mortar::cli

@@ -1,0 +1,23 @@
+// Everything Mortar ships, one registration line per plug-in.
+#include "connectors/filesystem/filesystem_connection.h"
+#include "connectors/sql/sql_datasets.h"
+#include "connectors/sqlite/sqlite_connection.h"
+#include "mortar/connectors/registry.h"
+#include "recipes/builtin_recipes.h"
+
+namespace mortar {
+
+Registry BuiltinRegistry() {
+  Registry registry;
+  registry.AddConnectionType(filesystem::MakeFilesystemConnectionType());
+  registry.AddConnectionType(sqlite::MakeSqliteConnectionType());
+  registry.AddDatasetType(filesystem::MakeFilesDatasetType());
+  registry.AddDatasetType(sqldata::MakeSqlTableDatasetType());
+  registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());
+  recipes::RegisterSyncRecipe(registry);
+  recipes::RegisterSqlRecipe(registry);
+  recipes::RegisterGroupRecipe(registry);
+  return registry;
+}
+
+}  // namespace mortar

@@ -1,0 +1,192 @@
+#include "connectors/filesystem/parquet_file.h"
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/io/api.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/arrow/writer.h>
+
+#include "connectors/filesystem/file_commit.h"
+
+namespace mortar::filesystem {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const fs::path& file) {
+  auto input = arrow::io::ReadableFile::Open(file.string());
+  if (!input.ok()) return Status::NotFound("cannot open " + file.string() + ": " + input.status().message());
+  auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
+  if (!reader.ok()) {
+    return Status::Invalid(file.string() + " is not a readable Parquet file: " +
+                           reader.status().message());
+  }
+  return std::move(*reader);
+}
+
+class ParquetReader final : public BatchReader {
+ public:
+  ParquetReader(std::vector<fs::path> files, std::vector<std::string> display_names, Schema schema,
+                int64_t limit)
+      : files_(std::move(files)),
+        display_names_(std::move(display_names)),
+        schema_(std::move(schema)),
+        arrow_schema_(schema_.ToArrow()),
+        remaining_(limit) {}
+
+  const Schema& schema() const override { return schema_; }
+
+  Result<Batch> Next() override {
+    while (true) {
+      if (remaining_ == 0) return Batch();
+      if (!batches_) {
+        if (next_ >= files_.size()) return Batch();
+        MORTAR_RETURN_IF_ERROR(OpenNext());
+      }
+      std::shared_ptr<arrow::RecordBatch> batch;
+      arrow::Status status = batches_->ReadNext(&batch);
+      if (!status.ok()) return Status::Invalid(display_names_[next_ - 1] + ": " + status.message());
+      if (!batch) {
+        batches_.reset();
+        file_reader_.reset();
+        continue;
+      }
+      if (remaining_ > 0 && batch->num_rows() > remaining_) batch = batch->Slice(0, remaining_);
+      if (remaining_ > 0) remaining_ -= batch->num_rows();
+      return Conform(*batch);
+    }
+  }
+
+ private:
+  Status OpenNext() {
+    std::size_t index = next_++;
+    MORTAR_ASSIGN_OR_RETURN(file_reader_, OpenFileReader(files_[index]));
+    file_reader_->set_batch_size(kDefaultBatchRows);
+    std::shared_ptr<arrow::Schema> file_schema;
+    arrow::Status schema_status = file_reader_->GetSchema(&file_schema);
+    if (!schema_status.ok()) return Status::Invalid(display_names_[index] + ": " + schema_status.message());
+    std::vector<int> columns;
+    for (const auto& column : schema_.columns()) {
+      int found = file_schema->GetFieldIndex(column.name);
+      if (found < 0) {
+        return Status::Invalid(display_names_[index] + ": column '" + column.name +
+                               "' of the dataset's schema is not in the file");
+      }
+      columns.push_back(found);
+    }
+    auto reader = file_reader_->GetRecordBatchReader(
+        [&] {
+          std::vector<int> groups(static_cast<std::size_t>(file_reader_->num_row_groups()));
+          for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<int>(i);
+          return groups;
+        }(),
+        columns);
+    if (!reader.ok()) return Status::Invalid(display_names_[index] + ": " + reader.status().message());
+    batches_ = std::move(*reader);
+    return Status::OK();
+  }
+
+  // Casts columns whose file type differs from the dataset's (int32 stored, int64 declared).
+  Result<Batch> Conform(const arrow::RecordBatch& batch) {
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    for (int i = 0; i < batch.num_columns(); ++i) {
+      const auto& want = arrow_schema_->field(i)->type();
+      if (batch.column(i)->type()->Equals(*want)) {
+        columns.push_back(batch.column(i));
+        continue;
+      }
+      auto cast = arrow::compute::Cast(*batch.column(i), want);
+      if (!cast.ok()) {
+        return Status::Invalid(display_names_[next_ - 1] + ": column '" + schema_[static_cast<std::size_t>(i)].name +
+                               "' does not convert to " + schema_[static_cast<std::size_t>(i)].type.ToString() + ": " +
+                               cast.status().message());
+      }
+      columns.push_back(*cast);
+    }
+    return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(columns));
+  }
+
+  std::vector<fs::path> files_;
+  std::vector<std::string> display_names_;
+  Schema schema_;
+  std::shared_ptr<arrow::Schema> arrow_schema_;
+  int64_t remaining_;
+  std::size_t next_ = 0;
+  std::unique_ptr<parquet::arrow::FileReader> file_reader_;
+  std::unique_ptr<arrow::RecordBatchReader> batches_;
+};
+
+class ParquetWriter final : public BatchWriter {
+ public:
+  ParquetWriter(fs::path target, Schema schema) : commit_(std::move(target)), schema_(std::move(schema)) {}
+
+  Status Open() {
+    MORTAR_RETURN_IF_ERROR(commit_.Prepare());
+    auto file = arrow::io::FileOutputStream::Open(commit_.temporary().string());
+    if (!file.ok()) return FromArrowStatus(file.status());
+    stream_ = *file;
+    auto properties = parquet::WriterProperties::Builder()
+                          .compression(parquet::Compression::SNAPPY)
+                          ->max_row_group_length(kParquetRowGroupRows)
+                          ->build();
+    auto arrow_properties = parquet::ArrowWriterProperties::Builder().store_schema()->build();
+    auto writer = parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(),
+                                                   stream_, properties, arrow_properties);
+    if (!writer.ok()) return FromArrowStatus(writer.status());
+    writer_ = std::move(*writer);
+    return Status::OK();
+  }
+
+  Status Write(const arrow::RecordBatch& batch) override {
+    arrow::Status status = writer_->WriteRecordBatch(batch);
+    if (!status.ok()) return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    arrow::Status status = writer_->Close();
+    if (status.ok()) status = stream_->Close();
+    if (!status.ok()) {
+      Abort();
+      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    }
+    return commit_.Commit();
+  }
+
+  void Abort() override {
+    if (stream_ && !stream_->closed()) (void)stream_->Close();
+    commit_.Abort();
+  }
+
+ private:
+  FileCommit commit_;
+  Schema schema_;
+  std::shared_ptr<arrow::io::FileOutputStream> stream_;
+  std::unique_ptr<parquet::arrow::FileWriter> writer_;
+};
+
+}  // namespace
+
+Result<Schema> ReadParquetSchema(const fs::path& file) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenFileReader(file));
+  std::shared_ptr<arrow::Schema> schema;
+  arrow::Status status = reader->GetSchema(&schema);
+  if (!status.ok()) return Status::Invalid(file.string() + ": " + status.message());
+  return Schema::FromArrow(*schema);
+}
+
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<fs::path> files,
+                                                       std::vector<std::string> display_names,
+                                                       Schema schema, int64_t limit) {
+  return std::unique_ptr<BatchReader>(
+      new ParquetReader(std::move(files), std::move(display_names), std::move(schema), limit));
+}
+
+Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target, const Schema& schema) {
+  auto writer = std::make_unique<ParquetWriter>(target, schema);
+  MORTAR_RETURN_IF_ERROR(writer->Open());
+  return std::unique_ptr<BatchWriter>(std::move(writer));
+}
+
+}  // namespace mortar::filesystem

@@ -1,0 +1,68 @@
+// The SQLite connection: one database file.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "mortar/connectors/registry.h"
+
+namespace mortar::sqlite {
+
+class SqliteConnection final : public Connection, public SqlConnection {
+ public:
+  SqliteConnection(config::ConnectionConfig config, std::filesystem::path path);
+  ~SqliteConnection() override;
+
+  Result<TestReport> Test() override;
+  SqlConnection* AsSql() override { return this; }
+
+  const sql::Dialect& dialect() const override { return sql::SqliteDialect(); }
+  const std::string& connection_name() const override { return name(); }
+  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override;
+  Result<Schema> QuerySchema(const std::string& sql) override;
+  Status Execute(const std::string& sql) override;
+  Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
+                                                 const std::string& schema) override;
+  Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) override;
+  Result<std::unique_ptr<BatchWriter>> OpenTableWriter(const sql::TableName& table,
+                                                       const Schema& schema,
+                                                       WriteMode mode) override;
+  Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
+                                        const std::string& select_sql) override;
+
+  // For the reader and writer in this module.
+  Result<sqlite3*> Handle();
+  Status Error(const std::string& doing, int code) const;
+
+ private:
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+std::unique_ptr<ConnectionType> MakeSqliteConnectionType();
+
+// Statement wrapper that finalizes on destruction.
+class Statement {
+ public:
+  Statement() = default;
+  explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
+  ~Statement() { sqlite3_finalize(statement_); }
+  Statement(Statement&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+  Statement& operator=(Statement&& other) noexcept {
+    std::swap(statement_, other.statement_);
+    return *this;
+  }
+  sqlite3_stmt* get() const { return statement_; }
+
+ private:
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+Result<std::unique_ptr<BatchReader>> OpenSqliteReader(SqliteConnection& connection, Statement statement,
+                                                      Schema schema, std::string source);
+Result<std::unique_ptr<BatchWriter>> OpenSqliteWriter(SqliteConnection& connection,
+                                                      const sql::TableName& table,
+                                                      const Schema& schema, WriteMode mode);
+
+}  // namespace mortar::sqlite

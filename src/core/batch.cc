@@ -1,0 +1,100 @@
+#include "mortar/core/batch.h"
+
+#include <arrow/api.h>
+
+#include "mortar/core/progress.h"
+
+namespace mortar {
+
+Status FromArrowStatus(const arrow::Status& status) {
+  if (status.ok()) return Status::OK();
+  switch (status.code()) {
+    case arrow::StatusCode::Invalid:
+    case arrow::StatusCode::TypeError:
+    case arrow::StatusCode::KeyError:
+    case arrow::StatusCode::IndexError: return Status::Invalid(status.message());
+    case arrow::StatusCode::Cancelled: return Status::Cancelled(status.message());
+    case arrow::StatusCode::IOError: return Status::Remote(status.message());
+    case arrow::StatusCode::NotImplemented: return Status::Invalid(status.message());
+    default: return Status::Internal(status.ToString());
+  }
+}
+
+Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress* progress) {
+  CopyStats stats;
+  while (true) {
+    auto batch = reader.Next();
+    if (!batch.ok()) {
+      writer.Abort();
+      return batch.status();
+    }
+    if (*batch == nullptr) break;
+    if (Status status = writer.Write(**batch); !status.ok()) {
+      writer.Abort();
+      return status;
+    }
+    stats.rows += (*batch)->num_rows();
+    ++stats.batches;
+    if (progress != nullptr) progress->Add((*batch)->num_rows());
+  }
+  MORTAR_RETURN_IF_ERROR(writer.Commit());
+  return stats;
+}
+
+namespace {
+
+class ArrowReaderAdapter : public arrow::RecordBatchReader {
+ public:
+  explicit ArrowReaderAdapter(std::unique_ptr<BatchReader> reader)
+      : reader_(std::move(reader)), schema_(reader_->schema().ToArrow()) {}
+
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    auto next = reader_->Next();
+    if (!next.ok()) {
+      // Keep the code: Invalid stays Invalid, the rest becomes an IOError with our text.
+      const Status& status = next.status();
+      if (status.code() == ErrorCode::kInvalidInput) return arrow::Status::Invalid(status.ToString());
+      if (status.code() == ErrorCode::kCancelled) return arrow::Status::Cancelled(status.ToString());
+      return arrow::Status::IOError(status.ToString());
+    }
+    *batch = std::move(next).ValueUnsafe();
+    return arrow::Status::OK();
+  }
+
+ private:
+  std::unique_ptr<BatchReader> reader_;
+  std::shared_ptr<arrow::Schema> schema_;
+};
+
+class FromArrowAdapter : public BatchReader {
+ public:
+  FromArrowAdapter(std::shared_ptr<arrow::RecordBatchReader> reader, Schema schema)
+      : reader_(std::move(reader)), schema_(std::move(schema)) {}
+  const Schema& schema() const override { return schema_; }
+  Result<Batch> Next() override {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    arrow::Status status = reader_->ReadNext(&batch);
+    if (!status.ok()) return FromArrowStatus(status);
+    return batch;
+  }
+
+ private:
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+  Schema schema_;
+};
+
+}  // namespace
+
+std::shared_ptr<arrow::RecordBatchReader> ToArrowReader(std::unique_ptr<BatchReader> reader) {
+  return std::make_shared<ArrowReaderAdapter>(std::move(reader));
+}
+
+Result<std::unique_ptr<BatchReader>> FromArrowReader(
+    std::shared_ptr<arrow::RecordBatchReader> reader) {
+  MORTAR_ASSIGN_OR_RETURN(Schema schema, Schema::FromArrow(*reader->schema()));
+  return std::unique_ptr<BatchReader>(new FromArrowAdapter(std::move(reader), std::move(schema)));
+}
+
+}  // namespace mortar

@@ -1,0 +1,72 @@
+#include "mortar/flow/context.h"
+
+namespace mortar {
+
+Context::Context(config::Home home, Registry registry, std::string user)
+    : home_(std::move(home)), registry_(std::move(registry)), user_(std::move(user)) {}
+
+Context::~Context() {
+  // Datasets refer to connections: close them first.
+  datasets_.clear();
+  connections_.clear();
+}
+
+Status Context::SelectProject(const std::optional<std::string>& name) {
+  if (name) {
+    MORTAR_ASSIGN_OR_RETURN(config::Project project, home_.OpenProject(*name));
+    project_ = std::move(project);
+    return Status::OK();
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto projects, home_.ListProjects());
+  if (projects.size() == 1) {
+    MORTAR_ASSIGN_OR_RETURN(config::Project project, home_.OpenProject(projects.front()));
+    project_ = std::move(project);
+  }
+  return Status::OK();
+}
+
+Result<const config::Project*> Context::project() const {
+  if (!project_) {
+    return Status::Invalid("no project selected: pass --project NAME (or set MORTAR_PROJECT); "
+                           "'mortar project list' shows them, 'mortar quickstart' makes one");
+  }
+  return &*project_;
+}
+
+Result<std::unique_ptr<Connection>> Context::MakeConnection(const config::ConnectionConfig& config) const {
+  auto type = registry_.FindConnectionType(config.type);
+  if (!type.ok()) return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'" : config.file);
+  return (*type)->Create(config, home_);
+}
+
+Result<Connection*> Context::GetConnection(const std::string& name) {
+  auto it = connections_.find(name);
+  if (it != connections_.end()) return it->second.get();
+  MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home_.LoadConnection(name));
+  MORTAR_ASSIGN_OR_RETURN(auto connection, MakeConnection(config));
+  Connection* raw = connection.get();
+  connections_[name] = std::move(connection);
+  return raw;
+}
+
+Result<std::unique_ptr<Dataset>> Context::MakeDataset(const config::DatasetConfig& config) {
+  MORTAR_ASSIGN_OR_RETURN(Connection * connection, GetConnection(config.connection));
+  auto type = registry_.FindDatasetType(config.type);
+  if (!type.ok()) return type.status().WithContext(config.file);
+  return (*type)->Create(config, *connection);
+}
+
+Result<Dataset*> Context::GetDataset(const std::string& name) {
+  auto it = datasets_.find(name);
+  if (it != datasets_.end()) return it->second.get();
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, this->project());
+  MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
+  MORTAR_ASSIGN_OR_RETURN(auto dataset, MakeDataset(config));
+  Dataset* raw = dataset.get();
+  datasets_[name] = std::move(dataset);
+  return raw;
+}
+
+void Context::ForgetDataset(const std::string& name) { datasets_.erase(name); }
+
+}  // namespace mortar

@@ -1,0 +1,217 @@
+#include "mortar/flow/flow.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <set>
+
+#include "mortar/recipes/recipe.h"
+
+namespace mortar {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kDigits[digest[i] >> 4];
+    hex += kDigits[digest[i] & 15];
+  }
+  return hex;
+}
+
+fs::path StampFile(const config::Project& project, const std::string& dataset) {
+  return project.StateDir() / (dataset + ".json");
+}
+
+std::string ReadStamp(const config::Project& project, const std::string& dataset) {
+  auto json = config::ReadJsonFile(StampFile(project, dataset));
+  if (!json.ok() || !json->is_object() || !json->contains("stamp") || !(*json)["stamp"].is_string()) return "";
+  return (*json)["stamp"].get<std::string>();
+}
+
+}  // namespace
+
+Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run) {
+  auto engines = registry.EnginesFor(run.recipe.type);
+  if (!run.recipe.engine.empty()) {
+    for (const Engine* engine : engines) {
+      if (engine->name() != run.recipe.engine) continue;
+      Status can = engine->CanRun(run);
+      if (!can.ok()) {
+        return Status::Invalid("recipe '" + run.recipe.name + "': the engine '" + run.recipe.engine +
+                               "' cannot run it: " + can.message());
+      }
+      return engine;
+    }
+    std::string known;
+    for (const Engine* engine : engines) known += (known.empty() ? "" : ", ") + std::string(engine->name());
+    return Status::Invalid("recipe '" + run.recipe.name + "': unknown engine '" + run.recipe.engine +
+                           "' for a " + run.recipe.type + " recipe (known: " + known + ")");
+  }
+  std::string reasons;
+  for (const Engine* engine : engines) {
+    Status can = engine->CanRun(run);
+    if (can.ok()) return engine;
+    reasons += "; " + std::string(engine->name()) + ": " + can.message();
+  }
+  return Status::Invalid("recipe '" + run.recipe.name + "': no engine can run it" + reasons);
+}
+
+Result<Flow> Flow::Load(const config::Project& project) {
+  Flow flow;
+  MORTAR_ASSIGN_OR_RETURN(auto names, project.ListRecipes());
+  for (const auto& name : names) {
+    MORTAR_ASSIGN_OR_RETURN(config::RecipeConfig recipe, project.LoadRecipe(name));
+    for (const auto& output : recipe.outputs) {
+      auto [it, inserted] = flow.producers_.emplace(output, name);
+      if (!inserted) {
+        return Status::Invalid("dataset '" + output + "' is the output of two recipes: '" + it->second +
+                               "' and '" + name + "'; a dataset has one producer");
+      }
+    }
+    flow.recipes_.emplace(name, std::move(recipe));
+  }
+  // Cycle check by depth-first search over recipes.
+  std::map<std::string, int> state;  // 1 visiting, 2 done
+  std::function<Status(const std::string&)> visit = [&](const std::string& name) -> Status {
+    if (state[name] == 2) return Status::OK();
+    if (state[name] == 1) return Status::Invalid("the flow has a cycle through recipe '" + name + "'");
+    state[name] = 1;
+    for (const auto& input : flow.recipes_.at(name).inputs) {
+      auto producer = flow.producers_.find(input);
+      if (producer != flow.producers_.end()) MORTAR_RETURN_IF_ERROR(visit(producer->second));
+    }
+    state[name] = 2;
+    return Status::OK();
+  };
+  for (const auto& [name, unused] : flow.recipes_) MORTAR_RETURN_IF_ERROR(visit(name));
+  return flow;
+}
+
+std::string Flow::ProducerOf(const std::string& dataset) const {
+  auto it = producers_.find(dataset);
+  return it == producers_.end() ? "" : it->second;
+}
+
+Result<std::vector<std::string>> Flow::RecipesFor(const std::vector<std::string>& targets) const {
+  std::vector<std::string> order;
+  std::set<std::string> seen;
+  std::function<void(const std::string&)> visit = [&](const std::string& dataset) {
+    auto producer = producers_.find(dataset);
+    if (producer == producers_.end() || seen.count(producer->second) > 0) return;
+    seen.insert(producer->second);
+    for (const auto& input : recipes_.at(producer->second).inputs) visit(input);
+    order.push_back(producer->second);
+  };
+  for (const auto& target : targets) visit(target);
+  return order;
+}
+
+Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name, JobLog& log) const {
+  auto it = recipes_.find(name);
+  if (it == recipes_.end()) return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
+  const config::RecipeConfig& recipe = it->second;
+  MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
+  MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
+  RecipeRun run{recipe, {}, {}, log};
+  for (const auto& input : recipe.inputs) {
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(input));
+    run.inputs.push_back(dataset);
+  }
+  for (const auto& output : recipe.outputs) {
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(output));
+    run.outputs.push_back(dataset);
+  }
+  MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(context.registry(), run));
+  log.Info("recipe " + name + " (" + recipe.type + "): engine " + std::string(engine->name()));
+  auto start = std::chrono::steady_clock::now();
+  Status status = engine->Run(run);
+  if (!status.ok()) {
+    Status failed = status.WithContext("recipe '" + name + "'");
+    log.Error(failed.ToString());
+    return failed;
+  }
+  RecipeOutcome outcome;
+  outcome.recipe = name;
+  outcome.engine = std::string(engine->name());
+  outcome.ran = true;
+  outcome.rows = run.rows_written;
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Record the schemas the outputs were written with.
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  for (std::size_t i = 0; i < run.output_schemas.size() && i < recipe.outputs.size(); ++i) {
+    if (!run.output_schemas[i]) continue;
+    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(recipe.outputs[i]));
+    if (!config.schema || !(*config.schema == *run.output_schemas[i])) {
+      config.schema = run.output_schemas[i];
+      MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+      context.ForgetDataset(recipe.outputs[i]);
+    }
+  }
+  return outcome;
+}
+
+Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>& targets,
+                                const BuildOptions& options) const {
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  for (const auto& target : targets) MORTAR_RETURN_IF_ERROR(project->LoadDataset(target).status());
+  MORTAR_ASSIGN_OR_RETURN(auto order, RecipesFor(targets));
+  std::string label = targets.size() == 1 ? targets.front() : "build";
+  MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(context.home().JobsDir(), label, options.echo));
+  BuildReport report;
+  report.job_id = log->id();
+  report.log_path = log->path().string();
+  if (order.empty()) {
+    log->Info("nothing to build: no recipe produces " + label + " (it is a source dataset)");
+  }
+  std::map<std::string, std::string> stamps;  // dataset -> stamp after this build
+  auto stamp_of = [&](const std::string& dataset) -> Result<std::string> {
+    auto it = stamps.find(dataset);
+    if (it != stamps.end()) return it->second;
+    if (producers_.count(dataset) > 0) return ReadStamp(*project, dataset);
+    MORTAR_ASSIGN_OR_RETURN(Dataset * source, context.GetDataset(dataset));
+    return source->Fingerprint();
+  };
+  for (const auto& name : order) {
+    const config::RecipeConfig& recipe = recipes_.at(name);
+    std::string material = recipe.ToJson().dump();
+    for (const auto& input : recipe.inputs) {
+      MORTAR_ASSIGN_OR_RETURN(std::string stamp, stamp_of(input));
+      material += "|" + input + "=" + stamp;
+    }
+    std::string stamp = Sha256(material);
+    bool up_to_date = !options.force;
+    for (const auto& output : recipe.outputs) {
+      if (!up_to_date) break;
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(output));
+      MORTAR_ASSIGN_OR_RETURN(bool exists, dataset->Exists());
+      up_to_date = exists && ReadStamp(*project, output) == stamp;
+    }
+    if (up_to_date) {
+      log->Info("recipe " + name + ": up to date, skipped");
+      report.recipes.push_back(RecipeOutcome{name, "", false, -1, 0});
+    } else {
+      auto outcome = RunRecipe(context, name, *log);
+      if (!outcome.ok()) {
+        return outcome.status().WithDetail("job", log->id()).WithDetail("log", log->path().string());
+      }
+      for (const auto& output : recipe.outputs) {
+        MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(StampFile(*project, output),
+                                                     config::Json{{"stamp", stamp}, {"recipe", name}}));
+      }
+      report.recipes.push_back(*outcome);
+    }
+    for (const auto& output : recipe.outputs) stamps[output] = stamp;
+  }
+  log->Info("build finished");
+  return report;
+}
+
+}  // namespace mortar

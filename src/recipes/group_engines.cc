@@ -1,0 +1,171 @@
+// The group recipe's engines: in-database (one GROUP BY query) and local (an Acero
+// hash aggregation over the streamed input).
+#include <arrow/acero/exec_plan.h>
+#include <arrow/acero/options.h>
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+
+#include "recipes/builtin_recipes.h"
+#include "recipes/group_recipe.h"
+
+namespace mortar::recipes {
+
+namespace {
+
+class GroupRecipe final : public RecipeType {
+ public:
+  std::string_view name() const override { return "group"; }
+  Status Validate(const config::RecipeConfig& recipe) const override {
+    MORTAR_RETURN_IF_ERROR(ExpectCounts(recipe, 1, 1));
+    return GroupSpec::FromConfig(recipe).status();
+  }
+};
+
+class InDatabaseGroupEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "in-database"; }
+  std::string_view recipe_type() const override { return "group"; }
+  Status CanRun(const RecipeRun& run) const override { return SameSqlConnection(run); }
+
+  Result<std::string> Explain(const RecipeRun& run) const override {
+    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
+    Dataset& input = *run.inputs.front();
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
+    return spec.ToSql(run.outputs.front()->connection().AsSql()->dialect(), *input.SqlSource(), schema);
+  }
+
+  Status Run(RecipeRun& run) const override {
+    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
+    Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    MORTAR_ASSIGN_OR_RETURN(Schema input_schema, input.schema());
+    MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
+    SqlConnection* sql = output.connection().AsSql();
+    MORTAR_ASSIGN_OR_RETURN(std::string query, spec.ToSql(sql->dialect(), *input.SqlSource(), input_schema));
+    run.log.Info("SQL:\n" + query);
+    MORTAR_ASSIGN_OR_RETURN(int64_t rows, sql->ReplaceTableWithQuery(*output.SqlTable(), output_schema, query));
+    run.log.Info("wrote " + FormatCount(rows) + " groups into " + output.name());
+    run.output_schemas = {output_schema};
+    run.rows_written = rows;
+    return Status::OK();
+  }
+};
+
+std::string AceroFunction(sql::Aggregate aggregate, bool grouped) {
+  std::string name;
+  switch (aggregate) {
+    case sql::Aggregate::kCountAll: name = "count_all"; break;
+    case sql::Aggregate::kCount: name = "count"; break;
+    case sql::Aggregate::kCountDistinct: name = "count_distinct"; break;
+    case sql::Aggregate::kSum: name = "sum"; break;
+    case sql::Aggregate::kAvg: name = "mean"; break;
+    case sql::Aggregate::kMin: name = "min"; break;
+    case sql::Aggregate::kMax: name = "max"; break;
+  }
+  return grouped ? "hash_" + name : name;
+}
+
+class LocalGroupEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "local"; }
+  std::string_view recipe_type() const override { return "group"; }
+  Status CanRun(const RecipeRun&) const override { return Status::OK(); }
+
+  Status Run(RecipeRun& run) const override {
+    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
+    Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
+    Schema input_schema = reader->schema();
+    MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
+
+    namespace ac = arrow::acero;
+    namespace cp = arrow::compute;
+    bool grouped = !spec.keys.empty();
+    std::vector<cp::Aggregate> aggregates;
+    for (const auto& aggregation : spec.aggregations) {
+      std::shared_ptr<cp::FunctionOptions> options;
+      std::vector<arrow::FieldRef> targets;
+      switch (aggregation.function) {
+        case sql::Aggregate::kCountAll: break;
+        case sql::Aggregate::kCount:
+        case sql::Aggregate::kCountDistinct:
+          options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
+          break;
+        default:
+          options = std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
+          break;
+      }
+      if (aggregation.function != sql::Aggregate::kCountAll) {
+        targets.emplace_back(input_schema[*input_schema.IndexOf(aggregation.column)].name);
+      }
+      aggregates.emplace_back(AceroFunction(aggregation.function, grouped), options, targets,
+                              aggregation.output_name);
+    }
+    std::vector<arrow::FieldRef> keys;
+    for (const auto& key : spec.keys) keys.emplace_back(input_schema[*input_schema.IndexOf(key)].name);
+
+    auto source = ToArrowReader(std::move(reader));
+    ac::Declaration plan = ac::Declaration::Sequence({
+        {"record_batch_reader_source", ac::RecordBatchReaderSourceNodeOptions{source}},
+        {"aggregate", ac::AggregateNodeOptions{aggregates, keys}},
+    });
+    auto results = ac::DeclarationToReader(std::move(plan), /*use_threads=*/true);
+    if (!results.ok()) return FromArrowStatus(results.status()).WithContext("group " + input.name());
+
+    MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
+    auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
+    auto arrow_output = output_schema.ToArrow();
+    int64_t rows = 0;
+    while (true) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      arrow::Status status = (*results)->ReadNext(&batch);
+      if (!status.ok()) {
+        writer->Abort();
+        return Status::Invalid(status.message()).WithContext("group " + input.name());
+      }
+      if (!batch) break;
+      // Put the columns in the recipe's order, with the recipe's output types.
+      std::vector<std::shared_ptr<arrow::Array>> columns;
+      for (std::size_t i = 0; i < output_schema.size(); ++i) {
+        auto column = batch->GetColumnByName(output_schema[i].name);
+        if (!column) {
+          writer->Abort();
+          return Status::Internal("the local group engine lost column " + output_schema[i].name);
+        }
+        if (!column->type()->Equals(*arrow_output->field(static_cast<int>(i))->type())) {
+          auto cast = cp::Cast(*column, arrow_output->field(static_cast<int>(i))->type());
+          if (!cast.ok()) {
+            writer->Abort();
+            return Status::Invalid("column '" + output_schema[i].name + "': " + cast.status().message());
+          }
+          column = *cast;
+        }
+        columns.push_back(std::move(column));
+      }
+      auto conformed = arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
+      if (Status write = writer->Write(*conformed); !write.ok()) {
+        writer->Abort();
+        return write;
+      }
+      rows += batch->num_rows();
+      progress->Add(batch->num_rows());
+    }
+    MORTAR_RETURN_IF_ERROR(writer->Commit());
+    progress->Finish();
+    run.log.Info("wrote " + FormatCount(rows) + " groups into " + output.name());
+    run.output_schemas = {output_schema};
+    run.rows_written = rows;
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+void RegisterGroupRecipe(Registry& registry) {
+  registry.AddRecipeType(std::make_unique<GroupRecipe>());
+  registry.AddEngine(std::make_unique<InDatabaseGroupEngine>());
+  registry.AddEngine(std::make_unique<LocalGroupEngine>());
+}
+
+}  // namespace mortar::recipes

@@ -1,0 +1,65 @@
+#include "mortar/sql/dialect.h"
+
+namespace mortar::sql {
+
+std::string TableName::ToString() const {
+  std::string text;
+  for (const std::string* part : {&catalog, &schema, &table}) {
+    if (part->empty()) continue;
+    if (!text.empty()) text += ".";
+    text += *part;
+  }
+  return text;
+}
+
+std::string Dialect::QuoteString(std::string_view value) const {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string Dialect::TableReference(const TableName& table) const {
+  std::string text;
+  for (const std::string* part : {&table.catalog, &table.schema, &table.table}) {
+    if (part->empty()) continue;
+    if (!text.empty()) text += ".";
+    text += QuoteIdentifier(*part);
+  }
+  return text;
+}
+
+std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argument) const {
+  std::string arg(argument);
+  switch (aggregate) {
+    case Aggregate::kCount: return "COUNT(" + arg + ")";
+    case Aggregate::kCountAll: return "COUNT(*)";
+    case Aggregate::kCountDistinct: return "COUNT(DISTINCT " + arg + ")";
+    case Aggregate::kSum: return "SUM(" + arg + ")";
+    case Aggregate::kAvg: return "AVG(" + arg + ")";
+    case Aggregate::kMin: return "MIN(" + arg + ")";
+    case Aggregate::kMax: return "MAX(" + arg + ")";
+  }
+  return arg;
+}
+
+std::string Dialect::Cast(std::string_view expression, const Type& type) const {
+  return "CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
+}
+
+std::string Dialect::CreateTable(const TableName& table, const Schema& schema) const {
+  std::string sql = "CREATE TABLE " + TableReference(table) + " (";
+  for (std::size_t i = 0; i < schema.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += QuoteIdentifier(schema[i].name) + " " + NativeType(schema[i].type);
+  }
+  return sql + ")";
+}
+
+std::string Dialect::DropTableIfExists(const TableName& table) const {
+  return "DROP TABLE IF EXISTS " + TableReference(table);
+}
+
+}  // namespace mortar::sql

@@ -1,0 +1,98 @@
+// SQLite: double-quoted identifiers, flexible typing. Mortar records its own type
+// name as the declared type so a table read back keeps dates, timestamps and decimals.
+#include <cctype>
+
+#include "mortar/sql/dialect.h"
+
+namespace mortar::sql {
+
+namespace {
+
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Sqlite final : public Dialect {
+ public:
+  std::string_view name() const override { return "sqlite"; }
+
+  std::string QuoteIdentifier(std::string_view identifier) const override {
+    std::string out = "\"";
+    for (char c : identifier) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  }
+
+  std::string NativeType(const Type& type) const override {
+    switch (type.kind()) {
+      case TypeKind::kString: return "TEXT";
+      case TypeKind::kInt8: return "TINYINT";
+      case TypeKind::kInt16: return "SMALLINT";
+      case TypeKind::kInt32: return "INT";
+      case TypeKind::kInt64: return "BIGINT";
+      case TypeKind::kFloat: return "FLOAT";
+      case TypeKind::kDouble: return "DOUBLE";
+      case TypeKind::kBoolean: return "BOOLEAN";
+      case TypeKind::kDecimal:
+        return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
+               ")";
+      case TypeKind::kDate: return "DATE";
+      case TypeKind::kTimestamp: return "TIMESTAMP";
+      case TypeKind::kTimestampNtz: return "TIMESTAMP_NTZ";
+      case TypeKind::kBinary: return "BLOB";
+      // Nested values are stored as JSON text; the declared type keeps their shape.
+      case TypeKind::kArray:
+      case TypeKind::kMap:
+      case TypeKind::kStruct: return "JSON_" + Upper(type.ToString());
+    }
+    return "TEXT";
+  }
+
+  Result<Type> MortarType(std::string_view native) const override {
+    std::string upper = Upper(native);
+    if (upper.rfind("JSON_", 0) == 0) return Type::Parse(upper.substr(5));
+    if (upper.rfind("DECIMAL", 0) == 0 || upper.rfind("NUMERIC(", 0) == 0) {
+      return Type::Parse(upper);
+    }
+    if (upper == "TINYINT") return Type::Int8();
+    if (upper == "SMALLINT") return Type::Int16();
+    if (upper == "INT" || upper == "MEDIUMINT") return Type::Int32();
+    if (upper == "BIGINT" || upper == "INTEGER" || upper == "INT8") return Type::Int64();
+    if (upper == "FLOAT") return Type::Float();
+    if (upper == "DOUBLE" || upper == "REAL" || upper == "DOUBLE PRECISION") return Type::Double();
+    if (upper == "BOOLEAN" || upper == "BOOL") return Type::Boolean();
+    if (upper == "DATE") return Type::Date();
+    if (upper == "TIMESTAMP" || upper == "DATETIME") return Type::Timestamp();
+    if (upper == "TIMESTAMP_NTZ") return Type::TimestampNtz();
+    if (upper == "BLOB") return Type::Binary();
+    if (upper == "NUM" || upper == "NUMERIC") return Type::Double();
+    // SQLite's affinity rules for anything else.
+    if (upper.find("INT") != std::string::npos) return Type::Int64();
+    if (upper.find("CHAR") != std::string::npos || upper.find("CLOB") != std::string::npos ||
+        upper.find("TEXT") != std::string::npos) {
+      return Type::String();
+    }
+    if (upper.find("REAL") != std::string::npos || upper.find("FLOA") != std::string::npos ||
+        upper.find("DOUB") != std::string::npos) {
+      return Type::Double();
+    }
+    return Type::String();
+  }
+
+  std::string RenameTable(const TableName& from, const TableName& to) const override {
+    return "ALTER TABLE " + TableReference(from) + " RENAME TO " + QuoteIdentifier(to.table);
+  }
+};
+
+}  // namespace
+
+const Dialect& SqliteDialect() {
+  static const Sqlite kDialect;
+  return kDialect;
+}
+
+}  // namespace mortar::sql
