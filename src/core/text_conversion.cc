@@ -125,9 +125,9 @@ arrow::Status AppendJsonStruct(arrow::ArrayBuilder* builder, const nlohmann::jso
   if (!value.is_object()) return arrow::Status::Invalid("expected a JSON object");
   auto* builder_struct = static_cast<arrow::StructBuilder*>(builder);
   ARROW_RETURN_NOT_OK(builder_struct->Append());
-  const auto& type = static_cast<const arrow::StructType&>(*builder->type());
-  for (int i = 0; i < type.num_fields(); ++i) {
-    auto it = value.find(type.field(i)->name());
+  std::shared_ptr<arrow::DataType> type = builder->type();
+  for (int i = 0; i < type->num_fields(); ++i) {
+    auto it = value.find(type->field(i)->name());
     ARROW_RETURN_NOT_OK(AppendJson(builder_struct->field_builder(i),
                                    it == value.end() ? nlohmann::json() : *it));
   }

@@ -44,17 +44,26 @@ class Sqlite final : public Dialect {
       case TypeKind::kTimestamp: return "TIMESTAMP";
       case TypeKind::kTimestampNtz: return "TIMESTAMP_NTZ";
       case TypeKind::kBinary: return "BLOB";
-      // Nested values are stored as JSON text; the declared type keeps their shape.
+      // Nested values are stored as JSON text; the declared type (a quoted name,
+      // which SQLite allows) keeps their shape.
       case TypeKind::kArray:
       case TypeKind::kMap:
-      case TypeKind::kStruct: return "JSON_" + Upper(type.ToString());
+      case TypeKind::kStruct: return QuoteIdentifier("JSON " + type.ToString());
     }
     return "TEXT";
   }
 
   Result<Type> MortarType(std::string_view native) const override {
+    std::string unquoted;
+    if (native.size() >= 2 && native.front() == '"' && native.back() == '"') {
+      for (std::size_t i = 1; i + 1 < native.size(); ++i) {
+        if (native[i] == '"' && native[i + 1] == '"') ++i;
+        unquoted += native[i];
+      }
+      native = unquoted;
+    }
     std::string upper = Upper(native);
-    if (upper.rfind("JSON_", 0) == 0) return Type::Parse(upper.substr(5));
+    if (upper.rfind("JSON ", 0) == 0) return Type::Parse(std::string(native.substr(5)));
     if (upper.rfind("DECIMAL", 0) == 0 || upper.rfind("NUMERIC(", 0) == 0) {
       return Type::Parse(upper);
     }

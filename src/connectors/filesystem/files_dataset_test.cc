@@ -1,0 +1,149 @@
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include "mortar/connectors/dataset.h"
+#include "testing/temp_home.h"
+
+namespace mortar {
+namespace {
+
+config::DatasetConfig FilesConfig(const std::string& name, const std::string& path,
+                                  config::Json extra = config::Json::object()) {
+  config::Json params = {{"path", path}};
+  params.update(extra);
+  return config::DatasetConfig{name, "filesystem_default", "files", params, std::nullopt, name + ".json"};
+}
+
+Result<int64_t> CountRows(Dataset& dataset) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, dataset.Read(ReadOptions{}));
+  int64_t rows = 0;
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch) return rows;
+    rows += batch->num_rows();
+  }
+}
+
+TEST(FilesDatasetTest, InfersSchemaAndReadsQuotedCsv) {
+  testing::TempHome temp;
+  temp.WriteFile("files/a.csv", "id,name,when,amount\n1,\"Smith, J\",2024-01-02,1.5\n2,\"multi\nline\",,2\n");
+  auto context = temp.MakeContext();
+  auto dataset = context->MakeDataset(FilesConfig("a", "a.csv"));
+  ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+  auto schema = (*dataset)->DetectSchema();
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->ToString(), "id int64, name string, when date, amount double");
+  auto reader = (*dataset)->Read(ReadOptions{});
+  ASSERT_TRUE(reader.ok());
+  auto batch = (*reader)->Next();
+  ASSERT_TRUE(batch.ok() && *batch);
+  EXPECT_EQ((*batch)->num_rows(), 2);
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*batch)->column(1)).GetString(1), "multi\nline");
+  EXPECT_TRUE((*batch)->column(2)->IsNull(1));
+}
+
+TEST(FilesDatasetTest, RaggedRowIsReportedWithItsLine) {
+  testing::TempHome temp;
+  temp.WriteFile("files/r.csv", "a,b\n1,2\n3\n4,5\n");
+  auto context = temp.MakeContext();
+  auto dataset = context->MakeDataset(FilesConfig("r", "r.csv"));
+  ASSERT_TRUE(dataset.ok());
+  auto rows = CountRows(**dataset);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(rows.status().message().find("r.csv"), std::string::npos) << rows.status().message();
+  EXPECT_NE(rows.status().message().find("expected 2 fields, found 1"), std::string::npos) << rows.status().message();
+}
+
+TEST(FilesDatasetTest, ValueThatDoesNotConvertNamesRowAndColumn) {
+  testing::TempHome temp;
+  temp.WriteFile("files/v.csv", "a,b\n1,2\n3,x\n");
+  auto context = temp.MakeContext();
+  auto config = FilesConfig("v", "v.csv");
+  config.schema = Schema({{"a", Type::Int64(), true}, {"b", Type::Int64(), true}});
+  auto dataset = context->MakeDataset(config);
+  ASSERT_TRUE(dataset.ok());
+  auto rows = CountRows(**dataset);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().message(), "value 'x' in column 'b' is not a valid int64; at v.csv, row 2");
+}
+
+TEST(FilesDatasetTest, MissingFileIsNotFound) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  auto dataset = context->MakeDataset(FilesConfig("m", "missing.csv"));
+  ASSERT_TRUE(dataset.ok());
+  auto reader = (*dataset)->Read(ReadOptions{});
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(reader.status().message().find("no file at 'missing.csv'"), std::string::npos);
+  EXPECT_FALSE(context->MakeDataset(FilesConfig("x", "../../etc/passwd")).ok());
+}
+
+TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
+  testing::TempHome temp;
+  temp.WriteFile("files/in.csv", "id,price,day,tags\n1,1.25,2024-01-01,\"[\"\"a\"\"]\"\n2,,2024-01-02,[]\n");
+  auto context = temp.MakeContext();
+  auto input_config = FilesConfig("in", "in.csv");
+  input_config.schema = Schema({{"id", Type::Int32(), true},
+                                {"price", *Type::Decimal(10, 2), true},
+                                {"day", Type::Date(), true},
+                                {"tags", Type::Array(Type::String()), true}});
+  auto input = context->MakeDataset(input_config);
+  ASSERT_TRUE(input.ok());
+  for (const char* path : {"out/x.csv.gz", "out/x.parquet"}) {
+    auto output = context->MakeDataset(FilesConfig("out", path));
+    ASSERT_TRUE(output.ok());
+    auto reader = (*input)->Read(ReadOptions{});
+    ASSERT_TRUE(reader.ok());
+    auto writer = (*output)->OpenWriter((*reader)->schema(), WriteMode::kReplace);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    auto copied = CopyBatches(**reader, **writer, nullptr);
+    ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+    EXPECT_EQ(copied->rows, 2);
+    auto back_config = FilesConfig("back", path);
+    back_config.schema = input_config.schema;
+    auto back = context->MakeDataset(back_config);
+    auto back_reader = (*back)->Read(ReadOptions{});
+    ASSERT_TRUE(back_reader.ok()) << back_reader.status().ToString();
+    auto batch = (*back_reader)->Next();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_TRUE(*batch);
+    EXPECT_EQ(static_cast<const arrow::Decimal128Array&>(*(*batch)->column(1)).FormatValue(0), "1.25");
+    EXPECT_TRUE((*batch)->column(1)->IsNull(1));
+    EXPECT_EQ((*batch)->column(3)->ToString(), (*batch)->column(3)->ToString());
+    auto detected = (*back)->DetectSchema();
+    ASSERT_TRUE(detected.ok());
+  }
+  // Nothing temporary is left beside the outputs.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(temp.Files() / "out")) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 2);
+}
+
+TEST(FilesDatasetTest, AbortedWriteLeavesThePreviousFile) {
+  testing::TempHome temp;
+  temp.WriteFile("files/keep.csv", "a\n1\n");
+  auto context = temp.MakeContext();
+  auto dataset = context->MakeDataset(FilesConfig("keep", "keep.csv"));
+  ASSERT_TRUE(dataset.ok());
+  {
+    auto writer = (*dataset)->OpenWriter(Schema({{"a", Type::Int64(), true}}), WriteMode::kReplace);
+    ASSERT_TRUE(writer.ok());
+    arrow::Int64Builder builder;
+    ASSERT_TRUE(builder.Append(99).ok());
+    auto batch = arrow::RecordBatch::Make(arrow::schema({arrow::field("a", arrow::int64())}), 1,
+                                          {builder.Finish().ValueOrDie()});
+    ASSERT_TRUE((*writer)->Write(*batch).ok());
+    // Destroyed without Commit: aborted.
+  }
+  std::ifstream in(temp.Files() / "keep.csv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "a\n1\n");
+}
+
+}  // namespace
+}  // namespace mortar

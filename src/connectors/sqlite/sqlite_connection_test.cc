@@ -1,0 +1,103 @@
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include "mortar/connectors/dataset.h"
+#include "testing/temp_home.h"
+
+namespace mortar {
+namespace {
+
+TEST(SqliteConnectionTest, RoundTripsEveryType) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  auto connection = context->GetConnection("sqlite_default");
+  ASSERT_TRUE(connection.ok());
+  SqlConnection* sql = (*connection)->AsSql();
+  ASSERT_NE(sql, nullptr);
+  ASSERT_TRUE(sql->Execute("CREATE TABLE src (i INTEGER, d TEXT, t TEXT)").ok());
+  ASSERT_TRUE(sql->Execute("INSERT INTO src VALUES (1, '2024-01-01', '2024-01-01 10:00:00Z'), (NULL, NULL, NULL)").ok());
+  Schema schema({{"i", Type::Int32(), true},
+                 {"d", Type::Date(), true},
+                 {"t", Type::Timestamp(), true},
+                 {"amount", *Type::Decimal(12, 3), true},
+                 {"flag", Type::Boolean(), true},
+                 {"blob", Type::Binary(), true},
+                 {"items", Type::Map(Type::String(), Type::Int64()), true}});
+  auto query = sql->Query(
+      "SELECT i, d, t, '12.345' AS amount, 1 AS flag, x'00ff' AS blob, '{\"k\": 2}' AS items FROM src");
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  // Write through the typed writer, read back through a table dataset.
+  auto writer = sql->OpenTableWriter({"", "", "typed"}, schema, WriteMode::kReplace);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  arrow::Int32Builder ints;
+  ASSERT_TRUE(ints.Append(7).ok());
+  ASSERT_TRUE(ints.AppendNull().ok());
+  std::vector<std::shared_ptr<arrow::Array>> columns = {ints.Finish().ValueOrDie()};
+  for (std::size_t c = 1; c < schema.size(); ++c) {
+    columns.push_back(arrow::MakeArrayOfNull(schema[c].type.ToArrow(), 2).ValueOrDie());
+  }
+  auto batch = arrow::RecordBatch::Make(schema.ToArrow(), 2, columns);
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+  auto described = sql->DescribeTable({"", "", "typed"});
+  ASSERT_TRUE(described.ok() && described->has_value());
+  EXPECT_EQ((*described)->ToString(), schema.ToString());
+  auto read = sql->Query("SELECT * FROM typed");
+  ASSERT_TRUE(read.ok());
+  auto first = (*read)->Next();
+  ASSERT_TRUE(first.ok() && *first);
+  EXPECT_EQ((*first)->num_rows(), 2);
+  EXPECT_EQ(static_cast<const arrow::Int32Array&>(*(*first)->column(0)).Value(0), 7);
+}
+
+TEST(SqliteConnectionTest, FailedReplaceLeavesTheOldTable) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(sql->Execute("CREATE TABLE out (a INTEGER); INSERT INTO out VALUES (1), (2)").ok());
+  Schema schema({{"a", Type::Int64(), true}});
+  auto failed = sql->ReplaceTableWithQuery({"", "", "out"}, schema, "SELECT no_such_column FROM out");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("no such column"), std::string::npos);
+  {
+    auto writer = sql->OpenTableWriter({"", "", "out"}, schema, WriteMode::kReplace);
+    ASSERT_TRUE(writer.ok());
+    // Abandoned without Commit.
+  }
+  auto count = sql->Query("SELECT COUNT(*) AS n FROM out");
+  ASSERT_TRUE(count.ok());
+  auto batch = (*count)->Next();
+  ASSERT_TRUE(batch.ok() && *batch);
+  EXPECT_EQ(static_cast<const arrow::Int64Array&>(*(*batch)->column(0)).Value(0), 2);
+  auto tables = sql->ListTables("", "");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(tables->size(), 1u);  // no staging table left
+}
+
+TEST(SqliteConnectionTest, IdentifiersWithQuotesAreQuotedNotInjected) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  Schema schema({{"we\"ird; DROP TABLE x; --", Type::String(), true}});
+  auto writer = sql->OpenTableWriter({"", "", "t\"; DROP TABLE keep; --"}, schema, WriteMode::kReplace);
+  ASSERT_TRUE(sql->Execute("CREATE TABLE keep (a INTEGER)").ok());
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->Commit().ok());
+  auto tables = sql->ListTables("", "");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(tables->size(), 2u);
+}
+
+TEST(SqliteConnectionTest, SyntaxErrorNamesTheConnection) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  auto result = sql->Query("SELEC 1");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("connection 'sqlite_default': SQL error"), std::string::npos);
+  auto two = sql->Query("SELECT 1; SELECT 2");
+  ASSERT_FALSE(two.ok());
+}
+
+}  // namespace
+}  // namespace mortar

@@ -1,0 +1,65 @@
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include "mortar/core/schema.h"
+#include "mortar/core/types.h"
+
+namespace mortar {
+namespace {
+
+TEST(TypeTest, ParsesAndPrintsEveryKind) {
+  for (const char* text : {"string", "int8", "int16", "int32", "int64", "float", "double", "boolean",
+                           "decimal(10,2)", "date", "timestamp", "timestamp_ntz", "binary", "array<int64>",
+                           "map<string,double>", "struct<a:int32,b:array<string>>"}) {
+    auto type = Type::Parse(text);
+    ASSERT_TRUE(type.ok()) << text << ": " << type.status().ToString();
+    EXPECT_EQ(type->ToString(), text);
+  }
+}
+
+TEST(TypeTest, AcceptsSqlSpellings) {
+  EXPECT_EQ(Type::Parse("BIGINT")->kind(), TypeKind::kInt64);
+  EXPECT_EQ(Type::Parse("varchar")->kind(), TypeKind::kString);
+  EXPECT_EQ(Type::Parse("DECIMAL(38, 0)")->ToString(), "decimal(38,0)");
+}
+
+TEST(TypeTest, RejectsBadDecimalsAndUnknownNames) {
+  EXPECT_FALSE(Type::Parse("decimal(39,2)").ok());
+  EXPECT_FALSE(Type::Parse("decimal(5,6)").ok());
+  auto unknown = Type::Parse("integr");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown type name 'integr'"), std::string::npos);
+  EXPECT_FALSE(Type::Parse("array<int64").ok());
+  EXPECT_FALSE(Type::Parse("int64 extra").ok());
+}
+
+TEST(TypeTest, RoundTripsThroughArrow) {
+  for (const char* text : {"int16", "decimal(20,4)", "timestamp", "timestamp_ntz", "date",
+                           "map<string,int64>", "struct<x:double>"}) {
+    Type type = *Type::Parse(text);
+    auto back = Type::FromArrow(*type.ToArrow());
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, type) << text;
+  }
+  // TIMESTAMP is an instant (UTC zone); TIMESTAMP_NTZ has no zone.
+  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::Timestamp().ToArrow()).timezone(), "UTC");
+  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::TimestampNtz().ToArrow()).timezone(), "");
+}
+
+TEST(SchemaTest, FindsColumnsIgnoringCaseAsFallback) {
+  Schema schema({{"Id", Type::Int64(), true}, {"name", Type::String(), true}});
+  EXPECT_EQ(schema.IndexOf("Id"), 0u);
+  EXPECT_EQ(schema.IndexOf("id"), 0u);
+  EXPECT_FALSE(schema.IndexOf("missing").has_value());
+}
+
+TEST(StatusTest, CarriesCodeMessageAndDetails) {
+  Status status = Status::NotFound("no table").WithDetail("sqlstate", "42P01").WithContext("reading t");
+  EXPECT_EQ(status.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(status.message(), "reading t: no table");
+  EXPECT_EQ(status.ToString(), "reading t: no table (sqlstate=42P01)");
+  EXPECT_TRUE(Status::OK().ok());
+}
+
+}  // namespace
+}  // namespace mortar
