@@ -1,6 +1,9 @@
 #include "mortar/core/batch.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/initialize.h>
+
+#include <mutex>
 
 #include "mortar/core/progress.h"
 
@@ -18,6 +21,13 @@ Status FromArrowStatus(const arrow::Status& status) {
     case arrow::StatusCode::NotImplemented: return Status::Invalid(status.message());
     default: return Status::Internal(status.ToString());
   }
+}
+
+Status InitializeCompute() {
+  static std::once_flag once;
+  static arrow::Status status;
+  std::call_once(once, [] { status = arrow::compute::Initialize(); });
+  return FromArrowStatus(status);
 }
 
 Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress* progress) {

@@ -72,6 +72,7 @@ class LocalGroupEngine final : public Engine {
   Status CanRun(const RecipeRun&) const override { return Status::OK(); }
 
   Status Run(RecipeRun& run) const override {
+    MORTAR_RETURN_IF_ERROR(InitializeCompute());
     MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
     Dataset& input = *run.inputs.front();
     Dataset& output = *run.outputs.front();

@@ -54,6 +54,9 @@ std::shared_ptr<arrow::RecordBatchReader> ToArrowReader(std::unique_ptr<BatchRea
 // A BatchReader over an Arrow RecordBatchReader.
 Result<std::unique_ptr<BatchReader>> FromArrowReader(std::shared_ptr<arrow::RecordBatchReader> reader);
 
+// Registers Arrow's compute kernels (casts, aggregations); cheap after the first call.
+Status InitializeCompute();
+
 // Converts an Arrow status into a Mortar one (kInvalidInput for Invalid/TypeError,
 // kNotFound for IOError on missing files is left to callers that know the path).
 Status FromArrowStatus(const arrow::Status& status);

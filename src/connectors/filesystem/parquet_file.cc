@@ -90,6 +90,7 @@ class ParquetReader final : public BatchReader {
   // Casts columns whose file type differs from the dataset's (int32 stored, int64 declared).
   Result<Batch> Conform(const arrow::RecordBatch& batch) {
     std::vector<std::shared_ptr<arrow::Array>> columns;
+    MORTAR_RETURN_IF_ERROR(InitializeCompute());
     for (int i = 0; i < batch.num_columns(); ++i) {
       const auto& want = arrow_schema_->field(i)->type();
       if (batch.column(i)->type()->Equals(*want)) {
