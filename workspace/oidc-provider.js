@@ -8,6 +8,7 @@
 // scripts/workspace (mode 0600), never from the command line:
 //   MORTAR_WS_NODE_MODULES   folder holding oidc-provider (the cache dir)
 //   MORTAR_WS_OIDC_CONFIG    path of the JSON file with clients, users, keys
+//   MORTAR_WS_OIDC_KEY       path of the ID token signing key (made on first start)
 //   MORTAR_WS_OIDC_PORT      port to listen on (127.0.0.1)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -26,6 +27,16 @@ const MOUNT = '/oidc';
 const RESOURCE = config.resource; // the workspace itself, e.g. https://localhost:8443
 const RESOURCE_SCOPES = 'sql all-apis';
 
+// The signing key (ID tokens) survives restarts: made once, kept in the state dir.
+function signingKey() {
+  const file = process.env.MORTAR_WS_OIDC_KEY;
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'ES256', kid: crypto.randomUUID() };
+  fs.writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  return jwk;
+}
+
 const users = new Map(config.users.map((u) => [u.name, u]));
 
 function escapeHtml(s) {
@@ -36,7 +47,7 @@ function escapeHtml(s) {
 
 const provider = new Provider(config.issuer, {
   clients: config.clients,
-  jwks: { keys: [config.signingKey] },
+  jwks: { keys: [signingKey()] },
   cookies: { keys: config.cookieKeys },
   scopes: ['openid', 'offline_access', 'sql', 'all-apis'],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },

@@ -6,7 +6,8 @@ namespace mortar::cli {
 
 namespace {
 
-constexpr const char* kFlags[] = {"json", "help", "force", "sql", "quiet", "no-header", "detect", "replace", "version"};
+constexpr const char* kFlags[] = {"json",      "help",   "force",   "sql",    "quiet",
+                                  "no-header", "detect", "replace", "version"};
 constexpr const char* kGlobal[] = {"home", "user", "project", "json", "help", "quiet"};
 
 }  // namespace
@@ -63,7 +64,9 @@ std::vector<std::string> Arguments::Options(const std::string& name) const {
   return values;
 }
 
-bool Arguments::Flag(const std::string& name) const { return options_.count(name) > 0; }
+bool Arguments::Flag(const std::string& name) const {
+  return options_.count(name) > 0;
+}
 
 Status Arguments::CheckOptions(const std::vector<std::string>& allowed) const {
   for (const auto& [name, unused] : options_) {

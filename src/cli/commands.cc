@@ -1,11 +1,11 @@
 #include "cli/commands.h"
 
 #include <arrow/api.h>
-#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "cli/table_printer.h"
 #include "mortar/config/home.h"
@@ -47,36 +47,47 @@ Exit codes: 0 ok, 2 invalid input, 3 not found, 4 authentication, 5 conflict,
 
 const std::map<std::string, std::string>& VerbHelp() {
   static const std::map<std::string, std::string> kHelp = {
-      {"init", "Usage: mortar init\n\nCreates the data directory with the embedded default connections\n"
-               "(filesystem_default, sqlite_default), the admin user and the secret key.\n"
-               "Harmless when the directory exists.\n"},
+      {"init",
+       "Usage: mortar init\n\nCreates the data directory with the embedded default connections\n"
+       "(filesystem_default, sqlite_default), the admin user and the secret key.\n"
+       "Harmless when the directory exists.\n"},
       {"quickstart",
-       "Usage: mortar quickstart [--rows N] [--force]\n\nCreates the project 'quickstart' on the embedded default:\n"
+       "Usage: mortar quickstart [--rows N] [--force]\n\nCreates the project 'quickstart' on the "
+       "embedded default:\n"
        "generated orders and customers as CSV files, synced into SQLite, grouped\n"
        "in-database, joined back to customers by a SQL recipe, and exported to CSV.\n"
        "Builds the flow and prints where the outputs are. --rows sets the number of\n"
        "orders (default 5000); --force rebuilds everything.\n"},
       {"connection",
-       "Usage:\n  mortar connection list\n  mortar connection show NAME\n  mortar connection test NAME\n"
+       "Usage:\n  mortar connection list\n  mortar connection show NAME\n  mortar connection test "
+       "NAME\n"
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
-       "  mortar connection delete NAME\n\nTypes: filesystem (--param root=FOLDER), sqlite (--param path=FILE).\n"
+       "  mortar connection delete NAME\n\nTypes: filesystem (--param root=FOLDER), sqlite "
+       "(--param path=FILE).\n"
        "Relative paths are inside the data directory.\n"},
-      {"project", "Usage:\n  mortar project list\n  mortar project create NAME [--description TEXT]\n"},
+      {"project",
+       "Usage:\n  mortar project list\n  mortar project create NAME [--description TEXT]\n"},
       {"dataset",
-       "Usage:\n  mortar dataset list\n  mortar dataset show NAME\n  mortar dataset preview NAME [--limit N]\n"
+       "Usage:\n  mortar dataset list\n  mortar dataset show NAME\n  mortar dataset preview NAME "
+       "[--limit N]\n"
        "  mortar dataset detect NAME            detect the schema from the data and save it\n"
        "  mortar dataset import CONNECTION SOURCE [--name NAME] [--format csv|parquet]\n"
        "        SOURCE is a path on a file connection, or a table on a SQL connection\n"
-       "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or .parquet file\n"},
+       "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or "
+       ".parquet file\n"},
       {"recipe",
-       "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run NAME\n\n"
+       "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run "
+       "NAME\n\n"
        "recipe show --sql prints the SQL an in-database engine would run.\n"
        "recipe run runs the recipe now, whether or not it is out of date.\n"},
       {"build",
-       "Usage: mortar build DATASET... [--force]\n\nRuns the recipes the datasets depend on that are out of date\n"
+       "Usage: mortar build DATASET... [--force]\n\nRuns the recipes the datasets depend on that "
+       "are out of date\n"
        "(their definition or inputs changed, or their outputs are missing), upstream\n"
        "first. --force runs them all. Each build writes a job log under jobs/.\n"},
-      {"sql", "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N rows (default 100).\n"},
+      {"sql",
+       "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N "
+       "rows (default 100).\n"},
       {"version", "Usage: mortar version\n"},
   };
   return kHelp;
@@ -107,8 +118,9 @@ Status ExpectWords(const Invocation& in, std::size_t count) {
 }
 
 Status OpenContext(Invocation& in) {
-  std::filesystem::path root = in.args.Option("home") ? std::filesystem::path(*in.args.Option("home"))
-                                                      : config::Home::DefaultRoot();
+  std::filesystem::path root = in.args.Option("home")
+                                   ? std::filesystem::path(*in.args.Option("home"))
+                                   : config::Home::DefaultRoot();
   MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Open(root));
   std::string user = in.args.Option("user").value_or("");
   if (user.empty()) {
@@ -125,15 +137,18 @@ Status OpenContext(Invocation& in) {
   return in.context->SelectProject(project);
 }
 
-void PrintJson(std::ostream& out, const Json& value) { out << value.dump(2) << "\n"; }
+void PrintJson(std::ostream& out, const Json& value) {
+  out << value.dump(2) << "\n";
+}
 
 // ---- init ----
 
 Status Init(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 1));
-  std::filesystem::path root = in.args.Option("home") ? std::filesystem::path(*in.args.Option("home"))
-                                                      : config::Home::DefaultRoot();
+  std::filesystem::path root = in.args.Option("home")
+                                   ? std::filesystem::path(*in.args.Option("home"))
+                                   : config::Home::DefaultRoot();
   MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Init(root));
   if (in.json) {
     PrintJson(in.out, Json{{"home", home.root().string()}});
@@ -146,7 +161,8 @@ Status Init(Invocation& in) {
 // ---- connection ----
 
 Status ConnectionVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, test, add, delete)"));
+  MORTAR_ASSIGN_OR_RETURN(std::string action,
+                          Word(in, 1, "action (list, show, test, add, delete)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   const config::Home& home = in.context->home();
   if (action == "list") {
@@ -185,7 +201,8 @@ Status ConnectionVerb(Invocation& in) {
         in.out << "name: " << config.name << "\ntype: " << config.type << "\n";
         if (!config.description.empty()) in.out << "description: " << config.description << "\n";
         for (const auto& [key, value] : config.params.items()) {
-          in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+          in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+                 << "\n";
         }
       }
       return Status::OK();
@@ -215,7 +232,8 @@ Status ConnectionVerb(Invocation& in) {
     config.file = "connection '" + name + "'";
     for (const auto& param : in.args.Options("param")) {
       auto equals = param.find('=');
-      if (equals == std::string::npos) return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
+      if (equals == std::string::npos)
+        return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
       std::string key = param.substr(0, equals);
       std::string value = param.substr(equals + 1);
       if (value == "true" || value == "false") {
@@ -229,13 +247,15 @@ Status ConnectionVerb(Invocation& in) {
     auto existing = home.ListConnections();
     if (existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end() &&
         !in.args.Flag("replace")) {
-      return Status::Conflict("a connection named '" + name + "' exists; pass --replace to overwrite it");
+      return Status::Conflict("a connection named '" + name +
+                              "' exists; pass --replace to overwrite it");
     }
     MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
     if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
     return Status::OK();
   }
-  return Status::Invalid("unknown action 'connection " + action + "' (see 'mortar connection --help')");
+  return Status::Invalid("unknown action 'connection " + action +
+                         "' (see 'mortar connection --help')");
 }
 
 // ---- project ----
@@ -256,7 +276,9 @@ Status ProjectVerb(Invocation& in) {
   if (action == "create") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"description"}));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "project name"));
-    MORTAR_RETURN_IF_ERROR(in.context->home().CreateProject(name, in.args.Option("description").value_or("")).status());
+    MORTAR_RETURN_IF_ERROR(in.context->home()
+                               .CreateProject(name, in.args.Option("description").value_or(""))
+                               .status());
     if (!in.json) in.out << "Created project " << name << "\n";
     return Status::OK();
   }
@@ -266,7 +288,8 @@ Status ProjectVerb(Invocation& in) {
 // ---- dataset ----
 
 Status DatasetVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, preview, detect, import, export)"));
+  MORTAR_ASSIGN_OR_RETURN(std::string action,
+                          Word(in, 1, "action (list, show, preview, detect, import, export)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   if (action == "list") {
@@ -278,8 +301,12 @@ Status DatasetVerb(Invocation& in) {
     for (const auto& name : names) {
       MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
       std::string producer = flow.ProducerOf(name);
-      list.push_back({{"name", name}, {"connection", config.connection}, {"type", config.type}, {"recipe", producer}});
-      rows.push_back({name, config.connection, config.type, producer.empty() ? "(source)" : producer});
+      list.push_back({{"name", name},
+                      {"connection", config.connection},
+                      {"type", config.type},
+                      {"recipe", producer}});
+      rows.push_back(
+          {name, config.connection, config.type, producer.empty() ? "(source)" : producer});
     }
     if (in.json) {
       PrintJson(in.out, list);
@@ -315,9 +342,11 @@ Status DatasetVerb(Invocation& in) {
       PrintJson(in.out, config.ToJson());
       return Status::OK();
     }
-    in.out << "name: " << config.name << "\nconnection: " << config.connection << "\ntype: " << config.type << "\n";
+    in.out << "name: " << config.name << "\nconnection: " << config.connection
+           << "\ntype: " << config.type << "\n";
     for (const auto& [key, value] : config.params.items()) {
-      in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+      in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+             << "\n";
     }
     if (config.schema) {
       in.out << "schema:\n";
@@ -352,7 +381,8 @@ Status DatasetVerb(Invocation& in) {
         if (dot == std::string::npos) break;
         start = dot + 1;
       }
-      if (parts.size() > 3) return Status::Invalid("'" + source + "' is not a table name (catalog.schema.table)");
+      if (parts.size() > 3)
+        return Status::Invalid("'" + source + "' is not a table name (catalog.schema.table)");
       config.params = Json{{"table", parts.back()}};
       if (parts.size() >= 2) config.params["schema"] = parts[parts.size() - 2];
       if (parts.size() == 3) config.params["catalog"] = parts[0];
@@ -371,7 +401,8 @@ Status DatasetVerb(Invocation& in) {
     auto names = project->ListDatasets();
     if (names.ok() && std::find(names->begin(), names->end(), config.name) != names->end() &&
         !in.args.Flag("replace")) {
-      return Status::Conflict("a dataset named '" + config.name + "' exists; pass --name or --replace");
+      return Status::Conflict("a dataset named '" + config.name +
+                              "' exists; pass --name or --replace");
     }
     MORTAR_ASSIGN_OR_RETURN(auto dataset, in.context->MakeDataset(config));
     MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
@@ -380,18 +411,21 @@ Status DatasetVerb(Invocation& in) {
     if (in.json) {
       PrintJson(in.out, config.ToJson());
     } else {
-      in.out << "Imported " << source << " as dataset " << config.name << " (" << schema.ToString() << ")\n";
+      in.out << "Imported " << source << " as dataset " << config.name << " (" << schema.ToString()
+             << ")\n";
     }
     return Status::OK();
   }
   if (action == "export") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "dataset name"));
-    MORTAR_ASSIGN_OR_RETURN(std::string file, Word(in, 3, "output file (.csv, .csv.gz or .parquet)"));
+    MORTAR_ASSIGN_OR_RETURN(std::string file,
+                            Word(in, 3, "output file (.csv, .csv.gz or .parquet)"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
     MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
     std::filesystem::path target = std::filesystem::absolute(file);
-    config::ConnectionConfig local{"export", "filesystem", "", Json{{"root", target.parent_path().string()}}, "export"};
+    config::ConnectionConfig local{"export", "filesystem", "",
+                                   Json{{"root", target.parent_path().string()}}, "export"};
     MORTAR_ASSIGN_OR_RETURN(auto connection, in.context->MakeConnection(local));
     config::DatasetConfig out_config;
     out_config.name = "export";
@@ -399,7 +433,8 @@ Status DatasetVerb(Invocation& in) {
     out_config.type = "files";
     out_config.params = Json{{"path", target.filename().string()}};
     out_config.file = "export";
-    MORTAR_ASSIGN_OR_RETURN(const DatasetType* files, in.context->registry().FindDatasetType("files"));
+    MORTAR_ASSIGN_OR_RETURN(const DatasetType* files,
+                            in.context->registry().FindDatasetType("files"));
     MORTAR_ASSIGN_OR_RETURN(auto output, files->Create(out_config, *connection));
     MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{}));
     MORTAR_ASSIGN_OR_RETURN(auto writer, output->OpenWriter(reader->schema(), WriteMode::kReplace));
@@ -407,7 +442,8 @@ Status DatasetVerb(Invocation& in) {
     if (in.json) {
       PrintJson(in.out, Json{{"dataset", name}, {"file", target.string()}, {"rows", stats.rows}});
     } else {
-      in.out << "Exported " << stats.rows << " rows of " << name << " to " << target.string() << "\n";
+      in.out << "Exported " << stats.rows << " rows of " << name << " to " << target.string()
+             << "\n";
     }
     return Status::OK();
   }
@@ -430,7 +466,10 @@ Status RecipeVerb(Invocation& in) {
       for (const auto& input : recipe.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
       std::string outputs;
       for (const auto& output : recipe.outputs) outputs += (outputs.empty() ? "" : ", ") + output;
-      list.push_back({{"name", name}, {"type", recipe.type}, {"inputs", recipe.inputs}, {"outputs", recipe.outputs}});
+      list.push_back({{"name", name},
+                      {"type", recipe.type},
+                      {"inputs", recipe.inputs},
+                      {"outputs", recipe.outputs}});
       rows.push_back({name, recipe.type, inputs, outputs});
     }
     if (in.json) {
@@ -443,11 +482,13 @@ Status RecipeVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "recipe name"));
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
   auto it = flow.recipes().find(name);
-  if (it == flow.recipes().end()) return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
+  if (it == flow.recipes().end())
+    return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
   const config::RecipeConfig& recipe = it->second;
   if (action == "show") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"sql"}));
-    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, in.context->registry().FindRecipeType(recipe.type));
+    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type,
+                            in.context->registry().FindRecipeType(recipe.type));
     MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
     JobLog quiet;
     RecipeRun run{recipe, {}, {}, quiet};
@@ -484,14 +525,19 @@ Status RecipeVerb(Invocation& in) {
   }
   if (action == "run") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
-    MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name, !in.json && !in.args.Flag("quiet")));
+    MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name,
+                                                     !in.json && !in.args.Flag("quiet")));
     MORTAR_ASSIGN_OR_RETURN(RecipeOutcome outcome, flow.RunRecipe(*in.context, name, *log));
     if (in.json) {
-      PrintJson(in.out, Json{{"recipe", name}, {"engine", outcome.engine}, {"rows", outcome.rows},
-                             {"seconds", outcome.seconds}, {"job", log->id()}, {"log", log->path().string()}});
+      PrintJson(in.out, Json{{"recipe", name},
+                             {"engine", outcome.engine},
+                             {"rows", outcome.rows},
+                             {"seconds", outcome.seconds},
+                             {"job", log->id()},
+                             {"log", log->path().string()}});
     } else {
-      in.out << "Ran recipe " << name << " with the " << outcome.engine << " engine in " << outcome.seconds
-             << " s (log: " << log->path().string() << ")\n";
+      in.out << "Ran recipe " << name << " with the " << outcome.engine << " engine in "
+             << outcome.seconds << " s (log: " << log->path().string() << ")\n";
     }
     return Status::OK();
   }
@@ -502,7 +548,8 @@ Status RecipeVerb(Invocation& in) {
 
 Status BuildVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"force"}));
-  if (in.args.words().size() < 2) return Status::Invalid("build needs at least one dataset (see 'mortar build --help')");
+  if (in.args.words().size() < 2)
+    return Status::Invalid("build needs at least one dataset (see 'mortar build --help')");
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
@@ -514,14 +561,18 @@ Status BuildVerb(Invocation& in) {
   if (in.json) {
     Json recipes = Json::array();
     for (const auto& outcome : report.recipes) {
-      recipes.push_back({{"recipe", outcome.recipe}, {"ran", outcome.ran}, {"engine", outcome.engine},
-                         {"rows", outcome.rows}, {"seconds", outcome.seconds}});
+      recipes.push_back({{"recipe", outcome.recipe},
+                         {"ran", outcome.ran},
+                         {"engine", outcome.engine},
+                         {"rows", outcome.rows},
+                         {"seconds", outcome.seconds}});
     }
     PrintJson(in.out, Json{{"job", report.job_id}, {"log", report.log_path}, {"recipes", recipes}});
   } else {
     int ran = 0;
     for (const auto& outcome : report.recipes) ran += outcome.ran ? 1 : 0;
-    in.out << "Build finished: " << ran << " recipe(s) ran, " << report.recipes.size() - static_cast<std::size_t>(ran)
+    in.out << "Build finished: " << ran << " recipe(s) ran, "
+           << report.recipes.size() - static_cast<std::size_t>(ran)
            << " up to date (log: " << report.log_path << ")\n";
   }
   return Status::OK();
@@ -538,12 +589,15 @@ Status SqlVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
   SqlConnection* sql = connection->AsSql();
-  if (sql == nullptr) return Status::Invalid("connection '" + name + "' is of type '" + connection->type() + "', which runs no SQL");
+  if (sql == nullptr)
+    return Status::Invalid("connection '" + name + "' is of type '" + connection->type() +
+                           "', which runs no SQL");
   MORTAR_ASSIGN_OR_RETURN(auto reader, sql->Query(query));
   // Stop after `limit` rows without reading the rest.
   class Limited final : public BatchReader {
    public:
-    Limited(std::unique_ptr<BatchReader> inner, int64_t limit) : inner_(std::move(inner)), left_(limit) {}
+    Limited(std::unique_ptr<BatchReader> inner, int64_t limit)
+        : inner_(std::move(inner)), left_(limit) {}
     const Schema& schema() const override { return inner_->schema(); }
     Result<Batch> Next() override {
       if (left_ <= 0) return Batch();
@@ -576,7 +630,8 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
   const std::string& verb = args.words()[0];
   if (args.Flag("help")) {
     auto help = VerbHelp().find(verb);
-    if (help == VerbHelp().end()) return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
+    if (help == VerbHelp().end())
+      return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
     out << help->second;
     return Status::OK();
   }
@@ -589,7 +644,8 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
       {"recipe", RecipeVerb},
       {"build", BuildVerb},
       {"sql", SqlVerb},
-      {"quickstart", [](Invocation& invocation) { return Quickstart(invocation.args, invocation.out); }},
+      {"quickstart",
+       [](Invocation& invocation) { return Quickstart(invocation.args, invocation.out); }},
       {"version",
        [](Invocation& invocation) {
          invocation.out << "mortar " << MORTAR_VERSION << "\n";
@@ -597,7 +653,8 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
        }},
   };
   auto it = kVerbs.find(verb);
-  if (it == kVerbs.end()) return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
+  if (it == kVerbs.end())
+    return Status::Invalid("unknown verb '" + verb + "' (see 'mortar --help')");
   return it->second(in);
 }
 

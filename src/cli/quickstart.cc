@@ -19,24 +19,28 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 constexpr const char* kProject = "quickstart";
-constexpr const char* kFirstNames[] = {"Ada", "Björn", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro",
-                                       "Inès", "Jonas", "Kofi", "Lena", "Mateo", "Nadia", "Omar", "Priya",
-                                       "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Victor", "Wen", "Yara"};
-constexpr const char* kLastNames[] = {"Okafor", "Lindqvist", "Moreau", "Ivanov", "Schmidt", "Haddad",
-                                      "Hopper", "Tanaka", "Dubois", "Berg", "Mensah", "Fischer", "García",
-                                      "Khan", "Rossi", "Patel", "Novak", "Silva", "Nguyen", "O'Brien"};
+constexpr const char* kFirstNames[] = {"Ada",   "Björn", "Chloé", "Dmitri", "Emma",  "Farid",
+                                       "Grace", "Hiro",  "Inès",  "Jonas",  "Kofi",  "Lena",
+                                       "Mateo", "Nadia", "Omar",  "Priya",  "Quinn", "Rosa",
+                                       "Sven",  "Tariq", "Uma",   "Victor", "Wen",   "Yara"};
+constexpr const char* kLastNames[] = {"Okafor", "Lindqvist", "Moreau", "Ivanov", "Schmidt",
+                                      "Haddad", "Hopper",    "Tanaka", "Dubois", "Berg",
+                                      "Mensah", "Fischer",   "García", "Khan",   "Rossi",
+                                      "Patel",  "Novak",     "Silva",  "Nguyen", "O'Brien"};
 struct Place {
   const char* country;
   const char* city;
 };
-constexpr Place kPlaces[] = {{"France", "Lyon"},     {"Germany", "Berlin"},  {"Japan", "Osaka"},
-                             {"Brazil", "Recife"},   {"Kenya", "Nairobi"},   {"Canada", "Toronto"},
-                             {"India", "Pune"},      {"Sweden", "Malmö"},    {"Spain", "Sevilla"},
-                             {"United States", "Austin"}};
-constexpr const char* kProducts[] = {"Espresso machine", "Grinder", "Kettle, gooseneck", "Filter papers",
-                                     "Milk jug", "Scale", "Tamper", "Cups (set of 4)"};
+constexpr Place kPlaces[] = {
+    {"France", "Lyon"},   {"Germany", "Berlin"},      {"Japan", "Osaka"}, {"Brazil", "Recife"},
+    {"Kenya", "Nairobi"}, {"Canada", "Toronto"},      {"India", "Pune"},  {"Sweden", "Malmö"},
+    {"Spain", "Sevilla"}, {"United States", "Austin"}};
+constexpr const char* kProducts[] = {"Espresso machine", "Grinder",        "Kettle, gooseneck",
+                                     "Filter papers",    "Milk jug",       "Scale",
+                                     "Tamper",           "Cups (set of 4)"};
 constexpr double kPrices[] = {249.0, 89.5, 39.9, 4.5, 12.0, 24.99, 19.0, 29.0};
-constexpr const char* kStatuses[] = {"delivered", "delivered", "delivered", "shipped", "cancelled", "returned"};
+constexpr const char* kStatuses[] = {"delivered", "delivered", "delivered",
+                                     "shipped",   "cancelled", "returned"};
 
 std::string CsvField(const std::string& value) {
   if (value.find_first_of(",\"\n") == std::string::npos) return value;
@@ -70,9 +74,11 @@ Status WriteSampleData(const fs::path& folder, int64_t orders) {
         }
       }
       const Place& place = pick(kPlaces);
-      int32_t signup = static_cast<int32_t>(*ParseDate("2021-01-01") + static_cast<int32_t>(random() % 1000));
+      int32_t signup =
+          static_cast<int32_t>(*ParseDate("2021-01-01") + static_cast<int32_t>(random() % 1000));
       out << id << "," << CsvField(first + " " + last) << "," << email << id << "@example.com,"
-          << CsvField(place.country) << "," << CsvField(place.city) << "," << FormatDate(signup) << "\n";
+          << CsvField(place.country) << "," << CsvField(place.city) << "," << FormatDate(signup)
+          << "\n";
     }
     if (!out) return Status::Invalid("cannot write " + (folder / "customers.csv").string());
   }
@@ -81,37 +87,44 @@ Status WriteSampleData(const fs::path& folder, int64_t orders) {
   for (int64_t id = 1; id <= orders; ++id) {
     std::size_t product = random() % (sizeof(kProducts) / sizeof(kProducts[0]));
     int quantity = 1 + static_cast<int>(random() % 4);
-    int32_t day = static_cast<int32_t>(*ParseDate("2024-01-01") + static_cast<int32_t>(random() % 700));
+    int32_t day =
+        static_cast<int32_t>(*ParseDate("2024-01-01") + static_cast<int32_t>(random() % 700));
     char amount[32];
     std::snprintf(amount, sizeof(amount), "%.2f", kPrices[product] * quantity);
     out << id << "," << 1 + static_cast<int64_t>(random() % static_cast<uint64_t>(customers)) << ","
-        << FormatDate(day) << "," << CsvField(kProducts[product]) << "," << quantity << "," << amount << ","
-        << pick(kStatuses) << "\n";
+        << FormatDate(day) << "," << CsvField(kProducts[product]) << "," << quantity << ","
+        << amount << "," << pick(kStatuses) << "\n";
   }
   if (!out) return Status::Invalid("cannot write " + (folder / "orders.csv").string());
   return Status::OK();
 }
 
 config::DatasetConfig Files(const std::string& name, const std::string& path) {
-  return config::DatasetConfig{name, "filesystem_default", "files", Json{{"path", path}}, std::nullopt, ""};
+  return config::DatasetConfig{
+      name, "filesystem_default", "files", Json{{"path", path}}, std::nullopt, ""};
 }
 
 config::DatasetConfig Table(const std::string& name) {
-  return config::DatasetConfig{name, "sqlite_default", "sql_table", Json{{"table", "qs_" + name}}, std::nullopt, ""};
+  return config::DatasetConfig{
+      name, "sqlite_default", "sql_table", Json{{"table", "qs_" + name}}, std::nullopt, ""};
 }
 
-config::RecipeConfig Recipe(const std::string& name, const std::string& type, std::vector<std::string> inputs,
-                            std::vector<std::string> outputs, Json params) {
-  return config::RecipeConfig{name, type, std::move(inputs), std::move(outputs), "", std::move(params), ""};
+config::RecipeConfig Recipe(const std::string& name, const std::string& type,
+                            std::vector<std::string> inputs, std::vector<std::string> outputs,
+                            Json params) {
+  return config::RecipeConfig{
+      name, type, std::move(inputs), std::move(outputs), "", std::move(params), ""};
 }
 
 Status CreateProject(const config::Home& home, const fs::path& data_folder, int64_t orders) {
-  MORTAR_ASSIGN_OR_RETURN(config::Project project,
-                          home.CreateProject(kProject, "Orders and customers on the embedded default"));
+  MORTAR_ASSIGN_OR_RETURN(
+      config::Project project,
+      home.CreateProject(kProject, "Orders and customers on the embedded default"));
   MORTAR_RETURN_IF_ERROR(WriteSampleData(data_folder, orders));
   for (const auto& dataset :
-       {Files("customers_csv", "quickstart/customers.csv"), Files("orders_csv", "quickstart/orders.csv"),
-        Table("customers"), Table("orders"), Table("orders_by_customer"), Table("customer_summary"),
+       {Files("customers_csv", "quickstart/customers.csv"),
+        Files("orders_csv", "quickstart/orders.csv"), Table("customers"), Table("orders"),
+        Table("orders_by_customer"), Table("customer_summary"),
         Files("customer_summary_csv", "quickstart/output/customer_summary.csv")}) {
     MORTAR_RETURN_IF_ERROR(project.SaveDataset(dataset));
   }
@@ -125,7 +138,8 @@ Status CreateProject(const config::Home& home, const fs::path& data_folder, int6
                         {{{"column", "amount"}, {"functions", {"sum", "avg", "max"}}},
                          {{"column", "product"}, {"functions", {"count_distinct"}}},
                          {{"column", "order_date"}, {"functions", {"min", "max"}}}}}}),
-           Recipe("summarize_customers", "sql", {"customers", "orders_by_customer"}, {"customer_summary"},
+           Recipe("summarize_customers", "sql", {"customers", "orders_by_customer"},
+                  {"customer_summary"},
                   Json{{"sql",
                         "SELECT c.customer_id, c.name, c.country, o.count AS orders,\n"
                         "       o.amount_sum AS total_amount, o.amount_max AS largest_order,\n"
@@ -133,7 +147,8 @@ Status CreateProject(const config::Home& home, const fs::path& data_folder, int6
                         "FROM ${customers} c\n"
                         "JOIN ${orders_by_customer} o ON o.customer_id = c.customer_id\n"
                         "ORDER BY total_amount DESC"}}),
-           Recipe("export_summary", "sync", {"customer_summary"}, {"customer_summary_csv"}, Json::object()),
+           Recipe("export_summary", "sync", {"customer_summary"}, {"customer_summary_csv"},
+                  Json::object()),
        }) {
     MORTAR_RETURN_IF_ERROR(project.SaveRecipe(recipe));
   }
@@ -146,7 +161,8 @@ Status Quickstart(const Arguments& args, std::ostream& out) {
   MORTAR_RETURN_IF_ERROR(args.CheckOptions({"rows", "force"}));
   MORTAR_ASSIGN_OR_RETURN(int64_t orders, args.IntegerOption("rows", 5000));
   if (orders < 1) return Status::Invalid("--rows must be at least 1");
-  fs::path root = args.Option("home") ? fs::path(*args.Option("home")) : config::Home::DefaultRoot();
+  fs::path root =
+      args.Option("home") ? fs::path(*args.Option("home")) : config::Home::DefaultRoot();
   MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Init(root));
   fs::path data_folder = home.root() / "files" / "quickstart";
   bool fresh = !fs::exists(home.ProjectsDir() / kProject / "project.json");
@@ -156,19 +172,36 @@ Status Quickstart(const Arguments& args, std::ostream& out) {
   MORTAR_RETURN_IF_ERROR(home.FindUser(context.user()).status());
   MORTAR_RETURN_IF_ERROR(context.SelectProject(std::string(kProject)));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  if (fresh || args.Flag("force")) {
+    // Source datasets get their schema recorded once, as 'dataset import' does, so
+    // that later rows are checked against it instead of changing it.
+    for (const char* source : {"customers_csv", "orders_csv"}) {
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(source));
+      MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
+      config::DatasetConfig config = dataset->config();
+      config.schema = schema;
+      MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+      context.ForgetDataset(source);
+    }
+  }
   MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
-  out << (fresh ? "Created" : "Using") << " project '" << kProject << "' in " << home.root().string() << "\n";
-  if (fresh) out << "Generated " << orders << " orders and their customers in " << data_folder.string() << "\n";
+  out << (fresh ? "Created" : "Using") << " project '" << kProject << "' in "
+      << home.root().string() << "\n";
+  if (fresh)
+    out << "Generated " << orders << " orders and their customers in " << data_folder.string()
+        << "\n";
   BuildOptions options;
   options.force = args.Flag("force");
   options.echo = !args.Flag("quiet");
-  MORTAR_ASSIGN_OR_RETURN(BuildReport report, flow.Build(context, {"customer_summary_csv"}, options));
+  MORTAR_ASSIGN_OR_RETURN(BuildReport report,
+                          flow.Build(context, {"customer_summary_csv"}, options));
   out << "\nThe flow: orders.csv, customers.csv -> sync into SQLite -> group orders by customer\n"
          "(in-database) -> SQL recipe joining customers -> export to CSV\n\n";
   for (const auto& outcome : report.recipes) {
     out << "  " << outcome.recipe << ": "
-        << (outcome.ran ? "ran on the " + outcome.engine + " engine, " + FormatCount(outcome.rows) + " rows"
-                        : std::string("up to date"))
+        << (outcome.ran
+                ? "ran on the " + outcome.engine + " engine, " + FormatCount(outcome.rows) + " rows"
+                : std::string("up to date"))
         << "\n";
   }
   out << "\nOutputs:\n"

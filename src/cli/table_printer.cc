@@ -1,9 +1,9 @@
 #include "cli/table_printer.h"
 
 #include <arrow/api.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "mortar/config/model.h"
@@ -88,7 +88,8 @@ Status PrintRows(std::ostream& out, BatchReader& reader, bool json) {
     }
   }
   if (json) {
-    out << nlohmann::json{{"schema", config::SchemaToJson(schema)}, {"rows", json_rows}}.dump(2) << "\n";
+    out << nlohmann::json{{"schema", config::SchemaToJson(schema)}, {"rows", json_rows}}.dump(2)
+        << "\n";
   } else {
     std::vector<std::string> header;
     for (const auto& column : schema.columns()) header.push_back(column.name);

@@ -146,7 +146,8 @@ Result<std::string> ConfigObject::StringOr(const std::string& key, std::string f
 Result<int64_t> ConfigObject::IntegerOr(const std::string& key, int64_t fallback) const {
   if (!Has(key)) return fallback;
   const Json& value = (*value_)[key];
-  if (!value.is_number_integer()) return Error(key, "expected a whole number, found " + TypeName(value));
+  if (!value.is_number_integer())
+    return Error(key, "expected a whole number, found " + TypeName(value));
   return value.get<int64_t>();
 }
 

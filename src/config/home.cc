@@ -101,17 +101,17 @@ Result<Home> Home::Init(const fs::path& root) {
   }
   fs::path users = home.SecurityDir() / "users.json";
   if (!fs::exists(users)) {
-    Json json = {{"users",
-                  Json::array({{{"name", "admin"},
-                                {"display_name", "Administrator"},
-                                {"groups", Json::array({"administrators"})},
-                                {"admin", true}}})}};
+    Json json = {{"users", Json::array({{{"name", "admin"},
+                                         {"display_name", "Administrator"},
+                                         {"groups", Json::array({"administrators"})},
+                                         {"admin", true}}})}};
     MORTAR_RETURN_IF_ERROR(WriteJsonFile(users, json, kOwnerOnly));
   }
   fs::path groups = home.SecurityDir() / "groups.json";
   if (!fs::exists(groups)) {
-    Json json = {{"groups", Json::array({{{"name", "administrators"}},
-                                         {{"name", "analysts"}, {"description", "Every analyst"}}})}};
+    Json json = {
+        {"groups", Json::array({{{"name", "administrators"}},
+                                {{"name", "analysts"}, {"description", "Every analyst"}}})}};
     MORTAR_RETURN_IF_ERROR(WriteJsonFile(groups, json, kOwnerOnly));
   }
   if (!fs::exists(home.ConnectionsDir() / "filesystem_default.json")) {

@@ -50,7 +50,8 @@ TEST(HomeTest, MalformedFilesNameFileLineAndField) {
   temp.WriteFile("connections/wrong.json", R"({"name": "wrong", "type": 7})");
   auto wrong = temp.home().LoadConnection("wrong");
   ASSERT_FALSE(wrong.ok());
-  EXPECT_NE(wrong.status().message().find("field 'type': expected a string, found a number"), std::string::npos);
+  EXPECT_NE(wrong.status().message().find("field 'type': expected a string, found a number"),
+            std::string::npos);
 
   auto missing = temp.home().LoadConnection("nope");
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
@@ -59,8 +60,9 @@ TEST(HomeTest, MalformedFilesNameFileLineAndField) {
 
 TEST(HomeTest, DatasetSchemaErrorsNameTheField) {
   testing::TempHome temp;
-  temp.WriteFile("projects/test/datasets/d.json",
-                 R"({"name": "d", "connection": "c", "type": "files", "schema": [{"name": "a", "type": "int65"}]})");
+  temp.WriteFile(
+      "projects/test/datasets/d.json",
+      R"({"name": "d", "connection": "c", "type": "files", "schema": [{"name": "a", "type": "int65"}]})");
   auto project = temp.home().OpenProject("test");
   ASSERT_TRUE(project.ok());
   auto dataset = project->LoadDataset("d");
@@ -75,7 +77,8 @@ TEST(HomeTest, UnknownConnectionTypeIsAClearError) {
   auto context = temp.MakeContext();
   auto connection = context->GetConnection("odd");
   ASSERT_FALSE(connection.ok());
-  EXPECT_NE(connection.status().message().find("unknown connection type 'oracle'"), std::string::npos);
+  EXPECT_NE(connection.status().message().find("unknown connection type 'oracle'"),
+            std::string::npos);
   EXPECT_NE(connection.status().message().find("filesystem"), std::string::npos);
 }
 

@@ -117,8 +117,8 @@ Result<RecipeConfig> RecipeConfig::FromJson(const Json& json, const std::string&
 }
 
 Json RecipeConfig::ToJson() const {
-  Json json = {{"name", name},       {"type", type},     {"inputs", inputs},
-               {"outputs", outputs}, {"params", params}};
+  Json json = {
+      {"name", name}, {"type", type}, {"inputs", inputs}, {"outputs", outputs}, {"params", params}};
   if (!engine.empty()) json["engine"] = engine;
   return json;
 }

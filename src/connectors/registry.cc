@@ -24,7 +24,9 @@ void Registry::AddRecipeType(std::unique_ptr<RecipeType> type) {
   recipe_types_[key] = std::move(type);
 }
 
-void Registry::AddEngine(std::unique_ptr<Engine> engine) { engines_.push_back(std::move(engine)); }
+void Registry::AddEngine(std::unique_ptr<Engine> engine) {
+  engines_.push_back(std::move(engine));
+}
 
 namespace {
 
@@ -40,7 +42,8 @@ std::string KnownNames(const Map& map) {
 Result<const ConnectionType*> Registry::FindConnectionType(const std::string& name) const {
   auto it = connection_types_.find(name);
   if (it == connection_types_.end()) {
-    return Status::Invalid("unknown connection type '" + name + "' (known: " + KnownNames(connection_types_) + ")");
+    return Status::Invalid("unknown connection type '" + name +
+                           "' (known: " + KnownNames(connection_types_) + ")");
   }
   return it->second.get();
 }
@@ -48,7 +51,8 @@ Result<const ConnectionType*> Registry::FindConnectionType(const std::string& na
 Result<const DatasetType*> Registry::FindDatasetType(const std::string& name) const {
   auto it = dataset_types_.find(name);
   if (it == dataset_types_.end()) {
-    return Status::Invalid("unknown dataset type '" + name + "' (known: " + KnownNames(dataset_types_) + ")");
+    return Status::Invalid("unknown dataset type '" + name +
+                           "' (known: " + KnownNames(dataset_types_) + ")");
   }
   return it->second.get();
 }
@@ -56,7 +60,8 @@ Result<const DatasetType*> Registry::FindDatasetType(const std::string& name) co
 Result<const RecipeType*> Registry::FindRecipeType(const std::string& name) const {
   auto it = recipe_types_.find(name);
   if (it == recipe_types_.end()) {
-    return Status::Invalid("unknown recipe type '" + name + "' (known: " + KnownNames(recipe_types_) + ")");
+    return Status::Invalid("unknown recipe type '" + name +
+                           "' (known: " + KnownNames(recipe_types_) + ")");
   }
   return it->second.get();
 }

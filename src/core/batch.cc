@@ -15,11 +15,16 @@ Status FromArrowStatus(const arrow::Status& status) {
     case arrow::StatusCode::Invalid:
     case arrow::StatusCode::TypeError:
     case arrow::StatusCode::KeyError:
-    case arrow::StatusCode::IndexError: return Status::Invalid(status.message());
-    case arrow::StatusCode::Cancelled: return Status::Cancelled(status.message());
-    case arrow::StatusCode::IOError: return Status::Remote(status.message());
-    case arrow::StatusCode::NotImplemented: return Status::Invalid(status.message());
-    default: return Status::Internal(status.ToString());
+    case arrow::StatusCode::IndexError:
+      return Status::Invalid(status.message());
+    case arrow::StatusCode::Cancelled:
+      return Status::Cancelled(status.message());
+    case arrow::StatusCode::IOError:
+      return Status::Remote(status.message());
+    case arrow::StatusCode::NotImplemented:
+      return Status::Invalid(status.message());
+    default:
+      return Status::Internal(status.ToString());
   }
 }
 
@@ -65,8 +70,10 @@ class ArrowReaderAdapter : public arrow::RecordBatchReader {
     if (!next.ok()) {
       // Keep the code: Invalid stays Invalid, the rest becomes an IOError with our text.
       const Status& status = next.status();
-      if (status.code() == ErrorCode::kInvalidInput) return arrow::Status::Invalid(status.ToString());
-      if (status.code() == ErrorCode::kCancelled) return arrow::Status::Cancelled(status.ToString());
+      if (status.code() == ErrorCode::kInvalidInput)
+        return arrow::Status::Invalid(status.ToString());
+      if (status.code() == ErrorCode::kCancelled)
+        return arrow::Status::Cancelled(status.ToString());
       return arrow::Status::IOError(status.ToString());
     }
     *batch = std::move(next).ValueUnsafe();

@@ -38,13 +38,12 @@ void Progress::Finish() {
 }
 
 std::string Progress::Line() const {
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   int64_t done = rows_.load();
   std::string line = label_ + ": " + FormatCount(done) + " rows";
   if (seconds > 0.05) {
-    line += ", " + FormatCount(static_cast<int64_t>(static_cast<double>(done) / seconds)) +
-            " rows/s";
+    line +=
+        ", " + FormatCount(static_cast<int64_t>(static_cast<double>(done) / seconds)) + " rows/s";
   }
   return line;
 }

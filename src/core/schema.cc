@@ -1,7 +1,6 @@
 #include "mortar/core/schema.h"
 
 #include <arrow/api.h>
-
 #include <strings.h>
 
 namespace mortar {

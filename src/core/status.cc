@@ -4,14 +4,22 @@ namespace mortar {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidInput: return "invalid input";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kAuth: return "authentication";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kRemote: return "remote";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidInput:
+      return "invalid input";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kAuth:
+      return "authentication";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kRemote:
+      return "remote";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -1,14 +1,14 @@
 #include "mortar/core/text_conversion.h"
 
-#include "mortar/core/batch.h"
-
 #include <arrow/api.h>
 #include <arrow/util/decimal.h>
-#include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "mortar/core/batch.h"
 
 namespace mortar {
 
@@ -30,7 +30,8 @@ void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day) 
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   *day = day_of_year - (153 * mp + 2) / 5 + 1;
   *month = mp < 10 ? mp + 3 : mp - 9;
@@ -91,8 +92,8 @@ std::optional<double> ParseDouble(std::string_view text) {
 Status ConversionError(const TextOrigin& origin, int64_t index, std::string_view value,
                        const Type& type, std::string_view why = {}) {
   std::string shown(value.substr(0, 80));
-  std::string message = "value '" + shown + "' in column '" + origin.column + "' is not a valid " +
-                        type.ToString();
+  std::string message =
+      "value '" + shown + "' in column '" + origin.column + "' is not a valid " + type.ToString();
   if (!why.empty()) message += " (" + std::string(why) + ")";
   message += "; at " + origin.source + ", row " + std::to_string(origin.first_row + index);
   return Status::Invalid(message)
@@ -128,8 +129,8 @@ arrow::Status AppendJsonStruct(arrow::ArrayBuilder* builder, const nlohmann::jso
   std::shared_ptr<arrow::DataType> type = builder->type();
   for (int i = 0; i < type->num_fields(); ++i) {
     auto it = value.find(type->field(i)->name());
-    ARROW_RETURN_NOT_OK(AppendJson(builder_struct->field_builder(i),
-                                   it == value.end() ? nlohmann::json() : *it));
+    ARROW_RETURN_NOT_OK(
+        AppendJson(builder_struct->field_builder(i), it == value.end() ? nlohmann::json() : *it));
   }
   return arrow::Status::OK();
 }
@@ -138,10 +139,14 @@ arrow::Status AppendJsonStruct(arrow::ArrayBuilder* builder, const nlohmann::jso
 arrow::Status AppendJson(arrow::ArrayBuilder* builder, const nlohmann::json& value) {
   if (value.is_null()) return builder->AppendNull();
   switch (builder->type()->id()) {
-    case arrow::Type::LIST: return AppendJsonList(builder, value);
-    case arrow::Type::MAP: return AppendJsonMap(builder, value);
-    case arrow::Type::STRUCT: return AppendJsonStruct(builder, value);
-    default: break;
+    case arrow::Type::LIST:
+      return AppendJsonList(builder, value);
+    case arrow::Type::MAP:
+      return AppendJsonMap(builder, value);
+    case arrow::Type::STRUCT:
+      return AppendJsonStruct(builder, value);
+    default:
+      break;
   }
   std::string text = value.is_string() ? value.get<std::string>() : value.dump();
   auto type = Type::FromArrow(*builder->type());
@@ -262,7 +267,8 @@ std::string FormatDate(int32_t days) {
 }
 
 std::string FormatTimestamp(int64_t micros, bool zone) {
-  int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86399999999LL) / 86400000000LL);
+  int64_t days =
+      micros >= 0 ? micros / 86400000000LL : -((-micros + 86399999999LL) / 86400000000LL);
   int64_t rest = micros - days * 86400000000LL;
   int64_t seconds = rest / 1000000;
   int64_t fraction = rest % 1000000;
@@ -353,13 +359,16 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
         }
         switch (type.kind()) {
           case TypeKind::kInt8:
-            (void)static_cast<arrow::Int8Builder*>(builder.get())->Append(static_cast<int8_t>(*value));
+            (void)static_cast<arrow::Int8Builder*>(builder.get())
+                ->Append(static_cast<int8_t>(*value));
             break;
           case TypeKind::kInt16:
-            (void)static_cast<arrow::Int16Builder*>(builder.get())->Append(static_cast<int16_t>(*value));
+            (void)static_cast<arrow::Int16Builder*>(builder.get())
+                ->Append(static_cast<int16_t>(*value));
             break;
           case TypeKind::kInt32:
-            (void)static_cast<arrow::Int32Builder*>(builder.get())->Append(static_cast<int32_t>(*value));
+            (void)static_cast<arrow::Int32Builder*>(builder.get())
+                ->Append(static_cast<int32_t>(*value));
             break;
           default:
             (void)static_cast<arrow::Int64Builder*>(builder.get())->Append(*value);
@@ -422,7 +431,8 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
             value = reduced;
           } else {
             auto rescaled = value.Rescale(scale, type.scale());
-            if (!rescaled.ok()) return ConversionError(origin, i, value_at(i), type, "too many digits");
+            if (!rescaled.ok())
+              return ConversionError(origin, i, value_at(i), type, "too many digits");
             value = *rescaled;
           }
         }
@@ -536,13 +546,20 @@ namespace {
 nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
   if (!scalar.is_valid) return nullptr;
   switch (scalar.type->id()) {
-    case arrow::Type::BOOL: return static_cast<const arrow::BooleanScalar&>(scalar).value;
-    case arrow::Type::INT8: return static_cast<const arrow::Int8Scalar&>(scalar).value;
-    case arrow::Type::INT16: return static_cast<const arrow::Int16Scalar&>(scalar).value;
-    case arrow::Type::INT32: return static_cast<const arrow::Int32Scalar&>(scalar).value;
-    case arrow::Type::INT64: return static_cast<const arrow::Int64Scalar&>(scalar).value;
-    case arrow::Type::FLOAT: return static_cast<const arrow::FloatScalar&>(scalar).value;
-    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleScalar&>(scalar).value;
+    case arrow::Type::BOOL:
+      return static_cast<const arrow::BooleanScalar&>(scalar).value;
+    case arrow::Type::INT8:
+      return static_cast<const arrow::Int8Scalar&>(scalar).value;
+    case arrow::Type::INT16:
+      return static_cast<const arrow::Int16Scalar&>(scalar).value;
+    case arrow::Type::INT32:
+      return static_cast<const arrow::Int32Scalar&>(scalar).value;
+    case arrow::Type::INT64:
+      return static_cast<const arrow::Int64Scalar&>(scalar).value;
+    case arrow::Type::FLOAT:
+      return static_cast<const arrow::FloatScalar&>(scalar).value;
+    case arrow::Type::DOUBLE:
+      return static_cast<const arrow::DoubleScalar&>(scalar).value;
     case arrow::Type::DATE32:
       return FormatDate(static_cast<const arrow::Date32Scalar&>(scalar).value);
     case arrow::Type::TIMESTAMP: {
@@ -577,7 +594,8 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
       }
       return out;
     }
-    default: return scalar.ToString();
+    default:
+      return scalar.ToString();
   }
 }
 
@@ -586,11 +604,12 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
 std::string CellToJson(const arrow::Array& array, int64_t index) {
   if (array.IsNull(index)) return "null";
   if (array.type_id() == arrow::Type::DECIMAL128) {
-    return nlohmann::json(static_cast<const arrow::Decimal128Array&>(array).FormatValue(index)).dump();
+    return nlohmann::json(static_cast<const arrow::Decimal128Array&>(array).FormatValue(index))
+        .dump();
   }
   if (array.type_id() == arrow::Type::BINARY) {
-    return nlohmann::json(std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index))).dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return nlohmann::json(std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index)))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   auto scalar = array.GetScalar(index);
   if (!scalar.ok()) return "null";
@@ -600,13 +619,18 @@ std::string CellToJson(const arrow::Array& array, int64_t index) {
 std::string CellToText(const arrow::Array& array, int64_t index) {
   if (array.IsNull(index)) return "";
   switch (array.type_id()) {
-    case arrow::Type::STRING: return std::string(static_cast<const arrow::StringArray&>(array).GetView(index));
-    case arrow::Type::BINARY: return std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index));
-    case arrow::Type::DECIMAL128: return static_cast<const arrow::Decimal128Array&>(array).FormatValue(index);
+    case arrow::Type::STRING:
+      return std::string(static_cast<const arrow::StringArray&>(array).GetView(index));
+    case arrow::Type::BINARY:
+      return std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index));
+    case arrow::Type::DECIMAL128:
+      return static_cast<const arrow::Decimal128Array&>(array).FormatValue(index);
     case arrow::Type::LIST:
     case arrow::Type::MAP:
-    case arrow::Type::STRUCT: return CellToJson(array, index);
-    default: break;
+    case arrow::Type::STRUCT:
+      return CellToJson(array, index);
+    default:
+      break;
   }
   auto scalar = array.GetScalar(index);
   if (!scalar.ok()) return "";

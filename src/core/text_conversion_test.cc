@@ -34,8 +34,8 @@ TEST(TextConversionTest, ParsesTimestampsWithAndWithoutZones) {
 }
 
 TEST(TextConversionTest, ConvertsDecimalsExactly) {
-  auto decimals = ConvertText(*Strings({"12345678901234567890.12", "-0.5", ""}), *Type::Decimal(38, 2),
-                              TextOrigin{"test.csv", "amount", 1});
+  auto decimals = ConvertText(*Strings({"12345678901234567890.12", "-0.5", ""}),
+                              *Type::Decimal(38, 2), TextOrigin{"test.csv", "amount", 1});
   ASSERT_TRUE(decimals.ok()) << decimals.status().ToString();
   const auto& array = static_cast<const arrow::Decimal128Array&>(**decimals);
   EXPECT_EQ(array.FormatValue(0), "12345678901234567890.12");
@@ -44,7 +44,8 @@ TEST(TextConversionTest, ConvertsDecimalsExactly) {
 }
 
 TEST(TextConversionTest, BadValueNamesSourceRowAndColumn) {
-  auto result = ConvertText(*Strings({"1", "2", "three"}), Type::Int64(), TextOrigin{"orders.csv", "qty", 101});
+  auto result = ConvertText(*Strings({"1", "2", "three"}), Type::Int64(),
+                            TextOrigin{"orders.csv", "qty", 101});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), ErrorCode::kInvalidInput);
   EXPECT_EQ(result.status().message(),
@@ -56,13 +57,15 @@ TEST(TextConversionTest, BadValueNamesSourceRowAndColumn) {
 
 TEST(TextConversionTest, ConvertsJsonToNestedTypes) {
   Type type = *Type::Parse("struct<a:int64,b:array<string>>");
-  auto result = ConvertText(*Strings({R"({"a": 1, "b": ["x", "y"]})", ""}), type, TextOrigin{"f", "c", 1});
+  auto result =
+      ConvertText(*Strings({R"({"a": 1, "b": ["x", "y"]})", ""}), type, TextOrigin{"f", "c", 1});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ((*result)->length(), 2);
   EXPECT_TRUE((*result)->IsNull(1));
   auto text = NestedToJsonText(**result);
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(static_cast<const arrow::StringArray&>(**text).GetString(0), R"({"a":1,"b":["x","y"]})");
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(**text).GetString(0),
+            R"({"a":1,"b":["x","y"]})");
 }
 
 TEST(TypeGuesserTest, PicksTheNarrowestType) {

@@ -21,14 +21,14 @@ struct SimpleName {
 
 // The text names, with the aliases users write (SQL spellings).
 constexpr SimpleName kSimpleNames[] = {
-    {TypeKind::kString, "string"},      {TypeKind::kString, "varchar"},
-    {TypeKind::kString, "text"},        {TypeKind::kInt8, "int8"},
-    {TypeKind::kInt8, "tinyint"},       {TypeKind::kInt16, "int16"},
-    {TypeKind::kInt16, "smallint"},     {TypeKind::kInt32, "int32"},
-    {TypeKind::kInt32, "int"},          {TypeKind::kInt64, "int64"},
-    {TypeKind::kInt64, "bigint"},       {TypeKind::kFloat, "float"},
-    {TypeKind::kDouble, "double"},      {TypeKind::kBoolean, "boolean"},
-    {TypeKind::kBoolean, "bool"},       {TypeKind::kDate, "date"},
+    {TypeKind::kString, "string"},       {TypeKind::kString, "varchar"},
+    {TypeKind::kString, "text"},         {TypeKind::kInt8, "int8"},
+    {TypeKind::kInt8, "tinyint"},        {TypeKind::kInt16, "int16"},
+    {TypeKind::kInt16, "smallint"},      {TypeKind::kInt32, "int32"},
+    {TypeKind::kInt32, "int"},           {TypeKind::kInt64, "int64"},
+    {TypeKind::kInt64, "bigint"},        {TypeKind::kFloat, "float"},
+    {TypeKind::kDouble, "double"},       {TypeKind::kBoolean, "boolean"},
+    {TypeKind::kBoolean, "bool"},        {TypeKind::kDate, "date"},
     {TypeKind::kTimestamp, "timestamp"}, {TypeKind::kTimestampNtz, "timestamp_ntz"},
     {TypeKind::kBinary, "binary"},
 };
@@ -132,19 +132,32 @@ class TypeParser {
           return Error("timestamp takes no parameters");
         }
         switch (entry.kind) {
-          case TypeKind::kString: return Type::String();
-          case TypeKind::kInt8: return Type::Int8();
-          case TypeKind::kInt16: return Type::Int16();
-          case TypeKind::kInt32: return Type::Int32();
-          case TypeKind::kInt64: return Type::Int64();
-          case TypeKind::kFloat: return Type::Float();
-          case TypeKind::kDouble: return Type::Double();
-          case TypeKind::kBoolean: return Type::Boolean();
-          case TypeKind::kDate: return Type::Date();
-          case TypeKind::kTimestamp: return Type::Timestamp();
-          case TypeKind::kTimestampNtz: return Type::TimestampNtz();
-          case TypeKind::kBinary: return Type::Binary();
-          default: break;
+          case TypeKind::kString:
+            return Type::String();
+          case TypeKind::kInt8:
+            return Type::Int8();
+          case TypeKind::kInt16:
+            return Type::Int16();
+          case TypeKind::kInt32:
+            return Type::Int32();
+          case TypeKind::kInt64:
+            return Type::Int64();
+          case TypeKind::kFloat:
+            return Type::Float();
+          case TypeKind::kDouble:
+            return Type::Double();
+          case TypeKind::kBoolean:
+            return Type::Boolean();
+          case TypeKind::kDate:
+            return Type::Date();
+          case TypeKind::kTimestamp:
+            return Type::Timestamp();
+          case TypeKind::kTimestampNtz:
+            return Type::TimestampNtz();
+          case TypeKind::kBinary:
+            return Type::Binary();
+          default:
+            break;
         }
       }
     }
@@ -192,9 +205,13 @@ Type Type::Struct(std::vector<Field> fields) {
   return type;
 }
 
-Result<Type> Type::Parse(std::string_view text) { return TypeParser(text).ParseAll(); }
+Result<Type> Type::Parse(std::string_view text) {
+  return TypeParser(text).ParseAll();
+}
 
-const std::vector<Field>& Type::fields() const { return children_ ? *children_ : EmptyFields(); }
+const std::vector<Field>& Type::fields() const {
+  return children_ ? *children_ : EmptyFields();
+}
 
 bool Type::IsInteger() const {
   return kind_ == TypeKind::kInt8 || kind_ == TypeKind::kInt16 || kind_ == TypeKind::kInt32 ||
@@ -217,21 +234,34 @@ bool Type::IsTemporal() const {
 
 std::string Type::ToString() const {
   switch (kind_) {
-    case TypeKind::kString: return "string";
-    case TypeKind::kInt8: return "int8";
-    case TypeKind::kInt16: return "int16";
-    case TypeKind::kInt32: return "int32";
-    case TypeKind::kInt64: return "int64";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kDouble: return "double";
-    case TypeKind::kBoolean: return "boolean";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kInt8:
+      return "int8";
+    case TypeKind::kInt16:
+      return "int16";
+    case TypeKind::kInt32:
+      return "int32";
+    case TypeKind::kInt64:
+      return "int64";
+    case TypeKind::kFloat:
+      return "float";
+    case TypeKind::kDouble:
+      return "double";
+    case TypeKind::kBoolean:
+      return "boolean";
     case TypeKind::kDecimal:
       return "decimal(" + std::to_string(precision_) + "," + std::to_string(scale_) + ")";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kTimestamp: return "timestamp";
-    case TypeKind::kTimestampNtz: return "timestamp_ntz";
-    case TypeKind::kBinary: return "binary";
-    case TypeKind::kArray: return "array<" + fields()[0].type.ToString() + ">";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kTimestamp:
+      return "timestamp";
+    case TypeKind::kTimestampNtz:
+      return "timestamp_ntz";
+    case TypeKind::kBinary:
+      return "binary";
+    case TypeKind::kArray:
+      return "array<" + fields()[0].type.ToString() + ">";
     case TypeKind::kMap:
       return "map<" + fields()[0].type.ToString() + "," + fields()[1].type.ToString() + ">";
     case TypeKind::kStruct: {
@@ -255,21 +285,36 @@ bool Type::operator==(const Type& other) const {
 
 std::shared_ptr<arrow::DataType> Type::ToArrow() const {
   switch (kind_) {
-    case TypeKind::kString: return arrow::utf8();
-    case TypeKind::kInt8: return arrow::int8();
-    case TypeKind::kInt16: return arrow::int16();
-    case TypeKind::kInt32: return arrow::int32();
-    case TypeKind::kInt64: return arrow::int64();
-    case TypeKind::kFloat: return arrow::float32();
-    case TypeKind::kDouble: return arrow::float64();
-    case TypeKind::kBoolean: return arrow::boolean();
-    case TypeKind::kDecimal: return arrow::decimal128(precision_, scale_);
-    case TypeKind::kDate: return arrow::date32();
-    case TypeKind::kTimestamp: return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
-    case TypeKind::kTimestampNtz: return arrow::timestamp(arrow::TimeUnit::MICRO);
-    case TypeKind::kBinary: return arrow::binary();
-    case TypeKind::kArray: return arrow::list(fields()[0].type.ToArrow());
-    case TypeKind::kMap: return arrow::map(fields()[0].type.ToArrow(), fields()[1].type.ToArrow());
+    case TypeKind::kString:
+      return arrow::utf8();
+    case TypeKind::kInt8:
+      return arrow::int8();
+    case TypeKind::kInt16:
+      return arrow::int16();
+    case TypeKind::kInt32:
+      return arrow::int32();
+    case TypeKind::kInt64:
+      return arrow::int64();
+    case TypeKind::kFloat:
+      return arrow::float32();
+    case TypeKind::kDouble:
+      return arrow::float64();
+    case TypeKind::kBoolean:
+      return arrow::boolean();
+    case TypeKind::kDecimal:
+      return arrow::decimal128(precision_, scale_);
+    case TypeKind::kDate:
+      return arrow::date32();
+    case TypeKind::kTimestamp:
+      return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+    case TypeKind::kTimestampNtz:
+      return arrow::timestamp(arrow::TimeUnit::MICRO);
+    case TypeKind::kBinary:
+      return arrow::binary();
+    case TypeKind::kArray:
+      return arrow::list(fields()[0].type.ToArrow());
+    case TypeKind::kMap:
+      return arrow::map(fields()[0].type.ToArrow(), fields()[1].type.ToArrow());
     case TypeKind::kStruct: {
       arrow::FieldVector arrow_fields;
       for (const auto& field : fields()) {
@@ -285,19 +330,28 @@ Result<Type> Type::FromArrow(const arrow::DataType& type) {
   switch (type.id()) {
     case arrow::Type::STRING:
     case arrow::Type::LARGE_STRING:
-    case arrow::Type::STRING_VIEW: return Type::String();
-    case arrow::Type::INT8: return Type::Int8();
+    case arrow::Type::STRING_VIEW:
+      return Type::String();
+    case arrow::Type::INT8:
+      return Type::Int8();
     case arrow::Type::INT16:
-    case arrow::Type::UINT8: return Type::Int16();
+    case arrow::Type::UINT8:
+      return Type::Int16();
     case arrow::Type::INT32:
-    case arrow::Type::UINT16: return Type::Int32();
+    case arrow::Type::UINT16:
+      return Type::Int32();
     case arrow::Type::INT64:
-    case arrow::Type::UINT32: return Type::Int64();
-    case arrow::Type::UINT64: return Type::Decimal(20, 0);
+    case arrow::Type::UINT32:
+      return Type::Int64();
+    case arrow::Type::UINT64:
+      return Type::Decimal(20, 0);
     case arrow::Type::HALF_FLOAT:
-    case arrow::Type::FLOAT: return Type::Float();
-    case arrow::Type::DOUBLE: return Type::Double();
-    case arrow::Type::BOOL: return Type::Boolean();
+    case arrow::Type::FLOAT:
+      return Type::Float();
+    case arrow::Type::DOUBLE:
+      return Type::Double();
+    case arrow::Type::BOOL:
+      return Type::Boolean();
     case arrow::Type::DECIMAL128:
     case arrow::Type::DECIMAL256: {
       const auto& decimal = static_cast<const arrow::DecimalType&>(type);
@@ -308,15 +362,18 @@ Result<Type> Type::FromArrow(const arrow::DataType& type) {
       return Type::Decimal(decimal.precision(), decimal.scale());
     }
     case arrow::Type::DATE32:
-    case arrow::Type::DATE64: return Type::Date();
+    case arrow::Type::DATE64:
+      return Type::Date();
     case arrow::Type::TIMESTAMP: {
       const auto& timestamp = static_cast<const arrow::TimestampType&>(type);
       return timestamp.timezone().empty() ? Type::TimestampNtz() : Type::Timestamp();
     }
     case arrow::Type::BINARY:
     case arrow::Type::LARGE_BINARY:
-    case arrow::Type::FIXED_SIZE_BINARY: return Type::Binary();
-    case arrow::Type::NA: return Type::String();
+    case arrow::Type::FIXED_SIZE_BINARY:
+      return Type::Binary();
+    case arrow::Type::NA:
+      return Type::String();
     case arrow::Type::LIST:
     case arrow::Type::LARGE_LIST:
     case arrow::Type::FIXED_SIZE_LIST: {

@@ -1,16 +1,18 @@
+#include "mortar/core/types.h"
+
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
 #include "mortar/core/schema.h"
-#include "mortar/core/types.h"
 
 namespace mortar {
 namespace {
 
 TEST(TypeTest, ParsesAndPrintsEveryKind) {
-  for (const char* text : {"string", "int8", "int16", "int32", "int64", "float", "double", "boolean",
-                           "decimal(10,2)", "date", "timestamp", "timestamp_ntz", "binary", "array<int64>",
-                           "map<string,double>", "struct<a:int32,b:array<string>>"}) {
+  for (const char* text :
+       {"string", "int8", "int16", "int32", "int64", "float", "double", "boolean", "decimal(10,2)",
+        "date", "timestamp", "timestamp_ntz", "binary", "array<int64>", "map<string,double>",
+        "struct<a:int32,b:array<string>>"}) {
     auto type = Type::Parse(text);
     ASSERT_TRUE(type.ok()) << text << ": " << type.status().ToString();
     EXPECT_EQ(type->ToString(), text);
@@ -42,8 +44,10 @@ TEST(TypeTest, RoundTripsThroughArrow) {
     EXPECT_EQ(*back, type) << text;
   }
   // TIMESTAMP is an instant (UTC zone); TIMESTAMP_NTZ has no zone.
-  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::Timestamp().ToArrow()).timezone(), "UTC");
-  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::TimestampNtz().ToArrow()).timezone(), "");
+  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::Timestamp().ToArrow()).timezone(),
+            "UTC");
+  EXPECT_EQ(static_cast<const arrow::TimestampType&>(*Type::TimestampNtz().ToArrow()).timezone(),
+            "");
 }
 
 TEST(SchemaTest, FindsColumnsIgnoringCaseAsFallback) {
@@ -54,7 +58,8 @@ TEST(SchemaTest, FindsColumnsIgnoringCaseAsFallback) {
 }
 
 TEST(StatusTest, CarriesCodeMessageAndDetails) {
-  Status status = Status::NotFound("no table").WithDetail("sqlstate", "42P01").WithContext("reading t");
+  Status status =
+      Status::NotFound("no table").WithDetail("sqlstate", "42P01").WithContext("reading t");
   EXPECT_EQ(status.code(), ErrorCode::kNotFound);
   EXPECT_EQ(status.message(), "reading t: no table");
   EXPECT_EQ(status.ToString(), "reading t: no table (sqlstate=42P01)");

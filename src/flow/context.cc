@@ -27,15 +27,19 @@ Status Context::SelectProject(const std::optional<std::string>& name) {
 
 Result<const config::Project*> Context::project() const {
   if (!project_) {
-    return Status::Invalid("no project selected: pass --project NAME (or set MORTAR_PROJECT); "
-                           "'mortar project list' shows them, 'mortar quickstart' makes one");
+    return Status::Invalid(
+        "no project selected: pass --project NAME (or set MORTAR_PROJECT); "
+        "'mortar project list' shows them, 'mortar quickstart' makes one");
   }
   return &*project_;
 }
 
-Result<std::unique_ptr<Connection>> Context::MakeConnection(const config::ConnectionConfig& config) const {
+Result<std::unique_ptr<Connection>> Context::MakeConnection(
+    const config::ConnectionConfig& config) const {
   auto type = registry_.FindConnectionType(config.type);
-  if (!type.ok()) return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'" : config.file);
+  if (!type.ok())
+    return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'"
+                                                         : config.file);
   return (*type)->Create(config, home_);
 }
 
@@ -67,6 +71,8 @@ Result<Dataset*> Context::GetDataset(const std::string& name) {
   return raw;
 }
 
-void Context::ForgetDataset(const std::string& name) { datasets_.erase(name); }
+void Context::ForgetDataset(const std::string& name) {
+  datasets_.erase(name);
+}
 
 }  // namespace mortar

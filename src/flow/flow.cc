@@ -32,7 +32,8 @@ fs::path StampFile(const config::Project& project, const std::string& dataset) {
 
 std::string ReadStamp(const config::Project& project, const std::string& dataset) {
   auto json = config::ReadJsonFile(StampFile(project, dataset));
-  if (!json.ok() || !json->is_object() || !json->contains("stamp") || !(*json)["stamp"].is_string()) return "";
+  if (!json.ok() || !json->is_object() || !json->contains("stamp") || !(*json)["stamp"].is_string())
+    return "";
   return (*json)["stamp"].get<std::string>();
 }
 
@@ -45,15 +46,17 @@ Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& ru
       if (engine->name() != run.recipe.engine) continue;
       Status can = engine->CanRun(run);
       if (!can.ok()) {
-        return Status::Invalid("recipe '" + run.recipe.name + "': the engine '" + run.recipe.engine +
-                               "' cannot run it: " + can.message());
+        return Status::Invalid("recipe '" + run.recipe.name + "': the engine '" +
+                               run.recipe.engine + "' cannot run it: " + can.message());
       }
       return engine;
     }
     std::string known;
-    for (const Engine* engine : engines) known += (known.empty() ? "" : ", ") + std::string(engine->name());
-    return Status::Invalid("recipe '" + run.recipe.name + "': unknown engine '" + run.recipe.engine +
-                           "' for a " + run.recipe.type + " recipe (known: " + known + ")");
+    for (const Engine* engine : engines)
+      known += (known.empty() ? "" : ", ") + std::string(engine->name());
+    return Status::Invalid("recipe '" + run.recipe.name + "': unknown engine '" +
+                           run.recipe.engine + "' for a " + run.recipe.type +
+                           " recipe (known: " + known + ")");
   }
   std::string reasons;
   for (const Engine* engine : engines) {
@@ -72,8 +75,8 @@ Result<Flow> Flow::Load(const config::Project& project) {
     for (const auto& output : recipe.outputs) {
       auto [it, inserted] = flow.producers_.emplace(output, name);
       if (!inserted) {
-        return Status::Invalid("dataset '" + output + "' is the output of two recipes: '" + it->second +
-                               "' and '" + name + "'; a dataset has one producer");
+        return Status::Invalid("dataset '" + output + "' is the output of two recipes: '" +
+                               it->second + "' and '" + name + "'; a dataset has one producer");
       }
     }
     flow.recipes_.emplace(name, std::move(recipe));
@@ -82,7 +85,8 @@ Result<Flow> Flow::Load(const config::Project& project) {
   std::map<std::string, int> state;  // 1 visiting, 2 done
   std::function<Status(const std::string&)> visit = [&](const std::string& name) -> Status {
     if (state[name] == 2) return Status::OK();
-    if (state[name] == 1) return Status::Invalid("the flow has a cycle through recipe '" + name + "'");
+    if (state[name] == 1)
+      return Status::Invalid("the flow has a cycle through recipe '" + name + "'");
     state[name] = 1;
     for (const auto& input : flow.recipes_.at(name).inputs) {
       auto producer = flow.producers_.find(input);
@@ -114,9 +118,11 @@ Result<std::vector<std::string>> Flow::RecipesFor(const std::vector<std::string>
   return order;
 }
 
-Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name, JobLog& log) const {
+Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
+                                      JobLog& log) const {
   auto it = recipes_.find(name);
-  if (it == recipes_.end()) return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
+  if (it == recipes_.end())
+    return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
   const config::RecipeConfig& recipe = it->second;
   MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
   MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
@@ -200,11 +206,13 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
     } else {
       auto outcome = RunRecipe(context, name, *log);
       if (!outcome.ok()) {
-        return outcome.status().WithDetail("job", log->id()).WithDetail("log", log->path().string());
+        return outcome.status()
+            .WithDetail("job", log->id())
+            .WithDetail("log", log->path().string());
       }
       for (const auto& output : recipe.outputs) {
-        MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(StampFile(*project, output),
-                                                     config::Json{{"stamp", stamp}, {"recipe", name}}));
+        MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(
+            StampFile(*project, output), config::Json{{"stamp", stamp}, {"recipe", name}}));
       }
       report.recipes.push_back(*outcome);
     }

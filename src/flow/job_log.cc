@@ -50,8 +50,12 @@ void JobLog::Write(const std::string& level, const std::string& line) {
   }
 }
 
-void JobLog::Info(const std::string& line) { Write("INFO", line); }
-void JobLog::Error(const std::string& line) { Write("ERROR", line); }
+void JobLog::Info(const std::string& line) {
+  Write("INFO", line);
+}
+void JobLog::Error(const std::string& line) {
+  Write("ERROR", line);
+}
 
 std::unique_ptr<Progress> JobLog::StartProgress(const std::string& label) {
   return std::make_unique<Progress>(label, [this](const std::string& line) {

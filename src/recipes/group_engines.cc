@@ -31,7 +31,8 @@ class InDatabaseGroupEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
     Dataset& input = *run.inputs.front();
     MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
-    return spec.ToSql(run.outputs.front()->connection().AsSql()->dialect(), *input.SqlSource(), schema);
+    return spec.ToSql(run.outputs.front()->connection().AsSql()->dialect(), *input.SqlSource(),
+                      schema);
   }
 
   Status Run(RecipeRun& run) const override {
@@ -41,9 +42,11 @@ class InDatabaseGroupEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(Schema input_schema, input.schema());
     MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
     SqlConnection* sql = output.connection().AsSql();
-    MORTAR_ASSIGN_OR_RETURN(std::string query, spec.ToSql(sql->dialect(), *input.SqlSource(), input_schema));
+    MORTAR_ASSIGN_OR_RETURN(std::string query,
+                            spec.ToSql(sql->dialect(), *input.SqlSource(), input_schema));
     run.log.Info("SQL:\n" + query);
-    MORTAR_ASSIGN_OR_RETURN(int64_t rows, sql->ReplaceTableWithQuery(*output.SqlTable(), output_schema, query));
+    MORTAR_ASSIGN_OR_RETURN(int64_t rows,
+                            sql->ReplaceTableWithQuery(*output.SqlTable(), output_schema, query));
     run.log.Info("wrote " + FormatCount(rows) + " groups into " + output.name());
     run.output_schemas = {output_schema};
     run.rows_written = rows;
@@ -54,13 +57,27 @@ class InDatabaseGroupEngine final : public Engine {
 std::string AceroFunction(sql::Aggregate aggregate, bool grouped) {
   std::string name;
   switch (aggregate) {
-    case sql::Aggregate::kCountAll: name = "count_all"; break;
-    case sql::Aggregate::kCount: name = "count"; break;
-    case sql::Aggregate::kCountDistinct: name = "count_distinct"; break;
-    case sql::Aggregate::kSum: name = "sum"; break;
-    case sql::Aggregate::kAvg: name = "mean"; break;
-    case sql::Aggregate::kMin: name = "min"; break;
-    case sql::Aggregate::kMax: name = "max"; break;
+    case sql::Aggregate::kCountAll:
+      name = "count_all";
+      break;
+    case sql::Aggregate::kCount:
+      name = "count";
+      break;
+    case sql::Aggregate::kCountDistinct:
+      name = "count_distinct";
+      break;
+    case sql::Aggregate::kSum:
+      name = "sum";
+      break;
+    case sql::Aggregate::kAvg:
+      name = "mean";
+      break;
+    case sql::Aggregate::kMin:
+      name = "min";
+      break;
+    case sql::Aggregate::kMax:
+      name = "max";
+      break;
   }
   return grouped ? "hash_" + name : name;
 }
@@ -88,13 +105,15 @@ class LocalGroupEngine final : public Engine {
       std::shared_ptr<cp::FunctionOptions> options;
       std::vector<arrow::FieldRef> targets;
       switch (aggregation.function) {
-        case sql::Aggregate::kCountAll: break;
+        case sql::Aggregate::kCountAll:
+          break;
         case sql::Aggregate::kCount:
         case sql::Aggregate::kCountDistinct:
           options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
           break;
         default:
-          options = std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
+          options =
+              std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
           break;
       }
       if (aggregation.function != sql::Aggregate::kCountAll) {
@@ -104,7 +123,8 @@ class LocalGroupEngine final : public Engine {
                               aggregation.output_name);
     }
     std::vector<arrow::FieldRef> keys;
-    for (const auto& key : spec.keys) keys.emplace_back(input_schema[*input_schema.IndexOf(key)].name);
+    for (const auto& key : spec.keys)
+      keys.emplace_back(input_schema[*input_schema.IndexOf(key)].name);
 
     auto source = ToArrowReader(std::move(reader));
     ac::Declaration plan = ac::Declaration::Sequence({
@@ -112,7 +132,8 @@ class LocalGroupEngine final : public Engine {
         {"aggregate", ac::AggregateNodeOptions{aggregates, keys}},
     });
     auto results = ac::DeclarationToReader(std::move(plan), /*use_threads=*/true);
-    if (!results.ok()) return FromArrowStatus(results.status()).WithContext("group " + input.name());
+    if (!results.ok())
+      return FromArrowStatus(results.status()).WithContext("group " + input.name());
 
     MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
     auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
@@ -138,13 +159,15 @@ class LocalGroupEngine final : public Engine {
           auto cast = cp::Cast(*column, arrow_output->field(static_cast<int>(i))->type());
           if (!cast.ok()) {
             writer->Abort();
-            return Status::Invalid("column '" + output_schema[i].name + "': " + cast.status().message());
+            return Status::Invalid("column '" + output_schema[i].name +
+                                   "': " + cast.status().message());
           }
           column = *cast;
         }
         columns.push_back(std::move(column));
       }
-      auto conformed = arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
+      auto conformed =
+          arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
       if (Status write = writer->Write(*conformed); !write.ok()) {
         writer->Abort();
         return write;

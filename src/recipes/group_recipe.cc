@@ -43,15 +43,19 @@ Result<GroupSpec> GroupSpec::FromConfig(const config::RecipeConfig& recipe) {
     MORTAR_RETURN_IF_ERROR(entry.CheckObject({"column", "functions"}));
     MORTAR_ASSIGN_OR_RETURN(std::string column, entry.String("column"));
     MORTAR_ASSIGN_OR_RETURN(auto functions, entry.StringsOr("functions", {}));
-    if (functions.empty()) return entry.Error("functions", "list at least one of count, count_distinct, sum, avg, min, max");
+    if (functions.empty())
+      return entry.Error("functions",
+                         "list at least one of count, count_distinct, sum, avg, min, max");
     for (const auto& function : functions) {
       auto found = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                 [&](const FunctionName& f) { return f.name == function; });
       if (found == std::end(kFunctions)) {
-        return entry.Error("functions", "unknown function '" + function +
-                                            "' (expected count, count_distinct, sum, avg, min, max)");
+        return entry.Error("functions",
+                           "unknown function '" + function +
+                               "' (expected count, count_distinct, sum, avg, min, max)");
       }
-      spec.aggregations.push_back({column, found->aggregate, column + "_" + std::string(found->suffix)});
+      spec.aggregations.push_back(
+          {column, found->aggregate, column + "_" + std::string(found->suffix)});
     }
   }
   if (spec.aggregations.empty() && spec.keys.empty()) {
@@ -65,7 +69,8 @@ Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
   auto find = [&](const std::string& name) -> Result<const Column*> {
     auto index = input.IndexOf(name);
     if (!index) {
-      return Status::Invalid("unknown column '" + name + "' (the input has: " + input.ToString() + ")");
+      return Status::Invalid("unknown column '" + name + "' (the input has: " + input.ToString() +
+                             ")");
     }
     return &input[*index];
   };
@@ -81,19 +86,22 @@ Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
       switch (aggregation.function) {
         case sql::Aggregate::kSum:
           if (!in.IsNumeric() && in.kind() != TypeKind::kBoolean) {
-            return Status::Invalid("sum needs a numeric column; '" + column->name + "' is " + in.ToString());
+            return Status::Invalid("sum needs a numeric column; '" + column->name + "' is " +
+                                   in.ToString());
           }
           if (in.IsInteger() || in.kind() == TypeKind::kBoolean) {
             type = Type::Int64();
           } else if (in.kind() == TypeKind::kDecimal) {
-            MORTAR_ASSIGN_OR_RETURN(type, Type::Decimal(std::min(38, in.precision() + 10), in.scale()));
+            MORTAR_ASSIGN_OR_RETURN(type,
+                                    Type::Decimal(std::min(38, in.precision() + 10), in.scale()));
           } else {
             type = Type::Double();
           }
           break;
         case sql::Aggregate::kAvg:
           if (!in.IsNumeric()) {
-            return Status::Invalid("avg needs a numeric column; '" + column->name + "' is " + in.ToString());
+            return Status::Invalid("avg needs a numeric column; '" + column->name + "' is " +
+                                   in.ToString());
           }
           type = Type::Double();
           break;
@@ -105,7 +113,9 @@ Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
           }
           type = in;
           break;
-        default: type = Type::Int64(); break;
+        default:
+          type = Type::Int64();
+          break;
       }
     }
     if (output.IndexOf(aggregation.output_name)) {
@@ -131,8 +141,9 @@ Result<std::string> GroupSpec::ToSql(const sql::Dialect& dialect, const std::str
     if (aggregation.function != sql::Aggregate::kCountAll) {
       argument = dialect.QuoteIdentifier(input[*input.IndexOf(aggregation.column)].name);
     }
-    select += (select.empty() ? "" : ",\n  ") + dialect.AggregateCall(aggregation.function, argument) +
-              " AS " + dialect.QuoteIdentifier(aggregation.output_name);
+    select += (select.empty() ? "" : ",\n  ") +
+              dialect.AggregateCall(aggregation.function, argument) + " AS " +
+              dialect.QuoteIdentifier(aggregation.output_name);
   }
   std::string sql = "SELECT\n  " + select + "\nFROM " + source;
   if (!group_by.empty()) sql += "\nGROUP BY " + group_by;

@@ -11,7 +11,7 @@
 namespace mortar::recipes {
 
 struct GroupAggregation {
-  std::string column;          // empty for count(*)
+  std::string column;  // empty for count(*)
   sql::Aggregate function;
   std::string output_name;
 };

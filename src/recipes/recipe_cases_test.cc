@@ -49,11 +49,12 @@ std::vector<std::string> NormaliseRows(const Json& rows) {
   return out;
 }
 
-Status LoadInput(Context& context, const config::Project& project, const std::string& name, const Json& input,
-                 const std::string& file) {
+Status LoadInput(Context& context, const config::Project& project, const std::string& name,
+                 const Json& input, const std::string& file) {
   config::ConfigObject object(input, file, "inputs." + name);
   MORTAR_ASSIGN_OR_RETURN(Schema schema, config::SchemaFromJson(object, "schema"));
-  config::DatasetConfig dataset{name, "sqlite_default", "sql_table", Json{{"table", name}}, schema, file};
+  config::DatasetConfig dataset{name, "sqlite_default", "sql_table", Json{{"table", name}}, schema,
+                                file};
   MORTAR_RETURN_IF_ERROR(project.SaveDataset(dataset));
   // Rows are given as JSON and converted through text, the way CSV values are.
   std::vector<std::shared_ptr<arrow::Array>> columns;
@@ -61,15 +62,19 @@ Status LoadInput(Context& context, const config::Project& project, const std::st
     arrow::StringBuilder text;
     for (const auto& row : input["rows"]) {
       const Json& cell = row[c];
-      (void)(cell.is_null() ? text.AppendNull() : text.Append(cell.is_string() ? cell.get<std::string>() : cell.dump()));
+      (void)(cell.is_null()
+                 ? text.AppendNull()
+                 : text.Append(cell.is_string() ? cell.get<std::string>() : cell.dump()));
     }
     std::shared_ptr<arrow::Array> strings = text.Finish().ValueOrDie();
-    MORTAR_ASSIGN_OR_RETURN(auto column, ConvertText(*strings, schema[c].type, TextOrigin{file, schema[c].name, 1}));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto column, ConvertText(*strings, schema[c].type, TextOrigin{file, schema[c].name, 1}));
     columns.push_back(column);
   }
   MORTAR_ASSIGN_OR_RETURN(Dataset * target, context.GetDataset(name));
   MORTAR_ASSIGN_OR_RETURN(auto writer, target->OpenWriter(schema, WriteMode::kReplace));
-  auto batch = arrow::RecordBatch::Make(schema.ToArrow(), static_cast<int64_t>(input["rows"].size()), columns);
+  auto batch = arrow::RecordBatch::Make(schema.ToArrow(),
+                                        static_cast<int64_t>(input["rows"].size()), columns);
   MORTAR_RETURN_IF_ERROR(writer->Write(*batch));
   return writer->Commit();
 }
@@ -82,7 +87,8 @@ Result<Json> ReadRows(Dataset& dataset) {
     if (!batch) break;
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
       Json row = Json::array();
-      for (int c = 0; c < batch->num_columns(); ++c) row.push_back(Json::parse(CellToJson(*batch->column(c), r)));
+      for (int c = 0; c < batch->num_columns(); ++c)
+        row.push_back(Json::parse(CellToJson(*batch->column(c), r)));
       rows.push_back(row);
     }
   }
@@ -105,7 +111,10 @@ TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
       Status loaded = LoadInput(*context, project, name, input, file);
       ASSERT_TRUE(loaded.ok()) << loaded.ToString();
     }
-    ASSERT_TRUE(project.SaveDataset({"result", "sqlite_default", "sql_table", Json{{"table", "result"}}, std::nullopt, ""}).ok());
+    ASSERT_TRUE(project
+                    .SaveDataset({"result", "sqlite_default", "sql_table",
+                                  Json{{"table", "result"}}, std::nullopt, ""})
+                    .ok());
     Json recipe_json = test["recipe"];
     recipe_json["name"] = "case";
     recipe_json["outputs"] = {"result"};

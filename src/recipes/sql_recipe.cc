@@ -17,18 +17,24 @@ struct SqlRecipeSpec {
     config::ConfigObject params(recipe.params, recipe.file, "params");
     MORTAR_RETURN_IF_ERROR(params.CheckObject({"sql", "mode"}));
     MORTAR_ASSIGN_OR_RETURN(std::string sql, params.String("sql"));
-    MORTAR_ASSIGN_OR_RETURN(std::string mode, params.ChoiceOr("mode", {"query", "script"}, "query"));
+    MORTAR_ASSIGN_OR_RETURN(std::string mode,
+                            params.ChoiceOr("mode", {"query", "script"}, "query"));
     SqlRecipeSpec spec;
     spec.statements = sql::SplitStatements(sql);
     if (spec.statements.empty()) return params.Error("sql", "is empty");
     if (mode == "query" && spec.statements.size() > 1) {
-      return params.Error("sql", "a query holds one statement; set \"mode\": \"script\" to run several");
+      return params.Error("sql",
+                          "a query holds one statement; set \"mode\": \"script\" to run several");
     }
     std::string last = spec.statements.back();
     std::string head;
-    for (char c : last.substr(0, 6)) head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (head.rfind("SELECT", 0) != 0 && head.rfind("WITH", 0) != 0 && head.rfind("VALUES", 0) != 0) {
-      return params.Error("sql", "the last statement must be a query (SELECT, WITH or VALUES): its rows become the output");
+    for (char c : last.substr(0, 6))
+      head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (head.rfind("SELECT", 0) != 0 && head.rfind("WITH", 0) != 0 &&
+        head.rfind("VALUES", 0) != 0) {
+      return params.Error("sql",
+                          "the last statement must be a query (SELECT, WITH or VALUES): its rows "
+                          "become the output");
     }
     return spec;
   }
@@ -42,7 +48,8 @@ Result<std::string> Substitute(const std::string& sql, const RecipeRun& run) {
     std::size_t start = sql.find("${", pos);
     if (start == std::string::npos) break;
     std::size_t end = sql.find('}', start);
-    if (end == std::string::npos) return Status::Invalid("unclosed ${ in the SQL of recipe '" + run.recipe.name + "'");
+    if (end == std::string::npos)
+      return Status::Invalid("unclosed ${ in the SQL of recipe '" + run.recipe.name + "'");
     out += sql.substr(pos, start - pos);
     std::string name = sql.substr(start + 2, end - start - 2);
     const Dataset* found = nullptr;
@@ -101,7 +108,8 @@ class InDatabaseSqlEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(std::string query, Substitute(spec.statements.back(), run));
     MORTAR_ASSIGN_OR_RETURN(Schema schema, sql->QuerySchema(query));
     run.log.Info("output schema: " + schema.ToString());
-    MORTAR_ASSIGN_OR_RETURN(int64_t rows, sql->ReplaceTableWithQuery(*output.SqlTable(), schema, query));
+    MORTAR_ASSIGN_OR_RETURN(int64_t rows,
+                            sql->ReplaceTableWithQuery(*output.SqlTable(), schema, query));
     run.log.Info("wrote " + FormatCount(rows) + " rows into " + output.name());
     run.output_schemas = {schema};
     run.rows_written = rows;

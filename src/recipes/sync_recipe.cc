@@ -5,10 +5,10 @@ namespace mortar::recipes {
 
 Status ExpectCounts(const config::RecipeConfig& recipe, std::size_t inputs, std::size_t outputs) {
   if (recipe.inputs.size() != inputs || recipe.outputs.size() != outputs) {
-    return Status::Invalid(recipe.file + ": a " + recipe.type + " recipe takes " + std::to_string(inputs) +
-                           " input(s) and " + std::to_string(outputs) + " output(s); this one has " +
-                           std::to_string(recipe.inputs.size()) + " and " +
-                           std::to_string(recipe.outputs.size()));
+    return Status::Invalid(recipe.file + ": a " + recipe.type + " recipe takes " +
+                           std::to_string(inputs) + " input(s) and " + std::to_string(outputs) +
+                           " output(s); this one has " + std::to_string(recipe.inputs.size()) +
+                           " and " + std::to_string(recipe.outputs.size()));
   }
   return Status::OK();
 }
@@ -19,10 +19,12 @@ Status SameSqlConnection(const RecipeRun& run) {
     return Status::Invalid("the output '" + output->name() + "' is not a SQL table");
   }
   for (Dataset* input : run.inputs) {
-    if (!input->SqlSource()) return Status::Invalid("the input '" + input->name() + "' is not in a database");
+    if (!input->SqlSource())
+      return Status::Invalid("the input '" + input->name() + "' is not in a database");
     if (&input->connection() != &output->connection()) {
       return Status::Invalid("the input '" + input->name() + "' is on connection '" +
-                             input->connection().name() + "', the output on '" + output->connection().name() + "'");
+                             input->connection().name() + "', the output on '" +
+                             output->connection().name() + "'");
     }
   }
   return Status::OK();
@@ -32,7 +34,8 @@ namespace {
 
 Result<WriteMode> ModeOf(const config::RecipeConfig& recipe) {
   config::ConfigObject params(recipe.params, recipe.file, "params");
-  MORTAR_ASSIGN_OR_RETURN(std::string mode, params.ChoiceOr("mode", {"replace", "append"}, "replace"));
+  MORTAR_ASSIGN_OR_RETURN(std::string mode,
+                          params.ChoiceOr("mode", {"replace", "append"}, "replace"));
   return mode == "append" ? WriteMode::kAppend : WriteMode::kReplace;
 }
 

@@ -34,13 +34,20 @@ std::string Dialect::TableReference(const TableName& table) const {
 std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argument) const {
   std::string arg(argument);
   switch (aggregate) {
-    case Aggregate::kCount: return "COUNT(" + arg + ")";
-    case Aggregate::kCountAll: return "COUNT(*)";
-    case Aggregate::kCountDistinct: return "COUNT(DISTINCT " + arg + ")";
-    case Aggregate::kSum: return "SUM(" + arg + ")";
-    case Aggregate::kAvg: return "AVG(" + arg + ")";
-    case Aggregate::kMin: return "MIN(" + arg + ")";
-    case Aggregate::kMax: return "MAX(" + arg + ")";
+    case Aggregate::kCount:
+      return "COUNT(" + arg + ")";
+    case Aggregate::kCountAll:
+      return "COUNT(*)";
+    case Aggregate::kCountDistinct:
+      return "COUNT(DISTINCT " + arg + ")";
+    case Aggregate::kSum:
+      return "SUM(" + arg + ")";
+    case Aggregate::kAvg:
+      return "AVG(" + arg + ")";
+    case Aggregate::kMin:
+      return "MIN(" + arg + ")";
+    case Aggregate::kMax:
+      return "MAX(" + arg + ")";
   }
   return arg;
 }

@@ -12,7 +12,8 @@ TEST(DialectTest, SqliteQuotesIdentifiersAndStrings) {
   EXPECT_EQ(dialect.TableReference({"", "main", "t"}), "\"main\".\"t\"");
   EXPECT_EQ(dialect.NativeType(*Type::Parse("decimal(10,2)")), "DECIMAL(10,2)");
   EXPECT_EQ(dialect.MortarType("DECIMAL(10,2)")->ToString(), "decimal(10,2)");
-  EXPECT_EQ(dialect.MortarType(dialect.NativeType(*Type::Parse("array<int64>")))->ToString(), "array<int64>");
+  EXPECT_EQ(dialect.MortarType(dialect.NativeType(*Type::Parse("array<int64>")))->ToString(),
+            "array<int64>");
   EXPECT_EQ(dialect.MortarType("VARCHAR(20)")->ToString(), "string");
 }
 

@@ -29,26 +29,39 @@ class Sqlite final : public Dialect {
 
   std::string NativeType(const Type& type) const override {
     switch (type.kind()) {
-      case TypeKind::kString: return "TEXT";
-      case TypeKind::kInt8: return "TINYINT";
-      case TypeKind::kInt16: return "SMALLINT";
-      case TypeKind::kInt32: return "INT";
-      case TypeKind::kInt64: return "BIGINT";
-      case TypeKind::kFloat: return "FLOAT";
-      case TypeKind::kDouble: return "DOUBLE";
-      case TypeKind::kBoolean: return "BOOLEAN";
+      case TypeKind::kString:
+        return "TEXT";
+      case TypeKind::kInt8:
+        return "TINYINT";
+      case TypeKind::kInt16:
+        return "SMALLINT";
+      case TypeKind::kInt32:
+        return "INT";
+      case TypeKind::kInt64:
+        return "BIGINT";
+      case TypeKind::kFloat:
+        return "FLOAT";
+      case TypeKind::kDouble:
+        return "DOUBLE";
+      case TypeKind::kBoolean:
+        return "BOOLEAN";
       case TypeKind::kDecimal:
         return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
                ")";
-      case TypeKind::kDate: return "DATE";
-      case TypeKind::kTimestamp: return "TIMESTAMP";
-      case TypeKind::kTimestampNtz: return "TIMESTAMP_NTZ";
-      case TypeKind::kBinary: return "BLOB";
+      case TypeKind::kDate:
+        return "DATE";
+      case TypeKind::kTimestamp:
+        return "TIMESTAMP";
+      case TypeKind::kTimestampNtz:
+        return "TIMESTAMP_NTZ";
+      case TypeKind::kBinary:
+        return "BLOB";
       // Nested values are stored as JSON text; the declared type (a quoted name,
       // which SQLite allows) keeps their shape.
       case TypeKind::kArray:
       case TypeKind::kMap:
-      case TypeKind::kStruct: return QuoteIdentifier("JSON " + type.ToString());
+      case TypeKind::kStruct:
+        return QuoteIdentifier("JSON " + type.ToString());
     }
     return "TEXT";
   }

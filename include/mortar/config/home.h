@@ -70,7 +70,8 @@ class Home {
 
 class Project {
  public:
-  Project(std::string name, std::filesystem::path dir) : name_(std::move(name)), dir_(std::move(dir)) {}
+  Project(std::string name, std::filesystem::path dir)
+      : name_(std::move(name)), dir_(std::move(dir)) {}
 
   const std::string& name() const { return name_; }
   const std::filesystem::path& dir() const { return dir_; }

@@ -2,10 +2,10 @@
 // size, never as a whole table.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <cstdint>
 #include <memory>
-
-#include <arrow/type_fwd.h>
 
 #include "mortar/core/result.h"
 #include "mortar/core/schema.h"
@@ -52,7 +52,8 @@ Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress
 std::shared_ptr<arrow::RecordBatchReader> ToArrowReader(std::unique_ptr<BatchReader> reader);
 
 // A BatchReader over an Arrow RecordBatchReader.
-Result<std::unique_ptr<BatchReader>> FromArrowReader(std::shared_ptr<arrow::RecordBatchReader> reader);
+Result<std::unique_ptr<BatchReader>> FromArrowReader(
+    std::shared_ptr<arrow::RecordBatchReader> reader);
 
 // Registers Arrow's compute kernels (casts, aggregations); cheap after the first call.
 Status InitializeCompute();

@@ -1,13 +1,13 @@
 // Schema: the ordered, named, typed columns of a dataset. A value type.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <arrow/type_fwd.h>
 
 #include "mortar/core/types.h"
 

@@ -31,12 +31,16 @@ class [[nodiscard]] Status {
   Status(ErrorCode code, std::string message);
 
   static Status OK() { return {}; }
-  static Status Invalid(std::string message) { return {ErrorCode::kInvalidInput, std::move(message)}; }
+  static Status Invalid(std::string message) {
+    return {ErrorCode::kInvalidInput, std::move(message)};
+  }
   static Status NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message)}; }
   static Status Auth(std::string message) { return {ErrorCode::kAuth, std::move(message)}; }
   static Status Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
   static Status Remote(std::string message) { return {ErrorCode::kRemote, std::move(message)}; }
-  static Status Cancelled(std::string message) { return {ErrorCode::kCancelled, std::move(message)}; }
+  static Status Cancelled(std::string message) {
+    return {ErrorCode::kCancelled, std::move(message)};
+  }
   static Status Internal(std::string message) { return {ErrorCode::kInternal, std::move(message)}; }
 
   bool ok() const { return state_ == nullptr; }
@@ -64,9 +68,9 @@ class [[nodiscard]] Status {
 #define MORTAR_CONCAT_INNER(a, b) a##b
 #define MORTAR_CONCAT(a, b) MORTAR_CONCAT_INNER(a, b)
 
-#define MORTAR_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::mortar::Status _mortar_status = (expr);     \
+#define MORTAR_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::mortar::Status _mortar_status = (expr);        \
     if (!_mortar_status.ok()) return _mortar_status; \
   } while (false)
 

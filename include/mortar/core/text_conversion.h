@@ -3,13 +3,13 @@
 // Functions are thread-safe; TypeGuesser is not.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <arrow/type_fwd.h>
 
 #include "mortar/core/result.h"
 #include "mortar/core/types.h"

@@ -2,12 +2,12 @@
 // Values of Type are immutable and cheap to copy. Thread-safe.
 #pragma once
 
+#include <arrow/type_fwd.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <arrow/type_fwd.h>
 
 #include "mortar/core/result.h"
 

@@ -114,8 +114,8 @@ class CsvReader final : public BatchReader {
       columns.reserve(schema_.size());
       for (std::size_t i = 0; i < schema_.size(); ++i) {
         TextOrigin origin{display_names_[next_file_ - 1], schema_[i].name, rows_in_file_ + 1};
-        MORTAR_ASSIGN_OR_RETURN(auto column,
-                                ConvertText(*text->column(static_cast<int>(i)), schema_[i].type, origin));
+        MORTAR_ASSIGN_OR_RETURN(
+            auto column, ConvertText(*text->column(static_cast<int>(i)), schema_[i].type, origin));
         columns.push_back(std::move(column));
       }
       rows_in_file_ += text->num_rows();
@@ -143,7 +143,8 @@ class CsvReader final : public BatchReader {
     read.block_size = 4 << 20;
     read.skip_rows = options_.header ? 1 : 0;
     read.column_names.clear();
-    for (std::size_t i = 0; i < names.size(); ++i) read.column_names.push_back("c" + std::to_string(i));
+    for (std::size_t i = 0; i < names.size(); ++i)
+      read.column_names.push_back("c" + std::to_string(i));
     auto parse = arrow::csv::ParseOptions::Defaults();
     parse.delimiter = options_.delimiter;
     parse.quote_char = options_.quote;
@@ -151,8 +152,8 @@ class CsvReader final : public BatchReader {
     parse.invalid_row_handler = [this, display](const arrow::csv::InvalidRow& row) {
       ragged_ = display + ", " + DescribeRow(row.number) + ": expected " +
                 std::to_string(row.expected_columns) + " fields, found " +
-                std::to_string(row.actual_columns) + " (" +
-                std::string(row.text.substr(0, 80)) + ")";
+                std::to_string(row.actual_columns) + " (" + std::string(row.text.substr(0, 80)) +
+                ")";
       return arrow::csv::InvalidRowResult::Error;
     };
     auto convert = arrow::csv::ConvertOptions::Defaults();
@@ -198,7 +199,8 @@ class CsvWriter final : public BatchWriter {
     if (append && fs::exists(commit_.target())) {
       // Appending keeps atomicity by copying the old content first.
       fs::copy_file(commit_.target(), commit_.temporary(), error);
-      if (error) return Status::Invalid("cannot copy " + commit_.target().string() + ": " + error.message());
+      if (error)
+        return Status::Invalid("cannot copy " + commit_.target().string() + ": " + error.message());
       had_rows = fs::file_size(commit_.temporary()) > 0;
     }
     auto file = arrow::io::FileOutputStream::Open(commit_.temporary().string(), append);
@@ -215,8 +217,8 @@ class CsvWriter final : public BatchWriter {
     // Nested columns are written as JSON text.
     arrow::FieldVector fields;
     for (const auto& column : schema_.columns()) {
-      fields.push_back(arrow::field(column.name,
-                                    column.type.IsNested() ? arrow::utf8() : column.type.ToArrow()));
+      fields.push_back(arrow::field(
+          column.name, column.type.IsNested() ? arrow::utf8() : column.type.ToArrow()));
     }
     text_schema_ = arrow::schema(fields);
     auto write = arrow::csv::WriteOptions::Defaults();
@@ -242,7 +244,8 @@ class CsvWriter final : public BatchWriter {
     }
     auto text_batch = arrow::RecordBatch::Make(text_schema_, batch.num_rows(), std::move(columns));
     arrow::Status status = writer_->WriteRecordBatch(*text_batch);
-    if (!status.ok()) return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    if (!status.ok())
+      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
     return Status::OK();
   }
 
@@ -283,7 +286,8 @@ Result<std::vector<std::string>> ReadCsvColumnNames(const fs::path& file,
     auto chunk = input.stream->Read(64 * 1024);
     if (!chunk.ok()) return Status::Invalid(file.string() + ": " + chunk.status().message());
     if ((*chunk)->size() == 0) break;
-    head.append(reinterpret_cast<const char*>((*chunk)->data()), static_cast<std::size_t>((*chunk)->size()));
+    head.append(reinterpret_cast<const char*>((*chunk)->data()),
+                static_cast<std::size_t>((*chunk)->size()));
     fields = SplitFirstRecord(head, options, &complete);
     if (head.find('\n') == std::string::npos) complete = false;
   }
@@ -304,8 +308,8 @@ Result<Schema> InferCsvSchema(const fs::path& file, const CsvOptions& options,
   MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, ReadCsvColumnNames(file, options));
   Schema text_schema;
   for (const auto& name : names) text_schema.Add(Column{name, Type::String(), true});
-  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenCsvReader({file}, {file.filename().string()}, text_schema,
-                                                     options, sample_rows));
+  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenCsvReader({file}, {file.filename().string()},
+                                                     text_schema, options, sample_rows));
   std::vector<TypeGuesser> guessers(names.size());
   while (true) {
     MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
@@ -328,8 +332,8 @@ Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<fs::path> files,
                                                    std::vector<std::string> display_names,
                                                    Schema schema, CsvOptions options,
                                                    int64_t limit) {
-  return std::unique_ptr<BatchReader>(new CsvReader(std::move(files), std::move(display_names),
-                                                    std::move(schema), options, limit));
+  return std::unique_ptr<BatchReader>(
+      new CsvReader(std::move(files), std::move(display_names), std::move(schema), options, limit));
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(const fs::path& target, const Schema& schema,

@@ -8,7 +8,8 @@ Result<char> SingleCharacter(const config::ConfigObject& object, const std::stri
                              char fallback) {
   MORTAR_ASSIGN_OR_RETURN(std::string value, object.StringOr(key, std::string(1, fallback)));
   if (value == "\\t" || value == "tab") return '\t';
-  if (value.size() != 1) return object.Error(key, "expected a single character, found '" + value + "'");
+  if (value.size() != 1)
+    return object.Error(key, "expected a single character, found '" + value + "'");
   if (value == "\n" || value == "\r") return object.Error(key, "a line break cannot be used here");
   return value[0];
 }
@@ -31,9 +32,8 @@ Result<CsvOptions> CsvOptions::FromParams(const config::ConfigObject& params,
   bool gz = path.size() > 3 && path.substr(path.size() - 3) == ".gz";
   MORTAR_ASSIGN_OR_RETURN(std::string compression,
                           csv.ChoiceOr("compression", {"auto", "none", "gzip"}, "auto"));
-  options.compression = compression == "gzip" || (compression == "auto" && gz)
-                            ? Compression::kGzip
-                            : Compression::kNone;
+  options.compression = compression == "gzip" || (compression == "auto" && gz) ? Compression::kGzip
+                                                                               : Compression::kNone;
   return options;
 }
 

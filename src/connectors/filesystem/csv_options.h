@@ -18,8 +18,7 @@ struct CsvOptions {
   bool multiline = true;
   Compression compression = Compression::kNone;
 
-  static Result<CsvOptions> FromParams(const config::ConfigObject& params,
-                                       const std::string& path);
+  static Result<CsvOptions> FromParams(const config::ConfigObject& params, const std::string& path);
 };
 
 }  // namespace mortar::filesystem

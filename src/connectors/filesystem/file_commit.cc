@@ -10,12 +10,14 @@ namespace fs = std::filesystem;
 
 FileCommit::FileCommit(fs::path target) : target_(std::move(target)) {
   std::random_device random;
-  temporary_ = target_.parent_path() /
-               ("." + target_.filename().string() + ".mortar-tmp-" + std::to_string(::getpid()) +
-                "-" + std::to_string(random()));
+  temporary_ =
+      target_.parent_path() / ("." + target_.filename().string() + ".mortar-tmp-" +
+                               std::to_string(::getpid()) + "-" + std::to_string(random()));
 }
 
-FileCommit::~FileCommit() { Abort(); }
+FileCommit::~FileCommit() {
+  Abort();
+}
 
 Status FileCommit::Prepare() {
   std::error_code error;

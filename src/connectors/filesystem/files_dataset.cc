@@ -16,13 +16,14 @@ constexpr int64_t kInferenceSampleRows = 10000;
 enum class Format { kCsv, kParquet };
 
 bool EndsWith(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class FilesDataset final : public Dataset {
  public:
-  FilesDataset(config::DatasetConfig config, Connection* connection, FileStore* store, std::string path,
-               Format format, CsvOptions csv)
+  FilesDataset(config::DatasetConfig config, Connection* connection, FileStore* store,
+               std::string path, Format format, CsvOptions csv)
       : Dataset(std::move(config), connection),
         store_(store),
         path_(std::move(path)),
@@ -47,16 +48,19 @@ class FilesDataset final : public Dataset {
       names.push_back(display);
     }
     if (format_ == Format::kParquet) {
-      return OpenParquetReader(std::move(paths), std::move(names), std::move(schema), options.limit);
+      return OpenParquetReader(std::move(paths), std::move(names), std::move(schema),
+                               options.limit);
     }
-    return OpenCsvReader(std::move(paths), std::move(names), std::move(schema), csv_, options.limit);
+    return OpenCsvReader(std::move(paths), std::move(names), std::move(schema), csv_,
+                         options.limit);
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) override {
     MORTAR_ASSIGN_OR_RETURN(fs::path target, WriteTarget());
     if (format_ == Format::kParquet) {
       if (mode == WriteMode::kAppend) {
-        return Status::Invalid("dataset '" + name() + "': appending to Parquet files is not supported");
+        return Status::Invalid("dataset '" + name() +
+                               "': appending to Parquet files is not supported");
       }
       return OpenParquetWriter(target, schema);
     }
@@ -95,7 +99,7 @@ class FilesDataset final : public Dataset {
   Result<fs::path> WriteTarget() const {
     MORTAR_ASSIGN_OR_RETURN(fs::path base, store_->LocalPath(path_));
     if (IsSingleFile()) return base;
-    std::string part = format_ == Format::kParquet ? "part-00000.parquet"
+    std::string part = format_ == Format::kParquet              ? "part-00000.parquet"
                        : csv_.compression == Compression::kGzip ? "part-00000.csv.gz"
                                                                 : "part-00000.csv";
     // Old parts would be read with the new one: remove them on replace. The new part
@@ -143,15 +147,19 @@ class FilesDatasetType final : public DatasetType {
     MORTAR_ASSIGN_OR_RETURN(std::string path, params.String("path"));
     MORTAR_RETURN_IF_ERROR(store->LocalPath(path).status());
     std::string guessed = EndsWith(path, ".parquet") ? "parquet" : "csv";
-    MORTAR_ASSIGN_OR_RETURN(std::string format, params.ChoiceOr("format", {"csv", "parquet"}, guessed));
+    MORTAR_ASSIGN_OR_RETURN(std::string format,
+                            params.ChoiceOr("format", {"csv", "parquet"}, guessed));
     MORTAR_ASSIGN_OR_RETURN(CsvOptions csv, CsvOptions::FromParams(params, path));
-    return std::unique_ptr<Dataset>(new FilesDataset(
-        config, &connection, store, path, format == "parquet" ? Format::kParquet : Format::kCsv, csv));
+    return std::unique_ptr<Dataset>(
+        new FilesDataset(config, &connection, store, path,
+                         format == "parquet" ? Format::kParquet : Format::kCsv, csv));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<DatasetType> MakeFilesDatasetType() { return std::make_unique<FilesDatasetType>(); }
+std::unique_ptr<DatasetType> MakeFilesDatasetType() {
+  return std::make_unique<FilesDatasetType>();
+}
 
 }  // namespace mortar::filesystem

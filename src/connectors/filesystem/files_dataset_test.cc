@@ -11,7 +11,8 @@ config::DatasetConfig FilesConfig(const std::string& name, const std::string& pa
                                   config::Json extra = config::Json::object()) {
   config::Json params = {{"path", path}};
   params.update(extra);
-  return config::DatasetConfig{name, "filesystem_default", "files", params, std::nullopt, name + ".json"};
+  return config::DatasetConfig{name,   "filesystem_default", "files",
+                               params, std::nullopt,         name + ".json"};
 }
 
 Result<int64_t> CountRows(Dataset& dataset) {
@@ -26,7 +27,8 @@ Result<int64_t> CountRows(Dataset& dataset) {
 
 TEST(FilesDatasetTest, InfersSchemaAndReadsQuotedCsv) {
   testing::TempHome temp;
-  temp.WriteFile("files/a.csv", "id,name,when,amount\n1,\"Smith, J\",2024-01-02,1.5\n2,\"multi\nline\",,2\n");
+  temp.WriteFile("files/a.csv",
+                 "id,name,when,amount\n1,\"Smith, J\",2024-01-02,1.5\n2,\"multi\nline\",,2\n");
   auto context = temp.MakeContext();
   auto dataset = context->MakeDataset(FilesConfig("a", "a.csv"));
   ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
@@ -38,7 +40,8 @@ TEST(FilesDatasetTest, InfersSchemaAndReadsQuotedCsv) {
   auto batch = (*reader)->Next();
   ASSERT_TRUE(batch.ok() && *batch);
   EXPECT_EQ((*batch)->num_rows(), 2);
-  EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*batch)->column(1)).GetString(1), "multi\nline");
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*batch)->column(1)).GetString(1),
+            "multi\nline");
   EXPECT_TRUE((*batch)->column(2)->IsNull(1));
 }
 
@@ -52,7 +55,8 @@ TEST(FilesDatasetTest, RaggedRowIsReportedWithItsLine) {
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), ErrorCode::kInvalidInput);
   EXPECT_NE(rows.status().message().find("r.csv"), std::string::npos) << rows.status().message();
-  EXPECT_NE(rows.status().message().find("expected 2 fields, found 1"), std::string::npos) << rows.status().message();
+  EXPECT_NE(rows.status().message().find("expected 2 fields, found 1"), std::string::npos)
+      << rows.status().message();
 }
 
 TEST(FilesDatasetTest, ValueThatDoesNotConvertNamesRowAndColumn) {
@@ -65,7 +69,8 @@ TEST(FilesDatasetTest, ValueThatDoesNotConvertNamesRowAndColumn) {
   ASSERT_TRUE(dataset.ok());
   auto rows = CountRows(**dataset);
   ASSERT_FALSE(rows.ok());
-  EXPECT_EQ(rows.status().message(), "value 'x' in column 'b' is not a valid int64; at v.csv, row 2");
+  EXPECT_EQ(rows.status().message(),
+            "value 'x' in column 'b' is not a valid int64; at v.csv, row 2");
 }
 
 TEST(FilesDatasetTest, MissingFileIsNotFound) {
@@ -82,7 +87,8 @@ TEST(FilesDatasetTest, MissingFileIsNotFound) {
 
 TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
   testing::TempHome temp;
-  temp.WriteFile("files/in.csv", "id,price,day,tags\n1,1.25,2024-01-01,\"[\"\"a\"\"]\"\n2,,2024-01-02,[]\n");
+  temp.WriteFile("files/in.csv",
+                 "id,price,day,tags\n1,1.25,2024-01-01,\"[\"\"a\"\"]\"\n2,,2024-01-02,[]\n");
   auto context = temp.MakeContext();
   auto input_config = FilesConfig("in", "in.csv");
   input_config.schema = Schema({{"id", Type::Int32(), true},
@@ -109,7 +115,8 @@ TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
     auto batch = (*back_reader)->Next();
     ASSERT_TRUE(batch.ok()) << batch.status().ToString();
     ASSERT_TRUE(*batch);
-    EXPECT_EQ(static_cast<const arrow::Decimal128Array&>(*(*batch)->column(1)).FormatValue(0), "1.25");
+    EXPECT_EQ(static_cast<const arrow::Decimal128Array&>(*(*batch)->column(1)).FormatValue(0),
+              "1.25");
     EXPECT_TRUE((*batch)->column(1)->IsNull(1));
     EXPECT_EQ((*batch)->column(3)->ToString(), (*batch)->column(3)->ToString());
     auto detected = (*back)->DetectSchema();

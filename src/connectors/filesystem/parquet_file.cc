@@ -16,11 +16,12 @@ namespace {
 
 Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const fs::path& file) {
   auto input = arrow::io::ReadableFile::Open(file.string());
-  if (!input.ok()) return Status::NotFound("cannot open " + file.string() + ": " + input.status().message());
+  if (!input.ok())
+    return Status::NotFound("cannot open " + file.string() + ": " + input.status().message());
   auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
   if (!reader.ok()) {
-    return Status::Invalid(file.string() + " is not a readable Parquet file: " +
-                           reader.status().message());
+    return Status::Invalid(file.string() +
+                           " is not a readable Parquet file: " + reader.status().message());
   }
   return std::move(*reader);
 }
@@ -65,7 +66,8 @@ class ParquetReader final : public BatchReader {
     file_reader_->set_batch_size(kDefaultBatchRows);
     std::shared_ptr<arrow::Schema> file_schema;
     arrow::Status schema_status = file_reader_->GetSchema(&file_schema);
-    if (!schema_status.ok()) return Status::Invalid(display_names_[index] + ": " + schema_status.message());
+    if (!schema_status.ok())
+      return Status::Invalid(display_names_[index] + ": " + schema_status.message());
     std::vector<int> columns;
     for (const auto& column : schema_.columns()) {
       int found = file_schema->GetFieldIndex(column.name);
@@ -82,7 +84,8 @@ class ParquetReader final : public BatchReader {
           return groups;
         }(),
         columns);
-    if (!reader.ok()) return Status::Invalid(display_names_[index] + ": " + reader.status().message());
+    if (!reader.ok())
+      return Status::Invalid(display_names_[index] + ": " + reader.status().message());
     batches_ = std::move(*reader);
     return Status::OK();
   }
@@ -99,9 +102,10 @@ class ParquetReader final : public BatchReader {
       }
       auto cast = arrow::compute::Cast(*batch.column(i), want);
       if (!cast.ok()) {
-        return Status::Invalid(display_names_[next_ - 1] + ": column '" + schema_[static_cast<std::size_t>(i)].name +
-                               "' does not convert to " + schema_[static_cast<std::size_t>(i)].type.ToString() + ": " +
-                               cast.status().message());
+        return Status::Invalid(
+            display_names_[next_ - 1] + ": column '" + schema_[static_cast<std::size_t>(i)].name +
+            "' does not convert to " + schema_[static_cast<std::size_t>(i)].type.ToString() + ": " +
+            cast.status().message());
       }
       columns.push_back(*cast);
     }
@@ -120,7 +124,8 @@ class ParquetReader final : public BatchReader {
 
 class ParquetWriter final : public BatchWriter {
  public:
-  ParquetWriter(fs::path target, Schema schema) : commit_(std::move(target)), schema_(std::move(schema)) {}
+  ParquetWriter(fs::path target, Schema schema)
+      : commit_(std::move(target)), schema_(std::move(schema)) {}
 
   Status Open() {
     MORTAR_RETURN_IF_ERROR(commit_.Prepare());
@@ -141,7 +146,8 @@ class ParquetWriter final : public BatchWriter {
 
   Status Write(const arrow::RecordBatch& batch) override {
     arrow::Status status = writer_->WriteRecordBatch(batch);
-    if (!status.ok()) return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    if (!status.ok())
+      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
     return Status::OK();
   }
 
@@ -184,7 +190,8 @@ Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<fs::path> fil
       new ParquetReader(std::move(files), std::move(display_names), std::move(schema), limit));
 }
 
-Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target, const Schema& schema) {
+Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target,
+                                                       const Schema& schema) {
   auto writer = std::make_unique<ParquetWriter>(target, schema);
   MORTAR_RETURN_IF_ERROR(writer->Open());
   return std::unique_ptr<BatchWriter>(std::move(writer));

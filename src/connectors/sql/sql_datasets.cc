@@ -6,12 +6,13 @@ namespace mortar::sqldata {
 
 namespace {
 
-SqlConnection* RequireSql(const config::DatasetConfig& config, Connection& connection, Status* error) {
+SqlConnection* RequireSql(const config::DatasetConfig& config, Connection& connection,
+                          Status* error) {
   SqlConnection* sql = connection.AsSql();
   if (sql == nullptr) {
     *error = Status::Invalid(config.file + ": dataset type '" + config.type +
-                             "' needs a SQL connection, but '" + connection.name() + "' is of type '" +
-                             connection.type() + "'");
+                             "' needs a SQL connection, but '" + connection.name() +
+                             "' is of type '" + connection.type() + "'");
   }
   return sql;
 }
@@ -53,7 +54,9 @@ class SqlTableDataset final : public Dataset {
     return sql_->OpenTableWriter(table_, schema, mode);
   }
 
-  std::optional<std::string> SqlSource() const override { return sql_->dialect().TableReference(table_); }
+  std::optional<std::string> SqlSource() const override {
+    return sql_->dialect().TableReference(table_);
+  }
   std::optional<sql::TableName> SqlTable() const override { return table_; }
 
   Result<bool> Exists() override {
@@ -70,7 +73,8 @@ class SqlTableDataset final : public Dataset {
 
   // The query's columns come back with the types the database reports; the dataset's
   // declared schema wins, so a reader built from the query is re-typed here.
-  Result<std::unique_ptr<BatchReader>> WithSchema(std::unique_ptr<BatchReader> reader, const Schema& schema);
+  Result<std::unique_ptr<BatchReader>> WithSchema(std::unique_ptr<BatchReader> reader,
+                                                  const Schema& schema);
 
   SqlConnection* sql_;
   sql::TableName table_;
@@ -78,7 +82,8 @@ class SqlTableDataset final : public Dataset {
 
 class SqlQueryDataset final : public Dataset {
  public:
-  SqlQueryDataset(config::DatasetConfig config, Connection* connection, SqlConnection* sql, std::string query)
+  SqlQueryDataset(config::DatasetConfig config, Connection* connection, SqlConnection* sql,
+                  std::string query)
       : Dataset(std::move(config), connection), sql_(sql), query_(std::move(query)) {}
 
   Result<Schema> DetectSchema() override { return sql_->QuerySchema(query_); }
@@ -121,15 +126,15 @@ class RetypedReader final : public BatchReader {
   std::shared_ptr<arrow::Schema> arrow_schema_;
 };
 
-Result<std::unique_ptr<BatchReader>> SqlTableDataset::WithSchema(std::unique_ptr<BatchReader> reader,
-                                                                 const Schema& schema) {
+Result<std::unique_ptr<BatchReader>> SqlTableDataset::WithSchema(
+    std::unique_ptr<BatchReader> reader, const Schema& schema) {
   // The SQLite reader already reads with the table's declared types; names may differ
   // in case only. Types that differ mean the table changed under the dataset.
   for (std::size_t i = 0; i < schema.size(); ++i) {
     if (reader->schema()[i].type != schema[i].type) {
       return Status::Invalid("dataset '" + name() + "': column '" + schema[i].name + "' is " +
-                             reader->schema()[i].type.ToString() + " in table " + table_.ToString() +
-                             " but " + schema[i].type.ToString() +
+                             reader->schema()[i].type.ToString() + " in table " +
+                             table_.ToString() + " but " + schema[i].type.ToString() +
                              " in the dataset's schema; update it with 'mortar dataset detect'");
     }
   }
@@ -166,7 +171,8 @@ class SqlQueryDatasetType final : public DatasetType {
     config::ConfigObject params(config.params, config.file, "params");
     MORTAR_RETURN_IF_ERROR(params.CheckObject({"query"}));
     MORTAR_ASSIGN_OR_RETURN(std::string query, params.String("query"));
-    while (!query.empty() && (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) {
+    while (!query.empty() &&
+           (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back())))) {
       query.pop_back();
     }
     if (query.empty()) return params.Error("query", "must not be empty");
@@ -176,7 +182,11 @@ class SqlQueryDatasetType final : public DatasetType {
 
 }  // namespace
 
-std::unique_ptr<DatasetType> MakeSqlTableDatasetType() { return std::make_unique<SqlTableDatasetType>(); }
-std::unique_ptr<DatasetType> MakeSqlQueryDatasetType() { return std::make_unique<SqlQueryDatasetType>(); }
+std::unique_ptr<DatasetType> MakeSqlTableDatasetType() {
+  return std::make_unique<SqlTableDatasetType>();
+}
+std::unique_ptr<DatasetType> MakeSqlQueryDatasetType() {
+  return std::make_unique<SqlQueryDatasetType>();
+}
 
 }  // namespace mortar::sqldata

@@ -25,13 +25,16 @@ std::string Shorten(const std::string& sql) {
 SqliteConnection::SqliteConnection(config::ConnectionConfig config, fs::path path)
     : Connection(std::move(config)), path_(std::move(path)) {}
 
-SqliteConnection::~SqliteConnection() { sqlite3_close_v2(db_); }
+SqliteConnection::~SqliteConnection() {
+  sqlite3_close_v2(db_);
+}
 
 Status SqliteConnection::Error(const std::string& doing, int code) const {
   std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
   ErrorCode error = ErrorCode::kInvalidInput;
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) error = ErrorCode::kConflict;
-  if (code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL) error = ErrorCode::kRemote;
+  if (code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL)
+    error = ErrorCode::kRemote;
   if (code == SQLITE_INTERRUPT) error = ErrorCode::kCancelled;
   return Status(error, "connection '" + name() + "': " + doing + ": " + message)
       .WithDetail("sqlite_code", std::to_string(code));
@@ -41,7 +44,8 @@ Result<sqlite3*> SqliteConnection::Handle() {
   if (db_ != nullptr) return db_;
   std::error_code error;
   fs::create_directories(path_.parent_path(), error);
-  int code = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int code =
+      sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (code != SQLITE_OK) {
     Status status = Error("cannot open the database " + path_.string(), code);
     sqlite3_close_v2(db_);
@@ -87,10 +91,11 @@ Result<Statement> Prepare(SqliteConnection& connection, sqlite3* db, const std::
   int code = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
   Statement statement(raw);
   if (code != SQLITE_OK) {
-    return Status::Invalid("connection '" + connection.name() + "': SQL error: " + sqlite3_errmsg(db) +
-                           " (in: " + Shorten(sql) + ")");
+    return Status::Invalid("connection '" + connection.name() +
+                           "': SQL error: " + sqlite3_errmsg(db) + " (in: " + Shorten(sql) + ")");
   }
-  if (raw == nullptr) return Status::Invalid("connection '" + connection.name() + "': the query is empty");
+  if (raw == nullptr)
+    return Status::Invalid("connection '" + connection.name() + "': the query is empty");
   std::string rest = tail != nullptr ? std::string(tail) : "";
   if (rest.find_first_not_of(" \t\r\n;") != std::string::npos) {
     return Status::Invalid("connection '" + connection.name() +
@@ -143,15 +148,16 @@ Result<Schema> SqliteConnection::QuerySchema(const std::string& sql) {
       int mask = seen[index] & ~(1 << SQLITE_NULL);
       if (mask == (1 << SQLITE_INTEGER)) {
         type = Type::Int64();
-      } else if (mask == (1 << SQLITE_FLOAT) || mask == ((1 << SQLITE_FLOAT) | (1 << SQLITE_INTEGER))) {
+      } else if (mask == (1 << SQLITE_FLOAT) ||
+                 mask == ((1 << SQLITE_FLOAT) | (1 << SQLITE_INTEGER))) {
         type = Type::Double();
       } else if (mask == (1 << SQLITE_BLOB)) {
         type = Type::Binary();
       }
     }
     if (schema.IndexOf(column) && schema[*schema.IndexOf(column)].name == column) {
-      return Status::Invalid("connection '" + name() + "': the query returns the column '" + column +
-                             "' twice; give each column its own name with AS");
+      return Status::Invalid("connection '" + name() + "': the query returns the column '" +
+                             column + "' twice; give each column its own name with AS");
     }
     schema.Add(Column{column, type, true});
   }
@@ -174,13 +180,15 @@ Result<std::vector<sql::TableName>> SqliteConnection::ListTables(const std::stri
       Statement statement,
       Prepare(*this, db,
               "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE "
-              "'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_mortar\\_tmp\\_%' ESCAPE '\\' ORDER BY name"));
+              "'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_\\_mortar\\_tmp\\_%' ESCAPE '\\' "
+              "ORDER BY name"));
   std::vector<sql::TableName> tables;
   while (true) {
     int code = sqlite3_step(statement.get());
     if (code == SQLITE_DONE) break;
     if (code != SQLITE_ROW) return Error("listing tables", code);
-    tables.push_back(sql::TableName{"", "", reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0))});
+    tables.push_back(sql::TableName{
+        "", "", reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0))});
   }
   return tables;
 }
@@ -199,7 +207,8 @@ Result<std::optional<Schema>> SqliteConnection::DescribeTable(const sql::TableNa
     if (code != SQLITE_ROW) return Error("describing " + table.ToString(), code);
     std::string column = reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0));
     const unsigned char* native = sqlite3_column_text(statement.get(), 1);
-    auto type = dialect().MortarType(native != nullptr ? reinterpret_cast<const char*>(native) : "");
+    auto type =
+        dialect().MortarType(native != nullptr ? reinterpret_cast<const char*>(native) : "");
     schema.Add(Column{column, type.ok() ? *type : Type::String(), true});
   }
   if (schema.empty()) return std::optional<Schema>();
@@ -212,7 +221,8 @@ Result<std::unique_ptr<BatchWriter>> SqliteConnection::OpenTableWriter(const sql
   return OpenSqliteWriter(*this, table, schema, mode);
 }
 
-Result<int64_t> SqliteConnection::ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
+Result<int64_t> SqliteConnection::ReplaceTableWithQuery(const sql::TableName& table,
+                                                        const Schema& schema,
                                                         const std::string& select_sql) {
   MORTAR_ASSIGN_OR_RETURN(sqlite3 * db, Handle());
   std::random_device random;
@@ -226,8 +236,8 @@ Result<int64_t> SqliteConnection::ReplaceTableWithQuery(const sql::TableName& ta
   }
   Status status = Execute(d.CreateTable(staging, schema));
   if (status.ok()) {
-    status = Execute("INSERT INTO " + d.TableReference(staging) + " (" + columns + ") SELECT * FROM (" +
-                     select_sql + ")");
+    status = Execute("INSERT INTO " + d.TableReference(staging) + " (" + columns +
+                     ") SELECT * FROM (" + select_sql + ")");
   }
   int64_t rows = status.ok() ? sqlite3_changes64(db) : 0;
   if (status.ok()) status = Execute(d.DropTableIfExists(table));

@@ -48,7 +48,9 @@ class Statement {
   Statement() = default;
   explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
   ~Statement() { sqlite3_finalize(statement_); }
-  Statement(Statement&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+  Statement(Statement&& other) noexcept : statement_(other.statement_) {
+    other.statement_ = nullptr;
+  }
   Statement& operator=(Statement&& other) noexcept {
     std::swap(statement_, other.statement_);
     return *this;
@@ -59,8 +61,9 @@ class Statement {
   sqlite3_stmt* statement_ = nullptr;
 };
 
-Result<std::unique_ptr<BatchReader>> OpenSqliteReader(SqliteConnection& connection, Statement statement,
-                                                      Schema schema, std::string source);
+Result<std::unique_ptr<BatchReader>> OpenSqliteReader(SqliteConnection& connection,
+                                                      Statement statement, Schema schema,
+                                                      std::string source);
 Result<std::unique_ptr<BatchWriter>> OpenSqliteWriter(SqliteConnection& connection,
                                                       const sql::TableName& table,
                                                       const Schema& schema, WriteMode mode);

@@ -15,7 +15,10 @@ TEST(SqliteConnectionTest, RoundTripsEveryType) {
   SqlConnection* sql = (*connection)->AsSql();
   ASSERT_NE(sql, nullptr);
   ASSERT_TRUE(sql->Execute("CREATE TABLE src (i INTEGER, d TEXT, t TEXT)").ok());
-  ASSERT_TRUE(sql->Execute("INSERT INTO src VALUES (1, '2024-01-01', '2024-01-01 10:00:00Z'), (NULL, NULL, NULL)").ok());
+  ASSERT_TRUE(
+      sql->Execute(
+             "INSERT INTO src VALUES (1, '2024-01-01', '2024-01-01 10:00:00Z'), (NULL, NULL, NULL)")
+          .ok());
   Schema schema({{"i", Type::Int32(), true},
                  {"d", Type::Date(), true},
                  {"t", Type::Timestamp(), true},
@@ -24,7 +27,8 @@ TEST(SqliteConnectionTest, RoundTripsEveryType) {
                  {"blob", Type::Binary(), true},
                  {"items", Type::Map(Type::String(), Type::Int64()), true}});
   auto query = sql->Query(
-      "SELECT i, d, t, '12.345' AS amount, 1 AS flag, x'00ff' AS blob, '{\"k\": 2}' AS items FROM src");
+      "SELECT i, d, t, '12.345' AS amount, 1 AS flag, x'00ff' AS blob, '{\"k\": 2}' AS items FROM "
+      "src");
   ASSERT_TRUE(query.ok()) << query.status().ToString();
   // Write through the typed writer, read back through a table dataset.
   auto writer = sql->OpenTableWriter({"", "", "typed"}, schema, WriteMode::kReplace);
@@ -56,7 +60,8 @@ TEST(SqliteConnectionTest, FailedReplaceLeavesTheOldTable) {
   SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
   ASSERT_TRUE(sql->Execute("CREATE TABLE out (a INTEGER); INSERT INTO out VALUES (1), (2)").ok());
   Schema schema({{"a", Type::Int64(), true}});
-  auto failed = sql->ReplaceTableWithQuery({"", "", "out"}, schema, "SELECT no_such_column FROM out");
+  auto failed =
+      sql->ReplaceTableWithQuery({"", "", "out"}, schema, "SELECT no_such_column FROM out");
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("no such column"), std::string::npos);
   {
@@ -79,7 +84,8 @@ TEST(SqliteConnectionTest, IdentifiersWithQuotesAreQuotedNotInjected) {
   auto context = temp.MakeContext();
   SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
   Schema schema({{"we\"ird; DROP TABLE x; --", Type::String(), true}});
-  auto writer = sql->OpenTableWriter({"", "", "t\"; DROP TABLE keep; --"}, schema, WriteMode::kReplace);
+  auto writer =
+      sql->OpenTableWriter({"", "", "t\"; DROP TABLE keep; --"}, schema, WriteMode::kReplace);
   ASSERT_TRUE(sql->Execute("CREATE TABLE keep (a INTEGER)").ok());
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   ASSERT_TRUE((*writer)->Commit().ok());
@@ -94,7 +100,8 @@ TEST(SqliteConnectionTest, SyntaxErrorNamesTheConnection) {
   SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
   auto result = sql->Query("SELEC 1");
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.status().message().find("connection 'sqlite_default': SQL error"), std::string::npos);
+  EXPECT_NE(result.status().message().find("connection 'sqlite_default': SQL error"),
+            std::string::npos);
   auto two = sql->Query("SELECT 1; SELECT 2");
   ASSERT_FALSE(two.ok());
 }

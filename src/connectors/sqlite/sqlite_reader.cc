@@ -46,8 +46,8 @@ class SqliteReader final : public BatchReader {
       }
       if (code != SQLITE_ROW) return connection_.Error("reading " + source_, code);
       for (std::size_t c = 0; c < schema_.size(); ++c) {
-        MORTAR_RETURN_IF_ERROR(AppendValue(statement, static_cast<int>(c), schema_[c], builders[c].get(),
-                                           row_number_ + rows + 1));
+        MORTAR_RETURN_IF_ERROR(AppendValue(statement, static_cast<int>(c), schema_[c],
+                                           builders[c].get(), row_number_ + rows + 1));
       }
       ++rows;
     }
@@ -71,8 +71,9 @@ class SqliteReader final : public BatchReader {
  private:
   Status Mismatch(const Column& column, int64_t row, const std::string& value) const {
     return Status::Invalid("connection '" + connection_.name() + "', " + source_ + ", row " +
-                           std::to_string(row) + ": value '" + value.substr(0, 80) + "' in column '" +
-                           column.name + "' is not a valid " + column.type.ToString());
+                           std::to_string(row) + ": value '" + value.substr(0, 80) +
+                           "' in column '" + column.name + "' is not a valid " +
+                           column.type.ToString());
   }
 
   Status AppendValue(sqlite3_stmt* statement, int index, const Column& column,
@@ -112,24 +113,32 @@ class SqliteReader final : public BatchReader {
         }
         switch (type.kind()) {
           case TypeKind::kInt8:
-            if (value < INT8_MIN || value > INT8_MAX) return Mismatch(column, row, std::to_string(value));
-            return FromArrowStatus(static_cast<arrow::Int8Builder*>(builder)->Append(static_cast<int8_t>(value)));
+            if (value < INT8_MIN || value > INT8_MAX)
+              return Mismatch(column, row, std::to_string(value));
+            return FromArrowStatus(
+                static_cast<arrow::Int8Builder*>(builder)->Append(static_cast<int8_t>(value)));
           case TypeKind::kInt16:
-            if (value < INT16_MIN || value > INT16_MAX) return Mismatch(column, row, std::to_string(value));
-            return FromArrowStatus(static_cast<arrow::Int16Builder*>(builder)->Append(static_cast<int16_t>(value)));
+            if (value < INT16_MIN || value > INT16_MAX)
+              return Mismatch(column, row, std::to_string(value));
+            return FromArrowStatus(
+                static_cast<arrow::Int16Builder*>(builder)->Append(static_cast<int16_t>(value)));
           case TypeKind::kInt32:
-            if (value < INT32_MIN || value > INT32_MAX) return Mismatch(column, row, std::to_string(value));
-            return FromArrowStatus(static_cast<arrow::Int32Builder*>(builder)->Append(static_cast<int32_t>(value)));
+            if (value < INT32_MIN || value > INT32_MAX)
+              return Mismatch(column, row, std::to_string(value));
+            return FromArrowStatus(
+                static_cast<arrow::Int32Builder*>(builder)->Append(static_cast<int32_t>(value)));
           default:
             return FromArrowStatus(static_cast<arrow::Int64Builder*>(builder)->Append(value));
         }
       }
       case TypeKind::kFloat:
       case TypeKind::kDouble: {
-        if (storage != SQLITE_INTEGER && storage != SQLITE_FLOAT) return Mismatch(column, row, std::string(text()));
+        if (storage != SQLITE_INTEGER && storage != SQLITE_FLOAT)
+          return Mismatch(column, row, std::string(text()));
         double value = sqlite3_column_double(statement, index);
         if (type.kind() == TypeKind::kFloat) {
-          return FromArrowStatus(static_cast<arrow::FloatBuilder*>(builder)->Append(static_cast<float>(value)));
+          return FromArrowStatus(
+              static_cast<arrow::FloatBuilder*>(builder)->Append(static_cast<float>(value)));
         }
         return FromArrowStatus(static_cast<arrow::DoubleBuilder*>(builder)->Append(value));
       }
@@ -148,7 +157,8 @@ class SqliteReader final : public BatchReader {
         if (storage == SQLITE_FLOAT && type.kind() == TypeKind::kDecimal) {
           // A decimal stored as REAL: print it with its scale, rounding the binary noise.
           char buffer[64];
-          std::snprintf(buffer, sizeof(buffer), "%.*f", type.scale(), sqlite3_column_double(statement, index));
+          std::snprintf(buffer, sizeof(buffer), "%.*f", type.scale(),
+                        sqlite3_column_double(statement, index));
           return FromArrowStatus(strings->Append(buffer));
         }
         if (storage == SQLITE_INTEGER && type.kind() == TypeKind::kTimestamp) {
@@ -172,8 +182,9 @@ class SqliteReader final : public BatchReader {
 
 }  // namespace
 
-Result<std::unique_ptr<BatchReader>> OpenSqliteReader(SqliteConnection& connection, Statement statement,
-                                                      Schema schema, std::string source) {
+Result<std::unique_ptr<BatchReader>> OpenSqliteReader(SqliteConnection& connection,
+                                                      Statement statement, Schema schema,
+                                                      std::string source) {
   return std::unique_ptr<BatchReader>(
       new SqliteReader(connection, std::move(statement), std::move(schema), std::move(source)));
 }

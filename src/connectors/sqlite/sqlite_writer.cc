@@ -16,7 +16,10 @@ namespace {
 class SqliteWriter final : public BatchWriter {
  public:
   SqliteWriter(SqliteConnection& connection, sql::TableName table, Schema schema, WriteMode mode)
-      : connection_(connection), table_(std::move(table)), schema_(std::move(schema)), mode_(mode) {}
+      : connection_(connection),
+        table_(std::move(table)),
+        schema_(std::move(schema)),
+        mode_(mode) {}
 
   ~SqliteWriter() override { Abort(); }
 
@@ -50,7 +53,8 @@ class SqliteWriter final : public BatchWriter {
     sqlite3_stmt* raw = nullptr;
     int code = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
     insert_ = Statement(raw);
-    if (code != SQLITE_OK) return connection_.Error("preparing the insert into " + table_.ToString(), code);
+    if (code != SQLITE_OK)
+      return connection_.Error("preparing the insert into " + table_.ToString(), code);
     return Status::OK();
   }
 
@@ -70,11 +74,13 @@ class SqliteWriter final : public BatchWriter {
     std::string scratch;
     for (int64_t row = 0; row < batch.num_rows(); ++row) {
       for (int c = 0; c < batch.num_columns(); ++c) {
-        MORTAR_RETURN_IF_ERROR(Bind(insert, c + 1, *columns[static_cast<std::size_t>(c)], row, &scratch));
+        MORTAR_RETURN_IF_ERROR(
+            Bind(insert, c + 1, *columns[static_cast<std::size_t>(c)], row, &scratch));
       }
       int code = sqlite3_step(insert);
       sqlite3_reset(insert);
-      if (code != SQLITE_DONE) return connection_.Error("inserting into " + table_.ToString(), code);
+      if (code != SQLITE_DONE)
+        return connection_.Error("inserting into " + table_.ToString(), code);
     }
     return Status::OK();
   }
@@ -108,7 +114,8 @@ class SqliteWriter final : public BatchWriter {
   }
 
  private:
-  Status Bind(sqlite3_stmt* insert, int index, const arrow::Array& array, int64_t row, std::string* scratch) {
+  Status Bind(sqlite3_stmt* insert, int index, const arrow::Array& array, int64_t row,
+              std::string* scratch) {
     if (array.IsNull(row)) {
       sqlite3_bind_null(insert, index);
       return Status::OK();
@@ -124,33 +131,53 @@ class SqliteWriter final : public BatchWriter {
         sqlite3_bind_blob(insert, index, view.data(), static_cast<int>(view.size()), SQLITE_STATIC);
         break;
       }
-      case arrow::Type::INT8: sqlite3_bind_int64(insert, index, static_cast<const arrow::Int8Array&>(array).Value(row)); break;
-      case arrow::Type::INT16: sqlite3_bind_int64(insert, index, static_cast<const arrow::Int16Array&>(array).Value(row)); break;
-      case arrow::Type::INT32: sqlite3_bind_int64(insert, index, static_cast<const arrow::Int32Array&>(array).Value(row)); break;
-      case arrow::Type::INT64: sqlite3_bind_int64(insert, index, static_cast<const arrow::Int64Array&>(array).Value(row)); break;
-      case arrow::Type::FLOAT: sqlite3_bind_double(insert, index, static_cast<const arrow::FloatArray&>(array).Value(row)); break;
-      case arrow::Type::DOUBLE: sqlite3_bind_double(insert, index, static_cast<const arrow::DoubleArray&>(array).Value(row)); break;
-      case arrow::Type::BOOL: sqlite3_bind_int(insert, index, static_cast<const arrow::BooleanArray&>(array).Value(row) ? 1 : 0); break;
+      case arrow::Type::INT8:
+        sqlite3_bind_int64(insert, index, static_cast<const arrow::Int8Array&>(array).Value(row));
+        break;
+      case arrow::Type::INT16:
+        sqlite3_bind_int64(insert, index, static_cast<const arrow::Int16Array&>(array).Value(row));
+        break;
+      case arrow::Type::INT32:
+        sqlite3_bind_int64(insert, index, static_cast<const arrow::Int32Array&>(array).Value(row));
+        break;
+      case arrow::Type::INT64:
+        sqlite3_bind_int64(insert, index, static_cast<const arrow::Int64Array&>(array).Value(row));
+        break;
+      case arrow::Type::FLOAT:
+        sqlite3_bind_double(insert, index, static_cast<const arrow::FloatArray&>(array).Value(row));
+        break;
+      case arrow::Type::DOUBLE:
+        sqlite3_bind_double(insert, index,
+                            static_cast<const arrow::DoubleArray&>(array).Value(row));
+        break;
+      case arrow::Type::BOOL:
+        sqlite3_bind_int(insert, index,
+                         static_cast<const arrow::BooleanArray&>(array).Value(row) ? 1 : 0);
+        break;
       case arrow::Type::DECIMAL128: {
         const auto& decimals = static_cast<const arrow::Decimal128Array&>(array);
         *scratch = decimals.FormatValue(row);
-        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()),
+                          SQLITE_TRANSIENT);
         break;
       }
       case arrow::Type::DATE32: {
         *scratch = FormatDate(static_cast<const arrow::Date32Array&>(array).Value(row));
-        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()),
+                          SQLITE_TRANSIENT);
         break;
       }
       case arrow::Type::TIMESTAMP: {
         bool zone = !static_cast<const arrow::TimestampType&>(*array.type()).timezone().empty();
-        *scratch = FormatTimestamp(static_cast<const arrow::TimestampArray&>(array).Value(row), zone);
-        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()), SQLITE_TRANSIENT);
+        *scratch =
+            FormatTimestamp(static_cast<const arrow::TimestampArray&>(array).Value(row), zone);
+        sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()),
+                          SQLITE_TRANSIENT);
         break;
       }
       default:
-        return Status::Invalid("connection '" + connection_.name() + "': cannot store values of type " +
-                               array.type()->ToString());
+        return Status::Invalid("connection '" + connection_.name() +
+                               "': cannot store values of type " + array.type()->ToString());
     }
     return Status::OK();
   }

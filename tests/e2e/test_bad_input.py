@@ -1,0 +1,101 @@
+"""Bad input: each gives an error that says what and where, exits non-zero, and
+leaves existing outputs as they were."""
+import json
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_missing_data_directory(mortar):
+    result = mortar.run("dataset", "list", check=False)
+    assert result.returncode == 3
+    assert "no Mortar data directory" in result.stderr and "mortar init" in result.stderr
+
+
+def test_malformed_connection_file_names_file_line_and_column(mortar):
+    mortar.run("init")
+    write(mortar.home / "connections" / "bad.json", '{"name": "bad",\n "type": "sqlite",,}')
+    result = mortar.run("connection", "show", "bad", check=False)
+    assert result.returncode == 2
+    assert "bad.json: line 2, column 19" in result.stderr
+
+
+def test_unknown_connection_type(mortar):
+    mortar.run("init")
+    result = mortar.run("connection", "add", "x", "--type", "oracle", check=False)
+    assert result.returncode == 2
+    assert "unknown connection type 'oracle'" in result.stderr and "sqlite" in result.stderr
+
+
+def test_wrong_field_type_names_the_field(mortar):
+    mortar.run("init")
+    write(mortar.home / "connections" / "odd.json", json.dumps({"name": "odd", "type": "sqlite", "params": {"path": 3}}))
+    result = mortar.run("connection", "test", "odd", check=False)
+    assert result.returncode == 2
+    assert "odd.json: field 'params.path': expected a string, found a number" in result.stderr
+
+
+def test_dataset_on_a_missing_file(mortar):
+    mortar.run("quickstart", "--rows", "50")
+    (mortar.home / "files" / "quickstart" / "orders.csv").unlink()
+    result = mortar.run("build", "orders", "--force", check=False)
+    assert result.returncode == 3
+    assert "dataset 'orders_csv': no file at 'quickstart/orders.csv'" in result.stderr
+
+
+def test_sql_error_in_a_recipe_leaves_the_previous_output(mortar):
+    mortar.run("quickstart", "--rows", "100")
+    before = mortar.json("sql", "sqlite_default", "SELECT * FROM qs_customer_summary")["rows"]
+    recipe = mortar.home / "projects" / "quickstart" / "recipes" / "summarize_customers.json"
+    config = json.loads(recipe.read_text())
+    config["params"]["sql"] = "SELECT c.customer_id, no_such_column FROM ${customers} c"
+    recipe.write_text(json.dumps(config))
+    result = mortar.run("build", "customer_summary", check=False)
+    assert result.returncode == 2
+    assert "recipe 'summarize_customers'" in result.stderr and "no such column: no_such_column" in result.stderr
+    after = mortar.json("sql", "sqlite_default", "SELECT * FROM qs_customer_summary")["rows"]
+    assert after == before
+    tables = mortar.json("sql", "sqlite_default", "SELECT name FROM sqlite_master WHERE name LIKE '__mortar%'")
+    assert tables["rows"] == []
+
+
+def test_value_that_does_not_convert_leaves_the_output(mortar):
+    mortar.run("quickstart", "--rows", "100")
+    before = mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM qs_orders")["rows"]
+    orders = mortar.home / "files" / "quickstart" / "orders.csv"
+    with orders.open("a") as handle:
+        handle.write("101,1,2025-02-30,Scale,1,24.99,delivered\n")
+    result = mortar.run("build", "orders", check=False)
+    assert result.returncode == 2
+    assert "value '2025-02-30' in column 'order_date' is not a valid date" in result.stderr
+    assert "quickstart/orders.csv, row 101" in result.stderr
+    assert mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM qs_orders")["rows"] == before
+
+
+def test_ragged_csv_rows(mortar):
+    mortar.run("quickstart", "--rows", "100")
+    orders = mortar.home / "files" / "quickstart" / "orders.csv"
+    with orders.open("a") as handle:
+        handle.write("101,1,2025-01-01\n")
+    result = mortar.run("build", "orders", check=False)
+    assert result.returncode == 2
+    assert "ragged CSV row" in result.stderr and "expected 7 fields, found 3" in result.stderr
+
+
+def test_unknown_verb_and_option(mortar):
+    result = mortar.run("frobnicate", check=False)
+    assert result.returncode == 2 and "unknown verb 'frobnicate'" in result.stderr
+    mortar.run("init")
+    result = mortar.run("connection", "list", "--bogus", "1", check=False)
+    assert result.returncode == 2 and "unknown option --bogus" in result.stderr
+
+
+def test_recipe_cycle_and_two_producers(mortar):
+    mortar.run("quickstart", "--rows", "20")
+    recipes = mortar.home / "projects" / "quickstart" / "recipes"
+    write(recipes / "again.json", json.dumps({"name": "again", "type": "sync", "inputs": ["orders_csv"],
+                                              "outputs": ["orders"]}))
+    result = mortar.run("build", "orders", check=False)
+    assert result.returncode == 2 and "is the output of two recipes" in result.stderr
