@@ -31,8 +31,8 @@ const RESOURCE_SCOPES = 'sql all-apis';
 function signingKey() {
   const file = process.env.MORTAR_WS_OIDC_KEY;
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'ES256', kid: crypto.randomUUID() };
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: crypto.randomUUID() };
   fs.writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
   return jwk;
 }
