@@ -37,6 +37,10 @@ function signingKey() {
   return jwk;
 }
 
+// A second service principal gets short-lived tokens, so tests can watch one expire.
+const accessTokenTTL = (client) => (client?.clientId === config.shortLivedClientId
+  ? config.ttl.shortAccessToken : config.ttl.accessToken);
+
 const users = new Map(config.users.map((u) => [u.name, u]));
 
 function escapeHtml(s) {
@@ -76,12 +80,12 @@ const provider = new Provider(config.issuer, {
       // Databricks clients send no `resource`: every token is for the workspace.
       defaultResource: async () => RESOURCE,
       useGrantedResource: async () => true,
-      getResourceServerInfo: async (ctx, resourceIndicator) => {
+      getResourceServerInfo: async (ctx, resourceIndicator, client) => {
         if (resourceIndicator !== RESOURCE) throw new errors.InvalidTarget();
         return {
           scope: RESOURCE_SCOPES,
           audience: RESOURCE,
-          accessTokenTTL: config.ttl.accessToken,
+          accessTokenTTL: accessTokenTTL(client),
           accessTokenFormat: 'opaque',
         };
       },
@@ -89,7 +93,7 @@ const provider = new Provider(config.issuer, {
   },
   ttl: {
     AccessToken: config.ttl.accessToken,
-    ClientCredentials: config.ttl.accessToken,
+    ClientCredentials: (ctx, token, client) => accessTokenTTL(client),
     RefreshToken: config.ttl.refreshToken,
     AuthorizationCode: 120,
     Grant: config.ttl.refreshToken,
@@ -131,6 +135,8 @@ provider.use(async (ctx, next) => {
     const scope = String(ctx.query.scope || '').split(' ');
     if (scope.includes('offline_access') && !ctx.query.prompt) {
       ctx.query = { ...ctx.query, prompt: 'consent' };
+      // oidc-provider finds its mount path by comparing originalUrl with url.
+      ctx.req.originalUrl = `${MOUNT}${ctx.url}`;
     }
   }
   await next();

@@ -1,0 +1,138 @@
+"""Fixtures for the smoke tests of the local Databricks stand-in.
+
+`pytest tests/workspace` brings the workspace up when it is not running
+(`scripts/workspace up`) and reads every setting from `scripts/workspace env
+--json`. The tests need the workspace venv's packages (PyHive, boto3, ...):
+run from another Python, this file re-runs pytest with the venv's Python.
+"""
+import base64
+import json
+import os
+import ssl
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(REPO, "scripts", "workspace")
+
+
+def _workspace(*args, check=True):
+    return subprocess.run([sys.executable, SCRIPT, *args], check=check, text=True,
+                          stdout=subprocess.PIPE)
+
+
+def _ensure_up():
+    if _workspace("status", check=False).returncode != 0:
+        subprocess.run([sys.executable, SCRIPT, "up"], check=True)
+
+
+try:
+    import boto3  # noqa: F401
+    import pyhive  # noqa: F401
+except ImportError:
+    if os.environ.get("MORTAR_WS_REEXEC"):
+        raise
+    _ensure_up()
+    venv_python = json.loads(_workspace("env", "--json").stdout)["python"]
+    os.environ["MORTAR_WS_REEXEC"] = "1"
+    sys.stdout.flush()
+    os.execv(venv_python, [venv_python, "-m", "pytest", *sys.argv[1:]])
+
+
+@pytest.fixture(scope="session")
+def ws():
+    _ensure_up()
+    return json.loads(_workspace("env", "--json").stdout)
+
+
+@pytest.fixture(scope="session")
+def tls(ws):
+    return ssl.create_default_context(cafile=ws["ca_file"])
+
+
+def http_json(url, context, data=None, headers=None, auth=None):
+    """POSTs a form (or GETs) and returns (status, parsed JSON body)."""
+    headers = dict(headers or {})
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            f"{urllib.parse.quote(auth[0])}:{urllib.parse.quote(auth[1])}".encode()).decode()
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30, context=context) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw)
+        except ValueError:
+            return e.code, raw.decode(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def client_credentials_token(ws, tls):
+    def get(client_id=None, client_secret=None):
+        status, body = http_json(ws["oauth_token_url"], tls,
+                                 data={"grant_type": "client_credentials", "scope": "sql"},
+                                 auth=(client_id or ws["oauth_m2m_client_id"],
+                                       client_secret or ws["oauth_m2m_client_secret"]))
+        assert status == 200, body
+        return body
+    return get
+
+
+class ThriftEndpoint:
+    """PyHive over Thrift/HTTP through the front door, as a Databricks client would."""
+
+    def __init__(self, ws, context):
+        self.ws = ws
+        self.context = context
+
+    def transport(self, authorization, http_path=None):
+        from thrift.transport import THttpClient
+        url = f"https://{self.ws['host']}:{self.ws['port']}{http_path or self.ws['http_path']}"
+        transport = THttpClient.THttpClient(url, ssl_context=self.context)
+        transport.setCustomHeaders({"Authorization": authorization})
+        return transport
+
+    def connect(self, authorization, http_path=None):
+        from pyhive import hive
+        transport = self.transport(authorization, http_path)
+        return hive.connect(thrift_transport=transport), transport
+
+    def query(self, authorization, sql, http_path=None):
+        connection, _ = self.connect(authorization, http_path)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+        finally:
+            connection.close()
+
+    def refused_status(self, authorization, http_path=None):
+        """The HTTP status of a refused OpenSession (the body is not Thrift then)."""
+        transport = self.transport(authorization, http_path)
+        try:
+            self.connect_with(transport)
+        except Exception:
+            return transport.code
+        return None
+
+    @staticmethod
+    def connect_with(transport):
+        from pyhive import hive
+        hive.connect(thrift_transport=transport).close()
+
+
+@pytest.fixture(scope="session")
+def thrift(ws, tls):
+    return ThriftEndpoint(ws, tls)
+
+
+def bearer(token):
+    return f"Bearer {token}"

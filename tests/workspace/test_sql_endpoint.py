@@ -1,0 +1,50 @@
+"""The SQL warehouse path: TLS front door -> Spark Thrift server (HTTP mode), Delta tables."""
+import base64
+import uuid
+
+from conftest import bearer, http_json
+
+
+def test_select_with_personal_access_token(ws, thrift):
+    rows = thrift.query(bearer(ws["pat"]), "SELECT 1 + 1 AS two, current_user() AS who")
+    assert rows == [(2, ws["user"])]
+
+
+def test_pat_as_basic_token_credential(ws, thrift):
+    basic = "Basic " + base64.b64encode(f"token:{ws['pat2']}".encode()).decode()
+    assert thrift.query(basic, "SELECT current_user()") == [(ws["user2"],)]
+
+
+def test_create_table_is_delta(ws, thrift):
+    name = f"smoke_{uuid.uuid4().hex[:8]}"
+    auth = bearer(ws["pat"])
+    thrift.query(auth, f"CREATE TABLE {name} (id BIGINT, label STRING)")
+    thrift.query(auth, f"INSERT INTO {name} VALUES (1, 'one'), (2, 'two')")
+    assert thrift.query(auth, f"SELECT id, label FROM {name} ORDER BY id") == [(1, "one"), (2, "two")]
+    detail = thrift.query(auth, f"DESCRIBE DETAIL {name}")
+    assert detail[0][0] == "delta"
+    thrift.query(auth, f"DROP TABLE {name}")
+
+
+def test_cluster_path_reaches_the_same_spark(ws, thrift):
+    assert thrift.query(bearer(ws["pat"]), "SELECT 42", http_path=ws["cluster_http_path"]) == [(42,)]
+
+
+def test_bad_tokens_are_refused_with_401(ws, thrift):
+    assert thrift.refused_status(bearer("not-a-token")) == 401
+    assert thrift.refused_status(bearer("dapi" + "0" * 32)) == 401
+    assert thrift.refused_status("Basic " + base64.b64encode(b"alice:whatever").decode()) == 401
+    assert thrift.refused_status("") == 401
+
+
+def test_refusal_body_says_why(ws, tls):
+    url = f"https://{ws['host']}:{ws['port']}{ws['http_path']}"
+    status, body = http_json(url, tls, data={}, headers={"Authorization": "Bearer nope"})
+    assert status == 401
+    assert body["error_code"] == "UNAUTHENTICATED" and "Invalid access token" in body["message"]
+
+
+def test_unknown_warehouse_is_404(ws, tls):
+    url = f"https://{ws['host']}:{ws['port']}/sql/1.0/warehouses/doesnotexist"
+    status, body = http_json(url, tls, data={}, headers={"Authorization": bearer(ws["pat"])})
+    assert status == 404 and body["error_code"] == "RESOURCE_DOES_NOT_EXIST"
