@@ -140,7 +140,7 @@ class CsvReader final : public BatchReader {
     MORTAR_ASSIGN_OR_RETURN(input_, OpenInput(file, options_));
     auto read = arrow::csv::ReadOptions::Defaults();
     read.use_threads = true;
-    read.block_size = 4 << 20;
+    read.block_size = 1 << 20;
     read.skip_rows = options_.header ? 1 : 0;
     read.column_names.clear();
     for (std::size_t i = 0; i < names.size(); ++i)
