@@ -34,13 +34,26 @@ def _ensure_up():
 try:
     import boto3  # noqa: F401
     import pyhive  # noqa: F401
+    _IN_VENV = True
 except ImportError:
     if os.environ.get("MORTAR_WS_REEXEC"):
         raise
+    _IN_VENV = False
+
+
+def pytest_configure(config):
+    if _IN_VENV:
+        return
+    # Not the workspace venv: bring the workspace up (which makes the venv) and
+    # run the same pytest command again with the venv's Python.
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.suspend_global_capture(in_=True)
     _ensure_up()
     venv_python = json.loads(_workspace("env", "--json").stdout)["python"]
     os.environ["MORTAR_WS_REEXEC"] = "1"
     sys.stdout.flush()
+    sys.stderr.flush()
     os.execv(venv_python, [venv_python, "-m", "pytest", *sys.argv[1:]])
 
 

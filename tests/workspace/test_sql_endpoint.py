@@ -48,3 +48,19 @@ def test_unknown_warehouse_is_404(ws, tls):
     url = f"https://{ws['host']}:{ws['port']}/sql/1.0/warehouses/doesnotexist"
     status, body = http_json(url, tls, data={}, headers={"Authorization": bearer(ws["pat"])})
     assert status == 404 and body["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_thrift_port_refuses_requests_that_skip_the_front_door(ws):
+    # HTTP mode binds every interface, so the Thrift server checks the front door's secret.
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{ws['thrift_port']}{ws['http_path']}", data=b"", method="POST",
+        headers={"Content-Type": "application/x-thrift",
+                 "Authorization": "Basic " + base64.b64encode(f"{ws['user']}:guess".encode()).decode()})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        status = 200
+    except urllib.error.HTTPError as e:
+        status = e.code
+    assert status == 401
