@@ -3,7 +3,10 @@
 #include <arrow/api.h>
 #include <arrow/compute/initialize.h>
 
+#include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <thread>
 
 #include "mortar/core/progress.h"
 
@@ -35,22 +38,80 @@ Status InitializeCompute() {
   return FromArrowStatus(status);
 }
 
+namespace {
+
+// A bounded hand-over of batches from one reading thread to the writing one, so that
+// parsing and converting the next batches overlaps with writing this one.
+class BatchQueue {
+ public:
+  explicit BatchQueue(std::size_t capacity) : capacity_(capacity) {}
+
+  // False when the consumer has stopped.
+  bool Push(Result<Batch> item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || stopped_; });
+    if (stopped_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  Result<Batch> Pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty(); });
+    Result<Batch> item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
+  void Stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
+  std::deque<Result<Batch>> items_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
 Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress* progress) {
+  // Two batches in flight bound the extra memory to about two batches.
+  BatchQueue queue(2);
+  std::thread producer([&] {
+    while (true) {
+      Result<Batch> batch = reader.Next();
+      bool last = !batch.ok() || *batch == nullptr;
+      if (!queue.Push(std::move(batch)) || last) return;
+    }
+  });
   CopyStats stats;
+  Status status;
   while (true) {
-    auto batch = reader.Next();
+    Result<Batch> batch = queue.Pop();
     if (!batch.ok()) {
-      writer.Abort();
-      return batch.status();
+      status = batch.status();
+      break;
     }
     if (*batch == nullptr) break;
-    if (Status status = writer.Write(**batch); !status.ok()) {
-      writer.Abort();
-      return status;
-    }
+    status = writer.Write(**batch);
+    if (!status.ok()) break;
     stats.rows += (*batch)->num_rows();
     ++stats.batches;
     if (progress != nullptr) progress->Add((*batch)->num_rows());
+  }
+  queue.Stop();
+  producer.join();
+  if (!status.ok()) {
+    writer.Abort();
+    return status;
   }
   MORTAR_RETURN_IF_ERROR(writer.Commit());
   return stats;

@@ -255,15 +255,47 @@ std::optional<bool> ParseBoolean(std::string_view text) {
   return std::nullopt;
 }
 
-std::string FormatDate(int32_t days) {
+namespace {
+
+// Writes `value` as `width` digits (zero-padded) at `out`; returns the end.
+char* PutDigits(char* out, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+// Formats without printf: this runs for every date and timestamp written as text.
+// Null for years outside 0000-9999, which take the general path.
+char* PutDate(char* out, int32_t days) {
   int64_t year = 0;
   unsigned month = 0;
   unsigned day = 0;
   CivilFromDays(days, &year, &month, &day);
+  if (year < 0 || year > 9999) return nullptr;
+  out = PutDigits(out, year, 4);
+  *out++ = '-';
+  out = PutDigits(out, month, 2);
+  *out++ = '-';
+  return PutDigits(out, day, 2);
+}
+
+}  // namespace
+
+std::string FormatDate(int32_t days) {
   char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%04lld-%02u-%02u", static_cast<long long>(year), month,
-                day);
-  return buffer;
+  if (PutDate(buffer, days) == nullptr) {
+    // Years outside 0000-9999: the slow, general path.
+    int64_t year = 0;
+    unsigned month = 0;
+    unsigned day = 0;
+    CivilFromDays(days, &year, &month, &day);
+    std::snprintf(buffer, sizeof(buffer), "%lld-%02u-%02u", static_cast<long long>(year), month,
+                  day);
+    return buffer;
+  }
+  return std::string(buffer, 10);
 }
 
 std::string FormatTimestamp(int64_t micros, bool zone) {
@@ -272,17 +304,21 @@ std::string FormatTimestamp(int64_t micros, bool zone) {
   int64_t rest = micros - days * 86400000000LL;
   int64_t seconds = rest / 1000000;
   int64_t fraction = rest % 1000000;
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%s %02lld:%02lld:%02lld",
-                FormatDate(static_cast<int32_t>(days)).c_str(),
-                static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
-                static_cast<long long>(seconds % 60));
-  std::string text = buffer;
+  std::string text = FormatDate(static_cast<int32_t>(days));
+  char buffer[24];
+  char* out = buffer;
+  *out++ = ' ';
+  out = PutDigits(out, seconds / 3600, 2);
+  *out++ = ':';
+  out = PutDigits(out, seconds / 60 % 60, 2);
+  *out++ = ':';
+  out = PutDigits(out, seconds % 60, 2);
   if (fraction != 0) {
-    std::snprintf(buffer, sizeof(buffer), ".%06lld", static_cast<long long>(fraction));
-    text += buffer;
+    *out++ = '.';
+    out = PutDigits(out, fraction, 6);
   }
-  if (zone) text += "Z";
+  if (zone) *out++ = 'Z';
+  text.append(buffer, static_cast<std::size_t>(out - buffer));
   return text;
 }
 

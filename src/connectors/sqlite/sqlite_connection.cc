@@ -54,9 +54,9 @@ Result<sqlite3*> SqliteConnection::Handle() {
   }
   sqlite3_busy_timeout(db_, 10000);
   sqlite3_extended_result_codes(db_, 0);
-  // WAL keeps readers unblocked while a job writes; NORMAL sync is safe with WAL.
-  sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;",
-               nullptr, nullptr, nullptr);
+  // The default rollback journal, not WAL: a bulk load into a new table then writes
+  // each page once. The page cache is capped to keep memory bounded.
+  sqlite3_exec(db_, "PRAGMA cache_size=-16384;", nullptr, nullptr, nullptr);
   return db_;
 }
 

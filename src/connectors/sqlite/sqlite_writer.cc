@@ -4,6 +4,7 @@
 #include <arrow/api.h>
 #include <arrow/util/decimal.h>
 
+#include <algorithm>
 #include <random>
 
 #include "connectors/sqlite/sqlite_connection.h"
@@ -43,18 +44,11 @@ class SqliteWriter final : public BatchWriter {
                                " columns, the rows have " + std::to_string(schema_.size()));
       }
     }
-    std::string sql = "INSERT INTO " + dialect.TableReference(target_) + " (";
-    std::string values;
-    for (std::size_t i = 0; i < schema_.size(); ++i) {
-      sql += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema_[i].name);
-      values += i > 0 ? ", ?" : "?";
-    }
-    sql += ") VALUES (" + values + ")";
-    sqlite3_stmt* raw = nullptr;
-    int code = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
-    insert_ = Statement(raw);
-    if (code != SQLITE_OK)
-      return connection_.Error("preparing the insert into " + table_.ToString(), code);
+    // Several rows per statement: fewer statement executions per row.
+    rows_per_insert_ = std::max<int64_t>(
+        1, std::min<int64_t>(64, 30000 / std::max<std::size_t>(1, schema_.size())));
+    MORTAR_ASSIGN_OR_RETURN(insert_many_, PrepareInsert(dialect, rows_per_insert_));
+    MORTAR_ASSIGN_OR_RETURN(insert_one_, PrepareInsert(dialect, 1));
     return Status::OK();
   }
 
@@ -70,23 +64,32 @@ class SqliteWriter final : public BatchWriter {
         columns.push_back(batch.column(c));
       }
     }
-    sqlite3_stmt* insert = insert_.get();
+    const int64_t rows = batch.num_rows();
+    const int columns_count = static_cast<int>(columns.size());
     std::string scratch;
-    for (int64_t row = 0; row < batch.num_rows(); ++row) {
-      for (int c = 0; c < batch.num_columns(); ++c) {
-        MORTAR_RETURN_IF_ERROR(
-            Bind(insert, c + 1, *columns[static_cast<std::size_t>(c)], row, &scratch));
+    int64_t row = 0;
+    while (row < rows) {
+      bool many = rows - row >= rows_per_insert_;
+      sqlite3_stmt* insert = many ? insert_many_.get() : insert_one_.get();
+      int64_t count = many ? rows_per_insert_ : 1;
+      for (int64_t r = 0; r < count; ++r) {
+        for (int c = 0; c < columns_count; ++c) {
+          MORTAR_RETURN_IF_ERROR(Bind(insert, static_cast<int>(r) * columns_count + c + 1,
+                                      *columns[static_cast<std::size_t>(c)], row + r, &scratch));
+        }
       }
       int code = sqlite3_step(insert);
       sqlite3_reset(insert);
       if (code != SQLITE_DONE)
         return connection_.Error("inserting into " + table_.ToString(), code);
+      row += count;
     }
     return Status::OK();
   }
 
   Status Commit() override {
-    insert_ = Statement();
+    insert_many_ = Statement();
+    insert_one_ = Statement();
     if (mode_ == WriteMode::kReplace) {
       const sql::Dialect& dialect = connection_.dialect();
       Status status = connection_.Execute(dialect.DropTableIfExists(table_));
@@ -106,7 +109,8 @@ class SqliteWriter final : public BatchWriter {
   }
 
   void Abort() override {
-    insert_ = Statement();
+    insert_many_ = Statement();
+    insert_one_ = Statement();
     if (in_transaction_) {
       (void)connection_.Execute("ROLLBACK");
       in_transaction_ = false;
@@ -114,6 +118,24 @@ class SqliteWriter final : public BatchWriter {
   }
 
  private:
+  Result<Statement> PrepareInsert(const sql::Dialect& dialect, int64_t rows) {
+    std::string sql = "INSERT INTO " + dialect.TableReference(target_) + " (";
+    std::string values = "(";
+    for (std::size_t i = 0; i < schema_.size(); ++i) {
+      sql += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema_[i].name);
+      values += i > 0 ? ", ?" : "?";
+    }
+    values += ")";
+    sql += ") VALUES ";
+    for (int64_t r = 0; r < rows; ++r) sql += (r > 0 ? ", " : "") + values;
+    sqlite3_stmt* raw = nullptr;
+    int code = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
+    Statement statement(raw);
+    if (code != SQLITE_OK)
+      return connection_.Error("preparing the insert into " + table_.ToString(), code);
+    return statement;
+  }
+
   Status Bind(sqlite3_stmt* insert, int index, const arrow::Array& array, int64_t row,
               std::string* scratch) {
     if (array.IsNull(row)) {
@@ -188,7 +210,9 @@ class SqliteWriter final : public BatchWriter {
   Schema schema_;
   WriteMode mode_;
   sqlite3* db_ = nullptr;
-  Statement insert_;
+  Statement insert_many_;
+  Statement insert_one_;
+  int64_t rows_per_insert_ = 1;
   bool in_transaction_ = false;
 };
 

@@ -1,0 +1,81 @@
+#include "mortar/core/batch.h"
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+namespace mortar {
+namespace {
+
+// In-memory reader: `count` batches of one int64 row each, failing at `fail_at`.
+class CountingReader final : public BatchReader {
+ public:
+  CountingReader(int count, int fail_at) : count_(count), fail_at_(fail_at) {}
+  const Schema& schema() const override { return schema_; }
+  Result<Batch> Next() override {
+    if (next_ == fail_at_) return Status::Remote("the source went away");
+    if (next_ >= count_) return Batch();
+    arrow::Int64Builder builder;
+    EXPECT_TRUE(builder.Append(next_++).ok());
+    return arrow::RecordBatch::Make(schema_.ToArrow(), 1, {builder.Finish().ValueOrDie()});
+  }
+
+ private:
+  Schema schema_{{{"n", Type::Int64(), true}}};
+  int count_;
+  int fail_at_;
+  int next_ = 0;
+};
+
+class RecordingWriter final : public BatchWriter {
+ public:
+  explicit RecordingWriter(int fail_at = -1) : fail_at_(fail_at) {}
+  Status Write(const arrow::RecordBatch& batch) override {
+    if (rows == fail_at_) return Status::Invalid("the target refused a row");
+    rows += static_cast<int>(batch.num_rows());
+    return Status::OK();
+  }
+  Status Commit() override {
+    committed = true;
+    return Status::OK();
+  }
+  void Abort() override { aborted = true; }
+  int rows = 0;
+  bool committed = false;
+  bool aborted = false;
+
+ private:
+  int fail_at_;
+};
+
+TEST(CopyBatchesTest, CopiesEverythingAndCommits) {
+  CountingReader reader(1000, -1);
+  RecordingWriter writer;
+  auto stats = CopyBatches(reader, writer, nullptr);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->rows, 1000);
+  EXPECT_EQ(writer.rows, 1000);
+  EXPECT_TRUE(writer.committed);
+  EXPECT_FALSE(writer.aborted);
+}
+
+TEST(CopyBatchesTest, ReaderFailureAbortsTheWriter) {
+  CountingReader reader(1000, 500);
+  RecordingWriter writer;
+  auto stats = CopyBatches(reader, writer, nullptr);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().message(), "the source went away");
+  EXPECT_TRUE(writer.aborted);
+  EXPECT_FALSE(writer.committed);
+}
+
+TEST(CopyBatchesTest, WriterFailureStopsTheReader) {
+  CountingReader reader(100000, -1);
+  RecordingWriter writer(/*fail_at=*/10);
+  auto stats = CopyBatches(reader, writer, nullptr);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_TRUE(writer.aborted);
+  EXPECT_EQ(writer.rows, 10);
+}
+
+}  // namespace
+}  // namespace mortar
