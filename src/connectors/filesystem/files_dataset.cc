@@ -15,6 +15,33 @@ constexpr int64_t kInferenceSampleRows = 10000;
 
 enum class Format { kCsv, kParquet };
 
+// Replacing a folder-shaped dataset: once the new part is in place, the folder's
+// other data files (parts of the previous content) are removed.
+class FolderReplacement final : public BatchWriter {
+ public:
+  FolderReplacement(std::unique_ptr<BatchWriter> inner, fs::path part)
+      : inner_(std::move(inner)), part_(std::move(part)) {}
+  Status Write(const arrow::RecordBatch& batch) override { return inner_->Write(batch); }
+  void Abort() override { inner_->Abort(); }
+  Status Commit() override {
+    MORTAR_RETURN_IF_ERROR(inner_->Commit());
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(part_.parent_path(), error)) {
+      std::string file = entry.path().filename().string();
+      if (entry.path() == part_ || !entry.is_regular_file() || file.empty() || file[0] == '.' ||
+          file[0] == '_') {
+        continue;
+      }
+      fs::remove(entry.path(), error);
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::unique_ptr<BatchWriter> inner_;
+  fs::path part_;
+};
+
 bool EndsWith(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -57,14 +84,19 @@ class FilesDataset final : public Dataset {
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) override {
     MORTAR_ASSIGN_OR_RETURN(fs::path target, WriteTarget());
+    std::unique_ptr<BatchWriter> writer;
     if (format_ == Format::kParquet) {
       if (mode == WriteMode::kAppend) {
         return Status::Invalid("dataset '" + name() +
                                "': appending to Parquet files is not supported");
       }
-      return OpenParquetWriter(target, schema);
+      MORTAR_ASSIGN_OR_RETURN(writer, OpenParquetWriter(target, schema));
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(writer,
+                              OpenCsvWriter(target, schema, csv_, mode == WriteMode::kAppend));
     }
-    return OpenCsvWriter(target, schema, csv_, mode == WriteMode::kAppend);
+    if (IsSingleFile() || mode == WriteMode::kAppend) return writer;
+    return std::unique_ptr<BatchWriter>(new FolderReplacement(std::move(writer), target));
   }
 
   Result<std::string> Fingerprint() override {

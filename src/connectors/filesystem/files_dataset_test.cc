@@ -154,3 +154,30 @@ TEST(FilesDatasetTest, AbortedWriteLeavesThePreviousFile) {
 
 }  // namespace
 }  // namespace mortar
+
+namespace mortar {
+namespace {
+
+TEST(FilesDatasetTest, ReplacingAFolderRemovesOldParts) {
+  testing::TempHome temp;
+  temp.WriteFile("files/folder/part-00000.csv", "a\n1\n");
+  temp.WriteFile("files/folder/part-00001.csv", "a\n2\n");
+  auto context = temp.MakeContext();
+  auto config = FilesConfig("folder", "folder");
+  auto dataset = context->MakeDataset(config);
+  ASSERT_TRUE(dataset.ok());
+  EXPECT_EQ(*CountRows(**dataset), 2);
+  auto writer = (*dataset)->OpenWriter(Schema({{"a", Type::Int64(), true}}), WriteMode::kReplace);
+  ASSERT_TRUE(writer.ok());
+  arrow::Int64Builder builder;
+  ASSERT_TRUE(builder.Append(7).ok());
+  auto batch = arrow::RecordBatch::Make(arrow::schema({arrow::field("a", arrow::int64())}), 1,
+                                        {builder.Finish().ValueOrDie()});
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_EQ(*CountRows(**dataset), 1);
+  EXPECT_FALSE(std::filesystem::exists(temp.Files() / "folder" / "part-00001.csv"));
+}
+
+}  // namespace
+}  // namespace mortar
