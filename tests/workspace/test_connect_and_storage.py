@@ -51,3 +51,11 @@ def test_azure_blob_put_and_get_with_sas_and_key(ws):
     blob = service.get_blob_client(ws["azure_container"], name)
     assert blob.download_blob().readall() == b"hello azure"
     blob.delete_blob()
+
+
+def test_spark_reads_and_writes_s3_through_s3a(ws, thrift):
+    prefix = f"s3a://{ws['s3_bucket']}/smoke/{uuid.uuid4().hex[:8]}"
+    auth = bearer(ws["pat"])
+    thrift.query(auth, f"INSERT OVERWRITE DIRECTORY '{prefix}' USING parquet "
+                       "SELECT id, id * 2 AS doubled FROM range(10)")
+    assert thrift.query(auth, f"SELECT count(*), sum(doubled) FROM parquet.`{prefix}`") == [(10, 90)]
