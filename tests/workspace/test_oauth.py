@@ -6,13 +6,14 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 
 import pytest
 
-from conftest import bearer, http_json
+from conftest import SCRIPT, bearer, http_json
 
 
 def test_discovery_documents(ws, tls):
@@ -91,7 +92,10 @@ def callback_server(ws):
 
 @pytest.fixture
 def chromium(ws, tmp_path):
-    if not (shutil.which("chromium") and shutil.which("chromedriver") and shutil.which("certutil")):
+    tools = ("chromium", "chromedriver", "certutil")
+    if not all(shutil.which(t) for t in tools):
+        subprocess.run([sys.executable, SCRIPT, "test-deps"], check=False)
+    if not all(shutil.which(t) for t in tools):
         pytest.skip("chromium, chromium-driver or certutil missing: run `scripts/workspace test-deps`")
     # Chromium trusts the workspace CA through a fresh NSS database in its own HOME.
     home = tmp_path / "home"
