@@ -9,7 +9,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -178,3 +180,24 @@ def test_authorization_code_with_pkce_in_a_browser(ws, tls, thrift, callback_ser
     status, body = http_json(ws["oauth_token_url"], tls, auth=client, data={
         "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
     assert status == 400 and body["error"] == "invalid_grant"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.parametrize("pkce", [{}, {"code_challenge": "x" * 43, "code_challenge_method": "plain"}])
+def test_authorization_requires_pkce_s256(ws, tls, pkce):
+    redirect = ws["oauth_redirect_uris"].split()[0]
+    url = ws["oauth_authorize_url"] + "?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": ws["oauth_client_id"], "redirect_uri": redirect,
+        "scope": ws["oauth_scope"], "state": "s", **pkce})
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=tls))
+    try:
+        opener.open(url, timeout=10)
+        raise AssertionError("authorization without PKCE S256 was not refused")
+    except urllib.error.HTTPError as e:
+        assert e.code in (302, 303), e.code
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(e.headers["Location"]).query)
+        assert query["error"] == ["invalid_request"], query
