@@ -64,3 +64,28 @@ def test_thrift_port_refuses_requests_that_skip_the_front_door(ws):
     except urllib.error.HTTPError as e:
         status = e.code
     assert status == 401
+
+
+def test_hive_jdbc_beeline_with_a_pat(ws, tmp_path):
+    """Hive JDBC (beeline, shipped in pyspark) over TLS, PAT as Basic token:<PAT> like Databricks JDBC."""
+    import glob
+    import os
+    import subprocess
+    spark_home = glob.glob(os.path.join(os.path.dirname(os.path.dirname(ws["python"])),
+                                        "lib", "python*", "site-packages", "pyspark"))[0]
+    truststore = tmp_path / "truststore.p12"
+    subprocess.run(["keytool", "-importcert", "-noprompt", "-alias", "mortar-workspace-ca",
+                    "-file", ws["ca_file"], "-keystore", str(truststore), "-storetype", "PKCS12",
+                    "-storepass", "truststore"], check=True, stdout=subprocess.DEVNULL)
+    password_file = tmp_path / "pat"
+    password_file.write_text(ws["pat"])
+    password_file.chmod(0o600)
+    url = (f"jdbc:hive2://{ws['host']}:{ws['port']}/default;transportMode=http;"
+           f"httpPath={ws['http_path']};ssl=true;sslTrustStore={truststore};trustStorePassword=truststore")
+    result = subprocess.run(
+        [os.path.join(spark_home, "bin", "beeline"), "-u", url, "-n", "token", "-w", str(password_file),
+         "--silent=true", "--outputformat=csv2", "-e", "SELECT current_user() AS who, 6 * 7 AS answer"],
+        env={**os.environ, "SPARK_HOME": spark_home}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
+    assert f"{ws['user']},42" in result.stdout, result.stdout
