@@ -65,8 +65,9 @@ async function authorize(r) {
         deny(r, 'Missing credentials: send Authorization: Bearer <token>.');
         return;
     }
-    const pat = conf.pats[token];
-    if (pat) {
+    // Own keys only: "constructor" or "__proto__" must not look like a PAT.
+    const pat = Object.prototype.hasOwnProperty.call(conf.pats, token) ? conf.pats[token] : null;
+    if (typeof pat === 'string' && pat) {
         allow(r, conf, pat, 'pat');
         return;
     }

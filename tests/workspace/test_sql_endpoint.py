@@ -35,6 +35,8 @@ def test_bad_tokens_are_refused_with_401(ws, thrift):
     assert thrift.refused_status(bearer("dapi" + "0" * 32)) == 401
     assert thrift.refused_status("Basic " + base64.b64encode(b"alice:whatever").decode()) == 401
     assert thrift.refused_status("") == 401
+    for name in ("constructor", "__proto__", "toString"):  # not PATs, whatever JavaScript says
+        assert thrift.refused_status(bearer(name)) == 401
 
 
 def test_refusal_body_says_why(ws, tls):
