@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/table_printer.h"
+#include "connectors/databricks/connection_string.h"
 #include "mortar/config/home.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
@@ -220,7 +221,8 @@ Status ConnectionVerb(Invocation& in) {
     return Status::OK();
   }
   if (action == "add") {
-    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"type", "param", "description", "replace"}));
+    MORTAR_RETURN_IF_ERROR(
+        in.args.CheckOptions({"type", "param", "description", "replace", "jdbc-url"}));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     auto type = in.args.Option("type");
@@ -230,17 +232,30 @@ Status ConnectionVerb(Invocation& in) {
     config.type = *type;
     config.description = in.args.Option("description").value_or("");
     config.file = "connection '" + name + "'";
+    if (auto jdbc = in.args.Option("jdbc-url")) {
+      if (*type != "databricks")
+        return Status::Invalid("--jdbc-url is for connections of type databricks");
+      MORTAR_ASSIGN_OR_RETURN(config.params, databricks::ParamsFromJdbcUrl(*jdbc));
+    }
     for (const auto& param : in.args.Options("param")) {
       auto equals = param.find('=');
       if (equals == std::string::npos)
         return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
       std::string key = param.substr(0, equals);
-      std::string value = param.substr(equals + 1);
-      if (value == "true" || value == "false") {
-        config.params[key] = value == "true";
-      } else {
-        config.params[key] = value;
+      std::string text = param.substr(equals + 1);
+      // Numbers, booleans and JSON values keep their kind; anything else is a string.
+      Json value = Json::parse(text, nullptr, false);
+      if (value.is_discarded() || value.is_string()) value = text;
+      // auth.token_file=... sets a field of a nested object.
+      Json* target = &config.params;
+      std::size_t start = 0;
+      for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+        Json& child = (*target)[key.substr(start, dot - start)];
+        if (!child.is_object()) child = Json::object();
+        target = &child;
+        start = dot + 1;
       }
+      (*target)[key.substr(start)] = value;
     }
     MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
     MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());

@@ -1,4 +1,5 @@
 // Everything Mortar ships, one registration line per plug-in.
+#include "connectors/databricks/databricks_connection.h"
 #include "connectors/filesystem/filesystem_connection.h"
 #include "connectors/sql/sql_datasets.h"
 #include "connectors/sqlite/sqlite_connection.h"
@@ -11,6 +12,7 @@ Registry BuiltinRegistry() {
   Registry registry;
   registry.AddConnectionType(filesystem::MakeFilesystemConnectionType());
   registry.AddConnectionType(sqlite::MakeSqliteConnectionType());
+  registry.AddConnectionType(databricks::MakeDatabricksConnectionType());
   registry.AddDatasetType(filesystem::MakeFilesDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlTableDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());

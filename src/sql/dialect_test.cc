@@ -19,3 +19,39 @@ TEST(DialectTest, SqliteQuotesIdentifiersAndStrings) {
 
 }  // namespace
 }  // namespace mortar::sql
+
+namespace mortar::sql {
+namespace {
+
+TEST(DialectTest, DatabricksQuotesWithBackticksAndEscapes) {
+  const Dialect& dialect = DatabricksDialect();
+  EXPECT_EQ(dialect.QuoteIdentifier("a`b"), "`a``b`");
+  EXPECT_EQ(dialect.QuoteString("it's a \\ \n"), "'it\\'s a \\\\ \\n'");
+  EXPECT_EQ(dialect.TableReference({"main", "sales", "orders"}), "`main`.`sales`.`orders`");
+  EXPECT_EQ(dialect.NativeType(*Type::Parse("struct<a:int64,b:array<decimal(10,2)>>")),
+            "STRUCT<`a`: BIGINT, `b`: ARRAY<DECIMAL(10,2)>>");
+}
+
+TEST(DialectTest, DatabricksTypeNamesMapToMortarTypes) {
+  const Dialect& dialect = DatabricksDialect();
+  auto check = [&](std::string_view native, std::string_view expected) {
+    auto type = dialect.MortarType(native);
+    ASSERT_TRUE(type.ok()) << native << ": " << type.status().ToString();
+    EXPECT_EQ(type->ToString(), expected) << native;
+  };
+  check("int", "int32");
+  check("BIGINT", "int64");
+  check("decimal(38,18)", "decimal(38,18)");
+  check("timestamp", "timestamp");
+  check("timestamp_ntz", "timestamp_ntz");
+  check("varchar(20)", "string");
+  check("array<int>", "array<int32>");
+  check("map<string,bigint>", "map<string,int64>");
+  check("struct<Id:int,name:string>", "struct<Id:int32,name:string>");
+  check("void", "string");
+  check("binary", "binary");
+  check("interval day to second", "string");
+}
+
+}  // namespace
+}  // namespace mortar::sql

@@ -48,5 +48,6 @@ class Dialect {
 
 // The dialects Mortar ships.
 const Dialect& SqliteDialect();
+const Dialect& DatabricksDialect();
 
 }  // namespace mortar::sql

@@ -1,0 +1,482 @@
+#include "connectors/databricks/databricks_connection.h"
+
+#include <arrow/api.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "connectors/databricks/connection_string.h"
+#include "connectors/databricks/session.h"
+#include "mortar/config/home.h"
+#include "mortar/core/text_conversion.h"
+#include "mortar/http/client.h"
+#include "sql/statement_splitter.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Settings {
+  std::string host;
+  int64_t port = 443;
+  std::string http_path;
+  std::string catalog;
+  std::string schema;
+  std::string ca_file;
+  int64_t query_timeout_seconds = 0;
+  // auth
+  std::string auth_type;  // pat, profile
+  std::string token_env;
+  std::string token_file;
+  std::string profile;
+};
+
+Result<Settings> ParseSettings(const config::ConnectionConfig& config, const config::Home& home) {
+  config::ConfigObject params(config.params, config.file, "params");
+  MORTAR_RETURN_IF_ERROR(
+      params.CheckObject({"host", "port", "http_path", "catalog", "schema", "auth", "ca_file",
+                          "query_timeout_seconds", "driver"}));
+  Settings settings;
+  MORTAR_ASSIGN_OR_RETURN(settings.host, params.StringOr("host", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.port, params.IntegerOr("port", 443));
+  if (settings.port < 1 || settings.port > 65535)
+    return params.Error("port", "must be between 1 and 65535");
+  MORTAR_ASSIGN_OR_RETURN(settings.http_path, params.StringOr("http_path", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.catalog, params.StringOr("catalog", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.schema, params.StringOr("schema", ""));
+  MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));
+  if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
+  MORTAR_ASSIGN_OR_RETURN(settings.query_timeout_seconds,
+                          params.IntegerOr("query_timeout_seconds", 0));
+  MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
+  MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path"}));
+  MORTAR_ASSIGN_OR_RETURN(std::string mode,
+                          driver.ChoiceOr("mode", {"builtin", "user_provided"}, "builtin"));
+  if (mode != "builtin") {
+    return driver.Error(
+        "mode", "the user-provided driver mode is not available in this version; use \"builtin\"");
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto auth, params.Object("auth"));
+  MORTAR_RETURN_IF_ERROR(auth.CheckObject({"type", "token_env", "token_file", "profile"}));
+  MORTAR_ASSIGN_OR_RETURN(settings.auth_type, auth.ChoiceOr("type", {"pat", "profile"}, "pat"));
+  MORTAR_ASSIGN_OR_RETURN(settings.token_env, auth.StringOr("token_env", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.token_file, auth.StringOr("token_file", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.profile, auth.StringOr("profile", "DEFAULT"));
+  if (!settings.token_file.empty())
+    settings.token_file = home.Resolve(settings.token_file).string();
+  if (settings.auth_type == "pat" && settings.token_env.empty() && settings.token_file.empty()) {
+    return auth.Error("",
+                      "a personal access token needs token_env (the name of an environment "
+                      "variable holding it) or token_file (a file only you can read)");
+  }
+  if (settings.auth_type == "profile") {
+    MORTAR_ASSIGN_OR_RETURN(auto profile, ReadConfigProfile(DefaultConfigFile(), settings.profile));
+    if (settings.host.empty() && profile.count("host") > 0) settings.host = profile["host"];
+  }
+  // Hosts are written with or without the scheme.
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (settings.host.rfind(scheme, 0) == 0) settings.host = settings.host.substr(scheme.size());
+  }
+  while (!settings.host.empty() && settings.host.back() == '/') settings.host.pop_back();
+  if (settings.host.empty())
+    return params.Error("host", "missing; expected the workspace host name");
+  if (settings.http_path.empty()) {
+    return params.Error("http_path",
+                        "missing; expected /sql/1.0/warehouses/<id> or a cluster path");
+  }
+  if (settings.http_path[0] != '/') settings.http_path = "/" + settings.http_path;
+  return settings;
+}
+
+Result<std::string> ReadSecretFile(const std::string& path, const std::string& connection) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    return Status::NotFound("connection '" + connection + "': the token file " + path +
+                            " does not exist");
+  }
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return Status::Auth("connection '" + connection + "': the token file " + path +
+                        " is readable by others; run 'chmod 600' on it");
+  }
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty())
+    return Status::Invalid("connection '" + connection + "': the token file " + path + " is empty");
+  return token;
+}
+
+Result<std::unique_ptr<TokenSource>> MakeTokens(const Settings& settings,
+                                                const std::string& connection) {
+  if (settings.auth_type == "profile") {
+    MORTAR_ASSIGN_OR_RETURN(auto profile, ReadConfigProfile(DefaultConfigFile(), settings.profile));
+    if (profile.count("token") == 0 || profile["token"].empty()) {
+      return Status::Auth("connection '" + connection + "': profile [" + settings.profile +
+                          "] in " + DefaultConfigFile() + " has no token");
+    }
+    return MakeStaticTokenSource(profile["token"],
+                                 "the token of profile [" + settings.profile + "]");
+  }
+  if (!settings.token_env.empty()) {
+    const char* value = std::getenv(settings.token_env.c_str());
+    if (value == nullptr || *value == '\0') {
+      return Status::Auth("connection '" + connection + "': the environment variable " +
+                          settings.token_env +
+                          " that should hold the personal access token is not set");
+    }
+    return MakeStaticTokenSource(value, "the personal access token in " + settings.token_env);
+  }
+  MORTAR_ASSIGN_OR_RETURN(std::string token, ReadSecretFile(settings.token_file, connection));
+  return MakeStaticTokenSource(token, "the personal access token in " + settings.token_file);
+}
+
+// A value as a Spark SQL literal, for INSERT ... VALUES.
+void AppendLiteral(const sql::Dialect& dialect, const arrow::Array& array, int64_t row,
+                   const Type& type, std::string* out) {
+  if (array.IsNull(row)) {
+    *out += "NULL";
+    return;
+  }
+  switch (type.kind()) {
+    case TypeKind::kString:
+      *out += dialect.QuoteString(CellToText(array, row));
+      return;
+    case TypeKind::kBoolean:
+      *out += CellToText(array, row) == "true" ? "TRUE" : "FALSE";
+      return;
+    case TypeKind::kInt8:
+    case TypeKind::kInt16:
+    case TypeKind::kInt32:
+      *out += CellToText(array, row);
+      return;
+    case TypeKind::kInt64:
+      *out += CellToText(array, row) + "L";
+      return;
+    case TypeKind::kFloat:
+    case TypeKind::kDouble: {
+      double value = type.kind() == TypeKind::kFloat
+                         ? static_cast<const arrow::FloatArray&>(array).Value(row)
+                         : static_cast<const arrow::DoubleArray&>(array).Value(row);
+      if (std::isnan(value) || std::isinf(value)) {
+        *out += "CAST('" +
+                std::string(std::isnan(value) ? "NaN"
+                            : value > 0       ? "Infinity"
+                                              : "-Infinity") +
+                "' AS " + dialect.NativeType(type) + ")";
+      } else {
+        char buffer[40];
+        std::snprintf(buffer, sizeof(buffer), "%.17g", value);
+        *out += "CAST(" + std::string(buffer) + " AS " + dialect.NativeType(type) + ")";
+      }
+      return;
+    }
+    case TypeKind::kDecimal:
+      *out += "CAST('" + CellToText(array, row) + "' AS " + dialect.NativeType(type) + ")";
+      return;
+    case TypeKind::kDate:
+      *out += "DATE'" + CellToText(array, row) + "'";
+      return;
+    case TypeKind::kTimestamp: {
+      // The session's time zone is UTC, so the instant is written without its zone.
+      std::string text =
+          FormatTimestamp(static_cast<const arrow::TimestampArray&>(array).Value(row), false);
+      *out += "TIMESTAMP'" + text + "'";
+      return;
+    }
+    case TypeKind::kTimestampNtz:
+      *out += "TIMESTAMP_NTZ'" + CellToText(array, row) + "'";
+      return;
+    case TypeKind::kBinary: {
+      auto view = static_cast<const arrow::BinaryArray&>(array).GetView(row);
+      static constexpr char kDigits[] = "0123456789ABCDEF";
+      *out += "X'";
+      for (unsigned char byte : view) {
+        *out += kDigits[byte >> 4];
+        *out += kDigits[byte & 15];
+      }
+      *out += "'";
+      return;
+    }
+    case TypeKind::kArray:
+    case TypeKind::kMap:
+    case TypeKind::kStruct:
+      *out += "from_json(" + dialect.QuoteString(CellToJson(array, row)) + ", " +
+              dialect.QuoteString(dialect.NativeType(type)) + ")";
+      return;
+  }
+}
+
+class DatabricksConnection;
+
+// INSERT with batched multi-row VALUES into a staging table, swapped in on Commit.
+class InsertWriter final : public BatchWriter {
+ public:
+  InsertWriter(DatabricksConnection& connection, sql::TableName target, sql::TableName staging,
+               Schema schema, WriteMode mode)
+      : connection_(connection),
+        target_(std::move(target)),
+        staging_(std::move(staging)),
+        schema_(std::move(schema)),
+        mode_(mode) {}
+  ~InsertWriter() override { Abort(); }
+
+  Status Write(const arrow::RecordBatch& batch) override;
+  Status Commit() override;
+  void Abort() override;
+
+ private:
+  Status Flush();
+  DatabricksConnection& connection_;
+  sql::TableName target_;
+  sql::TableName staging_;
+  Schema schema_;
+  WriteMode mode_;
+  std::string values_;
+  int64_t pending_rows_ = 0;
+  bool finished_ = false;
+};
+
+class DatabricksConnection final : public Connection, public SqlConnection {
+ public:
+  DatabricksConnection(config::ConnectionConfig config, Settings settings)
+      : Connection(std::move(config)), settings_(std::move(settings)) {}
+
+  SqlConnection* AsSql() override { return this; }
+  const sql::Dialect& dialect() const override { return sql::DatabricksDialect(); }
+  const std::string& connection_name() const override { return name(); }
+
+  Result<Session*> GetSession() {
+    if (session_) return session_.get();
+    MORTAR_ASSIGN_OR_RETURN(auto http,
+                            http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+    MORTAR_ASSIGN_OR_RETURN(auto tokens, MakeTokens(settings_, name()));
+    SessionOptions options;
+    options.connection_name = name();
+    options.url =
+        "https://" + settings_.host + ":" + std::to_string(settings_.port) + settings_.http_path;
+    options.catalog = settings_.catalog;
+    options.schema = settings_.schema;
+    options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
+    MORTAR_ASSIGN_OR_RETURN(session_, Session::Open(options, std::move(http), std::move(tokens)));
+    return session_.get();
+  }
+
+  Result<TestReport> Test() override {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    TestReport report;
+    report.emplace_back("host", settings_.host + ":" + std::to_string(settings_.port));
+    report.emplace_back("http path", settings_.http_path);
+    report.emplace_back("server", session->server().databricks
+                                      ? "Databricks SQL"
+                                      : "Spark Thrift server (open source)");
+    report.emplace_back("protocol", session->server().ProtocolName());
+    report.emplace_back("driver", "built-in (Mortar's Thrift driver)");
+    MORTAR_ASSIGN_OR_RETURN(auto reader,
+                            session->Query("SELECT current_catalog() AS catalog, "
+                                           "current_database() AS schema, current_user() AS user"));
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (batch && batch->num_rows() > 0) {
+      report.emplace_back("catalog", CellToText(*batch->column(0), 0));
+      report.emplace_back("schema", CellToText(*batch->column(1), 0));
+      report.emplace_back("user", CellToText(*batch->column(2), 0));
+    }
+    return report;
+  }
+
+  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    return session->Query(sql);
+  }
+
+  Result<Schema> QuerySchema(const std::string& sql) override {
+    MORTAR_ASSIGN_OR_RETURN(auto reader, Query("SELECT * FROM (" + sql + ") AS q LIMIT 0"));
+    return reader->schema();
+  }
+
+  Status Execute(const std::string& sql) override {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    for (const auto& statement : sql::SplitStatements(sql)) {
+      MORTAR_RETURN_IF_ERROR(session->Execute(statement));
+    }
+    return Status::OK();
+  }
+
+  // Table names without a catalog or schema get the connection's defaults.
+  sql::TableName Qualify(const sql::TableName& table) const {
+    sql::TableName full = table;
+    if (full.schema.empty()) full.schema = settings_.schema.empty() ? "default" : settings_.schema;
+    if (full.catalog.empty()) full.catalog = settings_.catalog;
+    return full;
+  }
+
+  Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
+                                                 const std::string& schema) override {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(auto reader,
+                            session->Tables(catalog.empty() ? settings_.catalog : catalog,
+                                            schema.empty() ? settings_.schema : schema));
+    std::vector<sql::TableName> tables;
+    auto cat = reader->schema().IndexOf("TABLE_CAT");
+    auto sch = reader->schema().IndexOf("TABLE_SCHEM");
+    auto tab = reader->schema().IndexOf("TABLE_NAME");
+    if (!tab)
+      return Status::Remote("connection '" + name() + "': GetTables returned no TABLE_NAME column");
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        sql::TableName table;
+        if (cat) table.catalog = CellToText(*batch->column(static_cast<int>(*cat)), r);
+        if (sch) table.schema = CellToText(*batch->column(static_cast<int>(*sch)), r);
+        table.table = CellToText(*batch->column(static_cast<int>(*tab)), r);
+        if (table.table.rfind("__mortar_tmp_", 0) == 0) continue;
+        tables.push_back(std::move(table));
+      }
+    }
+    return tables;
+  }
+
+  Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) override {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    sql::TableName full = Qualify(table);
+    MORTAR_ASSIGN_OR_RETURN(auto reader, session->Columns(full.catalog, full.schema, full.table));
+    auto table_index = reader->schema().IndexOf("TABLE_NAME");
+    auto schema_index = reader->schema().IndexOf("TABLE_SCHEM");
+    auto column_index = reader->schema().IndexOf("COLUMN_NAME");
+    auto type_index = reader->schema().IndexOf("TYPE_NAME");
+    if (!table_index || !column_index || !type_index) {
+      return Status::Remote("connection '" + name() + "': GetColumns returned an unexpected shape");
+    }
+    auto same = [](const std::string& a, const std::string& b) {
+      return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+    };
+    Schema schema;
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        // Names are LIKE patterns ('_' matches any character): keep exact matches.
+        if (!same(CellToText(*batch->column(static_cast<int>(*table_index)), r), full.table))
+          continue;
+        if (schema_index &&
+            !same(CellToText(*batch->column(static_cast<int>(*schema_index)), r), full.schema))
+          continue;
+        std::string column = CellToText(*batch->column(static_cast<int>(*column_index)), r);
+        std::string native = CellToText(*batch->column(static_cast<int>(*type_index)), r);
+        auto type = dialect().MortarType(native);
+        schema.Add(Column{column, type.ok() ? *type : Type::String(), true});
+      }
+    }
+    if (schema.empty()) return std::optional<Schema>();
+    return std::optional<Schema>(std::move(schema));
+  }
+
+  Result<std::unique_ptr<BatchWriter>> OpenTableWriter(const sql::TableName& table,
+                                                       const Schema& schema,
+                                                       WriteMode mode) override {
+    sql::TableName target = Qualify(table);
+    sql::TableName staging = target;
+    std::random_device random;
+    staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
+    MORTAR_RETURN_IF_ERROR(Execute(dialect().CreateTable(staging, schema)));
+    return std::unique_ptr<BatchWriter>(new InsertWriter(*this, target, staging, schema, mode));
+  }
+
+  Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
+                                        const std::string& select_sql) override {
+    (void)schema;
+    // Delta replaces the table in one transaction: readers see the old or the new.
+    MORTAR_RETURN_IF_ERROR(Execute("CREATE OR REPLACE TABLE " +
+                                   dialect().TableReference(Qualify(table)) + " USING DELTA AS " +
+                                   select_sql));
+    return -1;
+  }
+
+ private:
+  Settings settings_;
+  std::unique_ptr<Session> session_;
+};
+
+// About 1 MiB of SQL per INSERT statement keeps requests well under server limits.
+constexpr std::size_t kInsertBytes = 1 << 20;
+
+Status InsertWriter::Write(const arrow::RecordBatch& batch) {
+  const sql::Dialect& dialect = connection_.dialect();
+  for (int64_t row = 0; row < batch.num_rows(); ++row) {
+    values_ += pending_rows_ == 0 ? "(" : ",\n(";
+    for (int c = 0; c < batch.num_columns(); ++c) {
+      if (c > 0) values_ += ", ";
+      AppendLiteral(dialect, *batch.column(c), row, schema_[static_cast<std::size_t>(c)].type,
+                    &values_);
+    }
+    values_ += ")";
+    ++pending_rows_;
+    if (values_.size() > kInsertBytes) MORTAR_RETURN_IF_ERROR(Flush());
+  }
+  return Status::OK();
+}
+
+Status InsertWriter::Flush() {
+  if (pending_rows_ == 0) return Status::OK();
+  std::string sql =
+      "INSERT INTO " + connection_.dialect().TableReference(staging_) + " VALUES\n" + values_;
+  values_.clear();
+  pending_rows_ = 0;
+  return connection_.Execute(sql);
+}
+
+Status InsertWriter::Commit() {
+  Status status = Flush();
+  const sql::Dialect& dialect = connection_.dialect();
+  if (status.ok()) {
+    if (mode_ == WriteMode::kReplace) {
+      status =
+          connection_.Execute("CREATE OR REPLACE TABLE " + dialect.TableReference(target_) +
+                              " USING DELTA AS SELECT * FROM " + dialect.TableReference(staging_));
+    } else {
+      auto existing = connection_.DescribeTable(target_);
+      status = existing.status();
+      if (status.ok() && !existing->has_value()) {
+        status = connection_.Execute(dialect.CreateTable(target_, schema_));
+      }
+      if (status.ok()) {
+        status = connection_.Execute("INSERT INTO " + dialect.TableReference(target_) +
+                                     " SELECT * FROM " + dialect.TableReference(staging_));
+      }
+    }
+  }
+  Abort();  // drops the staging table either way
+  return status;
+}
+
+void InsertWriter::Abort() {
+  if (finished_) return;
+  finished_ = true;
+  values_.clear();
+  (void)connection_.Execute(connection_.dialect().DropTableIfExists(staging_));
+}
+
+class DatabricksConnectionType final : public ConnectionType {
+ public:
+  std::string_view name() const override { return "databricks"; }
+  std::string_view description() const override { return "a Databricks SQL warehouse or cluster"; }
+  Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
+                                             const config::Home& home) const override {
+    MORTAR_ASSIGN_OR_RETURN(Settings settings, ParseSettings(config, home));
+    return std::unique_ptr<Connection>(new DatabricksConnection(config, std::move(settings)));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ConnectionType> MakeDatabricksConnectionType() {
+  return std::make_unique<DatabricksConnectionType>();
+}
+
+}  // namespace mortar::databricks

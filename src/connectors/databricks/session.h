@@ -1,0 +1,79 @@
+// A session with a Databricks SQL warehouse or a Spark Thrift server: OpenSession with
+// server detection, statements run asynchronously with polling, a query time-out and
+// cancellation, results streamed page by page, metadata calls, and CloseOperation and
+// CloseSession always. Internal to the connector. Not thread-safe: one per connection.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "connectors/databricks/thrift_http_transport.h"
+#include "connectors/databricks/token_source.h"
+#include "mortar/core/batch.h"
+#include "mortar/http/client.h"
+
+namespace mortar::databricks {
+
+namespace wire {
+class TCLIServiceClient;
+class TOperationHandle;
+class TSessionHandle;
+}  // namespace wire
+
+struct SessionOptions {
+  std::string connection_name;
+  std::string url;  // https://host:port/sql/1.0/warehouses/<id>
+  std::string catalog;
+  std::string schema;
+  std::chrono::seconds query_timeout{0};  // 0: none
+  int64_t page_rows = 100000;
+  http::RetryPolicy retry;
+};
+
+// What OpenSession learned about the server.
+struct ServerInfo {
+  int64_t protocol_version = 0;
+  bool databricks = false;  // Spark protocol versions: Arrow, direct results, CloudFetch
+  std::string ProtocolName() const;
+};
+
+// Set from a signal handler to cancel running statements (Ctrl-C).
+std::atomic<bool>& InterruptFlag();
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> Open(const SessionOptions& options,
+                                               std::unique_ptr<http::Transport> http,
+                                               std::unique_ptr<TokenSource> tokens);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const ServerInfo& server() const { return server_; }
+  const SessionOptions& options() const { return options_; }
+
+  // Runs a query and streams its rows.
+  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql);
+  // Runs a statement to completion, discarding any rows.
+  Status Execute(const std::string& sql);
+
+  Result<std::unique_ptr<BatchReader>> Catalogs();
+  Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog);
+  Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
+                                              const std::string& schema);
+  Result<std::unique_ptr<BatchReader>> Columns(const std::string& catalog,
+                                               const std::string& schema, const std::string& table);
+
+ public:
+  class Impl;  // opaque: the Thrift client and the generated types stay in session.cc
+
+ private:
+  Session(SessionOptions options, std::unique_ptr<Impl> impl, ServerInfo server);
+  SessionOptions options_;
+  std::unique_ptr<Impl> impl_;
+  ServerInfo server_;
+};
+
+}  // namespace mortar::databricks

@@ -1,0 +1,25 @@
+// Where a Databricks connection gets the value of its Authorization header. The
+// connection asks before each request; sources that refresh (OAuth) plug in here.
+// Implementations are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "mortar/core/result.h"
+
+namespace mortar::databricks {
+
+class TokenSource {
+ public:
+  virtual ~TokenSource() = default;
+  // "Bearer <token>". The value is a secret: never log it or put it in a Status.
+  virtual Result<std::string> AuthorizationHeader() = 0;
+  // What the source is, for messages ("personal access token from DATABRICKS_TOKEN").
+  virtual std::string Describe() const = 0;
+};
+
+// A fixed personal access token.
+std::unique_ptr<TokenSource> MakeStaticTokenSource(std::string token, std::string description);
+
+}  // namespace mortar::databricks

@@ -1,0 +1,178 @@
+// Databricks SQL and open-source Spark SQL: backtick-quoted identifiers, string
+// literals with backslash escapes, three-level names, Delta tables.
+#include <cctype>
+
+#include "mortar/sql/dialect.h"
+
+namespace mortar::sql {
+
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Databricks final : public Dialect {
+ public:
+  std::string_view name() const override { return "databricks"; }
+
+  std::string QuoteIdentifier(std::string_view identifier) const override {
+    std::string out = "`";
+    for (char c : identifier) {
+      if (c == '`') out += '`';
+      out += c;
+    }
+    return out + "`";
+  }
+
+  // Spark reads backslash escapes inside literals, so both the quote and the
+  // backslash are escaped; control characters are written as escapes too.
+  std::string QuoteString(std::string_view value) const override {
+    std::string out = "'";
+    for (char c : value) {
+      switch (c) {
+        case '\'':
+          out += "\\'";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\0':
+          out += "\\0";
+          break;
+        default:
+          out += c;
+      }
+    }
+    return out + "'";
+  }
+
+  std::string NativeType(const Type& type) const override {
+    switch (type.kind()) {
+      case TypeKind::kString:
+        return "STRING";
+      case TypeKind::kInt8:
+        return "TINYINT";
+      case TypeKind::kInt16:
+        return "SMALLINT";
+      case TypeKind::kInt32:
+        return "INT";
+      case TypeKind::kInt64:
+        return "BIGINT";
+      case TypeKind::kFloat:
+        return "FLOAT";
+      case TypeKind::kDouble:
+        return "DOUBLE";
+      case TypeKind::kBoolean:
+        return "BOOLEAN";
+      case TypeKind::kDecimal:
+        return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
+               ")";
+      case TypeKind::kDate:
+        return "DATE";
+      case TypeKind::kTimestamp:
+        return "TIMESTAMP";
+      case TypeKind::kTimestampNtz:
+        return "TIMESTAMP_NTZ";
+      case TypeKind::kBinary:
+        return "BINARY";
+      case TypeKind::kArray:
+        return "ARRAY<" + NativeType(type.fields()[0].type) + ">";
+      case TypeKind::kMap:
+        return "MAP<" + NativeType(type.fields()[0].type) + ", " +
+               NativeType(type.fields()[1].type) + ">";
+      case TypeKind::kStruct: {
+        std::string text = "STRUCT<";
+        for (std::size_t i = 0; i < type.fields().size(); ++i) {
+          if (i > 0) text += ", ";
+          text += QuoteIdentifier(type.fields()[i].name) + ": " + NativeType(type.fields()[i].type);
+        }
+        return text + ">";
+      }
+    }
+    return "STRING";
+  }
+
+  // Type names as Databricks reports them (DESCRIBE, GetColumns): "decimal(10,2)",
+  // "array<int>", "struct<a:int,b:string>", "timestamp_ntz", "void"...
+  Result<Type> MortarType(std::string_view native) const override {
+    std::string lower = Lower(native);
+    // Spark's spellings that differ from Mortar's.
+    static constexpr std::pair<std::string_view, std::string_view> kRenames[] = {
+        {"integer", "int"},     {"long", "bigint"},
+        {"short", "smallint"},  {"byte", "tinyint"},
+        {"real", "float"},      {"void", "string"},
+        {"interval", "string"}, {"char", "string"},
+        {"varchar", "string"},  {"timestamp_ltz", "timestamp"}};
+    std::string text;
+    // Rewrite words outside backticks; drop "not null" and comments from struct fields.
+    std::size_t i = 0;
+    while (i < lower.size()) {
+      char c = lower[i];
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+        std::size_t start = i;
+        while (i < lower.size() &&
+               (std::isalnum(static_cast<unsigned char>(lower[i])) || lower[i] == '_')) {
+          ++i;
+        }
+        std::string word = lower.substr(start, i - start);
+        // varchar(10) and char(3) become string: skip the length.
+        bool sized_text = word == "varchar" || word == "char";
+        for (const auto& [from, to] : kRenames) {
+          if (word == from) word = std::string(to);
+        }
+        // Keep the original case of struct field names (they are followed by ':').
+        std::size_t next = i;
+        while (next < lower.size() && lower[next] == ' ') ++next;
+        if (next < lower.size() && lower[next] == ':') {
+          word = std::string(native.substr(start, i - start));
+        }
+        text += word;
+        if (sized_text && i < lower.size() && lower[i] == '(') {
+          while (i < lower.size() && lower[i] != ')') ++i;
+          ++i;
+        }
+        continue;
+      }
+      if (c == '`') {
+        std::size_t end = lower.find('`', i + 1);
+        if (end == std::string::npos) break;
+        text += std::string(native.substr(i + 1, end - i - 1));
+        i = end + 1;
+        continue;
+      }
+      if (c != ' ') text += c;
+      ++i;
+    }
+    if (text.rfind("interval", 0) == 0) return Type::String();
+    return Type::Parse(text);
+  }
+
+  std::string RenameTable(const TableName& from, const TableName& to) const override {
+    return "ALTER TABLE " + TableReference(from) + " RENAME TO " + TableReference(to);
+  }
+
+  std::string CreateTable(const TableName& table, const Schema& schema) const override {
+    return Dialect::CreateTable(table, schema) + " USING DELTA";
+  }
+};
+
+}  // namespace
+
+const Dialect& DatabricksDialect() {
+  static const Databricks kDialect;
+  return kDialect;
+}
+
+}  // namespace mortar::sql
