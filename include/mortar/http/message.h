@@ -1,0 +1,41 @@
+// The HTTP request and response that Mortar's transports exchange.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mortar::http {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+// One HTTP request. Plain value; thread-compatible.
+struct Request {
+  std::string method = "POST";  // GET, HEAD, POST, PUT, PATCH or DELETE
+  std::string url;              // https://host:port/path?query
+  // May hold Authorization and other credentials: their values never appear in a
+  // message, a log line or a Status that this module produces.
+  std::vector<Header> headers;
+  std::string body;
+  std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // the whole exchange
+};
+
+// One HTTP response, whatever its status. Plain value; thread-compatible.
+struct Response {
+  int status = 0;
+  std::vector<http::Header> headers;  // names as the server sent them
+  std::string body;
+
+  // The first header with this name, compared case-insensitively.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+// The standard reason phrase ("Service Unavailable"), or "" for an unknown status.
+std::string_view ReasonPhrase(int status);
+
+}  // namespace mortar::http
