@@ -60,12 +60,26 @@ const std::map<std::string, std::string>& VerbHelp() {
        "Builds the flow and prints where the outputs are. --rows sets the number of\n"
        "orders (default 5000); --force rebuilds everything.\n"},
       {"connection",
-       "Usage:\n  mortar connection list\n  mortar connection show NAME\n  mortar connection test "
-       "NAME\n"
+       "Usage:\n"
+       "  mortar connection list\n"
+       "  mortar connection show NAME\n"
+       "  mortar connection test NAME\n"
+       "  mortar connection tables NAME [--catalog C] [--schema S]\n"
+       "  mortar connection columns NAME TABLE [--catalog C] [--schema S]\n"
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
-       "  mortar connection delete NAME\n\nTypes: filesystem (--param root=FOLDER), sqlite "
-       "(--param path=FILE).\n"
-       "Relative paths are inside the data directory.\n"},
+       "  mortar connection add NAME --type databricks --jdbc-url URL --param auth.token_env=VAR\n"
+       "  mortar connection delete NAME\n"
+       "\n"
+       "Types and their params:\n"
+       "  filesystem  root (a folder)\n"
+       "  sqlite      path (a database file)\n"
+       "  databricks  host, port (443), http_path (/sql/1.0/warehouses/<id>), catalog, schema,\n"
+       "              auth.type (pat or profile), auth.token_env (a variable holding the token),\n"
+       "              auth.token_file (a file only you can read), auth.profile "
+       "(~/.databrickscfg),\n"
+       "              ca_file, query_timeout_seconds\n"
+       "Values that read as JSON (numbers, true, false) keep their kind; a dotted key sets a\n"
+       "field of a nested object. Relative paths are inside the data directory.\n"},
       {"project",
        "Usage:\n  mortar project list\n  mortar project create NAME [--description TEXT]\n"},
       {"dataset",
@@ -163,7 +177,7 @@ Status Init(Invocation& in) {
 
 Status ConnectionVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string action,
-                          Word(in, 1, "action (list, show, test, add, delete)"));
+                          Word(in, 1, "action (list, show, test, tables, columns, add, delete)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   const config::Home& home = in.context->home();
   if (action == "list") {
@@ -217,6 +231,49 @@ Status ConnectionVerb(Invocation& in) {
     } else {
       in.out << "Connection " << name << " works.\n";
       for (const auto& [key, value] : report) in.out << "  " << key << ": " << value << "\n";
+    }
+    return Status::OK();
+  }
+  if (action == "tables" || action == "columns") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"catalog", "schema"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+    SqlConnection* sql = connection->AsSql();
+    if (sql == nullptr) {
+      return Status::Invalid("connection '" + name + "' has no tables: it is of type " +
+                             connection->type());
+    }
+    std::string catalog = in.args.Option("catalog").value_or("");
+    std::string schema = in.args.Option("schema").value_or("");
+    if (action == "tables") {
+      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+      MORTAR_ASSIGN_OR_RETURN(auto tables, sql->ListTables(catalog, schema));
+      Json list = Json::array();
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& table : tables) {
+        list.push_back(
+            {{"catalog", table.catalog}, {"schema", table.schema}, {"table", table.table}});
+        rows.push_back({table.catalog, table.schema, table.table});
+      }
+      if (in.json) {
+        PrintJson(in.out, list);
+      } else {
+        PrintTable(in.out, {"CATALOG", "SCHEMA", "TABLE"}, rows);
+      }
+      return Status::OK();
+    }
+    MORTAR_ASSIGN_OR_RETURN(std::string table, Word(in, 3, "table name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    MORTAR_ASSIGN_OR_RETURN(auto columns,
+                            sql->DescribeTable(sql::TableName{catalog, schema, table}));
+    if (!columns) return Status::NotFound("connection '" + name + "': no table named " + table);
+    if (in.json) {
+      PrintJson(in.out, config::SchemaToJson(*columns));
+    } else {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& column : columns->columns())
+        rows.push_back({column.name, column.type.ToString()});
+      PrintTable(in.out, {"COLUMN", "TYPE"}, rows);
     }
     return Status::OK();
   }

@@ -47,8 +47,8 @@ class InDatabaseGroupEngine final : public Engine {
     run.log.Info("SQL:\n" + query);
     MORTAR_ASSIGN_OR_RETURN(int64_t rows,
                             sql->ReplaceTableWithQuery(*output.SqlTable(), output_schema, query));
-    run.log.Info("wrote " + FormatCount(rows) + " groups into " + output.name());
-    run.output_schemas = {output_schema};
+    MORTAR_ASSIGN_OR_RETURN(run.output_schemas, RecordedSchemas(*sql, output, output_schema));
+    LogReplaced(run, rows, "groups");
     run.rows_written = rows;
     return Status::OK();
   }
@@ -177,8 +177,8 @@ class LocalGroupEngine final : public Engine {
     }
     MORTAR_RETURN_IF_ERROR(writer->Commit());
     progress->Finish();
-    run.log.Info("wrote " + FormatCount(rows) + " groups into " + output.name());
     run.output_schemas = {output_schema};
+    LogReplaced(run, rows, "groups");
     run.rows_written = rows;
     return Status::OK();
   }

@@ -110,8 +110,8 @@ class InDatabaseSqlEngine final : public Engine {
     run.log.Info("output schema: " + schema.ToString());
     MORTAR_ASSIGN_OR_RETURN(int64_t rows,
                             sql->ReplaceTableWithQuery(*output.SqlTable(), schema, query));
-    run.log.Info("wrote " + FormatCount(rows) + " rows into " + output.name());
-    run.output_schemas = {schema};
+    MORTAR_ASSIGN_OR_RETURN(run.output_schemas, RecordedSchemas(*sql, output, schema));
+    LogReplaced(run, rows, "rows");
     run.rows_written = rows;
     return Status::OK();
   }

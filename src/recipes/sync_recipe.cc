@@ -30,6 +30,21 @@ Status SameSqlConnection(const RecipeRun& run) {
   return Status::OK();
 }
 
+Result<std::vector<std::optional<Schema>>> RecordedSchemas(SqlConnection& sql, Dataset& output,
+                                                           const Schema& planned) {
+  MORTAR_ASSIGN_OR_RETURN(auto actual, sql.DescribeTable(*output.SqlTable()));
+  return std::vector<std::optional<Schema>>{actual ? *actual : planned};
+}
+
+void LogReplaced(RecipeRun& run, int64_t rows, const std::string& what) {
+  Dataset& output = *run.outputs.front();
+  if (rows >= 0) {
+    run.log.Info("wrote " + FormatCount(rows) + " " + what + " into " + output.name());
+  } else {
+    run.log.Info("replaced the table of " + output.name());
+  }
+}
+
 namespace {
 
 Result<WriteMode> ModeOf(const config::RecipeConfig& recipe) {

@@ -108,6 +108,7 @@ class Databricks final : public Dialect {
   // "array<int>", "struct<a:int,b:string>", "timestamp_ntz", "void"...
   Result<Type> MortarType(std::string_view native) const override {
     std::string lower = Lower(native);
+    if (lower.rfind("interval", 0) == 0) return Type::String();
     // Spark's spellings that differ from Mortar's.
     static constexpr std::pair<std::string_view, std::string_view> kRenames[] = {
         {"integer", "int"},     {"long", "bigint"},
@@ -155,7 +156,6 @@ class Databricks final : public Dialect {
       if (c != ' ') text += c;
       ++i;
     }
-    if (text.rfind("interval", 0) == 0) return Type::String();
     return Type::Parse(text);
   }
 

@@ -1,6 +1,7 @@
 #include "connectors/databricks/databricks_connection.h"
 
 #include <arrow/api.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -291,7 +292,34 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override {
     MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
-    return session->Query(sql);
+    std::optional<Schema> declared;
+    if (!session->server().databricks) declared = DescribeQuery(*session, sql);
+    return session->Query(sql, declared);
+  }
+
+  // The open-source server's column-based results call TIMESTAMP_NTZ a timestamp and
+  // nested values strings; DESCRIBE QUERY knows better. Not every statement can be
+  // described (SHOW, DESCRIBE...): then the result's own types stand.
+  std::optional<Schema> DescribeQuery(Session& session, const std::string& sql) {
+    auto reader = session.Query("DESCRIBE QUERY " + sql);
+    if (!reader.ok()) return std::nullopt;
+    auto name = (*reader)->schema().IndexOf("col_name");
+    auto type = (*reader)->schema().IndexOf("data_type");
+    if (!name || !type) return std::nullopt;
+    Schema schema;
+    while (true) {
+      auto batch = (*reader)->Next();
+      if (!batch.ok()) return std::nullopt;
+      if (!*batch) break;
+      for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
+        auto mortar_type =
+            dialect().MortarType(CellToText(*(*batch)->column(static_cast<int>(*type)), r));
+        if (!mortar_type.ok()) return std::nullopt;
+        schema.Add(
+            Column{CellToText(*(*batch)->column(static_cast<int>(*name)), r), *mortar_type, true});
+      }
+    }
+    return schema;
   }
 
   Result<Schema> QuerySchema(const std::string& sql) override {
@@ -345,7 +373,43 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) override {
     MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
     sql::TableName full = Qualify(table);
-    MORTAR_ASSIGN_OR_RETURN(auto reader, session->Columns(full.catalog, full.schema, full.table));
+    if (session->server().databricks) return ColumnsOf(*session, full);
+    // The open-source server's GetColumns reads the metastore, where Delta tables
+    // keep no columns; DESCRIBE TABLE asks Delta itself.
+    auto reader = session->Query("DESCRIBE TABLE " + dialect().TableReference(full));
+    if (!reader.ok()) {
+      if (reader.status().code() == ErrorCode::kNotFound) return std::optional<Schema>();
+      return reader.status();
+    }
+    auto name = (*reader)->schema().IndexOf("col_name");
+    auto type = (*reader)->schema().IndexOf("data_type");
+    if (!name || !type)
+      return Status::Remote("connection '" + this->name() +
+                            "': DESCRIBE TABLE gave an unexpected shape");
+    Schema schema;
+    bool done = false;
+    while (!done) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, (*reader)->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows() && !done; ++r) {
+        std::string column = CellToText(*batch->column(static_cast<int>(*name)), r);
+        // Partitioning and other details follow an empty line or a '#' heading.
+        if (column.empty() || column[0] == '#') {
+          done = true;
+          break;
+        }
+        auto mortar_type =
+            dialect().MortarType(CellToText(*batch->column(static_cast<int>(*type)), r));
+        schema.Add(Column{column, mortar_type.ok() ? *mortar_type : Type::String(), true});
+      }
+    }
+    if (schema.empty()) return std::optional<Schema>();
+    return std::optional<Schema>(std::move(schema));
+  }
+
+  // Databricks: the GetColumns metadata call.
+  Result<std::optional<Schema>> ColumnsOf(Session& session, const sql::TableName& full) {
+    MORTAR_ASSIGN_OR_RETURN(auto reader, session.Columns(full.catalog, full.schema, full.table));
     auto table_index = reader->schema().IndexOf("TABLE_NAME");
     auto schema_index = reader->schema().IndexOf("TABLE_SCHEM");
     auto column_index = reader->schema().IndexOf("COLUMN_NAME");
@@ -365,11 +429,12 @@ class DatabricksConnection final : public Connection, public SqlConnection {
         if (!same(CellToText(*batch->column(static_cast<int>(*table_index)), r), full.table))
           continue;
         if (schema_index &&
-            !same(CellToText(*batch->column(static_cast<int>(*schema_index)), r), full.schema))
+            !same(CellToText(*batch->column(static_cast<int>(*schema_index)), r), full.schema)) {
           continue;
+        }
         std::string column = CellToText(*batch->column(static_cast<int>(*column_index)), r);
-        std::string native = CellToText(*batch->column(static_cast<int>(*type_index)), r);
-        auto type = dialect().MortarType(native);
+        auto type =
+            dialect().MortarType(CellToText(*batch->column(static_cast<int>(*type_index)), r));
         schema.Add(Column{column, type.ok() ? *type : Type::String(), true});
       }
     }

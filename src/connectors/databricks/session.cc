@@ -361,7 +361,8 @@ class ResultReader final : public BatchReader {
       : session_(session), operation_(std::move(operation)), source_(std::move(source)) {}
   ~ResultReader() override { session_.CloseOperation(operation_); }
 
-  Status Init() {
+  // `declared`: exact types known from elsewhere (DESCRIBE QUERY), same columns.
+  Status Init(const std::optional<Schema>& declared = std::nullopt) {
     MORTAR_ASSIGN_OR_RETURN(wire::TGetResultSetMetadataResp metadata,
                             session_.Metadata(operation_));
     lz4_ = metadata.lz4Compressed;
@@ -372,6 +373,9 @@ class ResultReader final : public BatchReader {
       // The Arrow schema knows nested types and timestamp kinds the Thrift one does not.
       auto reader_schema = ArrowSchema();
       if (reader_schema.ok()) schema_ = *reader_schema;
+    }
+    if (declared && declared->size() == schema_.size() && arrow_schema_bytes_.empty()) {
+      schema_ = *declared;
     }
     arrow_schema_ = schema_.ToArrow();
     return Status::OK();
@@ -525,10 +529,11 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options,
   return session;
 }
 
-Result<std::unique_ptr<BatchReader>> Session::Query(const std::string& sql) {
+Result<std::unique_ptr<BatchReader>> Session::Query(const std::string& sql,
+                                                    const std::optional<Schema>& declared) {
   MORTAR_ASSIGN_OR_RETURN(auto operation, impl_->ExecuteStatement(sql));
   auto reader = std::make_unique<ResultReader>(*impl_, std::move(operation), "query");
-  MORTAR_RETURN_IF_ERROR(reader->Init());
+  MORTAR_RETURN_IF_ERROR(reader->Init(declared));
   return std::unique_ptr<BatchReader>(std::move(reader));
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectors/databricks/thrift_http_transport.h"
@@ -54,8 +55,10 @@ class Session {
   const ServerInfo& server() const { return server_; }
   const SessionOptions& options() const { return options_; }
 
-  // Runs a query and streams its rows.
-  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql);
+  // Runs a query and streams its rows. Column-based results describe nested values
+  // and TIMESTAMP_NTZ poorly; `declared` (the same columns, exact types) overrides.
+  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql,
+                                             const std::optional<Schema>& declared = std::nullopt);
   // Runs a statement to completion, discarding any rows.
   Status Execute(const std::string& sql);
 
