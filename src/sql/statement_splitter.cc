@@ -15,7 +15,7 @@ bool IsBlank(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> SplitStatements(const std::string& script) {
+std::vector<std::string> SplitStatements(const std::string& script, bool backslash_escapes) {
   std::vector<std::string> statements;
   std::string current;
   char quote = 0;
@@ -23,6 +23,10 @@ std::vector<std::string> SplitStatements(const std::string& script) {
     char c = script[i];
     if (quote != 0) {
       current += c;
+      if (backslash_escapes && c == '\\' && i + 1 < script.size()) {
+        current += script[++i];
+        continue;
+      }
       if (c == quote) {
         if (i + 1 < script.size() && script[i + 1] == quote) {
           current += script[++i];

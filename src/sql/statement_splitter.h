@@ -6,6 +6,7 @@
 
 namespace mortar::sql {
 
-std::vector<std::string> SplitStatements(const std::string& script);
+// `backslash_escapes`: a backslash escapes the next character inside quotes (Spark).
+std::vector<std::string> SplitStatements(const std::string& script, bool backslash_escapes = false);
 
 }  // namespace mortar::sql

@@ -14,6 +14,9 @@ TEST(StatementSplitterTest, SplitsOutsideQuotesAndComments) {
   EXPECT_EQ(statements[1], "INSERT INTO t VALUES ('x;y', \"q;\"\"\")");
   EXPECT_EQ(statements[2], "SELECT * FROM t");
   EXPECT_TRUE(SplitStatements("  ;  ").empty());
+  auto spark = SplitStatements("SELECT 'it\\'s; here'; SELECT 2", /*backslash_escapes=*/true);
+  ASSERT_EQ(spark.size(), 2u);
+  EXPECT_EQ(spark[0], "SELECT 'it\\'s; here'");
 }
 
 }  // namespace

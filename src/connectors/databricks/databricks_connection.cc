@@ -329,10 +329,16 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   Status Execute(const std::string& sql) override {
     MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
-    for (const auto& statement : sql::SplitStatements(sql)) {
+    for (const auto& statement : sql::SplitStatements(sql, /*backslash_escapes=*/true)) {
       MORTAR_RETURN_IF_ERROR(session->Execute(statement));
     }
     return Status::OK();
+  }
+
+  // One statement Mortar generated: never split.
+  Status ExecuteOne(const std::string& sql) {
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    return session->Execute(sql);
   }
 
   // Table names without a catalog or schema get the connection's defaults.
@@ -449,7 +455,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     sql::TableName staging = target;
     std::random_device random;
     staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
-    MORTAR_RETURN_IF_ERROR(Execute(dialect().CreateTable(staging, schema)));
+    MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
     return std::unique_ptr<BatchWriter>(new InsertWriter(*this, target, staging, schema, mode));
   }
 
@@ -457,9 +463,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                                         const std::string& select_sql) override {
     (void)schema;
     // Delta replaces the table in one transaction: readers see the old or the new.
-    MORTAR_RETURN_IF_ERROR(Execute("CREATE OR REPLACE TABLE " +
-                                   dialect().TableReference(Qualify(table)) + " USING DELTA AS " +
-                                   select_sql));
+    MORTAR_RETURN_IF_ERROR(ExecuteOne("CREATE OR REPLACE TABLE " +
+                                      dialect().TableReference(Qualify(table)) +
+                                      " USING DELTA AS " + select_sql));
     return -1;
   }
 
@@ -493,7 +499,7 @@ Status InsertWriter::Flush() {
       "INSERT INTO " + connection_.dialect().TableReference(staging_) + " VALUES\n" + values_;
   values_.clear();
   pending_rows_ = 0;
-  return connection_.Execute(sql);
+  return connection_.ExecuteOne(sql);
 }
 
 Status InsertWriter::Commit() {
@@ -501,18 +507,18 @@ Status InsertWriter::Commit() {
   const sql::Dialect& dialect = connection_.dialect();
   if (status.ok()) {
     if (mode_ == WriteMode::kReplace) {
-      status =
-          connection_.Execute("CREATE OR REPLACE TABLE " + dialect.TableReference(target_) +
-                              " USING DELTA AS SELECT * FROM " + dialect.TableReference(staging_));
+      status = connection_.ExecuteOne("CREATE OR REPLACE TABLE " + dialect.TableReference(target_) +
+                                      " USING DELTA AS SELECT * FROM " +
+                                      dialect.TableReference(staging_));
     } else {
       auto existing = connection_.DescribeTable(target_);
       status = existing.status();
       if (status.ok() && !existing->has_value()) {
-        status = connection_.Execute(dialect.CreateTable(target_, schema_));
+        status = connection_.ExecuteOne(dialect.CreateTable(target_, schema_));
       }
       if (status.ok()) {
-        status = connection_.Execute("INSERT INTO " + dialect.TableReference(target_) +
-                                     " SELECT * FROM " + dialect.TableReference(staging_));
+        status = connection_.ExecuteOne("INSERT INTO " + dialect.TableReference(target_) +
+                                        " SELECT * FROM " + dialect.TableReference(staging_));
       }
     }
   }
@@ -524,7 +530,7 @@ void InsertWriter::Abort() {
   if (finished_) return;
   finished_ = true;
   values_.clear();
-  (void)connection_.Execute(connection_.dialect().DropTableIfExists(staging_));
+  (void)connection_.ExecuteOne(connection_.dialect().DropTableIfExists(staging_));
 }
 
 class DatabricksConnectionType final : public ConnectionType {

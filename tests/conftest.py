@@ -1,4 +1,4 @@
-"""Fixtures for end-to-end tests of the `mortar` command."""
+"""Fixtures shared by the end-to-end and integration tests of the `mortar` command."""
 import json
 import os
 import subprocess
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def mortar_binary() -> str:
@@ -22,9 +22,10 @@ class Mortar:
     def __init__(self, home: Path):
         self.home = home
 
-    def run(self, *args, check=True, cwd=None):
+    def run(self, *args, check=True, cwd=None, env=None):
         result = subprocess.run([mortar_binary(), "--home", str(self.home), *args],
-                                capture_output=True, text=True, cwd=cwd, timeout=600)
+                                capture_output=True, text=True, cwd=cwd, timeout=600,
+                                env=env)
         if check and result.returncode != 0:
             raise AssertionError(f"mortar {' '.join(args)} failed ({result.returncode}):\n"
                                  f"{result.stdout}\n{result.stderr}")

@@ -1,0 +1,183 @@
+"""Mortar's Databricks driver against the stand-in: a real Spark Thrift server behind
+a TLS front door that checks tokens."""
+import json
+
+
+def write_json(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value))
+
+
+def test_connection_test_reports_server_protocol_and_user(dbx, ws):
+    report = dbx.json("connection", "test", "dbx")
+    assert report["ok"] is True
+    assert report["protocol"].startswith("HIVE_CLI_SERVICE_PROTOCOL_V")
+    assert report["server"] == "Spark Thrift server (open source)"
+    assert report["user"] == ws["user"]
+    assert report["driver"].startswith("built-in")
+
+
+def test_types_come_back_exactly(dbx):
+    result = dbx.json("sql", "dbx", """
+        SELECT 1 AS i, CAST(2 AS BIGINT) AS l, CAST(12345678901234567890.12 AS DECIMAL(38,2)) AS d,
+               DATE'2024-02-29' AS day, TIMESTAMP'2024-01-01 10:00:00' AS ts,
+               TIMESTAMP_NTZ'2024-01-01 10:00:00.5' AS ntz, X'00FF' AS b, array(1, 2) AS arr,
+               map('k', 1) AS m, named_struct('x', 1, 'y', 'z') AS s, CAST(NULL AS INT) AS n,
+               'it''s \\\\ "quoted"' AS text""")
+    types = {c["name"]: c["type"] for c in result["schema"]}
+    assert types == {"i": "int32", "l": "int64", "d": "decimal(38,2)", "day": "date", "ts": "timestamp",
+                     "ntz": "timestamp_ntz", "b": "binary", "arr": "array<int32>", "m": "map<string,int32>",
+                     "s": "struct<x:int32,y:string>", "n": "int32", "text": "string"}
+    row = result["rows"][0]
+    assert row["d"] == "12345678901234567890.12"  # exact, never through a double
+    assert row["day"] == "2024-02-29"
+    assert row["ts"] == "2024-01-01 10:00:00Z"
+    assert row["ntz"] == "2024-01-01 10:00:00.500000"
+    assert row["arr"] == [1, 2] and row["m"] == {"k": 1} and row["s"] == {"x": 1, "y": "z"}
+    assert row["n"] is None
+    assert row["text"] == 'it\'s \\ "quoted"'
+
+
+def test_write_group_and_sql_recipe_in_databricks(dbx, table):
+    files = dbx.home / "files"
+    files.mkdir(exist_ok=True)
+    lines = ["id,customer,amount,day,note"]
+    for i in range(1, 1201):
+        lines.append(f"{i},{i % 7},{i * 1.25:.2f},2024-01-{1 + i % 28:02d},\"it's; `{i}`\"")
+    (files / "orders.csv").write_text("\n".join(lines) + "\n")
+    dbx.run("dataset", "import", "filesystem_default", "orders.csv", "--name", "orders_csv")
+    project = dbx.home / "projects" / "p"
+    config = json.loads((project / "datasets" / "orders_csv.json").read_text())
+    config["schema"][2]["type"] = "decimal(10,2)"
+    write_json(project / "datasets" / "orders_csv.json", config)
+    for name in ["orders", "by_customer", "top"]:
+        write_json(project / "datasets" / f"{name}.json",
+                   {"name": name, "connection": "dbx", "type": "sql_table", "params": {"table": f"{table}_{name}"}})
+    write_json(project / "recipes" / "load.json", {"name": "load", "type": "sync", "inputs": ["orders_csv"],
+                                                   "outputs": ["orders"]})
+    write_json(project / "recipes" / "group.json", {
+        "name": "group", "type": "group", "inputs": ["orders"], "outputs": ["by_customer"],
+        "params": {"keys": ["customer"], "aggregations": [{"column": "amount", "functions": ["sum", "max"]},
+                                                          {"column": "day", "functions": ["min"]}]}})
+    write_json(project / "recipes" / "top.json", {
+        "name": "top", "type": "sql", "inputs": ["by_customer"], "outputs": ["top"],
+        "params": {"sql": "SELECT customer, amount_sum FROM ${by_customer} ORDER BY amount_sum DESC LIMIT 3"}})
+    report = dbx.json("build", "top")
+    engines = {r["recipe"]: r["engine"] for r in report["recipes"]}
+    assert engines == {"load": "streaming", "group": "in-database", "top": "in-database"}
+    assert "GROUP BY `customer`" in dbx.run("recipe", "show", "group", "--sql").stdout
+
+    check = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(amount) AS total, MAX(note) AS note FROM {table}_orders")
+    assert check["rows"] == [{"n": 1200, "total": "900750.00", "note": "it's; `9`"}]
+    top = dbx.json("dataset", "preview", "top")["rows"]
+    assert len(top) == 3
+    expected = max(range(7), key=lambda c: sum(i * 1.25 for i in range(1, 1201) if i % 7 == c))
+    assert top[0]["customer"] == expected
+    schema = {c["name"]: c["type"] for c in dbx.json("dataset", "show", "by_customer")["schema"]}
+    assert schema == {"customer": "int64", "count": "int64", "amount_sum": "decimal(20,2)",
+                      "amount_max": "decimal(10,2)", "day_min": "date"}
+    # The group can also run on the local engine, reading from Databricks into SQLite.
+    write_json(project / "datasets" / "local_out.json",
+               {"name": "local_out", "connection": "sqlite_default", "type": "sql_table",
+                "params": {"table": "local_out"}})
+    write_json(project / "recipes" / "group_local.json", {
+        "name": "group_local", "type": "group", "inputs": ["orders"], "outputs": ["local_out"],
+        "params": {"keys": ["customer"], "aggregations": [{"column": "amount", "functions": ["sum"]}]}})
+    assert dbx.json("recipe", "run", "group_local")["engine"] == "local"
+    local = dbx.json("sql", "sqlite_default", "SELECT SUM(count) AS n FROM local_out")
+    assert local["rows"] == [{"n": 1200}]
+
+
+def test_failed_write_leaves_the_table_and_no_staging(dbx, table):
+    files = dbx.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "good.csv").write_text("a,b\n1,x\n2,y\n")
+    (files / "bad.csv").write_text("a,b\n3,z\n" + "".join(f"{i},w\n" for i in range(4, 70000)) + "oops,v\n")
+    project = dbx.home / "projects" / "p"
+    for name in ["good", "bad"]:
+        write_json(project / "datasets" / f"{name}.json",
+                   {"name": name, "connection": "filesystem_default", "type": "files",
+                    "params": {"path": f"{name}.csv"},
+                    "schema": [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}]})
+    write_json(project / "datasets" / "target.json",
+               {"name": "target", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
+    write_json(project / "recipes" / "first.json", {"name": "first", "type": "sync", "inputs": ["good"],
+                                                    "outputs": ["target"]})
+    dbx.run("recipe", "run", "first")
+    write_json(project / "recipes" / "first.json", {"name": "first", "type": "sync", "inputs": ["bad"],
+                                                    "outputs": ["target"]})
+    result = dbx.run("recipe", "run", "first", check=False)
+    assert result.returncode == 2
+    assert "value 'oops' in column 'a' is not a valid int64" in result.stderr
+    rows = dbx.json("sql", "dbx", f"SELECT a, b FROM {table} ORDER BY a")["rows"]
+    assert rows == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]
+    staging = dbx.json("sql", "dbx", "SHOW TABLES LIKE '__mortar_tmp_*'")["rows"]
+    assert staging == []
+
+
+def test_bad_token_is_refused_without_showing_it(mortar, ws, add_databricks):
+    mortar.run("init")
+    secret = "dapi" + "0" * 32
+    add_databricks(mortar, ws, token=secret)
+    result = mortar.run("connection", "test", "dbx", check=False)
+    assert result.returncode == 4
+    assert "refused the credentials (HTTP 401" in result.stderr
+    assert "check the token" in result.stderr
+    assert secret not in result.stdout + result.stderr
+    for log in (mortar.home / "jobs").rglob("*"):
+        if log.is_file():
+            assert secret not in log.read_text()
+
+
+def test_wrong_warehouse_path_is_not_found(dbx, ws, add_databricks):
+    add_databricks(dbx, ws, name="lost", http_path="/sql/1.0/warehouses/doesnotexist")
+    result = dbx.run("connection", "test", "lost", check=False)
+    assert result.returncode == 3
+    assert "connection 'lost': nothing answers at" in result.stderr
+    assert "check the HTTP path" in result.stderr
+
+
+def test_wrong_host_and_tls_failures_say_what_to_do(dbx, ws, add_databricks):
+    add_databricks(dbx, ws, name="closed", port=1)
+    result = dbx.run("connection", "test", "closed", check=False)
+    assert result.returncode == 6
+    assert "cannot reach" in result.stderr
+    add_databricks(dbx, ws, name="untrusted", ca_file=None)
+    result = dbx.run("connection", "test", "untrusted", check=False)
+    assert result.returncode == 6
+    assert "TLS" in result.stderr and "CA file" in result.stderr
+    assert ws["pat"] not in result.stderr
+
+
+def test_missing_token_source_says_what_to_set(dbx, ws):
+    dbx.run("connection", "add", "envtok", "--type", "databricks", "--param", f"host={ws['host']}",
+            "--param", f"port={ws['port']}", "--param", f"http_path={ws['http_path']}",
+            "--param", "auth.token_env=MORTAR_TEST_UNSET_TOKEN", "--param", f"ca_file={ws['ca_file']}")
+    result = dbx.run("connection", "test", "envtok", check=False)
+    assert result.returncode == 4
+    assert "MORTAR_TEST_UNSET_TOKEN" in result.stderr and "not set" in result.stderr
+
+
+def test_sql_errors_carry_the_server_message(dbx):
+    syntax = dbx.run("sql", "dbx", "SELEC 1", check=False)
+    assert syntax.returncode == 2
+    assert "connection 'dbx': the statement failed" in syntax.stderr
+    assert "PARSE_SYNTAX_ERROR" in syntax.stderr
+    missing = dbx.run("sql", "dbx", "SELECT * FROM no_such_table_here", check=False)
+    assert missing.returncode == 3
+    assert "TABLE_OR_VIEW_NOT_FOUND" in missing.stderr
+    assert "sqlstate=42P01" in missing.stderr
+
+
+def test_jdbc_url_creates_the_connection(dbx, ws):
+    token_file = dbx.home / "jdbc.token"
+    token_file.write_text(ws["pat"])
+    token_file.chmod(0o600)
+    url = (f"jdbc:databricks://{ws['host']}:{ws['port']}/default;transportMode=http;ssl=1;"
+           f"httpPath={ws['http_path']};AuthMech=3")
+    dbx.run("connection", "add", "fromjdbc", "--type", "databricks", "--jdbc-url", url,
+            "--param", f"auth.token_file={token_file}", "--param", f"ca_file={ws['ca_file']}")
+    assert dbx.json("connection", "test", "fromjdbc")["ok"] is True
+    refused = dbx.run("connection", "add", "leaky", "--type", "databricks", "--jdbc-url", url + ";PWD=dapiLEAK",
+                      check=False)
+    assert refused.returncode == 2 and "dapiLEAK" not in refused.stderr
