@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 
+#include <chrono>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -86,6 +87,7 @@ const std::map<std::string, std::string>& VerbHelp() {
        "Usage:\n  mortar dataset list\n  mortar dataset show NAME\n  mortar dataset preview NAME "
        "[--limit N]\n"
        "  mortar dataset detect NAME            detect the schema from the data and save it\n"
+       "  mortar dataset scan NAME              read every row and report the count and time\n"
        "  mortar dataset import CONNECTION SOURCE [--name NAME] [--format csv|parquet]\n"
        "        SOURCE is a path on a file connection, or a table on a SQL connection\n"
        "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or "
@@ -360,8 +362,9 @@ Status ProjectVerb(Invocation& in) {
 // ---- dataset ----
 
 Status DatasetVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action,
-                          Word(in, 1, "action (list, show, preview, detect, import, export)"));
+  MORTAR_ASSIGN_OR_RETURN(
+      std::string action,
+      Word(in, 1, "action (list, show, preview, detect, scan, import, export)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   if (action == "list") {
@@ -427,6 +430,29 @@ Status DatasetVerb(Invocation& in) {
       }
     } else {
       in.out << "schema: (not recorded yet; 'mortar dataset detect " << name << "' records it)\n";
+    }
+    return Status::OK();
+  }
+  if (action == "scan") {
+    // Reads every row and throws it away: a throughput check of the read path.
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "dataset name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
+    auto start = std::chrono::steady_clock::now();
+    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{}));
+    int64_t rows = 0;
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      rows += batch->num_rows();
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (in.json) {
+      PrintJson(in.out, Json{{"dataset", name}, {"rows", rows}, {"seconds", seconds}});
+    } else {
+      in.out << "Read " << FormatCount(rows) << " rows of " << name << " in " << seconds << " s\n";
     }
     return Status::OK();
   }

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Benchmark: read a table of N rows and 10 columns from the local stand-in's Spark
+Thrift server (through its TLS front door), to nothing and to a local CSV file, with
+Mortar, PyHive and Hive JDBC (beeline), in the same run. Prints wall time, client CPU
+time and peak RSS of each, and the server's CPU time during each read.
+
+Usage: bench/read_databricks.py [--rows 10000000]
+Needs: scripts/build release, and the stand-in (scripts/workspace up; started if down).
+"""
+import argparse
+import glob
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MORTAR = str(REPO / "build" / "release" / "mortar")
+
+
+def workspace(*args):
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), *args], text=True,
+                          stdout=subprocess.PIPE, check=False)
+
+
+def server_cpu_seconds(pid: int) -> float:
+    # utime + stime of the Spark JVM, in clock ticks.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(name, command, spark_pid, env=None, stdout=subprocess.DEVNULL):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu_seconds(spark_pid)
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdout=stdout,
+                            stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{result.stderr[-2000:]}")
+    rss = int(result.stderr.strip().splitlines()[-1]) / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"name": name, "wall": wall, "cpu": cpu, "rss": rss,
+            "server_cpu": server_cpu_seconds(spark_pid) - server_before}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    args = parser.parse_args()
+    if workspace("status").returncode != 0:
+        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
+    ws = json.loads(workspace("env", "--json").stdout)
+    status = json.loads(workspace("status", "--json").stdout)
+    spark = [p for p in (status if isinstance(status, list) else status.get("parts", status.values()))
+             if isinstance(p, dict) and p.get("name") == "spark"]
+    spark_pid = int(spark[0]["pid"]) if spark else int(subprocess.check_output(
+        ["pgrep", "-f", "HiveThriftServer2"], text=True).split()[0])
+    table = f"bench_read_{args.rows}"
+    work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
+    home = work / "home"
+    subprocess.run([MORTAR, "--home", str(home), "init"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "project", "create", "bench"], check=True, stdout=subprocess.DEVNULL)
+    token = home / "pat"
+    token.write_text(ws["pat"])
+    token.chmod(0o600)
+    subprocess.run([MORTAR, "--home", str(home), "connection", "add", "dbx", "--type", "databricks",
+                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
+                    "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
+                    "--param", f"auth.token_file={token}"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "sql", "dbx",
+                    f"CREATE TABLE IF NOT EXISTS {table} USING DELTA AS SELECT id, id % 1000 AS k, "
+                    "CAST(id * 0.01 AS DECIMAL(18,2)) AS amount, rand(1) AS r, "
+                    "concat('name-', id % 100000) AS name, date_add(DATE'2020-01-01', CAST(id % 1500 AS INT)) AS day, "
+                    "id % 2 = 0 AS flag, CAST(id % 32000 AS SMALLINT) AS s, "
+                    "timestamp_seconds(1600000000 + id) AS ts, md5(CAST(id % 1000 AS STRING)) AS hash "
+                    f"FROM range({args.rows})"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "dataset", "import", "dbx", table, "--name", "t"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+    spark_home = glob.glob(os.path.join(os.path.dirname(os.path.dirname(ws["python"])), "lib", "python*",
+                                        "site-packages", "pyspark"))[0]
+    truststore = work / "truststore.p12"
+    subprocess.run(["keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", ws["ca_file"], "-keystore",
+                    str(truststore), "-storetype", "PKCS12", "-storepass", "truststore"], check=True,
+                   stdout=subprocess.DEVNULL)
+    url = (f"jdbc:hive2://{ws['host']}:{ws['port']}/default;transportMode=http;httpPath={ws['http_path']};"
+           f"ssl=true;sslTrustStore={truststore};trustStorePassword=truststore")
+    beeline = [os.path.join(spark_home, "bin", "beeline"), "-u", url, "-n", "token", "-w", str(token),
+               "--silent=true", "--outputformat=csv2", "--incremental=true", "-e", f"SELECT * FROM {table}"]
+    beeline_env = {**os.environ, "SPARK_HOME": spark_home}
+    pyhive = [ws["python"], str(REPO / "bench" / "pyhive_read.py"), ws["host"], str(ws["port"]), ws["http_path"],
+              ws["ca_file"], str(token), table]
+
+    results = []
+    results.append(measure("mortar, to nothing", [MORTAR, "--home", str(home), "dataset", "scan", "t"], spark_pid))
+    results.append(measure("pyhive, to nothing", pyhive, spark_pid))
+    results.append(measure("beeline, to nothing", beeline, spark_pid, env=beeline_env))
+    results.append(measure("mortar, to CSV", [MORTAR, "--home", str(home), "dataset", "export", "t",
+                                              str(work / "mortar.csv")], spark_pid))
+    results.append(measure("pyhive, to CSV", pyhive + [str(work / "pyhive.csv")], spark_pid))
+    with (work / "beeline.csv").open("w") as out:
+        results.append(measure("beeline, to CSV", beeline, spark_pid, env=beeline_env, stdout=out))
+
+    print(f"rows: {args.rows:,} (10 columns), table {table} on the stand-in's Spark Thrift server")
+    print(f"{'reader':22} {'wall s':>8} {'client CPU s':>13} {'peak RSS MiB':>13} {'server CPU s':>13}")
+    for r in results:
+        print(f"{r['name']:22} {r['wall']:8.1f} {r['cpu']:13.1f} {r['rss']:13.0f} {r['server_cpu']:13.1f}")
+    for kind in ["to nothing", "to CSV"]:
+        mine = next(r for r in results if r["name"] == f"mortar, {kind}")
+        peers = [r for r in results if r["name"].endswith(kind) and not r["name"].startswith("mortar")]
+        best_wall = min(peers, key=lambda r: r["wall"])
+        best_cpu = min(peers, key=lambda r: r["cpu"])
+        print(f"{kind}: wall {best_wall['wall'] / mine['wall']:.2f}x the best peer ({best_wall['name']}), "
+              f"client CPU {mine['cpu'] / best_cpu['cpu']:.2f} of the best peer's ({best_cpu['name']}), "
+              f"peak RSS {mine['rss']:.0f} MiB")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
