@@ -9,11 +9,15 @@ find_package(OpenSSL REQUIRED)
 find_package(CURL 7.68 REQUIRED)
 # Apache Thrift (library and compiler) and LZ4 from Debian, for the Databricks driver.
 find_program(MORTAR_THRIFT_COMPILER thrift REQUIRED)
-find_library(MORTAR_THRIFT_LIBRARY thrift REQUIRED)
+# Thrift is linked statically with its symbols hidden: pyarrow's libparquet carries
+# its own Thrift and calls it through the dynamic linker, so a shared libthrift of
+# another version would be bound in its place (and crash Parquet writes).
+find_library(MORTAR_THRIFT_LIBRARY NAMES libthrift.a REQUIRED)
 find_path(MORTAR_THRIFT_INCLUDE_DIR thrift/Thrift.h REQUIRED)
-add_library(Mortar::thrift UNKNOWN IMPORTED)
+add_library(Mortar::thrift STATIC IMPORTED)
 set_target_properties(Mortar::thrift PROPERTIES IMPORTED_LOCATION "${MORTAR_THRIFT_LIBRARY}")
 target_include_directories(Mortar::thrift SYSTEM INTERFACE "${MORTAR_THRIFT_INCLUDE_DIR}")
+target_link_options(Mortar::thrift INTERFACE "LINKER:--exclude-libs,libthrift.a")
 find_library(MORTAR_LZ4_LIBRARY lz4 REQUIRED)
 find_path(MORTAR_LZ4_INCLUDE_DIR lz4frame.h REQUIRED)
 add_library(Mortar::lz4 UNKNOWN IMPORTED)
