@@ -5,9 +5,21 @@
 
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "mortar/core/interrupt.h"
+
+namespace {
+
+// The first Ctrl-C asks running work to stop cleanly (statements are cancelled on the
+// server, outputs left as they were); a second one ends the process at once.
+void OnInterrupt(int) {
+  if (mortar::InterruptRequested().exchange(true)) std::_Exit(130);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, OnInterrupt);
   std::vector<std::string> args(argv + 1, argv + argc);
   mortar::Status status = mortar::cli::Run(args, std::cout, std::cerr);
   std::cout.flush();

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "mortar/core/interrupt.h"
 #include "mortar/core/progress.h"
 
 namespace mortar {
@@ -101,6 +102,10 @@ Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress
       break;
     }
     if (*batch == nullptr) break;
+    if (InterruptRequested().load()) {
+      status = Status::Cancelled("interrupted; the output was left as it was");
+      break;
+    }
     status = writer.Write(**batch);
     if (!status.ok()) break;
     stats.rows += (*batch)->num_rows();

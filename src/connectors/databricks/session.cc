@@ -14,6 +14,7 @@
 
 #include "TCLIService.h"
 #include "connectors/databricks/result_decoder.h"
+#include "mortar/core/interrupt.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
@@ -42,11 +43,6 @@ constexpr int kArrowBasedSet = 0;
 constexpr int kUrlBasedSet = 3;
 
 }  // namespace
-
-std::atomic<bool>& InterruptFlag() {
-  static std::atomic<bool> flag{false};
-  return flag;
-}
 
 std::string ServerInfo::ProtocolName() const {
   if (protocol_version >= kSparkProtocolV1) {
@@ -204,7 +200,7 @@ class Session::Impl {
             break;
         }
       }
-      if (InterruptFlag().load()) {
+      if (InterruptRequested().load()) {
         CancelOperation(operation);
         return Status::Cancelled(Prefix() + what + " was interrupted; the statement was cancelled");
       }

@@ -40,9 +40,6 @@ struct ServerInfo {
   std::string ProtocolName() const;
 };
 
-// Set from a signal handler to cancel running statements (Ctrl-C).
-std::atomic<bool>& InterruptFlag();
-
 class Session {
  public:
   static Result<std::unique_ptr<Session>> Open(const SessionOptions& options,
