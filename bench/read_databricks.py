@@ -57,11 +57,7 @@ def main():
     if workspace("status").returncode != 0:
         subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
     ws = json.loads(workspace("env", "--json").stdout)
-    status = json.loads(workspace("status", "--json").stdout)
-    spark = [p for p in (status if isinstance(status, list) else status.get("parts", status.values()))
-             if isinstance(p, dict) and p.get("name") == "spark"]
-    spark_pid = int(spark[0]["pid"]) if spark else int(subprocess.check_output(
-        ["pgrep", "-f", "HiveThriftServer2"], text=True).split()[0])
+    spark_pid = int(json.loads(workspace("status", "--json").stdout)["spark"]["pid"])
     table = f"bench_read_{args.rows}"
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home = work / "home"

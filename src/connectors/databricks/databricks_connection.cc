@@ -452,11 +452,39 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                                                        const Schema& schema,
                                                        WriteMode mode) override {
     sql::TableName target = Qualify(table);
+    MORTAR_RETURN_IF_ERROR(DropLeftoverStaging(target));
     sql::TableName staging = target;
     std::random_device random;
     staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
     MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
     return std::unique_ptr<BatchWriter>(new InsertWriter(*this, target, staging, schema, mode));
+  }
+
+  // A write cut short by a server that died leaves its staging table behind; the next
+  // write to the same table removes it (one writer per output at a time, as builds are).
+  Status DropLeftoverStaging(const sql::TableName& target) {
+    sql::TableName in_schema{target.catalog, target.schema, ""};
+    std::string where = in_schema.catalog.empty()
+                            ? dialect().QuoteIdentifier(in_schema.schema)
+                            : dialect().TableReference({"", in_schema.catalog, in_schema.schema});
+    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(
+        auto reader, session->Query("SHOW TABLES IN " + where + " LIKE " +
+                                    dialect().QuoteString("__mortar_tmp_" + target.table + "_*")));
+    auto column = reader->schema().IndexOf("tableName");
+    std::vector<std::string> leftovers;
+    while (column) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        leftovers.push_back(CellToText(*batch->column(static_cast<int>(*column)), r));
+      }
+    }
+    for (const auto& name : leftovers) {
+      MORTAR_RETURN_IF_ERROR(
+          ExecuteOne(dialect().DropTableIfExists({target.catalog, target.schema, name})));
+    }
+    return Status::OK();
   }
 
   Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
