@@ -24,6 +24,11 @@ add_library(Mortar::lz4 UNKNOWN IMPORTED)
 set_target_properties(Mortar::lz4 PROPERTIES IMPORTED_LOCATION "${MORTAR_LZ4_LIBRARY}")
 target_include_directories(Mortar::lz4 SYSTEM INTERFACE "${MORTAR_LZ4_INCLUDE_DIR}")
 
+# unixODBC's driver manager, for user-provided (ODBC) Databricks drivers.
+find_library(MORTAR_ODBC_LIBRARY odbc REQUIRED)
+add_library(Mortar::odbc UNKNOWN IMPORTED)
+set_target_properties(Mortar::odbc PROPERTIES IMPORTED_LOCATION "${MORTAR_ODBC_LIBRARY}")
+
 if(MORTAR_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -34,6 +34,9 @@ class Mortar:
     def json(self, *args):
         return json.loads(self.run(*args, "--json").stdout)
 
+    def json_env(self, env, *args):
+        return json.loads(self.run(*args, "--json", env=env).stdout)
+
 
 @pytest.fixture
 def mortar(tmp_path):

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "connectors/databricks/connection_string.h"
+#include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
@@ -35,6 +36,9 @@ struct Settings {
   std::string token_env;
   std::string token_file;
   std::string profile;
+  // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
+  std::string driver_path;
+  std::vector<std::pair<std::string, std::string>> driver_options;
 };
 
 Result<Settings> ParseSettings(const config::ConnectionConfig& config, const config::Home& home) {
@@ -55,12 +59,30 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   MORTAR_ASSIGN_OR_RETURN(settings.query_timeout_seconds,
                           params.IntegerOr("query_timeout_seconds", 0));
   MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
-  MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path"}));
+  MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));
   MORTAR_ASSIGN_OR_RETURN(std::string mode,
                           driver.ChoiceOr("mode", {"builtin", "user_provided"}, "builtin"));
-  if (mode != "builtin") {
-    return driver.Error(
-        "mode", "the user-provided driver mode is not available in this version; use \"builtin\"");
+  if (mode == "user_provided") {
+    MORTAR_ASSIGN_OR_RETURN(std::string path, driver.String("path"));
+    fs::path folder = (home.DriversDir() / "databricks").lexically_normal();
+    fs::path resolved = (folder / path).lexically_normal();
+    auto [end, unused] = std::mismatch(folder.begin(), folder.end(), resolved.begin());
+    if (end != folder.end() || fs::path(path).is_absolute()) {
+      return driver.Error("path", "must be a file inside " + folder.string());
+    }
+    if (!fs::is_regular_file(resolved)) {
+      return driver.Error("path", "no driver at " + resolved.string() +
+                                      "; an admin puts the ODBC driver's library there");
+    }
+    settings.driver_path = resolved.string();
+    MORTAR_ASSIGN_OR_RETURN(auto options, driver.ObjectOr("options"));
+    for (const auto& [key, value] : options.json().items()) {
+      if (!value.is_string() && !value.is_number()) {
+        return options.Error(key, "expected a string or a number");
+      }
+      settings.driver_options.emplace_back(
+          key, value.is_string() ? value.get<std::string>() : value.dump());
+    }
   }
   MORTAR_ASSIGN_OR_RETURN(auto auth, params.Object("auth"));
   MORTAR_RETURN_IF_ERROR(auth.CheckObject({"type", "token_env", "token_file", "profile"}));
@@ -252,11 +274,15 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   const sql::Dialect& dialect() const override { return sql::DatabricksDialect(); }
   const std::string& connection_name() const override { return name(); }
 
-  Result<Session*> GetSession() {
-    if (session_) return session_.get();
+  Result<Backend*> GetSession() {
+    if (backend_) return backend_.get();
+    MORTAR_ASSIGN_OR_RETURN(auto tokens, MakeTokens(settings_, name()));
+    if (!settings_.driver_path.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(backend_, OpenOdbcBackend(OdbcOptions(), std::move(tokens)));
+      return backend_.get();
+    }
     MORTAR_ASSIGN_OR_RETURN(auto http,
                             http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
-    MORTAR_ASSIGN_OR_RETURN(auto tokens, MakeTokens(settings_, name()));
     SessionOptions options;
     options.connection_name = name();
     options.url =
@@ -264,24 +290,47 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     options.catalog = settings_.catalog;
     options.schema = settings_.schema;
     options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
-    MORTAR_ASSIGN_OR_RETURN(session_, Session::Open(options, std::move(http), std::move(tokens)));
-    return session_.get();
+    MORTAR_ASSIGN_OR_RETURN(backend_, Session::Open(options, std::move(http), std::move(tokens)));
+    return backend_.get();
+  }
+
+  OdbcBackendOptions OdbcOptions() const {
+    OdbcBackendOptions options;
+    options.connection_name = name();
+    options.driver_path = settings_.driver_path;
+    // The keys of the Databricks (Simba Spark) ODBC driver; extra ones from driver.options.
+    options.attributes = {{"Host", settings_.host},
+                          {"Port", std::to_string(settings_.port)},
+                          {"HTTPPath", settings_.http_path},
+                          {"SSL", "1"},
+                          {"ThriftTransport", "2"},
+                          {"AuthMech", "3"},
+                          {"UID", "token"}};
+    if (!settings_.catalog.empty()) options.attributes.emplace_back("Catalog", settings_.catalog);
+    if (!settings_.schema.empty()) options.attributes.emplace_back("Schema", settings_.schema);
+    if (!settings_.ca_file.empty())
+      options.attributes.emplace_back("TrustedCerts", settings_.ca_file);
+    for (const auto& [key, value] : settings_.driver_options)
+      options.attributes.emplace_back(key, value);
+    return options;
   }
 
   Result<TestReport> Test() override {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     TestReport report;
     report.emplace_back("host", settings_.host + ":" + std::to_string(settings_.port));
     report.emplace_back("http path", settings_.http_path);
-    report.emplace_back("server", session->server().databricks
-                                      ? "Databricks SQL"
-                                      : "Spark Thrift server (open source)");
-    report.emplace_back("protocol", session->server().ProtocolName());
-    report.emplace_back("driver", "built-in (Mortar's Thrift driver)");
-    MORTAR_ASSIGN_OR_RETURN(auto reader,
-                            session->Query("SELECT current_catalog() AS catalog, "
-                                           "current_database() AS schema, current_user() AS user"));
-    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    for (auto& line : session->Describe()) report.push_back(std::move(line));
+    auto reader = session->Query(
+        "SELECT current_catalog() AS catalog, current_database() AS schema, current_user() AS "
+        "user");
+    if (!reader.ok()) {
+      // A user-provided driver may reach a server without these functions.
+      if (settings_.driver_path.empty()) return reader.status();
+      report.emplace_back("user", "(the server does not say)");
+      return report;
+    }
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, (*reader)->Next());
     if (batch && batch->num_rows() > 0) {
       report.emplace_back("catalog", CellToText(*batch->column(0), 0));
       report.emplace_back("schema", CellToText(*batch->column(1), 0));
@@ -291,16 +340,16 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     std::optional<Schema> declared;
-    if (!session->server().databricks) declared = DescribeQuery(*session, sql);
+    if (!session->ExactMetadata()) declared = DescribeQuery(*session, sql);
     return session->Query(sql, declared);
   }
 
   // The open-source server's column-based results call TIMESTAMP_NTZ a timestamp and
   // nested values strings; DESCRIBE QUERY knows better. Not every statement can be
   // described (SHOW, DESCRIBE...): then the result's own types stand.
-  std::optional<Schema> DescribeQuery(Session& session, const std::string& sql) {
+  std::optional<Schema> DescribeQuery(Backend& session, const std::string& sql) {
     auto reader = session.Query("DESCRIBE QUERY " + sql);
     if (!reader.ok()) return std::nullopt;
     auto name = (*reader)->schema().IndexOf("col_name");
@@ -328,7 +377,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   Status Execute(const std::string& sql) override {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     for (const auto& statement : sql::SplitStatements(sql, /*backslash_escapes=*/true)) {
       MORTAR_RETURN_IF_ERROR(session->Execute(statement));
     }
@@ -337,21 +386,26 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   // One statement Mortar generated: never split.
   Status ExecuteOne(const std::string& sql) {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     return session->Execute(sql);
   }
 
   // Table names without a catalog or schema get the connection's defaults.
   sql::TableName Qualify(const sql::TableName& table) const {
     sql::TableName full = table;
-    if (full.schema.empty()) full.schema = settings_.schema.empty() ? "default" : settings_.schema;
+    // Databricks' default schema; a user-provided driver knows its own default.
+    if (full.schema.empty()) {
+      full.schema = !settings_.schema.empty()       ? settings_.schema
+                    : settings_.driver_path.empty() ? "default"
+                                                    : "";
+    }
     if (full.catalog.empty()) full.catalog = settings_.catalog;
     return full;
   }
 
   Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
                                                  const std::string& schema) override {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     MORTAR_ASSIGN_OR_RETURN(auto reader,
                             session->Tables(catalog.empty() ? settings_.catalog : catalog,
                                             schema.empty() ? settings_.schema : schema));
@@ -377,9 +431,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) override {
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     sql::TableName full = Qualify(table);
-    if (session->server().databricks) return ColumnsOf(*session, full);
+    if (session->ExactMetadata()) return ColumnsOf(*session, full);
     // The open-source server's GetColumns reads the metastore, where Delta tables
     // keep no columns; DESCRIBE TABLE asks Delta itself.
     auto reader = session->Query("DESCRIBE TABLE " + dialect().TableReference(full));
@@ -414,7 +468,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   // Databricks: the GetColumns metadata call.
-  Result<std::optional<Schema>> ColumnsOf(Session& session, const sql::TableName& full) {
+  Result<std::optional<Schema>> ColumnsOf(Backend& session, const sql::TableName& full) {
     MORTAR_ASSIGN_OR_RETURN(auto reader, session.Columns(full.catalog, full.schema, full.table));
     auto table_index = reader->schema().IndexOf("TABLE_NAME");
     auto schema_index = reader->schema().IndexOf("TABLE_SCHEM");
@@ -467,7 +521,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     std::string where = in_schema.catalog.empty()
                             ? dialect().QuoteIdentifier(in_schema.schema)
                             : dialect().TableReference({"", in_schema.catalog, in_schema.schema});
-    MORTAR_ASSIGN_OR_RETURN(Session * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     MORTAR_ASSIGN_OR_RETURN(
         auto reader, session->Query("SHOW TABLES IN " + where + " LIKE " +
                                     dialect().QuoteString("__mortar_tmp_" + target.table + "_*")));
@@ -499,7 +553,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
  private:
   Settings settings_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<Backend> backend_;
 };
 
 // About 1 MiB of SQL per INSERT statement keeps requests well under server limits.

@@ -539,6 +539,12 @@ Status Session::Execute(const std::string& sql) {
   return Status::OK();
 }
 
+TestReport Session::Describe() const {
+  return {{"server", server_.databricks ? "Databricks SQL" : "Spark Thrift server (open source)"},
+          {"protocol", server_.ProtocolName()},
+          {"driver", "built-in (Mortar's Thrift driver)"}};
+}
+
 Result<std::unique_ptr<BatchReader>> Session::Catalogs() {
   wire::TGetCatalogsReq request;
   wire::TGetCatalogsResp response;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "connectors/databricks/backend.h"
 #include "connectors/databricks/thrift_http_transport.h"
 #include "connectors/databricks/token_source.h"
 #include "mortar/core/batch.h"
@@ -40,12 +41,12 @@ struct ServerInfo {
   std::string ProtocolName() const;
 };
 
-class Session {
+class Session final : public Backend {
  public:
   static Result<std::unique_ptr<Session>> Open(const SessionOptions& options,
                                                std::unique_ptr<http::Transport> http,
                                                std::unique_ptr<TokenSource> tokens);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -54,17 +55,20 @@ class Session {
 
   // Runs a query and streams its rows. Column-based results describe nested values
   // and TIMESTAMP_NTZ poorly; `declared` (the same columns, exact types) overrides.
-  Result<std::unique_ptr<BatchReader>> Query(const std::string& sql,
-                                             const std::optional<Schema>& declared = std::nullopt);
+  Result<std::unique_ptr<BatchReader>> Query(
+      const std::string& sql, const std::optional<Schema>& declared = std::nullopt) override;
   // Runs a statement to completion, discarding any rows.
-  Status Execute(const std::string& sql);
+  Status Execute(const std::string& sql) override;
 
   Result<std::unique_ptr<BatchReader>> Catalogs();
   Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog);
   Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
-                                              const std::string& schema);
+                                              const std::string& schema) override;
   Result<std::unique_ptr<BatchReader>> Columns(const std::string& catalog,
-                                               const std::string& schema, const std::string& table);
+                                               const std::string& schema,
+                                               const std::string& table) override;
+  bool ExactMetadata() const override { return server_.databricks; }
+  TestReport Describe() const override;
 
  public:
   class Impl;  // opaque: the Thrift client and the generated types stay in session.cc

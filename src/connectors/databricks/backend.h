@@ -1,0 +1,38 @@
+// What the Databricks connection needs from a driver: queries, statements and the
+// metadata calls. Two drivers implement it: Mortar's built-in Thrift driver (Session)
+// and a user-provided ODBC driver (OdbcBackend). Internal to the connector. Not
+// thread-safe: one per connection.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mortar/connectors/connection.h"
+
+namespace mortar::databricks {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Runs a query and streams its rows; `declared` (the same columns with exact types)
+  // overrides the types the driver reports.
+  virtual Result<std::unique_ptr<BatchReader>> Query(
+      const std::string& sql, const std::optional<Schema>& declared = std::nullopt) = 0;
+  virtual Status Execute(const std::string& sql) = 0;
+  // Rows with TABLE_CAT, TABLE_SCHEM and TABLE_NAME.
+  virtual Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
+                                                      const std::string& schema) = 0;
+  // Rows with TABLE_SCHEM, TABLE_NAME, COLUMN_NAME and TYPE_NAME.
+  virtual Result<std::unique_ptr<BatchReader>> Columns(const std::string& catalog,
+                                                       const std::string& schema,
+                                                       const std::string& table) = 0;
+  // True when the metadata calls see every table's columns and results carry exact
+  // types (Databricks); false for the open-source Spark Thrift server.
+  virtual bool ExactMetadata() const = 0;
+  // Lines for `connection test`: server, protocol, driver.
+  virtual TestReport Describe() const = 0;
+};
+
+}  // namespace mortar::databricks
