@@ -22,14 +22,12 @@ def restart():
     subprocess.run([sys.executable, SCRIPT, "up"], check=True, stdout=subprocess.DEVNULL)
 
 
-def test_server_killed_mid_fetch(dbx, table):
-    dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, concat('row ', id) AS name "
-                          "FROM range(3000000)")
-    dbx.run("dataset", "import", "dbx", table, "--name", "big")
+def run_and_kill_spark(mortar, *args, after=4):
+    """Runs mortar, kills Spark `after` seconds in, brings it back; returns the result."""
     process = subprocess.Popen([os.environ.get("MORTAR_BIN", os.path.join(REPO, "build", "debug", "mortar")),
-                                "--home", str(dbx.home), "dataset", "scan", "big"],
+                                "--home", str(mortar.home), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    time.sleep(after)
     try:
         kill_spark()
         out, err = process.communicate(timeout=300)
@@ -37,7 +35,15 @@ def test_server_killed_mid_fetch(dbx, table):
         restart()
     assert process.returncode != 0, out
     assert "connection 'dbx'" in err
-    assert process.returncode in (6, 130), err
+    return process.returncode, err
+
+
+def test_server_killed_mid_fetch(dbx, table):
+    dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, concat('row ', id) AS name "
+                          "FROM range(3000000)")
+    dbx.run("dataset", "import", "dbx", table, "--name", "big")
+    code, err = run_and_kill_spark(dbx, "dataset", "scan", "big")
+    assert code in (6, 130), err
 
 
 def test_server_killed_mid_write_leaves_the_table_and_cleans_up(dbx, table):
@@ -59,17 +65,7 @@ def test_server_killed_mid_write_leaves_the_table_and_cleans_up(dbx, table):
     recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["small"], "outputs": ["target"]}))
     dbx.run("recipe", "run", "load")
     recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["large"], "outputs": ["target"]}))
-    process = subprocess.Popen([os.environ.get("MORTAR_BIN", os.path.join(REPO, "build", "debug", "mortar")),
-                                "--home", str(dbx.home), "recipe", "run", "load"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)
-    try:
-        kill_spark()
-        out, err = process.communicate(timeout=300)
-    finally:
-        restart()
-    assert process.returncode != 0, out
-    assert "connection 'dbx'" in err
+    run_and_kill_spark(dbx, "recipe", "run", "load", after=6)
     # The target is as it was; a later write removes the staging table left behind.
     assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
     recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["small"], "outputs": ["target"]}))
