@@ -34,25 +34,38 @@ def server_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(name, command, spark_pid, env=None, stdout=subprocess.DEVNULL):
+def measure(name, command, spark_pid, env=None, stdout=subprocess.DEVNULL, cap=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     server_before = server_cpu_seconds(spark_pid)
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdout=stdout,
-                            stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], env=env, stdout=stdout,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=cap)
+        result = subprocess.CompletedProcess(command, process.returncode, None, stderr)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.communicate()
+        print(f"  {name}: stopped after {cap} s without finishing", flush=True)
+        return {"name": name, "wall": float("inf"), "cpu": float("inf"), "rss": float("nan"),
+                "server_cpu": server_cpu_seconds(spark_pid) - server_before}
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{name} failed:\n{result.stderr[-2000:]}")
     rss = int(result.stderr.strip().splitlines()[-1]) / 1024
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"name": name, "wall": wall, "cpu": cpu, "rss": rss,
-            "server_cpu": server_cpu_seconds(spark_pid) - server_before}
+    row = {"name": name, "wall": wall, "cpu": cpu, "rss": rss,
+           "server_cpu": server_cpu_seconds(spark_pid) - server_before}
+    print(f"  {name}: {wall:.1f} s wall, {cpu:.1f} s client CPU, {rss:.0f} MiB, "
+          f"{row['server_cpu']:.1f} s server CPU", flush=True)
+    return row
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--cap", type=int, default=600, help="seconds after which a peer's run is stopped")
     args = parser.parse_args()
     if workspace("status").returncode != 0:
         subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
@@ -87,7 +100,7 @@ def main():
                     str(truststore), "-storetype", "PKCS12", "-storepass", "truststore"], check=True,
                    stdout=subprocess.DEVNULL)
     url = (f"jdbc:hive2://{ws['host']}:{ws['port']}/default;transportMode=http;httpPath={ws['http_path']};"
-           f"ssl=true;sslTrustStore={truststore};trustStorePassword=truststore")
+           f"ssl=true;sslTrustStore={truststore};trustStorePassword=truststore;fetchSize=100000")
     beeline = [os.path.join(spark_home, "bin", "beeline"), "-u", url, "-n", "token", "-w", str(token),
                "--silent=true", "--outputformat=csv2", "--incremental=true", "-e", f"SELECT * FROM {table}"]
     beeline_env = {**os.environ, "SPARK_HOME": spark_home}
@@ -97,12 +110,12 @@ def main():
     results = []
     results.append(measure("mortar, to nothing", [MORTAR, "--home", str(home), "dataset", "scan", "t"], spark_pid))
     results.append(measure("pyhive, to nothing", pyhive, spark_pid))
-    results.append(measure("beeline, to nothing", beeline, spark_pid, env=beeline_env))
+    results.append(measure("beeline, to nothing", beeline, spark_pid, env=beeline_env, cap=args.cap))
     results.append(measure("mortar, to CSV", [MORTAR, "--home", str(home), "dataset", "export", "t",
                                               str(work / "mortar.csv")], spark_pid))
     results.append(measure("pyhive, to CSV", pyhive + [str(work / "pyhive.csv")], spark_pid))
     with (work / "beeline.csv").open("w") as out:
-        results.append(measure("beeline, to CSV", beeline, spark_pid, env=beeline_env, stdout=out))
+        results.append(measure("beeline, to CSV", beeline, spark_pid, env=beeline_env, stdout=out, cap=args.cap))
 
     print(f"rows: {args.rows:,} (10 columns), table {table} on the stand-in's Spark Thrift server")
     print(f"{'reader':22} {'wall s':>8} {'client CPU s':>13} {'peak RSS MiB':>13} {'server CPU s':>13}")

@@ -181,3 +181,31 @@ def test_jdbc_url_creates_the_connection(dbx, ws):
     refused = dbx.run("connection", "add", "leaky", "--type", "databricks", "--jdbc-url", url + ";PWD=dapiLEAK",
                       check=False)
     assert refused.returncode == 2 and "dapiLEAK" not in refused.stderr
+
+
+def test_query_timeout_cancels_the_statement(dbx, ws, add_databricks):
+    add_databricks(dbx, ws, name="impatient", query_timeout_seconds=2)
+    result = dbx.run("sql", "impatient", "SELECT COUNT(*) FROM range(100000000000)", check=False)
+    assert result.returncode == 6
+    assert "took longer than the query time-out of 2 s and was cancelled" in result.stderr
+    # The session is still usable afterwards.
+    assert dbx.json("sql", "impatient", "SELECT 1 AS one")["rows"] == [{"one": 1}]
+
+
+def test_append_adds_rows_in_one_transaction(dbx, table):
+    files = dbx.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "rows.csv").write_text("a,b\n1,x\n2,y\n")
+    project = dbx.home / "projects" / "p"
+    write_json(project / "datasets" / "rows.json",
+               {"name": "rows", "connection": "filesystem_default", "type": "files", "params": {"path": "rows.csv"},
+                "schema": [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}]})
+    write_json(project / "datasets" / "target.json",
+               {"name": "target", "connection": "dbx", "type": "sql_table",
+                "params": {"schema": "default", "table": table}})
+    write_json(project / "recipes" / "add.json", {"name": "add", "type": "sync", "inputs": ["rows"],
+                                                  "outputs": ["target"], "params": {"mode": "append"}})
+    dbx.run("recipe", "run", "add")
+    dbx.run("recipe", "run", "add")
+    rows = dbx.json("sql", "dbx", f"SELECT a, COUNT(*) AS n FROM default.{table} GROUP BY a ORDER BY a")["rows"]
+    assert rows == [{"a": 1, "n": 2}, {"a": 2, "n": 2}]
