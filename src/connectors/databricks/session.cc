@@ -195,7 +195,10 @@ class Session::Impl {
           case kClosed:
             return Status::Cancelled(Prefix() + what + " was cancelled on the server");
           case kTimedOut:
-            return Status::Remote(Prefix() + what + " timed out on the server");
+            return Status::Remote(Prefix() + what + " took longer than the query time-out of " +
+                                  std::to_string(options_.query_timeout.count()) +
+                                  " s and was cancelled by the server; raise "
+                                  "params.query_timeout_seconds if it needs longer");
           default:
             break;
         }
