@@ -37,9 +37,10 @@ function signingKey() {
   return jwk;
 }
 
-// A second service principal gets short-lived tokens, so tests can watch one expire.
-const accessTokenTTL = (client) => (client?.clientId === config.shortLivedClientId
-  ? config.ttl.shortAccessToken : config.ttl.accessToken);
+// Some clients get short-lived access tokens, so tests can watch one expire: a second
+// service principal, and a second per-user client.
+const accessTokenTTL = (client) => config.ttlByClient?.[client?.clientId] ?? (
+  client?.clientId === config.shortLivedClientId ? config.ttl.shortAccessToken : config.ttl.accessToken);
 
 const users = new Map(config.users.map((u) => [u.name, u]));
 
@@ -92,7 +93,7 @@ const provider = new Provider(config.issuer, {
     },
   },
   ttl: {
-    AccessToken: config.ttl.accessToken,
+    AccessToken: (ctx, token, client) => accessTokenTTL(client),
     ClientCredentials: (ctx, token, client) => accessTokenTTL(client),
     RefreshToken: config.ttl.refreshToken,
     AuthorizationCode: 120,
@@ -227,6 +228,15 @@ async function interaction(req, res, rest) {
   }
   return html(404, 'not found');
 }
+
+// One line per token issued, with no token in it: tests count the token requests a
+// client made (for example, one refresh for many concurrent queries).
+provider.on('grant.success', (ctx) => {
+  console.log(`token issued grant_type=${ctx.oidc.params?.grant_type} client_id=${ctx.oidc.client?.clientId}`);
+});
+provider.on('grant.error', (ctx, err) => {
+  console.log(`token refused grant_type=${ctx.oidc.params?.grant_type} client_id=${ctx.oidc.client?.clientId} error=${err?.error}`);
+});
 
 const callback = provider.callback();
 const server = http.createServer(async (req, res) => {

@@ -2,11 +2,7 @@
 import base64
 import hashlib
 import http.server
-import os
 import secrets
-import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -15,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from conftest import SCRIPT, bearer, http_json
+import browser
+from conftest import bearer, http_json
 
 
 def test_discovery_documents(ws, tls):
@@ -94,32 +91,8 @@ def callback_server(ws):
 
 @pytest.fixture
 def chromium(ws, tmp_path):
-    tools = ("chromium", "chromedriver", "certutil")
-    if not all(shutil.which(t) for t in tools):
-        subprocess.run([sys.executable, SCRIPT, "test-deps"], check=False)
-    if not all(shutil.which(t) for t in tools):
-        pytest.skip("chromium, chromium-driver or certutil missing: run `scripts/workspace test-deps`")
-    # Chromium trusts the workspace CA through a fresh NSS database in its own HOME.
-    home = tmp_path / "home"
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-A", "-n", "mortar-workspace-ca",
-                    "-t", "C,,", "-i", ws["ca_file"]], check=True)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    service = Service(executable_path=shutil.which("chromedriver"),
-                      env={**os.environ, "HOME": str(home)})
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with browser.chromium(ws["ca_file"], tmp_path) as driver:
+        yield driver
 
 
 def test_authorization_code_with_pkce_in_a_browser(ws, tls, thrift, callback_server, chromium):
