@@ -7,6 +7,11 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(OpenSSL REQUIRED)
 # libcurl (OpenSSL flavour) for the HTTP client in src/http/.
 find_package(CURL 7.68 REQUIRED)
+# libsodium (the vault's authenticated encryption, Argon2id password hashes) and
+# cpp-httplib (the embedded server of `mortar serve`), from Debian through pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Apache Thrift (library and compiler) and LZ4 from Debian, for the Databricks driver.
 find_program(MORTAR_THRIFT_COMPILER thrift REQUIRED)
 # Thrift is linked statically with its symbols hidden: pyarrow's libparquet carries

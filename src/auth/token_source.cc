@@ -1,6 +1,6 @@
-#include "connectors/databricks/token_source.h"
+#include "mortar/auth/token_source.h"
 
-namespace mortar::databricks {
+namespace mortar::auth {
 
 namespace {
 
@@ -16,10 +16,24 @@ class StaticTokenSource final : public TokenSource {
   std::string description_;
 };
 
+class SharedTokenSource final : public TokenSource {
+ public:
+  explicit SharedTokenSource(std::shared_ptr<TokenSource> shared) : shared_(std::move(shared)) {}
+  Result<std::string> AuthorizationHeader() override { return shared_->AuthorizationHeader(); }
+  std::string Describe() const override { return shared_->Describe(); }
+
+ private:
+  std::shared_ptr<TokenSource> shared_;
+};
+
 }  // namespace
 
 std::unique_ptr<TokenSource> MakeStaticTokenSource(std::string token, std::string description) {
   return std::make_unique<StaticTokenSource>(std::move(token), std::move(description));
 }
 
-}  // namespace mortar::databricks
+std::unique_ptr<TokenSource> ShareTokenSource(std::shared_ptr<TokenSource> shared) {
+  return std::make_unique<SharedTokenSource>(std::move(shared));
+}
+
+}  // namespace mortar::auth

@@ -6,8 +6,8 @@ namespace mortar::cli {
 
 namespace {
 
-constexpr const char* kFlags[] = {"json",      "help",   "force",   "sql",    "quiet",
-                                  "no-header", "detect", "replace", "version"};
+constexpr const char* kFlags[] = {"json",   "help",    "force", "sql",   "quiet", "no-header",
+                                  "detect", "replace", "admin", "print", "save"};
 constexpr const char* kGlobal[] = {"home", "user", "project", "json", "help", "quiet"};
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cli/invocation.h"
 #include "cli/table_printer.h"
 #include "connectors/databricks/connection_string.h"
 #include "mortar/config/home.h"
@@ -15,6 +16,45 @@
 #include "mortar/flow/flow.h"
 
 namespace mortar::cli {
+
+Result<std::string> Word(const Invocation& in, std::size_t index, const std::string& what) {
+  if (in.args.words().size() <= index) {
+    return Status::Invalid("missing " + what + " (see 'mortar " + in.args.words()[0] + " --help')");
+  }
+  return in.args.words()[index];
+}
+
+Status ExpectWords(const Invocation& in, std::size_t count) {
+  if (in.args.words().size() > count) {
+    return Status::Invalid("unexpected argument '" + in.args.words()[count] + "' (see 'mortar " +
+                           in.args.words()[0] + " --help')");
+  }
+  return Status::OK();
+}
+
+Status OpenContext(Invocation& in) {
+  std::filesystem::path root = in.args.Option("home")
+                                   ? std::filesystem::path(*in.args.Option("home"))
+                                   : config::Home::DefaultRoot();
+  MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Open(root));
+  std::string user = in.args.Option("user").value_or("");
+  if (user.empty()) {
+    const char* env = std::getenv("MORTAR_USER");
+    user = env != nullptr && *env != '\0' ? env : "admin";
+  }
+  MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
+  in.context = std::make_unique<Context>(std::move(home), BuiltinRegistry(), user);
+  std::optional<std::string> project = in.args.Option("project");
+  if (!project) {
+    const char* env = std::getenv("MORTAR_PROJECT");
+    if (env != nullptr && *env != '\0') project = env;
+  }
+  return in.context->SelectProject(project);
+}
+
+void PrintJson(std::ostream& out, const nlohmann::json& value) {
+  out << value.dump(2) << "\n";
+}
 
 namespace {
 
@@ -27,12 +67,18 @@ Usage: mortar [--home DIR] [--user NAME] [--project NAME] [--json] VERB ...
 Verbs:
   init                       create the data directory (MORTAR_HOME, default ./mortar-data)
   quickstart                 create the sample project on the embedded default and build it
-  connection list|show|test|add|delete
+  connection list|show|test|add|delete|set-secret|authorize
   project list|create
   dataset list|show|preview|detect|import|export
   recipe list|show|run
   build DATASET...           build datasets and what they depend on
   sql CONNECTION "QUERY"     run a query on a connection and print the rows
+  user list|add|passwd|delete      Mortar's users (admin)
+  group list|add                   Mortar's groups (admin)
+  credentials list|set|delete      the acting user's own credentials for connections
+  api-key list|create|revoke       the acting user's API keys for scripts
+  secrets rotate-key|list          the vault of secrets (admin)
+  serve                            the REST API, the web page and the OAuth callback
   version
 
 Global options:
@@ -70,15 +116,27 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
        "  mortar connection add NAME --type databricks --jdbc-url URL --param auth.token_env=VAR\n"
        "  mortar connection delete NAME\n"
+       "  mortar connection set-secret NAME FIELD   store a secret (token, client_secret) in the\n"
+       "                                            vault; it is read from standard input\n"
+       "  mortar connection authorize NAME          print the URL that starts the acting user's\n"
+       "                                            OAuth grant (finished at 'mortar serve')\n"
        "\n"
        "Types and their params:\n"
        "  filesystem  root (a folder)\n"
        "  sqlite      path (a database file)\n"
        "  databricks  host, port (443), http_path (/sql/1.0/warehouses/<id>), catalog, schema,\n"
-       "              auth.type (pat or profile), auth.token_env (a variable holding the token),\n"
-       "              auth.token_file (a file only you can read), auth.profile "
-       "(~/.databrickscfg),\n"
-       "              ca_file, query_timeout_seconds\n"
+       "              ca_file, query_timeout_seconds, details_readable_by.mode (nobody,\n"
+       "              analysts or groups) and details_readable_by.groups,\n"
+       "              auth.type: pat, oauth_user, oauth_m2m, profile or environment;\n"
+       "              auth.credentials: global or per_user (pat);\n"
+       "              pat: the token in the vault (set-secret NAME token), or auth.token_env /\n"
+       "                auth.token_file; per_user: each user runs 'mortar credentials set';\n"
+       "              oauth_user / oauth_m2m: auth.client_id, the secret in the vault\n"
+       "                (set-secret NAME client_secret) or auth.client_secret_env,\n"
+       "                auth.authorization_endpoint and auth.token_endpoint (discovered from\n"
+       "                the workspace when left out), auth.scope;\n"
+       "              profile: auth.profile of ~/.databrickscfg; environment: DATABRICKS_HOST,\n"
+       "                DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET\n"
        "Values that read as JSON (numbers, true, false) keep their kind; a dotted key sets a\n"
        "field of a nested object. Relative paths are inside the data directory.\n"},
       {"project",
@@ -106,56 +164,37 @@ const std::map<std::string, std::string>& VerbHelp() {
        "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N "
        "rows (default 100).\n"},
       {"version", "Usage: mortar version\n"},
+      {"user",
+       "Usage:\n  mortar user list\n  mortar user add NAME [--admin] [--group G ...] "
+       "[--display-name "
+       "TEXT]\n  mortar user passwd NAME\n  mortar user delete NAME\n\n"
+       "Passwords are read from standard input (never from the command line) and stored\n"
+       "as Argon2id hashes. The CLI is the admin's tool: it works on the data directory.\n"},
+      {"group", "Usage:\n  mortar group list\n  mortar group add NAME [--description TEXT]\n"},
+      {"credentials",
+       "Usage:\n  mortar credentials list\n  mortar credentials set CONNECTION\n"
+       "  mortar credentials delete CONNECTION\n\n"
+       "The acting user's (--user) own credentials for per-user connections: 'set' reads a\n"
+       "personal access token from standard input; 'list' shows what is provided and when\n"
+       "each OAuth authorization was obtained. OAuth per-user grants start with\n"
+       "'mortar connection authorize' or the web page's Authorize button.\n"},
+      {"api-key",
+       "Usage:\n  mortar api-key list\n  mortar api-key create [--label TEXT]\n"
+       "  mortar api-key revoke ID\n\nKeys of the acting user for the REST API and the Python "
+       "API; a new key is shown once.\n"},
+      {"secrets",
+       "Usage:\n  mortar secrets list\n  mortar secrets rotate-key\n\n"
+       "The vault (security/vault.json) holds every secret encrypted under secret.key.\n"
+       "rotate-key makes a new key and re-encrypts every secret; list shows slots, never "
+       "values.\n"},
+      {"serve",
+       "Usage: mortar serve [--listen HOST:PORT] [--base-url URL] [--threads N] [--save]\n\n"
+       "Serves the REST API, the web page and the OAuth callback (default\n"
+       "127.0.0.1:8484). The OAuth redirect URI is <base URL>/api/oauth2-callback; register\n"
+       "it exactly so. --save records --listen and --base-url in mortar.json, for later\n"
+       "runs and for 'mortar connection authorize'. Stops on Ctrl-C or SIGTERM.\n"},
   };
   return kHelp;
-}
-
-// Everything a verb needs.
-struct Invocation {
-  const Arguments& args;
-  std::ostream& out;
-  std::ostream& err;
-  bool json = false;
-  std::unique_ptr<Context> context;
-};
-
-Result<std::string> Word(const Invocation& in, std::size_t index, const std::string& what) {
-  if (in.args.words().size() <= index) {
-    return Status::Invalid("missing " + what + " (see 'mortar " + in.args.words()[0] + " --help')");
-  }
-  return in.args.words()[index];
-}
-
-Status ExpectWords(const Invocation& in, std::size_t count) {
-  if (in.args.words().size() > count) {
-    return Status::Invalid("unexpected argument '" + in.args.words()[count] + "' (see 'mortar " +
-                           in.args.words()[0] + " --help')");
-  }
-  return Status::OK();
-}
-
-Status OpenContext(Invocation& in) {
-  std::filesystem::path root = in.args.Option("home")
-                                   ? std::filesystem::path(*in.args.Option("home"))
-                                   : config::Home::DefaultRoot();
-  MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Open(root));
-  std::string user = in.args.Option("user").value_or("");
-  if (user.empty()) {
-    const char* env = std::getenv("MORTAR_USER");
-    user = env != nullptr && *env != '\0' ? env : "admin";
-  }
-  MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
-  in.context = std::make_unique<Context>(std::move(home), BuiltinRegistry(), user);
-  std::optional<std::string> project = in.args.Option("project");
-  if (!project) {
-    const char* env = std::getenv("MORTAR_PROJECT");
-    if (env != nullptr && *env != '\0') project = env;
-  }
-  return in.context->SelectProject(project);
-}
-
-void PrintJson(std::ostream& out, const Json& value) {
-  out << value.dump(2) << "\n";
 }
 
 // ---- init ----
@@ -328,6 +367,7 @@ Status ConnectionVerb(Invocation& in) {
     if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
     return Status::OK();
   }
+  if (action == "set-secret" || action == "authorize") return ConnectionSecretAction(in, action);
   return Status::Invalid("unknown action 'connection " + action +
                          "' (see 'mortar connection --help')");
 }
@@ -742,6 +782,12 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
       {"recipe", RecipeVerb},
       {"build", BuildVerb},
       {"sql", SqlVerb},
+      {"user", UserVerb},
+      {"group", GroupVerb},
+      {"api-key", ApiKeyVerb},
+      {"credentials", CredentialsVerb},
+      {"secrets", SecretsVerb},
+      {"serve", ServeVerb},
       {"quickstart",
        [](Invocation& invocation) { return Quickstart(invocation.args, invocation.out); }},
       {"version",

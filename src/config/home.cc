@@ -97,7 +97,7 @@ Result<Home> Home::Init(const fs::path& root) {
       hex += kDigits[byte >> 4];
       hex += kDigits[byte & 15];
     }
-    MORTAR_RETURN_IF_ERROR(WriteTextFile(home.KeyFile(), hex + "\n", kOwnerOnly));
+    MORTAR_RETURN_IF_ERROR(WriteTextFile(home.KeyFile(), "1 " + hex + "\n", kOwnerOnly));
   }
   fs::path users = home.SecurityDir() / "users.json";
   if (!fs::exists(users)) {
@@ -243,26 +243,6 @@ Result<Project> Home::CreateProject(const std::string& name, const std::string& 
         WriteJsonFile(dir / "project.json", Json{{"name", name}, {"description", description}}));
   }
   return Project(name, dir);
-}
-
-Result<std::string> Home::SecretKey() const {
-  struct stat info {};
-  if (::stat(KeyFile().c_str(), &info) != 0) {
-    return Status::NotFound(KeyFile().string() + ": the secret key is missing (run 'mortar init')");
-  }
-  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status::Auth(KeyFile().string() +
-                        ": the secret key is readable by others; run 'chmod 600' on it");
-  }
-  std::ifstream in(KeyFile());
-  std::string hex;
-  in >> hex;
-  if (hex.size() != 64) return Status::Invalid(KeyFile().string() + ": expected 64 hex digits");
-  std::string key;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    key.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return key;
 }
 
 Result<std::vector<std::string>> Project::ListDatasets() const {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "mortar/security/vault.h"
 #include "testing/temp_home.h"
 
 namespace mortar::config {
@@ -15,9 +16,8 @@ TEST(HomeTest, InitCreatesLayoutAndOwnerOnlyKey) {
   struct stat info {};
   ASSERT_EQ(::stat(home.KeyFile().c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
-  auto key = home.SecretKey();
-  ASSERT_TRUE(key.ok()) << key.status().ToString();
-  EXPECT_EQ(key->size(), 32u);
+  auto vault = security::Vault::Open(home);
+  ASSERT_TRUE(vault.ok()) << vault.status().ToString();
   auto names = home.ListConnections();
   ASSERT_TRUE(names.ok());
   EXPECT_EQ(*names, (std::vector<std::string>{"filesystem_default", "sqlite_default"}));
@@ -29,7 +29,7 @@ TEST(HomeTest, KeyReadableByOthersIsRefused) {
   testing::TempHome temp;
   std::filesystem::permissions(temp.home().KeyFile(), std::filesystem::perms::group_read,
                                std::filesystem::perm_options::add);
-  auto key = temp.home().SecretKey();
+  auto key = security::Vault::Open(temp.home());
   ASSERT_FALSE(key.ok());
   EXPECT_NE(key.status().message().find("chmod 600"), std::string::npos);
 }

@@ -2,8 +2,12 @@
 
 namespace mortar {
 
-Context::Context(config::Home home, Registry registry, std::string user)
-    : home_(std::move(home)), registry_(std::move(registry)), user_(std::move(user)) {}
+Context::Context(config::Home home, Registry registry, std::string user,
+                 std::shared_ptr<auth::TokenSourceCache> tokens)
+    : home_(std::move(home)),
+      registry_(std::move(registry)),
+      user_(std::move(user)),
+      tokens_(tokens ? std::move(tokens) : std::make_shared<auth::TokenSourceCache>()) {}
 
 Context::~Context() {
   // Datasets refer to connections: close them first.
@@ -40,7 +44,7 @@ Result<std::unique_ptr<Connection>> Context::MakeConnection(
   if (!type.ok())
     return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'"
                                                          : config.file);
-  return (*type)->Create(config, home_);
+  return (*type)->Create(config, OpenScope{home_, user_, tokens_.get()});
 }
 
 Result<Connection*> Context::GetConnection(const std::string& name) {

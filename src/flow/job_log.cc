@@ -7,27 +7,15 @@
 #include <iostream>
 #include <random>
 
+#include "mortar/core/wall_time.h"
+
 namespace mortar {
-
-namespace {
-
-std::string Now(const char* format) {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::strftime(buffer, sizeof(buffer), format, &utc);
-  return buffer;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<JobLog>> JobLog::Create(const std::filesystem::path& jobs_dir,
                                                const std::string& label, bool echo) {
   auto log = std::make_unique<JobLog>();
   std::random_device random;
-  log->id_ = Now("%Y%m%d-%H%M%S") + "-" + label + "-" + std::to_string(random() % 100000);
+  log->id_ = UtcNow("%Y%m%d-%H%M%S") + "-" + label + "-" + std::to_string(random() % 100000);
   std::error_code error;
   std::filesystem::create_directories(jobs_dir / log->id_, error);
   if (error) return Status::Invalid("cannot create the job folder: " + error.message());
@@ -41,7 +29,7 @@ Result<std::unique_ptr<JobLog>> JobLog::Create(const std::filesystem::path& jobs
 void JobLog::Write(const std::string& level, const std::string& line) {
   std::lock_guard lock(mutex_);
   if (file_.is_open()) {
-    file_ << Now("%Y-%m-%dT%H:%M:%SZ") << " " << level << " " << line << "\n";
+    file_ << UtcNow("%Y-%m-%dT%H:%M:%SZ") << " " << level << " " << line << "\n";
     file_.flush();
   }
   if (echo_) {
@@ -62,7 +50,7 @@ std::unique_ptr<Progress> JobLog::StartProgress(const std::string& label) {
     {
       std::lock_guard lock(mutex_);
       if (file_.is_open()) {
-        file_ << Now("%Y-%m-%dT%H:%M:%SZ") << " PROGRESS " << line << "\n";
+        file_ << UtcNow("%Y-%m-%dT%H:%M:%SZ") << " PROGRESS " << line << "\n";
         file_.flush();
       }
     }

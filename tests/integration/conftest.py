@@ -12,13 +12,20 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCRIPT = os.path.join(REPO, "scripts", "workspace")
 
 
+class Settings(dict):
+    """The stand-in's settings; they hold secrets, so a failed assertion must not print them."""
+
+    def __repr__(self):
+        return "<workspace settings>"
+
+
 @pytest.fixture(scope="session")
 def ws():
     if subprocess.run([sys.executable, SCRIPT, "status"], stdout=subprocess.DEVNULL).returncode != 0:
         subprocess.run([sys.executable, SCRIPT, "up"], check=True)
     env = subprocess.run([sys.executable, SCRIPT, "env", "--json"], check=True, text=True,
                          stdout=subprocess.PIPE).stdout
-    return json.loads(env)
+    return Settings(json.loads(env))
 
 
 def _add_databricks(mortar, ws, name="dbx", token=None, **overrides):

@@ -1,5 +1,5 @@
-// Where a Databricks connection gets the value of its Authorization header. The
-// connection asks before each request; sources that refresh (OAuth) plug in here.
+// Where a connection gets the value of its Authorization header. The connection asks
+// before each request; sources that refresh (OAuth) plug in here.
 // Implementations are thread-safe.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 #include "mortar/core/result.h"
 
-namespace mortar::databricks {
+namespace mortar::auth {
 
 class TokenSource {
  public:
@@ -22,4 +22,7 @@ class TokenSource {
 // A fixed personal access token.
 std::unique_ptr<TokenSource> MakeStaticTokenSource(std::string token, std::string description);
 
-}  // namespace mortar::databricks
+// A handle on a source that several connections share (one refresh for all of them).
+std::unique_ptr<TokenSource> ShareTokenSource(std::shared_ptr<TokenSource> shared);
+
+}  // namespace mortar::auth

@@ -2,7 +2,8 @@
 // their datasets and recipes, the secret key, job logs and lib/drivers/.
 //
 //   <home>/mortar.json                     format version
-//   <home>/secret.key                      32 random bytes, hex, mode 0600
+//   <home>/secret.key                      the vault's keys ("<id> <hex>"), mode 0600
+//   <home>/security/vault.json             secrets, encrypted (see security/vault.h)
 //   <home>/connections/<name>.json
 //   <home>/security/users.json, groups.json
 //   <home>/projects/<project>/project.json
@@ -59,9 +60,6 @@ class Home {
   Result<std::vector<std::string>> ListProjects() const;
   Result<Project> OpenProject(const std::string& name) const;
   Result<Project> CreateProject(const std::string& name, const std::string& description) const;
-
-  // The secret key (hex-decoded), checking that only the owner can read the file.
-  Result<std::string> SecretKey() const;
 
  private:
   explicit Home(std::filesystem::path root) : root_(std::move(root)) {}

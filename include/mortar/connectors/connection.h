@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "mortar/auth/oauth_client.h"
+#include "mortar/auth/token_source_cache.h"
 #include "mortar/config/model.h"
 #include "mortar/core/batch.h"
 #include "mortar/sql/dialect.h"
@@ -28,6 +30,24 @@ using TestReport = std::vector<std::pair<std::string, std::string>>;
 class SqlConnection;
 class FileStore;
 
+// Who opens a connection: the data directory, the acting user (whose per-user
+// credentials are used), and the process's shared token renewals.
+struct OpenScope {
+  const config::Home& home;
+  std::string user;
+  auth::TokenSourceCache* tokens = nullptr;  // null: renewals are not shared
+};
+
+// How a connection authenticates, as the acting user sees it. Holds no secret.
+struct CredentialState {
+  std::string method = "none";  // "personal access token", "OAuth per-user", ...
+  bool per_user = false;
+  bool provided = true;      // false: the user must act first (see action)
+  std::string obtained_at;   // per-user OAuth: when the user authorized
+  std::string refreshed_at;  // per-user OAuth: when the refresh token was last renewed
+  std::string action;        // what the user must do when !provided
+};
+
 class Connection {
  public:
   explicit Connection(config::ConnectionConfig config) : config_(std::move(config)) {}
@@ -44,6 +64,14 @@ class Connection {
 
   virtual SqlConnection* AsSql() { return nullptr; }
   virtual FileStore* AsFiles() { return nullptr; }
+
+  // The acting user's view of the credentials; reaches no peer.
+  virtual Result<CredentialState> Credentials() { return CredentialState{}; }
+  // For connections with OAuth per-user: the client of the user's authorization-code
+  // grant, with its endpoints (discovered from the workspace if not configured).
+  virtual Result<auth::OAuthClient> UserGrantClient() {
+    return Status::Invalid("connection '" + name() + "' does not use OAuth per-user");
+  }
 
  private:
   config::ConnectionConfig config_;

@@ -22,7 +22,7 @@ class ConnectionType {
   virtual std::string_view description() const = 0;
   // Validates params and builds the connection; does not reach the peer.
   virtual Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
-                                                     const config::Home& home) const = 0;
+                                                     const OpenScope& scope) const = 0;
 };
 
 class DatasetType {

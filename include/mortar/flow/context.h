@@ -15,7 +15,10 @@ namespace mortar {
 
 class Context {
  public:
-  Context(config::Home home, Registry registry, std::string user);
+  // tokens: token renewals shared with other contexts of the process (the server's
+  // requests); a context makes its own when none is given.
+  Context(config::Home home, Registry registry, std::string user,
+          std::shared_ptr<auth::TokenSourceCache> tokens = nullptr);
   ~Context();
 
   const config::Home& home() const { return home_; }
@@ -38,6 +41,7 @@ class Context {
   config::Home home_;
   Registry registry_;
   std::string user_;
+  std::shared_ptr<auth::TokenSourceCache> tokens_;
   std::optional<config::Project> project_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Dataset>> datasets_;

@@ -10,11 +10,13 @@
 #include <sstream>
 
 #include "connectors/databricks/connection_string.h"
+#include "connectors/databricks/credentials.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
+#include "mortar/security/accounts.h"
 #include "sql/statement_splitter.h"
 
 namespace mortar::databricks {
@@ -31,11 +33,7 @@ struct Settings {
   std::string schema;
   std::string ca_file;
   int64_t query_timeout_seconds = 0;
-  // auth
-  std::string auth_type;  // pat, profile
-  std::string token_env;
-  std::string token_file;
-  std::string profile;
+  AuthSettings auth;
   // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
   std::string driver_path;
   std::vector<std::pair<std::string, std::string>> driver_options;
@@ -45,7 +43,11 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   config::ConfigObject params(config.params, config.file, "params");
   MORTAR_RETURN_IF_ERROR(
       params.CheckObject({"host", "port", "http_path", "catalog", "schema", "auth", "ca_file",
-                          "query_timeout_seconds", "driver"}));
+                          "query_timeout_seconds", "driver", "details_readable_by"}));
+  if (params.Has("details_readable_by")) {
+    MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
+    MORTAR_RETURN_IF_ERROR(security::ValidateDetailsReadableBy(rule));
+  }
   Settings settings;
   MORTAR_ASSIGN_OR_RETURN(settings.host, params.StringOr("host", ""));
   MORTAR_ASSIGN_OR_RETURN(settings.port, params.IntegerOr("port", 443));
@@ -85,21 +87,15 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
     }
   }
   MORTAR_ASSIGN_OR_RETURN(auto auth, params.Object("auth"));
-  MORTAR_RETURN_IF_ERROR(auth.CheckObject({"type", "token_env", "token_file", "profile"}));
-  MORTAR_ASSIGN_OR_RETURN(settings.auth_type, auth.ChoiceOr("type", {"pat", "profile"}, "pat"));
-  MORTAR_ASSIGN_OR_RETURN(settings.token_env, auth.StringOr("token_env", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.token_file, auth.StringOr("token_file", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.profile, auth.StringOr("profile", "DEFAULT"));
-  if (!settings.token_file.empty())
-    settings.token_file = home.Resolve(settings.token_file).string();
-  if (settings.auth_type == "pat" && settings.token_env.empty() && settings.token_file.empty()) {
-    return auth.Error("",
-                      "a personal access token needs token_env (the name of an environment "
-                      "variable holding it) or token_file (a file only you can read)");
-  }
-  if (settings.auth_type == "profile") {
-    MORTAR_ASSIGN_OR_RETURN(auto profile, ReadConfigProfile(DefaultConfigFile(), settings.profile));
+  MORTAR_ASSIGN_OR_RETURN(settings.auth, ParseAuthSettings(auth, config.name, home));
+  if (settings.auth.type == "profile") {
+    MORTAR_ASSIGN_OR_RETURN(auto profile,
+                            ReadConfigProfile(DefaultConfigFile(), settings.auth.profile));
     if (settings.host.empty() && profile.count("host") > 0) settings.host = profile["host"];
+  }
+  if (settings.auth.type == "environment" && settings.host.empty()) {
+    const char* host = std::getenv("DATABRICKS_HOST");
+    if (host != nullptr) settings.host = host;
   }
   // Hosts are written with or without the scheme.
   for (std::string_view scheme : {"https://", "http://"}) {
@@ -113,50 +109,9 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
                         "missing; expected /sql/1.0/warehouses/<id> or a cluster path");
   }
   if (settings.http_path[0] != '/') settings.http_path = "/" + settings.http_path;
+  settings.auth.workspace_url = "https://" + settings.host + ":" + std::to_string(settings.port);
+  settings.auth.ca_file = settings.ca_file;
   return settings;
-}
-
-Result<std::string> ReadSecretFile(const std::string& path, const std::string& connection) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    return Status::NotFound("connection '" + connection + "': the token file " + path +
-                            " does not exist");
-  }
-  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status::Auth("connection '" + connection + "': the token file " + path +
-                        " is readable by others; run 'chmod 600' on it");
-  }
-  std::ifstream in(path);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty())
-    return Status::Invalid("connection '" + connection + "': the token file " + path + " is empty");
-  return token;
-}
-
-Result<std::unique_ptr<TokenSource>> MakeTokens(const Settings& settings,
-                                                const std::string& connection) {
-  if (settings.auth_type == "profile") {
-    MORTAR_ASSIGN_OR_RETURN(auto profile, ReadConfigProfile(DefaultConfigFile(), settings.profile));
-    if (profile.count("token") == 0 || profile["token"].empty()) {
-      return Status::Auth("connection '" + connection + "': profile [" + settings.profile +
-                          "] in " + DefaultConfigFile() + " has no token");
-    }
-    return MakeStaticTokenSource(profile["token"],
-                                 "the token of profile [" + settings.profile + "]");
-  }
-  if (!settings.token_env.empty()) {
-    const char* value = std::getenv(settings.token_env.c_str());
-    if (value == nullptr || *value == '\0') {
-      return Status::Auth("connection '" + connection + "': the environment variable " +
-                          settings.token_env +
-                          " that should hold the personal access token is not set");
-    }
-    return MakeStaticTokenSource(value, "the personal access token in " + settings.token_env);
-  }
-  MORTAR_ASSIGN_OR_RETURN(std::string token, ReadSecretFile(settings.token_file, connection));
-  return MakeStaticTokenSource(token, "the personal access token in " + settings.token_file);
 }
 
 // A value as a Spark SQL literal, for INSERT ... VALUES.
@@ -267,8 +222,20 @@ class InsertWriter final : public BatchWriter {
 
 class DatabricksConnection final : public Connection, public SqlConnection {
  public:
-  DatabricksConnection(config::ConnectionConfig config, Settings settings)
-      : Connection(std::move(config)), settings_(std::move(settings)) {}
+  DatabricksConnection(config::ConnectionConfig config, Settings settings, const OpenScope& scope)
+      : Connection(std::move(config)),
+        settings_(std::move(settings)),
+        home_(scope.home),
+        user_(scope.user),
+        tokens_(scope.tokens) {}
+
+  Result<CredentialState> Credentials() override {
+    return DescribeCredentials(settings_.auth, Scope());
+  }
+  Result<auth::OAuthClient> UserGrantClient() override {
+    return MakeUserGrantClient(settings_.auth, Scope());
+  }
+  OpenScope Scope() const { return OpenScope{home_, user_, tokens_}; }
 
   SqlConnection* AsSql() override { return this; }
   const sql::Dialect& dialect() const override { return sql::DatabricksDialect(); }
@@ -276,7 +243,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   Result<Backend*> GetSession() {
     if (backend_) return backend_.get();
-    MORTAR_ASSIGN_OR_RETURN(auto tokens, MakeTokens(settings_, name()));
+    MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
     if (!settings_.driver_path.empty()) {
       MORTAR_ASSIGN_OR_RETURN(backend_, OpenOdbcBackend(OdbcOptions(), std::move(tokens)));
       return backend_.get();
@@ -555,6 +522,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
  private:
   Settings settings_;
+  config::Home home_;
+  std::string user_;
+  auth::TokenSourceCache* tokens_;
   std::unique_ptr<Backend> backend_;
 };
 
@@ -622,9 +592,10 @@ class DatabricksConnectionType final : public ConnectionType {
   std::string_view name() const override { return "databricks"; }
   std::string_view description() const override { return "a Databricks SQL warehouse or cluster"; }
   Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
-                                             const config::Home& home) const override {
-    MORTAR_ASSIGN_OR_RETURN(Settings settings, ParseSettings(config, home));
-    return std::unique_ptr<Connection>(new DatabricksConnection(config, std::move(settings)));
+                                             const OpenScope& scope) const override {
+    MORTAR_ASSIGN_OR_RETURN(Settings settings, ParseSettings(config, scope.home));
+    return std::unique_ptr<Connection>(
+        new DatabricksConnection(config, std::move(settings), scope));
   }
 };
 

@@ -342,7 +342,7 @@ Result<Batch> OdbcReader::Next() {
 }  // namespace
 
 Result<std::unique_ptr<Backend>> OpenOdbcBackend(const OdbcBackendOptions& options,
-                                                 std::unique_ptr<TokenSource> tokens) {
+                                                 std::unique_ptr<auth::TokenSource> tokens) {
   MORTAR_ASSIGN_OR_RETURN(std::string header, tokens->AuthorizationHeader());
   std::string token = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : header;
   auto backend = std::make_unique<OdbcBackend>(options);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "connectors/databricks/backend.h"
-#include "connectors/databricks/token_source.h"
+#include "mortar/auth/token_source.h"
 
 namespace mortar::databricks {
 
@@ -22,6 +22,6 @@ struct OdbcBackendOptions {
 };
 
 Result<std::unique_ptr<Backend>> OpenOdbcBackend(const OdbcBackendOptions& options,
-                                                 std::unique_ptr<TokenSource> tokens);
+                                                 std::unique_ptr<auth::TokenSource> tokens);
 
 }  // namespace mortar::databricks

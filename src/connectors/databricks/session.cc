@@ -54,7 +54,7 @@ std::string ServerInfo::ProtocolName() const {
 class Session::Impl {
  public:
   Impl(const SessionOptions& options, std::unique_ptr<http::Transport> http,
-       std::unique_ptr<TokenSource> tokens)
+       std::unique_ptr<auth::TokenSource> tokens)
       : options_(options), http_(std::move(http)), tokens_(std::move(tokens)) {
     transport_ = std::make_shared<ThriftHttpTransport>(options.connection_name, options.url,
                                                        http_.get(), tokens_.get(), options.retry);
@@ -341,7 +341,7 @@ class Session::Impl {
  private:
   SessionOptions options_;
   std::unique_ptr<http::Transport> http_;
-  std::unique_ptr<TokenSource> tokens_;
+  std::unique_ptr<auth::TokenSource> tokens_;
   std::shared_ptr<ThriftHttpTransport> transport_;
   std::unique_ptr<wire::TCLIServiceClient> client_;
   wire::TSessionHandle session_;
@@ -514,7 +514,7 @@ Session::~Session() {
 
 Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options,
                                                std::unique_ptr<http::Transport> http,
-                                               std::unique_ptr<TokenSource> tokens) {
+                                               std::unique_ptr<auth::TokenSource> tokens) {
   auto impl = std::make_unique<Impl>(options, std::move(http), std::move(tokens));
   MORTAR_ASSIGN_OR_RETURN(ServerInfo server, impl->OpenSession());
   std::unique_ptr<Session> session(new Session(options, std::move(impl), server));

@@ -12,7 +12,7 @@
 
 #include "connectors/databricks/backend.h"
 #include "connectors/databricks/thrift_http_transport.h"
-#include "connectors/databricks/token_source.h"
+#include "mortar/auth/token_source.h"
 #include "mortar/core/batch.h"
 #include "mortar/http/client.h"
 
@@ -45,7 +45,7 @@ class Session final : public Backend {
  public:
   static Result<std::unique_ptr<Session>> Open(const SessionOptions& options,
                                                std::unique_ptr<http::Transport> http,
-                                               std::unique_ptr<TokenSource> tokens);
+                                               std::unique_ptr<auth::TokenSource> tokens);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

@@ -59,7 +59,7 @@ Status HttpError(const std::string& connection_name, const std::string& url,
 }
 
 ThriftHttpTransport::ThriftHttpTransport(std::string connection_name, std::string url,
-                                         http::Transport* http, TokenSource* tokens,
+                                         http::Transport* http, auth::TokenSource* tokens,
                                          http::RetryPolicy retry)
     : connection_name_(std::move(connection_name)),
       url_(std::move(url)),

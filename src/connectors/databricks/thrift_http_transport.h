@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "connectors/databricks/token_source.h"
+#include "mortar/auth/token_source.h"
 #include "mortar/http/client.h"
 
 namespace mortar::databricks {
@@ -17,7 +17,7 @@ class ThriftHttpTransport final
     : public apache::thrift::transport::TVirtualTransport<ThriftHttpTransport> {
  public:
   ThriftHttpTransport(std::string connection_name, std::string url, http::Transport* http,
-                      TokenSource* tokens, http::RetryPolicy retry);
+                      auth::TokenSource* tokens, http::RetryPolicy retry);
 
   bool isOpen() const override { return true; }
   void open() override {}
@@ -34,7 +34,7 @@ class ThriftHttpTransport final
   std::string connection_name_;
   std::string url_;
   http::Transport* http_;
-  TokenSource* tokens_;
+  auth::TokenSource* tokens_;
   http::RetryPolicy retry_;
   std::string request_;
   std::string response_;

@@ -44,7 +44,8 @@ class FilesystemConnectionType final : public ConnectionType {
   std::string_view description() const override { return "a folder of CSV and Parquet files"; }
 
   Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
-                                             const config::Home& home) const override {
+                                             const OpenScope& scope) const override {
+    const config::Home& home = scope.home;
     config::ConfigObject params(config.params, config.file, "params");
     MORTAR_RETURN_IF_ERROR(params.CheckObject({"root"}));
     MORTAR_ASSIGN_OR_RETURN(std::string root, params.String("root"));

@@ -258,7 +258,8 @@ class SqliteConnectionType final : public ConnectionType {
   std::string_view description() const override { return "an SQLite database file"; }
 
   Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
-                                             const config::Home& home) const override {
+                                             const OpenScope& scope) const override {
+    const config::Home& home = scope.home;
     config::ConfigObject params(config.params, config.file, "params");
     MORTAR_RETURN_IF_ERROR(params.CheckObject({"path"}));
     MORTAR_ASSIGN_OR_RETURN(std::string path, params.String("path"));

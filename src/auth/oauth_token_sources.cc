@@ -1,0 +1,164 @@
+#include "mortar/auth/oauth_token_sources.h"
+
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "mortar/core/wall_time.h"
+
+namespace mortar::auth {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// A cached access token and when it stops being good to use.
+struct CachedToken {
+  std::string access_token;
+  int64_t expires_at = 0;  // Unix seconds
+  int64_t lifetime = 0;
+
+  bool Fresh() const {
+    return !access_token.empty() && UnixSeconds() + RenewalMargin(lifetime) < expires_at;
+  }
+};
+
+class ClientCredentialsSource final : public TokenSource {
+ public:
+  ClientCredentialsSource(OAuthClient client, std::string description)
+      : client_(std::move(client)), description_(std::move(description)) {}
+
+  Result<std::string> AuthorizationHeader() override {
+    std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time; others wait
+    if (!cached_.Fresh()) {
+      auto grant = client_.ClientCredentials();
+      if (!grant.ok()) {
+        return Status(grant.status().code(), description_ + ": " + grant.status().message());
+      }
+      cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
+    }
+    return "Bearer " + cached_.access_token;
+  }
+  std::string Describe() const override { return description_; }
+
+ private:
+  OAuthClient client_;
+  std::string description_;
+  std::mutex mutex_;
+  CachedToken cached_;
+};
+
+class UserGrantSource final : public TokenSource {
+ public:
+  UserGrantSource(OAuthClient client, security::Vault vault, std::string slot,
+                  std::string description, std::string reauthorize)
+      : client_(std::move(client)),
+        vault_(std::move(vault)),
+        slot_(std::move(slot)),
+        description_(std::move(description)),
+        reauthorize_(std::move(reauthorize)) {}
+
+  Result<std::string> AuthorizationHeader() override {
+    std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time in this process
+    if (cached_.Fresh()) return "Bearer " + cached_.access_token;
+    // Across processes: the vault's lock, and a token another process renewed is reused.
+    Status status = vault_.Modify(
+        slot_, [&](std::optional<std::string> current) -> Result<std::optional<std::string>> {
+          if (!current)
+            return Status::Auth(description_ + ": no authorization yet; " + reauthorize_);
+          Json state = Json::parse(*current, nullptr, false);
+          if (!state.is_object() || !state.value("refresh_token", Json()).is_string()) {
+            return Status::Auth(description_ + ": the stored authorization is unreadable; " +
+                                reauthorize_);
+          }
+          CachedToken stored{state.value("access_token", ""), state.value("expires_at", int64_t{0}),
+                             state.value("lifetime", int64_t{0})};
+          if (stored.Fresh()) {
+            cached_ = stored;
+            return std::optional<std::string>();
+          }
+          auto grant = client_.Refresh(state["refresh_token"].get<std::string>());
+          if (!grant.ok()) {
+            if (grant.status().code() == ErrorCode::kAuth) {
+              return Status::Auth(description_ +
+                                  ": the refresh token is expired or revoked (the token "
+                                  "endpoint said: " +
+                                  grant.status().message() + "); " + reauthorize_)
+                  .WithDetail("oauth_error", "invalid_grant");
+            }
+            return Status(grant.status().code(), description_ + ": " + grant.status().message());
+          }
+          cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
+          state["access_token"] = grant->access_token;
+          state["expires_at"] = cached_.expires_at;
+          state["lifetime"] = cached_.lifetime;
+          if (!grant->refresh_token.empty()) {
+            state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
+            state["refreshed_at"] = UtcNow();
+          }
+          return std::optional<std::string>(state.dump());
+        });
+    if (!status.ok()) {
+      cached_ = {};
+      return status;
+    }
+    return "Bearer " + cached_.access_token;
+  }
+  std::string Describe() const override { return description_; }
+
+ private:
+  OAuthClient client_;
+  security::Vault vault_;
+  std::string slot_;
+  std::string description_;
+  std::string reauthorize_;
+  std::mutex mutex_;
+  CachedToken cached_;
+};
+
+}  // namespace
+
+int64_t RenewalMargin(int64_t lifetime_seconds) {
+  return std::min<int64_t>(lifetime_seconds / 2, 300);
+}
+
+std::shared_ptr<TokenSource> MakeClientCredentialsSource(OAuthClient client,
+                                                         std::string description) {
+  return std::make_shared<ClientCredentialsSource>(std::move(client), std::move(description));
+}
+
+std::shared_ptr<TokenSource> MakeUserGrantSource(OAuthClient client, security::Vault vault,
+                                                 std::string slot, std::string description,
+                                                 std::string reauthorize) {
+  return std::make_shared<UserGrantSource>(std::move(client), std::move(vault), std::move(slot),
+                                           std::move(description), std::move(reauthorize));
+}
+
+Status StoreUserGrant(const security::Vault& vault, const std::string& slot,
+                      const TokenGrant& grant) {
+  if (grant.refresh_token.empty()) {
+    return Status::Auth(
+        "the authorization server issued no refresh token: the scope must include "
+        "offline_access");
+  }
+  std::string now = UtcNow();
+  Json state = {{"refresh_token", grant.refresh_token},
+                {"access_token", grant.access_token},
+                {"expires_at", UnixSeconds() + grant.expires_in},
+                {"lifetime", grant.expires_in},
+                {"authorized_at", now},
+                {"refreshed_at", now}};
+  return vault.Put(slot, state.dump());
+}
+
+Result<std::optional<UserGrantInfo>> ReadUserGrantInfo(const security::Vault& vault,
+                                                       const std::string& slot) {
+  MORTAR_ASSIGN_OR_RETURN(auto value, vault.Get(slot));
+  if (!value) return std::optional<UserGrantInfo>();
+  Json state = Json::parse(*value, nullptr, false);
+  if (!state.is_object()) return std::optional<UserGrantInfo>();
+  return std::optional<UserGrantInfo>(
+      UserGrantInfo{state.value("authorized_at", ""), state.value("refreshed_at", "")});
+}
+
+}  // namespace mortar::auth

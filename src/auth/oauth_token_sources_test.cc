@@ -1,0 +1,196 @@
+#include "mortar/auth/oauth_token_sources.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "mortar/auth/authorization_flow.h"
+#include "testing/temp_home.h"
+
+namespace mortar::auth {
+namespace {
+
+// A token endpoint in memory: counts requests, answers with numbered tokens, and
+// rotates refresh tokens as a Databricks workspace with rotation does.
+class FakeTokenEndpoint {
+ public:
+  TransportFactory Transports() {
+    return [this]() -> Result<std::unique_ptr<http::Transport>> {
+      return std::unique_ptr<http::Transport>(new Connection(this));
+    };
+  }
+  int requests() const { return requests_; }
+  std::string last_authorization() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return last_authorization_;
+  }
+  std::string last_body() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return last_body_;
+  }
+  std::string live_refresh_token() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return live_refresh_;
+  }
+  int64_t expires_in = 3600;
+
+ private:
+  class Connection final : public http::Transport {
+   public:
+    explicit Connection(FakeTokenEndpoint* endpoint) : endpoint_(endpoint) {}
+    Result<http::Response> Send(const http::Request& request) override {
+      return endpoint_->Answer(request);
+    }
+
+   private:
+    FakeTokenEndpoint* endpoint_;
+  };
+
+  http::Response Answer(const http::Request& request) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let callers pile up
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++requests_;
+    last_body_ = request.body;
+    for (const auto& header : request.headers)
+      if (header.name == "Authorization") last_authorization_ = header.value;
+    if (request.body.find("grant_type=refresh_token") != std::string::npos &&
+        request.body.find("refresh_token=" + live_refresh_) == std::string::npos) {
+      return http::Response{
+          400, {}, R"({"error":"invalid_grant","error_description":"Refresh token is invalid"})"};
+    }
+    int n = requests_;
+    live_refresh_ = "refresh-" + std::to_string(n);
+    return http::Response{200,
+                          {},
+                          R"({"access_token":"access-)" + std::to_string(n) +
+                              R"(","refresh_token":")" + live_refresh_ + R"(","expires_in":)" +
+                              std::to_string(expires_in) + R"(,"token_type":"Bearer"})"};
+  }
+
+  std::mutex mutex_;
+  std::atomic<int> requests_{0};
+  std::string last_authorization_;
+  std::string last_body_;
+  std::string live_refresh_ = "refresh-0";
+};
+
+// Asks the source from `callers` threads at once; returns how many got `expected`.
+int CallConcurrently(TokenSource& source, int callers, const std::string& expected) {
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int i = 0; i < callers; ++i) {
+    threads.emplace_back([&] { good += source.AuthorizationHeader().ValueOr("") == expected; });
+  }
+  for (auto& thread : threads) thread.join();
+  return good;
+}
+
+OAuthClientConfig Config() {
+  return OAuthClientConfig{"client:1",
+                           "p&ss",
+                           {"https://ws/oidc/v1/authorize", "https://ws/oidc/v1/token"},
+                           "sql offline_access",
+                           ""};
+}
+
+TEST(OAuthClientTest, ClientSecretIsFormEncodedThenSentWithBasic) {
+  FakeTokenEndpoint endpoint;
+  OAuthClient client(Config(), endpoint.Transports());
+  auto grant = client.ClientCredentials();
+  ASSERT_TRUE(grant.ok()) << grant.status().ToString();
+  EXPECT_EQ(grant->access_token, "access-1");
+  // base64("client%3A1:p%26ss")
+  EXPECT_EQ(endpoint.last_authorization(), "Basic Y2xpZW50JTNBMTpwJTI2c3M=");
+  EXPECT_NE(endpoint.last_body().find("grant_type=client_credentials"), std::string::npos);
+}
+
+TEST(OAuthClientTest, AnInvalidRefreshTokenIsAnAuthErrorWithoutTheToken) {
+  FakeTokenEndpoint endpoint;
+  OAuthClient client(Config(), endpoint.Transports());
+  auto refreshed = client.Refresh("stolen-or-expired-token");
+  ASSERT_FALSE(refreshed.ok());
+  EXPECT_EQ(refreshed.status().code(), ErrorCode::kAuth);
+  EXPECT_EQ(refreshed.status().details().at("oauth_error"), "invalid_grant");
+  EXPECT_EQ(refreshed.status().ToString().find("stolen-or-expired-token"), std::string::npos);
+}
+
+TEST(OAuthClientTest, AuthorizationUrlCarriesPkceS256AndState) {
+  OAuthClient client(Config());
+  Pkce pkce = MakePkce();
+  EXPECT_GE(pkce.verifier.size(), 43u);
+  EXPECT_EQ(S256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");  // RFC 7636 appendix B
+  std::string url =
+      client.AuthorizationUrl("http://127.0.0.1:8484/api/oauth2-callback", "st4te", pkce.challenge);
+  EXPECT_EQ(url.rfind("https://ws/oidc/v1/authorize?response_type=code&", 0), 0u) << url;
+  EXPECT_NE(url.find("code_challenge_method=S256"), std::string::npos);
+  EXPECT_NE(url.find("state=st4te"), std::string::npos);
+  EXPECT_NE(url.find("code_challenge=" + pkce.challenge), std::string::npos);
+}
+
+TEST(TokenSourcesTest, ConcurrentCallersShareOneClientCredentialsRequest) {
+  FakeTokenEndpoint endpoint;
+  auto source = MakeClientCredentialsSource(OAuthClient(Config(), endpoint.Transports()), "test");
+  EXPECT_EQ(CallConcurrently(*source, 20, "Bearer access-1"), 20);
+  EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(TokenSourcesTest, UserGrantRefreshesOnceAndPersistsTheRotatedRefreshToken) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  FakeTokenEndpoint endpoint;
+  // A grant whose access token has expired already.
+  TokenGrant initial{"access-0", "refresh-0", 0, "sql offline_access"};
+  ASSERT_TRUE(StoreUserGrant(vault, "user/alice/connection/dbx/oauth", initial).ok());
+  auto source = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault,
+                                    "user/alice/connection/dbx/oauth", "dbx", "authorize again");
+  EXPECT_EQ(CallConcurrently(*source, 20, "Bearer access-1"), 20);
+  EXPECT_EQ(endpoint.requests(), 1);
+  auto stored = vault.Get("user/alice/connection/dbx/oauth");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_NE(stored->value().find(endpoint.live_refresh_token()), std::string::npos);
+  // Another process (a second source on the same vault) reuses the fresh access token.
+  auto second = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault,
+                                    "user/alice/connection/dbx/oauth", "dbx", "authorize again");
+  EXPECT_EQ(second->AuthorizationHeader().ValueOr(""), "Bearer access-1");
+  EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(TokenSourcesTest, ARevokedRefreshTokenSaysToAuthorizeAgain) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  FakeTokenEndpoint endpoint;
+  ASSERT_TRUE(StoreUserGrant(vault, "slot", TokenGrant{"a", "revoked", 0, ""}).ok());
+  auto source = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault, "slot",
+                                    "connection 'dbx'", "authorize again: click Authorize");
+  auto header = source->AuthorizationHeader();
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.status().code(), ErrorCode::kAuth);
+  EXPECT_NE(header.status().message().find("expired or revoked"), std::string::npos);
+  EXPECT_NE(header.status().message().find("authorize again: click Authorize"), std::string::npos);
+  EXPECT_EQ(header.status().message().find("revoked\""), std::string::npos);
+}
+
+TEST(AuthorizationFlowTest, PendingGrantsAreUsedOnce) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  OAuthClient client(Config());
+  auto url = StartUserGrant(
+      vault, client,
+      PendingGrant{"alice", "dbx", "", "http://127.0.0.1:8484/api/oauth2-callback", "", 0});
+  ASSERT_TRUE(url.ok());
+  auto at = url->find("state=");
+  std::string state = url->substr(at + 6, url->find('&', at) - at - 6);
+  auto pending = TakePendingGrant(vault, state);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  EXPECT_EQ(pending->user, "alice");
+  EXPECT_EQ(S256Challenge(pending->verifier), url->substr(url->find("code_challenge=") + 15, 43));
+  EXPECT_FALSE(TakePendingGrant(vault, state).ok());
+  EXPECT_FALSE(TakePendingGrant(vault, "made-up-state").ok());
+  EXPECT_FALSE(TakePendingGrant(vault, "../../etc").ok());
+}
+
+}  // namespace
+}  // namespace mortar::auth

@@ -1,0 +1,40 @@
+// What every verb of the `mortar` command gets, and the helpers they share.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/arguments.h"
+#include "mortar/flow/context.h"
+
+namespace mortar::cli {
+
+struct Invocation {
+  const Arguments& args;
+  std::ostream& out;
+  std::ostream& err;
+  bool json = false;
+  std::unique_ptr<Context> context;
+};
+
+// The word at index (0 is the verb), or an error naming what is missing.
+Result<std::string> Word(const Invocation& in, std::size_t index, const std::string& what);
+// Fails when there are more than count words.
+Status ExpectWords(const Invocation& in, std::size_t count);
+// Opens the data directory as the acting user (--user, $MORTAR_USER, else admin).
+Status OpenContext(Invocation& in);
+void PrintJson(std::ostream& out, const nlohmann::json& value);
+
+// The verbs of security_commands.cc.
+Status UserVerb(Invocation& in);
+Status GroupVerb(Invocation& in);
+Status ApiKeyVerb(Invocation& in);
+Status CredentialsVerb(Invocation& in);
+Status SecretsVerb(Invocation& in);
+Status ServeVerb(Invocation& in);
+// connection set-secret / authorize.
+Status ConnectionSecretAction(Invocation& in, const std::string& action);
+
+}  // namespace mortar::cli

@@ -1,0 +1,23 @@
+#include "mortar/core/wall_time.h"
+
+#include <chrono>
+#include <ctime>
+
+namespace mortar {
+
+std::string UtcNow(const char* format) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::strftime(buffer, sizeof(buffer), format, &utc);
+  return buffer;
+}
+
+int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace mortar

@@ -1,0 +1,583 @@
+#include "mortar/server/server.h"
+
+#include <arrow/api.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "mortar/auth/authorization_flow.h"
+#include "mortar/auth/oauth_token_sources.h"
+#include "mortar/config/document.h"
+#include "mortar/core/interrupt.h"
+#include "mortar/core/text_conversion.h"
+#include "mortar/flow/context.h"
+#include "mortar/security/accounts.h"
+#include "mortar/security/vault.h"
+#include "server/web_page.h"
+
+namespace mortar::server {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kCookie = "mortar_session";
+constexpr auto kSessionLifetime = std::chrono::hours(12);
+
+int HttpStatus(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidInput:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAuth:
+      return 403;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kRemote:
+      return 502;
+    case ErrorCode::kCancelled:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+struct Session {
+  std::string user;
+  std::chrono::steady_clock::time_point expires;
+};
+
+// Who sent a request: a session cookie or an API key.
+struct Caller {
+  std::string user;
+  std::string session_id;  // empty for API keys
+};
+
+class Server {
+ public:
+  Server(config::Home home, ServerOptions options, std::ostream& log)
+      : home_(std::move(home)),
+        options_(std::move(options)),
+        base_url_(EffectiveBaseUrl(home_, options_)),
+        redirect_uri_(base_url_ + "/api/oauth2-callback"),
+        log_(log),
+        tokens_(std::make_shared<auth::TokenSourceCache>()) {}
+
+  Status Run() {
+    httplib::Server http;
+    http.new_task_queue = [threads = options_.threads] { return new httplib::ThreadPool(threads); };
+    Routes(http);
+    if (!http.bind_to_port(options_.host, options_.port)) {
+      return Status::Conflict("cannot listen on " + options_.host + ":" +
+                              std::to_string(options_.port) +
+                              ": the port is taken or the address is not local; choose another "
+                              "with --listen HOST:PORT");
+    }
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+      while (!done && !InterruptRequested())
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      http.stop();
+    });
+    Log("mortar server listening on http://" + options_.host + ":" + std::to_string(options_.port) +
+        " (base URL " + base_url_ + ", OAuth redirect URI " + redirect_uri_ + ")");
+    bool ok = http.listen_after_bind();
+    done = true;
+    watcher.join();
+    Log("mortar server stopped");
+    return ok || InterruptRequested() ? Status::OK()
+                                      : Status::Internal("the server stopped on an error");
+  }
+
+ private:
+  void Log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex_);
+    log_ << line << std::endl;
+  }
+
+  // ---- sessions and callers ----
+
+  std::string NewSession(const std::string& user) {
+    std::string id = auth::RandomUrlSafe();
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    sessions_[id] = {user, std::chrono::steady_clock::now() + kSessionLifetime};
+    return id;
+  }
+
+  std::optional<Caller> SessionCaller(const httplib::Request& request) {
+    std::string cookies = request.get_header_value("Cookie");
+    std::string prefix = std::string(kCookie) + "=";
+    std::size_t at = cookies.find(prefix);
+    if (at == std::string::npos) return std::nullopt;
+    std::size_t start = at + prefix.size();
+    std::string id = cookies.substr(start, cookies.find(';', start) - start);
+    std::lock_guard<std::mutex> lock(sessions_mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return std::nullopt;
+    if (it->second.expires < std::chrono::steady_clock::now()) {
+      sessions_.erase(it);
+      return std::nullopt;
+    }
+    return Caller{it->second.user, id};
+  }
+
+  // The caller of an API request, or an error to answer with.
+  Result<Caller> Authenticate(const httplib::Request& request) {
+    std::string authorization = request.get_header_value("Authorization");
+    if (authorization.rfind("Bearer ", 0) == 0) {
+      MORTAR_ASSIGN_OR_RETURN(std::string user,
+                              security::UserForApiKey(home_, authorization.substr(7)));
+      return Caller{user, ""};
+    }
+    auto caller = SessionCaller(request);
+    if (!caller) {
+      return Status::Auth(
+                 "not logged in: log in on the web page, or send an API key as "
+                 "'Authorization: Bearer mk_...'")
+          .WithDetail("reply_status", "401");
+    }
+    // A browser session may change things only from our own page: it sends this header,
+    // which another site's page cannot send without our consent (CORS).
+    if (request.method != "GET" && request.get_header_value("X-Mortar-Request") != "1") {
+      return Status::Auth(
+          "refused: a request made with a session cookie must come from "
+          "Mortar's page (header X-Mortar-Request missing)");
+    }
+    return *caller;
+  }
+
+  // ---- responses ----
+
+  void Reply(httplib::Response& response, const Json& body, int status = 200) {
+    response.status = status;
+    response.set_header("Cache-Control", "no-store");
+    response.set_content(body.dump(), "application/json");
+  }
+
+  void ReplyError(httplib::Response& response, const Status& status) {
+    int code = HttpStatus(status);
+    // Our own "reply_status" detail (401 for "not logged in"); never a peer's status.
+    auto it = status.details().find("reply_status");
+    if (it != status.details().end()) code = std::stoi(it->second);
+    Reply(response, Json{{"error", status.message()}, {"code", ErrorCodeName(status.code())}},
+          code);
+  }
+
+  void Page(httplib::Response& response, int status, const std::string& title,
+            const std::string& body_html) {
+    response.status = status;
+    response.set_header("Cache-Control", "no-store");
+    response.set_header("Content-Security-Policy", "default-src 'self'");
+    response.set_content("<!doctype html><html><head><meta charset='utf-8'><title>" +
+                             HtmlEscape(title) +
+                             "</title><link rel='stylesheet' href='/app.css'></head><body><main>" +
+                             body_html + "</main></body></html>",
+                         "text/html; charset=utf-8");
+  }
+
+  using Handler = std::function<Result<Json>(const httplib::Request&, const Caller&)>;
+
+  // An API route: authenticated, answered with JSON, errors mapped in one place.
+  httplib::Server::Handler Api(Handler handler) {
+    return [this, handler](const httplib::Request& request, httplib::Response& response) {
+      auto caller = Authenticate(request);
+      if (!caller.ok()) return ReplyError(response, caller.status());
+      auto result = handler(request, *caller);
+      if (!result.ok()) return ReplyError(response, result.status());
+      Reply(response, *result);
+    };
+  }
+
+  Result<Json> Body(const httplib::Request& request) {
+    Json body = Json::parse(request.body, nullptr, false);
+    if (!body.is_object()) return Status::Invalid("expected a JSON object in the request body");
+    return body;
+  }
+
+  Result<std::unique_ptr<Context>> ContextFor(const std::string& user) {
+    MORTAR_RETURN_IF_ERROR(home_.FindUser(user).status());
+    return std::make_unique<Context>(home_, BuiltinRegistry(), user, tokens_);
+  }
+
+  Json CredentialsJson(const CredentialState& state) {
+    return Json{{"method", state.method},
+                {"per_user", state.per_user},
+                {"provided", state.provided},
+                {"obtained_at", state.obtained_at},
+                {"refreshed_at", state.refreshed_at},
+                {"action", state.action}};
+  }
+
+  // ---- routes ----
+
+  void Routes(httplib::Server& http) {
+    http.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+      auto caller = SessionCaller(request);
+      // The path only: callback queries hold the authorization code and state.
+      Log(request.method + " " + request.path + " " + std::to_string(response.status) +
+          (caller ? " user=" + caller->user : ""));
+    });
+    http.Get("/", [this](const httplib::Request&, httplib::Response& response) {
+      response.set_header("Content-Security-Policy", "default-src 'self'");
+      response.set_header("Cache-Control", "no-store");
+      response.set_content(std::string(WebPageHtml()), "text/html; charset=utf-8");
+    });
+    http.Get("/app.js", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(std::string(WebPageScript()), "text/javascript; charset=utf-8");
+    });
+    http.Get("/app.css", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(std::string(WebPageStyle()), "text/css; charset=utf-8");
+    });
+    http.Post("/api/login",
+              [this](const auto& request, auto& response) { Login(request, response); });
+    http.Post("/api/logout", [this](const httplib::Request& request, httplib::Response& response) {
+      if (auto caller = SessionCaller(request)) {
+        std::lock_guard<std::mutex> lock(sessions_mutex_);
+        sessions_.erase(caller->session_id);
+      }
+      response.set_header("Set-Cookie",
+                          std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+      Reply(response, Json{{"ok", true}});
+    });
+    http.Get("/api/me", Api([this](const auto&, const Caller& caller) -> Result<Json> {
+               MORTAR_ASSIGN_OR_RETURN(config::User user, home_.FindUser(caller.user));
+               return Json{{"user", user.name},
+                           {"display_name", user.display_name},
+                           {"admin", user.admin},
+                           {"groups", user.groups},
+                           {"redirect_uri", redirect_uri_}};
+             }));
+    http.Get("/api/connections", Api([this](const auto&, const Caller& caller) -> Result<Json> {
+               MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+               MORTAR_ASSIGN_OR_RETURN(auto names, home_.ListConnections());
+               Json list = Json::array();
+               for (const auto& name : names) {
+                 Json entry = {{"name", name}};
+                 auto connection = context->GetConnection(name);
+                 if (!connection.ok()) {
+                   entry["error"] = connection.status().message();
+                 } else {
+                   entry["type"] = (*connection)->type();
+                   entry["description"] = (*connection)->config().description;
+                   auto state = (*connection)->Credentials();
+                   if (state.ok()) {
+                     entry["credentials"] = CredentialsJson(*state);
+                   } else {
+                     entry["error"] = state.status().message();
+                   }
+                 }
+                 list.push_back(std::move(entry));
+               }
+               return list;
+             }));
+    http.Post(R"(/api/connections/([A-Za-z0-9_-]+)/test)",
+              Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+                MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+                MORTAR_ASSIGN_OR_RETURN(Connection * connection,
+                                        context->GetConnection(request.matches[1]));
+                MORTAR_ASSIGN_OR_RETURN(TestReport report, connection->Test());
+                Json json = {{"connection", connection->name()}, {"ok", true}};
+                for (const auto& [key, value] : report) json["report"][key] = value;
+                return json;
+              }));
+    http.Post(
+        R"(/api/connections/([A-Za-z0-9_-]+)/authorize)",
+        Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+          MORTAR_ASSIGN_OR_RETURN(
+              std::string url,
+              StartGrant(caller.user, request.matches[1],
+                         caller.session_id.empty() ? "" : auth::SessionDigest(caller.session_id)));
+          return Json{{"url", url}};
+        }));
+    http.Put(
+        R"(/api/connections/([A-Za-z0-9_-]+)/credentials)",
+        Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+          MORTAR_ASSIGN_OR_RETURN(Json body, Body(request));
+          if (!body.value("token", Json()).is_string() || body["token"].get<std::string>().empty())
+            return Status::Invalid("expected {\"token\": \"...\"}");
+          MORTAR_RETURN_IF_ERROR(StorePersonalToken(caller.user, request.matches[1],
+                                                    body["token"].get<std::string>()));
+          return Json{{"ok", true}};
+        }));
+    http.Delete(R"(/api/connections/([A-Za-z0-9_-]+)/credentials)",
+                Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+                  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home_));
+                  for (const char* field : {"token", "oauth"}) {
+                    MORTAR_RETURN_IF_ERROR(vault.Delete(security::UserConnectionSecretSlot(
+                        caller.user, request.matches[1], field)));
+                  }
+                  return Json{{"ok", true}};
+                }));
+    http.Post("/api/sql", Api([this](const httplib::Request& request, const Caller& caller) {
+                return RunSql(request, caller);
+              }));
+    http.Get(
+        "/api/api-keys", Api([this](const auto&, const Caller& caller) -> Result<Json> {
+          MORTAR_ASSIGN_OR_RETURN(auto keys, security::ListApiKeys(home_, caller.user));
+          Json list = Json::array();
+          for (const auto& key : keys)
+            list.push_back({{"id", key.id}, {"label", key.label}, {"created_at", key.created_at}});
+          return list;
+        }));
+    http.Post("/api/api-keys",
+              Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+                MORTAR_ASSIGN_OR_RETURN(Json body, Body(request));
+                MORTAR_ASSIGN_OR_RETURN(
+                    std::string key,
+                    security::CreateApiKey(home_, caller.user, body.value("label", "")));
+                return Json{{"key", key}, {"note", "shown once: store it now"}};
+              }));
+    http.Delete(
+        R"(/api/api-keys/([A-Za-z0-9-]+))",
+        Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+          MORTAR_RETURN_IF_ERROR(security::RevokeApiKey(home_, caller.user, request.matches[1]));
+          return Json{{"ok", true}};
+        }));
+    http.Get("/api/oauth2-callback",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               Callback(request, response);
+             });
+  }
+
+  void Login(const httplib::Request& request, httplib::Response& response) {
+    bool form =
+        request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+    std::string user, password, next;
+    if (form) {
+      user = request.get_param_value("user");
+      password = request.get_param_value("password");
+      next = request.get_param_value("next");
+    } else {
+      Json body = Json::parse(request.body, nullptr, false);
+      if (body.is_object()) {
+        user = body.value("user", "");
+        password = body.value("password", "");
+      }
+    }
+    auto account = security::Authenticate(home_, user, password);
+    if (!account.ok()) {
+      if (form)
+        return Page(response, 401, "Log in", LoginForm(next, "Wrong user name or password."));
+      return ReplyError(response,
+                        Status::Auth(account.status().message()).WithDetail("reply_status", "401"));
+    }
+    std::string id = NewSession(account->name);
+    std::string cookie = std::string(kCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Lax";
+    if (base_url_.rfind("https://", 0) == 0) cookie += "; Secure";
+    response.set_header("Set-Cookie", cookie);
+    if (form) {
+      // Only back into Mortar's own callback or page: never an open redirect.
+      bool safe = next.rfind("/api/oauth2-callback?", 0) == 0 || next == "/";
+      response.set_redirect(safe ? next : "/", 303);
+      return;
+    }
+    Reply(response, Json{{"user", account->name}});
+  }
+
+  std::string LoginForm(const std::string& next, const std::string& error) {
+    return "<h1>Log into Mortar</h1>" +
+           (error.empty() ? ""
+                          : "<p id='login-error' class='error'>" + HtmlEscape(error) + "</p>") +
+           "<form method='post' action='/api/login'><input type='hidden' name='next' value='" +
+           HtmlEscape(next) +
+           "'><label>User <input id='user' name='user' autocomplete='username'></label>"
+           "<label>Password <input id='password' name='password' type='password' "
+           "autocomplete='current-password'></label><button id='login' type='submit'>Log "
+           "in</button></form>";
+  }
+
+  Result<std::string> StartGrant(const std::string& user, const std::string& connection_name,
+                                 const std::string& session) {
+    MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(user));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(connection_name));
+    MORTAR_ASSIGN_OR_RETURN(auth::OAuthClient client, connection->UserGrantClient());
+    MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home_));
+    return auth::StartUserGrant(
+        vault, client, auth::PendingGrant{user, connection_name, "", redirect_uri_, session, 0});
+  }
+
+  Status StorePersonalToken(const std::string& user, const std::string& connection_name,
+                            const std::string& token) {
+    MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(user));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(connection_name));
+    MORTAR_ASSIGN_OR_RETURN(CredentialState state, connection->Credentials());
+    if (!state.per_user || state.method != "personal access token") {
+      return Status::Invalid("connection '" + connection_name +
+                             "' does not take per-user personal access tokens (" + state.method +
+                             ")");
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home_));
+    return vault.Put(security::UserConnectionSecretSlot(user, connection_name, "token"), token);
+  }
+
+  Result<Json> RunSql(const httplib::Request& request, const Caller& caller) {
+    MORTAR_ASSIGN_OR_RETURN(Json body, Body(request));
+    std::string name = body.value("connection", "");
+    std::string query = body.value("query", "");
+    int64_t limit = body.value("limit", int64_t{100});
+    if (name.empty() || query.empty())
+      return Status::Invalid("expected {\"connection\", \"query\"}");
+    MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(name));
+    SqlConnection* sql = connection->AsSql();
+    if (sql == nullptr) return Status::Invalid("connection '" + name + "' runs no SQL");
+    MORTAR_ASSIGN_OR_RETURN(auto reader, sql->Query(query));
+    Json columns = Json::array();
+    for (const auto& column : reader->schema().columns()) columns.push_back(column.name);
+    Json rows = Json::array();
+    while (static_cast<int64_t>(rows.size()) < limit) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      for (int64_t row = 0; row < batch->num_rows() && static_cast<int64_t>(rows.size()) < limit;
+           ++row) {
+        Json values = Json::array();
+        for (int column = 0; column < batch->num_columns(); ++column) {
+          const auto& array = *batch->column(column);
+          values.push_back(array.IsNull(row) ? Json() : Json(CellToText(array, row)));
+        }
+        rows.push_back(std::move(values));
+      }
+    }
+    return Json{{"columns", columns}, {"rows", rows}};
+  }
+
+  void Callback(const httplib::Request& request, httplib::Response& response) {
+    auto fail = [&](int status, const std::string& message) {
+      Page(response, status, "Authorization failed",
+           "<h1>Authorization failed</h1><p id='oauth-error' class='error'>" + HtmlEscape(message) +
+               "</p><p><a href='/'>Back to Mortar</a></p>");
+    };
+    std::string state = request.get_param_value("state");
+    auto caller = SessionCaller(request);
+    if (!caller) {
+      // Started from the CLI, or the session ended: log in, then come back here.
+      std::string next =
+          "/api/oauth2-callback?" + httplib::detail::params_to_query_str(request.params);
+      return Page(response, 200, "Log in",
+                  LoginForm(next, "Log into Mortar to finish the authorization."));
+    }
+    auto vault = security::Vault::Open(home_);
+    if (!vault.ok()) return fail(500, vault.status().message());
+    auto pending = auth::TakePendingGrant(*vault, state);
+    if (!pending.ok()) return fail(400, pending.status().message());
+    if (request.has_param("error")) {
+      return fail(400, "the authorization server refused: " + request.get_param_value("error") +
+                           " " + request.get_param_value("error_description"));
+    }
+    if (pending->user != caller->user ||
+        (!pending->session.empty() &&
+         pending->session != auth::SessionDigest(caller->session_id))) {
+      return fail(403,
+                  "this authorization was started by another user or in another browser "
+                  "session; start again with Authorize");
+    }
+    if (pending->redirect_uri != redirect_uri_) {
+      return fail(400, "this authorization was started for the redirect URI " +
+                           pending->redirect_uri + ", but this server's is " + redirect_uri_ +
+                           "; start again from this server");
+    }
+    std::string code = request.get_param_value("code");
+    if (code.empty()) return fail(400, "the authorization server sent no code");
+    Status stored = [&]() -> Status {
+      MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(pending->user));
+      MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(pending->connection));
+      MORTAR_ASSIGN_OR_RETURN(auth::OAuthClient client, connection->UserGrantClient());
+      MORTAR_ASSIGN_OR_RETURN(auth::TokenGrant grant,
+                              client.ExchangeCode(code, pending->verifier, redirect_uri_));
+      return auth::StoreUserGrant(
+          *vault, security::UserConnectionSecretSlot(pending->user, pending->connection, "oauth"),
+          grant);
+    }();
+    if (!stored.ok()) return fail(HttpStatus(stored), stored.message());
+    Log("user " + pending->user + " authorized connection " + pending->connection);
+    response.set_redirect("/?authorized=" + pending->connection, 303);
+  }
+
+  config::Home home_;
+  ServerOptions options_;
+  std::string base_url_;
+  std::string redirect_uri_;
+  std::ostream& log_;
+  std::mutex log_mutex_;
+  std::shared_ptr<auth::TokenSourceCache> tokens_;
+  std::mutex sessions_mutex_;
+  std::map<std::string, Session> sessions_;
+};
+
+void OnTerminate(int) {
+  InterruptRequested() = true;
+}
+
+}  // namespace
+
+Result<ServerOptions> LoadServerSettings(const config::Home& home) {
+  ServerOptions options;
+  MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(home.root() / "mortar.json"));
+  if (json.contains("server") && json["server"].is_object()) {
+    options.base_url = json["server"].value("base_url", "");
+    options.host = json["server"].value("host", options.host);
+    options.port = json["server"].value("port", options.port);
+  }
+  return options;
+}
+
+Status SaveServerSettings(const config::Home& home, const ServerOptions& options) {
+  MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(home.root() / "mortar.json"));
+  json["server"] = {{"base_url", options.base_url}, {"host", options.host}, {"port", options.port}};
+  return config::WriteJsonFile(home.root() / "mortar.json", json);
+}
+
+std::string EffectiveBaseUrl(const config::Home& home, const ServerOptions& options) {
+  std::string base = options.base_url;
+  if (base.empty()) {
+    auto saved = LoadServerSettings(home);
+    if (saved.ok()) base = saved->base_url;
+  }
+  if (base.empty()) base = "http://" + options.host + ":" + std::to_string(options.port);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+Status Serve(const config::Home& home, const ServerOptions& options, std::ostream& log) {
+  std::signal(SIGTERM, OnTerminate);
+  Server server(home, options, log);
+  return server.Run();
+}
+
+}  // namespace mortar::server
