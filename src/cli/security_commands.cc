@@ -201,8 +201,17 @@ Status CredentialsVerb(Invocation& in) {
     Json list = Json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& name : names) {
-      MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
-      MORTAR_ASSIGN_OR_RETURN(CredentialState state, connection->Credentials());
+      // One broken connection does not hide the others.
+      auto connection = in.context->GetConnection(name);
+      auto described = connection.ok() ? (*connection)->Credentials()
+                                       : Result<CredentialState>(connection.status());
+      if (!described.ok()) {
+        list.push_back({{"connection", name}, {"error", described.status().message()}});
+        rows.push_back({name, "(cannot be opened: see 'mortar connection show " + name + "')",
+                        "", "", "", ""});
+        continue;
+      }
+      const CredentialState& state = *described;
       list.push_back({{"connection", name},
                       {"method", state.method},
                       {"per_user", state.per_user},

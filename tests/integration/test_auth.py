@@ -38,12 +38,13 @@ class Recorder(Mortar):
 
 
 class Server:
-    def __init__(self, home, port, log_path):
+    def __init__(self, home, port, log_path, save=False):
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
         self.process = subprocess.Popen(
             [mortar_binary(), "--home", str(home), "serve", "--listen", f"127.0.0.1:{port}",
-             "--base-url", self.url], stdout=subprocess.DEVNULL, stderr=open(log_path, "w"))
+             "--base-url", self.url] + (["--save"] if save else []),
+            stdout=subprocess.DEVNULL, stderr=open(log_path, "w"))
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -113,7 +114,7 @@ def site(ws, tmp_path_factory):
         mortar.run("connection", "set-secret", name, "client_secret", input=secret + "\n")
     mortar.run("connection", "add", "dbx_pat", "--type", "databricks", *common,
                "--param", "auth.type=pat", "--param", "auth.credentials=per_user")
-    server = Server(mortar.home, PORT, root / "server.log")
+    server = Server(mortar.home, PORT, root / "server.log", save=True)
     # A new key is shown once, by design: that output alone is left out of the scan.
     keys = {user: Mortar.run(mortar, "api-key", "create", "--user", user).stdout.strip()
             for user in ("alice", "bob", "carol")}
@@ -178,8 +179,23 @@ def test_two_users_get_their_own_identity_and_not_each_others(site, ws, tmp_path
     assert status == 403, body
     assert "user 'bob' has not authorized Mortar yet" in body["error"], body
     assert "click Authorize next to dbx_user" in body["error"]
+    # bob starts from the CLI: the URL it prints, then Mortar asks him to log in on return.
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    url = site["mortar"].run("connection", "authorize", "dbx_user", "--user", "bob").stdout.strip()
     with browser.chromium(ws["ca_file"], tmp_path) as driver:
-        authorize_in_browser(driver, site, ws, "bob", ws["user2"], ws["password2"], "dbx_user")
+        wait = WebDriverWait(driver, 30)
+        driver.get(url)
+        wait.until(lambda d: d.find_elements(By.ID, "username"))
+        driver.find_element(By.ID, "username").send_keys(ws["user2"])
+        driver.find_element(By.ID, "password").send_keys(ws["password2"])
+        driver.find_element(By.ID, "submit").click()
+        wait.until(lambda d: d.find_elements(By.ID, "login-error"))
+        assert "Log into Mortar to finish" in driver.find_element(By.ID, "login-error").text
+        driver.find_element(By.ID, "user").send_keys("bob")
+        driver.find_element(By.ID, "password").send_keys(PASSWORDS["bob"])
+        driver.find_element(By.ID, "login").click()
+        wait.until(lambda d: "/?authorized=dbx_user" in d.current_url)
     for user, identity in (("alice", ws["user"]), ("bob", ws["user2"])):
         status, body = server.api("POST", "/api/sql",
                                   {"connection": "dbx_user", "query": "SELECT current_user()"},
@@ -206,6 +222,34 @@ def test_two_users_get_their_own_identity_and_not_each_others(site, ws, tmp_path
 
 def test_client_credentials(site, ws):
     rows = site["mortar"].json("sql", "dbx_m2m", "SELECT current_user() AS u")
+    assert rows["rows"] == [{"u": ws["oauth_m2m_client_id"]}]
+
+
+def test_databricks_variables_and_profiles_are_sources(site, ws, tmp_path):
+    mortar = site["mortar"]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    base["DATABRICKS_HOST"] = ws["url"]
+    mortar.run("connection", "add", "from_env", "--type", "databricks",
+               "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
+               "--param", "auth.type=environment", env=base)
+    with_token = {**base, "DATABRICKS_TOKEN": ws["pat"]}
+    with_client = {**base, "DATABRICKS_CLIENT_ID": ws["oauth_m2m_client_id"],
+                   "DATABRICKS_CLIENT_SECRET": ws["oauth_m2m_client_secret"]}
+    for env, identity in ((with_token, ws["user"]), (with_client, ws["oauth_m2m_client_id"])):
+        rows = mortar.json_env(env, "sql", "from_env", "SELECT current_user() AS u")
+        assert rows["rows"] == [{"u": identity}]
+    result = mortar.run("sql", "from_env", "SELECT 1", env=base, check=False)
+    assert result.returncode == 4 and "neither DATABRICKS_TOKEN nor DATABRICKS_CLIENT_ID" in result.stderr
+    config = tmp_path / "databrickscfg"
+    config.write_text(f"[sp]\nhost = {ws['url']}\nclient_id = {ws['oauth_m2m_client_id']}\n"
+                      f"client_secret = {ws['oauth_m2m_client_secret']}\n")
+    os.chmod(config, 0o600)
+    mortar.run("connection", "add", "from_profile", "--type", "databricks",
+               "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
+               "--param", "auth.type=profile", "--param", "auth.profile=sp",
+               env={**base, "DATABRICKS_CONFIG_FILE": str(config)})
+    rows = mortar.json_env({**base, "DATABRICKS_CONFIG_FILE": str(config)},
+                           "sql", "from_profile", "SELECT current_user() AS u")
     assert rows["rows"] == [{"u": ws["oauth_m2m_client_id"]}]
 
 

@@ -102,8 +102,18 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
     if (settings.host.rfind(scheme, 0) == 0) settings.host = settings.host.substr(scheme.size());
   }
   while (!settings.host.empty() && settings.host.back() == '/') settings.host.pop_back();
-  if (settings.host.empty())
-    return params.Error("host", "missing; expected the workspace host name");
+  // "host:port" (as DATABRICKS_HOST may be written) when no port is given apart.
+  if (auto colon = settings.host.rfind(':');
+      colon != std::string::npos && !params.Has("port") && colon + 1 < settings.host.size() &&
+      settings.host.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+    settings.port = std::stoll(settings.host.substr(colon + 1));
+    settings.host.resize(colon);
+  }
+  if (settings.host.empty()) {
+    return params.Error("host", settings.auth.type == "environment"
+                                    ? "missing, and DATABRICKS_HOST is not set"
+                                    : "missing; expected the workspace host name");
+  }
   if (settings.http_path.empty()) {
     return params.Error("http_path",
                         "missing; expected /sql/1.0/warehouses/<id> or a cluster path");
