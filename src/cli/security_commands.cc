@@ -207,8 +207,8 @@ Status CredentialsVerb(Invocation& in) {
                                        : Result<CredentialState>(connection.status());
       if (!described.ok()) {
         list.push_back({{"connection", name}, {"error", described.status().message()}});
-        rows.push_back({name, "(cannot be opened: see 'mortar connection show " + name + "')",
-                        "", "", "", ""});
+        rows.push_back({name, "(cannot be opened: see 'mortar connection show " + name + "')", "",
+                        "", "", ""});
         continue;
       }
       const CredentialState& state = *described;
