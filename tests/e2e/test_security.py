@@ -1,0 +1,121 @@
+"""Users, API keys, the vault and per-user credentials from the CLI, on the embedded
+default (the OAuth flows run against the stand-in in tests/integration/test_auth.py)."""
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from mortar_cli import mortar_binary
+
+TOKEN = "dapi-e2e-secret-token-0123456789"
+
+
+def databricks(mortar, name, *params):
+    mortar.run("connection", "add", name, "--type", "databricks", "--param", "host=example.invalid",
+               "--param", "http_path=/sql/1.0/warehouses/x", *params)
+
+
+def test_users_passwords_and_admin_rights(mortar):
+    mortar.run("init")
+    mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
+    users = mortar.json("user", "list")
+    assert {"name": "alice", "display_name": "alice", "admin": False, "groups": ["analysts"]} in users
+    text = (mortar.home / "security" / "users.json").read_text()
+    assert "a-long-password" not in text and "$argon2id$" in text
+    result = mortar.run("user", "add", "bob", "--user", "alice", input="another-password\n", check=False)
+    assert result.returncode == 4 and "only an admin may manage users" in result.stderr
+    result = mortar.run("user", "add", "bob", "--group", "nosuch", input="another-password\n", check=False)
+    assert result.returncode == 3 and "no group named 'nosuch'" in result.stderr
+    result = mortar.run("user", "add", "bob", input="", check=False)
+    assert result.returncode == 2 and "nothing was given on standard input" in result.stderr
+    result = mortar.run("user", "add", "bob", input="short\n", check=False)
+    assert result.returncode == 2 and "at least 8 characters" in result.stderr
+
+
+def test_secrets_are_encrypted_redacted_and_survive_key_rotation(mortar):
+    mortar.run("init")
+    databricks(mortar, "dbx", "--param", "auth.type=pat")
+    result = mortar.run("connection", "test", "dbx", check=False)
+    assert result.returncode == 4 and "mortar connection set-secret dbx token" in result.stderr
+    mortar.run("connection", "set-secret", "dbx", "token", input=TOKEN + "\n")
+    before = (mortar.home / "security" / "vault.json").read_text()
+    assert TOKEN not in before
+    assert TOKEN not in mortar.run("connection", "show", "dbx").stdout
+    assert TOKEN not in mortar.run("connection", "show", "dbx", "--json").stdout
+    rotated = mortar.json("secrets", "rotate-key")
+    assert rotated == {"key": "2", "secrets": 1}
+    after = (mortar.home / "security" / "vault.json").read_text()
+    assert TOKEN not in after and after != before
+    assert [s["slot"] for s in mortar.json("secrets", "list")] == ["connection/dbx/token"]
+    # The token still decrypts after rotation: the connection gets past its credentials
+    # and fails only on the (unreachable) host.
+    result = mortar.run("connection", "test", "dbx", check=False)
+    assert "set-secret" not in result.stderr and TOKEN not in result.stderr
+    assert oct(os.stat(mortar.home / "secret.key").st_mode & 0o777) == "0o600"
+
+
+def test_per_user_tokens_are_each_users_own(mortar):
+    mortar.run("init")
+    mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
+    databricks(mortar, "dbx", "--param", "auth.type=pat", "--param", "auth.credentials=per_user")
+    listed = mortar.json("credentials", "list", "--user", "alice")
+    entry = next(c for c in listed if c["connection"] == "dbx")
+    assert entry["per_user"] and not entry["provided"]
+    assert "mortar credentials set dbx --user alice" in entry["action"]
+    mortar.run("credentials", "set", "dbx", "--user", "alice", input=TOKEN + "\n")
+    entry = next(c for c in mortar.json("credentials", "list", "--user", "alice") if c["connection"] == "dbx")
+    assert entry["provided"]
+    entry = next(c for c in mortar.json("credentials", "list") if c["connection"] == "dbx")
+    assert not entry["provided"], "admin must not see alice's token as theirs"
+    result = mortar.run("credentials", "set", "sqlite_default", input=TOKEN + "\n", check=False)
+    assert result.returncode == 2 and "does not take per-user personal access tokens" in result.stderr
+
+
+def test_server_login_api_keys_and_refusals(mortar):
+    mortar.run("init")
+    mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
+    key = mortar.run("api-key", "create", "--user", "alice").stdout.strip()
+    port = 18190
+    server = subprocess.Popen([mortar_binary(), "--home", str(mortar.home), "serve", "--listen",
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        def call(method, path, body=None, headers=None):
+            headers = {"Content-Type": "application/json", **(headers or {})}
+            request = urllib.request.Request(url + path, method=method, headers=headers,
+                                             data=None if body is None else json.dumps(body).encode())
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                return error.code, json.loads(error.read())
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert call("GET", "/api/me")[0] == 401
+        assert call("POST", "/api/login", {"user": "alice", "password": "wrong-password"})[0] == 401
+        status, me = call("GET", "/api/me", headers={"Authorization": "Bearer " + key})
+        assert status == 200 and me["user"] == "alice"
+        assert me["redirect_uri"] == f"{url}/api/oauth2-callback"
+        status, rows = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 6*7 AS x"},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 200 and rows == {"columns": ["x"], "rows": [["42"]]}
+        status, body = call("POST", "/api/connections/sqlite_default/authorize",
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 400 and "does not use OAuth per-user" in body["error"]
+        key_id = key.split("_")[1]
+        assert call("DELETE", f"/api/api-keys/{key_id}", headers={"Authorization": "Bearer " + key})[0] == 200
+        assert call("GET", "/api/me", headers={"Authorization": "Bearer " + key})[0] == 403
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=20)
+    assert server.returncode == 0
+    assert "wrong-password" not in log.decode() and key not in log.decode()
