@@ -300,12 +300,14 @@ Status ConnectionSecretAction(Invocation& in, const std::string& action) {
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
   MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
   if (action == "set-secret") {
-    MORTAR_ASSIGN_OR_RETURN(std::string field,
-                            Word(in, 3, "secret field (token or client_secret)"));
+    MORTAR_ASSIGN_OR_RETURN(std::string field, Word(in, 3, "secret field"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    if (field != "token" && field != "client_secret") {
-      return Status::Invalid("unknown secret field '" + field +
-                             "' (expected token or client_secret)");
+    static const std::vector<std::string> kFields = {"token", "client_secret", "secret_access_key",
+                                                     "session_token"};
+    if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
+      return Status::Invalid(
+          "unknown secret field '" + field +
+          "' (expected token, client_secret, secret_access_key or session_token)");
     }
     MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "set a connection's secrets"));
     MORTAR_ASSIGN_OR_RETURN(std::string value, ReadSecret(in, field + " for " + name));

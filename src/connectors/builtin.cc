@@ -1,6 +1,7 @@
 // Everything Mortar ships, one registration line per plug-in.
 #include "connectors/databricks/databricks_connection.h"
 #include "connectors/filesystem/filesystem_connection.h"
+#include "connectors/s3/s3_connection.h"
 #include "connectors/sql/sql_datasets.h"
 #include "connectors/sqlite/sqlite_connection.h"
 #include "mortar/connectors/registry.h"
@@ -13,6 +14,7 @@ Registry BuiltinRegistry() {
   registry.AddConnectionType(filesystem::MakeFilesystemConnectionType());
   registry.AddConnectionType(sqlite::MakeSqliteConnectionType());
   registry.AddConnectionType(databricks::MakeDatabricksConnectionType());
+  registry.AddConnectionType(s3::MakeS3ConnectionType());
   registry.AddDatasetType(filesystem::MakeFilesDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlTableDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());

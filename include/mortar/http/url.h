@@ -41,6 +41,9 @@ std::string RedactUrl(std::string_view url);
 // so the result is safe in a query string, a path segment and a form body alike.
 std::string UrlEncode(std::string_view text);
 
+// Decodes %XX escapes (a '+' stays a '+'); malformed escapes are kept as they are.
+std::string UrlDecode(std::string_view text);
+
 // An application/x-www-form-urlencoded body: "name=value&name=value", each encoded.
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields);
 

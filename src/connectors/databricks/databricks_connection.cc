@@ -11,8 +11,10 @@
 
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
+#include "connectors/databricks/fast_write.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
+#include "connectors/s3/s3_connection.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
@@ -34,6 +36,7 @@ struct Settings {
   std::string ca_file;
   int64_t query_timeout_seconds = 0;
   AuthSettings auth;
+  FastWriteSettings fast_write;
   // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
   std::string driver_path;
   std::vector<std::pair<std::string, std::string>> driver_options;
@@ -43,12 +46,13 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   config::ConfigObject params(config.params, config.file, "params");
   MORTAR_RETURN_IF_ERROR(
       params.CheckObject({"host", "port", "http_path", "catalog", "schema", "auth", "ca_file",
-                          "query_timeout_seconds", "driver", "details_readable_by"}));
+                          "query_timeout_seconds", "driver", "details_readable_by", "fast_write"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
     MORTAR_RETURN_IF_ERROR(security::ValidateDetailsReadableBy(rule));
   }
   Settings settings;
+  MORTAR_ASSIGN_OR_RETURN(settings.fast_write, ParseFastWriteSettings(params));
   MORTAR_ASSIGN_OR_RETURN(settings.host, params.StringOr("host", ""));
   MORTAR_ASSIGN_OR_RETURN(settings.port, params.IntegerOr("port", 443));
   if (settings.port < 1 || settings.port > 65535)
@@ -488,7 +492,56 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     std::random_device random;
     staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
     MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
-    return std::unique_ptr<BatchWriter>(new InsertWriter(*this, target, staging, schema, mode));
+    std::unique_ptr<BatchWriter> plain(new InsertWriter(*this, target, staging, schema, mode));
+    if (!settings_.fast_write.enabled) return plain;
+    auto client = FastWriteClient();
+    if (!client.ok()) {
+      plain->Abort();
+      return client.status();
+    }
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    FastWriteTarget fast;
+    fast.connection = name();
+    fast.dialect = &dialect();
+    fast.staging = staging;
+    fast.schema = schema;
+    fast.copy_into = settings_.fast_write.load == "copy_into" ||
+                     (settings_.fast_write.load == "auto" && session->ExactMetadata());
+    fast.execute = [this](const std::string& sql) { return ExecuteOne(sql); };
+    return MakeFastWriter(std::move(plain), std::move(fast), settings_.fast_write,
+                          std::move(*client));
+  }
+
+  // The S3 connection that stages fast-write files. Its path must hold no dataset:
+  // staged files come and go there.
+  Result<s3::S3Client> FastWriteClient() {
+    const FastWriteSettings& fast = settings_.fast_write;
+    auto config = home_.LoadConnection(fast.connection);
+    if (!config.ok()) {
+      return config.status().WithContext("connection '" + name() +
+                                         "': fast_write.connection names no usable connection");
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto projects, home_.ListProjects());
+    for (const auto& project_name : projects) {
+      MORTAR_ASSIGN_OR_RETURN(auto project, home_.OpenProject(project_name));
+      MORTAR_ASSIGN_OR_RETURN(auto datasets, project.ListDatasets());
+      for (const auto& dataset_name : datasets) {
+        auto dataset = project.LoadDataset(dataset_name);
+        if (!dataset.ok() || dataset->connection != fast.connection) continue;
+        std::string path = dataset->params.value("path", "");
+        while (!path.empty() && path.front() == '/') path.erase(0, 1);
+        std::string prefix = fast.path;
+        while (!prefix.empty() && prefix.front() == '/') prefix.erase(0, 1);
+        if (prefix.empty() || path.rfind(prefix, 0) == 0) {
+          return Status::Invalid("connection '" + name() + "': fast_write.path '" + fast.path +
+                                 "' holds dataset '" + dataset_name + "' of project '" +
+                                 project_name +
+                                 "'; staged files are created and deleted there, so choose a "
+                                 "path that holds no dataset");
+        }
+      }
+    }
+    return s3::OpenS3Client(*config, Scope());
   }
 
   // A write cut short by a server that died leaves its staging table behind; the next

@@ -1,0 +1,217 @@
+#include "connectors/s3/s3_client.h"
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "mortar/http/retry.h"
+#include "mortar/http/transport.h"
+#include "mortar/http/url.h"
+
+namespace mortar::s3 {
+
+namespace fs = std::filesystem;
+
+std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from) {
+  std::size_t start = xml.find("<" + tag + ">", from ? *from : 0);
+  if (start == std::string::npos) {
+    if (from) *from = std::string::npos;
+    return "";
+  }
+  start += tag.size() + 2;
+  std::size_t end = xml.find("</" + tag + ">", start);
+  if (end == std::string::npos) end = xml.size();
+  if (from) *from = end;
+  std::string value = xml.substr(start, end - start);
+  // The five XML entities S3 uses in keys and messages.
+  for (auto [entity, text] :
+       {std::pair{"&amp;", "&"}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
+        std::pair{"&quot;", "\""}, std::pair{"&apos;", "'"}}) {
+    for (auto at = value.find(entity); at != std::string::npos; at = value.find(entity, at + 1))
+      value.replace(at, std::string_view(entity).size(), text);
+  }
+  return value;
+}
+
+std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
+  std::string path;
+  std::size_t start = 0;
+  while (start <= key.size() && !key.empty()) {  // each segment encoded, '/' kept
+    auto slash = key.find('/', start);
+    path += http::UrlEncode(
+        key.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    path += '/';
+    start = slash + 1;
+  }
+  std::string base = settings_.endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string url;
+  if (settings_.path_style) {
+    url = base + "/" + settings_.bucket + "/" + path;
+  } else {
+    auto scheme_end = base.find("://");
+    url = base.substr(0, scheme_end + 3) + settings_.bucket + "." + base.substr(scheme_end + 3) +
+          "/" + path;
+  }
+  return query.empty() ? url : url + "?" + query;
+}
+
+Result<std::string> S3Client::Send(const std::string& method, const std::string& url,
+                                   std::string body, const std::string& what,
+                                   std::vector<http::Header> headers, std::string* etag) const {
+  http::Request request;
+  request.method = method;
+  request.url = url;
+  request.body = std::move(body);
+  request.headers = std::move(headers);
+  request.timeout = std::chrono::minutes(10);
+  SignRequest(request, settings_.credentials, settings_.region, AmzDateNow());
+  MORTAR_ASSIGN_OR_RETURN(auto transport,
+                          http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+  http::RetryPolicy policy;
+  policy.budget = std::chrono::minutes(5);
+  policy.retry_statuses = {429, 500, 503};
+  policy.retry_connection_errors = true;  // these requests are safe to repeat
+  auto sent = http::SendWithRetry(*transport, request, policy, http::SystemClock());
+  std::string where = "connection '" + settings_.connection + "': " + what + " (" +
+                      http::RedactUrl(settings_.endpoint) + ", bucket " + settings_.bucket + ")";
+  if (!sent.ok()) {
+    return Status(sent.status().code(), where + ": " + sent.status().message() +
+                                            "; check the endpoint and that the server is up");
+  }
+  if (sent->status >= 200 && sent->status < 300) {
+    if (etag) *etag = sent->Header("ETag").value_or("");
+    return std::move(sent->body);
+  }
+  std::string code = XmlValue(sent->body, "Code");
+  std::string message = XmlValue(sent->body, "Message");
+  std::string said = " answered HTTP " + std::to_string(sent->status) +
+                     (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
+  if (sent->status == 403 || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
+      code == "ExpiredToken") {
+    return Status::Auth(where + said +
+                        "; check the access key id, the secret access key and the session token");
+  }
+  if (code == "NoSuchBucket") {
+    return Status::NotFound(where + said + "; create the bucket or fix 'bucket'");
+  }
+  if (sent->status == 404) return Status::NotFound(where + said);
+  return Status::Remote(where + said).WithDetail("http_status", std::to_string(sent->status));
+}
+
+Status S3Client::PutObject(const std::string& key, std::string body) const {
+  return Send("PUT", ObjectUrl(key), std::move(body), "uploading " + key).status();
+}
+
+Status S3Client::UploadFile(const fs::path& file, const std::string& key) const {
+  std::error_code error;
+  auto size = static_cast<int64_t>(fs::file_size(file, error));
+  if (error) return Status::NotFound("cannot read " + file.string() + ": " + error.message());
+  if (size > settings_.part_bytes) return Multipart(file, key, size);
+  std::ifstream in(file, std::ios::binary);
+  std::string body(static_cast<std::size_t>(size), '\0');
+  in.read(body.data(), size);
+  return PutObject(key, std::move(body));
+}
+
+Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t size) const {
+  MORTAR_ASSIGN_OR_RETURN(std::string started, Send("POST", ObjectUrl(key, "uploads="), "",
+                                                    "starting the upload of " + key));
+  std::string upload_id = XmlValue(started, "UploadId");
+  if (upload_id.empty())
+    return Status::Remote("connection '" + settings_.connection +
+                          "': the S3 server started no multipart upload");
+  int64_t parts = (size + settings_.part_bytes - 1) / settings_.part_bytes;
+  std::vector<std::string> etags(static_cast<std::size_t>(parts));
+  std::atomic<int64_t> next{0};
+  std::mutex failure_mutex;
+  Status failure;
+  auto worker = [&] {
+    std::ifstream in(file, std::ios::binary);
+    for (int64_t part = next++; part < parts; part = next++) {
+      {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure.ok()) return;
+      }
+      int64_t offset = part * settings_.part_bytes;
+      std::string body(static_cast<std::size_t>(std::min(settings_.part_bytes, size - offset)),
+                       '\0');
+      in.seekg(offset);
+      in.read(body.data(), static_cast<std::streamsize>(body.size()));
+      std::string etag;
+      auto sent = Send("PUT",
+                       ObjectUrl(key, "partNumber=" + std::to_string(part + 1) +
+                                          "&uploadId=" + http::UrlEncode(upload_id)),
+                       std::move(body), "uploading part " + std::to_string(part + 1) + " of " + key,
+                       {}, &etag);
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!sent.ok()) {
+        if (failure.ok()) failure = sent.status();
+        return;
+      }
+      etags[static_cast<std::size_t>(part)] = etag;
+    }
+  };
+  std::vector<std::thread> threads;
+  int workers = static_cast<int>(std::min<int64_t>(settings_.parallel_parts, parts));
+  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
+  for (auto& thread : threads) thread.join();
+  if (failure.ok()) {
+    std::string complete = "<CompleteMultipartUpload>";
+    for (std::size_t i = 0; i < etags.size(); ++i) {
+      complete += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] +
+                  "</ETag></Part>";
+    }
+    complete += "</CompleteMultipartUpload>";
+    auto done = Send("POST", ObjectUrl(key, "uploadId=" + http::UrlEncode(upload_id)),
+                     std::move(complete), "completing the upload of " + key);
+    if (done.ok() && done->find("<Error>") == std::string::npos) return Status::OK();
+    failure = done.ok() ? Status::Remote("connection '" + settings_.connection +
+                                         "': the S3 server refused to complete the upload of " +
+                                         key + ": " + XmlValue(*done, "Message"))
+                        : done.status();
+  }
+  // No orphan parts: they would be billed and never seen.
+  (void)Send("DELETE", ObjectUrl(key, "uploadId=" + http::UrlEncode(upload_id)), "",
+             "aborting the upload of " + key);
+  return failure;
+}
+
+Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const {
+  std::vector<std::string> keys;
+  std::string token;
+  while (true) {
+    std::string query = "list-type=2&prefix=" + http::UrlEncode(prefix);
+    if (!token.empty()) query += "&continuation-token=" + http::UrlEncode(token);
+    MORTAR_ASSIGN_OR_RETURN(std::string xml,
+                            Send("GET", ObjectUrl("", query), "", "listing " + prefix));
+    std::size_t at = 0;
+    while (true) {
+      std::string key = XmlValue(xml, "Key", &at);
+      if (at == std::string::npos) break;
+      keys.push_back(key);
+    }
+    if (XmlValue(xml, "IsTruncated") != "true") break;
+    token = XmlValue(xml, "NextContinuationToken");
+    if (token.empty()) break;
+  }
+  return keys;
+}
+
+Status S3Client::Delete(const std::string& key) const {
+  return Send("DELETE", ObjectUrl(key), "", "deleting " + key).status();
+}
+
+Result<int64_t> S3Client::DeletePrefix(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(auto keys, List(prefix));
+  for (const auto& key : keys) MORTAR_RETURN_IF_ERROR(Delete(key));
+  return static_cast<int64_t>(keys.size());
+}
+
+Status S3Client::CheckBucket() const {
+  return Send("GET", ObjectUrl("", "list-type=2&max-keys=1"), "", "listing the bucket").status();
+}
+
+}  // namespace mortar::s3

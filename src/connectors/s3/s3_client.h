@@ -1,0 +1,62 @@
+// A small S3 client over Mortar's HTTP transport, signed with Signature V4: put,
+// multipart upload with parts sent in parallel, list, delete. Works against AWS and
+// S3-compatible servers (path-style addressing). Thread-safe: each call uses its own
+// transport.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "connectors/s3/sigv4.h"
+#include "mortar/core/result.h"
+
+namespace mortar::s3 {
+
+struct S3Settings {
+  std::string connection;  // for messages
+  std::string endpoint;    // https://s3.<region>.amazonaws.com, or a compatible server
+  std::string region = "us-east-1";
+  std::string bucket;
+  bool path_style = false;
+  std::string ca_file;
+  AwsCredentials credentials;
+  int64_t part_bytes = 16 << 20;  // multipart part size (S3's minimum is 5 MiB)
+  int parallel_parts = 4;
+};
+
+class S3Client {
+ public:
+  explicit S3Client(S3Settings settings) : settings_(std::move(settings)) {}
+  const S3Settings& settings() const { return settings_; }
+
+  // Uploads a local file: one PUT when it fits in a part, else a multipart upload whose
+  // parts go up in parallel (memory: parallel_parts x part_bytes). A failed multipart
+  // upload is aborted, so no parts are left on the server.
+  Status UploadFile(const std::filesystem::path& file, const std::string& key) const;
+  Status PutObject(const std::string& key, std::string body) const;
+  // Keys under the prefix (all pages).
+  Result<std::vector<std::string>> List(const std::string& prefix) const;
+  Status Delete(const std::string& key) const;
+  // Deletes every object under the prefix; returns how many.
+  Result<int64_t> DeletePrefix(const std::string& prefix) const;
+  // Checks that the bucket exists and the credentials work.
+  Status CheckBucket() const;
+
+  // s3://bucket/key, the form COPY INTO wants.
+  std::string S3Uri(const std::string& key) const { return "s3://" + settings_.bucket + "/" + key; }
+
+ private:
+  std::string ObjectUrl(const std::string& key, const std::string& query = "") const;
+  Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
+                           const std::string& what, std::vector<http::Header> headers = {},
+                           std::string* etag = nullptr) const;
+  Status Multipart(const std::filesystem::path& file, const std::string& key, int64_t size) const;
+
+  S3Settings settings_;
+};
+
+// The text of the first <tag>…</tag> in an S3 XML answer ("" when absent).
+std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from = nullptr);
+
+}  // namespace mortar::s3
