@@ -166,6 +166,46 @@ class Databricks final : public Dialect {
   std::string CreateTable(const TableName& table, const Schema& schema) const override {
     return Dialect::CreateTable(table, schema) + " USING DELTA";
   }
+
+  std::string Concat(const std::vector<std::string>& parts) const override {
+    std::string out = "concat(";
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? ", " : "") + parts[i];
+    return out + ")";
+  }
+
+  std::string ExtractDatePart(DatePart part, std::string_view expression) const override {
+    std::string_view function = "year";
+    if (part == DatePart::kMonth) function = "month";
+    if (part == DatePart::kDay) function = "day";
+    if (part == DatePart::kHour) function = "hour";
+    return std::string(function) + "(" + std::string(expression) + ")";
+  }
+
+  std::string AddDays(std::string_view date, std::string_view days) const override {
+    return "date_add(" + std::string(date) + ", " + std::string(days) + ")";
+  }
+
+  std::string DaysBetween(std::string_view start, std::string_view end) const override {
+    return "datediff(" + std::string(end) + ", " + std::string(start) + ")";
+  }
+
+  std::string RandomBelow(double ratio) const override {
+    return "rand() < " + std::to_string(ratio);
+  }
+
+  // Delta refuses these characters in column names unless column mapping is on.
+  std::string ColumnNameProblem(std::string_view name) const override {
+    std::string problem = Dialect::ColumnNameProblem(name);
+    if (!problem.empty()) return problem;
+    if (name.find_first_of(" ,;{}()\n\t=") != std::string_view::npos) {
+      return "Delta tables do not accept spaces or any of ,;{}()= and newlines or tabs in column "
+             "names";
+    }
+    return {};
+  }
+
+  // Spark has no fixed limit; Delta tables get slow to plan far beyond this.
+  std::size_t MaxColumns() const override { return 4096; }
 };
 
 }  // namespace
