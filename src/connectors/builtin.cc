@@ -5,6 +5,7 @@
 #include "connectors/sqlite/sqlite_connection.h"
 #include "mortar/connectors/registry.h"
 #include "recipes/builtin_recipes.h"
+#include "recipes/visual_recipe.h"
 
 namespace mortar {
 
@@ -18,7 +19,7 @@ Registry BuiltinRegistry() {
   registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());
   recipes::RegisterSyncRecipe(registry);
   recipes::RegisterSqlRecipe(registry);
-  recipes::RegisterGroupRecipe(registry);
+  recipes::RegisterVisualRecipes(registry);
   return registry;
 }
 

@@ -674,6 +674,16 @@ Result<CompiledExpression> CompileFormula(std::string_view text, const Dialect& 
   return compiled;
 }
 
+Result<std::string> CompileCondition(std::string_view text, const Dialect& dialect,
+                                     const Schema& columns) {
+  MORTAR_ASSIGN_OR_RETURN(auto compiled, CompileFormula(text, dialect, columns));
+  if (compiled.type.kind() != TypeKind::kBoolean) {
+    return Status::Invalid("formula '" + std::string(text) + "' must be a condition; it gives " +
+                           compiled.type.ToString());
+  }
+  return compiled.sql;
+}
+
 Result<std::string> ValueLiteral(const Dialect& dialect, std::string_view value, const Type& type) {
   if (type.IsNumeric()) {
     auto parsed = ParseExpression(value);

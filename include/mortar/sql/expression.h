@@ -47,6 +47,10 @@ Result<CompiledExpression> CompileExpression(const Expression& expression, const
 Result<CompiledExpression> CompileFormula(std::string_view text, const Dialect& dialect,
                                           const Schema& columns);
 
+// A formula that must be a condition (boolean), as SQL.
+Result<std::string> CompileCondition(std::string_view text, const Dialect& dialect,
+                                     const Schema& columns);
+
 // A value given as text (from a recipe's JSON), as a literal comparable with a column
 // of `type`: numbers must be numbers, booleans true or false, anything else is quoted.
 Result<std::string> ValueLiteral(const Dialect& dialect, std::string_view value, const Type& type);
