@@ -181,6 +181,14 @@ class Databricks final : public Dialect {
     return std::string(function) + "(" + std::string(expression) + ")";
   }
 
+  std::string DateBin(DatePart part, std::string_view expression) const override {
+    std::string_view format = "yyyy";
+    if (part == DatePart::kMonth) format = "yyyy-MM";
+    if (part == DatePart::kDay) format = "yyyy-MM-dd";
+    if (part == DatePart::kHour) format = "yyyy-MM-dd HH:00";
+    return "date_format(" + std::string(expression) + ", '" + std::string(format) + "')";
+  }
+
   std::string AddDays(std::string_view date, std::string_view days) const override {
     return "date_add(" + std::string(date) + ", " + std::string(days) + ")";
   }

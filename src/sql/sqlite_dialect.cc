@@ -134,6 +134,14 @@ class Sqlite final : public Dialect {
            ") AS INTEGER)";
   }
 
+  std::string DateBin(DatePart part, std::string_view expression) const override {
+    std::string_view format = "%Y";
+    if (part == DatePart::kMonth) format = "%Y-%m";
+    if (part == DatePart::kDay) format = "%Y-%m-%d";
+    if (part == DatePart::kHour) format = "%Y-%m-%d %H:00";
+    return "strftime('" + std::string(format) + "', " + std::string(expression) + ")";
+  }
+
   std::string AddDays(std::string_view date, std::string_view days) const override {
     return "date(" + std::string(date) + ", printf('%+d days', " + std::string(days) + "))";
   }

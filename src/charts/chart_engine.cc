@@ -1,0 +1,83 @@
+// The chart engines: live (the aggregation query runs in the dataset's database, only
+// the bins come back) and local (a sample of the dataset streamed into a scratch
+// SQLite file and aggregated there by the same query).
+#include <arrow/api.h>
+
+#include <random>
+
+#include "connectors/sqlite/sqlite_connection.h"
+#include "mortar/charts/chart.h"
+#include "mortar/core/text_conversion.h"
+#include "mortar/flow/context.h"
+
+namespace mortar::charts {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<ChartData> Collect(const ChartSpec& spec, SqlConnection& sql, const std::string& query,
+                          std::string engine) {
+  ChartData data;
+  data.engine = std::move(engine);
+  data.sql = query;
+  data.columns = spec.Labels();
+  MORTAR_ASSIGN_OR_RETURN(auto reader, sql.Query(query));
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch) break;
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      std::vector<config::Json> row;
+      for (int c = 0; c < batch->num_columns(); ++c) {
+        row.push_back(config::Json::parse(CellToJson(*batch->column(c), r)));
+      }
+      data.rows.push_back(std::move(row));
+    }
+  }
+  if (spec.limit < 0 && static_cast<int64_t>(data.rows.size()) > spec.max_bins) {
+    std::string where = spec.file.empty() ? "chart '" + spec.name + "'" : spec.file;
+    return Status::Invalid(where + ": the chart has more than " + std::to_string(spec.max_bins) +
+                           " bins (the bin limit); use coarser bins, a filter or a limit, or "
+                           "raise max_bins");
+  }
+  return data;
+}
+
+// Removes the scratch database when done.
+struct ScratchPath {
+  fs::path path;
+  ~ScratchPath() {
+    std::error_code error;
+    fs::remove(path, error);
+    fs::remove(path.string() + "-journal", error);
+  }
+};
+
+}  // namespace
+
+Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
+                               const fs::path& scratch_folder) {
+  MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(spec.dataset));
+  SqlConnection* sql = dataset->connection().AsSql();
+  if (sql != nullptr && dataset->SqlSource()) {
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->schema());
+    MORTAR_ASSIGN_OR_RETURN(std::string query,
+                            spec.ToSql(sql->dialect(), *dataset->SqlSource(), schema));
+    return Collect(spec, *sql, query, "live");
+  }
+  std::random_device random;
+  ScratchPath scratch{scratch_folder / ("chart-" + std::to_string(random()) + ".sqlite")};
+  sqlite::SqliteConnection local(config::ConnectionConfig{"scratch", "sqlite", "", {}, ""},
+                                 scratch.path);
+  MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{spec.sample_rows}));
+  Schema schema = reader->schema();
+  sql::TableName table{"", "", "sample"};
+  MORTAR_ASSIGN_OR_RETURN(auto writer, local.OpenTableWriter(table, schema, WriteMode::kReplace));
+  MORTAR_ASSIGN_OR_RETURN(CopyStats stats, CopyBatches(*reader, *writer, nullptr));
+  MORTAR_ASSIGN_OR_RETURN(
+      std::string query,
+      spec.ToSql(local.dialect(), local.dialect().TableReference(table), schema));
+  return Collect(spec, local, query, "local (the first " + std::to_string(stats.rows) + " rows)");
+}
+
+}  // namespace mortar::charts

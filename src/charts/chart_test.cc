@@ -1,0 +1,162 @@
+#include "mortar/charts/chart.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/temp_home.h"
+
+namespace mortar::charts {
+namespace {
+
+using Json = config::Json;
+
+ChartSpec Parse(const Json& json) {
+  auto spec = ChartSpec::FromJson(json, "charts/c.json");
+  EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+  return spec.ok() ? *spec : ChartSpec{};
+}
+
+Schema Orders() {
+  return Schema({{"day", Type::Date()}, {"amount", Type::Double()}, {"country", Type::String()}});
+}
+
+TEST(ChartTest, OneAggregationQueryPerDialect) {
+  ChartSpec spec =
+      Parse({{"name", "c"},
+             {"dataset", "orders"},
+             {"type", "line"},
+             {"dimensions", {{{"column", "day"}, {"bin", "month"}}}},
+             {"measures", {{{"function", "count"}}, {{"column", "amount"}, {"function", "sum"}}}},
+             {"filters", {"amount > 0"}}});
+  EXPECT_EQ(*spec.ToSql(sql::SqliteDialect(), "\"orders\"", Orders()),
+            "SELECT\n  strftime('%Y-%m', \"day\") AS \"d0\",\n  COUNT(*) AS \"m0\",\n"
+            "  SUM(\"amount\") AS \"m1\"\nFROM \"orders\"\nWHERE (\"amount\" > 0)\n"
+            "GROUP BY strftime('%Y-%m', \"day\")\nORDER BY \"d0\" ASC NULLS LAST\nLIMIT 1001");
+  EXPECT_EQ(*spec.ToSql(sql::DatabricksDialect(), "`orders`", Orders()),
+            "SELECT\n  date_format(`day`, 'yyyy-MM') AS `d0`,\n  COUNT(*) AS `m0`,\n"
+            "  SUM(`amount`) AS `m1`\nFROM `orders`\nWHERE (`amount` > 0)\n"
+            "GROUP BY date_format(`day`, 'yyyy-MM')\nORDER BY `d0` ASC NULLS LAST\nLIMIT 1001");
+  EXPECT_EQ(spec.Labels(), (std::vector<std::string>{"day (month)", "count", "sum(amount)"}));
+}
+
+TEST(ChartTest, NumberBinsSortAndLimit) {
+  ChartSpec spec = Parse({{"name", "h"},
+                          {"dataset", "orders"},
+                          {"type", "histogram"},
+                          {"dimensions", {{{"column", "amount"}, {"bin", 2.5}}}},
+                          {"sort", {{"by", "measure"}, {"descending", true}}},
+                          {"limit", 3}});
+  EXPECT_EQ(*spec.ToSql(sql::SqliteDialect(), "\"orders\"", Orders()),
+            "SELECT\n  FLOOR(CAST(\"amount\" AS DOUBLE) / 2.5) * 2.5 AS \"d0\",\n  COUNT(*) AS "
+            "\"m0\"\nFROM \"orders\"\nGROUP BY FLOOR(CAST(\"amount\" AS DOUBLE) / 2.5) * 2.5\n"
+            "ORDER BY \"m0\" DESC NULLS LAST\nLIMIT 3");
+}
+
+TEST(ChartTest, BadDefinitionsSayWhatIsWrong) {
+  auto error = [](const Json& json) {
+    auto spec = ChartSpec::FromJson(json, "charts/c.json");
+    return spec.ok() ? std::string("ok") : spec.status().message();
+  };
+  Json base = {{"name", "c"}, {"dataset", "orders"}, {"dimensions", {{{"column", "amount"}}}}};
+  Json histogram = base;
+  histogram["type"] = "histogram";
+  EXPECT_EQ(error(histogram),
+            "charts/c.json: field 'dimensions': a histogram bins its dimension: give \"bin\": "
+            "<width>");
+  Json limit = base;
+  limit["limit"] = 5000;
+  EXPECT_EQ(error(limit), "charts/c.json: field 'limit': must be between 1 and max_bins (1000)");
+  Json bin = base;
+  bin["dimensions"][0]["bin"] = "week";
+  EXPECT_EQ(error(bin),
+            "charts/c.json: field 'dimensions[0].bin': expected a positive bin width, or year, "
+            "month, day or hour");
+  ChartSpec spec = Parse(base);
+  spec.dimensions[0].date_bin = sql::DatePart::kDay;
+  EXPECT_EQ(spec.ToSql(sql::SqliteDialect(), "t", Orders()).status().message(),
+            "charts/c.json: type mismatch: date bins need a date or timestamp; 'amount' is double");
+  spec.dimensions[0] = Dimension{"nope"};
+  EXPECT_NE(spec.ToSql(sql::SqliteDialect(), "t", Orders())
+                .status()
+                .message()
+                .find("unknown column 'nope'"),
+            std::string::npos);
+}
+
+// A table of 50 orders in SQLite and the same rows as a CSV file.
+void WriteOrders(testing::TempHome& temp, Context& context) {
+  std::string csv = "day,amount,country\n";
+  for (int i = 0; i < 50; ++i) {
+    csv += "2024-0" + std::to_string(1 + i % 3) + "-1" + std::to_string(i % 10) + "," +
+           std::to_string(i) + ".5," + (i % 2 == 0 ? "fr" : "<no>") + "\n";
+  }
+  temp.WriteFile("files/orders.csv", csv);
+  const config::Project& project = **context.project();
+  Schema schema = Orders();
+  ASSERT_TRUE(project
+                  .SaveDataset({"orders_csv", "filesystem_default", "files",
+                                Json{{"path", "orders.csv"}}, schema, ""})
+                  .ok());
+  ASSERT_TRUE(project
+                  .SaveDataset({"orders", "sqlite_default", "sql_table", Json{{"table", "orders"}},
+                                schema, ""})
+                  .ok());
+  auto source = context.GetDataset("orders_csv");
+  auto target = context.GetDataset("orders");
+  ASSERT_TRUE(source.ok() && target.ok());
+  auto reader = (*source)->Read(ReadOptions{});
+  ASSERT_TRUE(reader.ok());
+  auto writer = (*target)->OpenWriter(schema, WriteMode::kReplace);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(CopyBatches(**reader, **writer, nullptr).ok());
+}
+
+TEST(ChartTest, LiveInTheDatabaseLocalOnFilesAndTheBinLimit) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  WriteOrders(temp, *context);
+  Json json = {
+      {"name", "by_country"},
+      {"dataset", "orders"},
+      {"type", "bar"},
+      {"dimensions", {{{"column", "country"}}}},
+      {"measures", {{{"function", "count"}}, {{"column", "amount"}, {"function", "max"}}}}};
+  auto live = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  EXPECT_EQ(live->engine, "live");
+  ASSERT_EQ(live->rows.size(), 2u);
+  EXPECT_EQ(live->rows[0], (std::vector<Json>{"<no>", 25, 49.5}));
+  EXPECT_EQ(live->rows[1], (std::vector<Json>{"fr", 25, 48.5}));
+
+  json["dataset"] = "orders_csv";
+  auto local = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_EQ(local->engine, "local (the first 50 rows)");
+  EXPECT_EQ(local->rows, live->rows);
+
+  std::string svg = RenderSvg(Parse(json), *live);
+  std::size_t bars = 0;
+  for (std::size_t at = svg.find("<rect x="); at != std::string::npos;
+       at = svg.find("<rect x=", at + 1))
+    ++bars;
+  EXPECT_EQ(bars, 2u);
+  EXPECT_NE(svg.find("&lt;no&gt;"), std::string::npos);
+  EXPECT_EQ(svg.find("<no>"), std::string::npos);
+
+  json["dataset"] = "orders";
+  json["dimensions"] = {{{"column", "day"}, {"bin", "day"}}};
+  json["max_bins"] = 20;
+  auto too_many = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.status().message(),
+            "charts/c.json: the chart has more than 20 bins (the bin limit); use coarser bins, a "
+            "filter or a limit, or raise max_bins");
+  json["dimensions"][0]["bin"] = "month";
+  auto months = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(months.ok()) << months.status().ToString();
+  EXPECT_EQ(months->rows.size(), 3u);
+  EXPECT_EQ(months->rows[0][0], "2024-01");
+  EXPECT_EQ(months->rows[0][1], 17);
+}
+
+}  // namespace
+}  // namespace mortar::charts
