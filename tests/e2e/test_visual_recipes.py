@@ -3,6 +3,8 @@ by `recipe show --sql`, the engine chosen for SQLite and for files, and errors t
 name the recipe's file and field."""
 import json
 
+import pytest
+
 
 def write_json(path, value):
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,3 +79,20 @@ def test_bad_recipe_names_file_field_and_columns(mortar):
     result = mortar.run("recipe", "show", "adults", check=False)
     assert result.returncode == 2
     assert "field 'params.steps[0].type': unknown processor 'explode'" in result.stderr
+
+
+def test_quickstart_has_visual_recipes_and_a_chart(mortar):
+    result = mortar.run("quickstart", "--rows", "500")
+    assert "prepare_orders: ran on the in-database engine" in result.stdout
+    assert "top_orders: ran on the in-database engine" in result.stdout
+    svg = (mortar.home / "files" / "quickstart" / "output" / "revenue_by_month.svg").read_text()
+    chart = mortar.json("chart", "render", "revenue_by_month")
+    assert chart["engine"] == "live"
+    assert svg.count("<rect x=") == len(chart["rows"]) > 1
+    kept = mortar.json("sql", "sqlite_default",
+                       "SELECT COUNT(*) AS n, SUM(amount) AS total FROM qs_orders "
+                       "WHERE status NOT IN ('cancelled', 'returned')")["rows"][0]
+    assert sum(row[1] for row in chart["rows"]) == pytest.approx(kept["total"])
+    top = mortar.json("sql", "sqlite_default",
+                      "SELECT product, MAX(rank) AS most FROM qs_top_orders_per_product GROUP BY product")
+    assert top["rows"] and all(row["most"] <= 3 for row in top["rows"])
