@@ -9,6 +9,7 @@
 #include "mortar/charts/chart.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
+#include "mortar/flow/flow.h"
 
 namespace mortar::charts {
 
@@ -53,11 +54,23 @@ struct ScratchPath {
   }
 };
 
-}  // namespace
+config::Json ToJson(const ChartData& data) {
+  return {
+      {"engine", data.engine}, {"sql", data.sql}, {"columns", data.columns}, {"rows", data.rows}};
+}
 
-Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
-                               const fs::path& scratch_folder) {
-  MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(spec.dataset));
+std::optional<ChartData> FromJson(const config::Json& json) {
+  if (!json.is_object() || !json.contains("rows") || !json["rows"].is_array()) return std::nullopt;
+  ChartData data;
+  data.engine = json.value("engine", "");
+  data.sql = json.value("sql", "");
+  data.columns = json.value("columns", std::vector<std::string>{});
+  for (const auto& row : json["rows"]) data.rows.push_back(row.get<std::vector<config::Json>>());
+  data.cached = true;
+  return data;
+}
+
+Result<ChartData> Compute(const ChartSpec& spec, Dataset* dataset, const fs::path& scratch_folder) {
   SqlConnection* sql = dataset->connection().AsSql();
   if (sql != nullptr && dataset->SqlSource()) {
     MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->schema());
@@ -78,6 +91,30 @@ Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
       std::string query,
       spec.ToSql(local.dialect(), local.dialect().TableReference(table), schema));
   return Collect(spec, local, query, "local (the first " + std::to_string(stats.rows) + " rows)");
+}
+
+}  // namespace
+
+Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
+                               const fs::path& scratch_folder) {
+  MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(spec.dataset));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  std::string version = DatasetVersion(*project, spec.dataset);
+  if (version.empty()) {
+    MORTAR_ASSIGN_OR_RETURN(version, dataset->Fingerprint());
+  }
+  if (version.empty()) return Compute(spec, dataset, scratch_folder);
+  std::string key =
+      spec.definition.dump() + "\n" + dataset->config().ToJson().dump() + "\n" + version;
+  fs::path cache = project->StateDir() / "chart_cache" / (spec.name + ".json");
+  if (auto stored = config::ReadJsonFile(cache);
+      stored.ok() && stored->is_object() && stored->value("key", "") == key) {
+    if (auto data = FromJson((*stored)["data"])) return *data;
+  }
+  MORTAR_ASSIGN_OR_RETURN(ChartData data, Compute(spec, dataset, scratch_folder));
+  // A cache that cannot be written only costs the next render a query.
+  (void)config::WriteJsonFile(cache, config::Json{{"key", key}, {"data", ToJson(data)}});
+  return data;
 }
 
 }  // namespace mortar::charts

@@ -55,6 +55,7 @@ Result<ChartSpec> ChartSpec::FromJson(const config::Json& json, const std::strin
                           "limit", "max_bins", "sample_rows", "description"}));
   ChartSpec spec;
   spec.file = file;
+  spec.definition = json;
   MORTAR_ASSIGN_OR_RETURN(spec.name, object.String("name"));
   MORTAR_ASSIGN_OR_RETURN(spec.dataset, object.String("dataset"));
   MORTAR_ASSIGN_OR_RETURN(

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "mortar/flow/flow.h"
 #include "testing/temp_home.h"
 
 namespace mortar::charts {
@@ -156,6 +157,53 @@ TEST(ChartTest, LiveInTheDatabaseLocalOnFilesAndTheBinLimit) {
   EXPECT_EQ(months->rows.size(), 3u);
   EXPECT_EQ(months->rows[0][0], "2024-01");
   EXPECT_EQ(months->rows[0][1], 17);
+}
+
+TEST(ChartTest, CachedUntilTheDatasetChanges) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  WriteOrders(temp, *context);
+  const config::Project& project = **context->project();
+  Json json = {
+      {"name", "by_country"}, {"dataset", "orders_csv"}, {"dimensions", {{{"column", "country"}}}}};
+  auto first = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->cached);
+  auto again = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->cached);
+  EXPECT_EQ(again->rows, first->rows);
+  EXPECT_EQ(again->engine, first->engine);
+  // A changed source file is charted afresh.
+  temp.WriteFile("files/orders.csv", "day,amount,country\n2024-01-01,1.5,fr\n");
+  auto changed = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(changed.ok());
+  EXPECT_FALSE(changed->cached);
+  EXPECT_EQ(changed->rows, (std::vector<std::vector<Json>>{{"fr", 1}}));
+
+  // A table written outside Mortar's recipes is never served from the cache...
+  json["dataset"] = "orders";
+  ASSERT_TRUE(ComputeChart(*context, Parse(json), temp.root()).ok());
+  EXPECT_FALSE(ComputeChart(*context, Parse(json), temp.root())->cached);
+  // ...but one a recipe writes is, until the recipe runs again.
+  ASSERT_TRUE(project
+                  .SaveRecipe(*config::RecipeConfig::FromJson({{"name", "load"},
+                                                               {"type", "sync"},
+                                                               {"inputs", {"orders_csv"}},
+                                                               {"outputs", {"orders"}}},
+                                                              "load.json"))
+                  .ok());
+  auto flow = Flow::Load(project);
+  ASSERT_TRUE(flow.ok());
+  JobLog log;
+  ASSERT_TRUE(flow->RunRecipe(*context, "load", log).ok());
+  EXPECT_FALSE(ComputeChart(*context, Parse(json), temp.root())->cached);
+  auto cached = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(cached.ok());
+  EXPECT_TRUE(cached->cached);
+  EXPECT_EQ(cached->rows, changed->rows);
+  ASSERT_TRUE(flow->RunRecipe(*context, "load", log).ok());
+  EXPECT_FALSE(ComputeChart(*context, Parse(json), temp.root())->cached);
 }
 
 }  // namespace

@@ -733,6 +733,7 @@ Status ChartVerb(Invocation& in) {
     for (const auto& row : data.rows) rows.push_back(row);
     PrintJson(in.out, {{"chart", spec.name},
                        {"engine", data.engine},
+                       {"cached", data.cached},
                        {"sql", data.sql},
                        {"columns", data.columns},
                        {"rows", rows}});
@@ -745,7 +746,7 @@ Status ChartVerb(Invocation& in) {
         std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
             std::filesystem::perms::group_read | std::filesystem::perms::others_read));
     in.out << "wrote " << *out << " (" << data.rows.size() << " bins, engine " << data.engine
-           << ")\n";
+           << (data.cached ? ", from the cache" : "") << ")\n";
     return Status::OK();
   }
   in.out << svg;

@@ -45,6 +45,7 @@ struct ChartSpec {
   int64_t max_bins = 1000;
   int64_t sample_rows = 100000;  // the local engine's sample
   std::string file;
+  config::Json definition;  // as written, for the cache key
 
   static Result<ChartSpec> FromJson(const config::Json& json, const std::string& file);
   static Result<ChartSpec> Load(const std::filesystem::path& path);
@@ -58,7 +59,8 @@ struct ChartSpec {
 };
 
 struct ChartData {
-  std::string engine;  // "live" or "local (the first N rows)"
+  std::string engine;   // "live" or "local (the first N rows)"
+  bool cached = false;  // served from the cache: the dataset has not changed since
   std::string sql;
   std::vector<std::string> columns;
   std::vector<std::vector<config::Json>> rows;
@@ -66,7 +68,10 @@ struct ChartData {
 
 // Runs the chart: in the dataset's database when it has one, else on a sample in a
 // scratch SQLite file under `scratch_folder`. Too many bins is an error that says
-// what to change.
+// what to change. Results are cached in the project's state folder, keyed on the
+// chart's definition, the dataset's definition and its version (DatasetVersion, or
+// for source files their fingerprint), so a rebuilt dataset is charted afresh; a
+// table no recipe writes is never cached, as Mortar cannot tell when it changes.
 Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
                                const std::filesystem::path& scratch_folder);
 
