@@ -3,9 +3,7 @@
 // SQLite file and aggregated there by the same query).
 #include <arrow/api.h>
 
-#include <random>
-
-#include "connectors/sqlite/sqlite_connection.h"
+#include "connectors/sqlite/scratch_database.h"
 #include "mortar/charts/chart.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
@@ -44,16 +42,6 @@ Result<ChartData> Collect(const ChartSpec& spec, SqlConnection& sql, const std::
   return data;
 }
 
-// Removes the scratch database when done.
-struct ScratchPath {
-  fs::path path;
-  ~ScratchPath() {
-    std::error_code error;
-    fs::remove(path, error);
-    fs::remove(path.string() + "-journal", error);
-  }
-};
-
 config::Json ToJson(const ChartData& data) {
   return {
       {"engine", data.engine}, {"sql", data.sql}, {"columns", data.columns}, {"rows", data.rows}};
@@ -78,10 +66,8 @@ Result<ChartData> Compute(const ChartSpec& spec, Dataset* dataset, const fs::pat
                             spec.ToSql(sql->dialect(), *dataset->SqlSource(), schema));
     return Collect(spec, *sql, query, "live");
   }
-  std::random_device random;
-  ScratchPath scratch{scratch_folder / ("chart-" + std::to_string(random()) + ".sqlite")};
-  sqlite::SqliteConnection local(config::ConnectionConfig{"scratch", "sqlite", "", {}, ""},
-                                 scratch.path);
+  sqlite::ScratchDatabase scratch(scratch_folder, "chart");
+  sqlite::SqliteConnection& local = scratch.connection();
   MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{spec.sample_rows}));
   Schema schema = reader->schema();
   sql::TableName table{"", "", "sample"};

@@ -1,9 +1,8 @@
 #include "recipes/visual_recipe.h"
 
 #include <filesystem>
-#include <random>
 
-#include "connectors/sqlite/sqlite_connection.h"
+#include "connectors/sqlite/scratch_database.h"
 #include "mortar/core/progress.h"
 #include "mortar/sql/expression.h"
 #include "recipes/builtin_recipes.h"
@@ -109,23 +108,6 @@ class ScratchEngine final : public Engine {
 
  private:
   std::shared_ptr<const VisualRecipe> recipe_;
-};
-
-// Removes the scratch database (and a journal left by a crash) when done.
-class ScratchFile {
- public:
-  explicit ScratchFile(fs::path path) : path_(std::move(path)) {}
-  ~ScratchFile() {
-    std::error_code error;
-    fs::remove(path_, error);
-    fs::remove(path_.string() + "-journal", error);
-  }
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 }  // namespace
@@ -241,10 +223,8 @@ Status CheckOutputName(const sql::Dialect& dialect, const std::string& name) {
 Status RunOnScratchDatabase(RecipeRun& run, const VisualRecipe& recipe) {
   fs::path folder =
       run.log.path().empty() ? fs::temp_directory_path() : run.log.path().parent_path();
-  std::random_device random;
-  ScratchFile file(folder / ("scratch-" + std::to_string(random()) + ".sqlite"));
-  sqlite::SqliteConnection scratch(config::ConnectionConfig{"scratch", "sqlite", "", {}, ""},
-                                   file.path());
+  sqlite::ScratchDatabase database(folder, "scratch");
+  sqlite::SqliteConnection& scratch = database.connection();
   const sql::Dialect& dialect = scratch.dialect();
   std::vector<SqlInput> inputs;
   for (Dataset* input : run.inputs) {
