@@ -3,7 +3,8 @@ are written as Parquet files and loaded into Delta tables through Mortar (a sync
 recipe to a Databricks connection), the recipe runs in-database, and the rows read
 back must be the case's expected rows, as they are on SQLite and on the local engine
 (src/recipes/recipe_cases_test.cc). A case may carry, under
-"dialects": {"databricks": {"reason": ..., "expected" | "outputs" | "skip": ...}},
+"dialects": {"databricks": {"reason": ..., "expected" | "outputs" | "expected_error" |
+"skip": ...}},
 expectations of its own with the reason the databases legitimately differ.
 
 All cases share one data directory and one Databricks schema (MORTAR_CASES_SCHEMA,
@@ -149,9 +150,10 @@ def test_case_on_spark(home, case_file):
     write_json(folder / "recipes" / "case.json", recipe)
 
     build = home.run("build", *expected, "--project", project, check=False)
-    if "expected_error" in case:
-        assert build.returncode != 0, f"the recipe ran, but should fail with: {case['expected_error']}"
-        assert case["expected_error"] in build.stderr
+    expected_error = override.get("expected_error", case.get("expected_error"))
+    if expected_error:
+        assert build.returncode != 0, f"the recipe ran, but should fail with: {expected_error}"
+        assert expected_error in build.stderr
         return
     assert build.returncode == 0, build.stdout + build.stderr
     for name, want in expected.items():
