@@ -1,6 +1,9 @@
 // The pivot recipe: one row per key, one column per (value of the pivot column,
-// aggregation). The values are listed in the recipe, so that the output's columns
-// are known before any data is read and the same on every database.
+// aggregation). The values are listed in the recipe, or else read from the data (its
+// distinct values, up to a limit) just before the query is compiled.
+#include <arrow/api.h>
+
+#include "mortar/core/text_conversion.h"
 #include "mortar/sql/expression.h"
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
@@ -21,10 +24,15 @@ constexpr std::pair<std::string_view, sql::Aggregate> kFunctions[] = {
 Status CheckParams(const config::RecipeConfig& recipe) {
   MORTAR_RETURN_IF_ERROR(ExpectCounts(recipe, 1, 1));
   ConfigObject params(recipe.params, recipe.file, "params");
-  MORTAR_RETURN_IF_ERROR(params.CheckObject({"keys", "column", "values", "aggregations", "count"}));
+  MORTAR_RETURN_IF_ERROR(
+      params.CheckObject({"keys", "column", "values", "max_values", "aggregations", "count"}));
   MORTAR_RETURN_IF_ERROR(params.String("column").status());
-  MORTAR_ASSIGN_OR_RETURN(auto values, ScalarTexts(params, "values"));
-  if (values.empty()) return params.Error("values", "list the values that become columns");
+  MORTAR_ASSIGN_OR_RETURN(int64_t max_values, params.IntegerOr("max_values", 100));
+  if (max_values < 1) return params.Error("max_values", "must be 1 or more");
+  if (params.Has("values")) {
+    MORTAR_ASSIGN_OR_RETURN(auto values, ScalarTexts(params, "values"));
+    if (values.empty()) return params.Error("values", "list at least one value, or leave it out");
+  }
   return Status::OK();
 }
 
@@ -33,6 +41,43 @@ class PivotRecipe final : public VisualRecipe {
   std::string_view name() const override { return "pivot"; }
 
   Status Validate(const config::RecipeConfig& recipe) const override { return CheckParams(recipe); }
+
+  // Without listed values, the distinct non-NULL values of the pivot column, in order,
+  // at most max_values of them (more is an error: list the ones wanted).
+  Result<config::RecipeConfig> Resolve(const config::RecipeConfig& recipe, SqlConnection& sql,
+                                       const std::vector<SqlInput>& inputs) const override {
+    MORTAR_RETURN_IF_ERROR(CheckParams(recipe));
+    ConfigObject params(recipe.params, recipe.file, "params");
+    if (params.Has("values")) return recipe;
+    MORTAR_ASSIGN_OR_RETURN(std::string name, params.String("column"));
+    auto column = FindColumn(inputs.front().schema, name);
+    if (!column.ok()) return params.Error("column", column.status().message());
+    MORTAR_ASSIGN_OR_RETURN(int64_t max_values, params.IntegerOr("max_values", 100));
+    const sql::Dialect& dialect = sql.dialect();
+    std::string quoted = dialect.QuoteIdentifier((*column)->name);
+    MORTAR_ASSIGN_OR_RETURN(
+        auto reader, sql.Query("SELECT DISTINCT " + quoted + " FROM " + inputs.front().source +
+                               " WHERE " + quoted + " IS NOT NULL ORDER BY " + quoted + " LIMIT " +
+                               std::to_string(max_values + 1)));
+    config::Json values = config::Json::array();
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        values.push_back(config::Json::parse(CellToJson(*batch->column(0), r)));
+      }
+    }
+    if (static_cast<int64_t>(values.size()) > max_values) {
+      return params.Error("values", "the column '" + (*column)->name + "' has more than " +
+                                        std::to_string(max_values) +
+                                        " values; list the ones that become columns, or raise "
+                                        "max_values");
+    }
+    if (values.empty()) return params.Error("column", "has no value to pivot on");
+    config::RecipeConfig resolved = recipe;
+    resolved.params["values"] = values;
+    return resolved;
+  }
 
   Result<std::vector<CompiledOutput>> Compile(const config::RecipeConfig& recipe,
                                               const sql::Dialect& dialect,

@@ -60,9 +60,10 @@ class InDatabaseEngine final : public Engine {
 
   Result<std::string> Explain(const RecipeRun& run) const override {
     MORTAR_ASSIGN_OR_RETURN(auto inputs, DatabaseInputs(run));
-    MORTAR_ASSIGN_OR_RETURN(
-        auto outputs,
-        recipe_->Compile(run.recipe, run.outputs.front()->connection().AsSql()->dialect(), inputs));
+    SqlConnection* sql = run.outputs.front()->connection().AsSql();
+    MORTAR_ASSIGN_OR_RETURN(config::RecipeConfig resolved,
+                            recipe_->Resolve(run.recipe, *sql, inputs));
+    MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe_->Compile(resolved, sql->dialect(), inputs));
     std::vector<std::string> names;
     for (const Dataset* output : run.outputs) names.push_back(output->name());
     return ExplainText(outputs, names);
@@ -71,7 +72,9 @@ class InDatabaseEngine final : public Engine {
   Status Run(RecipeRun& run) const override {
     MORTAR_ASSIGN_OR_RETURN(auto inputs, DatabaseInputs(run));
     SqlConnection* sql = run.outputs.front()->connection().AsSql();
-    MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe_->Compile(run.recipe, sql->dialect(), inputs));
+    MORTAR_ASSIGN_OR_RETURN(config::RecipeConfig resolved,
+                            recipe_->Resolve(run.recipe, *sql, inputs));
+    MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe_->Compile(resolved, sql->dialect(), inputs));
     run.output_schemas.clear();
     int64_t total = 0;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
@@ -238,7 +241,9 @@ Status RunOnScratchDatabase(RecipeRun& run, const VisualRecipe& recipe) {
     progress->Finish();
     inputs.push_back({input->name(), dialect.TableReference(table), std::move(schema)});
   }
-  MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe.Compile(run.recipe, dialect, inputs));
+  MORTAR_ASSIGN_OR_RETURN(config::RecipeConfig resolved,
+                          recipe.Resolve(run.recipe, scratch, inputs));
+  MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe.Compile(resolved, dialect, inputs));
   run.output_schemas.clear();
   run.rows_written = 0;
   for (std::size_t i = 0; i < outputs.size(); ++i) {

@@ -37,6 +37,15 @@ class VisualRecipe {
   virtual Result<std::vector<CompiledOutput>> Compile(
       const config::RecipeConfig& recipe, const sql::Dialect& dialect,
       const std::vector<SqlInput>& inputs) const = 0;
+  // Fills in what the definition leaves to the data (pivot values), asking the
+  // database that will run the queries. The default changes nothing.
+  virtual Result<config::RecipeConfig> Resolve(const config::RecipeConfig& recipe,
+                                               SqlConnection& sql,
+                                               const std::vector<SqlInput>& inputs) const {
+    (void)sql;
+    (void)inputs;
+    return recipe;
+  }
 };
 
 // The SQL of a compiled recipe as `recipe show --sql` prints it: the query, or for
