@@ -107,32 +107,49 @@ class StepCompiler {
     return compiled;
   }
 
-  // Adds or replaces the column `name` computed by `expression`; a new column goes
-  // last, a replaced one keeps its place.
-  Status SetColumn(const std::string& label, const std::string& name, const std::string& expression,
-                   const Type& type) {
-    if (Status check = CheckOutputName(dialect_, name); !check.ok()) {
-      return step_.Error("output", check.message());
+  struct NewColumn {
+    std::string name;
+    std::string expression;  // over the previous step's columns
+    Type type;
+  };
+
+  // One step adding or replacing columns; a new column goes last, a replaced one
+  // keeps its place.
+  Status SetColumns(const std::string& label, const std::vector<NewColumn>& columns,
+                    const std::string& key = "output") {
+    for (const auto& column : columns) {
+      if (Status check = CheckOutputName(dialect_, column.name); !check.ok()) {
+        return step_.Error(key, check.message());
+      }
     }
     std::vector<std::string> items;
     Schema output;
-    bool replaced = false;
-    for (const auto& column : schema().columns()) {
-      if (column.name == name) {
-        items.push_back(query_.Item(expression, name));
-        output.Add(mortar::Column{name, type, true});
-        replaced = true;
-      } else {
-        items.push_back(dialect_.QuoteIdentifier(column.name));
-        output.Add(column);
+    std::vector<bool> placed(columns.size(), false);
+    for (const auto& existing : schema().columns()) {
+      bool replaced = false;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i].name != existing.name) continue;
+        items.push_back(query_.Item(columns[i].expression, columns[i].name));
+        output.Add(mortar::Column{columns[i].name, columns[i].type, true});
+        placed[i] = replaced = true;
+      }
+      if (!replaced) {
+        items.push_back(dialect_.QuoteIdentifier(existing.name));
+        output.Add(existing);
       }
     }
-    if (!replaced) {
-      items.push_back(query_.Item(expression, name));
-      output.Add(mortar::Column{name, type, true});
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (placed[i]) continue;
+      items.push_back(query_.Item(columns[i].expression, columns[i].name));
+      output.Add(mortar::Column{columns[i].name, columns[i].type, true});
     }
     query_.AddSelect(label, items, std::move(output));
     return Status::OK();
+  }
+
+  Status SetColumn(const std::string& label, const std::string& name, const std::string& expression,
+                   const Type& type) {
+    return SetColumns(label, {{name, expression, type}});
   }
 
   Status KeepOrDelete(bool keep) {
@@ -336,15 +353,18 @@ class StepCompiler {
       if (output == rest || output == name) {
         return step_.Error("outputs", "'" + output + "' cannot be an output of the split");
       }
-      MORTAR_RETURN_IF_ERROR(SetColumn("split", output,
-                                       "CASE WHEN " + found + " THEN SUBSTR(" + r + ", 1, INSTR(" +
-                                           r + ", " + sep + ") - 1) ELSE " + r + " END",
-                                       Type::String()));
-      MORTAR_RETURN_IF_ERROR(SetColumn("split", rest,
-                                       "CASE WHEN " + found + " THEN SUBSTR(" + r + ", INSTR(" + r +
-                                           ", " + sep + ") + " + std::to_string(separator.size()) +
-                                           ") END",
-                                       Type::String()));
+      // The next part, and the rest after it, both from the rest so far.
+      MORTAR_RETURN_IF_ERROR(
+          SetColumns("split",
+                     {{output,
+                       "CASE WHEN " + found + " THEN SUBSTR(" + r + ", 1, INSTR(" + r + ", " + sep +
+                           ") - 1) ELSE " + r + " END",
+                       Type::String()},
+                      {rest,
+                       "CASE WHEN " + found + " THEN SUBSTR(" + r + ", INSTR(" + r + ", " + sep +
+                           ") + LENGTH(" + sep + ")) END",
+                       Type::String()}},
+                     "outputs"));
     }
     std::vector<std::string> items;
     Schema output;
