@@ -9,7 +9,6 @@ namespace mortar::recipes {
 void RegisterSyncRecipe(Registry& registry);
 void RegisterSqlRecipe(Registry& registry);
 void RegisterGroupRecipe(Registry& registry);
-void RegisterDistinctRecipe(Registry& registry);
 
 // Shared checks for engines.
 Status ExpectCounts(const config::RecipeConfig& recipe, std::size_t inputs, std::size_t outputs);

@@ -1,8 +1,6 @@
 // The distinct recipe: the distinct rows of the input (or of some of its columns),
-// optionally with how many input rows each stands for. In-database a SELECT DISTINCT
-// (or GROUP BY with COUNT), locally an Acero hash aggregation.
+// optionally with how many input rows each stands for.
 #include "recipes/builtin_recipes.h"
-#include "recipes/group_recipe.h"
 #include "recipes/visual_recipe.h"
 
 namespace mortar::recipes {
@@ -60,47 +58,10 @@ class DistinctRecipe final : public VisualRecipe {
   }
 };
 
-// Locally, a distinct is a hash aggregation keyed on its columns: Acero streams it.
-// Nested and binary columns, which Acero cannot key on, go to the scratch database.
-class LocalDistinctEngine final : public Engine {
- public:
-  explicit LocalDistinctEngine(std::shared_ptr<const VisualRecipe> recipe)
-      : recipe_(std::move(recipe)) {}
-  std::string_view name() const override { return "local"; }
-  std::string_view recipe_type() const override { return "distinct"; }
-  Status CanRun(const RecipeRun&) const override { return Status::OK(); }
-
-  Status Run(RecipeRun& run) const override {
-    MORTAR_RETURN_IF_ERROR(recipe_->Validate(run.recipe));
-    ConfigObject params(run.recipe.params, run.recipe.file, "params");
-    MORTAR_ASSIGN_OR_RETURN(Schema input, run.inputs.front()->schema());
-    GroupSpec spec;
-    MORTAR_ASSIGN_OR_RETURN(spec.keys, params.StringsOr("columns", input.Names()));
-    MORTAR_ASSIGN_OR_RETURN(std::string count, params.StringOr("count_column", ""));
-    if (!count.empty()) spec.aggregations.push_back({"", sql::Aggregate::kCountAll, count});
-    for (const auto& key : spec.keys) {
-      auto column = FindColumn(input, key);
-      if (!column.ok()) return RecipeError(run.recipe, column.status());
-      if ((*column)->type.IsNested() || (*column)->type.kind() == TypeKind::kBinary) {
-        return RunOnScratchDatabase(run, *recipe_);
-      }
-    }
-    return RunGroupOnAcero(run, spec);
-  }
-
- private:
-  std::shared_ptr<const VisualRecipe> recipe_;
-};
-
 }  // namespace
 
 std::shared_ptr<const VisualRecipe> MakeDistinctRecipe() {
   return std::make_shared<DistinctRecipe>();
-}
-
-void RegisterDistinctRecipe(Registry& registry) {
-  auto recipe = MakeDistinctRecipe();
-  RegisterVisualRecipe(registry, recipe, std::make_unique<LocalDistinctEngine>(recipe));
 }
 
 }  // namespace mortar::recipes

@@ -77,7 +77,97 @@ class LocalGroupEngine final : public Engine {
   Status Run(RecipeRun& run) const override {
     MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
     if (!spec.MapsToAcero()) return RunOnScratchDatabase(run, *recipe_);
-    return RunGroupOnAcero(run, spec);
+    MORTAR_RETURN_IF_ERROR(InitializeCompute());
+    Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
+    Schema input_schema = reader->schema();
+    MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
+
+    namespace ac = arrow::acero;
+    namespace cp = arrow::compute;
+    bool grouped = !spec.keys.empty();
+    std::vector<cp::Aggregate> aggregates;
+    for (const auto& aggregation : spec.aggregations) {
+      std::shared_ptr<cp::FunctionOptions> options;
+      std::vector<arrow::FieldRef> targets;
+      switch (aggregation.function) {
+        case sql::Aggregate::kCountAll:
+          break;
+        case sql::Aggregate::kCount:
+        case sql::Aggregate::kCountDistinct:
+          options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
+          break;
+        default:
+          options =
+              std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
+          break;
+      }
+      if (aggregation.function != sql::Aggregate::kCountAll) {
+        targets.emplace_back(input_schema[*input_schema.IndexOf(aggregation.column)].name);
+      }
+      aggregates.emplace_back(AceroFunction(aggregation.function, grouped), options, targets,
+                              aggregation.output_name);
+    }
+    std::vector<arrow::FieldRef> keys;
+    for (const auto& key : spec.keys)
+      keys.emplace_back(input_schema[*input_schema.IndexOf(key)].name);
+
+    auto source = ToArrowReader(std::move(reader));
+    ac::Declaration plan = ac::Declaration::Sequence({
+        {"record_batch_reader_source", ac::RecordBatchReaderSourceNodeOptions{source}},
+        {"aggregate", ac::AggregateNodeOptions{aggregates, keys}},
+    });
+    auto results = ac::DeclarationToReader(std::move(plan), /*use_threads=*/true);
+    if (!results.ok())
+      return FromArrowStatus(results.status()).WithContext("group " + input.name());
+
+    MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
+    auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
+    auto arrow_output = output_schema.ToArrow();
+    int64_t rows = 0;
+    while (true) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      arrow::Status status = (*results)->ReadNext(&batch);
+      if (!status.ok()) {
+        writer->Abort();
+        return Status::Invalid(status.message()).WithContext("group " + input.name());
+      }
+      if (!batch) break;
+      // Put the columns in the recipe's order, with the recipe's output types.
+      std::vector<std::shared_ptr<arrow::Array>> columns;
+      for (std::size_t i = 0; i < output_schema.size(); ++i) {
+        auto column = batch->GetColumnByName(output_schema[i].name);
+        if (!column) {
+          writer->Abort();
+          return Status::Internal("the local group engine lost column " + output_schema[i].name);
+        }
+        if (!column->type()->Equals(*arrow_output->field(static_cast<int>(i))->type())) {
+          auto cast = cp::Cast(*column, arrow_output->field(static_cast<int>(i))->type());
+          if (!cast.ok()) {
+            writer->Abort();
+            return Status::Invalid("column '" + output_schema[i].name +
+                                   "': " + cast.status().message());
+          }
+          column = *cast;
+        }
+        columns.push_back(std::move(column));
+      }
+      auto conformed =
+          arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
+      if (Status write = writer->Write(*conformed); !write.ok()) {
+        writer->Abort();
+        return write;
+      }
+      rows += batch->num_rows();
+      progress->Add(batch->num_rows());
+    }
+    MORTAR_RETURN_IF_ERROR(writer->Commit());
+    progress->Finish();
+    run.output_schemas = {output_schema};
+    LogReplaced(run, rows, "groups");
+    run.rows_written = rows;
+    return Status::OK();
   }
 
  private:
@@ -85,98 +175,6 @@ class LocalGroupEngine final : public Engine {
 };
 
 }  // namespace
-
-Status RunGroupOnAcero(RecipeRun& run, const GroupSpec& spec) {
-  MORTAR_RETURN_IF_ERROR(InitializeCompute());
-  Dataset& input = *run.inputs.front();
-  Dataset& output = *run.outputs.front();
-  MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
-  Schema input_schema = reader->schema();
-  MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
-
-  namespace ac = arrow::acero;
-  namespace cp = arrow::compute;
-  bool grouped = !spec.keys.empty();
-  std::vector<cp::Aggregate> aggregates;
-  for (const auto& aggregation : spec.aggregations) {
-    std::shared_ptr<cp::FunctionOptions> options;
-    std::vector<arrow::FieldRef> targets;
-    switch (aggregation.function) {
-      case sql::Aggregate::kCountAll:
-        break;
-      case sql::Aggregate::kCount:
-      case sql::Aggregate::kCountDistinct:
-        options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
-        break;
-      default:
-        options =
-            std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
-        break;
-    }
-    if (aggregation.function != sql::Aggregate::kCountAll) {
-      targets.emplace_back(input_schema[*input_schema.IndexOf(aggregation.column)].name);
-    }
-    aggregates.emplace_back(AceroFunction(aggregation.function, grouped), options, targets,
-                            aggregation.output_name);
-  }
-  std::vector<arrow::FieldRef> keys;
-  for (const auto& key : spec.keys)
-    keys.emplace_back(input_schema[*input_schema.IndexOf(key)].name);
-
-  auto source = ToArrowReader(std::move(reader));
-  ac::Declaration plan = ac::Declaration::Sequence({
-      {"record_batch_reader_source", ac::RecordBatchReaderSourceNodeOptions{source}},
-      {"aggregate", ac::AggregateNodeOptions{aggregates, keys}},
-  });
-  auto results = ac::DeclarationToReader(std::move(plan), /*use_threads=*/true);
-  if (!results.ok()) return FromArrowStatus(results.status()).WithContext("group " + input.name());
-
-  MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
-  auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
-  auto arrow_output = output_schema.ToArrow();
-  int64_t rows = 0;
-  while (true) {
-    std::shared_ptr<arrow::RecordBatch> batch;
-    arrow::Status status = (*results)->ReadNext(&batch);
-    if (!status.ok()) {
-      writer->Abort();
-      return Status::Invalid(status.message()).WithContext("group " + input.name());
-    }
-    if (!batch) break;
-    // Put the columns in the recipe's order, with the recipe's output types.
-    std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (std::size_t i = 0; i < output_schema.size(); ++i) {
-      auto column = batch->GetColumnByName(output_schema[i].name);
-      if (!column) {
-        writer->Abort();
-        return Status::Internal("the local group engine lost column " + output_schema[i].name);
-      }
-      if (!column->type()->Equals(*arrow_output->field(static_cast<int>(i))->type())) {
-        auto cast = cp::Cast(*column, arrow_output->field(static_cast<int>(i))->type());
-        if (!cast.ok()) {
-          writer->Abort();
-          return Status::Invalid("column '" + output_schema[i].name +
-                                 "': " + cast.status().message());
-        }
-        column = *cast;
-      }
-      columns.push_back(std::move(column));
-    }
-    auto conformed = arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
-    if (Status write = writer->Write(*conformed); !write.ok()) {
-      writer->Abort();
-      return write;
-    }
-    rows += batch->num_rows();
-    progress->Add(batch->num_rows());
-  }
-  MORTAR_RETURN_IF_ERROR(writer->Commit());
-  progress->Finish();
-  run.output_schemas = {output_schema};
-  LogReplaced(run, rows, "groups");
-  run.rows_written = rows;
-  return Status::OK();
-}
 
 std::shared_ptr<const VisualRecipe> MakeGroupRecipe() {
   return std::make_shared<GroupRecipe>();

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "mortar/config/model.h"
-#include "mortar/recipes/recipe.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::recipes {
@@ -40,10 +39,6 @@ struct GroupSpec {
 };
 
 std::string_view AggregateName(sql::Aggregate aggregate);
-
-// Runs a group that MapsToAcero() as an Acero hash aggregation over the streamed input
-// (also the distinct recipe's local engine: a group on every column).
-Status RunGroupOnAcero(RecipeRun& run, const GroupSpec& spec);
 // The type of an aggregate of a column (shared with the window and pivot recipes).
 Result<Type> AggregateType(sql::Aggregate function, const Column& column);
 

@@ -273,13 +273,9 @@ std::vector<std::shared_ptr<const VisualRecipe>> BuiltinVisualRecipes() {
 }
 
 void RegisterVisualRecipes(Registry& registry) {
-  // These two have a local engine of their own (Acero where it fits).
   RegisterGroupRecipe(registry);
-  RegisterDistinctRecipe(registry);
   for (auto& recipe : BuiltinVisualRecipes()) {
-    if (recipe->name() != "group" && recipe->name() != "distinct") {
-      RegisterVisualRecipe(registry, std::move(recipe));
-    }
+    if (recipe->name() != "group") RegisterVisualRecipe(registry, std::move(recipe));
   }
 }
 
