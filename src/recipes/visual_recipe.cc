@@ -109,6 +109,22 @@ class ScratchEngine final : public Engine {
   Status CanRun(const RecipeRun&) const override { return Status::OK(); }
   Status Run(RecipeRun& run) const override { return RunOnScratchDatabase(run, *recipe_); }
 
+  // The SQLite queries the scratch database will run, each input copied into a table
+  // of its name.
+  Result<std::string> Explain(const RecipeRun& run) const override {
+    const sql::Dialect& dialect = sql::SqliteDialect();
+    std::vector<SqlInput> inputs;
+    for (Dataset* input : run.inputs) {
+      MORTAR_ASSIGN_OR_RETURN(Schema schema, input->schema());
+      inputs.push_back({input->name(), dialect.QuoteIdentifier(input->name()), std::move(schema)});
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto outputs, recipe_->Compile(run.recipe, dialect, inputs));
+    std::vector<std::string> names;
+    for (const Dataset* output : run.outputs) names.push_back(output->name());
+    return "-- the local engine: the inputs are copied into a scratch SQLite database\n" +
+           ExplainText(outputs, names);
+  }
+
  private:
   std::shared_ptr<const VisualRecipe> recipe_;
 };

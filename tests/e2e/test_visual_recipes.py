@@ -57,6 +57,8 @@ def test_prepare_into_a_file_runs_on_the_local_engine(mortar):
                 "params": {"steps": STEPS}})
     report = mortar.json("build", "adults_csv")
     assert report["recipes"][-1]["engine"] == "local"
+    shown = mortar.run("recipe", "show", "adults_csv", "--sql").stdout
+    assert "scratch SQLite database" in shown and "FROM \"people\"" in shown
     text = (mortar.home / "files" / "adults_csv.csv").read_text()
     assert "ANN@Paris" in text and "CY@unknown" in text and "Bob" not in text
     # The scratch database is removed after the run.
