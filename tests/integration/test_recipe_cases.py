@@ -8,7 +8,8 @@ back must be the case's expected rows, as they are on SQLite and on the local en
 expectations of its own with the reason the databases legitimately differ.
 
 All cases share one data directory and one Databricks schema (MORTAR_CASES_SCHEMA,
-default mortar_cases), dropped at the end; each case has its own project and tables."""
+default a new mortar_cases_<random>), dropped at the end; each case has its own
+project and tables."""
 import datetime
 import decimal
 import json
@@ -23,7 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
-SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA", "mortar_cases")
+SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"
 
 
 class Home:
