@@ -189,6 +189,26 @@ class Parser {
       out.arguments.push_back(std::move(left));
       return out;
     }
+    if (IsKeyword("IN") || IsKeyword("NOT")) {
+      Expression out;
+      out.kind = Expression::Kind::kIn;
+      out.text = IsKeyword("NOT") ? "NOT IN" : "IN";
+      MORTAR_RETURN_IF_ERROR(Advance());
+      if (out.text == "NOT IN") {
+        if (!IsKeyword("IN")) return Unexpected("IN");
+        MORTAR_RETURN_IF_ERROR(Advance());
+      }
+      if (!IsSymbol("(")) return Unexpected("'('");
+      out.arguments.push_back(std::move(left));
+      do {
+        MORTAR_RETURN_IF_ERROR(Advance());
+        MORTAR_ASSIGN_OR_RETURN(Expression value, ParseAdditive());
+        out.arguments.push_back(std::move(value));
+      } while (IsSymbol(","));
+      if (!IsSymbol(")")) return Unexpected("',' or ')'");
+      MORTAR_RETURN_IF_ERROR(Advance());
+      return out;
+    }
     for (std::string_view op : {"=", "==", "!=", "<>", "<", "<=", ">", ">="}) {
       if (!IsSymbol(op)) continue;
       std::string normalised = op == "==" ? "=" : op == "!=" ? "<>" : std::string(op);
@@ -260,7 +280,7 @@ class Parser {
           MORTAR_RETURN_IF_ERROR(Advance());
           return out;
         }
-        if (upper == "AND" || upper == "OR" || upper == "NOT" || upper == "IS") {
+        if (upper == "AND" || upper == "OR" || upper == "NOT" || upper == "IS" || upper == "IN") {
           return Unexpected("a value");
         }
         out.text = token_.text;
@@ -370,6 +390,21 @@ class Compiler {
       case Expression::Kind::kIsNull: {
         MORTAR_ASSIGN_OR_RETURN(Typed operand, Compile(expression.arguments[0]));
         return Typed{"(" + operand.sql + " " + expression.text + " NULL)", Type::Boolean()};
+      }
+      case Expression::Kind::kIn: {
+        MORTAR_ASSIGN_OR_RETURN(Typed left, Compile(expression.arguments[0]));
+        std::string list;
+        for (std::size_t i = 1; i < expression.arguments.size(); ++i) {
+          MORTAR_ASSIGN_OR_RETURN(Typed value, Compile(expression.arguments[i]));
+          if (!Comparable(left, value)) {
+            return Status::Invalid("type mismatch: cannot compare " +
+                                   Describe(expression.arguments[0]) + " (" + left.type.ToString() +
+                                   ") with " + Describe(expression.arguments[i]) + " (" +
+                                   value.type.ToString() + ")");
+          }
+          list += (i > 1 ? ", " : "") + value.sql;
+        }
+        return Typed{"(" + left.sql + " " + expression.text + " (" + list + "))", Type::Boolean()};
       }
       case Expression::Kind::kUnary:
         return CompileUnary(expression);

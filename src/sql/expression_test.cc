@@ -34,6 +34,16 @@ TEST(ExpressionTest, OperatorsKeepTheirPrecedence) {
             "(((-\"qty\") >= (-1)) OR (\"unit price\" <> 2.5))");
 }
 
+TEST(ExpressionTest, InLists) {
+  EXPECT_EQ(Databricks("name IN ('a', 'b''c') AND qty NOT IN (1, -2)"),
+            "((`name` IN ('a', 'b\\'c')) AND (`qty` NOT IN (1, (-2))))");
+  EXPECT_EQ(Sqlite("qty IN (1, 'x')"),
+            "error: formula 'qty IN (1, 'x')': type mismatch: cannot compare column 'qty' "
+            "(int64) with 'x' (string)");
+  EXPECT_EQ(Sqlite("qty NOT 1"),
+            "error: formula 'qty NOT 1': expected IN, found '1' at character 9");
+}
+
 TEST(ExpressionTest, DivisionIsRealAndNullOnZeroEverywhere) {
   EXPECT_EQ(Sqlite("qty / 2"), "(CAST(\"qty\" AS DOUBLE) / NULLIF(2, 0))");
   EXPECT_EQ(Databricks("qty / 2"), "(CAST(`qty` AS DOUBLE) / NULLIF(2, 0))");

@@ -8,7 +8,7 @@
 //
 // Columns are bare names or `backquoted` (`` doubles a backquote); strings take
 // single quotes ('' doubles one); operators: + - * / % = != <> < <= > >= AND OR NOT,
-// IS [NOT] NULL. Functions are listed in docs/recipes.md. Values of Expression are
+// IS [NOT] NULL, [NOT] IN (...). Functions are listed in docs/recipes.md. Values of Expression are
 // immutable; everything here is thread-safe.
 #pragma once
 
@@ -22,10 +22,22 @@
 namespace mortar::sql {
 
 struct Expression {
-  enum class Kind { kNumber, kString, kBoolean, kNull, kColumn, kUnary, kBinary, kCall, kIsNull };
+  enum class Kind {
+    kNumber,
+    kString,
+    kBoolean,
+    kNull,
+    kColumn,
+    kUnary,
+    kBinary,
+    kCall,
+    kIsNull,
+    kIn,  // arguments[0] [NOT] IN (arguments[1], ...)
+  };
   Kind kind = Kind::kNull;
   // The number's text, the string's value, the column's name, the operator ("-",
-  // "NOT", "+", "AND"...), the function's name, or for kIsNull "IS" / "IS NOT".
+  // "NOT", "+", "AND"...), the function's name, for kIsNull "IS" / "IS NOT", for kIn
+  // "IN" / "NOT IN".
   std::string text;
   bool boolean = false;
   std::vector<Expression> arguments;
