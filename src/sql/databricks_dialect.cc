@@ -167,6 +167,11 @@ class Databricks final : public Dialect {
     return Dialect::CreateTable(table, schema) + " USING DELTA";
   }
 
+  // Spark in ANSI mode fails a whole query on one bad value in CAST.
+  std::string TryCast(std::string_view expression, const Type& type) const override {
+    return "TRY_CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
+  }
+
   std::string Concat(const std::vector<std::string>& parts) const override {
     std::string out = "concat(";
     for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? ", " : "") + parts[i];

@@ -668,7 +668,7 @@ class Compiler {
     if (name == "to_int" || name == "to_double") {
       MORTAR_RETURN_IF_ERROR(arity(1, 1));
       Type type = name == "to_int" ? Type::Int64() : Type::Double();
-      return Typed{dialect_.Cast(args[0].sql, type), type};
+      return Typed{dialect_.TryCast(args[0].sql, type), type};
     }
     return Status::Invalid(
         "unknown function '" + name +

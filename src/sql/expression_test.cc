@@ -55,6 +55,8 @@ TEST(ExpressionTest, FunctionsAreSpelledPerDialect) {
   EXPECT_EQ(Sqlite("year(day)"), "CAST(strftime('%Y', \"day\") AS INTEGER)");
   EXPECT_EQ(Databricks("month(day)"), "month(`day`)");
   EXPECT_EQ(Databricks("date_diff(day, date_add(day, 3))"), "datediff(date_add(`day`, 3), `day`)");
+  EXPECT_EQ(Databricks("to_int(name)"), "TRY_CAST(`name` AS BIGINT)");
+  EXPECT_EQ(Sqlite("to_int(name)"), "CAST(\"name\" AS BIGINT)");
   EXPECT_EQ(Databricks("if(qty > 1, 'many', 'one')"),
             "CASE WHEN (`qty` > 1) THEN 'many' ELSE 'one' END");
 }

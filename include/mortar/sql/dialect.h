@@ -43,6 +43,11 @@ class Dialect {
 
   virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument) const;
   virtual std::string Cast(std::string_view expression, const Type& type) const;
+  // A cast that gives NULL rather than an error when the value does not convert,
+  // where the database has one (SQLite's CAST never fails).
+  virtual std::string TryCast(std::string_view expression, const Type& type) const {
+    return Cast(expression, type);
+  }
 
   // Functions whose spelling differs between databases. Arguments are SQL expressions
   // already compiled in this dialect.
