@@ -159,6 +159,37 @@ TEST(ChartTest, LiveInTheDatabaseLocalOnFilesAndTheBinLimit) {
   EXPECT_EQ(months->rows[0][1], 17);
 }
 
+std::size_t Count(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++count;
+  return count;
+}
+
+TEST(ChartTest, EveryTypeDrawsItsShapes) {
+  ChartData data;
+  data.columns = {"x", "count"};
+  data.rows = {{1, 5}, {2, 3}, {4, "7.5"}};
+  auto render = [&](const std::string& type) {
+    Json json = {{"name", "c"},
+                 {"dataset", "d"},
+                 {"type", type},
+                 {"dimensions", {{{"column", "x"}, {"bin", 1}}}}};
+    return RenderSvg(Parse(json), data);
+  };
+  EXPECT_EQ(Count(render("bar"), "<rect x="), 3u);
+  EXPECT_EQ(Count(render("histogram"), "<rect x="), 3u);
+  EXPECT_EQ(Count(render("line"), "<polyline"), 1u);
+  EXPECT_EQ(Count(render("area"), "<polygon"), 1u);
+  EXPECT_EQ(Count(render("pie"), "<path"), 3u);
+  EXPECT_EQ(Count(render("scatter"), "<circle"), 3u);
+  std::string table = render("pivot_table");
+  EXPECT_NE(table.find(">count</text>"), std::string::npos);
+  EXPECT_NE(table.find(">7.5</text>"), std::string::npos);
+  data.rows.clear();
+  EXPECT_NE(render("bar").find(">no data</text>"), std::string::npos);
+}
+
 TEST(ChartTest, CachedUntilTheDatasetChanges) {
   testing::TempHome temp;
   auto context = temp.MakeContext();
