@@ -11,6 +11,7 @@
 #include "cli/invocation.h"
 #include "cli/table_printer.h"
 #include "connectors/databricks/connection_string.h"
+#include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
@@ -71,6 +72,7 @@ Verbs:
   project list|create
   dataset list|show|preview|detect|import|export
   recipe list|show|run
+  chart list|render          charts computed by the database (the live engine), as SVG
   build DATASET...           build datasets and what they depend on
   sql CONNECTION "QUERY"     run a query on a connection and print the rows
   user list|add|passwd|delete      Mortar's users (admin)
@@ -150,6 +152,12 @@ const std::map<std::string, std::string>& VerbHelp() {
        "        SOURCE is a path on a file connection, or a table on a SQL connection\n"
        "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or "
        ".parquet file\n"},
+      {"chart",
+       "Usage:\n  mortar chart list\n  mortar chart render NAME [--out FILE.svg]\n\n"
+       "Charts are defined in projects/<project>/charts/NAME.json (see docs/charts.md).\n"
+       "chart render runs the chart's one aggregation query in the dataset's database\n"
+       "(or, for files, on the first rows locally) and prints or writes the SVG; with\n"
+       "--json it prints the engine, the SQL and the rows instead.\n"},
       {"recipe",
        "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run "
        "NAME\n\n"
@@ -718,6 +726,73 @@ Status BuildVerb(Invocation& in) {
 
 // ---- sql ----
 
+Status ChartVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, render)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+  std::filesystem::path folder = project->dir() / "charts";
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
+    std::vector<std::vector<std::string>> rows;
+    Json list = Json::array();
+    std::error_code error;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec, charts::ChartSpec::Load(file));
+      list.push_back({{"name", spec.name}, {"dataset", spec.dataset}});
+      rows.push_back({spec.name, spec.dataset});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "DATASET"}, rows);
+    }
+    return Status::OK();
+  }
+  if (action != "render") {
+    return Status::Invalid("unknown action '" + action + "' for chart (expected list, render)");
+  }
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"out"}));
+  MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "chart name"));
+  MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+  std::filesystem::path file = folder / (name + ".json");
+  if (!std::filesystem::exists(file)) {
+    return Status::NotFound("no chart named '" + name + "' (" + file.string() + " is missing)");
+  }
+  MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec, charts::ChartSpec::Load(file));
+  MORTAR_ASSIGN_OR_RETURN(
+      charts::ChartData data,
+      charts::ComputeChart(*in.context, spec, std::filesystem::temp_directory_path()));
+  if (in.json) {
+    Json rows = Json::array();
+    for (const auto& row : data.rows) rows.push_back(row);
+    PrintJson(in.out, {{"chart", spec.name},
+                       {"engine", data.engine},
+                       {"cached", data.cached},
+                       {"sql", data.sql},
+                       {"columns", data.columns},
+                       {"rows", rows}});
+    return Status::OK();
+  }
+  std::string svg = charts::RenderSvg(spec, data);
+  if (auto out = in.args.Option("out")) {
+    MORTAR_RETURN_IF_ERROR(config::WriteTextFile(
+        *out, svg,
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+            std::filesystem::perms::group_read | std::filesystem::perms::others_read));
+    in.out << "wrote " << *out << " (" << data.rows.size() << " bins, engine " << data.engine
+           << (data.cached ? ", from the cache" : "") << ")\n";
+    return Status::OK();
+  }
+  in.out << svg;
+  return Status::OK();
+}
+
 Status SqlVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"limit"}));
   MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 1, "connection name"));
@@ -780,6 +855,7 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
       {"project", ProjectVerb},
       {"dataset", DatasetVerb},
       {"recipe", RecipeVerb},
+      {"chart", ChartVerb},
       {"build", BuildVerb},
       {"sql", SqlVerb},
       {"user", UserVerb},

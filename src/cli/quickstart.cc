@@ -1,11 +1,13 @@
 // `mortar quickstart`: a sample project on the embedded default. Generated CSV files of
 // orders and customers are synced into SQLite, grouped in-database, joined back to the
-// customers by a SQL recipe, and exported to CSV.
+// customers by a SQL recipe, and exported to CSV; a side branch of visual recipes
+// (prepare, top N) and a chart rendered to SVG.
 #include <cstdio>
 #include <fstream>
 #include <random>
 
 #include "cli/commands.h"
+#include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
@@ -124,7 +126,8 @@ Status CreateProject(const config::Home& home, const fs::path& data_folder, int6
   for (const auto& dataset :
        {Files("customers_csv", "quickstart/customers.csv"),
         Files("orders_csv", "quickstart/orders.csv"), Table("customers"), Table("orders"),
-        Table("orders_by_customer"), Table("customer_summary"),
+        Table("orders_by_customer"), Table("customer_summary"), Table("orders_kept"),
+        Table("top_orders_per_product"),
         Files("customer_summary_csv", "quickstart/output/customer_summary.csv")}) {
     MORTAR_RETURN_IF_ERROR(project.SaveDataset(dataset));
   }
@@ -149,9 +152,37 @@ Status CreateProject(const config::Home& home, const fs::path& data_folder, int6
                         "ORDER BY total_amount DESC"}}),
            Recipe("export_summary", "sync", {"customer_summary"}, {"customer_summary_csv"},
                   Json::object()),
+           // A side branch of visual recipes: prepare, then top N per product.
+           Recipe("prepare_orders", "prepare", {"orders"}, {"orders_kept"},
+                  Json{{"steps",
+                        {{{"type", "filter"},
+                          {"column", "status"},
+                          {"values", {"cancelled", "returned"}},
+                          {"keep", false}},
+                         {{"type", "formula"},
+                          {"expression", "year(order_date) * 100 + month(order_date)"},
+                          {"output", "period"}},
+                         {{"type", "if"},
+                          {"condition", "amount >= 100"},
+                          {"then", "'large'"},
+                          {"else", "'small'"},
+                          {"output", "size"}}}}}),
+           Recipe("top_orders", "top_n", {"orders_kept"}, {"top_orders_per_product"},
+                  Json{{"n", 3},
+                       {"partition_by", {"product"}},
+                       {"order_by", {{{"column", "amount"}, {"descending", true}}}},
+                       {"rank_column", "rank"}}),
        }) {
     MORTAR_RETURN_IF_ERROR(project.SaveRecipe(recipe));
   }
+  // A chart computed by SQLite: revenue of kept orders per month.
+  MORTAR_RETURN_IF_ERROR(
+      config::WriteJsonFile(project.dir() / "charts" / "revenue_by_month.json",
+                            Json{{"name", "revenue_by_month"},
+                                 {"dataset", "orders_kept"},
+                                 {"type", "bar"},
+                                 {"dimensions", {{{"column", "order_date"}, {"bin", "month"}}}},
+                                 {"measures", {{{"column", "amount"}, {"function", "sum"}}}}}));
   return Status::OK();
 }
 
@@ -193,10 +224,22 @@ Status Quickstart(const Arguments& args, std::ostream& out) {
   BuildOptions options;
   options.force = args.Flag("force");
   options.echo = !args.Flag("quiet");
-  MORTAR_ASSIGN_OR_RETURN(BuildReport report,
-                          flow.Build(context, {"customer_summary_csv"}, options));
+  MORTAR_ASSIGN_OR_RETURN(
+      BuildReport report,
+      flow.Build(context, {"customer_summary_csv", "top_orders_per_product"}, options));
+  fs::path chart_file = data_folder / "output" / "revenue_by_month.svg";
+  MORTAR_ASSIGN_OR_RETURN(
+      charts::ChartSpec chart,
+      charts::ChartSpec::Load(project->dir() / "charts" / "revenue_by_month.json"));
+  MORTAR_ASSIGN_OR_RETURN(charts::ChartData chart_data,
+                          charts::ComputeChart(context, chart, fs::temp_directory_path()));
+  MORTAR_RETURN_IF_ERROR(config::WriteTextFile(chart_file, charts::RenderSvg(chart, chart_data),
+                                               fs::perms::owner_read | fs::perms::owner_write |
+                                                   fs::perms::group_read | fs::perms::others_read));
   out << "\nThe flow: orders.csv, customers.csv -> sync into SQLite -> group orders by customer\n"
-         "(in-database) -> SQL recipe joining customers -> export to CSV\n\n";
+         "(in-database) -> SQL recipe joining customers -> export to CSV; and orders ->\n"
+         "prepare (drop cancelled and returned, add period and size) -> top 3 orders per\n"
+         "product, both in-database; a chart of revenue per month computed by SQLite\n\n";
   for (const auto& outcome : report.recipes) {
     out << "  " << outcome.recipe << ": "
         << (outcome.ran
@@ -206,11 +249,17 @@ Status Quickstart(const Arguments& args, std::ostream& out) {
   }
   out << "\nOutputs:\n"
       << "  SQLite database: " << (home.root() / "sqlite" / "default.db").string()
-      << " (tables qs_customers, qs_orders, qs_orders_by_customer, qs_customer_summary)\n"
+      << "\n                   (tables qs_customers, qs_orders, qs_orders_by_customer,\n"
+      << "                   qs_customer_summary, qs_orders_kept, qs_top_orders_per_product)\n"
       << "  CSV export:      " << (data_folder / "output" / "customer_summary.csv").string() << "\n"
+      << "  Chart:           " << chart_file.string() << " (" << chart_data.rows.size()
+      << " months)\n"
       << "  Job log:         " << report.log_path << "\n\n"
       << "Try: mortar --home " << home.root().string() << " dataset preview customer_summary\n"
-      << "     mortar --home " << home.root().string() << " recipe show group_orders --sql\n";
+      << "     mortar --home " << home.root().string() << " recipe show group_orders --sql\n"
+      << "     mortar --home " << home.root().string() << " recipe show prepare_orders --sql\n"
+      << "     mortar --home " << home.root().string()
+      << " chart render revenue_by_month --out chart.svg\n";
   return Status::OK();
 }
 

@@ -6,6 +6,7 @@
 #include "connectors/sqlite/sqlite_connection.h"
 #include "mortar/connectors/registry.h"
 #include "recipes/builtin_recipes.h"
+#include "recipes/visual_recipe.h"
 
 namespace mortar {
 
@@ -20,7 +21,7 @@ Registry BuiltinRegistry() {
   registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());
   recipes::RegisterSyncRecipe(registry);
   recipes::RegisterSqlRecipe(registry);
-  recipes::RegisterGroupRecipe(registry);
+  recipes::RegisterVisualRecipes(registry);
   return registry;
 }
 

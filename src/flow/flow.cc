@@ -30,6 +30,10 @@ fs::path StampFile(const config::Project& project, const std::string& dataset) {
   return project.StateDir() / (dataset + ".json");
 }
 
+fs::path VersionFile(const config::Project& project, const std::string& dataset) {
+  return project.StateDir() / "versions" / (dataset + ".json");
+}
+
 std::string ReadStamp(const config::Project& project, const std::string& dataset) {
   auto json = config::ReadJsonFile(StampFile(project, dataset));
   if (!json.ok() || !json->is_object() || !json->contains("stamp") || !(*json)["stamp"].is_string())
@@ -38,6 +42,12 @@ std::string ReadStamp(const config::Project& project, const std::string& dataset
 }
 
 }  // namespace
+
+std::string DatasetVersion(const config::Project& project, const std::string& dataset) {
+  auto json = config::ReadJsonFile(VersionFile(project, dataset));
+  if (!json.ok() || !json->is_object() || !json->contains("version")) return "";
+  return (*json)["version"].dump();
+}
 
 Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run) {
   auto engines = registry.EnginesFor(run.recipe.type);
@@ -150,8 +160,14 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   outcome.ran = true;
   outcome.rows = run.rows_written;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // Record the schemas the outputs were written with.
+  // Record the schemas the outputs were written with, and that they changed.
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  const auto written = std::chrono::system_clock::now().time_since_epoch().count();
+  for (const auto& output : recipe.outputs) {
+    MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(
+        VersionFile(*project, output),
+        config::Json{{"version", std::to_string(written) + " " + log.id()}, {"recipe", name}}));
+  }
   for (std::size_t i = 0; i < run.output_schemas.size() && i < recipe.outputs.size(); ++i) {
     if (!run.output_schemas[i]) continue;
     MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(recipe.outputs[i]));

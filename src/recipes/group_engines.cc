@@ -1,5 +1,6 @@
 // The group recipe's engines: in-database (one GROUP BY query) and local (an Acero
-// hash aggregation over the streamed input).
+// hash aggregation over the streamed input, or the scratch database for filters,
+// first/last and stddev).
 #include <arrow/acero/exec_plan.h>
 #include <arrow/acero/options.h>
 #include <arrow/api.h>
@@ -7,50 +8,29 @@
 
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
+#include "recipes/visual_recipe.h"
 
 namespace mortar::recipes {
 
 namespace {
 
-class GroupRecipe final : public RecipeType {
+class GroupRecipe final : public VisualRecipe {
  public:
   std::string_view name() const override { return "group"; }
   Status Validate(const config::RecipeConfig& recipe) const override {
     MORTAR_RETURN_IF_ERROR(ExpectCounts(recipe, 1, 1));
     return GroupSpec::FromConfig(recipe).status();
   }
-};
-
-class InDatabaseGroupEngine final : public Engine {
- public:
-  std::string_view name() const override { return "in-database"; }
-  std::string_view recipe_type() const override { return "group"; }
-  Status CanRun(const RecipeRun& run) const override { return SameSqlConnection(run); }
-
-  Result<std::string> Explain(const RecipeRun& run) const override {
-    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
-    Dataset& input = *run.inputs.front();
-    MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
-    return spec.ToSql(run.outputs.front()->connection().AsSql()->dialect(), *input.SqlSource(),
-                      schema);
-  }
-
-  Status Run(RecipeRun& run) const override {
-    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
-    Dataset& input = *run.inputs.front();
-    Dataset& output = *run.outputs.front();
-    MORTAR_ASSIGN_OR_RETURN(Schema input_schema, input.schema());
-    MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
-    SqlConnection* sql = output.connection().AsSql();
-    MORTAR_ASSIGN_OR_RETURN(std::string query,
-                            spec.ToSql(sql->dialect(), *input.SqlSource(), input_schema));
-    run.log.Info("SQL:\n" + query);
-    MORTAR_ASSIGN_OR_RETURN(int64_t rows,
-                            sql->ReplaceTableWithQuery(*output.SqlTable(), output_schema, query));
-    MORTAR_ASSIGN_OR_RETURN(run.output_schemas, RecordedSchemas(*sql, output, output_schema));
-    LogReplaced(run, rows, "groups");
-    run.rows_written = rows;
-    return Status::OK();
+  Result<std::vector<CompiledOutput>> Compile(const config::RecipeConfig& recipe,
+                                              const sql::Dialect& dialect,
+                                              const std::vector<SqlInput>& inputs) const override {
+    MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(recipe));
+    const SqlInput& input = inputs.front();
+    auto schema = spec.OutputSchema(input.schema);
+    if (!schema.ok()) return RecipeError(recipe, schema.status());
+    auto query = spec.ToSql(dialect, input.source, input.schema);
+    if (!query.ok()) return RecipeError(recipe, query.status());
+    return std::vector<CompiledOutput>{{*query, *schema}};
   }
 };
 
@@ -78,19 +58,26 @@ std::string AceroFunction(sql::Aggregate aggregate, bool grouped) {
     case sql::Aggregate::kMax:
       name = "max";
       break;
+    case sql::Aggregate::kStddev:
+      name = "stddev";
+      break;
   }
   return grouped ? "hash_" + name : name;
 }
 
+// Acero's hash aggregation when the recipe maps to it, else the scratch database.
 class LocalGroupEngine final : public Engine {
  public:
+  explicit LocalGroupEngine(std::shared_ptr<const VisualRecipe> recipe)
+      : recipe_(std::move(recipe)) {}
   std::string_view name() const override { return "local"; }
   std::string_view recipe_type() const override { return "group"; }
   Status CanRun(const RecipeRun&) const override { return Status::OK(); }
 
   Status Run(RecipeRun& run) const override {
-    MORTAR_RETURN_IF_ERROR(InitializeCompute());
     MORTAR_ASSIGN_OR_RETURN(GroupSpec spec, GroupSpec::FromConfig(run.recipe));
+    if (!spec.MapsToAcero()) return RunOnScratchDatabase(run, *recipe_);
+    MORTAR_RETURN_IF_ERROR(InitializeCompute());
     Dataset& input = *run.inputs.front();
     Dataset& output = *run.outputs.front();
     MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
@@ -182,14 +169,20 @@ class LocalGroupEngine final : public Engine {
     run.rows_written = rows;
     return Status::OK();
   }
+
+ private:
+  std::shared_ptr<const VisualRecipe> recipe_;
 };
 
 }  // namespace
 
+std::shared_ptr<const VisualRecipe> MakeGroupRecipe() {
+  return std::make_shared<GroupRecipe>();
+}
+
 void RegisterGroupRecipe(Registry& registry) {
-  registry.AddRecipeType(std::make_unique<GroupRecipe>());
-  registry.AddEngine(std::make_unique<InDatabaseGroupEngine>());
-  registry.AddEngine(std::make_unique<LocalGroupEngine>());
+  auto recipe = MakeGroupRecipe();
+  RegisterVisualRecipe(registry, recipe, std::make_unique<LocalGroupEngine>(recipe));
 }
 
 }  // namespace mortar::recipes

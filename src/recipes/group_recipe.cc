@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "mortar/sql/expression.h"
+#include "mortar/sql/query.h"
+
 namespace mortar::recipes {
 
 namespace {
@@ -10,6 +13,7 @@ struct FunctionName {
   std::string_view name;
   sql::Aggregate aggregate;
   std::string_view suffix;
+  GroupAggregation::Pick pick = GroupAggregation::Pick::kNone;
 };
 
 constexpr FunctionName kFunctions[] = {
@@ -19,13 +23,20 @@ constexpr FunctionName kFunctions[] = {
     {"avg", sql::Aggregate::kAvg, "avg"},
     {"min", sql::Aggregate::kMin, "min"},
     {"max", sql::Aggregate::kMax, "max"},
+    {"stddev", sql::Aggregate::kStddev, "stddev"},
+    {"first", sql::Aggregate::kMin, "first", GroupAggregation::Pick::kFirst},
+    {"last", sql::Aggregate::kMin, "last", GroupAggregation::Pick::kLast},
 };
+
+constexpr std::string_view kFunctionList =
+    "count, count_distinct, sum, avg, min, max, stddev, first, last";
 
 }  // namespace
 
 std::string_view AggregateName(sql::Aggregate aggregate) {
   if (aggregate == sql::Aggregate::kCountAll) return "count(*)";
   for (const auto& entry : kFunctions) {
+    if (entry.pick != GroupAggregation::Pick::kNone) continue;
     if (entry.aggregate == aggregate) return entry.name;
   }
   return "?";
@@ -33,9 +44,21 @@ std::string_view AggregateName(sql::Aggregate aggregate) {
 
 Result<GroupSpec> GroupSpec::FromConfig(const config::RecipeConfig& recipe) {
   config::ConfigObject params(recipe.params, recipe.file, "params");
-  MORTAR_RETURN_IF_ERROR(params.CheckObject({"keys", "aggregations", "count"}));
+  MORTAR_RETURN_IF_ERROR(params.CheckObject(
+      {"keys", "aggregations", "count", "filter_before", "filter_after", "order_by"}));
   GroupSpec spec;
   MORTAR_ASSIGN_OR_RETURN(spec.keys, params.StringsOr("keys", {}));
+  MORTAR_ASSIGN_OR_RETURN(spec.filter_before, params.StringOr("filter_before", ""));
+  MORTAR_ASSIGN_OR_RETURN(spec.filter_after, params.StringOr("filter_after", ""));
+  MORTAR_ASSIGN_OR_RETURN(spec.order_by, params.StringOr("order_by", ""));
+  for (const char* key : {"filter_before", "filter_after"}) {
+    const std::string& formula =
+        std::string(key) == "filter_before" ? spec.filter_before : spec.filter_after;
+    if (formula.empty()) continue;
+    if (auto parsed = sql::ParseExpression(formula); !parsed.ok()) {
+      return params.Error(key, parsed.status().message());
+    }
+  }
   MORTAR_ASSIGN_OR_RETURN(bool count, params.BooleanOr("count", true));
   if (count) spec.aggregations.push_back({"", sql::Aggregate::kCountAll, "count"});
   MORTAR_ASSIGN_OR_RETURN(auto aggregations, params.Array("aggregations"));
@@ -44,24 +67,57 @@ Result<GroupSpec> GroupSpec::FromConfig(const config::RecipeConfig& recipe) {
     MORTAR_ASSIGN_OR_RETURN(std::string column, entry.String("column"));
     MORTAR_ASSIGN_OR_RETURN(auto functions, entry.StringsOr("functions", {}));
     if (functions.empty())
-      return entry.Error("functions",
-                         "list at least one of count, count_distinct, sum, avg, min, max");
+      return entry.Error("functions", "list at least one of " + std::string(kFunctionList));
     for (const auto& function : functions) {
       auto found = std::find_if(std::begin(kFunctions), std::end(kFunctions),
                                 [&](const FunctionName& f) { return f.name == function; });
       if (found == std::end(kFunctions)) {
-        return entry.Error("functions",
-                           "unknown function '" + function +
-                               "' (expected count, count_distinct, sum, avg, min, max)");
+        return entry.Error("functions", "unknown function '" + function + "' (expected " +
+                                            std::string(kFunctionList) + ")");
+      }
+      if (found->pick != GroupAggregation::Pick::kNone && spec.order_by.empty()) {
+        return params.Error("order_by", "first and last need the column that orders the rows");
       }
       spec.aggregations.push_back(
-          {column, found->aggregate, column + "_" + std::string(found->suffix)});
+          {column, found->aggregate, column + "_" + std::string(found->suffix), found->pick});
     }
   }
   if (spec.aggregations.empty() && spec.keys.empty()) {
     return params.Error("", "a group recipe needs keys or aggregations");
   }
   return spec;
+}
+
+Result<Type> AggregateType(sql::Aggregate function, const Column& column) {
+  const Type& in = column.type;
+  switch (function) {
+    case sql::Aggregate::kSum:
+      if (!in.IsNumeric() && in.kind() != TypeKind::kBoolean) {
+        return Status::Invalid("sum needs a numeric column; '" + column.name + "' is " +
+                               in.ToString());
+      }
+      if (in.IsInteger() || in.kind() == TypeKind::kBoolean) return Type::Int64();
+      if (in.kind() == TypeKind::kDecimal) {
+        return Type::Decimal(std::min(38, in.precision() + 10), in.scale());
+      }
+      return Type::Double();
+    case sql::Aggregate::kAvg:
+    case sql::Aggregate::kStddev:
+      if (!in.IsNumeric()) {
+        return Status::Invalid(std::string(AggregateName(function)) + " needs a numeric column; '" +
+                               column.name + "' is " + in.ToString());
+      }
+      return Type::Double();
+    case sql::Aggregate::kMin:
+    case sql::Aggregate::kMax:
+      if (in.IsNested() || in.kind() == TypeKind::kBinary) {
+        return Status::Invalid(std::string(AggregateName(function)) +
+                               " cannot order values of type " + in.ToString());
+      }
+      return in;
+    default:
+      return Type::Int64();
+  }
 }
 
 Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
@@ -80,43 +136,13 @@ Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
   }
   for (const auto& aggregation : aggregations) {
     Type type = Type::Int64();
-    if (aggregation.function != sql::Aggregate::kCountAll) {
+    if (aggregation.pick != GroupAggregation::Pick::kNone) {
       MORTAR_ASSIGN_OR_RETURN(const Column* column, find(aggregation.column));
-      const Type& in = column->type;
-      switch (aggregation.function) {
-        case sql::Aggregate::kSum:
-          if (!in.IsNumeric() && in.kind() != TypeKind::kBoolean) {
-            return Status::Invalid("sum needs a numeric column; '" + column->name + "' is " +
-                                   in.ToString());
-          }
-          if (in.IsInteger() || in.kind() == TypeKind::kBoolean) {
-            type = Type::Int64();
-          } else if (in.kind() == TypeKind::kDecimal) {
-            MORTAR_ASSIGN_OR_RETURN(type,
-                                    Type::Decimal(std::min(38, in.precision() + 10), in.scale()));
-          } else {
-            type = Type::Double();
-          }
-          break;
-        case sql::Aggregate::kAvg:
-          if (!in.IsNumeric()) {
-            return Status::Invalid("avg needs a numeric column; '" + column->name + "' is " +
-                                   in.ToString());
-          }
-          type = Type::Double();
-          break;
-        case sql::Aggregate::kMin:
-        case sql::Aggregate::kMax:
-          if (in.IsNested() || in.kind() == TypeKind::kBinary) {
-            return Status::Invalid(std::string(AggregateName(aggregation.function)) +
-                                   " cannot order values of type " + in.ToString());
-          }
-          type = in;
-          break;
-        default:
-          type = Type::Int64();
-          break;
-      }
+      MORTAR_RETURN_IF_ERROR(find(order_by).status());
+      type = column->type;
+    } else if (aggregation.function != sql::Aggregate::kCountAll) {
+      MORTAR_ASSIGN_OR_RETURN(const Column* column, find(aggregation.column));
+      MORTAR_ASSIGN_OR_RETURN(type, AggregateType(aggregation.function, *column));
     }
     if (output.IndexOf(aggregation.output_name)) {
       return Status::Invalid("two output columns are named '" + aggregation.output_name + "'");
@@ -126,28 +152,68 @@ Result<Schema> GroupSpec::OutputSchema(const Schema& input) const {
   return output;
 }
 
+bool GroupSpec::MapsToAcero() const {
+  if (!filter_before.empty() || !filter_after.empty()) return false;
+  return std::none_of(aggregations.begin(), aggregations.end(), [](const GroupAggregation& a) {
+    return a.pick != GroupAggregation::Pick::kNone || a.function == sql::Aggregate::kStddev;
+  });
+}
+
 Result<std::string> GroupSpec::ToSql(const sql::Dialect& dialect, const std::string& source,
                                      const Schema& input) const {
   MORTAR_ASSIGN_OR_RETURN(Schema output, OutputSchema(input));
-  std::string select;
-  std::string group_by;
-  for (const auto& key : keys) {
-    const auto& name = input[*input.IndexOf(key)].name;
-    select += (select.empty() ? "" : ",\n  ") + dialect.QuoteIdentifier(name);
-    group_by += (group_by.empty() ? "" : ", ") + dialect.QuoteIdentifier(name);
+  sql::QueryBuilder query(dialect, source, input);
+  if (!filter_before.empty()) {
+    MORTAR_ASSIGN_OR_RETURN(std::string condition,
+                            sql::CompileCondition(filter_before, dialect, input));
+    query.AddSelect("filter", query.PassThrough(), input, "WHERE " + condition);
   }
+  std::string partition;
+  for (const auto& key : keys) {
+    partition +=
+        (partition.empty() ? "" : ", ") + dialect.QuoteIdentifier(input[*input.IndexOf(key)].name);
+  }
+  // First and last: the value of the first (last) row of each group in order_by
+  // order, put on every row by a window, then picked by MIN in the aggregation.
+  Schema picked = input;
+  std::vector<std::string> pick_items = query.PassThrough();
+  for (const auto& aggregation : aggregations) {
+    if (aggregation.pick == GroupAggregation::Pick::kNone) continue;
+    const std::string order =
+        dialect.QuoteIdentifier(input[*input.IndexOf(order_by)].name) +
+        (aggregation.pick == GroupAggregation::Pick::kFirst ? " ASC NULLS LAST"
+                                                            : " DESC NULLS FIRST");
+    std::string over = (partition.empty() ? "" : "PARTITION BY " + partition + " ") + "ORDER BY " +
+                       order + " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING";
+    std::string hidden = "__" + aggregation.output_name;
+    pick_items.push_back(query.Item(
+        "FIRST_VALUE(" + dialect.QuoteIdentifier(input[*input.IndexOf(aggregation.column)].name) +
+            ") OVER (" + over + ")",
+        hidden));
+    picked.Add(Column{hidden, input[*input.IndexOf(aggregation.column)].type, true});
+  }
+  if (picked.size() > input.size()) query.AddSelect("order", pick_items, picked);
+
+  std::vector<std::string> items;
+  for (const auto& key : keys)
+    items.push_back(dialect.QuoteIdentifier(input[*input.IndexOf(key)].name));
   for (const auto& aggregation : aggregations) {
     std::string argument;
-    if (aggregation.function != sql::Aggregate::kCountAll) {
+    if (aggregation.pick != GroupAggregation::Pick::kNone) {
+      argument = dialect.QuoteIdentifier("__" + aggregation.output_name);
+    } else if (aggregation.function != sql::Aggregate::kCountAll) {
       argument = dialect.QuoteIdentifier(input[*input.IndexOf(aggregation.column)].name);
     }
-    select += (select.empty() ? "" : ",\n  ") +
-              dialect.AggregateCall(aggregation.function, argument) + " AS " +
-              dialect.QuoteIdentifier(aggregation.output_name);
+    items.push_back(dialect.AggregateCall(aggregation.function, argument) + " AS " +
+                    dialect.QuoteIdentifier(aggregation.output_name));
   }
-  std::string sql = "SELECT\n  " + select + "\nFROM " + source;
-  if (!group_by.empty()) sql += "\nGROUP BY " + group_by;
-  return sql;
+  query.AddSelect("group", items, output, partition.empty() ? "" : "GROUP BY " + partition);
+  if (!filter_after.empty()) {
+    MORTAR_ASSIGN_OR_RETURN(std::string condition,
+                            sql::CompileCondition(filter_after, dialect, output));
+    query.AddSelect("filter_groups", query.PassThrough(), output, "WHERE " + condition);
+  }
+  return query.ToSql();
 }
 
 }  // namespace mortar::recipes

@@ -1,6 +1,8 @@
 // Runs every recipe case under test/sql/ on each engine that can run it (SQLite
-// in-database, and the local engine) and checks that all give the expected rows,
-// and, where a case gives it, the exact SQL per dialect.
+// in-database, and the local engine) and checks that all give the expected rows
+// (or the expected error), and, where a case gives it, the exact SQL per dialect
+// (Databricks' compiled without a server). tests/integration/test_recipe_cases.py
+// runs the same cases on the stand-in's Spark.
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +10,7 @@
 
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/flow.h"
+#include "recipes/visual_recipe.h"
 #include "testing/temp_home.h"
 
 namespace mortar {
@@ -38,14 +41,14 @@ std::string Normalise(const Json& value) {
   return value.dump();
 }
 
-std::vector<std::string> NormaliseRows(const Json& rows) {
+std::vector<std::string> NormaliseRows(const Json& rows, bool sort = true) {
   std::vector<std::string> out;
   for (const auto& row : rows) {
     std::string line;
     for (const auto& cell : row) line += Normalise(cell) + "|";
     out.push_back(line);
   }
-  std::sort(out.begin(), out.end());
+  if (sort) std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -95,6 +98,40 @@ Result<Json> ReadRows(Dataset& dataset) {
   return rows;
 }
 
+// The outputs a case expects: "outputs" {name: {columns, rows, ordered}} or, for one
+// output named "result", "expected".
+std::vector<std::pair<std::string, Json>> ExpectedOutputs(const Json& test) {
+  std::vector<std::pair<std::string, Json>> outputs;
+  if (test.contains("outputs")) {
+    for (const auto& [name, expected] : test["outputs"].items())
+      outputs.emplace_back(name, expected);
+  } else if (test.contains("expected")) {
+    outputs.emplace_back("result", test["expected"]);
+  } else {
+    outputs.emplace_back("result", Json());
+  }
+  return outputs;
+}
+
+// The SQL the recipe compiles to on Databricks, reading each input from a table of
+// its name (as the SQLite run does).
+Result<std::string> DatabricksSql(const Json& test, const config::RecipeConfig& recipe,
+                                  const std::string& file) {
+  std::vector<recipes::SqlInput> inputs;
+  for (const auto& name : recipe.inputs) {
+    config::ConfigObject object(test["inputs"][name], file, "inputs." + name);
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, config::SchemaFromJson(object, "schema"));
+    inputs.push_back({name, sql::DatabricksDialect().QuoteIdentifier(name), schema});
+  }
+  for (const auto& visual : recipes::BuiltinVisualRecipes()) {
+    if (visual->name() != recipe.type) continue;
+    MORTAR_ASSIGN_OR_RETURN(auto outputs,
+                            visual->Compile(recipe, sql::DatabricksDialect(), inputs));
+    return recipes::ExplainText(outputs, recipe.outputs);
+  }
+  return Status::NotFound("no visual recipe of type " + recipe.type);
+}
+
 class RecipeCaseTest : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
@@ -102,6 +139,7 @@ TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
   ASSERT_TRUE(json.ok()) << json.status().ToString();
   const Json& test = *json;
   const std::string file = GetParam().filename().string();
+  auto expected_outputs = ExpectedOutputs(test);
   for (const char* engine : {"in-database", "local"}) {
     SCOPED_TRACE(std::string(file) + " on the " + engine + " engine");
     testing::TempHome temp;
@@ -111,13 +149,16 @@ TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
       Status loaded = LoadInput(*context, project, name, input, file);
       ASSERT_TRUE(loaded.ok()) << loaded.ToString();
     }
-    ASSERT_TRUE(project
-                    .SaveDataset({"result", "sqlite_default", "sql_table",
-                                  Json{{"table", "result"}}, std::nullopt, ""})
-                    .ok());
     Json recipe_json = test["recipe"];
     recipe_json["name"] = "case";
-    recipe_json["outputs"] = {"result"};
+    recipe_json["outputs"] = Json::array();
+    for (const auto& [name, expected] : expected_outputs) {
+      ASSERT_TRUE(project
+                      .SaveDataset({name, "sqlite_default", "sql_table", Json{{"table", name}},
+                                    std::nullopt, ""})
+                      .ok());
+      recipe_json["outputs"].push_back(name);
+    }
     recipe_json["engine"] = engine;
     auto recipe = config::RecipeConfig::FromJson(recipe_json, file);
     ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
@@ -126,28 +167,52 @@ TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
     ASSERT_TRUE(flow.ok());
     JobLog log;
     if (std::string(engine) == "in-database" && test.contains("expected_sql")) {
-      RecipeRun run{*recipe, {}, {}, log};
-      for (const auto& input : recipe->inputs) run.inputs.push_back(*context->GetDataset(input));
-      run.outputs.push_back(*context->GetDataset("result"));
-      auto chosen = ChooseEngine(context->registry(), run);
-      ASSERT_TRUE(chosen.ok()) << chosen.status().ToString();
-      auto sql = (*chosen)->Explain(run);
-      ASSERT_TRUE(sql.ok()) << sql.status().ToString();
-      EXPECT_EQ(*sql, test["expected_sql"]["sqlite"].get<std::string>());
+      const Json& expected_sql = test["expected_sql"];
+      if (expected_sql.contains("sqlite")) {
+        RecipeRun run{*recipe, {}, {}, log};
+        for (const auto& input : recipe->inputs) run.inputs.push_back(*context->GetDataset(input));
+        for (const auto& output : recipe->outputs)
+          run.outputs.push_back(*context->GetDataset(output));
+        auto chosen = ChooseEngine(context->registry(), run);
+        ASSERT_TRUE(chosen.ok()) << chosen.status().ToString();
+        auto sql = (*chosen)->Explain(run);
+        ASSERT_TRUE(sql.ok()) << sql.status().ToString();
+        EXPECT_EQ(*sql, expected_sql["sqlite"].get<std::string>());
+      }
+      if (expected_sql.contains("databricks")) {
+        auto sql = DatabricksSql(test, *recipe, file);
+        ASSERT_TRUE(sql.ok()) << sql.status().ToString();
+        EXPECT_EQ(*sql, expected_sql["databricks"].get<std::string>());
+      }
     }
     auto outcome = flow->RunRecipe(*context, "case", log);
+    if (test.contains("expected_error")) {
+      ASSERT_FALSE(outcome.ok()) << "the recipe ran, but should fail with: "
+                                 << test["expected_error"].get<std::string>();
+      EXPECT_NE(outcome.status().message().find(test["expected_error"].get<std::string>()),
+                std::string::npos)
+          << outcome.status().ToString();
+      continue;
+    }
     ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
     EXPECT_EQ(outcome->engine, engine);
-    context->ForgetDataset("result");
-    auto result = context->GetDataset("result");
-    ASSERT_TRUE(result.ok()) << result.status().ToString();
-    auto schema = (*result)->schema();
-    ASSERT_TRUE(schema.ok());
-    std::vector<std::string> expected_columns = test["expected"]["columns"];
-    EXPECT_EQ(schema->Names(), expected_columns);
-    auto rows = ReadRows(**result);
-    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-    EXPECT_EQ(NormaliseRows(*rows), NormaliseRows(test["expected"]["rows"]));
+    for (const auto& [name, expected] : expected_outputs) {
+      SCOPED_TRACE("output " + name);
+      context->ForgetDataset(name);
+      auto result = context->GetDataset(name);
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      auto schema = (*result)->schema();
+      ASSERT_TRUE(schema.ok());
+      std::vector<std::string> expected_columns = expected["columns"];
+      EXPECT_EQ(schema->Names(), expected_columns);
+      auto rows = ReadRows(**result);
+      ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+      if (expected.value("ordered", false)) {
+        EXPECT_EQ(NormaliseRows(*rows, false), NormaliseRows(expected["rows"], false));
+      } else {
+        EXPECT_EQ(NormaliseRows(*rows), NormaliseRows(expected["rows"]));
+      }
+    }
   }
 }
 

@@ -166,6 +166,59 @@ class Databricks final : public Dialect {
   std::string CreateTable(const TableName& table, const Schema& schema) const override {
     return Dialect::CreateTable(table, schema) + " USING DELTA";
   }
+
+  // Spark in ANSI mode fails a whole query on one bad value in CAST.
+  std::string TryCast(std::string_view expression, const Type& type) const override {
+    return "TRY_CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
+  }
+
+  std::string Concat(const std::vector<std::string>& parts) const override {
+    std::string out = "concat(";
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? ", " : "") + parts[i];
+    return out + ")";
+  }
+
+  std::string ExtractDatePart(DatePart part, std::string_view expression) const override {
+    std::string_view function = "year";
+    if (part == DatePart::kMonth) function = "month";
+    if (part == DatePart::kDay) function = "day";
+    if (part == DatePart::kHour) function = "hour";
+    return std::string(function) + "(" + std::string(expression) + ")";
+  }
+
+  std::string DateBin(DatePart part, std::string_view expression) const override {
+    std::string_view format = "yyyy";
+    if (part == DatePart::kMonth) format = "yyyy-MM";
+    if (part == DatePart::kDay) format = "yyyy-MM-dd";
+    if (part == DatePart::kHour) format = "yyyy-MM-dd HH:00";
+    return "date_format(" + std::string(expression) + ", '" + std::string(format) + "')";
+  }
+
+  std::string AddDays(std::string_view date, std::string_view days) const override {
+    return "date_add(" + std::string(date) + ", " + std::string(days) + ")";
+  }
+
+  std::string DaysBetween(std::string_view start, std::string_view end) const override {
+    return "datediff(" + std::string(end) + ", " + std::string(start) + ")";
+  }
+
+  std::string RandomBelow(double ratio) const override {
+    return "rand() < " + std::to_string(ratio);
+  }
+
+  // Delta refuses these characters in column names unless column mapping is on.
+  std::string ColumnNameProblem(std::string_view name) const override {
+    std::string problem = Dialect::ColumnNameProblem(name);
+    if (!problem.empty()) return problem;
+    if (name.find_first_of(" ,;{}()\n\t=") != std::string_view::npos) {
+      return "Delta tables do not accept spaces or any of ,;{}()= and newlines or tabs in column "
+             "names";
+    }
+    return {};
+  }
+
+  // Spark has no fixed limit; Delta tables get slow to plan far beyond this.
+  std::size_t MaxColumns() const override { return 4096; }
 };
 
 }  // namespace

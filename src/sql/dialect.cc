@@ -48,12 +48,19 @@ std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argumen
       return "MIN(" + arg + ")";
     case Aggregate::kMax:
       return "MAX(" + arg + ")";
+    case Aggregate::kStddev:
+      return "STDDEV_SAMP(" + arg + ")";
   }
   return arg;
 }
 
 std::string Dialect::Cast(std::string_view expression, const Type& type) const {
   return "CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
+}
+
+std::string Dialect::ColumnNameProblem(std::string_view name) const {
+  if (name.empty()) return "a column name cannot be empty";
+  return {};
 }
 
 std::string Dialect::CreateTable(const TableName& table, const Schema& schema) const {

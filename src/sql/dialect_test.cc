@@ -55,3 +55,24 @@ TEST(DialectTest, DatabricksTypeNamesMapToMortarTypes) {
 
 }  // namespace
 }  // namespace mortar::sql
+
+namespace mortar::sql {
+namespace {
+
+TEST(DialectTest, FunctionsAndLimitsDifferPerDatabase) {
+  EXPECT_EQ(SqliteDialect().AggregateCall(Aggregate::kStddev, "x"),
+            "SQRT((SUM(CAST(x AS DOUBLE) * CAST(x AS DOUBLE)) - SUM(CAST(x AS DOUBLE)) * "
+            "SUM(CAST(x AS DOUBLE)) / COUNT(CAST(x AS DOUBLE))) / NULLIF(COUNT(CAST(x AS DOUBLE)) "
+            "- 1, 0))");
+  EXPECT_EQ(DatabricksDialect().AggregateCall(Aggregate::kStddev, "x"), "STDDEV_SAMP(x)");
+  EXPECT_EQ(SqliteDialect().AddDays("d", "2"), "date(d, printf('%+d days', 2))");
+  EXPECT_EQ(DatabricksDialect().RandomBelow(0.25), "rand() < 0.250000");
+  EXPECT_EQ(SqliteDialect().ColumnNameProblem("a b;c"), "");
+  EXPECT_NE(DatabricksDialect().ColumnNameProblem("a b"), "");
+  EXPECT_NE(DatabricksDialect().ColumnNameProblem("a;b"), "");
+  EXPECT_EQ(DatabricksDialect().ColumnNameProblem("a_b"), "");
+  EXPECT_NE(SqliteDialect().ColumnNameProblem(""), "");
+}
+
+}  // namespace
+}  // namespace mortar::sql

@@ -108,6 +108,56 @@ class Sqlite final : public Dialect {
   std::string RenameTable(const TableName& from, const TableName& to) const override {
     return "ALTER TABLE " + TableReference(from) + " RENAME TO " + QuoteIdentifier(to.table);
   }
+
+  // SQLite has no STDDEV: the sample standard deviation from sums (NULL for fewer than
+  // two values, as elsewhere). SQRT needs SQLite's math functions (3.35+).
+  std::string AggregateCall(Aggregate aggregate, std::string_view argument) const override {
+    if (aggregate != Aggregate::kStddev) return Dialect::AggregateCall(aggregate, argument);
+    std::string x = "CAST(" + std::string(argument) + " AS DOUBLE)";
+    return "SQRT((SUM(" + x + " * " + x + ") - SUM(" + x + ") * SUM(" + x + ") / COUNT(" + x +
+           ")) / NULLIF(COUNT(" + x + ") - 1, 0))";
+  }
+
+  std::string Concat(const std::vector<std::string>& parts) const override {
+    std::string out = "(";
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? " || " : "") + parts[i];
+    return out + ")";
+  }
+
+  // Dates and timestamps are ISO text in SQLite; strftime reads them.
+  std::string ExtractDatePart(DatePart part, std::string_view expression) const override {
+    std::string_view format = "%Y";
+    if (part == DatePart::kMonth) format = "%m";
+    if (part == DatePart::kDay) format = "%d";
+    if (part == DatePart::kHour) format = "%H";
+    return "CAST(strftime('" + std::string(format) + "', " + std::string(expression) +
+           ") AS INTEGER)";
+  }
+
+  std::string DateBin(DatePart part, std::string_view expression) const override {
+    std::string_view format = "%Y";
+    if (part == DatePart::kMonth) format = "%Y-%m";
+    if (part == DatePart::kDay) format = "%Y-%m-%d";
+    if (part == DatePart::kHour) format = "%Y-%m-%d %H:00";
+    return "strftime('" + std::string(format) + "', " + std::string(expression) + ")";
+  }
+
+  std::string AddDays(std::string_view date, std::string_view days) const override {
+    return "date(" + std::string(date) + ", printf('%+d days', " + std::string(days) + "))";
+  }
+
+  std::string DaysBetween(std::string_view start, std::string_view end) const override {
+    return "CAST(julianday(date(" + std::string(end) + ")) - julianday(date(" + std::string(start) +
+           ")) AS INTEGER)";
+  }
+
+  // random() is uniform over the 64-bit integers.
+  std::string RandomBelow(double ratio) const override {
+    return "(random() / 18446744073709551616.0 + 0.5) < " + std::to_string(ratio);
+  }
+
+  // SQLITE_MAX_COLUMN as SQLite is built by default.
+  std::size_t MaxColumns() const override { return 2000; }
 };
 
 }  // namespace

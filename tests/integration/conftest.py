@@ -1,5 +1,7 @@
 """Fixtures for the integration tests against the local Databricks stand-in
-(`scripts/workspace`): the workspace is brought up when it is not running."""
+(`scripts/workspace`): the workspace is brought up when it is not running, unless
+MORTAR_WORKSPACE_NO_START=1 (a stand-in owned by another checkout, found through
+MORTAR_WORKSPACE_STATE, must not be started or restarted from here)."""
 import json
 import os
 import subprocess
@@ -22,6 +24,8 @@ class Settings(dict):
 @pytest.fixture(scope="session")
 def ws():
     if subprocess.run([sys.executable, SCRIPT, "status"], stdout=subprocess.DEVNULL).returncode != 0:
+        if os.environ.get("MORTAR_WORKSPACE_NO_START") == "1":
+            pytest.fail("the stand-in is not running and MORTAR_WORKSPACE_NO_START=1")
         subprocess.run([sys.executable, SCRIPT, "up"], check=True)
     env = subprocess.run([sys.executable, SCRIPT, "env", "--json"], check=True, text=True,
                          stdout=subprocess.PIPE).stdout

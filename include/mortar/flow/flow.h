@@ -54,6 +54,10 @@ class Flow {
   std::map<std::string, std::string> producers_;  // dataset -> recipe
 };
 
+// A token that changes every time a recipe writes the dataset ("" when no recipe has
+// written it yet). Caches of results computed from a dataset key on it.
+std::string DatasetVersion(const config::Project& project, const std::string& dataset);
+
 // Picks the engine for a run: the forced one (failing with its reason), else the
 // first that can run it (failing with every engine's reason).
 Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run);

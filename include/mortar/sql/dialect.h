@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mortar/core/schema.h"
 
@@ -20,7 +21,10 @@ struct TableName {
   bool operator==(const TableName& other) const = default;
 };
 
-enum class Aggregate { kCount, kCountAll, kCountDistinct, kSum, kAvg, kMin, kMax };
+enum class Aggregate { kCount, kCountAll, kCountDistinct, kSum, kAvg, kMin, kMax, kStddev };
+
+// Parts of a date or timestamp that formulas and charts extract, as integers.
+enum class DatePart { kYear, kMonth, kDay, kHour };
 
 class Dialect {
  public:
@@ -39,6 +43,30 @@ class Dialect {
 
   virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument) const;
   virtual std::string Cast(std::string_view expression, const Type& type) const;
+  // A cast that gives NULL rather than an error when the value does not convert,
+  // where the database has one (SQLite's CAST never fails).
+  virtual std::string TryCast(std::string_view expression, const Type& type) const {
+    return Cast(expression, type);
+  }
+
+  // Functions whose spelling differs between databases. Arguments are SQL expressions
+  // already compiled in this dialect.
+  // Concatenation of strings; NULL when any part is NULL.
+  virtual std::string Concat(const std::vector<std::string>& parts) const = 0;
+  virtual std::string ExtractDatePart(DatePart part, std::string_view expression) const = 0;
+  // The date or timestamp as text truncated to `part`: "2024", "2024-03", "2024-03-07",
+  // "2024-03-07 10:00" (chart bins).
+  virtual std::string DateBin(DatePart part, std::string_view expression) const = 0;
+  virtual std::string AddDays(std::string_view date, std::string_view days) const = 0;
+  // Whole days from `start` to `end`.
+  virtual std::string DaysBetween(std::string_view start, std::string_view end) const = 0;
+  // TRUE for about `ratio` of the rows (0 <= ratio <= 1).
+  virtual std::string RandomBelow(double ratio) const = 0;
+
+  // Limits: a column name this database cannot hold (empty when it can); the most
+  // columns a table may have.
+  virtual std::string ColumnNameProblem(std::string_view name) const;
+  virtual std::size_t MaxColumns() const = 0;
 
   virtual std::string CreateTable(const TableName& table, const Schema& schema) const;
   virtual std::string DropTableIfExists(const TableName& table) const;

@@ -1,0 +1,100 @@
+"""Visual recipes through the `mortar` command on the embedded default: the SQL shown
+by `recipe show --sql`, the engine chosen for SQLite and for files, and errors that
+name the recipe's file and field."""
+import json
+
+import pytest
+
+
+def write_json(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value))
+
+
+def setup_people(mortar):
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    files = mortar.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "people.csv").write_text("id,name,city,age\n1,Ann,Paris,34\n2,Bob,Oslo,17\n3,Cy,,52\n")
+    mortar.run("dataset", "import", "filesystem_default", "people.csv", "--name", "people_csv")
+    project = mortar.home / "projects" / "p"
+    for name in ["people", "adults", "adults_csv"]:
+        connection = "filesystem_default" if name.endswith("_csv") else "sqlite_default"
+        params = {"path": f"{name}.csv"} if name.endswith("_csv") else {"table": name}
+        write_json(project / "datasets" / f"{name}.json",
+                   {"name": name, "connection": connection,
+                    "type": "files" if name.endswith("_csv") else "sql_table", "params": params})
+    write_json(project / "recipes" / "load.json",
+               {"name": "load", "type": "sync", "inputs": ["people_csv"], "outputs": ["people"]})
+    return project
+
+
+STEPS = [{"type": "filter", "expression": "age >= 18"},
+         {"type": "fill_empty", "columns": ["city"], "value": "unknown"},
+         {"type": "formula", "expression": "concat(upper(name), '@', city)", "output": "tag"}]
+
+
+def test_prepare_in_database_and_its_sql(mortar):
+    project = setup_people(mortar)
+    write_json(project / "recipes" / "adults.json",
+               {"name": "adults", "type": "prepare", "inputs": ["people"], "outputs": ["adults"],
+                "params": {"steps": STEPS}})
+    report = mortar.json("build", "adults")
+    assert {r["recipe"]: r["engine"] for r in report["recipes"]} == {"load": "streaming",
+                                                                     "adults": "in-database"}
+    sql = mortar.run("recipe", "show", "adults", "--sql").stdout
+    assert "WITH\nstep1_filter AS (" in sql and "step2_fill_empty AS (" in sql
+    assert "(UPPER(\"name\") || '@' || \"city\") AS \"tag\"" in sql
+    rows = mortar.json("sql", "sqlite_default", "SELECT id, tag FROM adults ORDER BY id")["rows"]
+    assert rows == [{"id": 1, "tag": "ANN@Paris"}, {"id": 3, "tag": "CY@unknown"}]
+
+
+def test_prepare_into_a_file_runs_on_the_local_engine(mortar):
+    project = setup_people(mortar)
+    write_json(project / "recipes" / "adults_csv.json",
+               {"name": "adults_csv", "type": "prepare", "inputs": ["people"], "outputs": ["adults_csv"],
+                "params": {"steps": STEPS}})
+    report = mortar.json("build", "adults_csv")
+    assert report["recipes"][-1]["engine"] == "local"
+    shown = mortar.run("recipe", "show", "adults_csv", "--sql").stdout
+    assert "scratch SQLite database" in shown and "FROM \"people\"" in shown
+    text = (mortar.home / "files" / "adults_csv.csv").read_text()
+    assert "ANN@Paris" in text and "CY@unknown" in text and "Bob" not in text
+    # The scratch database is removed after the run.
+    assert not list((mortar.home / "jobs").rglob("scratch-*.sqlite"))
+
+
+def test_bad_recipe_names_file_field_and_columns(mortar):
+    project = setup_people(mortar)
+    write_json(project / "recipes" / "adults.json",
+               {"name": "adults", "type": "prepare", "inputs": ["people"], "outputs": ["adults"],
+                "params": {"steps": [{"type": "formula", "expression": "agee + 1", "output": "x"}]}})
+    result = mortar.run("build", "adults", check=False)
+    assert result.returncode == 2
+    assert "adults.json: field 'params.steps[0].expression': formula 'agee + 1': unknown column 'agee'" \
+        in result.stderr
+    assert "id int64, name string, city string, age int64" in result.stderr
+    write_json(project / "recipes" / "adults.json",
+               {"name": "adults", "type": "prepare", "inputs": ["people"], "outputs": ["adults"],
+                "params": {"steps": [{"type": "explode", "column": "city"}]}})
+    result = mortar.run("recipe", "show", "adults", check=False)
+    assert result.returncode == 2
+    assert "field 'params.steps[0].type': unknown processor 'explode'" in result.stderr
+
+
+def test_quickstart_has_visual_recipes_and_a_chart(mortar):
+    result = mortar.run("quickstart", "--rows", "500")
+    assert "prepare_orders: ran on the in-database engine" in result.stdout
+    assert "top_orders: ran on the in-database engine" in result.stdout
+    svg = (mortar.home / "files" / "quickstart" / "output" / "revenue_by_month.svg").read_text()
+    chart = mortar.json("chart", "render", "revenue_by_month")
+    assert chart["engine"] == "live"
+    assert svg.count("<rect x=") == len(chart["rows"]) > 1
+    kept = mortar.json("sql", "sqlite_default",
+                       "SELECT COUNT(*) AS n, SUM(amount) AS total FROM qs_orders "
+                       "WHERE status NOT IN ('cancelled', 'returned')")["rows"][0]
+    assert sum(row[1] for row in chart["rows"]) == pytest.approx(kept["total"])
+    top = mortar.json("sql", "sqlite_default",
+                      "SELECT product, MAX(rank) AS most FROM qs_top_orders_per_product GROUP BY product")
+    assert top["rows"] and all(row["most"] <= 3 for row in top["rows"])

@@ -1,0 +1,166 @@
+"""The recipe cases of test/sql/ on the stand-in's Spark: for each case, the inputs
+are written as Parquet files and loaded into Delta tables through Mortar (a sync
+recipe to a Databricks connection), the recipe runs in-database, and the rows read
+back must be the case's expected rows, as they are on SQLite and on the local engine
+(src/recipes/recipe_cases_test.cc). A case may carry, under
+"dialects": {"databricks": {"reason": ..., "expected" | "outputs" | "expected_error" |
+"skip": ...}},
+expectations of its own with the reason the databases legitimately differ.
+
+All cases share one data directory and one Databricks schema (MORTAR_CASES_SCHEMA,
+default a new mortar_cases_<random>), dropped at the end; each case has its own
+project and tables."""
+import datetime
+import decimal
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
+SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"
+
+
+class Home:
+    """One data directory, driven through the `mortar` command."""
+
+    def __init__(self, path):
+        self.path = path
+        self.binary = os.environ.get("MORTAR_BIN", str(REPO / "build" / "debug" / "mortar"))
+
+    def run(self, *args, check=True):
+        result = subprocess.run([self.binary, "--home", str(self.path), *args], capture_output=True,
+                                text=True, timeout=900)
+        if check and result.returncode != 0:
+            raise AssertionError(f"mortar {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    def json(self, *args):
+        return json.loads(self.run(*args, "--json").stdout)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, ws):
+    home = Home(tmp_path_factory.mktemp("cases") / "home")
+    home.run("init")
+    token_file = home.path / "dbx.token"
+    token_file.write_text(ws["pat"])
+    token_file.chmod(0o600)
+    home.run("connection", "add", "dbx", "--type", "databricks", "--param", f"host={ws['host']}",
+             "--param", f"port={ws['port']}", "--param", f"http_path={ws['http_path']}",
+             "--param", f"ca_file={ws['ca_file']}", "--param", f"auth.token_file={token_file}")
+    home.run("sql", "dbx", f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    yield home
+    home.run("sql", "dbx", f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE", check=False)
+
+
+def arrow_type(text):
+    simple = {"string": pa.string(), "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(),
+              "int64": pa.int64(), "float": pa.float32(), "double": pa.float64(), "boolean": pa.bool_(),
+              "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC"),
+              "timestamp_ntz": pa.timestamp("us")}
+    if text in simple:
+        return simple[text]
+    if text.startswith("decimal("):
+        precision, scale = text[8:-1].split(",")
+        return pa.decimal128(int(precision), int(scale))
+    raise ValueError(f"no Arrow type for {text} in the case loader")
+
+
+def arrow_value(value, type_):
+    if value is None:
+        return None
+    if pa.types.is_date(type_):
+        return datetime.date.fromisoformat(value)
+    if pa.types.is_timestamp(type_):
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed if type_.tz is None else parsed.replace(tzinfo=datetime.timezone.utc)
+    if pa.types.is_decimal(type_):
+        return decimal.Decimal(str(value))
+    return value
+
+
+def write_parquet(path, spec):
+    fields = [pa.field(column["name"], arrow_type(column["type"])) for column in spec["schema"]]
+    columns = [pa.array([arrow_value(row[i], field.type) for row in spec["rows"]], type=field.type)
+               for i, field in enumerate(fields)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_arrays(columns, schema=pa.schema(fields)), path)
+
+
+def normalise(value):
+    """As recipe_cases_test.cc does: doubles to 9 significant digits, the rest as text."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return "%.9g" % value
+    return str(value)
+
+
+def normalise_rows(rows, ordered=False):
+    lines = ["|".join(normalise(cell) for cell in row) + "|" for row in rows]
+    return lines if ordered else sorted(lines)
+
+
+def write_json(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value))
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[str(c.relative_to(REPO / "test" / "sql")) for c in CASES])
+def test_case_on_spark(home, case_file):
+    case = json.loads(case_file.read_text())
+    override = case.get("dialects", {}).get("databricks", {})
+    if override:
+        assert override.get("reason"), f"{case_file}: a per-dialect note needs a reason"
+    if "skip" in override:
+        pytest.skip(override["reason"])
+    expected = override.get("outputs") or case.get("outputs")
+    if expected is None and ("expected" in override or "expected" in case):
+        expected = {"result": override.get("expected", case.get("expected"))}
+    expected = expected or {"result": None}
+
+    tag = uuid.uuid4().hex[:8]
+    project = f"c_{tag}"
+    home.run("project", "create", project)
+    folder = home.path / "projects" / project
+    for name, spec in case["inputs"].items():
+        write_parquet(home.path / "files" / tag / f"{name}.parquet", spec)
+        write_json(folder / "datasets" / f"{name}_file.json",
+                   {"name": f"{name}_file", "connection": "filesystem_default", "type": "files",
+                    "params": {"path": f"{tag}/{name}.parquet"}})
+        write_json(folder / "datasets" / f"{name}.json",
+                   {"name": name, "connection": "dbx", "type": "sql_table",
+                    "params": {"schema": SCHEMA, "table": f"{tag}_{name}"}})
+        write_json(folder / "recipes" / f"load_{name}.json",
+                   {"name": f"load_{name}", "type": "sync", "inputs": [f"{name}_file"], "outputs": [name]})
+    tables = {}
+    for name in expected:
+        tables[name] = f"{SCHEMA}.{tag}_out_{name}"
+        write_json(folder / "datasets" / f"{name}.json",
+                   {"name": name, "connection": "dbx", "type": "sql_table",
+                    "params": {"schema": SCHEMA, "table": f"{tag}_out_{name}"}})
+    recipe = dict(case["recipe"], name="case", outputs=list(expected), engine="in-database")
+    write_json(folder / "recipes" / "case.json", recipe)
+
+    build = home.run("build", *expected, "--project", project, check=False)
+    expected_error = override.get("expected_error", case.get("expected_error"))
+    if expected_error:
+        assert build.returncode != 0, f"the recipe ran, but should fail with: {expected_error}"
+        assert expected_error in build.stderr
+        return
+    assert build.returncode == 0, build.stdout + build.stderr
+    for name, want in expected.items():
+        result = home.json("sql", "dbx", f"SELECT * FROM {tables[name]}", "--limit", "100000")
+        columns = [column["name"] for column in result["schema"]]
+        assert columns == want["columns"], name
+        rows = [[row[column] for column in columns] for row in result["rows"]]
+        ordered = want.get("ordered", False)
+        assert normalise_rows(rows, ordered) == normalise_rows(want["rows"], ordered), name
