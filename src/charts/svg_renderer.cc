@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "mortar/charts/chart.h"
+#include "mortar/core/text_conversion.h"
 
 namespace mortar::charts {
 
@@ -18,29 +19,6 @@ constexpr double kTop = 40;
 constexpr double kBottom = 80;
 constexpr const char* kColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
                                    "#59a14f", "#edc948", "#b07aa1", "#ff9da7"};
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Label(const config::Json& value) {
   if (value.is_null()) return "(empty)";
@@ -65,8 +43,8 @@ std::string Format(double value) {
 }
 
 std::string Text(double x, double y, const std::string& text, const std::string& extra = "") {
-  return "<text x=\"" + Format(x) + "\" y=\"" + Format(y) + "\"" + extra + ">" + Escape(text) +
-         "</text>\n";
+  return "<text x=\"" + Format(x) + "\" y=\"" + Format(y) + "\"" + extra + ">" +
+         EscapeMarkup(text) + "</text>\n";
 }
 
 }  // namespace
@@ -170,8 +148,8 @@ std::string RenderSvg(const ChartSpec& spec, const ChartData& data) {
       double top = std::min(y_of(values[i]), y_of(0));
       svg += "<rect x=\"" + Format(xs[i] - bar / 2) + "\" y=\"" + Format(top) + "\" width=\"" +
              Format(bar) + "\" height=\"" + Format(std::fabs(y_of(values[i]) - y_of(0))) +
-             "\" fill=\"" + kColors[0] + "\"><title>" + Escape(Label(data.rows[i][0])) + ": " +
-             Format(values[i]) + "</title></rect>\n";
+             "\" fill=\"" + kColors[0] + "\"><title>" + EscapeMarkup(Label(data.rows[i][0])) +
+             ": " + Format(values[i]) + "</title></rect>\n";
     }
   } else if (spec.type == ChartType::kScatter) {
     for (std::size_t i = 0; i < values.size(); ++i) {

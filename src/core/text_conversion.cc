@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <arrow/util/decimal.h>
 
+#include <cctype>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -688,6 +690,39 @@ Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& neste
   std::shared_ptr<arrow::Array> out;
   arrow::Status status = builder.Finish(&out);
   if (!status.ok()) return FromArrowStatus(status);
+  return out;
+}
+
+std::string EscapeMarkup(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string AsciiUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 

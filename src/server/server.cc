@@ -52,32 +52,6 @@ int HttpStatus(const Status& status) {
   return 500;
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 struct Session {
   std::string user;
   std::chrono::steady_clock::time_point expires;
@@ -205,7 +179,7 @@ class Server {
     response.set_header("Cache-Control", "no-store");
     response.set_header("Content-Security-Policy", "default-src 'self'");
     response.set_content("<!doctype html><html><head><meta charset='utf-8'><title>" +
-                             HtmlEscape(title) +
+                             EscapeMarkup(title) +
                              "</title><link rel='stylesheet' href='/app.css'></head><body><main>" +
                              body_html + "</main></body></html>",
                          "text/html; charset=utf-8");
@@ -413,9 +387,9 @@ class Server {
   std::string LoginForm(const std::string& next, const std::string& error) {
     return "<h1>Log into Mortar</h1>" +
            (error.empty() ? ""
-                          : "<p id='login-error' class='error'>" + HtmlEscape(error) + "</p>") +
+                          : "<p id='login-error' class='error'>" + EscapeMarkup(error) + "</p>") +
            "<form method='post' action='/api/login'><input type='hidden' name='next' value='" +
-           HtmlEscape(next) +
+           EscapeMarkup(next) +
            "'><label>User <input id='user' name='user' autocomplete='username'></label>"
            "<label>Password <input id='password' name='password' type='password' "
            "autocomplete='current-password'></label><button id='login' type='submit'>Log "
@@ -480,8 +454,8 @@ class Server {
   void Callback(const httplib::Request& request, httplib::Response& response) {
     auto fail = [&](int status, const std::string& message) {
       Page(response, status, "Authorization failed",
-           "<h1>Authorization failed</h1><p id='oauth-error' class='error'>" + HtmlEscape(message) +
-               "</p><p><a href='/'>Back to Mortar</a></p>");
+           "<h1>Authorization failed</h1><p id='oauth-error' class='error'>" +
+               EscapeMarkup(message) + "</p><p><a href='/'>Back to Mortar</a></p>");
     };
     std::string state = request.get_param_value("state");
     auto caller = SessionCaller(request);

@@ -6,15 +6,11 @@
 #include <cctype>
 #include <functional>
 
+#include "mortar/core/text_conversion.h"
+
 namespace mortar::sql {
 
 namespace {
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct Token {
   enum class Kind { kEnd, kNumber, kString, kName, kQuotedName, kSymbol };
@@ -45,7 +41,7 @@ class Parser {
   }
 
   bool IsKeyword(std::string_view keyword) const {
-    return token_.kind == Token::Kind::kName && Upper(token_.text) == keyword;
+    return token_.kind == Token::Kind::kName && AsciiUpper(token_.text) == keyword;
   }
   bool IsSymbol(std::string_view symbol) const {
     return token_.kind == Token::Kind::kSymbol && token_.text == symbol;
@@ -273,7 +269,7 @@ class Parser {
         MORTAR_RETURN_IF_ERROR(Advance());
         return out;
       case Token::Kind::kName: {
-        std::string upper = Upper(token_.text);
+        std::string upper = AsciiUpper(token_.text);
         if (upper == "NULL" || upper == "TRUE" || upper == "FALSE") {
           out.kind = upper == "NULL" ? Expression::Kind::kNull : Expression::Kind::kBoolean;
           out.boolean = upper == "TRUE";
@@ -555,7 +551,7 @@ class Compiler {
         name == "rtrim") {
       MORTAR_RETURN_IF_ERROR(arity(1, 1));
       MORTAR_RETURN_IF_ERROR(need(0, IsText, "text"));
-      return Typed{call(Upper(name)), Type::String()};
+      return Typed{call(AsciiUpper(name)), Type::String()};
     }
     if (name == "length") {
       MORTAR_RETURN_IF_ERROR(arity(1, 1));
@@ -611,12 +607,13 @@ class Compiler {
     if (name == "floor" || name == "ceil") {
       MORTAR_RETURN_IF_ERROR(arity(1, 1));
       MORTAR_RETURN_IF_ERROR(need(0, IsNumber, "a number"));
-      return Typed{dialect_.Cast(Upper(name) + "(" + AsArithmetic(args[0]) + ")", Type::Int64()),
-                   Type::Int64()};
+      return Typed{
+          dialect_.Cast(AsciiUpper(name) + "(" + AsArithmetic(args[0]) + ")", Type::Int64()),
+          Type::Int64()};
     }
     if (name == "sqrt" || name == "power") {
       MORTAR_RETURN_IF_ERROR(arity(name == "sqrt" ? 1 : 2, name == "sqrt" ? 1 : 2));
-      std::string text = Upper(name) + "(";
+      std::string text = AsciiUpper(name) + "(";
       for (std::size_t i = 0; i < args.size(); ++i) {
         MORTAR_RETURN_IF_ERROR(need(i, IsNumber, "a number"));
         text += (i > 0 ? ", " : "") + dialect_.Cast(args[i].sql, Type::Double());
@@ -733,7 +730,7 @@ Result<std::string> ValueLiteral(const Dialect& dialect, std::string_view value,
     return std::string(value);
   }
   if (type.kind() == TypeKind::kBoolean) {
-    std::string upper = Upper(value);
+    std::string upper = AsciiUpper(value);
     if (upper != "TRUE" && upper != "FALSE") {
       return Status::Invalid("'" + std::string(value) + "' is not true or false");
     }

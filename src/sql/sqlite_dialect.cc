@@ -2,17 +2,12 @@
 // name as the declared type so a table read back keeps dates, timestamps and decimals.
 #include <cctype>
 
+#include "mortar/core/text_conversion.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::sql {
 
 namespace {
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class Sqlite final : public Dialect {
  public:
@@ -75,7 +70,7 @@ class Sqlite final : public Dialect {
       }
       native = unquoted;
     }
-    std::string upper = Upper(native);
+    std::string upper = AsciiUpper(native);
     if (upper.rfind("JSON ", 0) == 0) return Type::Parse(std::string(native.substr(5)));
     if (upper.rfind("DECIMAL", 0) == 0 || upper.rfind("NUMERIC(", 0) == 0) {
       return Type::Parse(upper);

@@ -58,6 +58,11 @@ class TypeGuesser {
   bool saw_no_zone_ = false;
 };
 
+// Text with & < > " ' escaped, for HTML and XML (SVG) output.
+std::string EscapeMarkup(std::string_view text);
+// ASCII upper case (SQL keywords and function names).
+std::string AsciiUpper(std::string_view text);
+
 }  // namespace mortar
 
 namespace mortar {
