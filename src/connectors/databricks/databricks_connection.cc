@@ -298,10 +298,10 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   Result<TestReport> Test() override {
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
-    TestReport report;
-    report.emplace_back("host", settings_.host + ":" + std::to_string(settings_.port));
-    report.emplace_back("http path", settings_.http_path);
-    for (auto& line : session->Describe()) report.push_back(std::move(line));
+    TestReport report = {{"host", settings_.host + ":" + std::to_string(settings_.port)},
+                         {"http path", settings_.http_path}};
+    TestReport described = session->Describe();
+    report.insert(report.end(), described.begin(), described.end());
     auto reader = session->Query(
         "SELECT current_catalog() AS catalog, current_database() AS schema, current_user() AS "
         "user");
