@@ -4,7 +4,6 @@
 #include <arrow/util/decimal.h>
 
 #include <cctype>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
