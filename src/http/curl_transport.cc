@@ -274,6 +274,12 @@ Result<Response> CurlTransport::Send(const Request& request) {
   }
   // No "Expect: 100-continue" round trip before large bodies.
   if (!add_header("Expect:")) return Status::Internal("out of memory building HTTP headers");
+  // curl's POST handling would label any body as a form; a server that believes it
+  // parses the form and loses the bytes (an S3 PUT stored empty). Say what it is.
+  if (!request.body.empty() && !request.Header("Content-Type") &&
+      !add_header("Content-Type: application/octet-stream")) {
+    return Status::Internal("out of memory building HTTP headers");
+  }
 
   Response response;
   MORTAR_RETURN_IF_ERROR(Configure(request, headers.get(), response));

@@ -12,13 +12,22 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
                     [&](char x, char y) { return lower(x) == lower(y); });
 }
 
-}  // namespace
-
-std::optional<std::string> Response::Header(std::string_view name) const {
+template <typename Headers>
+std::optional<std::string> FindHeader(const Headers& headers, std::string_view name) {
   for (const auto& header : headers) {
     if (EqualsIgnoringCase(header.name, name)) return header.value;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Request::Header(std::string_view name) const {
+  return FindHeader(headers, name);
+}
+
+std::optional<std::string> Response::Header(std::string_view name) const {
+  return FindHeader(headers, name);
 }
 
 std::string_view ReasonPhrase(int status) {

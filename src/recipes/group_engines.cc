@@ -123,6 +123,7 @@ class LocalGroupEngine final : public Engine {
       return FromArrowStatus(results.status()).WithContext("group " + input.name());
 
     MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
+    writer->set_log([&run](const std::string& line) { run.log.Info(line); });
     auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
     auto arrow_output = output_schema.ToArrow();
     int64_t rows = 0;

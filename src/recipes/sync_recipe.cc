@@ -78,6 +78,7 @@ class StreamingSyncEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
     Schema schema = reader->schema();
     MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(schema, mode));
+    writer->set_log([&run](const std::string& line) { run.log.Info(line); });
     auto progress = run.log.StartProgress("sync " + input.name() + " -> " + output.name());
     MORTAR_ASSIGN_OR_RETURN(CopyStats stats, CopyBatches(*reader, *writer, progress.get()));
     progress->Finish();

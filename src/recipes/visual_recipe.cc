@@ -272,6 +272,7 @@ Status RunOnScratchDatabase(RecipeRun& run, const VisualRecipe& recipe) {
     MORTAR_ASSIGN_OR_RETURN(auto reader,
                             scratch.Query("SELECT * FROM " + dialect.TableReference(result)));
     MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(reader->schema(), WriteMode::kReplace));
+    writer->set_log([&run](const std::string& line) { run.log.Info(line); });
     auto progress = run.log.StartProgress(std::string(recipe.name()) + " -> " + output.name());
     MORTAR_ASSIGN_OR_RETURN(CopyStats stats, CopyBatches(*reader, *writer, progress.get()));
     progress->Finish();

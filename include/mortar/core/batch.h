@@ -5,7 +5,9 @@
 #include <arrow/type_fwd.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "mortar/core/result.h"
 #include "mortar/core/schema.h"
@@ -33,10 +35,24 @@ class BatchReader {
 // previous output as it was. Not thread-safe.
 class BatchWriter {
  public:
+  using LogLine = std::function<void(const std::string&)>;
+
   virtual ~BatchWriter() = default;
   virtual Status Write(const arrow::RecordBatch& batch) = 0;
   virtual Status Commit() = 0;
   virtual void Abort() = 0;
+
+  // Where the writer says how it writes (fast-write's staging, load and clean-up) for
+  // the job log. Unset, those lines are dropped.
+  void set_log(LogLine log) { log_ = std::move(log); }
+
+ protected:
+  void Log(const std::string& line) const {
+    if (log_) log_(line);
+  }
+
+ private:
+  LogLine log_;
 };
 
 // Reads batches from `reader` into `writer` and commits; aborts on any error.

@@ -20,9 +20,12 @@ struct Request {
   std::string url;              // https://host:port/path?query
   // May hold Authorization and other credentials: their values never appear in a
   // message, a log line or a Status that this module produces.
-  std::vector<Header> headers;
+  std::vector<http::Header> headers;
   std::string body;
   std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // the whole exchange
+
+  // The first header with this name, compared case-insensitively.
+  std::optional<std::string> Header(std::string_view name) const;
 };
 
 // One HTTP response, whatever its status. Plain value; thread-compatible.

@@ -55,6 +55,8 @@ class FastWriter final : public BatchWriter {
 
   Status Commit() override {
     if (!staging_) {
+      Log("fast-write: " + std::to_string(buffered_rows_) + " row(s), below min_rows (" +
+          std::to_string(settings_.min_rows) + "): written with INSERT");
       for (const auto& held : buffered_) MORTAR_RETURN_IF_ERROR(plain_->Write(*held));
       buffered_.clear();
       return plain_->Commit();
@@ -66,12 +68,9 @@ class FastWriter final : public BatchWriter {
       std::string sql = target_.copy_into ? CopyIntoSql(*target_.dialect, target_.staging, files)
                                           : SparkLoadSql(*target_.dialect, target_.staging,
                                                          target_.schema, files);
-      if (target_.log) {
-        target_.log(
-            std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
-            client_.S3Uri(prefix_) + " with " +
-            (target_.copy_into ? "COPY INTO" : "INSERT ... SELECT FROM parquet (Spark SQL)"));
-      }
+      Log(std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
+          client_.S3Uri(prefix_) + " with " +
+          (target_.copy_into ? "COPY INTO" : "INSERT ... SELECT FROM parquet (Spark SQL)"));
       status = target_.execute(sql);
       if (!status.ok()) status = Status(status.code(), Scrub(status.message(), files.credentials));
     }
@@ -104,10 +103,8 @@ class FastWriter final : public BatchWriter {
     fs::create_directories(local_, error);
     if (error) return Status::Invalid("cannot create " + local_.string() + ": " + error.message());
     staging_ = true;
-    if (target_.log) {
-      target_.log("fast-write: staging Parquet files under " + client_.S3Uri(prefix_) +
-                  " (connection " + client_.settings().connection + ")");
-    }
+    Log("fast-write: staging Parquet files under " + client_.S3Uri(prefix_) + " (connection " +
+        client_.settings().connection + ")");
     return Status::OK();
   }
 
@@ -162,12 +159,9 @@ class FastWriter final : public BatchWriter {
     while (!uploads_.empty()) (void)WaitOldest();
     if (staging_) {
       auto removed = client_.DeletePrefix(prefix_);
-      if (target_.log) {
-        target_.log(removed.ok()
-                        ? "fast-write: removed " + std::to_string(*removed) + " staged file(s)"
-                        : "fast-write: could not remove the staged files under " +
-                              client_.S3Uri(prefix_) + ": " + removed.status().message());
-      }
+      Log(removed.ok() ? "fast-write: removed " + std::to_string(*removed) + " staged file(s)"
+                       : "fast-write: could not remove the staged files under " +
+                             client_.S3Uri(prefix_) + ": " + removed.status().message());
       std::error_code error;
       fs::remove_all(local_, error);
       staging_ = false;

@@ -53,7 +53,6 @@ struct FastWriteTarget {
   Schema schema;
   bool copy_into = false;  // true: Databricks' COPY INTO; false: the Spark SQL equivalent
   std::function<Status(const std::string&)> execute;
-  std::function<void(const std::string&)> log;  // a line for the job log
 };
 
 // Wraps the plain writer (which owns the staging table and the swap).
