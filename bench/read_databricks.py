@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MORTAR = str(REPO / "build" / "release" / "mortar")
+MORTAR = os.environ.get("MORTAR_BENCH_BIN", str(REPO / "build" / "release" / "mortar"))
 
 
 def workspace(*args):
@@ -32,6 +32,32 @@ def server_cpu_seconds(pid: int) -> float:
     # utime + stime of the Spark JVM, in clock ticks.
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def databricks_home(work: Path, ws: dict, rows: int):
+    """A data directory with the stand-in as connection 'dbx' and the benchmark table of
+    `rows` rows and 10 columns (made once, kept between runs) imported as dataset 't'."""
+    table = f"bench_read_{rows}"
+    home = work / "home"
+    subprocess.run([MORTAR, "--home", str(home), "init"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "project", "create", "bench"], check=True, stdout=subprocess.DEVNULL)
+    token = home / "pat"
+    token.write_text(ws["pat"])
+    token.chmod(0o600)
+    subprocess.run([MORTAR, "--home", str(home), "connection", "add", "dbx", "--type", "databricks",
+                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
+                    "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
+                    "--param", f"auth.token_file={token}"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "sql", "dbx",
+                    f"CREATE TABLE IF NOT EXISTS {table} USING DELTA AS SELECT id, id % 1000 AS k, "
+                    "CAST(id * 0.01 AS DECIMAL(18,2)) AS amount, rand(1) AS r, "
+                    "concat('name-', id % 100000) AS name, date_add(DATE'2020-01-01', CAST(id % 1500 AS INT)) AS day, "
+                    "id % 2 = 0 AS flag, CAST(id % 32000 AS SMALLINT) AS s, "
+                    "timestamp_seconds(1600000000 + id) AS ts, md5(CAST(id % 1000 AS STRING)) AS hash "
+                    f"FROM range({rows})"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([MORTAR, "--home", str(home), "dataset", "import", "dbx", table, "--name", "t"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return home, token, table
 
 
 def measure(name, command, spark_pid, env=None, stdout=subprocess.DEVNULL, cap=None):
@@ -71,27 +97,8 @@ def main():
         subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
     ws = json.loads(workspace("env", "--json").stdout)
     spark_pid = int(json.loads(workspace("status", "--json").stdout)["spark"]["pid"])
-    table = f"bench_read_{args.rows}"
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
-    home = work / "home"
-    subprocess.run([MORTAR, "--home", str(home), "init"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([MORTAR, "--home", str(home), "project", "create", "bench"], check=True, stdout=subprocess.DEVNULL)
-    token = home / "pat"
-    token.write_text(ws["pat"])
-    token.chmod(0o600)
-    subprocess.run([MORTAR, "--home", str(home), "connection", "add", "dbx", "--type", "databricks",
-                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
-                    "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
-                    "--param", f"auth.token_file={token}"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([MORTAR, "--home", str(home), "sql", "dbx",
-                    f"CREATE TABLE IF NOT EXISTS {table} USING DELTA AS SELECT id, id % 1000 AS k, "
-                    "CAST(id * 0.01 AS DECIMAL(18,2)) AS amount, rand(1) AS r, "
-                    "concat('name-', id % 100000) AS name, date_add(DATE'2020-01-01', CAST(id % 1500 AS INT)) AS day, "
-                    "id % 2 = 0 AS flag, CAST(id % 32000 AS SMALLINT) AS s, "
-                    "timestamp_seconds(1600000000 + id) AS ts, md5(CAST(id % 1000 AS STRING)) AS hash "
-                    f"FROM range({args.rows})"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([MORTAR, "--home", str(home), "dataset", "import", "dbx", table, "--name", "t"],
-                   check=True, stdout=subprocess.DEVNULL)
+    home, token, table = databricks_home(work, ws, args.rows)
 
     spark_home = glob.glob(os.path.join(os.path.dirname(os.path.dirname(ws["python"])), "lib", "python*",
                                         "site-packages", "pyspark"))[0]

@@ -12,6 +12,8 @@ find_package(CURL 7.68 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Charts as PNG: librsvg draws our SVG onto a cairo image surface.
+pkg_check_modules(RSVG REQUIRED IMPORTED_TARGET librsvg-2.0 cairo)
 # Apache Thrift (library and compiler) and LZ4 from Debian, for the Databricks driver.
 find_program(MORTAR_THRIFT_COMPILER thrift REQUIRED)
 # Thrift is linked statically with its symbols hidden: pyarrow's libparquet carries

@@ -60,7 +60,14 @@ std::optional<ChartData> FromJson(const config::Json& json) {
 
 Result<ChartData> Compute(const ChartSpec& spec, Dataset* dataset, const fs::path& scratch_folder) {
   SqlConnection* sql = dataset->connection().AsSql();
-  if (sql != nullptr && dataset->SqlSource()) {
+  bool in_database = sql != nullptr && dataset->SqlSource();
+  if (spec.engine == "live" && !in_database) {
+    return Status::Invalid("chart '" + spec.name + "' asks for the live engine, but dataset '" +
+                           dataset->name() +
+                           "' is not in a database that runs SQL; remove \"engine\" or set it "
+                           "to \"local\"");
+  }
+  if (in_database && spec.engine != "local") {
     MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->schema());
     MORTAR_ASSIGN_OR_RETURN(std::string query,
                             spec.ToSql(sql->dialect(), *dataset->SqlSource(), schema));

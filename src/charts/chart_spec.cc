@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mortar/charts/chart.h"
+#include "mortar/config/home.h"
 #include "mortar/sql/expression.h"
 #include "mortar/sql/query.h"
 
@@ -52,7 +53,7 @@ Result<ChartSpec> ChartSpec::FromJson(const config::Json& json, const std::strin
   ConfigObject object(json, file);
   MORTAR_RETURN_IF_ERROR(
       object.CheckObject({"name", "dataset", "type", "dimensions", "measures", "filters", "sort",
-                          "limit", "max_bins", "sample_rows", "description"}));
+                          "limit", "max_bins", "sample_rows", "engine", "description"}));
   ChartSpec spec;
   spec.file = file;
   spec.definition = json;
@@ -65,6 +66,8 @@ Result<ChartSpec> ChartSpec::FromJson(const config::Json& json, const std::strin
   for (const auto& [name, value] : kTypes) {
     if (name == type) spec.type = value;
   }
+  MORTAR_ASSIGN_OR_RETURN(spec.engine,
+                          object.ChoiceOr("engine", {"auto", "live", "local"}, "auto"));
   MORTAR_ASSIGN_OR_RETURN(auto dimensions, object.Array("dimensions"));
   for (const auto& entry : dimensions) {
     MORTAR_RETURN_IF_ERROR(entry.CheckObject({"column", "bin"}));
@@ -231,6 +234,49 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
   if (!where.empty()) sql += "\n" + where;
   sql += "\nGROUP BY " + group_by + "\nORDER BY " + order + "\nLIMIT " + std::to_string(rows);
   return sql;
+}
+
+Result<std::vector<ChartSpec>> ListCharts(const config::Project& project) {
+  std::filesystem::path folder = project.dir() / "charts";
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<ChartSpec> charts;
+  for (const auto& file : files) {
+    MORTAR_ASSIGN_OR_RETURN(ChartSpec spec, ChartSpec::Load(file));
+    charts.push_back(std::move(spec));
+  }
+  return charts;
+}
+
+Result<ChartSpec> LoadChart(const config::Project& project, const std::string& name) {
+  bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (!plain) {
+    return Status::Invalid("'" + name + "' is not a chart name (letters, digits, '_' and '-')");
+  }
+  std::filesystem::path file = project.dir() / "charts" / (name + ".json");
+  if (!std::filesystem::exists(file)) {
+    return Status::NotFound("no chart named '" + name + "' in project '" + project.name() + "' (" +
+                            file.string() + " is missing)");
+  }
+  return ChartSpec::Load(file);
+}
+
+config::Json ChartDataJson(const ChartSpec& spec, const ChartData& data) {
+  config::Json rows = config::Json::array();
+  for (const auto& row : data.rows) rows.push_back(row);
+  std::string type;
+  for (const auto& [name, value] : kTypes) {
+    if (value == spec.type) type = name;
+  }
+  return {{"chart", spec.name},      {"type", type},          {"dataset", spec.dataset},
+          {"engine", data.engine},   {"cached", data.cached}, {"sql", data.sql},
+          {"columns", data.columns}, {"rows", rows}};
 }
 
 }  // namespace mortar::charts

@@ -1,6 +1,9 @@
 #include "mortar/charts/chart.h"
 
+#include <cairo.h>
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 #include "mortar/flow/flow.h"
 #include "testing/temp_home.h"
@@ -188,6 +191,44 @@ TEST(ChartTest, EveryTypeDrawsItsShapes) {
   EXPECT_NE(table.find(">7.5</text>"), std::string::npos);
   data.rows.clear();
   EXPECT_NE(render("bar").find(">no data</text>"), std::string::npos);
+}
+
+TEST(ChartTest, PngIsTheSvgDrawnInPixels) {
+  ChartData data;
+  data.columns = {"x", "count"};
+  data.rows = {{1, 5}, {2, 3}};
+  Json json = {
+      {"name", "c"}, {"dataset", "d"}, {"type", "bar"}, {"dimensions", {{{"column", "x"}}}}};
+  auto png = RenderPng(RenderSvg(Parse(json), data), 2);
+  ASSERT_TRUE(png.ok()) << png.status().ToString();
+  // Read it back and count the pixels in the first bar colour (#4e79a7).
+  std::size_t offset = 0;
+  auto read = [](void* closure, unsigned char* out, unsigned int length) {
+    auto* state = static_cast<std::pair<const std::string*, std::size_t*>*>(closure);
+    if (*state->second + length > state->first->size()) return CAIRO_STATUS_READ_ERROR;
+    std::memcpy(out, state->first->data() + *state->second, length);
+    *state->second += length;
+    return CAIRO_STATUS_SUCCESS;
+  };
+  std::pair<const std::string*, std::size_t*> state{&*png, &offset};
+  cairo_surface_t* image = cairo_image_surface_create_from_png_stream(read, &state);
+  ASSERT_EQ(cairo_surface_status(image), CAIRO_STATUS_SUCCESS);
+  EXPECT_EQ(cairo_image_surface_get_width(image), 1440);
+  EXPECT_EQ(cairo_image_surface_get_height(image), 840);
+  const unsigned char* pixels = cairo_image_surface_get_data(image);
+  int stride = cairo_image_surface_get_stride(image);
+  int bar_pixels = 0;
+  for (int y = 0; y < 840; ++y) {
+    for (int x = 0; x < 1440; ++x) {
+      uint32_t pixel;
+      std::memcpy(&pixel, pixels + y * stride + x * 4, 4);
+      if ((pixel & 0xffffff) == 0x4e79a7) ++bar_pixels;
+    }
+  }
+  cairo_surface_destroy(image);
+  EXPECT_GT(bar_pixels, 10000);
+  EXPECT_FALSE(RenderPng("<svg", 1).ok());
+  EXPECT_FALSE(RenderPng(RenderSvg(Parse(json), data), 0).ok());
 }
 
 TEST(ChartTest, CachedUntilTheDatasetChanges) {

@@ -153,11 +153,13 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or "
        ".parquet file\n"},
       {"chart",
-       "Usage:\n  mortar chart list\n  mortar chart render NAME [--out FILE.svg]\n\n"
+       "Usage:\n  mortar chart list\n  mortar chart render NAME [--out FILE.svg|FILE.png [--scale "
+       "N]]\n\n"
        "Charts are defined in projects/<project>/charts/NAME.json (see docs/charts.md).\n"
        "chart render runs the chart's one aggregation query in the dataset's database\n"
-       "(or, for files, on the first rows locally) and prints or writes the SVG; with\n"
-       "--json it prints the engine, the SQL and the rows instead.\n"},
+       "(or, for files, on the first rows locally) and prints or writes the picture (SVG,\n"
+       "or PNG when FILE ends in .png; --scale 2 doubles its pixels); with --json it\n"
+       "prints the engine, the SQL and the rows instead.\n"},
       {"recipe",
        "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run "
        "NAME\n\n"
@@ -730,20 +732,13 @@ Status ChartVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, render)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
-  std::filesystem::path folder = project->dir() / "charts";
   if (action == "list") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
+    MORTAR_ASSIGN_OR_RETURN(auto charts, charts::ListCharts(*project));
     std::vector<std::vector<std::string>> rows;
     Json list = Json::array();
-    std::error_code error;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-      MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec, charts::ChartSpec::Load(file));
+    for (const auto& spec : charts) {
       list.push_back({{"name", spec.name}, {"dataset", spec.dataset}});
       rows.push_back({spec.name, spec.dataset});
     }
@@ -757,39 +752,44 @@ Status ChartVerb(Invocation& in) {
   if (action != "render") {
     return Status::Invalid("unknown action '" + action + "' for chart (expected list, render)");
   }
-  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"out"}));
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"out", "scale"}));
   MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "chart name"));
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
-  std::filesystem::path file = folder / (name + ".json");
-  if (!std::filesystem::exists(file)) {
-    return Status::NotFound("no chart named '" + name + "' (" + file.string() + " is missing)");
+  auto out = in.args.Option("out");
+  bool png = out && std::filesystem::path(*out).extension() == ".png";
+  if (out && !png && std::filesystem::path(*out).extension() != ".svg") {
+    return Status::Invalid("--out " + *out + ": expected a file name ending in .svg or .png");
   }
-  MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec, charts::ChartSpec::Load(file));
+  double scale = 1;
+  if (auto text = in.args.Option("scale")) {
+    char* end = nullptr;
+    scale = std::strtod(text->c_str(), &end);
+    if (end == text->c_str() || *end != '\0' || !png) {
+      return Status::Invalid("--scale expects a number, with --out FILE.png");
+    }
+  }
+  MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec, charts::LoadChart(*project, name));
   MORTAR_ASSIGN_OR_RETURN(
       charts::ChartData data,
       charts::ComputeChart(*in.context, spec, std::filesystem::temp_directory_path()));
   if (in.json) {
-    Json rows = Json::array();
-    for (const auto& row : data.rows) rows.push_back(row);
-    PrintJson(in.out, {{"chart", spec.name},
-                       {"engine", data.engine},
-                       {"cached", data.cached},
-                       {"sql", data.sql},
-                       {"columns", data.columns},
-                       {"rows", rows}});
+    PrintJson(in.out, charts::ChartDataJson(spec, data));
     return Status::OK();
   }
-  std::string svg = charts::RenderSvg(spec, data);
-  if (auto out = in.args.Option("out")) {
-    MORTAR_RETURN_IF_ERROR(config::WriteTextFile(
-        *out, svg,
-        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-            std::filesystem::perms::group_read | std::filesystem::perms::others_read));
-    in.out << "wrote " << *out << " (" << data.rows.size() << " bins, engine " << data.engine
-           << (data.cached ? ", from the cache" : "") << ")\n";
+  std::string picture = charts::RenderSvg(spec, data);
+  if (!out) {
+    in.out << picture;
     return Status::OK();
   }
-  in.out << svg;
+  if (png) {
+    MORTAR_ASSIGN_OR_RETURN(picture, charts::RenderPng(picture, scale));
+  }
+  MORTAR_RETURN_IF_ERROR(config::WriteTextFile(
+      *out, picture,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+          std::filesystem::perms::group_read | std::filesystem::perms::others_read));
+  in.out << "wrote " << *out << " (" << data.rows.size() << " bins, engine " << data.engine
+         << (data.cached ? ", from the cache" : "") << ")\n";
   return Status::OK();
 }
 

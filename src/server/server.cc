@@ -13,6 +13,7 @@
 
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/auth/oauth_token_sources.h"
+#include "mortar/charts/chart.h"
 #include "mortar/config/document.h"
 #include "mortar/core/interrupt.h"
 #include "mortar/core/text_conversion.h"
@@ -321,6 +322,7 @@ class Server {
     http.Post("/api/sql", Api([this](const httplib::Request& request, const Caller& caller) {
                 return RunSql(request, caller);
               }));
+    ChartRoutes(http);
     http.Get(
         "/api/api-keys", Api([this](const auto&, const Caller& caller) -> Result<Json> {
           MORTAR_ASSIGN_OR_RETURN(auto keys, security::ListApiKeys(home_, caller.user));
@@ -418,6 +420,64 @@ class Server {
     }
     MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home_));
     return vault.Put(security::UserConnectionSecretSlot(user, connection_name, "token"), token);
+  }
+
+  // A context on the request's project (?project=NAME, or the only one).
+  Result<std::unique_ptr<Context>> ProjectContextFor(const std::string& user,
+                                                     const httplib::Request& request) {
+    MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(user));
+    std::optional<std::string> project;
+    if (request.has_param("project")) project = request.get_param_value("project");
+    MORTAR_RETURN_IF_ERROR(context->SelectProject(project));
+    MORTAR_RETURN_IF_ERROR(context->project().status());
+    return context;
+  }
+
+  // Charts for the web page: the list, each chart's data as JSON (the live engine, or
+  // the cache), and its picture as SVG or PNG for an <img>.
+  void ChartRoutes(httplib::Server& http) {
+    http.Get("/api/charts",
+             Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+               MORTAR_ASSIGN_OR_RETURN(auto context, ProjectContextFor(caller.user, request));
+               MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
+               MORTAR_ASSIGN_OR_RETURN(auto charts, charts::ListCharts(*project));
+               Json list = Json::array();
+               for (const auto& spec : charts)
+                 list.push_back({{"name", spec.name}, {"dataset", spec.dataset}});
+               return Json{{"project", project->name()}, {"charts", list}};
+             }));
+    http.Get(R"(/api/charts/([A-Za-z0-9_-]+))",
+             Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+               MORTAR_ASSIGN_OR_RETURN(auto chart, ComputeChart(request, caller));
+               return charts::ChartDataJson(chart.first, chart.second);
+             }));
+    http.Get(R"(/api/charts/([A-Za-z0-9_-]+)\.(svg|png))",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               auto caller = Authenticate(request);
+               if (!caller.ok()) return ReplyError(response, caller.status());
+               auto chart = ComputeChart(request, *caller);
+               if (!chart.ok()) return ReplyError(response, chart.status());
+               std::string svg = charts::RenderSvg(chart->first, chart->second);
+               response.set_header("Cache-Control", "no-store");
+               if (request.matches[2] == "svg") {
+                 return response.set_content(svg, "image/svg+xml");
+               }
+               auto png = charts::RenderPng(svg);
+               if (!png.ok()) return ReplyError(response, png.status());
+               response.set_content(*png, "image/png");
+             });
+  }
+
+  Result<std::pair<charts::ChartSpec, charts::ChartData>> ComputeChart(
+      const httplib::Request& request, const Caller& caller) {
+    MORTAR_ASSIGN_OR_RETURN(auto context, ProjectContextFor(caller.user, request));
+    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
+    MORTAR_ASSIGN_OR_RETURN(charts::ChartSpec spec,
+                            charts::LoadChart(*project, request.matches[1]));
+    MORTAR_ASSIGN_OR_RETURN(
+        charts::ChartData data,
+        charts::ComputeChart(*context, spec, std::filesystem::temp_directory_path()));
+    return std::make_pair(std::move(spec), std::move(data));
   }
 
   Result<Json> RunSql(const httplib::Request& request, const Caller& caller) {

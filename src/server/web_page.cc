@@ -31,6 +31,15 @@ std::string_view WebPageHtml() {
   </form>
   <p id="sql-error" class="error"></p>
   <table id="sql-result"></table>
+  <h2>Charts</h2>
+  <p id="charts-note" class="result"></p>
+  <ul id="charts"></ul>
+  <figure id="chart-view" hidden>
+    <img id="chart-image" alt="">
+    <figcaption id="chart-caption"></figcaption>
+  </figure>
+  <p id="chart-error" class="error"></p>
+  <table id="chart-data"></table>
   <h2>API keys</h2>
   <p>For scripts and the Python API: send <code>Authorization: Bearer &lt;key&gt;</code>.</p>
   <button id="api-key-create">Create an API key</button>
@@ -133,19 +142,56 @@ async function loadConnections() {
 async function runSql(event) {
   event.preventDefault();
   $('sql-error').textContent = '';
-  const table = $('sql-result');
-  table.replaceChildren();
+  $('sql-result').replaceChildren();
   try {
     const r = await api('POST', '/api/sql', { connection: $('sql-connection').value, query: $('sql-query').value });
-    const head = document.createElement('tr');
-    for (const name of r.columns) cell(head, name);
-    table.appendChild(head);
-    for (const values of r.rows) {
-      const row = document.createElement('tr');
-      for (const v of values) cell(row, v === null ? 'NULL' : v);
-      table.appendChild(row);
-    }
+    fillTable($('sql-result'), r.columns, r.rows);
   } catch (e) { $('sql-error').textContent = e.message; }
+}
+
+function fillTable(table, columns, rows) {
+  table.replaceChildren();
+  const head = document.createElement('tr');
+  for (const name of columns) cell(head, name);
+  table.appendChild(head);
+  for (const values of rows) {
+    const row = document.createElement('tr');
+    for (const v of values) cell(row, v === null ? 'NULL' : v);
+    table.appendChild(row);
+  }
+}
+
+async function showChart(project, name) {
+  const query = '?project=' + encodeURIComponent(project);
+  $('chart-error').textContent = '';
+  try {
+    const r = await api('GET', '/api/charts/' + name + query);
+    $('chart-caption').textContent = r.chart + ': ' + r.rows.length + ' bin(s), engine ' + r.engine +
+      (r.cached ? ', from the cache' : '');
+    $('chart-image').alt = 'Chart ' + r.chart;
+    $('chart-image').src = '/api/charts/' + name + '.svg' + query;
+    $('chart-view').hidden = false;
+    fillTable($('chart-data'), r.columns, r.rows);
+  } catch (e) {
+    $('chart-view').hidden = true;
+    $('chart-data').replaceChildren();
+    $('chart-error').textContent = e.message;
+  }
+}
+
+async function loadCharts() {
+  const list = $('charts');
+  list.replaceChildren();
+  try {
+    const r = await api('GET', '/api/charts');
+    $('charts-note').textContent = r.charts.length ? 'Project ' + r.project + ':' : 'Project ' + r.project + ' has no charts.';
+    for (const c of r.charts) {
+      const item = document.createElement('li');
+      item.textContent = c.name + ' (' + c.dataset + ') ';
+      button(item, 'Show', 'chart-' + c.name, () => showChart(r.project, c.name));
+      list.appendChild(item);
+    }
+  } catch (e) { $('charts-note').textContent = e.message; }
 }
 
 async function start() {
@@ -158,6 +204,7 @@ async function start() {
     $('login').hidden = true;
     $('app').hidden = false;
     await loadConnections();
+    await loadCharts();
   } catch (e) {
     $('login').hidden = false;
     $('app').hidden = true;
@@ -192,6 +239,8 @@ td, th { border-bottom: 1px solid #ddd; padding: .3rem .6rem; text-align: left; 
 label { display: block; margin: .3rem 0; }
 textarea { width: 100%; font-family: monospace; }
 button { margin-right: .3rem; }
+figure { margin: .5rem 0; }
+figure img { max-width: 100%; border: 1px solid #ddd; }
 .error { color: #a00; }
 .result, .notice { color: #064; }
 )css";

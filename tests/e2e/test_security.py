@@ -2,13 +2,10 @@
 default (the OAuth flows run against the stand-in in tests/integration/test_auth.py)."""
 import json
 import os
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
-from mortar_cli import mortar_binary
+from mortar_cli import MortarServer
 
 TOKEN = "dapi-e2e-secret-token-0123456789"
 
@@ -78,11 +75,9 @@ def test_server_login_api_keys_and_refusals(mortar):
     mortar.run("init")
     mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
     key = mortar.run("api-key", "create", "--user", "alice").stdout.strip()
-    port = 18190
-    server = subprocess.Popen([mortar_binary(), "--home", str(mortar.home), "serve", "--listen",
-                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = MortarServer(mortar.home, 18190, mortar.home / "server.log")
     try:
-        url = f"http://127.0.0.1:{port}"
+        url = server.url
 
         def call(method, path, body=None, headers=None):
             headers = {"Content-Type": "application/json", **(headers or {})}
@@ -94,12 +89,6 @@ def test_server_login_api_keys_and_refusals(mortar):
             except urllib.error.HTTPError as error:
                 return error.code, json.loads(error.read())
 
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         assert call("GET", "/api/me")[0] == 401
         assert call("POST", "/api/login", {"user": "alice", "password": "wrong-password"})[0] == 401
         status, me = call("GET", "/api/me", headers={"Authorization": "Bearer " + key})
@@ -115,7 +104,7 @@ def test_server_login_api_keys_and_refusals(mortar):
         assert call("DELETE", f"/api/api-keys/{key_id}", headers={"Authorization": "Bearer " + key})[0] == 200
         assert call("GET", "/api/me", headers={"Authorization": "Bearer " + key})[0] == 403
     finally:
-        server.send_signal(signal.SIGTERM)
-        _, log = server.communicate(timeout=20)
-    assert server.returncode == 0
-    assert "wrong-password" not in log.decode() and key not in log.decode()
+        server.stop()
+    assert server.process.returncode == 0
+    log = (mortar.home / "server.log").read_text()
+    assert "wrong-password" not in log and key not in log

@@ -1,9 +1,14 @@
-"""Visual recipes through the `mortar` command on the embedded default: the SQL shown
-by `recipe show --sql`, the engine chosen for SQLite and for files, and errors that
-name the recipe's file and field."""
+"""Visual recipes and charts through the `mortar` command and server on the embedded
+default: the SQL shown by `recipe show --sql`, the engine chosen for SQLite and for
+files, errors that name the recipe's file and field, and charts as SVG, PNG and JSON."""
 import json
+import struct
+import urllib.error
+import urllib.request
 
 import pytest
+
+from mortar_cli import MortarServer
 
 
 def write_json(path, value):
@@ -98,3 +103,56 @@ def test_quickstart_has_visual_recipes_and_a_chart(mortar):
     top = mortar.json("sql", "sqlite_default",
                       "SELECT product, MAX(rank) AS most FROM qs_top_orders_per_product GROUP BY product")
     assert top["rows"] and all(row["most"] <= 3 for row in top["rows"])
+
+
+def test_charts_render_to_png_and_refuse_other_formats(mortar, tmp_path):
+    mortar.run("quickstart", "--rows", "300")
+    out = tmp_path / "chart.png"
+    mortar.run("chart", "render", "revenue_by_month", "--out", str(out), "--scale", "2")
+    png = out.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert (width, height) == (1440, 840)
+    bad = mortar.run("chart", "render", "revenue_by_month", "--out", str(tmp_path / "chart.gif"), check=False)
+    assert bad.returncode != 0 and "expected a file name ending in .svg or .png" in bad.stderr
+    missing = mortar.run("chart", "render", "no_such_chart", check=False)
+    assert missing.returncode != 0 and "no chart named 'no_such_chart'" in missing.stderr
+
+
+def test_the_server_serves_chart_data_and_pictures(mortar):
+    mortar.run("quickstart", "--rows", "300")
+    mortar.run("user", "add", "carol", input="a-long-password\n")
+    key = mortar.run("api-key", "create", "--user", "carol").stdout.strip()
+    server = MortarServer(mortar.home, 18191, mortar.home / "server.log")
+    try:
+        def get(path, authorized=True):
+            headers = {"Authorization": "Bearer " + key} if authorized else {}
+            request = urllib.request.Request(server.url + path, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, response.headers.get("Content-Type"), response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers.get("Content-Type"), error.read()
+
+        assert get("/api/charts", authorized=False)[0] == 401
+        status, _, body = get("/api/charts")
+        listing = json.loads(body)
+        assert status == 200 and "revenue_by_month" in [c["name"] for c in listing["charts"]]
+        status, _, body = get("/api/charts/revenue_by_month")
+        data = json.loads(body)
+        cli = mortar.json("chart", "render", "revenue_by_month")
+        assert status == 200 and data["rows"] == cli["rows"] and data["engine"] == "live"
+        assert data["columns"] == cli["columns"] and data["type"] == "bar"
+        status, content_type, svg = get("/api/charts/revenue_by_month.svg")
+        assert status == 200 and content_type.startswith("image/svg+xml")
+        assert svg.decode().count("<rect x=") == len(data["rows"])
+        status, content_type, png = get("/api/charts/revenue_by_month.png")
+        assert status == 200 and content_type == "image/png" and png[:4] == b"\x89PNG"
+        status, _, body = get("/api/charts/nope")
+        assert status == 404 and "no chart named 'nope'" in json.loads(body)["error"]
+        status, _, body = get("/api/charts?project=missing")
+        assert status == 404
+    finally:
+        server.stop()
+    assert server.process.returncode == 0
+    assert key not in (mortar.home / "server.log").read_text()

@@ -20,7 +20,7 @@ import urllib.request
 import pytest
 
 import browser
-from mortar_cli import Mortar, mortar_binary
+from mortar_cli import Mortar, MortarServer as Server, mortar_binary
 
 PORT = 18095          # http://127.0.0.1:18095/api/oauth2-callback is registered at the provider
 WRONG_PORT = 18096    # ... and this one is not
@@ -35,50 +35,6 @@ class Recorder(Mortar):
         result = super().run(*args, **kwargs)
         Recorder.transcript += [result.stdout, result.stderr]
         return result
-
-
-class Server:
-    def __init__(self, home, port, log_path, save=False):
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_path = log_path
-        self.process = subprocess.Popen(
-            [mortar_binary(), "--home", str(home), "serve", "--listen", f"127.0.0.1:{port}",
-             "--base-url", self.url] + (["--save"] if save else []),
-            stdout=subprocess.DEVNULL, stderr=open(log_path, "w"))
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise AssertionError("mortar serve exited: " + open(log_path).read())
-                time.sleep(0.2)
-        raise AssertionError("mortar serve did not start: " + open(log_path).read())
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=20)
-
-    def api(self, method, path, body=None, key=None, opener=None, headers=None):
-        request = urllib.request.Request(self.url + path, method=method,
-                                         data=None if body is None else json.dumps(body).encode())
-        request.add_header("Content-Type", "application/json")
-        if key:
-            request.add_header("Authorization", "Bearer " + key)
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        try:
-            with (opener or urllib.request.build_opener()).open(request, timeout=120) as response:
-                text = response.read().decode()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            text, status = error.read().decode(), error.code
-        Recorder.transcript.append(text)
-        try:
-            return status, json.loads(text)
-        except ValueError:
-            return status, text
 
 
 def oidc_log(ws):
@@ -114,7 +70,7 @@ def site(ws, tmp_path_factory):
         mortar.run("connection", "set-secret", name, "client_secret", input=secret + "\n")
     mortar.run("connection", "add", "dbx_pat", "--type", "databricks", *common,
                "--param", "auth.type=pat", "--param", "auth.credentials=per_user")
-    server = Server(mortar.home, PORT, root / "server.log", save=True)
+    server = Server(mortar.home, PORT, root / "server.log", save=True, transcript=Recorder.transcript)
     # A new key is shown once, by design: that output alone is left out of the scan.
     keys = {user: Mortar.run(mortar, "api-key", "create", "--user", user).stdout.strip()
             for user in ("alice", "bob", "carol")}

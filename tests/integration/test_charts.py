@@ -1,6 +1,12 @@
 """Charts on the stand-in: the live engine runs one aggregation query in Spark and only
-the bins come back; the bin limit is enforced there too."""
+the bins come back; the bin limit is enforced there too; the web page shows a chart
+computed live."""
 import json
+
+import browser
+from mortar_cli import MortarServer
+
+PORT = 18097
 
 
 def write_json(path, value):
@@ -40,4 +46,45 @@ def test_chart_runs_in_spark_and_renders(dbx, table):
         assert refused.returncode == 2
         assert "the chart has more than 50 bins (the bin limit)" in refused.stderr
     finally:
+        dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, "
+                          f"CASE WHEN id % 3 = 0 THEN 'north' WHEN id % 3 = 1 THEN 'south' ELSE 'west' END AS region "
+                          f"FROM range(300)")
+    server = None
+    try:
+        project = dbx.home / "projects" / "p"
+        write_json(project / "datasets" / "sites.json",
+                   {"name": "sites", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
+        write_json(project / "charts" / "by_region.json",
+                   {"name": "by_region", "dataset": "sites", "type": "pie",
+                    "dimensions": [{"column": "region"}], "measures": [{"function": "count"}]})
+        dbx.run("user", "add", "dana", input="dana-mortar-pw-4\n")
+        server = MortarServer(dbx.home, PORT, tmp_path / "server.log")
+        with browser.chromium(ws["ca_file"], tmp_path) as driver:
+            wait = WebDriverWait(driver, 60)
+            driver.get(server.url + "/")
+            wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
+            driver.find_element(By.ID, "user").send_keys("dana")
+            driver.find_element(By.ID, "password").send_keys("dana-mortar-pw-4")
+            driver.find_element(By.ID, "login-button").click()
+            wait.until(lambda d: d.find_elements(By.ID, "chart-by_region"))
+            driver.find_element(By.ID, "chart-by_region").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-data tr + tr")
+                       or d.find_element(By.ID, "chart-error").text)
+            assert driver.find_element(By.ID, "chart-error").text == ""
+            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#chart-data tr + tr")]
+            assert rows == ["north 100", "south 100", "west 100"]
+            assert "engine live" in driver.find_element(By.ID, "chart-caption").text
+            # The picture itself loaded (an <img> of the server's SVG, with the session).
+            wait.until(lambda d: d.execute_script("return document.getElementById('chart-image').complete"))
+            width = driver.execute_script("return document.getElementById('chart-image').naturalWidth")
+            assert width == 720
+    finally:
+        if server:
+            server.stop()
         dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)

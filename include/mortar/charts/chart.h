@@ -15,7 +15,10 @@
 
 namespace mortar {
 class Context;
+namespace config {
+class Project;
 }
+}  // namespace mortar
 
 namespace mortar::charts {
 
@@ -44,6 +47,8 @@ struct ChartSpec {
   int64_t limit = -1;  // rows; -1: every bin, up to max_bins
   int64_t max_bins = 1000;
   int64_t sample_rows = 100000;  // the local engine's sample
+  // auto: live when the dataset is in a database, else local; live or local: forced.
+  std::string engine = "auto";
   std::string file;
   config::Json definition;  // as written, for the cache key
 
@@ -77,5 +82,14 @@ Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
 
 // An SVG picture of the chart (bars, lines, areas, pie slices, points or a table).
 std::string RenderSvg(const ChartSpec& spec, const ChartData& data);
+// The same picture as PNG bytes, drawn from the SVG at `scale` times its size.
+Result<std::string> RenderPng(const std::string& svg, double scale = 1);
+
+// The charts of a project (<project>/charts/<name>.json), sorted by name.
+Result<std::vector<ChartSpec>> ListCharts(const config::Project& project);
+// One chart of a project by name; NotFound names the missing file.
+Result<ChartSpec> LoadChart(const config::Project& project, const std::string& name);
+// The chart's data as JSON: chart, type, engine, cached, sql, columns and rows.
+config::Json ChartDataJson(const ChartSpec& spec, const ChartData& data);
 
 }  // namespace mortar::charts
