@@ -806,25 +806,7 @@ Status SqlVerb(Invocation& in) {
     return Status::Invalid("connection '" + name + "' is of type '" + connection->type() +
                            "', which runs no SQL");
   MORTAR_ASSIGN_OR_RETURN(auto reader, sql->Query(query));
-  // Stop after `limit` rows without reading the rest.
-  class Limited final : public BatchReader {
-   public:
-    Limited(std::unique_ptr<BatchReader> inner, int64_t limit)
-        : inner_(std::move(inner)), left_(limit) {}
-    const Schema& schema() const override { return inner_->schema(); }
-    Result<Batch> Next() override {
-      if (left_ <= 0) return Batch();
-      MORTAR_ASSIGN_OR_RETURN(Batch batch, inner_->Next());
-      if (batch && batch->num_rows() > left_) batch = batch->Slice(0, left_);
-      if (batch) left_ -= batch->num_rows();
-      return batch;
-    }
-
-   private:
-    std::unique_ptr<BatchReader> inner_;
-    int64_t left_;
-  } limited(std::move(reader), limit);
-  return PrintRows(in.out, limited, in.json);
+  return PrintRows(in.out, *LimitRows(std::move(reader), limit), in.json);
 }
 
 }  // namespace

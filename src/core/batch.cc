@@ -83,6 +83,32 @@ class BatchQueue {
 
 }  // namespace
 
+namespace {
+
+class LimitedReader final : public BatchReader {
+ public:
+  LimitedReader(std::unique_ptr<BatchReader> inner, int64_t limit)
+      : inner_(std::move(inner)), left_(limit) {}
+  const Schema& schema() const override { return inner_->schema(); }
+  Result<Batch> Next() override {
+    if (left_ <= 0) return Batch();
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, inner_->Next());
+    if (batch && batch->num_rows() > left_) batch = batch->Slice(0, left_);
+    if (batch) left_ -= batch->num_rows();
+    return batch;
+  }
+
+ private:
+  std::unique_ptr<BatchReader> inner_;
+  int64_t left_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchReader> LimitRows(std::unique_ptr<BatchReader> reader, int64_t limit) {
+  return std::make_unique<LimitedReader>(std::move(reader), limit);
+}
+
 Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress* progress) {
   // Two batches in flight bound the extra memory to about two batches.
   BatchQueue queue(2);

@@ -77,5 +77,18 @@ TEST(CopyBatchesTest, WriterFailureStopsTheReader) {
   EXPECT_EQ(writer.rows, 10);
 }
 
+TEST(LimitRowsTest, StopsAfterTheLimitWithoutReadingOn) {
+  // The source would fail at its 8th batch: a limit of 5 never gets there.
+  auto limited = LimitRows(std::make_unique<CountingReader>(100, 7), 5);
+  RecordingWriter writer;
+  auto stats = CopyBatches(*limited, writer, nullptr);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(writer.rows, 5);
+  auto everything = LimitRows(std::make_unique<CountingReader>(3, -1), 10);
+  RecordingWriter all;
+  ASSERT_TRUE(CopyBatches(*everything, all, nullptr).ok());
+  EXPECT_EQ(all.rows, 3);
+}
+
 }  // namespace
 }  // namespace mortar

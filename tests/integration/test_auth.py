@@ -237,14 +237,19 @@ def test_twenty_concurrent_queries_make_one_refresh(site, ws, tmp_path):
     time.sleep(max(0.0, authorized + ttl / 2 + 1 - time.time()))
     before = token_requests(ws, client, "refresh_token")
     server, key = site["server"], site["keys"]["alice"]
+    started = time.time()
     with concurrent.futures.ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(lambda i: server.api(
             "POST", "/api/sql", {"connection": "dbx_short", "query": f"SELECT {i} AS i"}, key=key),
             range(20)))
+    elapsed = time.time() - started
     assert all(status == 200 for status, _ in answers), answers
     assert sorted(int(body["rows"][0][0]) for _, body in answers) == list(range(20))
     after = token_requests(ws, client, "refresh_token")
-    assert after - before == 1
+    # One refresh for all twenty; on a machine so busy that the queries outlast half of
+    # the renewed token's life, one more per half-life, and never one per query.
+    allowed = 1 + int(elapsed // (ttl / 2))
+    assert 1 <= after - before <= allowed < 20, (after - before, elapsed)
     entry = next(c for c in site["mortar"].json("credentials", "list", "--user", "alice")
                  if c["connection"] == "dbx_short")
     assert entry["refreshed_at"] >= entry["authorized_at"]

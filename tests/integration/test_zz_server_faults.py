@@ -1,11 +1,16 @@
-"""The stand-in's Spark dies under Mortar's feet: mid-fetch and mid-write. Runs last
-(it restarts the stand-in's Spark)."""
+"""Parts of the stand-in die under Mortar's feet: Spark mid-fetch, mid-write and
+mid-load, and the S3 server mid-upload. Runs last (it restarts those parts)."""
+import glob
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
+
+from test_fast_write import staged_keys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(REPO, "scripts", "workspace")
@@ -47,28 +52,106 @@ def test_server_killed_mid_fetch(dbx, table):
 
 
 def test_server_killed_mid_write_leaves_the_table_and_cleans_up(dbx, table):
+    recipe = sync_recipe(dbx, table, rows=400000)
+    run_and_kill_spark(dbx, "recipe", "run", "load", after=6)
+    # The target is as it was; a later write removes the staging table left behind.
+    assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
+    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["one"], "outputs": ["target"]}))
+    dbx.run("recipe", "run", "load")
+    leftovers = dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"]
+    assert leftovers == []
+
+
+def sync_recipe(dbx, table, rows):
+    """The sync recipe 'load' into `table`, which holds one row (1, 'x') written by it, now
+    pointed at a CSV of `rows` rows; returns the recipe's file."""
     files = dbx.home / "files"
     files.mkdir(exist_ok=True)
-    (files / "small.csv").write_text("a,b\n1,x\n")
-    with (files / "large.csv").open("w") as out:
+    (files / "one.csv").write_text("a,b\n1,x\n")
+    with (files / "many.csv").open("w") as out:
         out.write("a,b\n")
-        for i in range(400000):
+        for i in range(rows):
             out.write(f"{i},value {i}\n")
     project = dbx.home / "projects" / "p"
-    for name in ["small", "large"]:
+    for name in ["one", "many"]:
         (project / "datasets" / f"{name}.json").write_text(json.dumps(
             {"name": name, "connection": "filesystem_default", "type": "files", "params": {"path": f"{name}.csv"},
              "schema": [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}]}))
     (project / "datasets" / "target.json").write_text(json.dumps(
         {"name": "target", "connection": "dbx", "type": "sql_table", "params": {"table": table}}))
     recipe = project / "recipes" / "load.json"
-    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["small"], "outputs": ["target"]}))
+    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["one"], "outputs": ["target"]}))
     dbx.run("recipe", "run", "load")
-    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["large"], "outputs": ["target"]}))
-    run_and_kill_spark(dbx, "recipe", "run", "load", after=6)
-    # The target is as it was; a later write removes the staging table left behind.
+    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["many"], "outputs": ["target"]}))
+    return recipe
+
+
+def kill_part(part):
+    status = json.loads(subprocess.run([sys.executable, SCRIPT, "status", "--json"], text=True,
+                                       stdout=subprocess.PIPE).stdout)
+    os.killpg(os.getpgid(status[part]["pid"]), signal.SIGKILL)
+
+
+def fast_write_load(dbx, ws, add_databricks, table, rows):
+    """dbx with fast-write staging on the stand-in's S3 and sync_recipe's set-up;
+    returns the staging prefix."""
+    dbx.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
+            "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
+            "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
+    dbx.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
+    prefix = "fault-tests/" + uuid.uuid4().hex[:8]
+    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 100, "fast_write.file_rows": 20000})
+    sync_recipe(dbx, table, rows)
+    return prefix
+
+
+def run_and_kill_when_logged(mortar, part, marker, *args):
+    """Runs mortar; when its job log shows `marker`, kills the stand-in's `part` and
+    brings it back once mortar has given up. Returns the result and the job log."""
+    jobs = mortar.home / "jobs"
+    known = set(jobs.glob("*/log.txt"))
+    process = subprocess.Popen([os.environ.get("MORTAR_BIN", os.path.join(REPO, "build", "debug", "mortar")),
+                                "--home", str(mortar.home), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and process.poll() is None:
+            logs = [p for p in jobs.glob("*/log.txt") if p not in known]
+            if logs and marker in logs[0].read_text():
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, f"finished before '{marker}' was logged: {process.communicate()}"
+        kill_part(part)
+        out, err = process.communicate(timeout=300)
+    finally:
+        restart()
+    log = [p for p in jobs.glob("*/log.txt") if p not in known][0].read_text()
+    assert process.returncode != 0, out
+    return err, log
+
+
+def staging_folders():
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "mortar-fast-write-*")))
+
+
+def test_s3_killed_mid_upload_leaves_the_table_and_no_local_files(dbx, ws, add_databricks, table):
+    prefix = fast_write_load(dbx, ws, add_databricks, table, rows=600000)
+    before = staging_folders()
+    err, log = run_and_kill_when_logged(dbx, "s3", "fast-write: staging", "recipe", "run", "load")
+    assert "cannot reach" in err.lower() or "s3" in err.lower(), err
+    assert ws["s3_secret_access_key"] not in err + log
+    # The S3 server is gone, so the staged files could not be deleted: the log says where.
+    assert "fast-write: could not remove the staged files under s3://" in log and prefix in log, log
+    assert staging_folders() - before == set()
     assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
-    recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["small"], "outputs": ["target"]}))
-    dbx.run("recipe", "run", "load")
-    leftovers = dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"]
-    assert leftovers == []
+
+
+def test_spark_killed_mid_load_leaves_the_table_and_removes_the_staged_files(dbx, ws, add_databricks, table):
+    prefix = fast_write_load(dbx, ws, add_databricks, table, rows=600000)
+    err, log = run_and_kill_when_logged(dbx, "spark", "fast-write: loading", "recipe", "run", "load")
+    assert "connection 'dbx'" in err, err
+    assert ws["s3_secret_access_key"] not in err + log
+    assert "fast-write: removed" in log, log
+    assert staged_keys(ws, prefix) == []
+    assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]

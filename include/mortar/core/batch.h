@@ -64,6 +64,9 @@ struct CopyStats {
 class Progress;
 Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress* progress);
 
+// The first `limit` rows of `reader`; stops without reading the rest.
+std::unique_ptr<BatchReader> LimitRows(std::unique_ptr<BatchReader> reader, int64_t limit);
+
 // Adapts a BatchReader to Arrow's RecordBatchReader (for Acero, Parquet, IPC).
 std::shared_ptr<arrow::RecordBatchReader> ToArrowReader(std::unique_ptr<BatchReader> reader);
 

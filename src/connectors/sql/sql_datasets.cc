@@ -6,6 +6,21 @@ namespace mortar::sqldata {
 
 namespace {
 
+// Reads of at most this many rows ask the database for a LIMIT; longer ones stream and
+// stop after that many rows. Spark gathers a LIMIT's rows into one partition on its
+// driver before the first row comes back, so a LIMIT of millions (a chart's local
+// engine on a big sample) held them all in the Thrift server's memory and stalled it.
+constexpr int64_t kLimitInTheDatabase = 100000;
+
+// The query with a LIMIT, or a reader that stops after `limit` rows.
+Result<std::unique_ptr<BatchReader>> QueryWithLimit(SqlConnection& sql, std::string query,
+                                                    int64_t limit) {
+  if (limit < 0) return sql.Query(query);
+  if (limit <= kLimitInTheDatabase) return sql.Query(query + " LIMIT " + std::to_string(limit));
+  MORTAR_ASSIGN_OR_RETURN(auto reader, sql.Query(query));
+  return LimitRows(std::move(reader), limit);
+}
+
 SqlConnection* RequireSql(const config::DatasetConfig& config, Connection& connection,
                           Status* error) {
   SqlConnection* sql = connection.AsSql();
@@ -43,9 +58,10 @@ class SqlTableDataset final : public Dataset {
       }
       columns += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema[i].name);
     }
-    std::string query = "SELECT " + columns + " FROM " + dialect.TableReference(table_);
-    if (options.limit >= 0) query += " LIMIT " + std::to_string(options.limit);
-    MORTAR_ASSIGN_OR_RETURN(auto reader, sql_->Query(query));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto reader,
+        QueryWithLimit(*sql_, "SELECT " + columns + " FROM " + dialect.TableReference(table_),
+                       options.limit));
     if (reader->schema() == schema) return reader;
     return WithSchema(std::move(reader), schema);
   }
@@ -89,11 +105,8 @@ class SqlQueryDataset final : public Dataset {
   Result<Schema> DetectSchema() override { return sql_->QuerySchema(query_); }
 
   Result<std::unique_ptr<BatchReader>> Read(const ReadOptions& options) override {
-    std::string query = query_;
-    if (options.limit >= 0) {
-      query = "SELECT * FROM (" + query_ + ") LIMIT " + std::to_string(options.limit);
-    }
-    return sql_->Query(query);
+    if (options.limit < 0) return sql_->Query(query_);
+    return QueryWithLimit(*sql_, "SELECT * FROM (" + query_ + ")", options.limit);
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema&, WriteMode) override {
