@@ -13,6 +13,8 @@ Databricks it uses the `databricks-connect` package (cluster_id or serverless);
 against a Spark Connect server named by the connection's connect_url (the local
 stand-in), pyspark's Spark Connect client.
 """
+import os
+
 from .client import default_client
 from .dataset import Dataset
 from .errors import MortarError
@@ -64,8 +66,10 @@ class DatabricksConnect:
             raise MortarError("pyspark's Spark Connect client is not installed: "
                               "pip install 'pyspark[connect]' (the version of the server)") from None
         url = details["connect_url"].split(";")[0].rstrip("/")
-        token = details.get("connect_token") or details["token"]
-        return SparkSession.builder.remote(f"{url}/;token={token}").getOrCreate()
+        # pyspark (4.0 and later) reads the token from this variable when the URL has
+        # none: kept out of the URL, it cannot appear in pyspark's error messages.
+        os.environ["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = details.get("connect_token") or details["token"]
+        return SparkSession.builder.remote(url).getOrCreate()
 
     @staticmethod
     def _databricks_session(details):
