@@ -2,12 +2,15 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
+#include <arrow/io/file.h>
 #include <arrow/io/interfaces.h>
 #include <arrow/ipc/api.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "mortar/auth/oauth_client.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
 #include "server/http_status.h"
@@ -170,6 +173,9 @@ std::string JoinNames(const std::vector<std::string>& names) {
 // An incoming Arrow IPC stream written into a dataset: the writer opens when the
 // stream's schema arrives, each batch is converted to the dataset's types and written,
 // and only a stream that reached its end-of-stream marker may be committed.
+// A recipe's write (spool_dir set) goes first to a spool file beside the project's
+// state and into the dataset only at the recipe's end: no dataset writer (and no
+// database lock) is held while the script runs, memory stays at one batch.
 struct DataApi::PendingWrite final : arrow::ipc::Listener {
   std::unique_ptr<Context> context;
   Dataset* dataset = nullptr;
@@ -177,6 +183,9 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
   bool with_schema = false;
   std::optional<Schema> declared;
   std::unique_ptr<BatchWriter> writer;
+  std::filesystem::path spool_dir;  // empty: write straight into the dataset
+  std::filesystem::path spool_path;
+  std::shared_ptr<arrow::ipc::RecordBatchWriter> spool;
   Schema schema;
   std::shared_ptr<arrow::Schema> arrow_schema;
   std::vector<int> sources;  // incoming column of each output column
@@ -186,13 +195,47 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
   int64_t rows = 0;
   Status status;
 
+  ~PendingWrite() override { Abort(); }
+
   arrow::Status Fail(Status failure) {
     status = std::move(failure);
     return arrow::Status::Invalid("stopped");
   }
 
+  bool Opened() const { return writer || spool; }
+
+  void Abort() {
+    if (writer) writer->Abort();
+    writer.reset();
+    if (spool) (void)spool->Close();
+    spool.reset();
+    if (!spool_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(spool_path, ignored);
+      spool_path.clear();
+    }
+  }
+
+  Status OpenSpool() {
+    std::error_code error;
+    std::filesystem::create_directories(spool_dir, error);
+    spool_path = spool_dir / ("spool-" + auth::RandomUrlSafe() + ".arrows");
+    auto file = arrow::io::FileOutputStream::Open(spool_path.string());
+    if (!file.ok()) return FromArrowStatus(file.status()).WithContext("spooling a recipe's write");
+    auto made = arrow::ipc::MakeStreamWriter(*file, arrow_schema);
+    if (!made.ok()) return FromArrowStatus(made.status());
+    spool = *made;
+    return Status::OK();
+  }
+
+  Status OpenWriter() {
+    MORTAR_ASSIGN_OR_RETURN(writer, dataset->OpenWriter(schema, mode));
+    if (log) writer->set_log(log);
+    return Status::OK();
+  }
+
   arrow::Status OnSchemaDecoded(std::shared_ptr<arrow::Schema> incoming) override {
-    if (writer) {
+    if (Opened()) {
       // A second write of the same output in one recipe run, appending.
       return Match(*incoming);
     }
@@ -210,10 +253,8 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
     }
     arrow_schema = schema.ToArrow();
     if (auto matched = Match(*incoming); !matched.ok()) return matched;
-    auto opened = dataset->OpenWriter(schema, mode);
-    if (!opened.ok()) return Fail(opened.status());
-    writer = std::move(*opened);
-    if (log) writer->set_log(log);
+    Status opened = spool_dir.empty() ? OpenWriter() : OpenSpool();
+    if (!opened.ok()) return Fail(opened);
     return arrow::Status::OK();
   }
 
@@ -263,7 +304,9 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
       columns.push_back(std::move(column));
     }
     auto conformed = arrow::RecordBatch::Make(arrow_schema, batch->num_rows(), std::move(columns));
-    if (Status written = writer->Write(*conformed); !written.ok()) return Fail(written);
+    Status written =
+        spool ? FromArrowStatus(spool->WriteRecordBatch(*conformed)) : writer->Write(*conformed);
+    if (!written.ok()) return Fail(written);
     rows += batch->num_rows();
     return arrow::Status::OK();
   }
@@ -273,8 +316,29 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
     return arrow::Status::OK();
   }
 
+  // Moves a spooled write into the dataset, batch by batch.
+  Status Unspool() {
+    MORTAR_RETURN_IF_ERROR(FromArrowStatus(spool->Close()));
+    spool.reset();
+    MORTAR_RETURN_IF_ERROR(OpenWriter());
+    auto file = arrow::io::ReadableFile::Open(spool_path.string());
+    if (!file.ok()) return FromArrowStatus(file.status());
+    auto reader = arrow::ipc::RecordBatchStreamReader::Open(*file);
+    if (!reader.ok()) return FromArrowStatus(reader.status());
+    while (true) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      MORTAR_RETURN_IF_ERROR(FromArrowStatus((*reader)->ReadNext(&batch)));
+      if (!batch) break;
+      MORTAR_RETURN_IF_ERROR(writer->Write(*batch));
+    }
+    return Status::OK();
+  }
+
   Status Commit() {
+    if (spool) MORTAR_RETURN_IF_ERROR(Unspool());
     MORTAR_RETURN_IF_ERROR(writer->Commit());
+    writer.reset();
+    Abort();  // removes the spool file
     if (!record_schema) return Status::OK();
     MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
     MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(dataset->name()));
@@ -503,6 +567,10 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     write->with_schema = request.get_param_value("with_schema") == "true";
     write->declared = write->dataset->config().schema;
     write->log = writer_log_;
+    if (grant.scope.defer_commit) {
+      MORTAR_ASSIGN_OR_RETURN(const config::Project* project, write->context->project());
+      write->spool_dir = project->StateDir();
+    }
     return Status::OK();
   }();
   std::unique_ptr<PendingWrite> earlier;
@@ -522,8 +590,7 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     target = earlier.get();
     target->ended = false;  // this stream must reach its own end
   } else if (earlier) {
-    earlier->writer->Abort();
-    earlier.reset();
+    earlier.reset();  // aborts it
   }
   // Read the whole body even after an error, so that the client gets the answer
   // instead of a broken pipe.
@@ -545,9 +612,9 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
                                   "previous data is unchanged"),
                   "stream");
   }
-  if (status.ok() && !target->writer) status = Status::Invalid("the Arrow stream held no schema");
+  if (status.ok() && !target->Opened()) status = Status::Invalid("the Arrow stream held no schema");
   if (!status.ok()) {
-    if (target->writer) target->writer->Abort();
+    target->Abort();
     return ReplyError(response, status);
   }
   Json body = {{"dataset", target->dataset->name()},
@@ -577,7 +644,7 @@ Status DataApi::CommitWrites(const std::string& ticket) {
   Status first;
   for (auto& [name, write] : held) {
     if (!first.ok()) {
-      write->writer->Abort();
+      write->Abort();
       continue;
     }
     Status committed = write->Commit();
@@ -590,7 +657,7 @@ void DataApi::AbortWrites(const std::string& ticket) {
   std::lock_guard<std::mutex> lock(pending_mutex_);
   auto it = pending_.find(ticket);
   if (it == pending_.end()) return;
-  for (auto& [name, write] : it->second) write->writer->Abort();
+  for (auto& [name, write] : it->second) write->Abort();
   pending_.erase(it);
 }
 

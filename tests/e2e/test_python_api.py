@@ -87,15 +87,20 @@ with open(f"/proc/{os.getpid()}/cmdline", "rb") as cmdline:
 assert os.environ["MORTAR_TICKET"].startswith("mt_")
 assert "DATABRICKS_TOKEN" not in os.environ
 mortar.Dataset("adults").write_with_schema(adults[["id", "name", "decade"]])
+mortar.Dataset("minors").write_with_schema(people[people.age < 18][["id", "name"]])
 """
 
 
 def test_python_recipe_reads_csv_and_sqlite_with_pandas_and_writes_an_output(mortar, project):
-    recipe(project, "adults", ["people_csv", "people"], ["adults"], READ_AND_WRITE)
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
     report = json.loads(build(mortar, "adults").stdout)
     assert report["recipes"][-1]["engine"] == "python"
     rows = mortar.json("sql", "sqlite_default", "SELECT id, name, decade FROM adults ORDER BY id")["rows"]
     assert rows == [{"id": 1, "name": "Ann", "decade": 30}, {"id": 3, "name": "Cy", "decade": 50}]
+    # Two outputs in one SQLite database: written one after the other at the end.
+    assert mortar.json("sql", "sqlite_default", "SELECT name FROM minors")["rows"] == [{"name": "Bob"}]
+    assert not list((project / "state").glob("spool-*")), "a spool file was left behind"
     shown = mortar.run("dataset", "show", "adults").stdout
     assert "decade" in shown and "int64" in shown
     log = job_log(mortar)
@@ -146,7 +151,8 @@ def test_unknown_undeclared_datasets_and_failed_conversions_are_clear_errors(mor
 
 
 def test_a_failing_script_leaves_previous_outputs_and_reports_its_last_lines(mortar, project):
-    recipe(project, "adults", ["people_csv", "people"], ["adults"], READ_AND_WRITE)
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
     build(mortar, "adults")
     before = mortar.json("sql", "sqlite_default", "SELECT * FROM adults ORDER BY id")["rows"]
     recipe(project, "adults", ["people"], ["adults"], """
@@ -164,7 +170,8 @@ raise ValueError("boom after writing")
 
 
 def test_an_unfinished_writer_writes_nothing(mortar, project):
-    recipe(project, "adults", ["people_csv", "people"], ["adults"], READ_AND_WRITE)
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
     build(mortar, "adults")
     recipe(project, "adults", ["people"], ["adults"], """
 import mortar
