@@ -22,6 +22,7 @@ Registry BuiltinRegistry() {
   recipes::RegisterSyncRecipe(registry);
   recipes::RegisterSqlRecipe(registry);
   recipes::RegisterVisualRecipes(registry);
+  recipes::RegisterPythonRecipe(registry);
   return registry;
 }
 

@@ -137,6 +137,7 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
   MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
   RecipeRun run{recipe, {}, {}, log};
+  run.context = &context;
   for (const auto& input : recipe.inputs) {
     MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(input));
     run.inputs.push_back(dataset);
@@ -204,6 +205,8 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
   for (const auto& name : order) {
     const config::RecipeConfig& recipe = recipes_.at(name);
     std::string material = recipe.ToJson().dump();
+    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
+    material += type->Fingerprint(recipe, project->dir());
     for (const auto& input : recipe.inputs) {
       MORTAR_ASSIGN_OR_RETURN(std::string stamp, stamp_of(input));
       material += "|" + input + "=" + stamp;

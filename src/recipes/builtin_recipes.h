@@ -9,6 +9,7 @@ namespace mortar::recipes {
 void RegisterSyncRecipe(Registry& registry);
 void RegisterSqlRecipe(Registry& registry);
 void RegisterGroupRecipe(Registry& registry);
+void RegisterPythonRecipe(Registry& registry);
 
 // Shared checks for engines.
 Status ExpectCounts(const config::RecipeConfig& recipe, std::size_t inputs, std::size_t outputs);

@@ -20,6 +20,8 @@
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/vault.h"
+#include "server/data_api.h"
+#include "server/http_status.h"
 #include "server/web_page.h"
 
 namespace mortar::server {
@@ -30,28 +32,6 @@ using Json = nlohmann::json;
 
 constexpr const char* kCookie = "mortar_session";
 constexpr auto kSessionLifetime = std::chrono::hours(12);
-
-int HttpStatus(const Status& status) {
-  switch (status.code()) {
-    case ErrorCode::kOk:
-      return 200;
-    case ErrorCode::kInvalidInput:
-      return 400;
-    case ErrorCode::kNotFound:
-      return 404;
-    case ErrorCode::kAuth:
-      return 403;
-    case ErrorCode::kConflict:
-      return 409;
-    case ErrorCode::kRemote:
-      return 502;
-    case ErrorCode::kCancelled:
-      return 503;
-    case ErrorCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
 
 struct Session {
   std::string user;
@@ -72,12 +52,14 @@ class Server {
         base_url_(EffectiveBaseUrl(home_, options_)),
         redirect_uri_(base_url_ + "/api/oauth2-callback"),
         log_(log),
-        tokens_(std::make_shared<auth::TokenSourceCache>()) {}
+        tokens_(std::make_shared<auth::TokenSourceCache>()),
+        data_api_(home_, tokens_, tickets_) {}
 
   Status Run() {
     httplib::Server http;
     http.new_task_queue = [threads = options_.threads] { return new httplib::ThreadPool(threads); };
     Routes(http);
+    data_api_.Register(http);
     if (!http.bind_to_port(options_.host, options_.port)) {
       return Status::Conflict("cannot listen on " + options_.host + ":" +
                               std::to_string(options_.port) +
@@ -166,10 +148,7 @@ class Server {
   }
 
   void ReplyError(httplib::Response& response, const Status& status) {
-    int code = HttpStatus(status);
-    // Our own "reply_status" detail (401 for "not logged in"); never a peer's status.
-    auto it = status.details().find("reply_status");
-    if (it != status.details().end()) code = std::stoi(it->second);
+    int code = HttpStatusOf(status);
     Reply(response, Json{{"error", status.message()}, {"code", ErrorCodeName(status.code())}},
           code);
   }
@@ -558,7 +537,7 @@ class Server {
           *vault, security::UserConnectionSecretSlot(pending->user, pending->connection, "oauth"),
           grant);
     }();
-    if (!stored.ok()) return fail(HttpStatus(stored), stored.message());
+    if (!stored.ok()) return fail(HttpStatusOf(stored), stored.message());
     Log("user " + pending->user + " authorized connection " + pending->connection);
     response.set_redirect("/?authorized=" + pending->connection, 303);
   }
@@ -570,6 +549,8 @@ class Server {
   std::ostream& log_;
   std::mutex log_mutex_;
   std::shared_ptr<auth::TokenSourceCache> tokens_;
+  TicketStore tickets_;
+  DataApi data_api_;
   std::mutex sessions_mutex_;
   std::map<std::string, Session> sessions_;
 };

@@ -72,6 +72,13 @@ class Connection {
   virtual Result<auth::OAuthClient> UserGrantClient() {
     return Status::Invalid("connection '" + name() + "' does not use OAuth per-user");
   }
+  // What a client needs to reach the peer on its own (Databricks Connect from a
+  // notebook): host, a fresh access token ("token"), paths. It holds a secret: callers
+  // check security::CheckDetailsReadable first and never log it.
+  virtual Result<config::Json> ClientDetails() {
+    return Status::Invalid("connection '" + name() + "' (" + type() +
+                           ") has no client credentials to give: only Databricks connections do");
+  }
 
  private:
   config::ConnectionConfig config_;

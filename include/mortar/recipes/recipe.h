@@ -3,6 +3,7 @@
 // through the Registry. Engines are stateless and thread-safe; a RecipeRun is not.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 
 namespace mortar {
 
+class Context;
+
 struct RecipeRun {
   const config::RecipeConfig& recipe;
   std::vector<Dataset*> inputs;
@@ -22,6 +25,9 @@ struct RecipeRun {
   // output dataset's definition after a successful run.
   std::vector<std::optional<Schema>> output_schemas = {};
   int64_t rows_written = -1;
+  // The command or request running the recipe (data directory, user, project); set by
+  // the flow. Code recipes hand these to the process they start.
+  Context* context = nullptr;
 };
 
 class RecipeType {
@@ -30,6 +36,14 @@ class RecipeType {
   virtual std::string_view name() const = 0;
   // Checks the definition (params, number of inputs and outputs) without data.
   virtual Status Validate(const config::RecipeConfig& recipe) const = 0;
+  // What besides its definition decides the recipe's result (a code recipe's script
+  // file), for out-of-date checks; empty when nothing does.
+  virtual std::string Fingerprint(const config::RecipeConfig& recipe,
+                                  const std::filesystem::path& project_dir) const {
+    (void)recipe;
+    (void)project_dir;
+    return std::string();
+  }
 };
 
 class Engine {

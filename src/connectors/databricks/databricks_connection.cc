@@ -19,6 +19,7 @@
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
 #include "mortar/security/accounts.h"
+#include "mortar/security/vault.h"
 #include "sql/statement_splitter.h"
 
 namespace mortar::databricks {
@@ -35,6 +36,11 @@ struct Settings {
   std::string schema;
   std::string ca_file;
   int64_t query_timeout_seconds = 0;
+  // For Databricks Connect: a Spark Connect URL (sc://host:port, e.g. the stand-in's),
+  // or the cluster to attach to, or serverless compute.
+  std::string connect_url;
+  std::string cluster_id;
+  bool serverless = false;
   AuthSettings auth;
   FastWriteSettings fast_write;
   // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
@@ -44,9 +50,9 @@ struct Settings {
 
 Result<Settings> ParseSettings(const config::ConnectionConfig& config, const config::Home& home) {
   config::ConfigObject params(config.params, config.file, "params");
-  MORTAR_RETURN_IF_ERROR(
-      params.CheckObject({"host", "port", "http_path", "catalog", "schema", "auth", "ca_file",
-                          "query_timeout_seconds", "driver", "details_readable_by", "fast_write"}));
+  MORTAR_RETURN_IF_ERROR(params.CheckObject(
+      {"host", "port", "http_path", "catalog", "schema", "auth", "ca_file", "query_timeout_seconds",
+       "driver", "details_readable_by", "fast_write", "connect_url", "cluster_id", "serverless"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
     MORTAR_RETURN_IF_ERROR(security::ValidateDetailsReadableBy(rule));
@@ -64,6 +70,11 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
   MORTAR_ASSIGN_OR_RETURN(settings.query_timeout_seconds,
                           params.IntegerOr("query_timeout_seconds", 0));
+  MORTAR_ASSIGN_OR_RETURN(settings.connect_url, params.StringOr("connect_url", ""));
+  if (!settings.connect_url.empty() && settings.connect_url.rfind("sc://", 0) != 0)
+    return params.Error("connect_url", "expected a Spark Connect URL, sc://host:port");
+  MORTAR_ASSIGN_OR_RETURN(settings.cluster_id, params.StringOr("cluster_id", ""));
+  MORTAR_ASSIGN_OR_RETURN(settings.serverless, params.BooleanOr("serverless", false));
   MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
   MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));
   MORTAR_ASSIGN_OR_RETURN(std::string mode,
@@ -250,6 +261,33 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     return MakeUserGrantClient(settings_.auth, Scope());
   }
   OpenScope Scope() const { return OpenScope{home_, user_, tokens_}; }
+
+  Result<config::Json> ClientDetails() override {
+    MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
+    MORTAR_ASSIGN_OR_RETURN(std::string header, tokens->AuthorizationHeader());
+    constexpr std::string_view kBearer = "Bearer ";
+    std::string token = header.rfind(kBearer, 0) == 0 ? header.substr(kBearer.size()) : header;
+    // A self-hosted Spark Connect server (connect_url) may take its own token
+    // (the connect_token secret); Databricks takes the workspace's.
+    std::string connect_token = token;
+    if (!settings_.connect_url.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home_));
+      MORTAR_ASSIGN_OR_RETURN(auto own,
+                              vault.Get(security::ConnectionSecretSlot(name(), "connect_token")));
+      if (own) connect_token = *own;
+    }
+    return config::Json{{"type", "databricks"},
+                        {"host", settings_.host},
+                        {"port", settings_.port},
+                        {"http_path", settings_.http_path},
+                        {"catalog", settings_.catalog},
+                        {"schema", settings_.schema},
+                        {"connect_url", settings_.connect_url},
+                        {"cluster_id", settings_.cluster_id},
+                        {"serverless", settings_.serverless},
+                        {"token", token},
+                        {"connect_token", connect_token}};
+  }
 
   SqlConnection* AsSql() override { return this; }
   const sql::Dialect& dialect() const override { return sql::DatabricksDialect(); }

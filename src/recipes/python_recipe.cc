@@ -1,0 +1,184 @@
+// The Python code recipe: a script (a file in the project, or code inline) run by a
+// Python interpreter as its own process. The process reaches its declared inputs and
+// outputs through the data API, served for the run on 127.0.0.1 with a ticket that
+// allows exactly those datasets; it never sees a connection's secrets. The outputs it
+// writes are committed together when the script succeeds, and left as they were when
+// it fails.
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "mortar/core/child_process.h"
+#include "mortar/flow/context.h"
+#include "mortar/server/local_api.h"
+#include "recipes/builtin_recipes.h"
+
+#ifndef MORTAR_DEFAULT_PYTHON
+#define MORTAR_DEFAULT_PYTHON "python3"
+#endif
+
+namespace mortar::recipes {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kErrorLines = 15;
+
+// Variables that hold secrets of Mortar or of its connections never reach the script.
+const std::vector<std::string> kWithheld = {
+    "MORTAR_API_KEY",           "MORTAR_TICKET",           "DATABRICKS_TOKEN",
+    "DATABRICKS_CLIENT_SECRET", "DATABRICKS_PASSWORD",     "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",        "AZURE_STORAGE_SAS_TOKEN", "SPARK_CONNECT_AUTHENTICATE_TOKEN"};
+
+class PythonRecipe final : public RecipeType {
+ public:
+  std::string_view name() const override { return "python"; }
+  Status Validate(const config::RecipeConfig& recipe) const override {
+    config::ConfigObject params(recipe.params, recipe.file, "params");
+    MORTAR_RETURN_IF_ERROR(params.CheckObject({"script", "code"}));
+    if (params.Has("script") == params.Has("code")) {
+      return Status::Invalid(recipe.file +
+                             ": a python recipe takes either params.script (a file in the "
+                             "project, e.g. \"recipes/clean.py\") or params.code");
+    }
+    if (recipe.outputs.empty())
+      return Status::Invalid(recipe.file + ": a python recipe needs at least one output");
+    return Status::OK();
+  }
+  // The script file's content: editing the script makes the outputs out of date.
+  std::string Fingerprint(const config::RecipeConfig& recipe,
+                          const fs::path& project_dir) const override {
+    if (!recipe.params.is_object() || !recipe.params.value("script", config::Json()).is_string())
+      return std::string();
+    std::ifstream in(project_dir / recipe.params["script"].get<std::string>(), std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    return "|script=" + content.str();
+  }
+};
+
+// MORTAR_PYTHON, else "python" in mortar.json, else the interpreter Mortar was built
+// with (the project's virtual environment, which has the mortar package).
+std::string Interpreter(const config::Home& home) {
+  if (const char* chosen = std::getenv("MORTAR_PYTHON"); chosen != nullptr && *chosen != '\0')
+    return chosen;
+  auto settings = config::ReadJsonFile(home.root() / "mortar.json");
+  if (settings.ok() && settings->contains("python") && (*settings)["python"].is_string())
+    return (*settings)["python"].get<std::string>();
+  return MORTAR_DEFAULT_PYTHON;
+}
+
+Result<fs::path> ScriptFile(const config::RecipeConfig& recipe, const config::Project& project) {
+  config::ConfigObject params(recipe.params, recipe.file, "params");
+  if (params.Has("code")) {
+    MORTAR_ASSIGN_OR_RETURN(std::string code, params.String("code"));
+    fs::create_directories(project.StateDir());
+    fs::path file = project.StateDir() / ("python-" + recipe.name + ".py");
+    std::ofstream out(file, std::ios::trunc);
+    out << code << "\n";
+    if (!out) return Status::Internal("cannot write " + file.string());
+    return file;
+  }
+  MORTAR_ASSIGN_OR_RETURN(std::string script, params.String("script"));
+  fs::path folder = project.dir().lexically_normal();
+  fs::path file = (folder / script).lexically_normal();
+  auto [end, unused] = std::mismatch(folder.begin(), folder.end(), file.begin());
+  if (end != folder.end() || fs::path(script).is_absolute())
+    return params.Error("script", "must be a file inside the project folder " + folder.string());
+  if (!fs::is_regular_file(file)) {
+    return params.Error("script", "there is no file " + file.string() +
+                                      "; write the script there or give params.code");
+  }
+  return file;
+}
+
+std::map<std::string, std::string> ChildEnvironment(const config::Home& home) {
+  auto environment = CurrentEnvironment();
+  for (const auto& name : kWithheld) environment.erase(name);
+  // And the variables a connection takes its secret from.
+  if (auto names = home.ListConnections(); names.ok()) {
+    for (const auto& name : *names) {
+      auto connection = home.LoadConnection(name);
+      if (!connection.ok() || !connection->params.contains("auth")) continue;
+      const auto& auth = connection->params["auth"];
+      for (const char* key : {"token_env", "client_secret_env"}) {
+        if (auth.is_object() && auth.value(key, config::Json()).is_string())
+          environment.erase(auth[key].get<std::string>());
+      }
+    }
+  }
+  environment["PYTHONUNBUFFERED"] = "1";
+  return environment;
+}
+
+class PythonEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "python"; }
+  std::string_view recipe_type() const override { return "python"; }
+  Status CanRun(const RecipeRun& run) const override {
+    if (run.context == nullptr) return Status::Invalid("python recipes run only inside a build");
+    return Status::OK();
+  }
+
+  Status Run(RecipeRun& run) const override {
+    Context& context = *run.context;
+    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+    MORTAR_ASSIGN_OR_RETURN(fs::path script, ScriptFile(run.recipe, *project));
+    server::TicketScope scope{.user = context.user(), .project = project->name()};
+    scope.readable = {run.recipe.inputs.begin(), run.recipe.inputs.end()};
+    scope.writable = {run.recipe.outputs.begin(), run.recipe.outputs.end()};
+    for (Dataset* dataset : run.inputs) scope.connections.insert(dataset->connection().name());
+    for (Dataset* dataset : run.outputs) scope.connections.insert(dataset->connection().name());
+    scope.defer_commit = true;
+    MORTAR_ASSIGN_OR_RETURN(
+        auto api, server::LocalDataApi::Start(
+                      context.home(), [&run](const std::string& line) { run.log.Info(line); }));
+    std::string ticket = api->MintTicket(std::move(scope));
+
+    ChildProcess child;
+    child.argv = {Interpreter(context.home()), script.string()};
+    child.environment = ChildEnvironment(context.home());
+    // The ticket goes in the environment, never in the arguments.
+    child.environment["MORTAR_API_URL"] = api->url();
+    child.environment["MORTAR_TICKET"] = ticket;
+    child.environment["MORTAR_PROJECT"] = project->name();
+    child.working_directory = project->dir();
+    std::deque<std::string> last_lines;
+    child.on_stdout_line = [&run](const std::string& line) { run.log.Info("python: " + line); };
+    child.on_stderr_line = [&](const std::string& line) {
+      run.log.Info("python (stderr): " + line);
+      last_lines.push_back(line);
+      if (last_lines.size() > kErrorLines) last_lines.pop_front();
+    };
+    run.log.Info("running " + script.string() + " with " + child.argv.front());
+    auto exit_code = RunChildProcess(child);
+    bool succeeded = exit_code.ok() && *exit_code == 0;
+    Status committed = api->Finish(ticket, succeeded);
+    for (const auto& output : run.recipe.outputs) context.ForgetDataset(output);
+    if (!exit_code.ok()) return exit_code.status();
+    if (*exit_code != 0) {
+      std::string tail;
+      for (const auto& line : last_lines) tail += "\n  " + line;
+      return Status::Invalid("the Python script " + script.filename().string() +
+                             " failed with exit code " + std::to_string(*exit_code) +
+                             "; its outputs were left as they were" +
+                             (tail.empty() ? std::string() : ". Its last lines:" + tail));
+    }
+    MORTAR_RETURN_IF_ERROR(committed);
+    run.log.Info("python recipe " + run.recipe.name + " finished");
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+void RegisterPythonRecipe(Registry& registry) {
+  registry.AddRecipeType(std::make_unique<PythonRecipe>());
+  registry.AddEngine(std::make_unique<PythonEngine>());
+}
+
+}  // namespace mortar::recipes

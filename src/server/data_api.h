@@ -1,0 +1,66 @@
+// The data API that the Python package calls: a dataset's schema, its rows as an Arrow
+// IPC stream (out and in), SQL on a connection as an Arrow stream, a connection's
+// client credentials (for Databricks Connect), and tickets. Every route is scoped to a
+// project and authenticated by a ticket or an API key (Authorization: Bearer ...).
+// Served by `mortar serve` and by the local server of a Python recipe. Thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "mortar/auth/token_source_cache.h"
+#include "mortar/config/home.h"
+#include "mortar/server/ticket_store.h"
+
+namespace mortar::server {
+
+class DataApi {
+ public:
+  using LogLine = std::function<void(const std::string&)>;
+  // writer_log: where writers say how they write (fast-write's lines), e.g. a job log.
+  DataApi(config::Home home, std::shared_ptr<auth::TokenSourceCache> tokens, TicketStore& tickets,
+          LogLine writer_log = nullptr);
+  ~DataApi();
+  DataApi(const DataApi&) = delete;
+  DataApi& operator=(const DataApi&) = delete;
+
+  void Register(httplib::Server& http);
+
+  // A recipe's writes (tickets with defer_commit) are held until the recipe ends:
+  // committed together when it succeeded, aborted when it failed.
+  Status CommitWrites(const std::string& ticket);
+  void AbortWrites(const std::string& ticket);
+
+  struct PendingWrite;
+
+ private:
+  struct Grant;
+  struct DatasetRequest;
+  Result<Grant> Authorize(const httplib::Request& request, const std::string& project);
+  // The dataset of a /datasets/<name> route, when the caller may read (or write) it.
+  Result<DatasetRequest> OpenDataset(const httplib::Request& request, bool for_writing);
+
+  void DatasetSchema(const httplib::Request& request, httplib::Response& response);
+  void RecordSchema(const httplib::Request& request, httplib::Response& response);
+  void ReadRows(const httplib::Request& request, httplib::Response& response);
+  void WriteRows(const httplib::Request& request, httplib::Response& response,
+                 const httplib::ContentReader& content);
+  void Query(const httplib::Request& request, httplib::Response& response);
+  void ClientCredentials(const httplib::Request& request, httplib::Response& response);
+  void MintTicket(const httplib::Request& request, httplib::Response& response);
+
+  config::Home home_;
+  std::shared_ptr<auth::TokenSourceCache> tokens_;
+  TicketStore& tickets_;
+  LogLine writer_log_;
+  std::mutex pending_mutex_;
+  // ticket -> dataset -> the write waiting for the recipe's end
+  std::map<std::string, std::map<std::string, std::unique_ptr<PendingWrite>>> pending_;
+};
+
+}  // namespace mortar::server

@@ -1,0 +1,260 @@
+"""Python code recipes and the data API on the embedded default: a recipe reads a CSV
+and an SQLite dataset with pandas and writes an output; clear errors for unknown and
+undeclared datasets and failed conversions; a failing script leaves its outputs as
+they were; the ticket stays out of process arguments and logs; notebooks reach
+`mortar serve` with an API key."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from mortar_cli import REPO, mortar_binary
+
+sys.path.insert(0, str(REPO / "python"))
+import mortar as mortar_api  # noqa: E402  (the package of this checkout)
+
+# The recipe's interpreter imports the package of this checkout, not an installed one.
+ENV = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+
+
+def write_json(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value))
+
+
+def dataset(project, name, connection, **params):
+    kind = "files" if connection == "filesystem_default" else "sql_table"
+    write_json(project / "datasets" / f"{name}.json",
+               {"name": name, "connection": connection, "type": kind, "params": params})
+
+
+def recipe(project, name, inputs, outputs, script):
+    (project / "recipes" / f"{name}.py").write_text(script)
+    write_json(project / "recipes" / f"{name}.json",
+               {"name": name, "type": "python", "inputs": inputs, "outputs": outputs,
+                "params": {"script": f"recipes/{name}.py"}})
+
+
+@pytest.fixture
+def project(mortar):
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    files = mortar.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "people.csv").write_text("id,name,age\n1,Ann,34\n2,Bob,17\n3,Cy,52\n4,Di,\n")
+    mortar.run("dataset", "import", "filesystem_default", "people.csv", "--name", "people_csv")
+    project = mortar.home / "projects" / "p"
+    dataset(project, "people", "sqlite_default", table="people")
+    dataset(project, "adults", "sqlite_default", table="adults")
+    write_json(project / "recipes" / "load.json",
+               {"name": "load", "type": "sync", "inputs": ["people_csv"], "outputs": ["people"]})
+    mortar.run("build", "people", env=ENV)
+    return project
+
+
+def build(mortar, target, check=True):
+    return mortar.run("build", target, "--json", env={**ENV, "DATABRICKS_TOKEN": "dapi-must-not-leak"},
+                      check=check)
+
+
+def job_log(mortar):
+    logs = sorted((mortar.home / "jobs").glob("*/log.txt"), key=lambda path: path.stat().st_mtime)
+    return logs[-1].read_text()
+
+
+READ_AND_WRITE = """
+import os, sys
+import mortar
+
+people = mortar.Dataset("people_csv").get_dataframe()
+ages = mortar.Dataset("people").get_dataframe(columns=["id", "age"])
+assert list(ages.columns) == ["id", "age"], ages.columns
+assert mortar.Dataset("people").get_dataframe(limit=2).shape[0] == 2
+chunks = [len(df) for df in mortar.Dataset("people").iter_dataframes(chunksize=3)]
+assert chunks == [3, 1], chunks
+assert next(mortar.Dataset("people").iter_rows())["name"] == "Ann"
+adults = people[people.age >= 18].assign(decade=lambda d: (d.age // 10 * 10).astype("int64"))
+print("adults:", len(adults))
+with open(f"/proc/{os.getpid()}/cmdline", "rb") as cmdline:
+    assert b"mt_" not in cmdline.read()
+assert os.environ["MORTAR_TICKET"].startswith("mt_")
+assert "DATABRICKS_TOKEN" not in os.environ
+mortar.Dataset("adults").write_with_schema(adults[["id", "name", "decade"]])
+mortar.Dataset("minors").write_with_schema(people[people.age < 18][["id", "name"]])
+"""
+
+
+def test_python_recipe_reads_csv_and_sqlite_with_pandas_and_writes_an_output(mortar, project):
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
+    report = json.loads(build(mortar, "adults").stdout)
+    assert report["recipes"][-1]["engine"] == "python"
+    rows = mortar.json("sql", "sqlite_default", "SELECT id, name, decade FROM adults ORDER BY id")["rows"]
+    assert rows == [{"id": 1, "name": "Ann", "decade": 30}, {"id": 3, "name": "Cy", "decade": 50}]
+    # Two outputs in one SQLite database: written one after the other at the end.
+    assert mortar.json("sql", "sqlite_default", "SELECT name FROM minors")["rows"] == [{"name": "Bob"}]
+    assert not list((project / "state").glob("spool-*")), "a spool file was left behind"
+    shown = mortar.run("dataset", "show", "adults").stdout
+    assert "decade" in shown and "int64" in shown
+    log = job_log(mortar)
+    assert "python: adults: 2" in log
+    assert "api: POST /api/projects/p/datasets/adults/data 200" in log
+    assert "mt_" not in log and "dapi-must-not-leak" not in log
+
+
+ERRORS = """
+import mortar
+import pandas as pd
+
+def expect(kind, call):
+    try:
+        call()
+    except kind as error:
+        print(f"{kind.__name__}: {error}")
+    else:
+        raise AssertionError(f"no {kind.__name__}")
+
+expect(mortar.UnknownDatasetError, lambda: mortar.Dataset("nosuch").get_dataframe())
+expect(mortar.NotDeclaredError, lambda: mortar.Dataset("people_csv").get_dataframe())
+expect(mortar.NotDeclaredError, lambda: mortar.Dataset("people").write_with_schema(pd.DataFrame({"a": [1]})))
+expect(mortar.TypeConversionError,
+       lambda: mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": ["x1"], "name": ["A"]})))
+expect(mortar.SchemaMismatchError,
+       lambda: mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": [1], "nom": ["A"]})))
+mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": ["7"], "name": ["Ed"]}))
+"""
+
+
+def test_unknown_undeclared_datasets_and_failed_conversions_are_clear_errors(mortar, project):
+    adults = json.loads((project / "datasets" / "adults.json").read_text())
+    adults["schema"] = [{"name": "id", "type": "int64"}, {"name": "name", "type": "string"}]
+    write_json(project / "datasets" / "adults.json", adults)
+    recipe(project, "adults", ["people"], ["adults"], ERRORS)
+    build(mortar, "adults")
+    log = job_log(mortar)
+    assert "UnknownDatasetError: no dataset named 'nosuch'" in log or "UnknownDatasetError:" in log
+    assert "nosuch" in log
+    assert ("NotDeclaredError: dataset 'people_csv' is not an input of this recipe: declare it in "
+            "the recipe's inputs to use it") in log
+    assert "NotDeclaredError: dataset 'people' is not an output of this recipe" in log
+    assert "TypeConversionError: cannot convert column 'id' of dataset 'adults' from string to int64" in log
+    assert "SchemaMismatchError: the data does not match the schema of dataset 'adults'; missing columns: name; unknown columns: nom" in log
+    # The string "7" converts: the one good write is the one committed.
+    assert mortar.json("sql", "sqlite_default", "SELECT id, name FROM adults")["rows"] == [{"id": 7, "name": "Ed"}]
+
+
+def test_a_failing_script_leaves_previous_outputs_and_reports_its_last_lines(mortar, project):
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
+    build(mortar, "adults")
+    before = mortar.json("sql", "sqlite_default", "SELECT * FROM adults ORDER BY id")["rows"]
+    recipe(project, "adults", ["people"], ["adults"], """
+import mortar
+import pandas as pd
+mortar.Dataset("adults").write_with_schema(pd.DataFrame({"other": [1, 2, 3]}))
+raise ValueError("boom after writing")
+""")
+    result = build(mortar, "adults", check=False)
+    assert result.returncode != 0
+    assert "the Python script adults.py failed with exit code 1; its outputs were left as they were" in result.stderr
+    assert "ValueError: boom after writing" in result.stderr
+    assert mortar.json("sql", "sqlite_default", "SELECT * FROM adults ORDER BY id")["rows"] == before
+    assert "decade" in mortar.run("dataset", "show", "adults").stdout
+
+
+def test_an_unfinished_writer_writes_nothing(mortar, project):
+    dataset(project, "minors", "sqlite_default", table="minors")
+    recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)
+    build(mortar, "adults")
+    recipe(project, "adults", ["people"], ["adults"], """
+import mortar
+import pandas as pd
+try:
+    with mortar.Dataset("adults").get_writer(with_schema=True) as writer:
+        writer.write(pd.DataFrame({"id": [1], "name": ["x"], "decade": [1]}))
+        raise KeyError("stopped mid-way")
+except KeyError:
+    pass
+print("rows now:", len(mortar.Dataset("adults").get_dataframe()))
+""")
+    build(mortar, "adults")
+    assert "python: rows now: 2" in job_log(mortar)
+    assert len(mortar.json("sql", "sqlite_default", "SELECT * FROM adults")["rows"]) == 2
+
+
+def test_the_ticket_dies_with_the_run(mortar, project, tmp_path):
+    leak = tmp_path / "seen.json"
+    recipe(project, "adults", ["people"], ["adults"], f"""
+import json, os
+import mortar
+json.dump({{"url": os.environ["MORTAR_API_URL"], "ticket": os.environ["MORTAR_TICKET"]}},
+          open({str(leak)!r}, "w"))
+mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_dataframe())
+""")
+    build(mortar, "adults")
+    seen = json.loads(leak.read_text())
+    assert seen["url"].startswith("http://127.0.0.1:")
+    request = urllib.request.Request(seen["url"] + "/api/projects/p/datasets/people/schema",
+                                     headers={"Authorization": "Bearer " + seen["ticket"]})
+    with pytest.raises(OSError):
+        urllib.request.urlopen(request, timeout=5)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_notebooks_use_mortar_serve_with_an_api_key(mortar, project):
+    mortar.run("user", "add", "ana", "--group", "analysts", input="a-long-password\n")
+    key = mortar.run("api-key", "create", "--user", "ana").stdout.strip()
+    mortar.run("connection", "add", "dbx", "--type", "databricks", "--param", "host=example.invalid",
+               "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=pat")
+    port = free_port()
+    server = subprocess.Popen([mortar_binary(), "--home", str(mortar.home), "serve", "--listen",
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        client = mortar_api.Client(url=url, project="p", api_key=key)
+        people = mortar_api.Dataset("people", client)
+        frame = people.get_dataframe()
+        assert list(frame["name"]) == ["Ann", "Bob", "Cy", "Di"]
+        assert people.to_arrow(columns=["age"]).column_names == ["age"]
+        result = mortar_api.Dataset("adults", client).write_with_schema(frame[frame.age > 40])
+        assert result["rows"] == 1 and result["committed"] is True
+        sql = mortar_api.SQLExecutor("sqlite_default", client)
+        assert sql.query_to_df("SELECT name FROM adults")["name"].tolist() == ["Cy"]
+        with pytest.raises(mortar_api.UnknownDatasetError, match="nosuch"):
+            mortar_api.Dataset("nosuch", client).get_dataframe()
+        with pytest.raises(mortar_api.CredentialsRefusedError,
+                           match="user 'ana' may not receive the details of connection 'dbx'.*details_readable_by"):
+            mortar_api.DatabricksConnect(client).get_session("dbx")
+        # A ticket minted for the notebook works like the key, and only in its project.
+        minted = client.json("POST", "/api/tickets", {"project": "p", "lifetime_seconds": 60})
+        ticketed = mortar_api.Client(url=url, project="p", ticket=minted["ticket"])
+        assert len(mortar_api.Dataset("people", ticketed).get_dataframe()) == 4
+        other = mortar_api.Client(url=url, project="q", ticket=minted["ticket"])
+        with pytest.raises(mortar_api.NotDeclaredError, match="this ticket is for project 'p'"):
+            mortar_api.Dataset("people", other).get_dataframe()
+        wrong = mortar_api.Client(url=url, project="p", ticket="mt_not-a-ticket")
+        with pytest.raises(mortar_api.AuthenticationError, match="unknown or has expired"):
+            mortar_api.Dataset("people", wrong).get_dataframe()
+        assert key not in repr(client) and minted["ticket"] not in repr(ticketed)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=20)
+    assert key not in log.decode() and minted["ticket"] not in log.decode()
