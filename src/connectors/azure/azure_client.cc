@@ -1,12 +1,6 @@
 #include "connectors/azure/azure_client.h"
 
-#include <openssl/evp.h>
-
-#include <atomic>
-#include <fstream>
-#include <mutex>
-#include <thread>
-
+#include "connectors/file_parts.h"
 #include "connectors/s3/s3_client.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/retry.h"
@@ -36,13 +30,7 @@ std::string EncodePath(const std::string& name) {
 
 // Block ids: base64 of a fixed-width number (all ids of a blob must be equally long).
 std::string BlockId(int64_t block) {
-  std::string raw = "block-" + std::to_string(1000000 + block).substr(1);
-  std::string id(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(id.data()),
-                               reinterpret_cast<const unsigned char*>(raw.data()),
-                               static_cast<int>(raw.size()));
-  id.resize(static_cast<std::size_t>(length));
-  return id;
+  return EncodeBase64("block-" + std::to_string(1000000 + block).substr(1));
 }
 
 }  // namespace
@@ -158,48 +146,21 @@ Result<std::string> AzureBlobClient::GetBlob(const std::string& name) const {
 }
 
 Status AzureBlobClient::UploadFile(const fs::path& file, const std::string& name) const {
-  std::error_code error;
-  auto size = static_cast<int64_t>(fs::file_size(file, error));
-  if (error) return Status::NotFound("cannot read " + file.string() + ": " + error.message());
-  if (size > settings_.block_bytes) return PutBlocks(file, name, size);
-  std::ifstream in(file, std::ios::binary);
-  std::string body(static_cast<std::size_t>(size), '\0');
-  in.read(body.data(), size);
-  return PutBlob(name, std::move(body));
+  return SendFile(
+      file, settings_.block_bytes, [&](std::string body) { return PutBlob(name, std::move(body)); },
+      [&](int64_t size) { return PutBlocks(file, name, size); });
 }
 
 Status AzureBlobClient::PutBlocks(const fs::path& file, const std::string& name,
                                   int64_t size) const {
   int64_t blocks = (size + settings_.block_bytes - 1) / settings_.block_bytes;
-  std::atomic<int64_t> next{0};
-  std::mutex failure_mutex;
-  Status failure;
-  auto worker = [&] {
-    std::ifstream in(file, std::ios::binary);
-    for (int64_t block = next++; block < blocks; block = next++) {
-      {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure.ok()) return;
-      }
-      int64_t offset = block * settings_.block_bytes;
-      std::string body(static_cast<std::size_t>(std::min(settings_.block_bytes, size - offset)),
-                       '\0');
-      in.seekg(offset);
-      in.read(body.data(), static_cast<std::streamsize>(body.size()));
-      auto sent =
-          Send("PUT", Url(name, "comp=block&blockid=" + http::UrlEncode(BlockId(block))),
-               std::move(body), "uploading block " + std::to_string(block + 1) + " of " + name);
-      if (!sent.ok()) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (failure.ok()) failure = sent.status();
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  int workers = static_cast<int>(std::min<int64_t>(settings_.parallel_blocks, blocks));
-  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
-  for (auto& thread : threads) thread.join();
+  Status failure = SendFileParts(
+      file, size, settings_.block_bytes, settings_.parallel_blocks,
+      [&](int64_t block, std::string body) {
+        return Send("PUT", Url(name, "comp=block&blockid=" + http::UrlEncode(BlockId(block))),
+                    std::move(body), "uploading block " + std::to_string(block + 1) + " of " + name)
+            .status();
+      });
   std::string list = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
   if (failure.ok()) {
     for (int64_t block = 0; block < blocks; ++block)
@@ -224,13 +185,9 @@ Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix
     std::string query = "restype=container&comp=list&prefix=" + http::UrlEncode(prefix);
     if (!marker.empty()) query += "&marker=" + http::UrlEncode(marker);
     MORTAR_ASSIGN_OR_RETURN(std::string xml, Send("GET", Url("", query), "", "listing " + prefix));
-    std::size_t at = xml.find("<Blobs>");
-    if (at == std::string::npos) at = 0;
-    while (true) {
-      std::string name = s3::XmlValue(xml, "Name", &at);
-      if (at == std::string::npos) break;
-      names.push_back(name);
-    }
+    std::size_t blobs = xml.find("<Blobs>");
+    for (auto& name : s3::XmlValues(xml, "Name", blobs == std::string::npos ? 0 : blobs))
+      names.push_back(std::move(name));
     marker = s3::XmlValue(xml, "NextMarker");
     if (marker.empty()) break;
   }

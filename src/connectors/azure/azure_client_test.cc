@@ -1,5 +1,5 @@
 // The Azure Blob client against a real Blob service: run by
-// tests/integration/test_azure_blob.py with the stand-in's Azurite in MORTAR_WS_AZURE_*
+// tests/integration/test_cloud_clients.py with the stand-in's Azurite in MORTAR_WS_AZURE_*
 // (skipped without them; the integration test fails if it was skipped).
 #include "connectors/azure/azure_client.h"
 

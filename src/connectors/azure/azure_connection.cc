@@ -1,32 +1,12 @@
 #include "connectors/azure/azure_connection.h"
 
-#include <cstdlib>
-
+#include "connectors/connection_secret.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::azure {
 
 namespace {
-
-// A secret from the vault (set-secret NAME field), else from the variable named by
-// "<field>_env"; "" when neither is there.
-Result<std::string> Secret(const config::ConfigObject& params,
-                           const config::ConnectionConfig& config, const security::Vault& vault,
-                           const std::string& field) {
-  MORTAR_ASSIGN_OR_RETURN(std::string variable, params.StringOr(field + "_env", ""));
-  if (!variable.empty()) {
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr || *value == '\0') {
-      return Status::Auth("connection '" + config.name + "': the environment variable " + variable +
-                          " that should hold the " + field + " is not set");
-    }
-    return std::string(value);
-  }
-  MORTAR_ASSIGN_OR_RETURN(auto stored,
-                          vault.Get(security::ConnectionSecretSlot(config.name, field)));
-  return stored.value_or("");
-}
 
 Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
                                     const config::Home& home) {
@@ -111,9 +91,10 @@ Result<AzureBlobClient> OpenAzureBlobClient(const config::ConnectionConfig& conf
   MORTAR_ASSIGN_OR_RETURN(AzureSettings settings, ParseSettings(config, scope.home));
   config::ConfigObject params(config.params, config.file, "params");
   MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(scope.home));
-  MORTAR_ASSIGN_OR_RETURN(settings.credentials.account_key,
-                          Secret(params, config, vault, "account_key"));
-  MORTAR_ASSIGN_OR_RETURN(std::string sas, Secret(params, config, vault, "sas_token"));
+  MORTAR_ASSIGN_OR_RETURN(auto key, ConnectionSecret(params, config, vault, "account_key"));
+  settings.credentials.account_key = key.value_or("");
+  MORTAR_ASSIGN_OR_RETURN(auto stored_sas, ConnectionSecret(params, config, vault, "sas_token"));
+  std::string sas = stored_sas.value_or("");
   while (!sas.empty() && (sas.front() == '?' || sas.front() == ' ')) sas.erase(0, 1);
   while (!sas.empty() && (sas.back() == '\n' || sas.back() == ' ')) sas.pop_back();
   settings.credentials.sas_token = sas;

@@ -7,25 +7,13 @@
 #include <map>
 #include <optional>
 
+#include "http/canonical_headers.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/url.h"
 
 namespace mortar::azure {
 
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string Trim(const std::string& text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 std::optional<std::string> DecodeBase64(const std::string& text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
@@ -40,15 +28,6 @@ std::optional<std::string> DecodeBase64(const std::string& text) {
   return bytes;
 }
 
-std::string EncodeBase64(const std::string& bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
-                               reinterpret_cast<const unsigned char*>(bytes.data()),
-                               static_cast<int>(bytes.size()));
-  text.resize(static_cast<std::size_t>(length));
-  return text;
-}
-
 // "/<account><path>" then "\n<name>:<decoded value>" per query parameter, sorted by
 // name; repeated names join their values with ','.
 std::string CanonicalizedResource(const std::string& account, const http::Url& url) {
@@ -60,7 +39,7 @@ std::string CanonicalizedResource(const std::string& account, const http::Url& u
     std::string pair =
         url.query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     auto equals = pair.find('=');
-    std::string name = Lower(http::UrlDecode(pair.substr(0, equals)));
+    std::string name = http::CanonicalHeaderName(http::UrlDecode(pair.substr(0, equals)));
     std::string value = equals == std::string::npos ? "" : http::UrlDecode(pair.substr(equals + 1));
     if (!name.empty()) query[name].push_back(value);
     if (amp == std::string::npos) break;
@@ -76,6 +55,15 @@ std::string CanonicalizedResource(const std::string& account, const http::Url& u
 }
 
 }  // namespace
+
+std::string EncodeBase64(const std::string& bytes) {
+  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                               reinterpret_cast<const unsigned char*>(bytes.data()),
+                               static_cast<int>(bytes.size()));
+  text.resize(static_cast<std::size_t>(length));
+  return text;
+}
 
 std::string MsDateNow() {
   return UtcNow("%a, %d %b %Y %H:%M:%S GMT");
@@ -97,8 +85,8 @@ bool SignSharedKey(http::Request& request, const std::string& account,
                         header("Range") + "\n";
   std::map<std::string, std::string> ms_headers;
   for (const auto& [name, value] : request.headers) {
-    std::string lower = Lower(name);
-    if (lower.rfind("x-ms-", 0) == 0) ms_headers[lower] = Trim(value);
+    std::string lower = http::CanonicalHeaderName(name);
+    if (lower.rfind("x-ms-", 0) == 0) ms_headers[lower] = http::CanonicalHeaderValue(value);
   }
   for (const auto& [name, value] : ms_headers) to_sign += name + ":" + value + "\n";
   auto url = http::Url::Parse(request.url);

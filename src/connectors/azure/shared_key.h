@@ -25,6 +25,9 @@ struct AzureCredentials {
 [[nodiscard]] bool SignSharedKey(http::Request& request, const std::string& account,
                                  const std::string& account_key, const std::string& ms_date);
 
+// Standard base64 (with padding), as Azure wants keys, signatures and block ids.
+std::string EncodeBase64(const std::string& bytes);
+
 // The current time as x-ms-date wants it.
 std::string MsDateNow();
 
