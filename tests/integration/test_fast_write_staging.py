@@ -119,3 +119,29 @@ def test_copy_into_without_a_sas_is_refused_before_staging(on_azure, ws, table, 
     assert "fast-write: staging" not in result.stderr + last_log(dbx)
     assert azure_blobs(ws, prefix) == []
     assert_unchanged(dbx, table)
+
+
+def test_gzipped_csv_keeps_nulls_apart_from_empty_strings(fast, ws, table, add_databricks):
+    dbx, prefix = fast
+    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.format": "csv_gzip"})
+    lines = ["id,amount,label"]
+    for i in range(2000):
+        amount = "" if i % 4 == 0 else f"{i}.5"          # empty: null
+        label = "" if i % 5 == 0 else f"line\nbreak {i}"  # empty: an empty string
+        lines.append(f'{i},{amount},"{label}"')
+    (dbx.home / "files" / "gaps.csv").write_text("\n".join(lines) + "\n")
+    dbx.run("dataset", "import", "filesystem_default", "gaps.csv", "--name", "gaps_csv")
+    project = dbx.home / "projects" / "p"
+    write_json(project / "datasets" / "gaps.json",
+               {"name": "gaps", "connection": "dbx", "type": "sql_table", "params": {"table": table + "_gaps"}})
+    write_json(project / "recipes" / "load_gaps.json",
+               {"name": "load_gaps", "type": "sync", "inputs": ["gaps_csv"], "outputs": ["gaps"]})
+    report = dbx.json("recipe", "run", "load_gaps")
+    assert "staging gzipped CSV" in open(report["log"]).read()
+    row = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS null_amounts, "
+                                 f"SUM(CASE WHEN label = '' THEN 1 ELSE 0 END) AS empty_labels, "
+                                 f"SUM(CASE WHEN label IS NULL THEN 1 ELSE 0 END) AS null_labels, "
+                                 f"MAX(label) AS last_label FROM {table}_gaps")["rows"][0]
+    assert row == {"n": 2000, "null_amounts": 500, "empty_labels": 400, "null_labels": 0,
+                   "last_label": "line\nbreak 999"}

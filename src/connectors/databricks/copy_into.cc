@@ -21,12 +21,18 @@ std::string CastColumns(const sql::Dialect& dialect, const Schema& schema, Stagi
   return columns;
 }
 
-// Arrow's CSV writer quotes RFC 4180 style (a quote inside a value is doubled) and
-// keeps line breaks inside quoted values.
+// Arrow's CSV writer quotes RFC 4180 style (a quote inside a value is doubled), keeps
+// line breaks inside quoted values, quotes every string (an empty one is "") and writes
+// a null as nothing. Spark's reader turns a missing value into `nullValue` and then
+// every value equal to `nullValue` into null, so with its default ("") empty strings
+// would come back as nulls: a marker no real value holds keeps them apart.
+constexpr char kCsvNullMarker[] = "__mortar_null_6d6f72746172__";
+
 std::string CsvReaderOptions(const sql::Dialect& dialect, const std::string& separator) {
   return dialect.QuoteString("header") + separator + dialect.QuoteString("false") + ", " +
          dialect.QuoteString("escape") + separator + dialect.QuoteString("\"") + ", " +
-         dialect.QuoteString("multiLine") + separator + dialect.QuoteString("true");
+         dialect.QuoteString("multiLine") + separator + dialect.QuoteString("true") + ", " +
+         dialect.QuoteString("nullValue") + separator + dialect.QuoteString(kCsvNullMarker);
 }
 
 }  // namespace
