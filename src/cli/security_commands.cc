@@ -302,12 +302,15 @@ Status ConnectionSecretAction(Invocation& in, const std::string& action) {
   if (action == "set-secret") {
     MORTAR_ASSIGN_OR_RETURN(std::string field, Word(in, 3, "secret field"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    static const std::vector<std::string> kFields = {"token", "client_secret", "secret_access_key",
-                                                     "session_token", "connect_token"};
+    static const std::vector<std::string> kFields = {"token",         "client_secret",
+                                                     "secret_access_key", "session_token",
+                                                     "account_key",   "sas_token",
+                                                     "connect_token"};
     if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
-      return Status::Invalid("unknown secret field '" + field +
-                             "' (expected token, client_secret, secret_access_key, session_token "
-                             "or connect_token)");
+      return Status::Invalid(
+          "unknown secret field '" + field +
+          "' (expected token, client_secret, secret_access_key, session_token, account_key, "
+          "sas_token or connect_token)");
     }
     MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "set a connection's secrets"));
     MORTAR_ASSIGN_OR_RETURN(std::string value, ReadSecret(in, field + " for " + name));

@@ -1,4 +1,5 @@
 // Everything Mortar ships, one registration line per plug-in.
+#include "connectors/azure/azure_connection.h"
 #include "connectors/databricks/databricks_connection.h"
 #include "connectors/filesystem/filesystem_connection.h"
 #include "connectors/s3/s3_connection.h"
@@ -16,6 +17,7 @@ Registry BuiltinRegistry() {
   registry.AddConnectionType(sqlite::MakeSqliteConnectionType());
   registry.AddConnectionType(databricks::MakeDatabricksConnectionType());
   registry.AddConnectionType(s3::MakeS3ConnectionType());
+  registry.AddConnectionType(azure::MakeAzureBlobConnectionType());
   registry.AddDatasetType(filesystem::MakeFilesDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlTableDatasetType());
   registry.AddDatasetType(sqldata::MakeSqlQueryDatasetType());

@@ -9,11 +9,13 @@
 #include <random>
 #include <sstream>
 
+#include "connectors/azure/azure_connection.h"
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
 #include "connectors/databricks/fast_write.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
+#include "connectors/databricks/volume_store.h"
 #include "connectors/s3/s3_connection.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
@@ -532,10 +534,10 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
     std::unique_ptr<BatchWriter> plain(new InsertWriter(*this, target, staging, schema, mode));
     if (!settings_.fast_write.enabled) return plain;
-    auto client = FastWriteClient();
-    if (!client.ok()) {
+    auto store = FastWriteStore();
+    if (!store.ok()) {
       plain->Abort();
-      return client.status();
+      return store.status();
     }
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     FastWriteTarget fast;
@@ -547,13 +549,18 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                      (settings_.fast_write.load == "auto" && session->ExactMetadata());
     fast.execute = [this](const std::string& sql) { return ExecuteOne(sql); };
     return MakeFastWriter(std::move(plain), std::move(fast), settings_.fast_write,
-                          std::move(*client));
+                          std::move(*store));
   }
 
-  // The S3 connection that stages fast-write files. Its path must hold no dataset:
-  // staged files come and go there.
-  Result<s3::S3Client> FastWriteClient() {
+  // The S3 or Azure Blob connection that stages fast-write files. Its path must hold no
+  // dataset: staged files come and go there.
+  Result<std::unique_ptr<StagingStore>> FastWriteStore() {
     const FastWriteSettings& fast = settings_.fast_write;
+    if (!fast.volume.empty()) {
+      return MakeVolumeStagingStore(
+          fast.volume, [this](const std::string& sql) { return RunStagingStatement(sql); },
+          [] { return http::MakeCurlTransport(http::TlsOptions{}); });
+    }
     auto config = home_.LoadConnection(fast.connection);
     if (!config.ok()) {
       return config.status().WithContext("connection '" + name() +
@@ -579,7 +586,39 @@ class DatabricksConnection final : public Connection, public SqlConnection {
         }
       }
     }
-    return s3::OpenS3Client(*config, Scope());
+    if (config->type == "azure_blob") {
+      MORTAR_ASSIGN_OR_RETURN(auto client, azure::OpenAzureBlobClient(*config, Scope()));
+      return MakeAzureStagingStore(std::move(client));
+    }
+    if (config->type != "s3") {
+      return Status::Invalid("connection '" + name() + "': fast_write.connection '" +
+                             fast.connection + "' is of type '" + config->type +
+                             "'; expected an s3 or azure_blob connection");
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto client, s3::OpenS3Client(*config, Scope()));
+    return MakeS3StagingStore(std::move(client));
+  }
+
+  // A staging statement (PUT/REMOVE on a volume) answers with one row: operation,
+  // presignedUrl, localFile and headers.
+  Result<StagingAnswer> RunStagingStatement(const std::string& sql) {
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(auto reader, session->Query(sql));
+    auto operation = reader->schema().IndexOf("operation");
+    auto url = reader->schema().IndexOf("presignedUrl");
+    auto headers = reader->schema().IndexOf("headers");
+    if (!operation || !url) {
+      return Status::Remote("connection '" + name() +
+                            "': the server did not answer the staging statement with a "
+                            "presigned URL (does it support Unity Catalog volumes?)");
+    }
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch || batch->num_rows() == 0)
+      return Status::Remote("connection '" + name() + "': the staging statement returned no row");
+    return StagingAnswerFromRow(
+        CellToText(*batch->column(static_cast<int>(*operation)), 0),
+        CellToText(*batch->column(static_cast<int>(*url)), 0),
+        headers ? CellToText(*batch->column(static_cast<int>(*headers)), 0) : "");
   }
 
   // A write cut short by a server that died leaves its staging table behind; the next

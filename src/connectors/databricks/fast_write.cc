@@ -7,6 +7,8 @@
 #include <future>
 #include <random>
 
+#include "connectors/databricks/volume_store.h"
+#include "connectors/filesystem/csv_file.h"
 #include "connectors/filesystem/parquet_file.h"
 #include "mortar/core/wall_time.h"
 
@@ -19,8 +21,8 @@ namespace fs = std::filesystem;
 constexpr int kParallelUploads = 3;
 
 // Secrets out of a message (a server may echo the statement in its error).
-std::string Scrub(std::string text, const s3::AwsCredentials& credentials) {
-  for (const std::string& secret : {credentials.secret_access_key, credentials.session_token}) {
+std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
     if (secret.empty()) continue;
     for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret))
       text.replace(at, secret.size(), "***");
@@ -31,11 +33,11 @@ std::string Scrub(std::string text, const s3::AwsCredentials& credentials) {
 class FastWriter final : public BatchWriter {
  public:
   FastWriter(std::unique_ptr<BatchWriter> plain, FastWriteTarget target, FastWriteSettings settings,
-             s3::S3Client client)
+             std::unique_ptr<StagingStore> store)
       : plain_(std::move(plain)),
         target_(std::move(target)),
         settings_(std::move(settings)),
-        client_(std::move(client)) {}
+        store_(std::move(store)) {}
   ~FastWriter() override { Abort(); }
 
   Status Write(const arrow::RecordBatch& batch) override {
@@ -64,15 +66,30 @@ class FastWriter final : public BatchWriter {
     Status status = FinishPart();
     while (status.ok() && !uploads_.empty()) status = WaitOldest();
     if (status.ok()) {
-      StagedFiles files{client_.settings().bucket, prefix_, client_.settings().credentials};
-      std::string sql = target_.copy_into ? CopyIntoSql(*target_.dialect, target_.staging, files)
-                                          : SparkLoadSql(*target_.dialect, target_.staging,
-                                                         target_.schema, files);
       Log(std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
-          client_.S3Uri(prefix_) + " with " +
-          (target_.copy_into ? "COPY INTO" : "INSERT ... SELECT FROM parquet (Spark SQL)"));
-      status = target_.execute(sql);
-      if (!status.ok()) status = Status(status.code(), Scrub(status.message(), files.credentials));
+          store_->DisplayUri(prefix_) + " with " +
+          (target_.copy_into ? "COPY INTO" : "INSERT ... SELECT FROM files (Spark SQL)"));
+      std::vector<std::string> statements;
+      if (target_.copy_into) {
+        statements = {CopyIntoSql(*target_.dialect, target_.staging, target_.schema, files_)};
+      } else {
+        statements = SparkLoadSql(*target_.dialect, target_.staging, target_.schema, files_);
+      }
+      for (const auto& sql : statements) {
+        status = target_.execute(sql);
+        if (!status.ok()) break;
+      }
+      if (!status.ok()) {
+        std::string where = target_.copy_into ? files_.copy_into_uri : files_.spark_uri;
+        std::string hint =
+            target_.copy_into
+                ? "; check that the credential may read them"
+                : "; this server reads them with its own settings (s3a, hadoop-azure): check "
+                  "that it can reach that path, or load with COPY INTO on Databricks";
+        status =
+            Status(status.code(), "fast-write could not load the staged files from " + where +
+                                      ": " + Scrub(status.message(), store_->Secrets()) + hint);
+      }
     }
     if (status.ok()) status = plain_->Commit();
     Cleanup();
@@ -98,13 +115,22 @@ class FastWriter final : public BatchWriter {
     while (!base.empty() && base.back() == '/') base.pop_back();
     while (!base.empty() && base.front() == '/') base.erase(0, 1);
     prefix_ = (base.empty() ? "" : base + "/") + unique + "/";
+    // Before anything is uploaded: a store the load cannot read fails the write now.
+    MORTAR_ASSIGN_OR_RETURN(files_, store_->Locate(prefix_, settings_.format, target_.copy_into));
+    if (!target_.copy_into && files_.spark_uri.empty()) {
+      return Status::Invalid("connection '" + target_.connection + "': fast-write through " +
+                             store_->name() +
+                             " needs COPY INTO (Databricks), and this server has none; "
+                             "stage on an s3 or azure_blob connection instead");
+    }
     local_ = fs::temp_directory_path() / ("mortar-fast-write-" + unique);
     std::error_code error;
     fs::create_directories(local_, error);
     if (error) return Status::Invalid("cannot create " + local_.string() + ": " + error.message());
     staging_ = true;
-    Log("fast-write: staging Parquet files under " + client_.S3Uri(prefix_) + " (connection " +
-        client_.settings().connection + ")");
+    Log(std::string("fast-write: staging ") +
+        (settings_.format == StagingFormat::kParquet ? "Parquet" : "gzipped CSV") +
+        " files under " + store_->DisplayUri(prefix_) + " (" + store_->name() + ")");
     return Status::OK();
   }
 
@@ -112,8 +138,7 @@ class FastWriter final : public BatchWriter {
     int64_t offset = 0;
     while (offset < batch.num_rows()) {
       if (!part_) {
-        part_path_ = local_ / ("part-" + std::to_string(100000 + parts_).substr(1) + ".parquet");
-        MORTAR_ASSIGN_OR_RETURN(part_, filesystem::OpenParquetWriter(part_path_, target_.schema));
+        MORTAR_RETURN_IF_ERROR(OpenPart());
         part_rows_ = 0;
       }
       int64_t take = std::min(batch.num_rows() - offset, settings_.file_rows - part_rows_);
@@ -122,6 +147,22 @@ class FastWriter final : public BatchWriter {
       offset += take;
       if (part_rows_ >= settings_.file_rows) MORTAR_RETURN_IF_ERROR(FinishPart());
     }
+    return Status::OK();
+  }
+
+  Status OpenPart() {
+    std::string name = "part-" + std::to_string(100000 + parts_).substr(1);
+    if (settings_.format == StagingFormat::kParquet) {
+      part_path_ = local_ / (name + ".parquet");
+      MORTAR_ASSIGN_OR_RETURN(part_, filesystem::OpenParquetWriter(part_path_, target_.schema));
+      return Status::OK();
+    }
+    part_path_ = local_ / (name + ".csv.gz");
+    filesystem::CsvOptions options;
+    options.header = false;  // read by position: no header line to skip
+    options.compression = filesystem::Compression::kGzip;
+    MORTAR_ASSIGN_OR_RETURN(part_,
+                            filesystem::OpenCsvWriter(part_path_, target_.schema, options, false));
     return Status::OK();
   }
 
@@ -135,7 +176,7 @@ class FastWriter final : public BatchWriter {
     fs::path file = part_path_;
     std::string key = prefix_ + file.filename().string();
     uploads_.push_back(std::async(std::launch::async, [this, file, key] {
-      Status status = client_.UploadFile(file, key);
+      Status status = store_->Upload(file, key);
       std::error_code error;
       fs::remove(file, error);
       return status;
@@ -158,10 +199,10 @@ class FastWriter final : public BatchWriter {
     }
     while (!uploads_.empty()) (void)WaitOldest();
     if (staging_) {
-      auto removed = client_.DeletePrefix(prefix_);
+      auto removed = store_->DeletePrefix(prefix_);
       Log(removed.ok() ? "fast-write: removed " + std::to_string(*removed) + " staged file(s)"
                        : "fast-write: could not remove the staged files under " +
-                             client_.S3Uri(prefix_) + ": " + removed.status().message());
+                             store_->DisplayUri(prefix_) + ": " + removed.status().message());
       std::error_code error;
       fs::remove_all(local_, error);
       staging_ = false;
@@ -172,7 +213,8 @@ class FastWriter final : public BatchWriter {
   std::unique_ptr<BatchWriter> plain_;
   FastWriteTarget target_;
   FastWriteSettings settings_;
-  s3::S3Client client_;
+  std::unique_ptr<StagingStore> store_;
+  StagedFiles files_;
   std::vector<std::shared_ptr<arrow::RecordBatch>> buffered_;
   int64_t buffered_rows_ = 0;
   bool staging_ = false;
@@ -191,51 +233,42 @@ Result<FastWriteSettings> ParseFastWriteSettings(const config::ConfigObject& par
   FastWriteSettings settings;
   if (!params.Has("fast_write")) return settings;
   MORTAR_ASSIGN_OR_RETURN(auto fast, params.Object("fast_write"));
-  MORTAR_RETURN_IF_ERROR(
-      fast.CheckObject({"enabled", "connection", "path", "load", "min_rows", "file_rows"}));
+  MORTAR_RETURN_IF_ERROR(fast.CheckObject(
+      {"enabled", "connection", "volume", "path", "load", "format", "min_rows", "file_rows"}));
   MORTAR_ASSIGN_OR_RETURN(settings.enabled, fast.BooleanOr("enabled", true));
   MORTAR_ASSIGN_OR_RETURN(settings.connection, fast.StringOr("connection", ""));
   MORTAR_ASSIGN_OR_RETURN(settings.path, fast.StringOr("path", "mortar-staging"));
   MORTAR_ASSIGN_OR_RETURN(settings.load,
                           fast.ChoiceOr("load", {"auto", "copy_into", "spark_sql"}, "auto"));
+  MORTAR_ASSIGN_OR_RETURN(std::string format,
+                          fast.ChoiceOr("format", {"parquet", "csv_gzip"}, "parquet"));
+  settings.format = format == "parquet" ? StagingFormat::kParquet : StagingFormat::kCsvGzip;
   MORTAR_ASSIGN_OR_RETURN(settings.min_rows, fast.IntegerOr("min_rows", settings.min_rows));
   MORTAR_ASSIGN_OR_RETURN(settings.file_rows, fast.IntegerOr("file_rows", settings.file_rows));
-  if (settings.enabled && settings.connection.empty())
-    return fast.Error("connection", "missing; expected the name of an s3 connection");
+  MORTAR_ASSIGN_OR_RETURN(std::string volume, fast.StringOr("volume", ""));
+  if (!volume.empty()) {
+    auto parsed = ParseVolumePath(volume);
+    if (!parsed.ok()) return fast.Error("volume", parsed.status().message());
+    settings.volume = *parsed;
+    if (!settings.connection.empty())
+      return fast.Error("volume",
+                        "give either fast_write.connection or fast_write.volume, not both");
+  }
+  if (settings.enabled && settings.connection.empty() && settings.volume.empty()) {
+    return fast.Error("connection",
+                      "missing; expected the name of an s3 or azure_blob connection (or "
+                      "fast_write.volume, a Unity Catalog volume path)");
+  }
   if (settings.file_rows < 1000) return fast.Error("file_rows", "expected at least 1000");
   if (settings.min_rows < 0) return fast.Error("min_rows", "expected 0 or more");
   return settings;
 }
 
-std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
-                        const StagedFiles& files) {
-  std::string credential =
-      "AWS_ACCESS_KEY = " + dialect.QuoteString(files.credentials.access_key_id) +
-      ", AWS_SECRET_KEY = " + dialect.QuoteString(files.credentials.secret_access_key);
-  if (!files.credentials.session_token.empty())
-    credential += ", AWS_SESSION_TOKEN = " + dialect.QuoteString(files.credentials.session_token);
-  return "COPY INTO " + dialect.TableReference(table) + "\nFROM " +
-         dialect.QuoteString("s3://" + files.bucket + "/" + files.prefix) + " WITH (CREDENTIAL (" +
-         credential + "))\nFILEFORMAT = PARQUET\n" + "COPY_OPTIONS ('force' = 'true')";
-}
-
-std::string SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
-                         const Schema& schema, const StagedFiles& files) {
-  std::string columns;
-  for (const auto& column : schema.columns()) {
-    columns += std::string(columns.empty() ? "" : ",\n       ") + "CAST(" +
-               dialect.QuoteIdentifier(column.name) + " AS " + dialect.NativeType(column.type) +
-               ") AS " + dialect.QuoteIdentifier(column.name);
-  }
-  return "INSERT INTO " + dialect.TableReference(table) + "\nSELECT " + columns +
-         "\nFROM parquet." + dialect.QuoteIdentifier("s3a://" + files.bucket + "/" + files.prefix);
-}
-
 std::unique_ptr<BatchWriter> MakeFastWriter(std::unique_ptr<BatchWriter> plain,
                                             FastWriteTarget target, FastWriteSettings settings,
-                                            s3::S3Client client) {
+                                            std::unique_ptr<StagingStore> store) {
   return std::make_unique<FastWriter>(std::move(plain), std::move(target), std::move(settings),
-                                      std::move(client));
+                                      std::move(store));
 }
 
 }  // namespace mortar::databricks

@@ -1,10 +1,6 @@
 #include "connectors/s3/s3_client.h"
 
-#include <atomic>
-#include <fstream>
-#include <mutex>
-#include <thread>
-
+#include "connectors/file_parts.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
 #include "mortar/http/url.h"
@@ -32,6 +28,16 @@ std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t
       value.replace(at, std::string_view(entity).size(), text);
   }
   return value;
+}
+
+std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag,
+                                   std::size_t from) {
+  std::vector<std::string> values;
+  while (true) {
+    std::string value = XmlValue(xml, tag, &from);
+    if (from == std::string::npos) return values;
+    values.push_back(std::move(value));
+  }
 }
 
 std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
@@ -106,14 +112,9 @@ Status S3Client::PutObject(const std::string& key, std::string body) const {
 }
 
 Status S3Client::UploadFile(const fs::path& file, const std::string& key) const {
-  std::error_code error;
-  auto size = static_cast<int64_t>(fs::file_size(file, error));
-  if (error) return Status::NotFound("cannot read " + file.string() + ": " + error.message());
-  if (size > settings_.part_bytes) return Multipart(file, key, size);
-  std::ifstream in(file, std::ios::binary);
-  std::string body(static_cast<std::size_t>(size), '\0');
-  in.read(body.data(), size);
-  return PutObject(key, std::move(body));
+  return SendFile(
+      file, settings_.part_bytes, [&](std::string body) { return PutObject(key, std::move(body)); },
+      [&](int64_t size) { return Multipart(file, key, size); });
 }
 
 Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t size) const {
@@ -125,39 +126,16 @@ Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t
                           "': the S3 server started no multipart upload");
   int64_t parts = (size + settings_.part_bytes - 1) / settings_.part_bytes;
   std::vector<std::string> etags(static_cast<std::size_t>(parts));
-  std::atomic<int64_t> next{0};
-  std::mutex failure_mutex;
-  Status failure;
-  auto worker = [&] {
-    std::ifstream in(file, std::ios::binary);
-    for (int64_t part = next++; part < parts; part = next++) {
-      {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure.ok()) return;
-      }
-      int64_t offset = part * settings_.part_bytes;
-      std::string body(static_cast<std::size_t>(std::min(settings_.part_bytes, size - offset)),
-                       '\0');
-      in.seekg(offset);
-      in.read(body.data(), static_cast<std::streamsize>(body.size()));
-      std::string etag;
-      auto sent = Send("PUT",
-                       ObjectUrl(key, "partNumber=" + std::to_string(part + 1) +
-                                          "&uploadId=" + http::UrlEncode(upload_id)),
-                       std::move(body), "uploading part " + std::to_string(part + 1) + " of " + key,
-                       {}, &etag);
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!sent.ok()) {
-        if (failure.ok()) failure = sent.status();
-        return;
-      }
-      etags[static_cast<std::size_t>(part)] = etag;
-    }
-  };
-  std::vector<std::thread> threads;
-  int workers = static_cast<int>(std::min<int64_t>(settings_.parallel_parts, parts));
-  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
-  for (auto& thread : threads) thread.join();
+  Status failure = SendFileParts(
+      file, size, settings_.part_bytes, settings_.parallel_parts,
+      [&](int64_t part, std::string body) {
+        return Send("PUT",
+                    ObjectUrl(key, "partNumber=" + std::to_string(part + 1) +
+                                       "&uploadId=" + http::UrlEncode(upload_id)),
+                    std::move(body), "uploading part " + std::to_string(part + 1) + " of " + key,
+                    {}, &etags[static_cast<std::size_t>(part)])
+            .status();
+      });
   if (failure.ok()) {
     std::string complete = "<CompleteMultipartUpload>";
     for (std::size_t i = 0; i < etags.size(); ++i) {
@@ -187,12 +165,7 @@ Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const
     if (!token.empty()) query += "&continuation-token=" + http::UrlEncode(token);
     MORTAR_ASSIGN_OR_RETURN(std::string xml,
                             Send("GET", ObjectUrl("", query), "", "listing " + prefix));
-    std::size_t at = 0;
-    while (true) {
-      std::string key = XmlValue(xml, "Key", &at);
-      if (at == std::string::npos) break;
-      keys.push_back(key);
-    }
+    for (auto& key : XmlValues(xml, "Key")) keys.push_back(std::move(key));
     if (XmlValue(xml, "IsTruncated") != "true") break;
     token = XmlValue(xml, "NextContinuationToken");
     if (token.empty()) break;

@@ -1,7 +1,6 @@
 #include "connectors/s3/s3_connection.h"
 
-#include <cstdlib>
-
+#include "connectors/connection_secret.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
 
@@ -9,22 +8,11 @@ namespace mortar::s3 {
 
 namespace {
 
-// A secret from the vault (set-secret NAME field), else from the variable named by
-// "<field>_env".
+// A secret (see connection_secret.h); a required one that is missing says how to store it.
 Result<std::string> Secret(const config::ConfigObject& params,
                            const config::ConnectionConfig& config, const security::Vault& vault,
                            const std::string& field, bool required) {
-  MORTAR_ASSIGN_OR_RETURN(std::string variable, params.StringOr(field + "_env", ""));
-  if (!variable.empty()) {
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr || *value == '\0') {
-      return Status::Auth("connection '" + config.name + "': the environment variable " + variable +
-                          " that should hold the " + field + " is not set");
-    }
-    return std::string(value);
-  }
-  MORTAR_ASSIGN_OR_RETURN(auto stored,
-                          vault.Get(security::ConnectionSecretSlot(config.name, field)));
+  MORTAR_ASSIGN_OR_RETURN(auto stored, ConnectionSecret(params, config, vault, field));
   if (!stored && required) {
     return Status::Auth("connection '" + config.name + "' has no " + field +
                         ": an admin stores it with 'mortar connection set-secret " + config.name +

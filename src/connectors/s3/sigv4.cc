@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "http/canonical_headers.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/url.h"
 
@@ -30,19 +31,6 @@ std::string Hmac(const std::string& key, const std::string& data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
   return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string Trim(const std::string& text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
 }
 
 // The path, each segment URI-encoded (S3 encodes once, keeping '/').
@@ -110,10 +98,10 @@ void SignRequest(http::Request& request, const AwsCredentials& credentials,
 
   std::map<std::string, std::string> headers;
   for (const auto& header : request.headers) {
-    std::string name = Lower(header.name);
+    std::string name = http::CanonicalHeaderName(header.name);
     if (name == "authorization") continue;
     auto& value = headers[name];
-    value += (value.empty() ? "" : ",") + Trim(header.value);
+    value += (value.empty() ? "" : ",") + http::CanonicalHeaderValue(header.value);
   }
   std::string canonical_headers, signed_headers;
   for (const auto& [name, value] : headers) {

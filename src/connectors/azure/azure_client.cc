@@ -1,0 +1,214 @@
+#include "connectors/azure/azure_client.h"
+
+#include "connectors/file_parts.h"
+#include "connectors/s3/s3_client.h"
+#include "mortar/core/wall_time.h"
+#include "mortar/http/retry.h"
+#include "mortar/http/transport.h"
+#include "mortar/http/url.h"
+
+namespace mortar::azure {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Each segment encoded, '/' kept.
+std::string EncodePath(const std::string& name) {
+  std::string path;
+  std::size_t start = 0;
+  while (!name.empty()) {
+    auto slash = name.find('/', start);
+    path += http::UrlEncode(
+        name.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    path += '/';
+    start = slash + 1;
+  }
+  return path;
+}
+
+// Block ids: base64 of a fixed-width number (all ids of a blob must be equally long).
+std::string BlockId(int64_t block) {
+  return EncodeBase64("block-" + std::to_string(1000000 + block).substr(1));
+}
+
+}  // namespace
+
+std::string SasExpiry(const std::string& sas_token) {
+  std::size_t start = 0;
+  while (start < sas_token.size()) {
+    auto amp = sas_token.find('&', start);
+    std::string pair =
+        sas_token.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    if (pair.rfind("se=", 0) == 0) return http::UrlDecode(pair.substr(3));
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  return "";
+}
+
+std::string AzureBlobClient::Url(const std::string& name, const std::string& query) const {
+  std::string base = settings_.endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string url = base + "/" + settings_.container + (name.empty() ? "" : "/" + EncodePath(name));
+  std::string full_query = query;
+  const std::string& sas = settings_.credentials.sas_token;
+  if (settings_.credentials.account_key.empty() && !sas.empty())
+    full_query += (full_query.empty() ? "" : "&") + sas;
+  return full_query.empty() ? url : url + "?" + full_query;
+}
+
+std::string AzureBlobClient::BlobUri(const std::string& name) const {
+  std::string base = settings_.endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + settings_.container + "/" + name;
+}
+
+std::string AzureBlobClient::AbfssUri(const std::string& name) const {
+  return "abfss://" + settings_.container + "@" + settings_.credentials.account +
+         ".dfs.core.windows.net/" + name;
+}
+
+Result<std::string> AzureBlobClient::Send(const std::string& method, const std::string& url,
+                                          std::string body, const std::string& what,
+                                          std::vector<http::Header> headers) const {
+  std::string where = "connection '" + settings_.connection + "': " + what + " (" +
+                      http::RedactUrl(settings_.endpoint) + ", container " + settings_.container +
+                      ")";
+  http::Request request;
+  request.method = method;
+  request.url = url;
+  request.body = std::move(body);
+  request.headers = std::move(headers);
+  request.headers.push_back({"x-ms-version", kStorageVersion});
+  // Sent explicitly so that it is the value signed (the transport would add its own).
+  if (!request.body.empty() && !request.Header("Content-Type"))
+    request.headers.push_back({"Content-Type", "application/octet-stream"});
+  request.timeout = std::chrono::minutes(10);
+  const AzureCredentials& credentials = settings_.credentials;
+  if (!credentials.account_key.empty()) {
+    if (!SignSharedKey(request, credentials.account, credentials.account_key, MsDateNow())) {
+      return Status::Auth(where +
+                          ": the account key is not base64; copy it again from the "
+                          "storage account's access keys");
+    }
+  } else {
+    request.headers.push_back({"x-ms-date", MsDateNow()});
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto transport,
+                          http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+  http::RetryPolicy policy;
+  policy.budget = std::chrono::minutes(5);
+  policy.retry_statuses = {429, 500, 503};
+  policy.retry_connection_errors = true;  // these requests are safe to repeat
+  auto sent = http::SendWithRetry(*transport, request, policy, http::SystemClock());
+  if (!sent.ok()) {
+    return Status(sent.status().code(), where + ": " + sent.status().message() +
+                                            "; check the endpoint and that the server is up");
+  }
+  if (sent->status >= 200 && sent->status < 300) return std::move(sent->body);
+  std::string code = s3::XmlValue(sent->body, "Code");
+  if (code.empty()) code = sent->Header("x-ms-error-code").value_or("");
+  std::string message = s3::XmlValue(sent->body, "Message");
+  message = message.substr(0, message.find('\n'));  // then come the request id and time
+  std::string said = " answered HTTP " + std::to_string(sent->status) +
+                     (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
+  if (sent->status == 403 || sent->status == 401) {
+    if (credentials.account_key.empty()) {
+      std::string expiry = SasExpiry(credentials.sas_token);
+      if (!expiry.empty() && expiry < UtcNow("%Y-%m-%dT%H:%M:%SZ")) {
+        return Status::Auth(where + said + "; the SAS token expired at " + expiry +
+                            ": store a new one with 'mortar connection set-secret " +
+                            settings_.connection + " sas_token'");
+      }
+      return Status::Auth(where + said +
+                          "; check the SAS token: its expiry, its permissions (read, add, create, "
+                          "write, delete, list) and that it is for this account and container");
+    }
+    return Status::Auth(where + said + "; check the account name and the account key");
+  }
+  if (code == "ContainerNotFound") {
+    return Status::NotFound(where + said + "; create the container or fix 'container'");
+  }
+  if (sent->status == 404) return Status::NotFound(where + said);
+  return Status::Remote(where + said).WithDetail("http_status", std::to_string(sent->status));
+}
+
+Status AzureBlobClient::PutBlob(const std::string& name, std::string body) const {
+  return Send("PUT", Url(name, ""), std::move(body), "uploading " + name,
+              {{"x-ms-blob-type", "BlockBlob"}})
+      .status();
+}
+
+Result<std::string> AzureBlobClient::GetBlob(const std::string& name) const {
+  return Send("GET", Url(name, ""), "", "reading " + name);
+}
+
+Status AzureBlobClient::UploadFile(const fs::path& file, const std::string& name) const {
+  return SendFile(
+      file, settings_.block_bytes, [&](std::string body) { return PutBlob(name, std::move(body)); },
+      [&](int64_t size) { return PutBlocks(file, name, size); });
+}
+
+Status AzureBlobClient::PutBlocks(const fs::path& file, const std::string& name,
+                                  int64_t size) const {
+  int64_t blocks = (size + settings_.block_bytes - 1) / settings_.block_bytes;
+  Status failure = SendFileParts(
+      file, size, settings_.block_bytes, settings_.parallel_blocks,
+      [&](int64_t block, std::string body) {
+        return Send("PUT", Url(name, "comp=block&blockid=" + http::UrlEncode(BlockId(block))),
+                    std::move(body), "uploading block " + std::to_string(block + 1) + " of " + name)
+            .status();
+      });
+  std::string list = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
+  if (failure.ok()) {
+    for (int64_t block = 0; block < blocks; ++block)
+      list += "<Latest>" + BlockId(block) + "</Latest>";
+  }
+  list += "</BlockList>";
+  auto committed =
+      Send("PUT", Url(name, "comp=blocklist"), std::move(list),
+           failure.ok() ? "committing the blocks of " + name : "discarding the blocks of " + name,
+           {{"Content-Type", "application/xml"}});
+  if (failure.ok()) return committed.status();
+  // Uncommitted blocks cannot be deleted one by one: the empty list committed above
+  // turned them into an empty blob, which goes now.
+  if (committed.ok()) (void)Delete(name);
+  return failure;
+}
+
+Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix) const {
+  std::vector<std::string> names;
+  std::string marker;
+  while (true) {
+    std::string query = "restype=container&comp=list&prefix=" + http::UrlEncode(prefix);
+    if (!marker.empty()) query += "&marker=" + http::UrlEncode(marker);
+    MORTAR_ASSIGN_OR_RETURN(std::string xml, Send("GET", Url("", query), "", "listing " + prefix));
+    std::size_t blobs = xml.find("<Blobs>");
+    for (auto& name : s3::XmlValues(xml, "Name", blobs == std::string::npos ? 0 : blobs))
+      names.push_back(std::move(name));
+    marker = s3::XmlValue(xml, "NextMarker");
+    if (marker.empty()) break;
+  }
+  return names;
+}
+
+Status AzureBlobClient::Delete(const std::string& name) const {
+  return Send("DELETE", Url(name, ""), "", "deleting " + name).status();
+}
+
+Result<int64_t> AzureBlobClient::DeletePrefix(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(auto names, List(prefix));
+  for (const auto& name : names) MORTAR_RETURN_IF_ERROR(Delete(name));
+  return static_cast<int64_t>(names.size());
+}
+
+Status AzureBlobClient::CheckContainer() const {
+  // Listing (not Get Container Properties) also works with a container-scoped SAS.
+  return Send("GET", Url("", "restype=container&comp=list&maxresults=1"), "",
+              "listing the container")
+      .status();
+}
+
+}  // namespace mortar::azure

@@ -1,0 +1,63 @@
+// A small Azure Blob Storage client over Mortar's HTTP transport, authorized with the
+// account's Shared Key or a SAS token: block blobs (one Put Blob for small files, Put
+// Block in parallel then Put Block List for large ones), list by prefix, get, delete.
+// Works against Azure and Azurite (path-style endpoints). Thread-safe: each call uses
+// its own transport.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "connectors/azure/shared_key.h"
+#include "mortar/core/result.h"
+
+namespace mortar::azure {
+
+struct AzureSettings {
+  std::string connection;  // for messages
+  std::string endpoint;    // https://<account>.blob.core.windows.net, or http://host:port/<account>
+  std::string container;
+  std::string ca_file;
+  AzureCredentials credentials;
+  int64_t block_bytes = 8 << 20;  // larger files go up as blocks of this size
+  int parallel_blocks = 4;
+};
+
+class AzureBlobClient {
+ public:
+  explicit AzureBlobClient(AzureSettings settings) : settings_(std::move(settings)) {}
+  const AzureSettings& settings() const { return settings_; }
+
+  // Uploads a local file as a block blob: one Put Blob when it fits in a block, else
+  // blocks sent in parallel (memory: parallel_blocks x block_bytes) and committed with
+  // Put Block List. A failed block upload leaves no blob and no uncommitted blocks.
+  Status UploadFile(const std::filesystem::path& file, const std::string& name) const;
+  Status PutBlob(const std::string& name, std::string body) const;
+  Result<std::string> GetBlob(const std::string& name) const;
+  // Blob names under the prefix (all pages).
+  Result<std::vector<std::string>> List(const std::string& prefix) const;
+  Status Delete(const std::string& name) const;
+  // Deletes every blob under the prefix; returns how many.
+  Result<int64_t> DeletePrefix(const std::string& prefix) const;
+  // Checks that the container exists and the credentials work.
+  Status CheckContainer() const;
+
+  // https://<account>.blob.core.windows.net/<container>/<name>, for messages (no SAS).
+  std::string BlobUri(const std::string& name) const;
+  // abfss://<container>@<account>.dfs.core.windows.net/<name>, the form Databricks reads.
+  std::string AbfssUri(const std::string& name) const;
+
+ private:
+  std::string Url(const std::string& name, const std::string& query) const;
+  Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
+                           const std::string& what, std::vector<http::Header> headers = {}) const;
+  Status PutBlocks(const std::filesystem::path& file, const std::string& name, int64_t size) const;
+
+  AzureSettings settings_;
+};
+
+// The expiry ("se=") of a SAS token, "" when it has none.
+std::string SasExpiry(const std::string& sas_token);
+
+}  // namespace mortar::azure

@@ -1,0 +1,112 @@
+#include "connectors/azure/azure_connection.h"
+
+#include "connectors/connection_secret.h"
+#include "mortar/config/home.h"
+#include "mortar/security/vault.h"
+
+namespace mortar::azure {
+
+namespace {
+
+Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
+                                    const config::Home& home) {
+  config::ConfigObject params(config.params, config.file, "params");
+  MORTAR_RETURN_IF_ERROR(params.CheckObject(
+      {"account", "container", "endpoint", "account_key_env", "sas_token_env", "ca_file"}));
+  AzureSettings settings;
+  settings.connection = config.name;
+  MORTAR_ASSIGN_OR_RETURN(settings.credentials.account, params.String("account"));
+  const std::string& account = settings.credentials.account;
+  if (account.empty() || account.find_first_of("/.:@ ") != std::string::npos)
+    return params.Error("account", "expected a storage account name (letters and digits)");
+  MORTAR_ASSIGN_OR_RETURN(settings.container, params.String("container"));
+  if (settings.container.empty() || settings.container.find('/') != std::string::npos)
+    return params.Error("container", "expected a container name (no '/')");
+  MORTAR_ASSIGN_OR_RETURN(
+      settings.endpoint,
+      params.StringOr("endpoint", "https://" + account + ".blob.core.windows.net"));
+  if (settings.endpoint.rfind("https://", 0) != 0 && settings.endpoint.rfind("http://", 0) != 0)
+    return params.Error("endpoint", "expected an http:// or https:// URL");
+  MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));
+  if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
+  return settings;
+}
+
+class AzureBlobConnection final : public Connection {
+ public:
+  AzureBlobConnection(config::ConnectionConfig config, const OpenScope& scope)
+      : Connection(std::move(config)), home_(scope.home), user_(scope.user) {}
+
+  Result<TestReport> Test() override {
+    MORTAR_ASSIGN_OR_RETURN(AzureBlobClient client,
+                            OpenAzureBlobClient(config(), OpenScope{home_, user_}));
+    MORTAR_RETURN_IF_ERROR(client.CheckContainer());
+    const auto& credentials = client.settings().credentials;
+    TestReport report{
+        {"endpoint", client.settings().endpoint},
+        {"account", credentials.account},
+        {"container", client.settings().container},
+        {"authorization", credentials.account_key.empty() ? "SAS token" : "account key"}};
+    if (credentials.account_key.empty() && !SasExpiry(credentials.sas_token).empty())
+      report.push_back({"sas_expiry", SasExpiry(credentials.sas_token)});
+    return report;
+  }
+
+  Result<CredentialState> Credentials() override {
+    CredentialState state;
+    state.method = "Azure account key or SAS token";
+    return state;
+  }
+
+ private:
+  config::Home home_;
+  std::string user_;
+};
+
+class AzureBlobConnectionType final : public ConnectionType {
+ public:
+  std::string_view name() const override { return "azure_blob"; }
+  std::string_view description() const override {
+    return "a container of an Azure Storage account (Blob service)";
+  }
+  Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
+                                             const OpenScope& scope) const override {
+    MORTAR_RETURN_IF_ERROR(ParseSettings(config, scope.home).status());
+    return std::unique_ptr<Connection>(new AzureBlobConnection(config, scope));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ConnectionType> MakeAzureBlobConnectionType() {
+  return std::make_unique<AzureBlobConnectionType>();
+}
+
+Result<AzureBlobClient> OpenAzureBlobClient(const config::ConnectionConfig& config,
+                                            const OpenScope& scope) {
+  if (config.type != "azure_blob") {
+    return Status::Invalid("connection '" + config.name + "' is of type '" + config.type +
+                           "', not azure_blob");
+  }
+  MORTAR_ASSIGN_OR_RETURN(AzureSettings settings, ParseSettings(config, scope.home));
+  config::ConfigObject params(config.params, config.file, "params");
+  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(scope.home));
+  MORTAR_ASSIGN_OR_RETURN(auto key, ConnectionSecret(params, config, vault, "account_key"));
+  settings.credentials.account_key = key.value_or("");
+  MORTAR_ASSIGN_OR_RETURN(auto stored_sas, ConnectionSecret(params, config, vault, "sas_token"));
+  std::string sas = stored_sas.value_or("");
+  while (!sas.empty() && (sas.front() == '?' || sas.front() == ' ')) sas.erase(0, 1);
+  while (!sas.empty() && (sas.back() == '\n' || sas.back() == ' ')) sas.pop_back();
+  settings.credentials.sas_token = sas;
+  if (settings.credentials.account_key.empty() && settings.credentials.sas_token.empty()) {
+    return Status::Auth("connection '" + config.name +
+                        "' has neither an account_key nor a sas_token: an admin stores one with "
+                        "'mortar connection set-secret " +
+                        config.name +
+                        " account_key' (or sas_token; it reads the value from standard input), "
+                        "or sets account_key_env / sas_token_env");
+  }
+  return AzureBlobClient(std::move(settings));
+}
+
+}  // namespace mortar::azure

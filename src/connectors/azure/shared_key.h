@@ -1,0 +1,34 @@
+// Azure Storage's Shared Key authorization for Blob requests: the string to sign
+// (verb, standard headers, x-ms-* headers, canonicalized resource) and the
+// Authorization header, from the published algorithm (service version 2009-09-19 and
+// later, with the empty Content-Length of 2015-02-21 and later).
+#pragma once
+
+#include <string>
+
+#include "mortar/http/message.h"
+
+namespace mortar::azure {
+
+// The service version every request names.
+inline constexpr char kStorageVersion[] = "2021-08-06";
+
+struct AzureCredentials {
+  std::string account;
+  std::string account_key;  // a secret: base64, as the portal shows it; empty with a SAS
+  std::string sas_token;    // a secret: a query string ("sv=...&sig=..."), no '?'
+};
+
+// Signs the request in place: adds x-ms-date and x-ms-version (unless present) and
+// "Authorization: SharedKey <account>:<signature>". Fails on a key that is not base64.
+// ms_date is an RFC 1123 date ("Tue, 24 Nov 2026 12:00:00 GMT").
+[[nodiscard]] bool SignSharedKey(http::Request& request, const std::string& account,
+                                 const std::string& account_key, const std::string& ms_date);
+
+// Standard base64 (with padding), as Azure wants keys, signatures and block ids.
+std::string EncodeBase64(const std::string& bytes);
+
+// The current time as x-ms-date wants it.
+std::string MsDateNow();
+
+}  // namespace mortar::azure

@@ -1,0 +1,75 @@
+#include "connectors/databricks/copy_into.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+// "CAST(`a` AS INT) AS `a`, ..." over the staged columns: by name for Parquet, by
+// position for header-less CSV.
+std::string CastColumns(const sql::Dialect& dialect, const Schema& schema, StagingFormat format,
+                        const std::string& separator) {
+  std::string columns;
+  int position = 0;
+  for (const auto& column : schema.columns()) {
+    std::string source =
+        format == StagingFormat::kParquet ? column.name : "_c" + std::to_string(position);
+    columns += std::string(columns.empty() ? "" : separator) + "CAST(" +
+               dialect.QuoteIdentifier(source) + " AS " + dialect.NativeType(column.type) +
+               ") AS " + dialect.QuoteIdentifier(column.name);
+    ++position;
+  }
+  return columns;
+}
+
+// Arrow's CSV writer quotes RFC 4180 style (a quote inside a value is doubled), keeps
+// line breaks inside quoted values, quotes every string (an empty one is "") and writes
+// a null as nothing. Spark's reader turns a missing value into `nullValue` and then
+// every value equal to `nullValue` into null, so with its default ("") empty strings
+// would come back as nulls: a marker no real value holds keeps them apart.
+constexpr char kCsvNullMarker[] = "__mortar_null_6d6f72746172__";
+
+std::string CsvReaderOptions(const sql::Dialect& dialect, const std::string& separator) {
+  return dialect.QuoteString("header") + separator + dialect.QuoteString("false") + ", " +
+         dialect.QuoteString("escape") + separator + dialect.QuoteString("\"") + ", " +
+         dialect.QuoteString("multiLine") + separator + dialect.QuoteString("true") + ", " +
+         dialect.QuoteString("nullValue") + separator + dialect.QuoteString(kCsvNullMarker);
+}
+
+}  // namespace
+
+std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
+                        const Schema& schema, const StagedFiles& files) {
+  std::string source = dialect.QuoteString(files.copy_into_uri);
+  if (!files.credential.empty()) {
+    std::string credential;
+    for (const auto& [name, value] : files.credential)
+      credential += (credential.empty() ? "" : ", ") + name + " = " + dialect.QuoteString(value);
+    source += " WITH (CREDENTIAL (" + credential + "))";
+  }
+  std::string sql = "COPY INTO " + dialect.TableReference(table) + "\n";
+  if (files.format == StagingFormat::kParquet) {
+    sql += "FROM " + source + "\nFILEFORMAT = PARQUET\n";
+  } else {
+    sql += "FROM (SELECT " + CastColumns(dialect, schema, files.format, ",\n             ") +
+           "\n      FROM " + source + ")\nFILEFORMAT = CSV\nFORMAT_OPTIONS (" +
+           CsvReaderOptions(dialect, " = ") + ")\n";
+  }
+  // The prefix is new for each write; 'force' keeps COPY INTO from skipping a file
+  // whose name it has seen loaded before.
+  return sql + "COPY_OPTIONS ('force' = 'true')";
+}
+
+std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
+                                      const Schema& schema, const StagedFiles& files) {
+  std::string columns = CastColumns(dialect, schema, files.format, ",\n       ");
+  std::string insert = "INSERT INTO " + dialect.TableReference(table) + "\nSELECT " + columns;
+  if (files.format == StagingFormat::kParquet)
+    return {insert + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};
+  // csv.`path` takes no options: a temporary view carries them.
+  std::string view = dialect.QuoteIdentifier(table.table + "_files");
+  return {"CREATE OR REPLACE TEMPORARY VIEW " + view + "\nUSING csv\nOPTIONS (path " +
+              dialect.QuoteString(files.spark_uri) + ", " + CsvReaderOptions(dialect, " ") + ")",
+          insert + "\nFROM " + view, "DROP VIEW IF EXISTS " + view};
+}
+
+}  // namespace mortar::databricks

@@ -1,0 +1,43 @@
+// The statements that load a write's staged files into a table: Databricks' COPY INTO
+// (with the temporary credential of the staging store) and, for open-source Spark,
+// which has no COPY INTO, the equivalent INSERT ... SELECT over the files. Staged
+// Parquet files carry their schema; staged CSV files have no header and are read by
+// position (_c0, _c1, ...) and cast to the table's types.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mortar/core/schema.h"
+#include "mortar/sql/dialect.h"
+
+namespace mortar::databricks {
+
+enum class StagingFormat { kParquet, kCsvGzip };
+
+// Where one write's staged files are, and how a load statement reaches them.
+struct StagedFiles {
+  // s3://bucket/prefix/, abfss://container@account.dfs.core.windows.net/prefix/ or
+  // /Volumes/catalog/schema/volume/prefix/.
+  std::string copy_into_uri;
+  // COPY INTO's temporary credential, e.g. {"AZURE_SAS_TOKEN", "..."}: secrets. Empty
+  // when Databricks reaches the files with its own rights (Unity Catalog volumes).
+  std::vector<std::pair<std::string, std::string>> credential;
+  // The same folder as open-source Spark names it (s3a://...), "" when it cannot.
+  std::string spark_uri;
+  StagingFormat format = StagingFormat::kParquet;
+};
+
+// COPY INTO <table> FROM '<uri>' [WITH (CREDENTIAL (...))] FILEFORMAT = ...
+// The statement holds secrets: never log it.
+std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
+                        const Schema& schema, const StagedFiles& files);
+
+// The Spark SQL statements, run in order in one session: INSERT INTO <table> SELECT
+// CAST(...) FROM parquet.`<spark_uri>`, or for CSV a temporary view over the files, the
+// INSERT, and the view dropped.
+std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
+                                      const Schema& schema, const StagedFiles& files);
+
+}  // namespace mortar::databricks

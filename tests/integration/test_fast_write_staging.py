@@ -1,0 +1,147 @@
+"""Fast-write's other staging options on the stand-in: gzipped CSV on S3 (moto), loaded
+end to end; and Azure Blob staging on Azurite. The stand-in's Spark has no Azure file
+system (see docs/fast-write.md), so an Azure-staged load fails there: these tests check
+that the files were staged (several, in parallel), that the failure is clear, that the
+output table is as it was, and that no staged blob is left. Wrong keys and a bad SAS fail
+before anything is loaded, with the same guarantees. The exact COPY INTO statements are
+checked as data in test/load/."""
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+
+from test_azure_blob import WRONG_KEY, Hidden, add_azure
+from test_fast_write import ROWS, fast, staged_keys, write_json  # noqa: F401 (fixture)
+
+
+def azure_blobs(ws, prefix):
+    query = f"restype=container&comp=list&prefix={urllib.parse.quote(prefix, safe='')}&{ws['azure_sas']}"
+    url = f"{ws['azure_endpoint']}/{ws['azure_container']}?{query}"
+    with urllib.request.urlopen(url, timeout=30) as r:
+        body = r.read().decode()
+    return [part.split("</Name>")[0] for part in body.split("<Name>")[1:]]
+
+
+def last_log(mortar):
+    logs = sorted((mortar.home / "jobs").glob("*/log.txt"), key=lambda p: p.stat().st_mtime)
+    return logs[-1].read_text() if logs else ""
+
+
+def test_gzipped_csv_staging_loads_every_row(fast, ws, table, add_databricks):
+    dbx, prefix = fast
+    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.file_rows": 8000,
+                               "fast_write.format": "csv_gzip"})
+    report = dbx.json("recipe", "run", "load")
+    assert report["rows"] == ROWS
+    log = open(report["log"]).read()
+    assert "fast-write: staging gzipped CSV files under s3://" in log
+    assert "fast-write: loading 4 staged file(s)" in log and "removed 4 staged file(s)" in log
+    row = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(amount) AS total, COUNT(DISTINCT label) AS labels, "
+                                 f"MIN(day) AS first_day, MAX(at) AS last_at, "
+                                 f"SUM(CASE WHEN flag THEN 1 ELSE 0 END) AS flags FROM {table}")["rows"][0]
+    expected_total = sum(int(f"{i % 1000}{i % 100:02d}") for i in range(ROWS)) / 100
+    assert row["n"] == ROWS and row["labels"] == ROWS and row["first_day"] == "2024-02-01"
+    assert float(row["total"]) == pytest.approx(expected_total)
+    assert row["flags"] == sum(1 for i in range(ROWS) if i % 3)
+    assert row["last_at"].startswith("2024-02-01") and "10:59:00" in row["last_at"]
+    quoted = dbx.json("sql", "dbx", f"SELECT label FROM {table} WHERE id = 7")["rows"]
+    assert quoted == [{"label": "row 7, quoted"}]
+    assert staged_keys(ws, prefix) == []
+
+
+@pytest.fixture
+def on_azure(fast, ws, add_databricks, table):
+    """fast, staging on an azure_blob connection instead, over an existing table."""
+    dbx, _ = fast
+    prefix = "fast-write-tests/" + uuid.uuid4().hex[:8]
+    add_azure(dbx, ws, account_key=Hidden(ws["azure_key"]))
+    add_databricks(dbx, ws, **{"fast_write.connection": "azstage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.file_rows": 8000})
+    dbx.run("sql", "dbx", f"CREATE TABLE {table} (id INT) USING DELTA")
+    dbx.run("sql", "dbx", f"INSERT INTO {table} VALUES (42)")
+    return dbx, prefix
+
+
+def assert_unchanged(dbx, table):
+    assert dbx.json("sql", "dbx", f"SELECT id FROM {table}")["rows"] == [{"id": 42}]
+    assert dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"] == []
+
+
+def test_azure_staging_uploads_then_removes_every_blob(on_azure, ws, table):
+    dbx, prefix = on_azure
+    result = dbx.run("recipe", "run", "load", check=False)
+    assert result.returncode != 0
+    log = result.stderr + last_log(dbx)
+    assert f"fast-write: staging Parquet files under {ws['azure_endpoint']}/{ws['azure_container']}/{prefix}/" in log
+    assert "fast-write: loading 4 staged file(s)" in log, log
+    assert "fast-write: removed 4 staged file(s)" in log, log
+    # The stand-in's Spark cannot read wasbs://: the load statement fails, clearly.
+    assert "fast-write could not load the staged files from wasbs://" in result.stderr
+    assert "this server reads them with its own settings" in result.stderr
+    assert ws["azure_key"] not in result.stdout + result.stderr + log
+    assert azure_blobs(ws, prefix) == []
+    assert_unchanged(dbx, table)
+
+
+def test_a_wrong_azure_key_fails_cleanly(on_azure, ws, table):
+    dbx, prefix = on_azure
+    add_azure(dbx, ws, account_key=WRONG_KEY)
+    result = dbx.run("recipe", "run", "load", check=False)
+    assert result.returncode == 4, result.stderr
+    assert "HTTP 403" in result.stderr and "check the account name and the account key" in result.stderr
+    assert WRONG_KEY not in result.stdout + result.stderr
+    assert azure_blobs(ws, prefix) == []
+    assert_unchanged(dbx, table)
+
+
+def test_a_bad_sas_fails_cleanly(on_azure, ws, table, add_databricks):
+    dbx, prefix = on_azure
+    # A new name: the vault keeps a deleted connection's secrets (the account key here).
+    add_azure(dbx, ws, name="azsas", sas_token=Hidden(ws["azure_sas"].replace("sig=", "sig=AAAA")))
+    add_databricks(dbx, ws, **{"fast_write.connection": "azsas", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.file_rows": 8000})
+    result = dbx.run("recipe", "run", "load", check=False)
+    assert result.returncode == 4, result.stderr
+    assert "check the SAS token" in result.stderr and "sig=" not in result.stderr
+    assert azure_blobs(ws, prefix) == []
+    assert_unchanged(dbx, table)
+
+
+def test_copy_into_without_a_sas_is_refused_before_staging(on_azure, ws, table, add_databricks):
+    dbx, prefix = on_azure
+    add_databricks(dbx, ws, **{"fast_write.connection": "azstage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.load": "copy_into"})
+    result = dbx.run("recipe", "run", "load", check=False)
+    assert result.returncode == 4, result.stderr
+    assert "COPY INTO reads staged files from Azure with a SAS token" in result.stderr
+    assert "fast-write: staging" not in result.stderr + last_log(dbx)
+    assert azure_blobs(ws, prefix) == []
+    assert_unchanged(dbx, table)
+
+
+def test_gzipped_csv_keeps_nulls_apart_from_empty_strings(fast, ws, table, add_databricks):
+    dbx, prefix = fast
+    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 1000, "fast_write.format": "csv_gzip"})
+    lines = ["id,amount,label"]
+    for i in range(2000):
+        amount = "" if i % 4 == 0 else f"{i}.5"          # empty: null
+        label = "" if i % 5 == 0 else f"line\nbreak {i}"  # empty: an empty string
+        lines.append(f'{i},{amount},"{label}"')
+    (dbx.home / "files" / "gaps.csv").write_text("\n".join(lines) + "\n")
+    dbx.run("dataset", "import", "filesystem_default", "gaps.csv", "--name", "gaps_csv")
+    project = dbx.home / "projects" / "p"
+    write_json(project / "datasets" / "gaps.json",
+               {"name": "gaps", "connection": "dbx", "type": "sql_table", "params": {"table": table + "_gaps"}})
+    write_json(project / "recipes" / "load_gaps.json",
+               {"name": "load_gaps", "type": "sync", "inputs": ["gaps_csv"], "outputs": ["gaps"]})
+    report = dbx.json("recipe", "run", "load_gaps")
+    assert "staging gzipped CSV" in open(report["log"]).read()
+    row = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS null_amounts, "
+                                 f"SUM(CASE WHEN label = '' THEN 1 ELSE 0 END) AS empty_labels, "
+                                 f"SUM(CASE WHEN label IS NULL THEN 1 ELSE 0 END) AS null_labels, "
+                                 f"MAX(label) AS last_label FROM {table}_gaps")["rows"][0]
+    assert row == {"n": 2000, "null_amounts": 500, "empty_labels": 400, "null_labels": 0,
+                   "last_label": "line\nbreak 999"}
