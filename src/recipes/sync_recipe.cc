@@ -1,4 +1,7 @@
 // The sync recipe copies one dataset into another, streaming batches.
+#include <arrow/record_batch.h>
+
+#include "mortar/core/text_conversion.h"
 #include "recipes/builtin_recipes.h"
 
 namespace mortar::recipes {
@@ -89,10 +92,121 @@ class StreamingSyncEngine final : public Engine {
   }
 };
 
+bool OnDatabricks(const Dataset& dataset) {
+  return dataset.connection().type() == "databricks";
+}
+
+// Files already on S3 are loaded by Databricks itself (COPY INTO, or Spark SQL on the
+// open-source server) into a staging table swapped in atomically: no row passes
+// through Mortar and no staged copy is made.
+class CloudToDatabricksEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "cloud-to-databricks"; }
+  std::string_view recipe_type() const override { return "sync"; }
+
+  Status CanRun(const RecipeRun& run) const override {
+    const Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    if (!input.CloudFilesOf()) {
+      return Status::Invalid(
+          "the input '" + input.name() + "' is not a files dataset on cloud storage (connection '" +
+          input.connection().name() + "' is of type '" + input.connection().type() + "')");
+    }
+    if (!OnDatabricks(output) || !output.SqlTable()) {
+      return Status::Invalid(
+          "the output '" + output.name() + "' is not a Databricks table (connection '" +
+          output.connection().name() + "' is of type '" + output.connection().type() + "')");
+    }
+    return output.connection().AsSql()->CanLoadCloudFiles(*input.CloudFilesOf());
+  }
+
+  Status Run(RecipeRun& run) const override {
+    MORTAR_ASSIGN_OR_RETURN(WriteMode mode, ModeOf(run.recipe));
+    Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    CloudFiles files = *input.CloudFilesOf();
+    MORTAR_ASSIGN_OR_RETURN(bool exists, input.Exists());
+    if (!exists) {
+      return Status::NotFound("the input '" + input.name() + "' has no file at " +
+                              files.location.Uri());
+    }
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
+    run.log.Info("cloud-to-databricks: " + output.connection().name() + " loads the " +
+                 files.format + " file(s) at " + files.location.Uri() +
+                 " itself, into a staging table swapped in when complete");
+    MORTAR_ASSIGN_OR_RETURN(int64_t rows, output.connection().AsSql()->LoadCloudFiles(
+                                              *output.SqlTable(), schema, files, mode));
+    LogReplaced(run, rows, "rows");
+    run.output_schemas = {schema};
+    run.rows_written = rows;
+    return Status::OK();
+  }
+};
+
+// A Databricks table or query is written as files on S3 by Databricks itself (INSERT
+// OVERWRITE DIRECTORY) under a staged prefix beside the output, which then replaces
+// the output's files; the staged prefix is removed whatever happens.
+class DatabricksToCloudEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "databricks-to-cloud"; }
+  std::string_view recipe_type() const override { return "sync"; }
+
+  Status CanRun(const RecipeRun& run) const override {
+    const Dataset& input = *run.inputs.front();
+    const Dataset& output = *run.outputs.front();
+    if (!OnDatabricks(input) || !input.SqlSource()) {
+      return Status::Invalid(
+          "the input '" + input.name() + "' is not a Databricks table or query (connection '" +
+          input.connection().name() + "' is of type '" + input.connection().type() + "')");
+    }
+    auto files = output.CloudFilesOf();
+    if (!files) {
+      return Status::Invalid("the output '" + output.name() +
+                             "' is not a files dataset on cloud storage (connection '" +
+                             output.connection().name() + "' is of type '" +
+                             output.connection().type() + "')");
+    }
+    auto mode = ModeOf(run.recipe);
+    if (mode.ok() && *mode == WriteMode::kAppend) {
+      return Status::Invalid("it replaces the output's files; it cannot append to them");
+    }
+    return input.connection().AsSql()->CanUnloadToCloud(*files);
+  }
+
+  Status Run(RecipeRun& run) const override {
+    Dataset& input = *run.inputs.front();
+    Dataset& output = *run.outputs.front();
+    CloudFiles files = *output.CloudFilesOf();
+    SqlConnection& sql = *input.connection().AsSql();
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
+    MORTAR_ASSIGN_OR_RETURN(auto staging, output.StageCloudFiles());
+    run.log.Info("databricks-to-cloud: " + input.connection().name() + " writes " + files.format +
+                 " file(s) itself under " + staging->staged().Uri() + ", then they replace " +
+                 files.location.Uri());
+    std::string select = "SELECT * FROM " + *input.SqlSource();
+    MORTAR_RETURN_IF_ERROR(sql.UnloadToCloud(select, files, staging->staged()));
+    MORTAR_RETURN_IF_ERROR(staging->Commit());
+    int64_t rows = -1;
+    if (auto reader = sql.Query("SELECT COUNT(*) AS n FROM " + *input.SqlSource() + " AS src");
+        reader.ok()) {
+      auto batch = (*reader)->Next();
+      if (batch.ok() && *batch && (*batch)->num_rows() > 0)
+        rows = std::stoll(CellToText(*(*batch)->column(0), 0));
+    }
+    LogReplaced(run, rows, "rows");
+    run.output_schemas = {schema};
+    run.rows_written = rows;
+    return Status::OK();
+  }
+};
+
 }  // namespace
 
 void RegisterSyncRecipe(Registry& registry) {
   registry.AddRecipeType(std::make_unique<SyncRecipe>());
+  // Tried in this order: the database-side engines when their conditions hold.
+  registry.AddEngine(std::make_unique<CloudToDatabricksEngine>());
+  registry.AddEngine(std::make_unique<DatabricksToCloudEngine>());
   registry.AddEngine(std::make_unique<StreamingSyncEngine>());
 }
 

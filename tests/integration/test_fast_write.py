@@ -2,25 +2,14 @@
 loaded with the Spark SQL equivalent of COPY INTO, swapped in atomically, and removed
 afterwards; small writes use INSERT; a bad staging bucket fails cleanly."""
 import json
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
 
+from s3_bucket import keys as staged_keys
+from s3_bucket import write_json
+
 ROWS = 30000
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
-
-
-def staged_keys(ws, prefix):
-    query = urllib.parse.urlencode({"list-type": "2", "prefix": prefix})
-    with urllib.request.urlopen(f"{ws['s3_endpoint']}/{ws['s3_bucket']}?{query}", timeout=30) as r:
-        body = r.read().decode()
-    return [part.split("</Key>")[0] for part in body.split("<Key>")[1:]]
 
 
 @pytest.fixture

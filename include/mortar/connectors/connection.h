@@ -3,6 +3,8 @@
 // file stores FileStore. A Connection is used by one thread at a time.
 #pragma once
 
+#include <arrow/io/type_fwd.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -46,6 +48,35 @@ struct CredentialState {
   std::string obtained_at;   // per-user OAuth: when the user authorized
   std::string refreshed_at;  // per-user OAuth: when the refresh token was last renewed
   std::string action;        // what the user must do when !provided
+};
+
+// One file of a FileStore.
+struct StoredFile {
+  std::string path;     // relative to the store's root, '/'-separated
+  int64_t size = -1;    // bytes
+  std::string version;  // changes with the content (modification time, ETag)
+};
+
+// Where files of a cloud store are, as a database names them. Holds no secret: a
+// database connector gets the credentials from the named connection itself.
+struct CloudLocation {
+  std::string connection;  // the store's connection
+  std::string scheme;      // "s3" (an Azure Blob store would say "abfss" or "wasbs")
+  std::string container;   // the bucket (or container)
+  std::string path;        // a file's key, or a folder's prefix ending in '/'
+  std::string Uri() const { return scheme + "://" + container + "/" + path; }
+};
+
+// A files dataset on a cloud store, and how its files are parsed: what a database
+// needs to load them itself (COPY INTO, Spark SQL) or to write them.
+struct CloudFiles {
+  CloudLocation location;
+  std::string format;  // "csv" or "parquet"
+  bool csv_header = true;
+  char csv_delimiter = ',';
+  char csv_quote = '"';
+  bool gzip = false;
+  bool single_file = false;  // the dataset is one file (location.path is its key)
 };
 
 class Connection {
@@ -113,15 +144,77 @@ class SqlConnection {
   // the number of rows when the database says.
   virtual Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
                                                 const std::string& select_sql) = 0;
+
+  // The database loads files from cloud storage into `table` itself (replace:
+  // atomically), no row passing through Mortar. OK from CanLoadCloudFiles when it can,
+  // else the reason it cannot. Returns the number of rows loaded.
+  virtual Status CanLoadCloudFiles(const CloudFiles& files) const {
+    (void)files;
+    return Status::Invalid("connection '" + connection_name() +
+                           "' cannot load files from cloud storage itself");
+  }
+  virtual Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
+                                         const CloudFiles& files, WriteMode mode) {
+    (void)table, (void)schema, (void)mode;
+    return CanLoadCloudFiles(files);
+  }
+  // The database writes the rows of a SELECT itself as files under `folder` (a new,
+  // unique prefix), in the format of `files`.
+  virtual Status CanUnloadToCloud(const CloudFiles& files) const {
+    (void)files;
+    return Status::Invalid("connection '" + connection_name() +
+                           "' cannot write files to cloud storage itself");
+  }
+  virtual Status UnloadToCloud(const std::string& select_sql, const CloudFiles& files,
+                               const CloudLocation& folder) {
+    (void)select_sql, (void)folder;
+    return CanUnloadToCloud(files);
+  }
 };
 
-// A connection holding files under a root (a folder, a bucket, a container).
+// Replacing one file of a FileStore: the writer fills local() (a local file, written
+// through its own temporary and renamed, as local files are); Commit() then makes it
+// visible at its path in one step. Abort() (or destruction without Commit) leaves the
+// store as it was.
+class FileReplacement {
+ public:
+  virtual ~FileReplacement() = default;
+  virtual const std::filesystem::path& local() const = 0;
+  virtual Status Commit() = 0;
+  virtual void Abort() = 0;
+};
+
+// A connection holding files under a root (a folder, a bucket, a container). Paths
+// are relative to the root and '/'-separated. Files datasets reach their files only
+// through this interface, so a new store (Azure Blob) plugs in by implementing it.
 class FileStore {
  public:
   virtual ~FileStore() = default;
-  // The absolute local path of a relative path, for local stores.
-  virtual Result<std::filesystem::path> LocalPath(const std::string& relative) const = 0;
   virtual const std::string& connection_name() const = 0;
+  // Checks a dataset's path: relative, and inside the root.
+  virtual Status CheckPath(const std::string& path) const = 0;
+  // The file at `path`, or the data files directly in the folder `path` (names that
+  // start with '.' or '_' are skipped, as Spark does), in name order; empty when
+  // there is nothing there.
+  virtual Result<std::vector<StoredFile>> ListFiles(const std::string& path) const = 0;
+  // Opens a file for reading at any offset (ranged requests on remote stores, so
+  // memory stays bounded whatever the file's size).
+  virtual Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
+      const StoredFile& file) const = 0;
+  // Starts replacing the file at `path`. keep_content: local() starts with the
+  // file's current content (for appends).
+  virtual Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
+                                                               bool keep_content) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  // Copies a file inside the store (server-side on S3); the target appears whole.
+  virtual Status CopyFile(const std::string& from, const std::string& to) = 0;
+  // Removes a folder and everything under it, '_' and '.' files included.
+  virtual Status RemoveFolder(const std::string& path) = 0;
+  // Cloud stores: where `path` is for a database; nullopt for local stores.
+  virtual std::optional<CloudLocation> Cloud(const std::string& path) const {
+    (void)path;
+    return std::nullopt;
+  }
 };
 
 }  // namespace mortar

@@ -15,6 +15,18 @@ struct ReadOptions {
   int64_t limit = -1;  // rows; -1 reads everything
 };
 
+// New content for a files dataset on cloud storage, written under a staged prefix by
+// someone else (a database). Commit() makes the staged data files the dataset's
+// content and removes the previous ones; Abort() (or destruction) removes the staged
+// prefix, leaving the dataset as it was.
+class CloudStaging {
+ public:
+  virtual ~CloudStaging() = default;
+  virtual const CloudLocation& staged() const = 0;
+  virtual Status Commit() = 0;
+  virtual void Abort() = 0;
+};
+
 class Dataset {
  public:
   Dataset(config::DatasetConfig config, Connection* connection)
@@ -37,6 +49,14 @@ class Dataset {
   virtual std::optional<std::string> SqlSource() const { return std::nullopt; }
   // The table written by in-database engines (SQL table datasets only).
   virtual std::optional<sql::TableName> SqlTable() const { return std::nullopt; }
+
+  // Files datasets on a cloud store: where they are and how their files are parsed
+  // (no request made), for engines that let a database read or write them itself.
+  virtual std::optional<CloudFiles> CloudFilesOf() const { return std::nullopt; }
+  // A unique prefix beside such a dataset where a database may write its new content.
+  virtual Result<std::unique_ptr<CloudStaging>> StageCloudFiles() {
+    return Status::Invalid("dataset '" + name() + "' is not a files dataset on cloud storage");
+  }
 
   // A fingerprint of the data for out-of-date checks ("" when unknown).
   virtual Result<std::string> Fingerprint() { return std::string(); }

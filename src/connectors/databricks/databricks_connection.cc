@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "connectors/azure/azure_connection.h"
+#include "connectors/databricks/cloud_files_sql.h"
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
 #include "connectors/databricks/fast_write.h"
@@ -527,11 +528,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                                                        const Schema& schema,
                                                        WriteMode mode) override {
     sql::TableName target = Qualify(table);
-    MORTAR_RETURN_IF_ERROR(DropLeftoverStaging(target));
-    sql::TableName staging = target;
-    std::random_device random;
-    staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
-    MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
+    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
     std::unique_ptr<BatchWriter> plain(new InsertWriter(*this, target, staging, schema, mode));
     if (!settings_.fast_write.enabled) return plain;
     auto store = FastWriteStore();
@@ -648,6 +645,85 @@ class DatabricksConnection final : public Connection, public SqlConnection {
           ExecuteOne(dialect().DropTableIfExists({target.catalog, target.schema, name})));
     }
     return Status::OK();
+  }
+
+  Status CanLoadCloudFiles(const CloudFiles& files) const override {
+    if (files.location.scheme != "s3") {
+      return Status::Invalid("connection '" + name() + "' loads files directly only from S3; '" +
+                             files.location.connection + "' is " + files.location.scheme);
+    }
+    return Status::OK();
+  }
+
+  // Loads into a staging table (COPY INTO on Databricks, Spark SQL on the open-source
+  // server), then swaps it in as a written table is: the old table stays as it was
+  // when anything fails.
+  Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
+                                 const CloudFiles& files, WriteMode mode) override {
+    MORTAR_RETURN_IF_ERROR(CanLoadCloudFiles(files));
+    MORTAR_ASSIGN_OR_RETURN(s3::S3Client client, StoreClient(files.location.connection));
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    bool copy_into = settings_.fast_write.load == "copy_into" ||
+                     (settings_.fast_write.load != "spark_sql" && session->ExactMetadata());
+    sql::TableName target = Qualify(table);
+    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
+    InsertWriter swap(*this, target, staging, schema, mode);
+    std::vector<std::string> statements =
+        copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(dialect(), staging, schema, files,
+                                                                  client.settings().credentials)}
+                  : SparkLoadFilesSql(dialect(), staging, schema, files, staging.table + "_files");
+    for (const auto& statement : statements) {
+      Status status = ExecuteOne(statement);
+      if (!status.ok()) {
+        swap.Abort();
+        return Status(status.code(),
+                      ScrubSecrets(status.message(), client.settings().credentials, dialect()));
+      }
+    }
+    MORTAR_ASSIGN_OR_RETURN(int64_t rows, CountRows(dialect().TableReference(staging)));
+    MORTAR_RETURN_IF_ERROR(swap.Commit());
+    return rows;
+  }
+
+  Status CanUnloadToCloud(const CloudFiles& files) const override {
+    if (files.location.scheme != "s3") {
+      return Status::Invalid("connection '" + name() + "' writes files directly only to S3; '" +
+                             files.location.connection + "' is " + files.location.scheme);
+    }
+    return Status::OK();
+  }
+
+  Status UnloadToCloud(const std::string& select_sql, const CloudFiles& files,
+                       const CloudLocation& folder) override {
+    MORTAR_RETURN_IF_ERROR(CanUnloadToCloud(files));
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    // Databricks names S3 s3://; the open-source server reads and writes it as s3a://.
+    std::string uri =
+        (session->ExactMetadata() ? "s3://" : "s3a://") + folder.container + "/" + folder.path;
+    return ExecuteOne(UnloadSql(dialect(), select_sql, files, uri));
+  }
+
+  Result<int64_t> CountRows(const std::string& source) {
+    MORTAR_ASSIGN_OR_RETURN(auto reader, Query("SELECT COUNT(*) AS n FROM " + source));
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch || batch->num_rows() == 0) return int64_t{-1};
+    return std::stoll(CellToText(*batch->column(0), 0));
+  }
+
+  // The client of the S3 connection that holds a dataset's files (its keys go into
+  // COPY INTO's credential clause).
+  Result<s3::S3Client> StoreClient(const std::string& connection) {
+    MORTAR_ASSIGN_OR_RETURN(auto config, home_.LoadConnection(connection));
+    return s3::OpenS3Client(config, Scope());
+  }
+
+  Result<sql::TableName> CreateStagingTable(const sql::TableName& target, const Schema& schema) {
+    MORTAR_RETURN_IF_ERROR(DropLeftoverStaging(target));
+    sql::TableName staging = target;
+    std::random_device random;
+    staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
+    MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
+    return staging;
   }
 
   Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,

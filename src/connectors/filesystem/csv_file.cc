@@ -21,18 +21,21 @@ struct InputFile {
   std::shared_ptr<arrow::io::InputStream> stream;
 };
 
-Result<InputFile> OpenInput(const fs::path& file, const CsvOptions& options) {
-  auto opened = arrow::io::ReadableFile::Open(file.string());
-  if (!opened.ok()) {
-    return Status::NotFound("cannot open " + file.string() + ": " + opened.status().message());
-  }
+// Read-ahead for remote files: one ranged request per 8 MiB.
+constexpr int64_t kReadAheadBytes = 8 << 20;
+
+Result<InputFile> OpenInput(const FileToRead& file, const CsvOptions& options) {
+  MORTAR_ASSIGN_OR_RETURN(auto raw, file.open());
+  auto buffered =
+      arrow::io::BufferedInputStream::Create(kReadAheadBytes, arrow::default_memory_pool(), raw);
+  if (!buffered.ok()) return FromArrowStatus(buffered.status());
   InputFile input;
-  input.stream = *opened;
+  input.stream = *buffered;
   if (options.compression == Compression::kGzip) {
     auto codec = arrow::util::Codec::Create(arrow::Compression::GZIP);
     if (!codec.ok()) return FromArrowStatus(codec.status());
     input.codec = std::move(*codec);
-    auto compressed = arrow::io::CompressedInputStream::Make(input.codec.get(), *opened);
+    auto compressed = arrow::io::CompressedInputStream::Make(input.codec.get(), input.stream);
     if (!compressed.ok()) return FromArrowStatus(compressed.status());
     input.stream = *compressed;
   }
@@ -82,10 +85,8 @@ std::string DescribeRow(int64_t number) {
 
 class CsvReader final : public BatchReader {
  public:
-  CsvReader(std::vector<fs::path> files, std::vector<std::string> display_names, Schema schema,
-            CsvOptions options, int64_t limit)
+  CsvReader(std::vector<FileToRead> files, Schema schema, CsvOptions options, int64_t limit)
       : files_(std::move(files)),
-        display_names_(std::move(display_names)),
         schema_(std::move(schema)),
         arrow_schema_(schema_.ToArrow()),
         options_(options),
@@ -113,7 +114,7 @@ class CsvReader final : public BatchReader {
       std::vector<std::shared_ptr<arrow::Array>> columns;
       columns.reserve(schema_.size());
       for (std::size_t i = 0; i < schema_.size(); ++i) {
-        TextOrigin origin{display_names_[next_file_ - 1], schema_[i].name, rows_in_file_ + 1};
+        TextOrigin origin{files_[next_file_ - 1].display_name, schema_[i].name, rows_in_file_ + 1};
         MORTAR_ASSIGN_OR_RETURN(
             auto column, ConvertText(*text->column(static_cast<int>(i)), schema_[i].type, origin));
         columns.push_back(std::move(column));
@@ -126,8 +127,8 @@ class CsvReader final : public BatchReader {
 
  private:
   Status OpenFile(std::size_t index) {
-    const fs::path& file = files_[index];
-    const std::string& display = display_names_[index];
+    const FileToRead& file = files_[index];
+    const std::string& display = file.display_name;
     MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, ReadCsvColumnNames(file, options_));
     if (names.size() != schema_.size()) {
       std::string found;
@@ -170,12 +171,11 @@ class CsvReader final : public BatchReader {
 
   Status TranslateError(const arrow::Status& status) {
     if (!ragged_.empty()) return Status::Invalid("ragged CSV row: " + ragged_);
-    std::string display = next_file_ > 0 ? display_names_[next_file_ - 1] : "CSV";
+    std::string display = next_file_ > 0 ? files_[next_file_ - 1].display_name : "CSV";
     return Status::Invalid(display + ": " + status.message());
   }
 
-  std::vector<fs::path> files_;
-  std::vector<std::string> display_names_;
+  std::vector<FileToRead> files_;
   Schema schema_;
   std::shared_ptr<arrow::Schema> arrow_schema_;
   CsvOptions options_;
@@ -276,7 +276,7 @@ class CsvWriter final : public BatchWriter {
 
 }  // namespace
 
-Result<std::vector<std::string>> ReadCsvColumnNames(const fs::path& file,
+Result<std::vector<std::string>> ReadCsvColumnNames(const FileToRead& file,
                                                     const CsvOptions& options) {
   MORTAR_ASSIGN_OR_RETURN(InputFile input, OpenInput(file, options));
   std::string head;
@@ -284,14 +284,14 @@ Result<std::vector<std::string>> ReadCsvColumnNames(const fs::path& file,
   std::vector<std::string> fields;
   while (!complete && head.size() < (16 << 20)) {
     auto chunk = input.stream->Read(64 * 1024);
-    if (!chunk.ok()) return Status::Invalid(file.string() + ": " + chunk.status().message());
+    if (!chunk.ok()) return Status::Invalid(file.display_name + ": " + chunk.status().message());
     if ((*chunk)->size() == 0) break;
     head.append(reinterpret_cast<const char*>((*chunk)->data()),
                 static_cast<std::size_t>((*chunk)->size()));
     fields = SplitFirstRecord(head, options, &complete);
     if (head.find('\n') == std::string::npos) complete = false;
   }
-  if (head.empty()) return Status::Invalid(file.string() + ": the file is empty");
+  if (head.empty()) return Status::Invalid(file.display_name + ": the file is empty");
   fields = SplitFirstRecord(head, options, &complete);
   if (!options.header) {
     for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = "col_" + std::to_string(i + 1);
@@ -303,13 +303,12 @@ Result<std::vector<std::string>> ReadCsvColumnNames(const fs::path& file,
   return fields;
 }
 
-Result<Schema> InferCsvSchema(const fs::path& file, const CsvOptions& options,
+Result<Schema> InferCsvSchema(const FileToRead& file, const CsvOptions& options,
                               int64_t sample_rows) {
   MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, ReadCsvColumnNames(file, options));
   Schema text_schema;
   for (const auto& name : names) text_schema.Add(Column{name, Type::String(), true});
-  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenCsvReader({file}, {file.filename().string()},
-                                                     text_schema, options, sample_rows));
+  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenCsvReader({file}, text_schema, options, sample_rows));
   std::vector<TypeGuesser> guessers(names.size());
   while (true) {
     MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
@@ -328,12 +327,10 @@ Result<Schema> InferCsvSchema(const fs::path& file, const CsvOptions& options,
   return schema;
 }
 
-Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<fs::path> files,
-                                                   std::vector<std::string> display_names,
-                                                   Schema schema, CsvOptions options,
-                                                   int64_t limit) {
+Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<FileToRead> files, Schema schema,
+                                                   CsvOptions options, int64_t limit) {
   return std::unique_ptr<BatchReader>(
-      new CsvReader(std::move(files), std::move(display_names), std::move(schema), options, limit));
+      new CsvReader(std::move(files), std::move(schema), options, limit));
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(const fs::path& target, const Schema& schema,

@@ -7,24 +7,24 @@
 #include <vector>
 
 #include "connectors/filesystem/csv_options.h"
+#include "connectors/filesystem/file_to_read.h"
 #include "mortar/core/batch.h"
 
 namespace mortar::filesystem {
 
 // The column names of a CSV file: its header, or col_1.. when it has none.
-Result<std::vector<std::string>> ReadCsvColumnNames(const std::filesystem::path& file,
+Result<std::vector<std::string>> ReadCsvColumnNames(const FileToRead& file,
                                                     const CsvOptions& options);
 
 // Guesses column types from the first `sample_rows` rows.
-Result<Schema> InferCsvSchema(const std::filesystem::path& file, const CsvOptions& options,
+Result<Schema> InferCsvSchema(const FileToRead& file, const CsvOptions& options,
                               int64_t sample_rows);
 
 // Streams the files in order, converting text to `schema`. `limit` < 0: all rows.
-// `display_names` name the files in errors (paths relative to the connection).
-Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<std::filesystem::path> files,
-                                                   std::vector<std::string> display_names,
-                                                   Schema schema, CsvOptions options,
-                                                   int64_t limit);
+// Files are read sequentially through a read-ahead buffer, so remote files cost a
+// few large ranged requests and bounded memory.
+Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<FileToRead> files, Schema schema,
+                                                   CsvOptions options, int64_t limit);
 
 // Writes `target` through a temporary file renamed over it on Commit().
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(const std::filesystem::path& target,

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "mortar/connectors/dataset.h"
+#include "testing/dataset_rows.h"
 #include "testing/temp_home.h"
 
 namespace mortar {
@@ -15,15 +16,7 @@ config::DatasetConfig FilesConfig(const std::string& name, const std::string& pa
                                params, std::nullopt,         name + ".json"};
 }
 
-Result<int64_t> CountRows(Dataset& dataset) {
-  MORTAR_ASSIGN_OR_RETURN(auto reader, dataset.Read(ReadOptions{}));
-  int64_t rows = 0;
-  while (true) {
-    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
-    if (!batch) return rows;
-    rows += batch->num_rows();
-  }
-}
+using testing::CountRows;
 
 TEST(FilesDatasetTest, InfersSchemaAndReadsQuotedCsv) {
   testing::TempHome temp;

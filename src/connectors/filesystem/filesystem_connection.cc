@@ -1,6 +1,9 @@
 #include "connectors/filesystem/filesystem_connection.h"
 
+#include <arrow/io/file.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "mortar/config/home.h"
 
@@ -34,6 +37,96 @@ Result<fs::path> FilesystemConnection::LocalPath(const std::string& relative) co
                            "' leaves the connection's root");
   }
   return joined;
+}
+
+namespace {
+
+// Local files are written through their own temporary and renamed (FileCommit):
+// the replacement's local file is the target itself.
+class LocalReplacement final : public FileReplacement {
+ public:
+  explicit LocalReplacement(fs::path path) : path_(std::move(path)) {}
+  const fs::path& local() const override { return path_; }
+  Status Commit() override { return Status::OK(); }
+  void Abort() override {}
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+Result<std::vector<StoredFile>> FilesystemConnection::ListFiles(const std::string& path) const {
+  MORTAR_ASSIGN_OR_RETURN(fs::path base, LocalPath(path));
+  std::vector<StoredFile> files;
+  std::error_code error;
+  auto describe = [&](const fs::path& local, std::string relative) {
+    StoredFile file{std::move(relative), static_cast<int64_t>(fs::file_size(local, error)),
+                    std::to_string(fs::last_write_time(local, error).time_since_epoch().count())};
+    files.push_back(std::move(file));
+  };
+  if (fs::is_regular_file(base, error)) {
+    describe(base, path);
+    return files;
+  }
+  if (!fs::is_directory(base, error)) return files;
+  std::string folder = path;
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  for (const auto& entry : fs::directory_iterator(base, error)) {
+    std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name.empty() || name[0] == '.' || name[0] == '_') continue;
+    describe(entry.path(), folder.empty() ? name : folder + "/" + name);
+  }
+  std::sort(files.begin(), files.end(),
+            [](const StoredFile& a, const StoredFile& b) { return a.path < b.path; });
+  return files;
+}
+
+Result<std::shared_ptr<arrow::io::RandomAccessFile>> FilesystemConnection::OpenFile(
+    const StoredFile& file) const {
+  MORTAR_ASSIGN_OR_RETURN(fs::path local, LocalPath(file.path));
+  auto opened = arrow::io::ReadableFile::Open(local.string());
+  if (!opened.ok())
+    return Status::NotFound("cannot open " + local.string() + ": " + opened.status().message());
+  return std::shared_ptr<arrow::io::RandomAccessFile>(*opened);
+}
+
+Result<std::unique_ptr<FileReplacement>> FilesystemConnection::ReplaceFile(const std::string& path,
+                                                                           bool keep_content) {
+  (void)keep_content;  // the CSV writer copies the old content itself
+  MORTAR_ASSIGN_OR_RETURN(fs::path local, LocalPath(path));
+  return std::unique_ptr<FileReplacement>(new LocalReplacement(local));
+}
+
+Status FilesystemConnection::RemoveFile(const std::string& path) {
+  MORTAR_ASSIGN_OR_RETURN(fs::path local, LocalPath(path));
+  std::error_code error;
+  fs::remove(local, error);
+  if (error) return Status::Invalid("cannot remove " + local.string() + ": " + error.message());
+  return Status::OK();
+}
+
+Status FilesystemConnection::CopyFile(const std::string& from, const std::string& to) {
+  MORTAR_ASSIGN_OR_RETURN(fs::path source, LocalPath(from));
+  MORTAR_ASSIGN_OR_RETURN(fs::path target, LocalPath(to));
+  fs::path temporary = target;
+  temporary += ".mortar-copy";
+  std::error_code error;
+  fs::copy_file(source, temporary, fs::copy_options::overwrite_existing, error);
+  if (!error) fs::rename(temporary, target, error);
+  if (error) {
+    fs::remove(temporary, error);
+    return Status::Invalid("cannot copy " + source.string() + " to " + target.string());
+  }
+  return Status::OK();
+}
+
+Status FilesystemConnection::RemoveFolder(const std::string& path) {
+  MORTAR_ASSIGN_OR_RETURN(fs::path local, LocalPath(path));
+  std::error_code error;
+  fs::remove_all(local, error);
+  if (error) return Status::Invalid("cannot remove " + local.string() + ": " + error.message());
+  return Status::OK();
 }
 
 namespace {

@@ -14,9 +14,21 @@ class FilesystemConnection final : public Connection, public FileStore {
 
   Result<TestReport> Test() override;
   FileStore* AsFiles() override { return this; }
-  Result<std::filesystem::path> LocalPath(const std::string& relative) const override;
   const std::string& connection_name() const override { return name(); }
   const std::filesystem::path& root() const { return root_; }
+
+  // The absolute local path of a relative path, refused when it leaves the root.
+  Result<std::filesystem::path> LocalPath(const std::string& relative) const;
+
+  Status CheckPath(const std::string& path) const override { return LocalPath(path).status(); }
+  Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override;
+  Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
+      const StoredFile& file) const override;
+  Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
+                                                       bool keep_content) override;
+  Status RemoveFile(const std::string& path) override;
+  Status CopyFile(const std::string& from, const std::string& to) override;
+  Status RemoveFolder(const std::string& path) override;
 
  private:
   std::filesystem::path root_;

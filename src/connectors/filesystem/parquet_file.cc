@@ -14,13 +14,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const fs::path& file) {
-  auto input = arrow::io::ReadableFile::Open(file.string());
-  if (!input.ok())
-    return Status::NotFound("cannot open " + file.string() + ": " + input.status().message());
-  auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const FileToRead& file) {
+  MORTAR_ASSIGN_OR_RETURN(auto input, file.open());
+  auto reader = parquet::arrow::OpenFile(input, arrow::default_memory_pool());
   if (!reader.ok()) {
-    return Status::Invalid(file.string() +
+    return Status::Invalid(file.display_name +
                            " is not a readable Parquet file: " + reader.status().message());
   }
   return std::move(*reader);
@@ -28,10 +26,8 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const fs::pat
 
 class ParquetReader final : public BatchReader {
  public:
-  ParquetReader(std::vector<fs::path> files, std::vector<std::string> display_names, Schema schema,
-                int64_t limit)
+  ParquetReader(std::vector<FileToRead> files, Schema schema, int64_t limit)
       : files_(std::move(files)),
-        display_names_(std::move(display_names)),
         schema_(std::move(schema)),
         arrow_schema_(schema_.ToArrow()),
         remaining_(limit) {}
@@ -47,7 +43,8 @@ class ParquetReader final : public BatchReader {
       }
       std::shared_ptr<arrow::RecordBatch> batch;
       arrow::Status status = batches_->ReadNext(&batch);
-      if (!status.ok()) return Status::Invalid(display_names_[next_ - 1] + ": " + status.message());
+      if (!status.ok())
+        return Status::Invalid(files_[next_ - 1].display_name + ": " + status.message());
       if (!batch) {
         batches_.reset();
         file_reader_.reset();
@@ -67,12 +64,12 @@ class ParquetReader final : public BatchReader {
     std::shared_ptr<arrow::Schema> file_schema;
     arrow::Status schema_status = file_reader_->GetSchema(&file_schema);
     if (!schema_status.ok())
-      return Status::Invalid(display_names_[index] + ": " + schema_status.message());
+      return Status::Invalid(files_[index].display_name + ": " + schema_status.message());
     std::vector<int> columns;
     for (const auto& column : schema_.columns()) {
       int found = file_schema->GetFieldIndex(column.name);
       if (found < 0) {
-        return Status::Invalid(display_names_[index] + ": column '" + column.name +
+        return Status::Invalid(files_[index].display_name + ": column '" + column.name +
                                "' of the dataset's schema is not in the file");
       }
       columns.push_back(found);
@@ -85,7 +82,7 @@ class ParquetReader final : public BatchReader {
         }(),
         columns);
     if (!reader.ok())
-      return Status::Invalid(display_names_[index] + ": " + reader.status().message());
+      return Status::Invalid(files_[index].display_name + ": " + reader.status().message());
     batches_ = std::move(*reader);
     return Status::OK();
   }
@@ -103,17 +100,16 @@ class ParquetReader final : public BatchReader {
       auto cast = arrow::compute::Cast(*batch.column(i), want);
       if (!cast.ok()) {
         return Status::Invalid(
-            display_names_[next_ - 1] + ": column '" + schema_[static_cast<std::size_t>(i)].name +
-            "' does not convert to " + schema_[static_cast<std::size_t>(i)].type.ToString() + ": " +
-            cast.status().message());
+            files_[next_ - 1].display_name + ": column '" +
+            schema_[static_cast<std::size_t>(i)].name + "' does not convert to " +
+            schema_[static_cast<std::size_t>(i)].type.ToString() + ": " + cast.status().message());
       }
       columns.push_back(*cast);
     }
     return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(columns));
   }
 
-  std::vector<fs::path> files_;
-  std::vector<std::string> display_names_;
+  std::vector<FileToRead> files_;
   Schema schema_;
   std::shared_ptr<arrow::Schema> arrow_schema_;
   int64_t remaining_;
@@ -175,19 +171,18 @@ class ParquetWriter final : public BatchWriter {
 
 }  // namespace
 
-Result<Schema> ReadParquetSchema(const fs::path& file) {
+Result<Schema> ReadParquetSchema(const FileToRead& file) {
   MORTAR_ASSIGN_OR_RETURN(auto reader, OpenFileReader(file));
   std::shared_ptr<arrow::Schema> schema;
   arrow::Status status = reader->GetSchema(&schema);
-  if (!status.ok()) return Status::Invalid(file.string() + ": " + status.message());
+  if (!status.ok()) return Status::Invalid(file.display_name + ": " + status.message());
   return Schema::FromArrow(*schema);
 }
 
-Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<fs::path> files,
-                                                       std::vector<std::string> display_names,
-                                                       Schema schema, int64_t limit) {
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<FileToRead> files, Schema schema,
+                                                       int64_t limit) {
   return std::unique_ptr<BatchReader>(
-      new ParquetReader(std::move(files), std::move(display_names), std::move(schema), limit));
+      new ParquetReader(std::move(files), std::move(schema), limit));
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target,

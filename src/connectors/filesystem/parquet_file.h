@@ -6,15 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "connectors/filesystem/file_to_read.h"
 #include "mortar/core/batch.h"
 
 namespace mortar::filesystem {
 
-Result<Schema> ReadParquetSchema(const std::filesystem::path& file);
+Result<Schema> ReadParquetSchema(const FileToRead& file);
 
-Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<std::filesystem::path> files,
-                                                       std::vector<std::string> display_names,
-                                                       Schema schema, int64_t limit);
+// Reads the footer, then one column chunk at a time (ranged reads on remote files).
+Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<FileToRead> files, Schema schema,
+                                                       int64_t limit);
 
 // Rows per row group: large enough for good compression, small enough to bound the
 // memory the writer buffers.

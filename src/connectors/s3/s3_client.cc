@@ -1,5 +1,11 @@
 #include "connectors/s3/s3_client.h"
 
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
 #include "connectors/file_parts.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
@@ -40,10 +46,13 @@ std::vector<std::string> XmlValues(const std::string& xml, const std::string& ta
   }
 }
 
-std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
+namespace {
+
+// A key as a URL path: each segment encoded, '/' kept.
+std::string EncodeKey(const std::string& key) {
   std::string path;
   std::size_t start = 0;
-  while (start <= key.size() && !key.empty()) {  // each segment encoded, '/' kept
+  while (start <= key.size() && !key.empty()) {
     auto slash = key.find('/', start);
     path += http::UrlEncode(
         key.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
@@ -51,6 +60,13 @@ std::string S3Client::ObjectUrl(const std::string& key, const std::string& query
     path += '/';
     start = slash + 1;
   }
+  return path;
+}
+
+}  // namespace
+
+std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
+  std::string path = EncodeKey(key);
   std::string base = settings_.endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string url;
@@ -157,20 +173,78 @@ Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t
   return failure;
 }
 
-Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const {
-  std::vector<std::string> keys;
+Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix) const {
+  std::vector<ObjectInfo> objects;
   std::string token;
   while (true) {
     std::string query = "list-type=2&prefix=" + http::UrlEncode(prefix);
     if (!token.empty()) query += "&continuation-token=" + http::UrlEncode(token);
     MORTAR_ASSIGN_OR_RETURN(std::string xml,
                             Send("GET", ObjectUrl("", query), "", "listing " + prefix));
-    for (auto& key : XmlValues(xml, "Key")) keys.push_back(std::move(key));
+    std::size_t at = 0;
+    while (true) {
+      std::string contents = XmlValue(xml, "Contents", &at);
+      if (at == std::string::npos) break;
+      ObjectInfo object;
+      object.key = XmlValue(contents, "Key");
+      std::string size = XmlValue(contents, "Size");
+      object.size = size.empty() ? 0 : std::stoll(size);
+      object.etag = XmlValue(contents, "ETag");
+      objects.push_back(std::move(object));
+    }
     if (XmlValue(xml, "IsTruncated") != "true") break;
     token = XmlValue(xml, "NextContinuationToken");
     if (token.empty()) break;
   }
+  return objects;
+}
+
+Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(auto objects, ListObjects(prefix));
+  std::vector<std::string> keys;
+  for (auto& object : objects) keys.push_back(std::move(object.key));
   return keys;
+}
+
+Result<std::string> S3Client::GetRange(const std::string& key, int64_t offset,
+                                       int64_t length) const {
+  if (length <= 0) return std::string();
+  return Send(
+      "GET", ObjectUrl(key), "", "reading " + key,
+      {{"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}});
+}
+
+Status S3Client::DownloadFile(const std::string& key, const fs::path& file) const {
+  MORTAR_ASSIGN_OR_RETURN(auto objects, ListObjects(key));
+  auto found = std::find_if(objects.begin(), objects.end(),
+                            [&](const ObjectInfo& object) { return object.key == key; });
+  if (found == objects.end()) {
+    return Status::NotFound("connection '" + settings_.connection + "': no object " + key +
+                            " in bucket " + settings_.bucket);
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  for (int64_t offset = 0; offset < found->size; offset += settings_.part_bytes) {
+    MORTAR_ASSIGN_OR_RETURN(
+        std::string bytes,
+        GetRange(key, offset, std::min(settings_.part_bytes, found->size - offset)));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  out.close();
+  if (!out) return Status::Invalid("cannot write " + file.string());
+  return Status::OK();
+}
+
+Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key) const {
+  std::string source = "/" + settings_.bucket + "/" + EncodeKey(from_key);
+  MORTAR_ASSIGN_OR_RETURN(std::string answer, Send("PUT", ObjectUrl(to_key), "",
+                                                   "copying " + from_key + " to " + to_key,
+                                                   {{"x-amz-copy-source", source}}));
+  // A copy can fail after the server answered 200: the error is then in the body.
+  if (answer.find("<Error>") != std::string::npos) {
+    return Status::Remote("connection '" + settings_.connection + "': copying " + from_key +
+                          " to " + to_key + " failed: " + XmlValue(answer, "Message"));
+  }
+  return Status::OK();
 }
 
 Status S3Client::Delete(const std::string& key) const {

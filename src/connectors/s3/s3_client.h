@@ -25,6 +25,13 @@ struct S3Settings {
   int parallel_parts = 4;
 };
 
+// One object of a listing.
+struct ObjectInfo {
+  std::string key;
+  int64_t size = 0;
+  std::string etag;
+};
+
 class S3Client {
  public:
   explicit S3Client(S3Settings settings) : settings_(std::move(settings)) {}
@@ -37,6 +44,14 @@ class S3Client {
   Status PutObject(const std::string& key, std::string body) const;
   // Keys under the prefix (all pages).
   Result<std::vector<std::string>> List(const std::string& prefix) const;
+  // Keys under the prefix with their sizes and ETags (all pages).
+  Result<std::vector<ObjectInfo>> ListObjects(const std::string& prefix) const;
+  // Bytes [offset, offset + length) of an object (a ranged GET).
+  Result<std::string> GetRange(const std::string& key, int64_t offset, int64_t length) const;
+  // Writes an object into a local file with ranged GETs of part_bytes (bounded memory).
+  Status DownloadFile(const std::string& key, const std::filesystem::path& file) const;
+  // A server-side copy; the target appears whole or not at all (objects up to 5 GiB).
+  Status CopyObject(const std::string& from_key, const std::string& to_key) const;
   Status Delete(const std::string& key) const;
   // Deletes every object under the prefix; returns how many.
   Result<int64_t> DeletePrefix(const std::string& prefix) const;

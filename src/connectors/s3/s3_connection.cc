@@ -1,12 +1,21 @@
 #include "connectors/s3/s3_connection.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <random>
+
 #include "connectors/connection_secret.h"
+#include "connectors/s3/s3_object_file.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::s3 {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // A secret (see connection_secret.h); a required one that is missing says how to store it.
 Result<std::string> Secret(const config::ConfigObject& params,
@@ -45,17 +54,44 @@ Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const c
   return settings;
 }
 
-class S3Connection final : public Connection {
+// A multipart upload (or one PUT) makes the object appear whole, replacing the old
+// one in one step: the local file is uploaded on Commit, and nothing is visible before.
+class S3Replacement final : public FileReplacement {
+ public:
+  S3Replacement(S3Client client, std::string key, fs::path folder)
+      : client_(std::move(client)), key_(std::move(key)), folder_(std::move(folder)) {
+    local_ = folder_ / fs::path(key_).filename();
+  }
+  ~S3Replacement() override { Abort(); }
+  const fs::path& local() const override { return local_; }
+  Status Commit() override {
+    Status status = client_.UploadFile(local_, key_);
+    Abort();
+    return status;
+  }
+  void Abort() override {
+    std::error_code error;
+    fs::remove_all(folder_, error);
+  }
+
+ private:
+  S3Client client_;
+  std::string key_;
+  fs::path folder_;
+  fs::path local_;
+};
+
+class S3Connection final : public Connection, public FileStore {
  public:
   S3Connection(config::ConnectionConfig config, const OpenScope& scope)
       : Connection(std::move(config)), home_(scope.home), user_(scope.user) {}
 
   Result<TestReport> Test() override {
-    MORTAR_ASSIGN_OR_RETURN(S3Client client, OpenS3Client(config(), OpenScope{home_, user_}));
-    MORTAR_RETURN_IF_ERROR(client.CheckBucket());
-    return TestReport{{"endpoint", client.settings().endpoint},
-                      {"bucket", client.settings().bucket},
-                      {"region", client.settings().region}};
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    MORTAR_RETURN_IF_ERROR(client->CheckBucket());
+    return TestReport{{"endpoint", client->settings().endpoint},
+                      {"bucket", client->settings().bucket},
+                      {"region", client->settings().region}};
   }
 
   Result<CredentialState> Credentials() override {
@@ -64,9 +100,108 @@ class S3Connection final : public Connection {
     return state;
   }
 
+  FileStore* AsFiles() override { return this; }
+  const std::string& connection_name() const override { return name(); }
+
+  Status CheckPath(const std::string& path) const override {
+    bool climbs = path == ".." || path.rfind("../", 0) == 0 ||
+                  path.find("/../") != std::string::npos ||
+                  (path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0);
+    if (path.empty() || path[0] == '/' || climbs) {
+      return Status::Invalid("connection '" + name() + "': the path '" + path +
+                             "' must be a key or folder in the bucket, without a leading '/' "
+                             "or '..'");
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    std::string folder = path;
+    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    MORTAR_ASSIGN_OR_RETURN(auto objects, client->ListObjects(folder));
+    std::vector<StoredFile> files;
+    for (const auto& object : objects) {
+      if (object.key == folder) return std::vector<StoredFile>{Describe(object)};
+      if (object.key.size() <= folder.size() + 1 || object.key[folder.size()] != '/') continue;
+      std::string rest = object.key.substr(folder.size() + 1);
+      // Direct children only; names Spark skips are skipped too.
+      if (rest.find('/') != std::string::npos || rest[0] == '.' || rest[0] == '_') continue;
+      files.push_back(Describe(object));
+    }
+    std::sort(files.begin(), files.end(),
+              [](const StoredFile& a, const StoredFile& b) { return a.path < b.path; });
+    return files;
+  }
+
+  Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
+      const StoredFile& file) const override {
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    return std::shared_ptr<arrow::io::RandomAccessFile>(
+        std::make_shared<S3ObjectFile>(*client, file.path, file.size));
+  }
+
+  Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
+                                                       bool keep_content) override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    std::random_device random;
+    fs::path folder = fs::temp_directory_path() /
+                      ("mortar-s3-write-" + std::to_string(random()) + std::to_string(random()));
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error) return Status::Invalid("cannot create " + folder.string() + ": " + error.message());
+    auto replacement = std::make_unique<S3Replacement>(*client, path, folder);
+    if (keep_content) {
+      Status downloaded = client->DownloadFile(path, replacement->local());
+      if (!downloaded.ok() && downloaded.code() != ErrorCode::kNotFound) return downloaded;
+      if (!downloaded.ok()) fs::remove(replacement->local(), error);
+    }
+    return std::unique_ptr<FileReplacement>(std::move(replacement));
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    return client->Delete(path);
+  }
+
+  Status CopyFile(const std::string& from, const std::string& to) override {
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    return client->CopyObject(from, to);
+  }
+
+  Status RemoveFolder(const std::string& path) override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
+    std::string prefix = path;
+    if (prefix.back() != '/') prefix += '/';
+    return client->DeletePrefix(prefix).status();
+  }
+
+  std::optional<CloudLocation> Cloud(const std::string& path) const override {
+    auto settings = ParseSettings(config(), home_);
+    if (!settings.ok()) return std::nullopt;
+    return CloudLocation{name(), "s3", settings->bucket, path};
+  }
+
  private:
+  static StoredFile Describe(const ObjectInfo& object) {
+    return StoredFile{object.key, object.size, object.etag};
+  }
+
+  // The client, with its secrets read once (from the vault or the environment).
+  Result<const S3Client*> Client() const {
+    if (!client_) {
+      MORTAR_ASSIGN_OR_RETURN(S3Client client, OpenS3Client(config(), OpenScope{home_, user_}));
+      client_.emplace(std::move(client));
+    }
+    return &*client_;
+  }
+
   config::Home home_;
   std::string user_;
+  mutable std::optional<S3Client> client_;
 };
 
 class S3ConnectionType final : public ConnectionType {
