@@ -18,7 +18,6 @@ Needs: scripts/build release, and the stand-in (scripts/workspace up; started if
 """
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess

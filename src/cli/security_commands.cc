@@ -302,10 +302,9 @@ Status ConnectionSecretAction(Invocation& in, const std::string& action) {
   if (action == "set-secret") {
     MORTAR_ASSIGN_OR_RETURN(std::string field, Word(in, 3, "secret field"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    static const std::vector<std::string> kFields = {"token",         "client_secret",
-                                                     "secret_access_key", "session_token",
-                                                     "account_key",   "sas_token",
-                                                     "connect_token"};
+    static const std::vector<std::string> kFields = {
+        "token",       "client_secret", "secret_access_key", "session_token",
+        "account_key", "sas_token",     "connect_token"};
     if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
       return Status::Invalid(
           "unknown secret field '" + field +

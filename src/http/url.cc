@@ -219,6 +219,20 @@ std::string UrlEncode(std::string_view text) {
   return encoded;
 }
 
+std::string UrlEncodePath(std::string_view path) {
+  std::string encoded;
+  std::size_t start = 0;
+  while (!path.empty()) {
+    auto slash = path.find('/', start);
+    encoded +=
+        UrlEncode(path.substr(start, slash == std::string_view::npos ? path.npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    encoded += '/';
+    start = slash + 1;
+  }
+  return encoded;
+}
+
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string body;
   for (const auto& [name, value] : fields) {

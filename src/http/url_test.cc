@@ -104,6 +104,8 @@ TEST(HttpUrlTest, RedactUrlDropsQueryFragmentAndUserInfo) {
 TEST(HttpUrlTest, UrlEncodeKeepsOnlyUnreservedCharacters) {
   EXPECT_EQ(UrlEncode("AZaz09-._~"), "AZaz09-._~");
   EXPECT_EQ(UrlEncode("a b&c=d/e+f?\xC3\xA9"), "a%20b%26c%3Dd%2Fe%2Bf%3F%C3%A9");
+  EXPECT_EQ(UrlEncodePath("a b/c&d/"), "a%20b/c%26d/");
+  EXPECT_EQ(UrlEncodePath(""), "");
   EXPECT_EQ(UrlEncode(std::string("\0\n", 2)), "%00%0A");
   EXPECT_EQ(UrlEncode(""), "");
   EXPECT_EQ(FormEncode({{"grant_type", "client_credentials"}, {"scope", "all-apis offline"}}),

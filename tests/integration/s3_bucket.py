@@ -7,11 +7,27 @@ import hmac
 import json
 import urllib.parse
 import urllib.request
+import uuid
 
 
 def write_json(path, value):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(value))
+
+
+def fast_write_through_s3(mortar, ws, add_databricks, tests, **fast_write):
+    """Adds the s3 connection 'stage' on the stand-in's bucket and (re)adds 'dbx' with
+    fast-write staging there under a new prefix, which it returns. `fast_write`: more
+    fast_write.* settings (min_rows=..., file_rows=...)."""
+    mortar.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
+               "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
+               "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
+    mortar.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
+    prefix = f"{tests}/" + uuid.uuid4().hex[:8]
+    settings = {"fast_write.connection": "stage", "fast_write.path": prefix}
+    settings.update({f"fast_write.{key}": value for key, value in fast_write.items()})
+    add_databricks(mortar, ws, **settings)
+    return prefix
 
 
 def keys(ws, prefix):

@@ -10,8 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -20,7 +18,7 @@ import urllib.request
 import pytest
 
 import browser
-from mortar_cli import Mortar, MortarServer as Server, mortar_binary
+from mortar_cli import Mortar, MortarServer as Server
 
 PORT = 18095          # http://127.0.0.1:18095/api/oauth2-callback is registered at the provider
 WRONG_PORT = 18096    # ... and this one is not

@@ -2,10 +2,10 @@
 loaded with the Spark SQL equivalent of COPY INTO, swapped in atomically, and removed
 afterwards; small writes use INSERT; a bad staging bucket fails cleanly."""
 import json
-import uuid
 
 import pytest
 
+from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from s3_bucket import write_json
 
@@ -15,13 +15,7 @@ ROWS = 30000
 @pytest.fixture
 def fast(dbx, ws, add_databricks, table):
     """dbx with fast-write through an s3 connection, a CSV of ROWS rows and a sync recipe."""
-    dbx.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
-            "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
-            "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
-    dbx.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
-    prefix = "fast-write-tests/" + uuid.uuid4().hex[:8]
-    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
-                               "fast_write.min_rows": 1000, "fast_write.file_rows": 8000})
+    prefix = fast_write_through_s3(dbx, ws, add_databricks, "fast-write-tests", min_rows=1000, file_rows=8000)
     lines = ["id,amount,day,at,label,flag"]
     for i in range(ROWS):
         lines.append(f"{i},{i % 1000}.{i % 100:02d},2024-02-{1 + i % 28:02d},"

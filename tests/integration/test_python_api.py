@@ -4,10 +4,11 @@ writes the result back, with its schema recorded in Mortar; a user whom "details
 readable by" does not cover is refused the connection's credentials."""
 import json
 import os
-import urllib.parse
-import urllib.request
-import uuid
 from pathlib import Path
+
+from s3_bucket import fast_write_through_s3
+from s3_bucket import keys as staged_keys
+from s3_bucket import write_json
 
 REPO = Path(__file__).resolve().parents[2]
 ROWS = 5000
@@ -17,32 +18,14 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO / "python")}
 SPARK_PYTHON = str(Path.home() / ".cache" / "mortar" / "workspace" / "venv" / "bin" / "python")
 
 
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
-
-
 def python_recipe(project, name, inputs, outputs, code):
     write_json(project / "recipes" / f"{name}.json",
                {"name": name, "type": "python", "inputs": inputs, "outputs": outputs,
                 "params": {"code": code}})
 
 
-def staged_keys(ws, prefix):
-    query = urllib.parse.urlencode({"list-type": "2", "prefix": prefix})
-    with urllib.request.urlopen(f"{ws['s3_endpoint']}/{ws['s3_bucket']}?{query}", timeout=30) as r:
-        body = r.read().decode()
-    return [part.split("</Key>")[0] for part in body.split("<Key>")[1:]]
-
-
 def test_python_recipe_reads_sqlite_and_writes_databricks_through_fast_write(dbx, ws, add_databricks, table):
-    dbx.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
-            "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
-            "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
-    dbx.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
-    prefix = "python-api-tests/" + uuid.uuid4().hex[:8]
-    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
-                               "fast_write.min_rows": 1000})
+    prefix = fast_write_through_s3(dbx, ws, add_databricks, "python-api-tests", min_rows=1000)
     lines = ["id,amount,city"] + [f"{i},{i % 100}.5,{['Paris', 'Oslo', 'Lima'][i % 3]}" for i in range(ROWS)]
     (dbx.home / "files").mkdir(exist_ok=True)
     (dbx.home / "files" / "sales.csv").write_text("\n".join(lines) + "\n")

@@ -8,9 +8,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 
-from test_fast_write import staged_keys
+from s3_bucket import fast_write_through_s3
+from s3_bucket import keys as staged_keys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(REPO, "scripts", "workspace")
@@ -95,13 +95,7 @@ def kill_part(part):
 def fast_write_load(dbx, ws, add_databricks, table, rows):
     """dbx with fast-write staging on the stand-in's S3 and sync_recipe's set-up;
     returns the staging prefix."""
-    dbx.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
-            "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
-            "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
-    dbx.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
-    prefix = "fault-tests/" + uuid.uuid4().hex[:8]
-    add_databricks(dbx, ws, **{"fast_write.connection": "stage", "fast_write.path": prefix,
-                               "fast_write.min_rows": 100, "fast_write.file_rows": 20000})
+    prefix = fast_write_through_s3(dbx, ws, add_databricks, "fault-tests", min_rows=100, file_rows=20000)
     sync_recipe(dbx, table, rows)
     return prefix
 

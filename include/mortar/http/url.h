@@ -40,6 +40,9 @@ std::string RedactUrl(std::string_view url);
 // Percent-encodes every byte except RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~),
 // so the result is safe in a query string, a path segment and a form body alike.
 std::string UrlEncode(std::string_view text);
+// A path of '/'-separated segments (an object key, a blob name): each segment encoded,
+// the slashes kept.
+std::string UrlEncodePath(std::string_view path);
 
 // Decodes %XX escapes (a '+' stays a '+'); malformed escapes are kept as they are.
 std::string UrlDecode(std::string_view text);

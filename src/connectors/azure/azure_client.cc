@@ -13,21 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Each segment encoded, '/' kept.
-std::string EncodePath(const std::string& name) {
-  std::string path;
-  std::size_t start = 0;
-  while (!name.empty()) {
-    auto slash = name.find('/', start);
-    path += http::UrlEncode(
-        name.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    path += '/';
-    start = slash + 1;
-  }
-  return path;
-}
-
 // Block ids: base64 of a fixed-width number (all ids of a blob must be equally long).
 std::string BlockId(int64_t block) {
   return EncodeBase64("block-" + std::to_string(1000000 + block).substr(1));
@@ -51,7 +36,8 @@ std::string SasExpiry(const std::string& sas_token) {
 std::string AzureBlobClient::Url(const std::string& name, const std::string& query) const {
   std::string base = settings_.endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string url = base + "/" + settings_.container + (name.empty() ? "" : "/" + EncodePath(name));
+  std::string url =
+      base + "/" + settings_.container + (name.empty() ? "" : "/" + http::UrlEncodePath(name));
   std::string full_query = query;
   const std::string& sas = settings_.credentials.sas_token;
   if (settings_.credentials.account_key.empty() && !sas.empty())

@@ -62,8 +62,10 @@ std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sq
                                            const std::string& view) {
   std::string path = "s3a://" + files.location.container + "/" + files.location.path;
   if (files.format == "parquet") {
-    StagedFiles staged{files.location.container, files.location.path, {}};
-    return {SparkLoadSql(dialect, table, schema, staged)};
+    StagedFiles staged;
+    staged.spark_uri = path;
+    staged.format = StagingFormat::kParquet;
+    return SparkLoadSql(dialect, table, schema, staged);
   }
   // Columns by position, as text, whatever the header says.
   std::string text_columns;

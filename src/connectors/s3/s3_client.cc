@@ -46,27 +46,8 @@ std::vector<std::string> XmlValues(const std::string& xml, const std::string& ta
   }
 }
 
-namespace {
-
-// A key as a URL path: each segment encoded, '/' kept.
-std::string EncodeKey(const std::string& key) {
-  std::string path;
-  std::size_t start = 0;
-  while (start <= key.size() && !key.empty()) {
-    auto slash = key.find('/', start);
-    path += http::UrlEncode(
-        key.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    path += '/';
-    start = slash + 1;
-  }
-  return path;
-}
-
-}  // namespace
-
 std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
-  std::string path = EncodeKey(key);
+  std::string path = http::UrlEncodePath(key);
   std::string base = settings_.endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string url;
@@ -235,7 +216,7 @@ Status S3Client::DownloadFile(const std::string& key, const fs::path& file) cons
 }
 
 Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key) const {
-  std::string source = "/" + settings_.bucket + "/" + EncodeKey(from_key);
+  std::string source = "/" + settings_.bucket + "/" + http::UrlEncodePath(from_key);
   MORTAR_ASSIGN_OR_RETURN(std::string answer, Send("PUT", ObjectUrl(to_key), "",
                                                    "copying " + from_key + " to " + to_key,
                                                    {{"x-amz-copy-source", source}}));
