@@ -199,6 +199,14 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
   return std::min<milliseconds>(wait, std::chrono::seconds(kMaxRetryAfterSeconds));
 }
 
+RetryPolicy ObjectStoreRetryPolicy() {
+  RetryPolicy policy;
+  policy.budget = std::chrono::minutes(1);
+  policy.retry_statuses = {429, 500, 503};
+  policy.retry_connection_errors = true;
+  return policy;
+}
+
 Result<Response> SendWithRetry(Transport& transport, const Request& request,
                                const RetryPolicy& policy, Clock& clock) {
   const auto start = clock.Now();

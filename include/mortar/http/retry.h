@@ -25,6 +25,12 @@ struct RetryPolicy {
   bool retry_connection_errors = false;
 };
 
+// For object stores (S3, Azure Blob), whose requests are all safe to repeat: throttling
+// (429, 503), server errors (500) and lost connections are retried for up to a minute,
+// long enough to ride out throttling or a restart, short enough that a server that is
+// gone fails the write (and its clean-up) soon.
+RetryPolicy ObjectStoreRetryPolicy();
+
 // Sends the request, retrying the statuses in policy.retry_statuses after the wait the
 // server asks for in Retry-After (delta-seconds or HTTP date), else after a backoff that
 // starts at initial_backoff and doubles up to max_backoff. Gives up when the next wait

@@ -84,11 +84,8 @@ Result<std::string> AzureBlobClient::Send(const std::string& method, const std::
   }
   MORTAR_ASSIGN_OR_RETURN(auto transport,
                           http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
-  http::RetryPolicy policy;
-  policy.budget = std::chrono::minutes(5);
-  policy.retry_statuses = {429, 500, 503};
-  policy.retry_connection_errors = true;  // these requests are safe to repeat
-  auto sent = http::SendWithRetry(*transport, request, policy, http::SystemClock());
+  auto sent =
+      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(), http::SystemClock());
   if (!sent.ok()) {
     return Status(sent.status().code(), where + ": " + sent.status().message() +
                                             "; check the endpoint and that the server is up");

@@ -73,11 +73,8 @@ Result<std::string> S3Client::Send(const std::string& method, const std::string&
   SignRequest(request, settings_.credentials, settings_.region, AmzDateNow());
   MORTAR_ASSIGN_OR_RETURN(auto transport,
                           http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
-  http::RetryPolicy policy;
-  policy.budget = std::chrono::minutes(5);
-  policy.retry_statuses = {429, 500, 503};
-  policy.retry_connection_errors = true;  // these requests are safe to repeat
-  auto sent = http::SendWithRetry(*transport, request, policy, http::SystemClock());
+  auto sent =
+      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(), http::SystemClock());
   std::string where = "connection '" + settings_.connection + "': " + what + " (" +
                       http::RedactUrl(settings_.endpoint) + ", bucket " + settings_.bucket + ")";
   if (!sent.ok()) {
