@@ -95,9 +95,9 @@ std::string UnloadSql(const sql::Dialect& dialect, const std::string& select_sql
          select_sql + ") AS src";
 }
 
-std::string ScrubSecrets(std::string text, const s3::AwsCredentials& credentials,
+std::string ScrubSecrets(std::string text, const std::vector<std::string>& secrets,
                          const sql::Dialect& dialect) {
-  for (const std::string& raw : {credentials.secret_access_key, credentials.session_token}) {
+  for (const std::string& raw : secrets) {
     if (raw.empty()) continue;
     std::string quoted = dialect.QuoteString(raw);
     for (const std::string& secret : {quoted.substr(1, quoted.size() - 2), raw}) {

@@ -32,9 +32,9 @@ std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sq
 std::string UnloadSql(const sql::Dialect& dialect, const std::string& select_sql,
                       const CloudFiles& files, const std::string& folder_uri);
 
-// `text` with the credentials' secrets replaced by ***, as they are and as quoted in
-// SQL by `dialect` (a server may echo a statement in its error).
-std::string ScrubSecrets(std::string text, const s3::AwsCredentials& credentials,
+// `text` with the secrets replaced by ***, as they are and as quoted in SQL by
+// `dialect` (a server may echo a statement, credential clause included, in its error).
+std::string ScrubSecrets(std::string text, const std::vector<std::string>& secrets,
                          const sql::Dialect& dialect);
 
 }  // namespace mortar::databricks

@@ -34,8 +34,11 @@ TEST(CloudFilesSqlTest, CopyIntoReadsCsvWithItsOptionsAndCredentials) {
             "FORMAT_OPTIONS ('header' = 'true', 'sep' = ';', 'quote' = '\"', 'escape' = '\"', "
             "'multiLine' = 'true', 'mode' = 'FAILFAST')\n"
             "COPY_OPTIONS ('force' = 'true')");
-  EXPECT_EQ(ScrubSecrets("failed: " + sql, credentials, sql::DatabricksDialect()).find("s3cr"),
-            std::string::npos);
+  EXPECT_EQ(
+      ScrubSecrets("failed: " + sql, {credentials.secret_access_key, credentials.session_token},
+                   sql::DatabricksDialect())
+          .find("s3cr"),
+      std::string::npos);
 }
 
 TEST(CloudFilesSqlTest, CopyIntoNamesHeaderlessCsvColumnsByPosition) {

@@ -676,8 +676,10 @@ class DatabricksConnection final : public Connection, public SqlConnection {
       Status status = ExecuteOne(statement);
       if (!status.ok()) {
         swap.Abort();
-        return Status(status.code(),
-                      ScrubSecrets(status.message(), client.settings().credentials, dialect()));
+        return Status(status.code(), ScrubSecrets(status.message(),
+                                                  {client.settings().credentials.secret_access_key,
+                                                   client.settings().credentials.session_token},
+                                                  dialect()));
       }
     }
     MORTAR_ASSIGN_OR_RETURN(int64_t rows, CountRows(dialect().TableReference(staging)));

@@ -7,6 +7,7 @@
 #include <future>
 #include <random>
 
+#include "connectors/databricks/cloud_files_sql.h"
 #include "connectors/databricks/volume_store.h"
 #include "connectors/filesystem/csv_file.h"
 #include "connectors/filesystem/parquet_file.h"
@@ -19,16 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kParallelUploads = 3;
-
-// Secrets out of a message (a server may echo the statement in its error).
-std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret))
-      text.replace(at, secret.size(), "***");
-  }
-  return text;
-}
 
 class FastWriter final : public BatchWriter {
  public:
@@ -87,8 +78,9 @@ class FastWriter final : public BatchWriter {
                 : "; this server reads them with its own settings (s3a, hadoop-azure): check "
                   "that it can reach that path, or load with COPY INTO on Databricks";
         status =
-            Status(status.code(), "fast-write could not load the staged files from " + where +
-                                      ": " + Scrub(status.message(), store_->Secrets()) + hint);
+            Status(status.code(),
+                   "fast-write could not load the staged files from " + where + ": " +
+                       ScrubSecrets(status.message(), store_->Secrets(), *target_.dialect) + hint);
       }
     }
     if (status.ok()) status = plain_->Commit();
