@@ -23,12 +23,14 @@ def mortar_binary() -> str:
 class Mortar:
     """Runs the CLI against one data directory."""
 
+    timeout = 600  # seconds per command
+
     def __init__(self, home: Path):
         self.home = home
 
     def run(self, *args, check=True, cwd=None, env=None, input=None):
         result = subprocess.run([mortar_binary(), "--home", str(self.home), *args],
-                                capture_output=True, text=True, cwd=cwd, timeout=600,
+                                capture_output=True, text=True, cwd=cwd, timeout=self.timeout,
                                 env=env, input=input)
         if check and result.returncode != 0:
             raise AssertionError(f"mortar {' '.join(args)} failed ({result.returncode}):\n"

@@ -14,7 +14,6 @@ import datetime
 import decimal
 import json
 import os
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -22,35 +21,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from mortar_cli import Mortar
+
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
 SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"
 
 
-class Home:
-    """One data directory, driven through the `mortar` command."""
+class Home(Mortar):
+    """One data directory for all the cases; a case on Spark may take long."""
 
-    def __init__(self, path):
-        self.path = path
-        self.binary = os.environ.get("MORTAR_BIN", str(REPO / "build" / "debug" / "mortar"))
-
-    def run(self, *args, check=True):
-        result = subprocess.run([self.binary, "--home", str(self.path), *args], capture_output=True,
-                                text=True, timeout=900)
-        if check and result.returncode != 0:
-            raise AssertionError(f"mortar {' '.join(args)} failed ({result.returncode}):\n"
-                                 f"{result.stdout}\n{result.stderr}")
-        return result
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--json").stdout)
+    timeout = 900
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, ws):
     home = Home(tmp_path_factory.mktemp("cases") / "home")
     home.run("init")
-    token_file = home.path / "dbx.token"
+    token_file = home.home / "dbx.token"
     token_file.write_text(ws["pat"])
     token_file.chmod(0o600)
     home.run("connection", "add", "dbx", "--type", "databricks", "--param", f"host={ws['host']}",
@@ -130,9 +118,9 @@ def test_case_on_spark(home, case_file):
     tag = uuid.uuid4().hex[:8]
     project = f"c_{tag}"
     home.run("project", "create", project)
-    folder = home.path / "projects" / project
+    folder = home.home / "projects" / project
     for name, spec in case["inputs"].items():
-        write_parquet(home.path / "files" / tag / f"{name}.parquet", spec)
+        write_parquet(home.home / "files" / tag / f"{name}.parquet", spec)
         write_json(folder / "datasets" / f"{name}_file.json",
                    {"name": f"{name}_file", "connection": "filesystem_default", "type": "files",
                     "params": {"path": f"{tag}/{name}.parquet"}})
