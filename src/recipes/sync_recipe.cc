@@ -133,7 +133,7 @@ class CloudToDatabricksEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(Schema schema, input.schema());
     run.log.Info("cloud-to-databricks: " + output.connection().name() + " loads the " +
                  files.format + " file(s) at " + files.location.Uri() +
-                 " itself, into a staging table swapped in when complete");
+                 " itself; the output changes only when the load is complete");
     MORTAR_ASSIGN_OR_RETURN(int64_t rows, output.connection().AsSql()->LoadCloudFiles(
                                               *output.SqlTable(), schema, files, mode));
     LogReplaced(run, rows, "rows");

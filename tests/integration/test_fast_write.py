@@ -1,6 +1,7 @@
 """Fast-write into the stand-in's Spark through its S3 server: staged Parquet files,
-loaded with the Spark SQL equivalent of COPY INTO, swapped in atomically, and removed
-afterwards; small writes use INSERT; a bad staging bucket fails cleanly."""
+loaded straight into the table with the Spark SQL equivalent of COPY INTO in one Delta
+transaction (a replace or an append), and removed afterwards; small writes use INSERT;
+a bad staging bucket fails cleanly."""
 import json
 
 import pytest
@@ -52,7 +53,26 @@ def test_fast_write_loads_staged_files_and_removes_them(fast, ws, table):
     types = {c["name"]: c["type"] for c in dbx.json("connection", "columns", "dbx", table)}
     assert types["amount"] == "decimal(10,2)" and types["day"] == "date"
     assert "fast-write: staging Parquet files under s3://" in log
-    assert "fast-write: loading" in log and "fast-write: removed" in log
+    assert f"into `default`.`{table}` with CREATE OR REPLACE TABLE" in log, log
+    assert "fast-write: removed" in log
+    leftovers = dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"]
+    assert leftovers == [], "the unused staging table was left behind"
+
+
+def test_fast_write_appends_straight_into_the_table(fast, ws, table):
+    dbx, prefix = fast
+    recipe = dbx.home / "projects" / "p" / "recipes" / "load.json"
+    config = json.loads(recipe.read_text())
+    config["params"] = {"mode": "append"}
+    write_json(recipe, config)
+    for run in (1, 2):  # the first run creates the table
+        report = dbx.json("recipe", "run", "load")
+        assert report["rows"] == ROWS
+        assert f"into `default`.`{table}` with INSERT" in open(report["log"]).read()
+        counted = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM {table}")
+        assert counted["rows"] == [{"n": run * ROWS, "ids": ROWS}]
+    assert staged_keys(ws, prefix) == []
+    assert dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"] == []
 
 
 def test_small_writes_use_insert(fast, ws, table):

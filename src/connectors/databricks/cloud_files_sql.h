@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/databricks/copy_into.h"
 #include "connectors/s3/sigv4.h"
 #include "mortar/connectors/connection.h"
 #include "mortar/sql/dialect.h"
@@ -24,7 +25,8 @@ std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableNa
 // columns are cast to the table's types. Spark reads s3a:// with its own settings.
 std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
                                            const Schema& schema, const CloudFiles& files,
-                                           const std::string& view);
+                                           const std::string& view,
+                                           LoadInto into = LoadInto::kAppend);
 
 // INSERT OVERWRITE DIRECTORY '<folder>' USING PARQUET|CSV OPTIONS (...) SELECT ...:
 // the database writes the rows of `select_sql` as files under `folder_uri` (s3:// on

@@ -59,17 +59,24 @@ std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table
   return sql + "COPY_OPTIONS ('force' = 'true')";
 }
 
+std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, LoadInto into) {
+  return (into == LoadInto::kAppend ? "INSERT INTO " : "CREATE OR REPLACE TABLE ") +
+         dialect.TableReference(table) + (into == LoadInto::kAppend ? "" : " USING DELTA AS") +
+         "\nSELECT ";
+}
+
 std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
-                                      const Schema& schema, const StagedFiles& files) {
-  std::string columns = CastColumns(dialect, schema, files.format, ",\n       ");
-  std::string insert = "INSERT INTO " + dialect.TableReference(table) + "\nSELECT " + columns;
+                                      const Schema& schema, const StagedFiles& files,
+                                      LoadInto into) {
+  std::string load = SparkLoadHead(dialect, table, into) +
+                     CastColumns(dialect, schema, files.format, ",\n       ");
   if (files.format == StagingFormat::kParquet)
-    return {insert + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};
+    return {load + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};
   // csv.`path` takes no options: a temporary view carries them.
   std::string view = dialect.QuoteIdentifier(table.table + "_files");
   return {"CREATE OR REPLACE TEMPORARY VIEW " + view + "\nUSING csv\nOPTIONS (path " +
               dialect.QuoteString(files.spark_uri) + ", " + CsvReaderOptions(dialect, " ") + ")",
-          insert + "\nFROM " + view, "DROP VIEW IF EXISTS " + view};
+          load + "\nFROM " + view, "DROP VIEW IF EXISTS " + view};
 }
 
 }  // namespace mortar::databricks

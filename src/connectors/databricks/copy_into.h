@@ -34,10 +34,19 @@ struct StagedFiles {
 std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
                         const Schema& schema, const StagedFiles& files);
 
+// How a Spark SQL load writes its table, in one Delta transaction either way: rows
+// appended (INSERT INTO <table>), or the table replaced by the rows (CREATE OR REPLACE
+// TABLE <table> USING DELTA AS; readers see the old table or the new one).
+enum class LoadInto { kAppend, kReplace };
+
+// "INSERT INTO <table>\nSELECT " or "CREATE OR REPLACE TABLE <table> USING DELTA AS\nSELECT ".
+std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, LoadInto into);
+
 // The Spark SQL statements, run in order in one session: INSERT INTO <table> SELECT
-// CAST(...) FROM parquet.`<spark_uri>`, or for CSV a temporary view over the files, the
-// INSERT, and the view dropped.
+// CAST(...) FROM parquet.`<spark_uri>` (or CREATE OR REPLACE TABLE ... AS SELECT), or
+// for CSV a temporary view over the files, the load, and the view dropped.
 std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
-                                      const Schema& schema, const StagedFiles& files);
+                                      const Schema& schema, const StagedFiles& files,
+                                      LoadInto into = LoadInto::kAppend);
 
 }  // namespace mortar::databricks

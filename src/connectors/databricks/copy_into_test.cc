@@ -88,10 +88,15 @@ TEST(LoadCasesTest, EveryCaseGivesTheExactStatements) {
         EXPECT_EQ(CopyIntoSql(sql::DatabricksDialect(), table, *schema, *located),
                   Lines(expected.at(key)));
       } else {
-        auto statements = SparkLoadSql(sql::DatabricksDialect(), table, *schema, *located);
-        ASSERT_EQ(statements.size(), expected.at(key).size());
-        for (std::size_t i = 0; i < statements.size(); ++i)
-          EXPECT_EQ(statements[i], Lines(expected.at(key)[i])) << key << " statement " << i;
+        // "spark_sql" appends; "spark_sql_replace", where given, replaces the table.
+        for (LoadInto into : {LoadInto::kAppend, LoadInto::kReplace}) {
+          std::string name = into == LoadInto::kAppend ? key : key + "_replace";
+          if (!expected.contains(name)) continue;
+          auto statements = SparkLoadSql(sql::DatabricksDialect(), table, *schema, *located, into);
+          ASSERT_EQ(statements.size(), expected.at(name).size());
+          for (std::size_t i = 0; i < statements.size(); ++i)
+            EXPECT_EQ(statements[i], Lines(expected.at(name)[i])) << name << " statement " << i;
+        }
       }
     }
   }

@@ -540,11 +540,14 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     FastWriteTarget fast;
     fast.connection = name();
     fast.dialect = &dialect();
+    fast.table = target;
+    fast.mode = mode;
     fast.staging = staging;
     fast.schema = schema;
     fast.copy_into = settings_.fast_write.load == "copy_into" ||
                      (settings_.fast_write.load == "auto" && session->ExactMetadata());
     fast.execute = [this](const std::string& sql) { return ExecuteOne(sql); };
+    fast.create_if_missing = [this, target, schema] { return CreateIfMissing(target, schema); };
     return MakeFastWriter(std::move(plain), std::move(fast), settings_.fast_write,
                           std::move(*store));
   }
@@ -657,7 +660,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   // Loads into a staging table (COPY INTO on Databricks, Spark SQL on the open-source
   // server), then swaps it in as a written table is: the old table stays as it was
-  // when anything fails.
+  // when anything fails. The open-source server replaces a table straight from the
+  // files instead, in one Delta transaction (CREATE OR REPLACE TABLE ... AS SELECT), so
+  // the rows are written once.
   Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
                                  const CloudFiles& files, WriteMode mode) override {
     MORTAR_RETURN_IF_ERROR(CanLoadCloudFiles(files));
@@ -665,22 +670,34 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     bool copy_into = settings_.fast_write.load == "copy_into" ||
                      (settings_.fast_write.load != "spark_sql" && session->ExactMetadata());
+    const s3::AwsCredentials& credentials = client.settings().credentials;
+    auto run = [&](const std::vector<std::string>& statements) {
+      for (const auto& statement : statements) {
+        Status status = ExecuteOne(statement);
+        if (!status.ok()) {
+          return Status(
+              status.code(),
+              ScrubSecrets(status.message(),
+                           {credentials.secret_access_key, credentials.session_token}, dialect()));
+        }
+      }
+      return Status::OK();
+    };
     sql::TableName target = Qualify(table);
+    if (!copy_into && mode == WriteMode::kReplace) {
+      MORTAR_RETURN_IF_ERROR(run(SparkLoadFilesSql(
+          dialect(), target, schema, files, "__mortar_files_" + target.table, LoadInto::kReplace)));
+      return CountRows(dialect().TableReference(target));
+    }
     MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
     InsertWriter swap(*this, target, staging, schema, mode);
-    std::vector<std::string> statements =
+    Status loaded = run(
         copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(dialect(), staging, schema, files,
-                                                                  client.settings().credentials)}
-                  : SparkLoadFilesSql(dialect(), staging, schema, files, staging.table + "_files");
-    for (const auto& statement : statements) {
-      Status status = ExecuteOne(statement);
-      if (!status.ok()) {
-        swap.Abort();
-        return Status(status.code(), ScrubSecrets(status.message(),
-                                                  {client.settings().credentials.secret_access_key,
-                                                   client.settings().credentials.session_token},
-                                                  dialect()));
-      }
+                                                                  credentials)}
+                  : SparkLoadFilesSql(dialect(), staging, schema, files, staging.table + "_files"));
+    if (!loaded.ok()) {
+      swap.Abort();
+      return loaded;
     }
     MORTAR_ASSIGN_OR_RETURN(int64_t rows, CountRows(dialect().TableReference(staging)));
     MORTAR_RETURN_IF_ERROR(swap.Commit());
@@ -717,6 +734,12 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   Result<s3::S3Client> StoreClient(const std::string& connection) {
     MORTAR_ASSIGN_OR_RETURN(auto config, home_.LoadConnection(connection));
     return s3::OpenS3Client(config, Scope());
+  }
+
+  Status CreateIfMissing(const sql::TableName& table, const Schema& schema) {
+    MORTAR_ASSIGN_OR_RETURN(auto existing, DescribeTable(table));
+    if (existing.has_value()) return Status::OK();
+    return ExecuteOne(dialect().CreateTable(table, schema));
   }
 
   Result<sql::TableName> CreateStagingTable(const sql::TableName& target, const Schema& schema) {
@@ -783,11 +806,7 @@ Status InsertWriter::Commit() {
                                       " USING DELTA AS SELECT * FROM " +
                                       dialect.TableReference(staging_));
     } else {
-      auto existing = connection_.DescribeTable(target_);
-      status = existing.status();
-      if (status.ok() && !existing->has_value()) {
-        status = connection_.ExecuteOne(dialect.CreateTable(target_, schema_));
-      }
+      status = connection_.CreateIfMissing(target_, schema_);
       if (status.ok()) {
         status = connection_.ExecuteOne("INSERT INTO " + dialect.TableReference(target_) +
                                         " SELECT * FROM " + dialect.TableReference(staging_));

@@ -19,7 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kParallelUploads = 3;
+// Staged files upload two at a time (each in parallel parts): with the Parquet
+// writer's row group, this is most of what a fast-write holds in memory.
+constexpr int kParallelUploads = 2;
+
+// Staged Parquet files are read once, by the load: smaller row groups than a dataset's
+// and no dictionaries keep the writer's memory (one row group, encoded, and a hash
+// table per column) small.
+constexpr filesystem::ParquetWriteOptions kStagedParquet{128 * 1024, false};
 
 class FastWriter final : public BatchWriter {
  public:
@@ -56,15 +63,27 @@ class FastWriter final : public BatchWriter {
     }
     Status status = FinishPart();
     while (status.ok() && !uploads_.empty()) status = WaitOldest();
+    // Straight into the target, in one transaction, unless COPY INTO would have to
+    // replace it (it only appends): then into the staging table, swapped in after.
+    bool direct = !target_.copy_into || target_.mode == WriteMode::kAppend;
+    const sql::TableName& table = direct ? target_.table : target_.staging;
+    if (status.ok() && direct && target_.mode == WriteMode::kAppend)
+      status = target_.create_if_missing();
     if (status.ok()) {
       Log(std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
-          store_->DisplayUri(prefix_) + " with " +
-          (target_.copy_into ? "COPY INTO" : "INSERT ... SELECT FROM files (Spark SQL)"));
+          store_->DisplayUri(prefix_) + " into " + target_.dialect->TableReference(table) +
+          " with " +
+          (target_.copy_into ? "COPY INTO"
+           : target_.mode == WriteMode::kAppend
+               ? "INSERT ... SELECT FROM files (Spark SQL)"
+               : "CREATE OR REPLACE TABLE ... AS SELECT FROM files (Spark SQL)"));
       std::vector<std::string> statements;
       if (target_.copy_into) {
-        statements = {CopyIntoSql(*target_.dialect, target_.staging, target_.schema, files_)};
+        statements = {CopyIntoSql(*target_.dialect, table, target_.schema, files_)};
       } else {
-        statements = SparkLoadSql(*target_.dialect, target_.staging, target_.schema, files_);
+        statements = SparkLoadSql(
+            *target_.dialect, table, target_.schema, files_,
+            target_.mode == WriteMode::kAppend ? LoadInto::kAppend : LoadInto::kReplace);
       }
       for (const auto& sql : statements) {
         status = target_.execute(sql);
@@ -83,9 +102,10 @@ class FastWriter final : public BatchWriter {
                        ScrubSecrets(status.message(), store_->Secrets(), *target_.dialect) + hint);
       }
     }
-    if (status.ok()) status = plain_->Commit();
+    // A direct load has written the table: the plain writer only drops its staging table.
+    if (status.ok() && !direct) status = plain_->Commit();
     Cleanup();
-    if (!status.ok()) plain_->Abort();
+    if (!status.ok() || direct) plain_->Abort();
     return status;
   }
 
@@ -146,7 +166,8 @@ class FastWriter final : public BatchWriter {
     std::string name = "part-" + std::to_string(100000 + parts_).substr(1);
     if (settings_.format == StagingFormat::kParquet) {
       part_path_ = local_ / (name + ".parquet");
-      MORTAR_ASSIGN_OR_RETURN(part_, filesystem::OpenParquetWriter(part_path_, target_.schema));
+      MORTAR_ASSIGN_OR_RETURN(
+          part_, filesystem::OpenParquetWriter(part_path_, target_.schema, kStagedParquet));
       return Status::OK();
     }
     part_path_ = local_ / (name + ".csv.gz");

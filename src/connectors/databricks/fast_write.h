@@ -1,10 +1,13 @@
 // Fast-write into Databricks: rows from outside Databricks are written as staged files
 // (Parquet, or gzipped CSV) under a unique prefix of a staging store (an S3 or Azure
-// Blob connection), uploaded while reading goes on, and loaded with one statement into
-// the writer's staging table, which is then swapped in as usual. Databricks gets
-// `COPY INTO` with the store's temporary credential; the open-source Spark Thrift server
-// (no COPY INTO) gets the equivalent INSERT ... SELECT over the files and reads the store
-// with its own settings. Below min_rows rows the plain INSERT writer does the work.
+// Blob connection), uploaded while reading goes on, and loaded with one statement.
+// Databricks gets `COPY INTO` with the store's temporary credential: appended straight
+// into the target, or for a replace into the writer's staging table, which is then
+// swapped in as usual (COPY INTO cannot replace a table). The open-source Spark Thrift
+// server (no COPY INTO) reads the store with its own settings and loads the target
+// itself in one Delta transaction: INSERT INTO ... SELECT over the files, or CREATE OR
+// REPLACE TABLE ... AS SELECT, so the rows are written once, not loaded and then
+// copied. Below min_rows rows the plain INSERT writer does the work.
 // Staged files and the local temporary folder are removed whether the write succeeds
 // or fails.
 #pragma once
@@ -16,6 +19,7 @@
 #include "connectors/databricks/copy_into.h"
 #include "connectors/databricks/staging_store.h"
 #include "mortar/config/document.h"
+#include "mortar/connectors/connection.h"
 #include "mortar/core/batch.h"
 #include "mortar/sql/dialect.h"
 
@@ -38,10 +42,15 @@ Result<FastWriteSettings> ParseFastWriteSettings(const config::ConfigObject& par
 struct FastWriteTarget {
   std::string connection;  // for messages
   const sql::Dialect* dialect = nullptr;
-  sql::TableName staging;  // the table the plain writer created; loaded, then swapped in
+  sql::TableName table;  // the table written
+  WriteMode mode = WriteMode::kReplace;
+  sql::TableName staging;  // the table the plain writer created, for a swapped-in load
   Schema schema;
   bool copy_into = false;  // true: Databricks' COPY INTO; false: the Spark SQL equivalent
   std::function<Status(const std::string&)> execute;
+  // Creates the table (empty, with the schema) when it does not exist yet: an append
+  // loads straight into it.
+  std::function<Status()> create_if_missing;
 };
 
 // Wraps the plain writer (which owns the staging table and the swap).

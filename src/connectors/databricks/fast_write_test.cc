@@ -71,7 +71,8 @@ class FakePlain final : public BatchWriter {
 };
 
 struct Harness {
-  explicit Harness(StagingFormat format = StagingFormat::kParquet, bool copy_into = false) {
+  explicit Harness(StagingFormat format = StagingFormat::kParquet, bool copy_into = false,
+                   WriteMode mode = WriteMode::kReplace) {
     schema.Add(Column{"id", Type::Int64(), true});
     schema.Add(Column{"name", Type::String(), true});
     auto store_owned = std::make_unique<FakeStore>();
@@ -81,6 +82,8 @@ struct Harness {
     FastWriteTarget target;
     target.connection = "dbx";
     target.dialect = &sql::DatabricksDialect();
+    target.table = {"", "default", "t"};
+    target.mode = mode;
     target.staging = {"", "default", "__mortar_tmp_t_1"};
     target.schema = schema;
     target.copy_into = copy_into;
@@ -88,6 +91,10 @@ struct Harness {
       statements.push_back(sql);
       return fail_load ? Status::Remote(std::string("load failed near '") + kSecret + "'")
                        : Status::OK();
+    };
+    target.create_if_missing = [this] {
+      statements.push_back("(create if missing)");
+      return Status::OK();
     };
     FastWriteSettings settings;
     settings.enabled = true;
@@ -121,17 +128,48 @@ struct Harness {
   std::string log;
 };
 
-TEST(FastWriteTest, StagesFilesLoadsThemAndRemovesThem) {
+TEST(FastWriteTest, StagesFilesAndReplacesTheTableStraightFromThem) {
   Harness h;
   ASSERT_TRUE(h.WriteRows(2500).ok());
   ASSERT_TRUE(h.writer->Commit().ok());
   ASSERT_EQ(h.statements.size(), 1u);
+  // One Delta transaction writes the rows once: no staging table loaded and copied.
+  EXPECT_EQ(h.statements[0].rfind("CREATE OR REPLACE TABLE `default`.`t` USING DELTA AS\n", 0), 0u)
+      << h.statements[0];
   EXPECT_NE(h.statements[0].find("FROM parquet.`fake://staging/"), std::string::npos);
-  EXPECT_TRUE(h.plain->committed);
+  EXPECT_FALSE(h.plain->committed) << "the staging table was swapped in";
+  EXPECT_TRUE(h.plain->aborted) << "the unused staging table was not dropped";
   EXPECT_EQ(h.plain->rows, 0) << "rows went through INSERT";
   EXPECT_TRUE(h.store->files.empty());
   EXPECT_NE(h.log.find("loading 3 staged file(s)"), std::string::npos) << h.log;
   EXPECT_NE(h.log.find("removed 3 staged file(s)"), std::string::npos) << h.log;
+}
+
+TEST(FastWriteTest, AnAppendLoadsStraightIntoTheTableOnceItExists) {
+  for (bool copy_into : {false, true}) {
+    SCOPED_TRACE(copy_into ? "COPY INTO" : "Spark SQL");
+    Harness h(StagingFormat::kParquet, copy_into, WriteMode::kAppend);
+    ASSERT_TRUE(h.WriteRows(1500).ok());
+    ASSERT_TRUE(h.writer->Commit().ok());
+    ASSERT_EQ(h.statements.size(), 2u);
+    EXPECT_EQ(h.statements[0], "(create if missing)");
+    EXPECT_EQ(h.statements[1].rfind(
+                  copy_into ? "COPY INTO `default`.`t`\n" : "INSERT INTO `default`.`t`\n", 0),
+              0u)
+        << h.statements[1];
+    EXPECT_FALSE(h.plain->committed);
+    EXPECT_TRUE(h.plain->aborted);
+  }
+}
+
+TEST(FastWriteTest, CopyIntoReplacesThroughTheSwappedInStagingTable) {
+  Harness h(StagingFormat::kParquet, /*copy_into=*/true);
+  ASSERT_TRUE(h.WriteRows(1500).ok());
+  ASSERT_TRUE(h.writer->Commit().ok());
+  ASSERT_EQ(h.statements.size(), 1u);
+  EXPECT_EQ(h.statements[0].rfind("COPY INTO `default`.`__mortar_tmp_t_1`\n", 0), 0u)
+      << h.statements[0];
+  EXPECT_TRUE(h.plain->committed);
 }
 
 TEST(FastWriteTest, GzippedCsvIsStagedAndLoadedThroughAView) {

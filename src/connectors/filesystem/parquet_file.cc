@@ -120,18 +120,19 @@ class ParquetReader final : public BatchReader {
 
 class ParquetWriter final : public BatchWriter {
  public:
-  ParquetWriter(fs::path target, Schema schema)
-      : commit_(std::move(target)), schema_(std::move(schema)) {}
+  ParquetWriter(fs::path target, Schema schema, ParquetWriteOptions options)
+      : commit_(std::move(target)), schema_(std::move(schema)), options_(options) {}
 
   Status Open() {
     MORTAR_RETURN_IF_ERROR(commit_.Prepare());
     auto file = arrow::io::FileOutputStream::Open(commit_.temporary().string());
     if (!file.ok()) return FromArrowStatus(file.status());
     stream_ = *file;
-    auto properties = parquet::WriterProperties::Builder()
-                          .compression(parquet::Compression::SNAPPY)
-                          ->max_row_group_length(kParquetRowGroupRows)
-                          ->build();
+    parquet::WriterProperties::Builder builder;
+    builder.compression(parquet::Compression::SNAPPY)
+        ->max_row_group_length(options_.row_group_rows);
+    if (!options_.dictionary) builder.disable_dictionary();
+    auto properties = builder.build();
     auto arrow_properties = parquet::ArrowWriterProperties::Builder().store_schema()->build();
     auto writer = parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(),
                                                    stream_, properties, arrow_properties);
@@ -165,6 +166,7 @@ class ParquetWriter final : public BatchWriter {
  private:
   FileCommit commit_;
   Schema schema_;
+  ParquetWriteOptions options_;
   std::shared_ptr<arrow::io::FileOutputStream> stream_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
 };
@@ -185,9 +187,9 @@ Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<FileToRead> f
       new ParquetReader(std::move(files), std::move(schema), limit));
 }
 
-Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target,
-                                                       const Schema& schema) {
-  auto writer = std::make_unique<ParquetWriter>(target, schema);
+Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const fs::path& target, const Schema& schema,
+                                                       ParquetWriteOptions options) {
+  auto writer = std::make_unique<ParquetWriter>(target, schema, options);
   MORTAR_RETURN_IF_ERROR(writer->Open());
   return std::unique_ptr<BatchWriter>(std::move(writer));
 }

@@ -21,7 +21,16 @@ Result<std::unique_ptr<BatchReader>> OpenParquetReader(std::vector<FileToRead> f
 // memory the writer buffers.
 inline constexpr int64_t kParquetRowGroupRows = 512 * 1024;
 
+struct ParquetWriteOptions {
+  // Bounds what the writer holds: it buffers one row group, encoded.
+  int64_t row_group_rows = kParquetRowGroupRows;
+  // Dictionary encoding makes files smaller, at the cost of a hash table per column
+  // while writing; files read once (staging) go without.
+  bool dictionary = true;
+};
+
 Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const std::filesystem::path& target,
-                                                       const Schema& schema);
+                                                       const Schema& schema,
+                                                       ParquetWriteOptions options = {});
 
 }  // namespace mortar::filesystem
