@@ -168,7 +168,8 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
                                    "' (the columns are: " + schema.ToString() + ")"));
     }
     const Column& column = schema[*index];
-    std::string expression = dialect.QuoteIdentifier(column.name);
+    std::string group = dialect.QuoteIdentifier(column.name);  // what rows are grouped on
+    std::string label = group;                                 // and the bin's value
     if (dimension.bin_width > 0) {
       if (!column.type.IsNumeric()) {
         return error(Status::Invalid("type mismatch: bins of a width need numbers; '" +
@@ -176,17 +177,18 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
       }
       char width[32];
       std::snprintf(width, sizeof(width), "%.17g", dimension.bin_width);
-      expression =
-          "FLOOR(" + dialect.Cast(expression, Type::Double()) + " / " + width + ") * " + width;
+      group = label =
+          "FLOOR(" + dialect.Cast(group, Type::Double()) + " / " + width + ") * " + width;
     } else if (dimension.date_bin) {
       if (!column.type.IsTemporal()) {
         return error(Status::Invalid("type mismatch: date bins need a date or timestamp; '" +
                                      column.name + "' is " + column.type.ToString()));
       }
-      expression = dialect.DateBin(*dimension.date_bin, expression);
+      group = dialect.DateBinKey(*dimension.date_bin, group);
+      label = dialect.DateBinLabel(*dimension.date_bin, group);
     }
-    items.push_back(expression + " AS " + dialect.QuoteIdentifier("d" + std::to_string(i)));
-    groups.push_back(expression);
+    items.push_back(label + " AS " + dialect.QuoteIdentifier("d" + std::to_string(i)));
+    groups.push_back(group);
   }
   for (std::size_t i = 0; i < measures.size(); ++i) {
     const Measure& measure = measures[i];

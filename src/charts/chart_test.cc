@@ -36,9 +36,9 @@ TEST(ChartTest, OneAggregationQueryPerDialect) {
             "  SUM(\"amount\") AS \"m1\"\nFROM \"orders\"\nWHERE (\"amount\" > 0)\n"
             "GROUP BY strftime('%Y-%m', \"day\")\nORDER BY \"d0\" ASC NULLS LAST\nLIMIT 1001");
   EXPECT_EQ(*spec.ToSql(sql::DatabricksDialect(), "`orders`", Orders()),
-            "SELECT\n  date_format(`day`, 'yyyy-MM') AS `d0`,\n  COUNT(*) AS `m0`,\n"
+            "SELECT\n  date_format(trunc(`day`, 'MM'), 'yyyy-MM') AS `d0`,\n  COUNT(*) AS `m0`,\n"
             "  SUM(`amount`) AS `m1`\nFROM `orders`\nWHERE (`amount` > 0)\n"
-            "GROUP BY date_format(`day`, 'yyyy-MM')\nORDER BY `d0` ASC NULLS LAST\nLIMIT 1001");
+            "GROUP BY trunc(`day`, 'MM')\nORDER BY `d0` ASC NULLS LAST\nLIMIT 1001");
   EXPECT_EQ(spec.Labels(), (std::vector<std::string>{"day (month)", "count", "sum(amount)"}));
 }
 

@@ -129,7 +129,12 @@ class Sqlite final : public Dialect {
            ") AS INTEGER)";
   }
 
-  std::string DateBin(DatePart part, std::string_view expression) const override {
+  // Text is the cheapest key SQLite has: the key is its own label.
+  std::string DateBinLabel(DatePart, std::string_view key) const override {
+    return std::string(key);
+  }
+
+  std::string DateBinKey(DatePart part, std::string_view expression) const override {
     std::string_view format = "%Y";
     if (part == DatePart::kMonth) format = "%Y-%m";
     if (part == DatePart::kDay) format = "%Y-%m-%d";

@@ -16,7 +16,8 @@ def write_json(path, value):
 
 def test_chart_runs_in_spark_and_renders(dbx, table):
     dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, id % 7 AS k, "
-                          f"date_add(DATE'2024-01-01', CAST(id % 60 AS INT)) AS day, id * 0.5 AS amount "
+                          f"date_add(DATE'2024-01-01', CAST(id % 60 AS INT)) AS day, id * 0.5 AS amount, "
+                          f"TIMESTAMP'2023-12-31 22:00:00' + make_interval(0, 0, 0, 0, 0, CAST(id * 7 AS INT)) AS at "
                           f"FROM range(1000)")
     try:
         project = dbx.home / "projects" / "p"
@@ -29,7 +30,9 @@ def test_chart_runs_in_spark_and_renders(dbx, table):
                     "filters": ["amount >= 0"]})
         result = dbx.json("chart", "render", "by_month")
         assert result["engine"] == "live"
-        assert "date_format(`day`, 'yyyy-MM')" in result["sql"]
+        # Grouped on the truncated date; only the bins are formatted.
+        assert "GROUP BY trunc(`day`, 'MM')" in result["sql"]
+        assert "date_format(trunc(`day`, 'MM'), 'yyyy-MM') AS `d0`" in result["sql"]
         assert result["columns"] == ["day (month)", "count", "sum(amount)"]
         assert [row[:2] for row in result["rows"]] == [["2024-01", 527], ["2024-02", 473]]
         assert sum(float(row[2]) for row in result["rows"]) == sum(i * 0.5 for i in range(1000))
@@ -45,6 +48,21 @@ def test_chart_runs_in_spark_and_renders(dbx, table):
         refused = dbx.run("chart", "render", "too_fine", check=False)
         assert refused.returncode == 2
         assert "the chart has more than 50 bins (the bin limit)" in refused.stderr
+
+        # Every date bin of a timestamp, computed by Spark and by the local engine (SQLite
+        # over the pulled rows), gives the same bins and counts.
+        for bin in ["year", "month", "day", "hour"]:
+            for engine in ["live", "local"]:
+                write_json(project / "charts" / f"at_{bin}_{engine}.json",
+                           {"name": f"at_{bin}_{engine}", "dataset": "events", "engine": engine,
+                            "dimensions": [{"column": "at", "bin": bin}], "measures": [{"function": "count"}],
+                            "max_bins": 2000})
+            live = dbx.json("chart", "render", f"at_{bin}_live")
+            local = dbx.json("chart", "render", f"at_{bin}_local")
+            assert live["engine"] == "live" and local["engine"].startswith("local"), (live["engine"], local["engine"])
+            assert live["rows"] == local["rows"], bin
+            assert sum(row[1] for row in live["rows"]) == 1000
+        assert live["rows"][0] == ["2023-12-31 22:00", 9]
     finally:
         dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
 

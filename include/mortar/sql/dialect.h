@@ -54,9 +54,12 @@ class Dialect {
   // Concatenation of strings; NULL when any part is NULL.
   virtual std::string Concat(const std::vector<std::string>& parts) const = 0;
   virtual std::string ExtractDatePart(DatePart part, std::string_view expression) const = 0;
-  // The date or timestamp as text truncated to `part`: "2024", "2024-03", "2024-03-07",
-  // "2024-03-07 10:00" (chart bins).
-  virtual std::string DateBin(DatePart part, std::string_view expression) const = 0;
+  // Chart bins of dates. Rows are grouped on DateBinKey, the date or timestamp truncated
+  // to `part` in whatever form is cheapest to compute and compare, and each bin is
+  // labelled with DateBinLabel of its key: "2024", "2024-03", "2024-03-07",
+  // "2024-03-07 10:00".
+  virtual std::string DateBinKey(DatePart part, std::string_view expression) const = 0;
+  virtual std::string DateBinLabel(DatePart part, std::string_view key) const = 0;
   virtual std::string AddDays(std::string_view date, std::string_view days) const = 0;
   // Whole days from `start` to `end`.
   virtual std::string DaysBetween(std::string_view start, std::string_view end) const = 0;
