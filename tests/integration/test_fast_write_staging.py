@@ -5,22 +5,13 @@ that the files were staged (several, in parallel), that the failure is clear, th
 output table is as it was, and that no staged blob is left. Wrong keys and a bad SAS fail
 before anything is loaded, with the same guarantees. The exact COPY INTO statements are
 checked as data in test/load/."""
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
 
+from azure_container import blobs as azure_blobs
 from test_azure_blob import WRONG_KEY, Hidden, add_azure
 from test_fast_write import ROWS, fast, staged_keys, write_json  # noqa: F401 (fixture)
-
-
-def azure_blobs(ws, prefix):
-    query = f"restype=container&comp=list&prefix={urllib.parse.quote(prefix, safe='')}&{ws['azure_sas']}"
-    url = f"{ws['azure_endpoint']}/{ws['azure_container']}?{query}"
-    with urllib.request.urlopen(url, timeout=30) as r:
-        body = r.read().decode()
-    return [part.split("</Name>")[0] for part in body.split("<Name>")[1:]]
 
 
 def last_log(mortar):

@@ -1,5 +1,8 @@
 #include "connectors/azure/azure_client.h"
 
+#include <algorithm>
+
+#include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
 #include "connectors/s3/s3_client.h"
 #include "mortar/core/wall_time.h"
@@ -161,20 +164,56 @@ Status AzureBlobClient::PutBlocks(const fs::path& file, const std::string& name,
   return failure;
 }
 
-Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix) const {
-  std::vector<std::string> names;
+Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& prefix) const {
+  std::vector<BlobInfo> blobs;
   std::string marker;
   while (true) {
     std::string query = "restype=container&comp=list&prefix=" + http::UrlEncode(prefix);
     if (!marker.empty()) query += "&marker=" + http::UrlEncode(marker);
     MORTAR_ASSIGN_OR_RETURN(std::string xml, Send("GET", Url("", query), "", "listing " + prefix));
-    std::size_t blobs = xml.find("<Blobs>");
-    for (auto& name : s3::XmlValues(xml, "Name", blobs == std::string::npos ? 0 : blobs))
-      names.push_back(std::move(name));
+    // One <Blob> element per blob, each with its <Name> and <Properties>.
+    for (std::size_t at = xml.find("<Blob>"); at != std::string::npos;
+         at = xml.find("<Blob>", at + 1)) {
+      std::size_t end = xml.find("</Blob>", at);
+      std::string blob = xml.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      BlobInfo info;
+      info.name = s3::XmlValue(blob, "Name");
+      std::string size = s3::XmlValue(blob, "Content-Length");
+      info.size = size.empty() ? 0 : std::stoll(size);
+      info.etag = s3::XmlValue(blob, "Etag");
+      blobs.push_back(std::move(info));
+    }
     marker = s3::XmlValue(xml, "NextMarker");
     if (marker.empty()) break;
   }
+  return blobs;
+}
+
+Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(auto blobs, ListBlobs(prefix));
+  std::vector<std::string> names;
+  for (auto& blob : blobs) names.push_back(std::move(blob.name));
   return names;
+}
+
+Result<std::string> AzureBlobClient::GetRange(const std::string& name, int64_t offset,
+                                              int64_t length) const {
+  return Send("GET", Url(name, ""), "", "reading " + name,
+              {{"x-ms-range",
+                "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}});
+}
+
+Status AzureBlobClient::DownloadFile(const std::string& name, const fs::path& file) const {
+  MORTAR_ASSIGN_OR_RETURN(auto blobs, ListBlobs(name));
+  auto found = std::find_if(blobs.begin(), blobs.end(),
+                            [&](const BlobInfo& blob) { return blob.name == name; });
+  if (found == blobs.end()) {
+    return Status::NotFound("connection '" + settings_.connection + "': no blob " + name +
+                            " in container " + settings_.container);
+  }
+  return DownloadInRanges(
+      [&](int64_t offset, int64_t length) { return GetRange(name, offset, length); }, found->size,
+      settings_.block_bytes, file);
 }
 
 Status AzureBlobClient::Delete(const std::string& name) const {

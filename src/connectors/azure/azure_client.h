@@ -24,6 +24,12 @@ struct AzureSettings {
   int parallel_blocks = 4;
 };
 
+struct BlobInfo {
+  std::string name;
+  int64_t size = 0;
+  std::string etag;
+};
+
 class AzureBlobClient {
  public:
   explicit AzureBlobClient(AzureSettings settings) : settings_(std::move(settings)) {}
@@ -35,7 +41,13 @@ class AzureBlobClient {
   Status UploadFile(const std::filesystem::path& file, const std::string& name) const;
   Status PutBlob(const std::string& name, std::string body) const;
   Result<std::string> GetBlob(const std::string& name) const;
-  // Blob names under the prefix (all pages).
+  // `length` bytes of the blob from `offset` (one ranged Get Blob).
+  Result<std::string> GetRange(const std::string& name, int64_t offset, int64_t length) const;
+  // Writes the blob into a local file, block_bytes a request (bounded memory).
+  Status DownloadFile(const std::string& name, const std::filesystem::path& file) const;
+  // Blobs under the prefix (all pages), with their sizes and ETags.
+  Result<std::vector<BlobInfo>> ListBlobs(const std::string& prefix) const;
+  // Blob names under the prefix.
   Result<std::vector<std::string>> List(const std::string& prefix) const;
   Status Delete(const std::string& name) const;
   // Deletes every blob under the prefix; returns how many.

@@ -1,5 +1,9 @@
 #include "connectors/azure/azure_connection.h"
 
+#include <filesystem>
+#include <optional>
+
+#include "connectors/cloud_file_store.h"
 #include "connectors/connection_secret.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
@@ -7,6 +11,8 @@
 namespace mortar::azure {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
                                     const config::Home& home) {
@@ -32,20 +38,19 @@ Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
   return settings;
 }
 
-class AzureBlobConnection final : public Connection {
+class AzureBlobConnection final : public Connection, public FileStore {
  public:
   AzureBlobConnection(config::ConnectionConfig config, const OpenScope& scope)
       : Connection(std::move(config)), home_(scope.home), user_(scope.user) {}
 
   Result<TestReport> Test() override {
-    MORTAR_ASSIGN_OR_RETURN(AzureBlobClient client,
-                            OpenAzureBlobClient(config(), OpenScope{home_, user_}));
-    MORTAR_RETURN_IF_ERROR(client.CheckContainer());
-    const auto& credentials = client.settings().credentials;
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    MORTAR_RETURN_IF_ERROR(client->CheckContainer());
+    const auto& credentials = client->settings().credentials;
     TestReport report{
-        {"endpoint", client.settings().endpoint},
+        {"endpoint", client->settings().endpoint},
         {"account", credentials.account},
-        {"container", client.settings().container},
+        {"container", client->settings().container},
         {"authorization", credentials.account_key.empty() ? "SAS token" : "account key"}};
     if (credentials.account_key.empty() && !SasExpiry(credentials.sas_token).empty())
       report.push_back({"sas_expiry", SasExpiry(credentials.sas_token)});
@@ -58,9 +63,77 @@ class AzureBlobConnection final : public Connection {
     return state;
   }
 
+  // Files datasets: blobs read with ranged requests, written whole as block blobs.
+  FileStore* AsFiles() override { return this; }
+  const std::string& connection_name() const override { return name(); }
+  Status CheckPath(const std::string& path) const override { return CheckCloudPath(name(), path); }
+
+  Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    std::string folder = path;
+    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    MORTAR_ASSIGN_OR_RETURN(auto blobs, client->ListBlobs(folder));
+    std::vector<StoredFile> files;
+    for (const auto& blob : blobs) files.push_back({blob.name, blob.size, blob.etag});
+    return FolderFiles(path, std::move(files));
+  }
+
+  Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
+      const StoredFile& file) const override {
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    return std::shared_ptr<arrow::io::RandomAccessFile>(std::make_shared<RangedFile>(
+        [client = *client, blob = file.path](int64_t offset, int64_t length) {
+          return client.GetRange(blob, offset, length);
+        },
+        "connection '" + name() + "': " + file.path, file.size));
+  }
+
+  Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
+                                                       bool keep_content) override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    return ReplaceByUpload(
+        path, keep_content,
+        [client = *client, path](const fs::path& local) { return client.UploadFile(local, path); },
+        [client, &path](const fs::path& local) { return client->DownloadFile(path, local); });
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    return client->Delete(path);
+  }
+
+  // Through a local copy: the new blob appears whole when its upload commits.
+  Status CopyFile(const std::string& from, const std::string& to) override {
+    MORTAR_ASSIGN_OR_RETURN(auto copy, ReplaceFile(to, false));
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    MORTAR_RETURN_IF_ERROR(client->DownloadFile(from, copy->local()));
+    return copy->Commit();
+  }
+
+  Status RemoveFolder(const std::string& path) override {
+    MORTAR_RETURN_IF_ERROR(CheckPath(path));
+    MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
+    std::string prefix = path;
+    if (prefix.back() != '/') prefix += '/';
+    return client->DeletePrefix(prefix).status();
+  }
+
  private:
+  // The client, with its secrets read once (from the vault or the environment).
+  Result<const AzureBlobClient*> Client() const {
+    if (!client_) {
+      MORTAR_ASSIGN_OR_RETURN(AzureBlobClient client,
+                              OpenAzureBlobClient(config(), OpenScope{home_, user_}));
+      client_.emplace(std::move(client));
+    }
+    return &*client_;
+  }
+
   config::Home home_;
   std::string user_;
+  mutable std::optional<AzureBlobClient> client_;
 };
 
 class AzureBlobConnectionType final : public ConnectionType {

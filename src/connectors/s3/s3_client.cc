@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
@@ -200,16 +201,9 @@ Status S3Client::DownloadFile(const std::string& key, const fs::path& file) cons
     return Status::NotFound("connection '" + settings_.connection + "': no object " + key +
                             " in bucket " + settings_.bucket);
   }
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  for (int64_t offset = 0; offset < found->size; offset += settings_.part_bytes) {
-    MORTAR_ASSIGN_OR_RETURN(
-        std::string bytes,
-        GetRange(key, offset, std::min(settings_.part_bytes, found->size - offset)));
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-  out.close();
-  if (!out) return Status::Invalid("cannot write " + file.string());
-  return Status::OK();
+  return DownloadInRanges(
+      [&](int64_t offset, int64_t length) { return GetRange(key, offset, length); }, found->size,
+      settings_.part_bytes, file);
 }
 
 Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key) const {

@@ -1,13 +1,10 @@
 #include "connectors/s3/s3_connection.h"
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <random>
 
+#include "connectors/cloud_file_store.h"
 #include "connectors/connection_secret.h"
-#include "connectors/s3/s3_object_file.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
 
@@ -54,33 +51,6 @@ Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const c
   return settings;
 }
 
-// A multipart upload (or one PUT) makes the object appear whole, replacing the old
-// one in one step: the local file is uploaded on Commit, and nothing is visible before.
-class S3Replacement final : public FileReplacement {
- public:
-  S3Replacement(S3Client client, std::string key, fs::path folder)
-      : client_(std::move(client)), key_(std::move(key)), folder_(std::move(folder)) {
-    local_ = folder_ / fs::path(key_).filename();
-  }
-  ~S3Replacement() override { Abort(); }
-  const fs::path& local() const override { return local_; }
-  Status Commit() override {
-    Status status = client_.UploadFile(local_, key_);
-    Abort();
-    return status;
-  }
-  void Abort() override {
-    std::error_code error;
-    fs::remove_all(folder_, error);
-  }
-
- private:
-  S3Client client_;
-  std::string key_;
-  fs::path folder_;
-  fs::path local_;
-};
-
 class S3Connection final : public Connection, public FileStore {
  public:
   S3Connection(config::ConnectionConfig config, const OpenScope& scope)
@@ -103,17 +73,7 @@ class S3Connection final : public Connection, public FileStore {
   FileStore* AsFiles() override { return this; }
   const std::string& connection_name() const override { return name(); }
 
-  Status CheckPath(const std::string& path) const override {
-    bool climbs = path == ".." || path.rfind("../", 0) == 0 ||
-                  path.find("/../") != std::string::npos ||
-                  (path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0);
-    if (path.empty() || path[0] == '/' || climbs) {
-      return Status::Invalid("connection '" + name() + "': the path '" + path +
-                             "' must be a key or folder in the bucket, without a leading '/' "
-                             "or '..'");
-    }
-    return Status::OK();
-  }
+  Status CheckPath(const std::string& path) const override { return CheckCloudPath(name(), path); }
 
   Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
     MORTAR_RETURN_IF_ERROR(CheckPath(path));
@@ -122,43 +82,28 @@ class S3Connection final : public Connection, public FileStore {
     while (!folder.empty() && folder.back() == '/') folder.pop_back();
     MORTAR_ASSIGN_OR_RETURN(auto objects, client->ListObjects(folder));
     std::vector<StoredFile> files;
-    for (const auto& object : objects) {
-      if (object.key == folder) return std::vector<StoredFile>{Describe(object)};
-      if (object.key.size() <= folder.size() + 1 || object.key[folder.size()] != '/') continue;
-      std::string rest = object.key.substr(folder.size() + 1);
-      // Direct children only; names Spark skips are skipped too.
-      if (rest.find('/') != std::string::npos || rest[0] == '.' || rest[0] == '_') continue;
-      files.push_back(Describe(object));
-    }
-    std::sort(files.begin(), files.end(),
-              [](const StoredFile& a, const StoredFile& b) { return a.path < b.path; });
-    return files;
+    for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
+    return FolderFiles(path, std::move(files));
   }
 
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
       const StoredFile& file) const override {
     MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return std::shared_ptr<arrow::io::RandomAccessFile>(
-        std::make_shared<S3ObjectFile>(*client, file.path, file.size));
+    return std::shared_ptr<arrow::io::RandomAccessFile>(std::make_shared<RangedFile>(
+        [client = *client, key = file.path](int64_t offset, int64_t length) {
+          return client.GetRange(key, offset, length);
+        },
+        "connection '" + name() + "': " + file.path, file.size));
   }
 
   Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
                                                        bool keep_content) override {
     MORTAR_RETURN_IF_ERROR(CheckPath(path));
     MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    std::random_device random;
-    fs::path folder = fs::temp_directory_path() /
-                      ("mortar-s3-write-" + std::to_string(random()) + std::to_string(random()));
-    std::error_code error;
-    fs::create_directories(folder, error);
-    if (error) return Status::Invalid("cannot create " + folder.string() + ": " + error.message());
-    auto replacement = std::make_unique<S3Replacement>(*client, path, folder);
-    if (keep_content) {
-      Status downloaded = client->DownloadFile(path, replacement->local());
-      if (!downloaded.ok() && downloaded.code() != ErrorCode::kNotFound) return downloaded;
-      if (!downloaded.ok()) fs::remove(replacement->local(), error);
-    }
-    return std::unique_ptr<FileReplacement>(std::move(replacement));
+    return ReplaceByUpload(
+        path, keep_content,
+        [client = *client, path](const fs::path& local) { return client.UploadFile(local, path); },
+        [client, &path](const fs::path& local) { return client->DownloadFile(path, local); });
   }
 
   Status RemoveFile(const std::string& path) override {
@@ -186,10 +131,6 @@ class S3Connection final : public Connection, public FileStore {
   }
 
  private:
-  static StoredFile Describe(const ObjectInfo& object) {
-    return StoredFile{object.key, object.size, object.etag};
-  }
-
   // The client, with its secrets read once (from the vault or the environment).
   Result<const S3Client*> Client() const {
     if (!client_) {

@@ -1,0 +1,29 @@
+"""The stand-in's Azurite container, reached directly with its SAS token (not through
+Mortar): to put blobs before a test and to check what a test left there."""
+import urllib.parse
+import urllib.request
+
+
+def _url(ws, name="", query=""):
+    path = f"/{urllib.parse.quote(name)}" if name else ""
+    return f"{ws['azure_endpoint']}/{ws['azure_container']}{path}?{query}{'&' if query else ''}{ws['azure_sas']}"
+
+
+def blobs(ws, prefix):
+    """The names of the blobs under the prefix."""
+    query = f"restype=container&comp=list&prefix={urllib.parse.quote(prefix, safe='')}"
+    with urllib.request.urlopen(_url(ws, query=query), timeout=30) as r:
+        body = r.read().decode()
+    return [part.split("</Name>")[0] for part in body.split("<Name>")[1:]]
+
+
+def put(ws, name, data):
+    request = urllib.request.Request(_url(ws, name), data=data, method="PUT",
+                                     headers={"x-ms-blob-type": "BlockBlob",
+                                              "Content-Type": "application/octet-stream"})
+    urllib.request.urlopen(request, timeout=30).read()
+
+
+def get(ws, name):
+    with urllib.request.urlopen(_url(ws, name), timeout=30) as r:
+        return r.read()
