@@ -6,7 +6,11 @@
 namespace mortar {
 
 std::string UtcNow(const char* format) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  return UtcText(UnixSeconds(), format);
+}
+
+std::string UtcText(int64_t unix_seconds, const char* format) {
+  auto seconds = static_cast<std::time_t>(unix_seconds);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[64];

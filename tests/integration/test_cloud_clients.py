@@ -27,7 +27,7 @@ def test_azure_blob_client_against_azurite(ws):
     run_gtest("AzureBlobLiveTest.*", SecretEnvironment({
         "MORTAR_WS_AZURE_ENDPOINT": ws["azure_endpoint"], "MORTAR_WS_AZURE_ACCOUNT": ws["azure_account"],
         "MORTAR_WS_AZURE_KEY": ws["azure_key"], "MORTAR_WS_AZURE_CONTAINER": ws["azure_container"],
-        "MORTAR_WS_AZURE_SAS": ws["azure_sas"]}), 2)
+        "MORTAR_WS_AZURE_SAS": ws["azure_sas"]}), 3)
 
 
 def test_s3_client_against_the_stand_in(ws):

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <random>
 
+#include "mortar/core/wall_time.h"
+
 namespace mortar::azure {
 namespace {
 
@@ -95,6 +97,30 @@ TEST_F(AzureBlobLiveTest, ASasTokenWorksAndAWrongKeyIsRefusedClearly) {
   Status not_found = AzureBlobClient(missing).CheckContainer();
   EXPECT_EQ(not_found.code(), ErrorCode::kNotFound) << not_found.ToString();
   EXPECT_NE(not_found.message().find("create the container"), std::string::npos);
+}
+
+// The read-and-list SAS Mortar signs for COPY INTO from an account key: the service
+// accepts it for reads and listings, and refuses writes with it.
+TEST_F(AzureBlobLiveTest, ASasSignedFromTheKeyReadsAndListsOnly) {
+  AzureBlobClient with_key(settings_);
+  ASSERT_TRUE(with_key.PutBlob(prefix_ + "signed.txt", "staged").ok());
+  int64_t now = UnixSeconds();
+  auto token = ContainerSas(settings_.credentials.account, settings_.credentials.account_key,
+                            settings_.container, "rl", UtcText(now - 300), UtcText(now + 3600));
+  ASSERT_TRUE(token.has_value());
+  AzureSettings sas = settings_;
+  sas.credentials.account_key = "";
+  sas.credentials.sas_token = *token;
+  AzureBlobClient with_sas(sas);
+  auto listed = with_sas.List(prefix_);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(*listed, std::vector<std::string>{prefix_ + "signed.txt"});
+  auto read = with_sas.GetBlob(prefix_ + "signed.txt");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, "staged");
+  Status write = with_sas.PutBlob(prefix_ + "not-allowed.txt", "x");
+  EXPECT_EQ(write.code(), ErrorCode::kAuth) << write.ToString();
+  EXPECT_TRUE(with_key.DeletePrefix(prefix_).ok());
 }
 
 TEST(SasExpiryTest, ReadsTheDecodedExpiry) {

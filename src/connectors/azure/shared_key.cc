@@ -54,6 +54,15 @@ std::string CanonicalizedResource(const std::string& account, const http::Url& u
   return resource;
 }
 
+// Base64 of HMAC-SHA256(key, text).
+std::string Sign(const std::string& key, const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &size);
+  return EncodeBase64(std::string(reinterpret_cast<char*>(digest), size));
+}
+
 }  // namespace
 
 std::string EncodeBase64(const std::string& bytes) {
@@ -92,14 +101,22 @@ bool SignSharedKey(http::Request& request, const std::string& account,
   auto url = http::Url::Parse(request.url);
   to_sign += CanonicalizedResource(account, url.ok() ? *url : http::Url{});
 
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-       reinterpret_cast<const unsigned char*>(to_sign.data()), to_sign.size(), digest, &size);
-  request.headers.push_back(
-      {"Authorization", "SharedKey " + account + ":" +
-                            EncodeBase64(std::string(reinterpret_cast<char*>(digest), size))});
+  request.headers.push_back({"Authorization", "SharedKey " + account + ":" + Sign(*key, to_sign)});
   return true;
+}
+
+std::optional<std::string> ContainerSas(const std::string& account, const std::string& account_key,
+                                        const std::string& container,
+                                        const std::string& permissions, const std::string& start,
+                                        const std::string& expiry) {
+  auto key = DecodeBase64(account_key);
+  if (!key) return std::nullopt;
+  // sp, st, se, the resource, then si, sip, spr (empty), sv, sr, the snapshot time and
+  // ses (empty), and the five response headers rscc, rscd, rsce, rscl, rsct (empty).
+  std::string to_sign = permissions + "\n" + start + "\n" + expiry + "\n/blob/" + account + "/" +
+                        container + "\n\n\n\n" + kStorageVersion + "\nc\n\n\n\n\n\n\n";
+  return "st=" + http::UrlEncode(start) + "&se=" + http::UrlEncode(expiry) + "&sp=" + permissions +
+         "&sv=" + kStorageVersion + "&sr=c&sig=" + http::UrlEncode(Sign(*key, to_sign));
 }
 
 }  // namespace mortar::azure

@@ -4,6 +4,7 @@
 // later, with the empty Content-Length of 2015-02-21 and later).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "mortar/http/message.h"
@@ -24,6 +25,16 @@ struct AzureCredentials {
 // ms_date is an RFC 1123 date ("Tue, 24 Nov 2026 12:00:00 GMT").
 [[nodiscard]] bool SignSharedKey(http::Request& request, const std::string& account,
                                  const std::string& account_key, const std::string& ms_date);
+
+// A service SAS token for the whole container, signed with the account key (the string
+// to sign of service version 2020-12-06 and later, sv = kStorageVersion): `permissions`
+// such as "rl" (read, list), valid from `start` to `expiry` (ISO 8601 UTC,
+// "2026-11-24T23:50:00Z"). A query string without '?'; nullopt on a key that is not
+// base64.
+std::optional<std::string> ContainerSas(const std::string& account, const std::string& account_key,
+                                        const std::string& container,
+                                        const std::string& permissions, const std::string& start,
+                                        const std::string& expiry);
 
 // Standard base64 (with padding), as Azure wants keys, signatures and block ids.
 std::string EncodeBase64(const std::string& bytes);

@@ -57,5 +57,18 @@ TEST(SharedKeyTest, TheKeyIsNeverSent) {
   for (const auto& header : request.headers) EXPECT_EQ(header.value.find(kKey), std::string::npos);
 }
 
+// Expected value computed once with azure-storage-blob 12.31 (BlobSharedAccessSignature,
+// x_ms_version 2021-08-06, generate_container with the same inputs).
+TEST(SharedKeyTest, AContainerSasIsSignedAsTheServiceExpects) {
+  auto sas =
+      ContainerSas("mortarstage", "bW9ydGFyLXRlc3Qta2V5LW5vdC1hLXJlYWwtb25lLTEyMzQ1Ng==", "staging",
+                   "rl", "2026-11-24T23:50:00Z", "2026-11-25T01:00:00Z");
+  ASSERT_TRUE(sas.has_value());
+  EXPECT_EQ(*sas,
+            "st=2026-11-24T23%3A50%3A00Z&se=2026-11-25T01%3A00%3A00Z&sp=rl&sv=2021-08-06&sr=c"
+            "&sig=8tKAoKTPS%2F2%2BJMeD8%2B3DAhbwSLIyzpC3IH5ntrTrEBg%3D");
+  EXPECT_FALSE(ContainerSas("mortarstage", "not base64!", "staging", "rl", "a", "b").has_value());
+}
+
 }  // namespace
 }  // namespace mortar::azure

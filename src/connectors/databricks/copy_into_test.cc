@@ -36,7 +36,9 @@ std::string Lines(const Json& value) {
   return text;
 }
 
-std::unique_ptr<StagingStore> StoreFromCase(const Json& store) {
+// The store of a case; "now" (Unix seconds) fixes the clock of a SAS Mortar signs.
+std::unique_ptr<StagingStore> StoreFromCase(const Json& test) {
+  const Json& store = test.at("store");
   std::string type = store.at("type").get<std::string>();
   if (type == "s3") {
     s3::S3Settings settings;
@@ -52,7 +54,8 @@ std::unique_ptr<StagingStore> StoreFromCase(const Json& store) {
   settings.container = store.at("container").get<std::string>();
   settings.credentials = {store.at("account").get<std::string>(), store.value("account_key", ""),
                           store.value("sas_token", "")};
-  return MakeAzureStagingStore(azure::AzureBlobClient(settings));
+  int64_t now = test.value("now", int64_t{0});
+  return MakeAzureStagingStore(azure::AzureBlobClient(settings), [now] { return now; });
 }
 
 TEST(LoadCasesTest, EveryCaseGivesTheExactStatements) {
@@ -65,7 +68,7 @@ TEST(LoadCasesTest, EveryCaseGivesTheExactStatements) {
     config::ConfigObject object(test, file.string());
     auto schema = config::SchemaFromJson(object, "schema");
     ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-    auto store = StoreFromCase(test.at("store"));
+    auto store = StoreFromCase(test);
     StagingFormat format = test.value("format", "parquet") == "parquet" ? StagingFormat::kParquet
                                                                         : StagingFormat::kCsvGzip;
     sql::TableName table{test.at("table").value("catalog", ""),

@@ -40,7 +40,8 @@ class S3StagingStore final : public StagingStore {
 
 class AzureStagingStore final : public StagingStore {
  public:
-  explicit AzureStagingStore(azure::AzureBlobClient client) : client_(std::move(client)) {}
+  AzureStagingStore(azure::AzureBlobClient client, std::function<int64_t()> now)
+      : client_(std::move(client)), now_(std::move(now)) {}
 
   std::string name() const override { return client_.settings().connection; }
   std::string DisplayUri(const std::string& prefix) const override {
@@ -56,15 +57,22 @@ class AzureStagingStore final : public StagingStore {
                              bool copy_into) const override {
     StagedFiles files;
     files.copy_into_uri = client_.AbfssUri(prefix);
-    const std::string& sas = client_.settings().credentials.sas_token;
+    const azure::AzureCredentials& credentials = client_.settings().credentials;
+    std::string sas = credentials.sas_token;
     if (copy_into && sas.empty()) {
-      return Status::Auth("connection '" + name() +
-                          "': COPY INTO reads staged files from Azure with a SAS token, and this "
-                          "connection has only an account key; store a SAS token with 'mortar "
-                          "connection set-secret " +
-                          name() + " sas_token'");
+      // Valid from a few minutes back, for clocks that differ a little.
+      int64_t now = now_();
+      auto signed_sas = azure::ContainerSas(credentials.account, credentials.account_key,
+                                            client_.settings().container, "rl", UtcText(now - 300),
+                                            UtcText(now + int64_t{kStagingSasHours} * 3600));
+      if (!signed_sas) {
+        return Status::Auth("connection '" + name() +
+                            "': cannot sign a SAS token for COPY INTO: the account key is not "
+                            "base64; copy it again from the storage account's access keys");
+      }
+      sas = signed_sas_ = *signed_sas;
     }
-    if (!sas.empty()) files.credential = {{"AZURE_SAS_TOKEN", sas}};
+    if (copy_into) files.credential = {{"AZURE_SAS_TOKEN", sas}};
     // hadoop-azure's wasbs:// (the Blob endpoint; abfss:// needs a Data Lake endpoint).
     files.spark_uri = "wasbs://" + client_.settings().container + "@" +
                       client_.settings().credentials.account + ".blob.core.windows.net/" + prefix;
@@ -72,11 +80,14 @@ class AzureStagingStore final : public StagingStore {
     return files;
   }
   std::vector<std::string> Secrets() const override {
-    return {client_.settings().credentials.account_key, client_.settings().credentials.sas_token};
+    return {client_.settings().credentials.account_key, client_.settings().credentials.sas_token,
+            signed_sas_};
   }
 
  private:
   azure::AzureBlobClient client_;
+  std::function<int64_t()> now_;
+  mutable std::string signed_sas_;  // the SAS signed for the last COPY INTO, if any
 };
 
 }  // namespace
@@ -85,8 +96,9 @@ std::unique_ptr<StagingStore> MakeS3StagingStore(s3::S3Client client) {
   return std::make_unique<S3StagingStore>(std::move(client));
 }
 
-std::unique_ptr<StagingStore> MakeAzureStagingStore(azure::AzureBlobClient client) {
-  return std::make_unique<AzureStagingStore>(std::move(client));
+std::unique_ptr<StagingStore> MakeAzureStagingStore(azure::AzureBlobClient client,
+                                                    std::function<int64_t()> now) {
+  return std::make_unique<AzureStagingStore>(std::move(client), std::move(now));
 }
 
 }  // namespace mortar::databricks

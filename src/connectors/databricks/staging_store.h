@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "connectors/databricks/copy_into.h"
 #include "connectors/s3/s3_client.h"
 #include "mortar/core/result.h"
+#include "mortar/core/wall_time.h"
 
 namespace mortar::databricks {
 
@@ -35,8 +37,11 @@ class StagingStore {
 };
 
 std::unique_ptr<StagingStore> MakeS3StagingStore(s3::S3Client client);
-// COPY INTO needs the connection's SAS token: a connection with only an account key can
-// stage for open-source Spark (which reads with its own settings) but not for COPY INTO.
-std::unique_ptr<StagingStore> MakeAzureStagingStore(azure::AzureBlobClient client);
+// COPY INTO gets a SAS token: the connection's own, or for a connection with only an
+// account key, one Mortar signs with it for the container, read and list only, valid
+// for kStagingSasHours from `now()` (Unix seconds).
+inline constexpr int kStagingSasHours = 12;
+std::unique_ptr<StagingStore> MakeAzureStagingStore(
+    azure::AzureBlobClient client, std::function<int64_t()> now = [] { return UnixSeconds(); });
 
 }  // namespace mortar::databricks
