@@ -19,8 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Staged files upload two at a time (each in parallel parts): with the Parquet
-// writer's row group, this is most of what a fast-write holds in memory.
+// Staged files upload two at a time (each in parallel parts), which bounds the upload
+// buffers and the local temporary folder.
 constexpr int kParallelUploads = 2;
 
 // Staged Parquet files are read once, by the load: smaller row groups than a dataset's
