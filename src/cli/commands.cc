@@ -15,6 +15,7 @@
 #include "mortar/config/home.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
+#include "mortar/security/vault.h"
 
 namespace mortar::cli {
 
@@ -257,6 +258,11 @@ Status ConnectionVerb(Invocation& in) {
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     if (action == "delete") {
+      // Its secrets go first: a new connection of the same name must not inherit them,
+      // and if they cannot be removed the connection is still there to retry.
+      MORTAR_RETURN_IF_ERROR(home.LoadConnection(name).status());
+      MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
+      MORTAR_RETURN_IF_ERROR(security::ForgetConnectionSecrets(vault, name).status());
       MORTAR_RETURN_IF_ERROR(home.DeleteConnection(name));
       if (!in.json) in.out << "Deleted connection " << name << "\n";
       return Status::OK();

@@ -204,6 +204,22 @@ std::string UserConnectionSecretSlot(const std::string& user, const std::string&
   return "user/" + user + "/connection/" + connection + "/" + field;
 }
 
+Result<int64_t> ForgetConnectionSecrets(const Vault& vault, const std::string& connection) {
+  std::string own = ConnectionSecretSlot(connection, "");
+  std::string users = "/" + own;  // user/<name>/connection/<connection>/<field>
+  MORTAR_ASSIGN_OR_RETURN(auto slots, vault.List(""));
+  int64_t removed = 0;
+  for (const auto& info : slots) {
+    const std::string& slot = info.slot;
+    bool per_user = slot.rfind("user/", 0) == 0 && slot.find(users) != std::string::npos &&
+                    slot.find('/', 5) == slot.find(users);
+    if (slot.rfind(own, 0) != 0 && !per_user) continue;
+    MORTAR_RETURN_IF_ERROR(vault.Delete(slot));
+    ++removed;
+  }
+  return removed;
+}
+
 Result<Vault> Vault::Open(const config::Home& home) {
   MORTAR_RETURN_IF_ERROR(InitSodium());
   Vault vault(home.KeyFile(), home.SecurityDir() / "vault.json", home.SecurityDir() / "vault.lock");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -32,6 +33,28 @@ TEST(VaultTest, SecretsAreEncryptedAtRestAndComeBack) {
   EXPECT_EQ(ReadAll(file).find(kSecret), std::string::npos);
   EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(VaultTest, ForgettingAConnectionRemovesItsSecretsAndEveryUsersOnly) {
+  testing::TempHome temp;
+  auto vault = *Vault::Open(temp.home());
+  for (const char* slot :
+       {"connection/dbx/token", "connection/dbx/oauth_client_secret", "connection/dbx2/token",
+        "user/alice/connection/dbx/refresh_token", "user/bob/connection/dbx/token",
+        "user/alice/connection/dbx2/token", "user/dbx/connection/other/token"}) {
+    ASSERT_TRUE(vault.Put(slot, kSecret).ok());
+  }
+  auto removed = ForgetConnectionSecrets(vault, "dbx");
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 4);
+  auto slots = vault.List("");
+  ASSERT_TRUE(slots.ok());
+  std::vector<std::string> left;
+  for (const auto& info : *slots) left.push_back(info.slot);
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left,
+            (std::vector<std::string>{"connection/dbx2/token", "user/alice/connection/dbx2/token",
+                                      "user/dbx/connection/other/token"}));
 }
 
 TEST(VaultTest, ASecretMovedToAnotherSlotOrAlteredDoesNotDecrypt) {

@@ -52,6 +52,12 @@ def test_secrets_are_encrypted_redacted_and_survive_key_rotation(mortar):
     result = mortar.run("connection", "test", "dbx", check=False)
     assert "set-secret" not in result.stderr and TOKEN not in result.stderr
     assert oct(os.stat(mortar.home / "secret.key").st_mode & 0o777) == "0o600"
+    # Deleting the connection deletes its secrets: a new one of the same name starts bare.
+    mortar.run("connection", "delete", "dbx")
+    assert mortar.json("secrets", "list") == []
+    databricks(mortar, "dbx", "--param", "auth.type=pat")
+    result = mortar.run("connection", "test", "dbx", check=False)
+    assert result.returncode == 4 and "mortar connection set-secret dbx token" in result.stderr
 
 
 def test_per_user_tokens_are_each_users_own(mortar):

@@ -72,4 +72,9 @@ std::string ConnectionSecretSlot(const std::string& connection, const std::strin
 std::string UserConnectionSecretSlot(const std::string& user, const std::string& connection,
                                      const std::string& field);
 
+// Removes every secret of a connection: its own slots and each user's for it. Returns
+// how many slots went. Run when the connection is deleted, so that a new connection
+// of the same name starts without them.
+Result<int64_t> ForgetConnectionSecrets(const Vault& vault, const std::string& connection);
+
 }  // namespace mortar::security
