@@ -21,18 +21,6 @@ std::string CsvOptions(const sql::Dialect& dialect, const CloudFiles& files, con
   return options + ", " + option("compression", files.gzip ? "gzip" : "none");
 }
 
-// CAST(<column i> AS <type>) AS <name>, ...; `source` names column i in the files.
-template <typename Source>
-std::string CastColumns(const sql::Dialect& dialect, const Schema& schema, Source source) {
-  std::string columns;
-  for (std::size_t i = 0; i < schema.size(); ++i) {
-    columns += std::string(columns.empty() ? "" : ",\n       ") + "CAST(" + source(i) + " AS " +
-               dialect.NativeType(schema[i].type) + ") AS " +
-               dialect.QuoteIdentifier(schema[i].name);
-  }
-  return columns;
-}
-
 }  // namespace
 
 std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
@@ -40,10 +28,13 @@ std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableNa
                                  const s3::AwsCredentials& credentials) {
   bool csv = files.format == "csv";
   // Without a header, Databricks names CSV columns _c0, _c1, ...
-  std::string columns = CastColumns(dialect, schema, [&](std::size_t i) {
-    return csv && !files.csv_header ? "_c" + std::to_string(i)
-                                    : dialect.QuoteIdentifier(schema[i].name);
-  });
+  std::string columns = CastColumns(
+      dialect, schema,
+      [&](std::size_t i) {
+        return csv && !files.csv_header ? "_c" + std::to_string(i)
+                                        : dialect.QuoteIdentifier(schema[i].name);
+      },
+      ",\n       ");
   std::string credential =
       "AWS_ACCESS_KEY = " + dialect.QuoteString(credentials.access_key_id) +
       ", AWS_SECRET_KEY = " + dialect.QuoteString(credentials.secret_access_key);
@@ -76,8 +67,9 @@ std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sq
               ")\nUSING csv OPTIONS (" + dialect.QuoteString("path") + " " +
               dialect.QuoteString(path) + ", " + CsvOptions(dialect, files, " ", true) + ")",
           SparkLoadHead(dialect, table, into) +
-              CastColumns(dialect, schema,
-                          [](std::size_t i) { return "`c" + std::to_string(i) + "`"; }) +
+              CastColumns(
+                  dialect, schema, [](std::size_t i) { return "`c" + std::to_string(i) + "`"; },
+                  ",\n       ") +
               "\nFROM " + quoted_view,
           "DROP VIEW IF EXISTS " + quoted_view};
 }

@@ -4,21 +4,16 @@ namespace mortar::databricks {
 
 namespace {
 
-// "CAST(`a` AS INT) AS `a`, ..." over the staged columns: by name for Parquet, by
-// position for header-less CSV.
-std::string CastColumns(const sql::Dialect& dialect, const Schema& schema, StagingFormat format,
-                        const std::string& separator) {
-  std::string columns;
-  int position = 0;
-  for (const auto& column : schema.columns()) {
-    std::string source =
-        format == StagingFormat::kParquet ? column.name : "_c" + std::to_string(position);
-    columns += std::string(columns.empty() ? "" : separator) + "CAST(" +
-               dialect.QuoteIdentifier(source) + " AS " + dialect.NativeType(column.type) +
-               ") AS " + dialect.QuoteIdentifier(column.name);
-    ++position;
-  }
-  return columns;
+// The staged columns: by name for Parquet, by position for header-less CSV.
+std::string StagedCastColumns(const sql::Dialect& dialect, const Schema& schema,
+                              StagingFormat format, const std::string& separator) {
+  return CastColumns(
+      dialect, schema,
+      [&](std::size_t i) {
+        return dialect.QuoteIdentifier(
+            format == StagingFormat::kParquet ? schema[i].name : "_c" + std::to_string(i));
+      },
+      separator);
 }
 
 // Arrow's CSV writer quotes RFC 4180 style (a quote inside a value is doubled), keeps
@@ -37,6 +32,18 @@ std::string CsvReaderOptions(const sql::Dialect& dialect, const std::string& sep
 
 }  // namespace
 
+std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
+                        const std::function<std::string(std::size_t)>& source,
+                        const std::string& separator) {
+  std::string columns;
+  for (std::size_t i = 0; i < schema.size(); ++i) {
+    columns += std::string(columns.empty() ? "" : separator) + "CAST(" + source(i) + " AS " +
+               dialect.NativeType(schema[i].type) + ") AS " +
+               dialect.QuoteIdentifier(schema[i].name);
+  }
+  return columns;
+}
+
 std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
                         const Schema& schema, const StagedFiles& files) {
   std::string source = dialect.QuoteString(files.copy_into_uri);
@@ -50,7 +57,7 @@ std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table
   if (files.format == StagingFormat::kParquet) {
     sql += "FROM " + source + "\nFILEFORMAT = PARQUET\n";
   } else {
-    sql += "FROM (SELECT " + CastColumns(dialect, schema, files.format, ",\n             ") +
+    sql += "FROM (SELECT " + StagedCastColumns(dialect, schema, files.format, ",\n             ") +
            "\n      FROM " + source + ")\nFILEFORMAT = CSV\nFORMAT_OPTIONS (" +
            CsvReaderOptions(dialect, " = ") + ")\n";
   }
@@ -69,7 +76,7 @@ std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::Ta
                                       const Schema& schema, const StagedFiles& files,
                                       LoadInto into) {
   std::string load = SparkLoadHead(dialect, table, into) +
-                     CastColumns(dialect, schema, files.format, ",\n       ");
+                     StagedCastColumns(dialect, schema, files.format, ",\n       ");
   if (files.format == StagingFormat::kParquet)
     return {load + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};
   // csv.`path` takes no options: a temporary view carries them.

@@ -5,6 +5,7 @@
 // position (_c0, _c1, ...) and cast to the table's types.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,12 @@ struct StagedFiles {
 // The statement holds secrets: never log it.
 std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
                         const Schema& schema, const StagedFiles& files);
+
+// "CAST(<source(i)> AS <type>) AS <name>" for each column of the schema, joined by
+// `separator`; source(i) is the SQL expression that names column i in the files.
+std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
+                        const std::function<std::string(std::size_t)>& source,
+                        const std::string& separator);
 
 // How a Spark SQL load writes its table, in one Delta transaction either way: rows
 // appended (INSERT INTO <table>), or the table replaced by the rows (CREATE OR REPLACE
