@@ -50,13 +50,13 @@ std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableNa
 
 std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
                                            const Schema& schema, const CloudFiles& files,
-                                           const std::string& view, LoadInto into) {
+                                           const std::string& view, WriteMode mode) {
   std::string path = "s3a://" + files.location.container + "/" + files.location.path;
   if (files.format == "parquet") {
     StagedFiles staged;
     staged.spark_uri = path;
     staged.format = StagingFormat::kParquet;
-    return SparkLoadSql(dialect, table, schema, staged, into);
+    return SparkLoadSql(dialect, table, schema, staged, mode);
   }
   // Columns by position, as text, whatever the header says.
   std::string text_columns;
@@ -66,7 +66,7 @@ std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sq
   return {"CREATE OR REPLACE TEMPORARY VIEW " + quoted_view + " (" + text_columns +
               ")\nUSING csv OPTIONS (" + dialect.QuoteString("path") + " " +
               dialect.QuoteString(path) + ", " + CsvOptions(dialect, files, " ", true) + ")",
-          SparkLoadHead(dialect, table, into) +
+          SparkLoadHead(dialect, table, mode) +
               CastColumns(
                   dialect, schema, [](std::size_t i) { return "`c" + std::to_string(i) + "`"; },
                   ",\n       ") +

@@ -26,7 +26,7 @@ std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableNa
 std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
                                            const Schema& schema, const CloudFiles& files,
                                            const std::string& view,
-                                           LoadInto into = LoadInto::kAppend);
+                                           WriteMode mode = WriteMode::kAppend);
 
 // INSERT OVERWRITE DIRECTORY '<folder>' USING PARQUET|CSV OPTIONS (...) SELECT ...:
 // the database writes the rows of `select_sql` as files under `folder_uri` (s3:// on

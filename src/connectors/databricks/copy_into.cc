@@ -66,16 +66,17 @@ std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table
   return sql + "COPY_OPTIONS ('force' = 'true')";
 }
 
-std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, LoadInto into) {
-  return (into == LoadInto::kAppend ? "INSERT INTO " : "CREATE OR REPLACE TABLE ") +
-         dialect.TableReference(table) + (into == LoadInto::kAppend ? "" : " USING DELTA AS") +
+std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table,
+                          WriteMode mode) {
+  return (mode == WriteMode::kAppend ? "INSERT INTO " : "CREATE OR REPLACE TABLE ") +
+         dialect.TableReference(table) + (mode == WriteMode::kAppend ? "" : " USING DELTA AS") +
          "\nSELECT ";
 }
 
 std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
                                       const Schema& schema, const StagedFiles& files,
-                                      LoadInto into) {
-  std::string load = SparkLoadHead(dialect, table, into) +
+                                      WriteMode mode) {
+  std::string load = SparkLoadHead(dialect, table, mode) +
                      StagedCastColumns(dialect, schema, files.format, ",\n       ");
   if (files.format == StagingFormat::kParquet)
     return {load + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};

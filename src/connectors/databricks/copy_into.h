@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "mortar/connectors/connection.h"
 #include "mortar/core/schema.h"
 #include "mortar/sql/dialect.h"
 
@@ -41,19 +42,17 @@ std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
                         const std::function<std::string(std::size_t)>& source,
                         const std::string& separator);
 
-// How a Spark SQL load writes its table, in one Delta transaction either way: rows
-// appended (INSERT INTO <table>), or the table replaced by the rows (CREATE OR REPLACE
-// TABLE <table> USING DELTA AS; readers see the old table or the new one).
-enum class LoadInto { kAppend, kReplace };
-
+// A Spark SQL load writes its table in one Delta transaction either way: rows appended
+// (INSERT INTO <table>), or the table replaced by the rows (CREATE OR REPLACE TABLE
+// <table> USING DELTA AS; readers see the old table or the new one).
 // "INSERT INTO <table>\nSELECT " or "CREATE OR REPLACE TABLE <table> USING DELTA AS\nSELECT ".
-std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, LoadInto into);
+std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, WriteMode mode);
 
 // The Spark SQL statements, run in order in one session: INSERT INTO <table> SELECT
 // CAST(...) FROM parquet.`<spark_uri>` (or CREATE OR REPLACE TABLE ... AS SELECT), or
 // for CSV a temporary view over the files, the load, and the view dropped.
 std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
                                       const Schema& schema, const StagedFiles& files,
-                                      LoadInto into = LoadInto::kAppend);
+                                      WriteMode mode = WriteMode::kAppend);
 
 }  // namespace mortar::databricks

@@ -92,10 +92,10 @@ TEST(LoadCasesTest, EveryCaseGivesTheExactStatements) {
                   Lines(expected.at(key)));
       } else {
         // "spark_sql" appends; "spark_sql_replace", where given, replaces the table.
-        for (LoadInto into : {LoadInto::kAppend, LoadInto::kReplace}) {
-          std::string name = into == LoadInto::kAppend ? key : key + "_replace";
+        for (WriteMode mode : {WriteMode::kAppend, WriteMode::kReplace}) {
+          std::string name = mode == WriteMode::kAppend ? key : key + "_replace";
           if (!expected.contains(name)) continue;
-          auto statements = SparkLoadSql(sql::DatabricksDialect(), table, *schema, *located, into);
+          auto statements = SparkLoadSql(sql::DatabricksDialect(), table, *schema, *located, mode);
           ASSERT_EQ(statements.size(), expected.at(name).size());
           for (std::size_t i = 0; i < statements.size(); ++i)
             EXPECT_EQ(statements[i], Lines(expected.at(name)[i])) << name << " statement " << i;

@@ -685,8 +685,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     };
     sql::TableName target = Qualify(table);
     if (!copy_into && mode == WriteMode::kReplace) {
-      MORTAR_RETURN_IF_ERROR(run(SparkLoadFilesSql(
-          dialect(), target, schema, files, "__mortar_files_" + target.table, LoadInto::kReplace)));
+      MORTAR_RETURN_IF_ERROR(
+          run(SparkLoadFilesSql(dialect(), target, schema, files, "__mortar_files_" + target.table,
+                                WriteMode::kReplace)));
       return CountRows(dialect().TableReference(target));
     }
     MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));

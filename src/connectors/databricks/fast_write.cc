@@ -81,9 +81,7 @@ class FastWriter final : public BatchWriter {
       if (target_.copy_into) {
         statements = {CopyIntoSql(*target_.dialect, table, target_.schema, files_)};
       } else {
-        statements = SparkLoadSql(
-            *target_.dialect, table, target_.schema, files_,
-            target_.mode == WriteMode::kAppend ? LoadInto::kAppend : LoadInto::kReplace);
+        statements = SparkLoadSql(*target_.dialect, table, target_.schema, files_, target_.mode);
       }
       for (const auto& sql : statements) {
         status = target_.execute(sql);
