@@ -97,8 +97,8 @@ bool OnDatabricks(const Dataset& dataset) {
 }
 
 // Files already on S3 are loaded by Databricks itself (COPY INTO, or Spark SQL on the
-// open-source server) into a staging table swapped in atomically: no row passes
-// through Mortar and no staged copy is made.
+// open-source server), in one step that leaves the output as it was if it fails: no
+// row passes through Mortar and no staged copy is made.
 class CloudToDatabricksEngine final : public Engine {
  public:
   std::string_view name() const override { return "cloud-to-databricks"; }
