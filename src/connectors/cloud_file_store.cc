@@ -23,12 +23,13 @@ Status CheckCloudPath(const std::string& connection, const std::string& path) {
   return Status::OK();
 }
 
-std::vector<StoredFile> FolderFiles(const std::string& path, std::vector<StoredFile> objects) {
+Result<std::vector<StoredFile>> FolderFiles(const std::string& path, const PrefixLister& list) {
   std::string folder = path;
   while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  MORTAR_ASSIGN_OR_RETURN(std::vector<StoredFile> objects, list(folder));
   std::vector<StoredFile> files;
   for (auto& object : objects) {
-    if (object.path == folder) return {std::move(object)};
+    if (object.path == folder) return std::vector<StoredFile>{std::move(object)};
     if (object.path.size() <= folder.size() + 1 || object.path[folder.size()] != '/') continue;
     std::string rest = object.path.substr(folder.size() + 1);
     // Direct children only; names Spark skips are skipped too.

@@ -20,10 +20,13 @@ namespace mortar {
 // A path names a key or folder inside the bucket or container: relative, no '..'.
 Status CheckCloudPath(const std::string& connection, const std::string& path);
 
-// `objects` are all the objects under the folder `path` (listed by its prefix): the
-// object at `path` itself when there is one, else the data files directly in the
-// folder (names that start with '.' or '_' skipped, as Spark does), in name order.
-std::vector<StoredFile> FolderFiles(const std::string& path, std::vector<StoredFile> objects);
+// Every object whose name starts with `prefix`.
+using PrefixLister = std::function<Result<std::vector<StoredFile>>(const std::string& prefix)>;
+
+// A dataset's files: lists the objects under `path` (without its trailing '/') and
+// keeps the object at `path` itself when there is one, else the data files directly in
+// the folder (names that start with '.' or '_' skipped, as Spark does), in name order.
+Result<std::vector<StoredFile>> FolderFiles(const std::string& path, const PrefixLister& list);
 
 // Reads `length` bytes at `offset` of one object (a ranged GET).
 using RangeReader = std::function<Result<std::string>(int64_t offset, int64_t length)>;

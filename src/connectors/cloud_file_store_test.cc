@@ -24,17 +24,28 @@ TEST(CloudFileStoreTest, AFolderIsItsDirectDataFilesInNameOrder) {
   std::vector<StoredFile> objects = {{"t/part-1.parquet", 3, "b"}, {"t/_SUCCESS", 0, "c"},
                                      {"t/.hidden", 1, "d"},        {"t/sub/x.parquet", 4, "e"},
                                      {"t/part-0.parquet", 5, "f"}, {"tx/part-9.parquet", 6, "g"}};
-  auto files = FolderFiles("t/", objects);
+  std::vector<std::string> asked;
+  // The store lists by prefix; what it answers may hold names that only share it.
+  PrefixLister list = [&](const std::string& prefix) -> Result<std::vector<StoredFile>> {
+    asked.push_back(prefix);
+    return objects;
+  };
+  auto files = *FolderFiles("t/", list);
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].path, "t/part-0.parquet");
   EXPECT_EQ(files[0].size, 5);
   EXPECT_EQ(files[1].path, "t/part-1.parquet");
   // A single object at the path is the dataset's one file.
   objects.push_back({"t", 7, "h"});
-  files = FolderFiles("t", objects);
+  files = *FolderFiles("t", list);
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].size, 7);
-  EXPECT_TRUE(FolderFiles("nothing", objects).empty());
+  EXPECT_TRUE(FolderFiles("nothing", list)->empty());
+  EXPECT_EQ(asked, (std::vector<std::string>{"t", "t", "nothing"}));
+  PrefixLister failing = [](const std::string&) -> Result<std::vector<StoredFile>> {
+    return Status::NotFound("no bucket");
+  };
+  EXPECT_EQ(FolderFiles("t", failing).status().code(), ErrorCode::kNotFound);
 }
 
 TEST(CloudFileStoreTest, RangedFileReadsOnlyWhatIsAskedAndCatchesShortReads) {

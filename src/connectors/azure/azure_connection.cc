@@ -71,12 +71,14 @@ class AzureBlobConnection final : public Connection, public FileStore {
   Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
     MORTAR_RETURN_IF_ERROR(CheckPath(path));
     MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
-    std::string folder = path;
-    while (!folder.empty() && folder.back() == '/') folder.pop_back();
-    MORTAR_ASSIGN_OR_RETURN(auto blobs, client->ListBlobs(folder));
-    std::vector<StoredFile> files;
-    for (const auto& blob : blobs) files.push_back({blob.name, blob.size, blob.etag});
-    return FolderFiles(path, std::move(files));
+    return FolderFiles(path,
+                       [client](const std::string& prefix) -> Result<std::vector<StoredFile>> {
+                         MORTAR_ASSIGN_OR_RETURN(auto blobs, client->ListBlobs(prefix));
+                         std::vector<StoredFile> files;
+                         for (const auto& blob : blobs)
+                           files.push_back({blob.name, blob.size, blob.etag});
+                         return files;
+                       });
   }
 
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(

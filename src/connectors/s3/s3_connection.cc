@@ -78,12 +78,14 @@ class S3Connection final : public Connection, public FileStore {
   Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
     MORTAR_RETURN_IF_ERROR(CheckPath(path));
     MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    std::string folder = path;
-    while (!folder.empty() && folder.back() == '/') folder.pop_back();
-    MORTAR_ASSIGN_OR_RETURN(auto objects, client->ListObjects(folder));
-    std::vector<StoredFile> files;
-    for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
-    return FolderFiles(path, std::move(files));
+    return FolderFiles(path,
+                       [client](const std::string& prefix) -> Result<std::vector<StoredFile>> {
+                         MORTAR_ASSIGN_OR_RETURN(auto objects, client->ListObjects(prefix));
+                         std::vector<StoredFile> files;
+                         for (const auto& object : objects)
+                           files.push_back({object.key, object.size, object.etag});
+                         return files;
+                       });
   }
 
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
