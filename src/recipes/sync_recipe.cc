@@ -96,7 +96,7 @@ bool OnDatabricks(const Dataset& dataset) {
   return dataset.connection().type() == "databricks";
 }
 
-// Files already on S3 are loaded by Databricks itself (COPY INTO, or Spark SQL on the
+// Files already on S3 or Azure Blob are loaded by Databricks itself (COPY INTO, or Spark SQL on the
 // open-source server), in one step that leaves the output as it was if it fails: no
 // row passes through Mortar and no staged copy is made.
 class CloudToDatabricksEngine final : public Engine {
@@ -143,7 +143,7 @@ class CloudToDatabricksEngine final : public Engine {
   }
 };
 
-// A Databricks table or query is written as files on S3 by Databricks itself (INSERT
+// A Databricks table or query is written as files on S3 or Azure Blob by Databricks itself (INSERT
 // OVERWRITE DIRECTORY) under a staged prefix beside the output, which then replaces
 // the output's files; the staged prefix is removed whatever happens.
 class DatabricksToCloudEngine final : public Engine {

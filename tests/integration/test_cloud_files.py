@@ -25,12 +25,19 @@ def add_s3(mortar, ws, bucket=None):
     mortar.run("connection", "set-secret", "lake", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
 
 
+# Each store: how to add the connection 'lake', reach its objects directly, name a key
+# as a job log does (as Databricks reads it), and the secret that must never show.
 STORES = {
-    "s3": SimpleNamespace(add=add_s3, put=s3_bucket.put, get=s3_bucket.get, names=s3_bucket.keys),
+    "s3": SimpleNamespace(add=add_s3, put=s3_bucket.put, get=s3_bucket.get, names=s3_bucket.keys,
+                          uri=lambda ws, key: f"s3://{ws['s3_bucket']}/{key}",
+                          secret=lambda ws: ws["s3_secret_access_key"]),
     "azure": SimpleNamespace(add=lambda mortar, ws: add_azure(mortar, ws, name="lake",
                                                               account_key=Hidden(ws["azure_key"])),
                              put=azure_container.put, get=azure_container.get,
-                             names=lambda ws, prefix: sorted(azure_container.blobs(ws, prefix))),
+                             names=lambda ws, prefix: sorted(azure_container.blobs(ws, prefix)),
+                             uri=lambda ws, key: (f"abfss://{ws['azure_container']}@{ws['azure_account']}"
+                                                  f".dfs.core.windows.net/{key}"),
+                             secret=lambda ws: ws["azure_key"]),
 }
 
 

@@ -211,3 +211,36 @@ def test_append_adds_rows_in_one_transaction(dbx, table):
     dbx.run("recipe", "run", "add")
     rows = dbx.json("sql", "dbx", f"SELECT a, COUNT(*) AS n FROM default.{table} GROUP BY a ORDER BY a")["rows"]
     assert rows == [{"a": 1, "n": 2}, {"a": 2, "n": 2}]
+
+
+def test_replacing_an_older_table_with_timestamps_without_zone(dbx, table):
+    # Delta turns its timestampNtz feature on when it creates a table, not when it
+    # replaces one created without it: the replace must ask for it (a sync writing
+    # through a staging table, and a SQL recipe replacing its output with a query).
+    dbx.run("sql", "dbx", f"CREATE TABLE default.{table} (id INT) USING DELTA")
+    files = dbx.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "events.csv").write_text("id,at\n1,2024-03-01 10:00:00\n2,2024-03-02 11:30:00\n")
+    project = dbx.home / "projects" / "p"
+    write_json(project / "datasets" / "events.json",
+               {"name": "events", "connection": "filesystem_default", "type": "files", "params": {"path": "events.csv"},
+                "schema": [{"name": "id", "type": "int64"}, {"name": "at", "type": "timestamp_ntz"}]})
+    write_json(project / "datasets" / "target.json",
+               {"name": "target", "connection": "dbx", "type": "sql_table",
+                "params": {"schema": "default", "table": table}})
+    write_json(project / "recipes" / "load.json", {"name": "load", "type": "sync", "inputs": ["events"],
+                                                   "outputs": ["target"]})
+    dbx.run("recipe", "run", "load")
+    rows = dbx.json("sql", "dbx", f"SELECT id, CAST(at AS STRING) AS at FROM default.{table} ORDER BY id")["rows"]
+    assert rows == [{"id": 1, "at": "2024-03-01 10:00:00"}, {"id": 2, "at": "2024-03-02 11:30:00"}]
+    dbx.run("sql", "dbx", f"CREATE OR REPLACE TABLE default.{table}_out (id INT) USING DELTA")
+    write_json(project / "datasets" / "later.json",
+               {"name": "later", "connection": "dbx", "type": "sql_table",
+                "params": {"schema": "default", "table": f"{table}_out"}})
+    write_json(project / "recipes" / "shift.json",
+               {"name": "shift", "type": "sql", "inputs": ["target"], "outputs": ["later"],
+                "params": {"sql": "SELECT id, at + INTERVAL 1 DAY AS at FROM ${target}"}})
+    dbx.run("recipe", "run", "shift")
+    rows = dbx.json("sql", "dbx", f"SELECT CAST(at AS STRING) AS at FROM default.{table}_out ORDER BY id")["rows"]
+    assert rows == [{"at": "2024-03-02 10:00:00"}, {"at": "2024-03-03 11:30:00"}]
+    dbx.run("sql", "dbx", f"DROP TABLE default.{table}_out")

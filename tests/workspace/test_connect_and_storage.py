@@ -59,3 +59,20 @@ def test_spark_reads_and_writes_s3_through_s3a(ws, thrift):
     thrift.query(auth, f"INSERT OVERWRITE DIRECTORY '{prefix}' USING parquet "
                        "SELECT id, id * 2 AS doubled FROM range(10)")
     assert thrift.query(auth, f"SELECT count(*), sum(doubled) FROM parquet.`{prefix}`") == [(10, 90)]
+
+
+def test_spark_reads_and_writes_azurite_through_abfs(ws, thrift):
+    from azure.storage.blob import BlobServiceClient
+    name = f"smoke/{uuid.uuid4().hex[:8]}"
+    prefix = f"abfs://{ws['azure_container']}@{ws['azure_account']}.dfs.core.windows.net/{name}"
+    auth = bearer(ws["pat"])
+    thrift.query(auth, f"INSERT OVERWRITE DIRECTORY '{prefix}' USING parquet "
+                       "SELECT id, id * 2 AS doubled FROM range(10)")
+    assert thrift.query(auth, f"SELECT count(*), sum(doubled) FROM parquet.`{prefix}`") == [(10, 90)]
+    # The files are ordinary blobs in Azurite's container.
+    service = BlobServiceClient.from_connection_string(ws["azure_connection_string"])
+    container = service.get_container_client(ws["azure_container"])
+    parts = [b.name for b in container.list_blobs(name_starts_with=name + "/") if b.name.endswith(".parquet")]
+    assert parts
+    for blob in container.list_blobs(name_starts_with=name):
+        container.delete_blob(blob.name)

@@ -61,10 +61,17 @@ struct StoredFile {
 // database connector gets the credentials from the named connection itself.
 struct CloudLocation {
   std::string connection;  // the store's connection
-  std::string scheme;      // "s3" (an Azure Blob store would say "abfss" or "wasbs")
+  std::string scheme;      // "s3", or "abfss" for Azure Blob
   std::string container;   // the bucket (or container)
   std::string path;        // a file's key, or a folder's prefix ending in '/'
-  std::string Uri() const { return scheme + "://" + container + "/" + path; }
+  std::string account;     // Azure: the storage account; "" for S3
+  // s3://bucket/path, or abfss://container@account.dfs.core.windows.net/path (the form
+  // Databricks reads).
+  std::string Uri() const {
+    if (scheme == "abfss")
+      return "abfss://" + container + "@" + account + ".dfs.core.windows.net/" + path;
+    return scheme + "://" + container + "/" + path;
+  }
 };
 
 // A files dataset on a cloud store, and how its files are parsed: what a database

@@ -55,8 +55,9 @@ std::string AzureBlobClient::BlobUri(const std::string& name) const {
 }
 
 std::string AzureBlobClient::AbfssUri(const std::string& name) const {
-  return "abfss://" + settings_.container + "@" + settings_.credentials.account +
-         ".dfs.core.windows.net/" + name;
+  return CloudLocation{settings_.connection, "abfss", settings_.container, name,
+                       settings_.credentials.account}
+      .Uri();
 }
 
 Result<std::string> AzureBlobClient::Send(const std::string& method, const std::string& url,
@@ -168,7 +169,8 @@ Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& pref
   std::vector<BlobInfo> blobs;
   std::string marker;
   while (true) {
-    std::string query = "restype=container&comp=list&prefix=" + http::UrlEncode(prefix);
+    std::string query =
+        "restype=container&comp=list&include=metadata&prefix=" + http::UrlEncode(prefix);
     if (!marker.empty()) query += "&marker=" + http::UrlEncode(marker);
     MORTAR_ASSIGN_OR_RETURN(std::string xml, Send("GET", Url("", query), "", "listing " + prefix));
     // One <Blob> element per blob, each with its <Name> and <Properties>.
@@ -181,6 +183,7 @@ Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& pref
       std::string size = s3::XmlValue(blob, "Content-Length");
       info.size = size.empty() ? 0 : std::stoll(size);
       info.etag = s3::XmlValue(blob, "Etag");
+      info.folder_marker = s3::XmlValue(blob, "hdi_isfolder") == "true";
       blobs.push_back(std::move(info));
     }
     marker = s3::XmlValue(xml, "NextMarker");
@@ -221,9 +224,16 @@ Status AzureBlobClient::Delete(const std::string& name) const {
 }
 
 Result<int64_t> AzureBlobClient::DeletePrefix(const std::string& prefix) const {
-  MORTAR_ASSIGN_OR_RETURN(auto names, List(prefix));
-  for (const auto& name : names) MORTAR_RETURN_IF_ERROR(Delete(name));
-  return static_cast<int64_t>(names.size());
+  bool folder = !prefix.empty() && prefix.back() == '/';
+  std::string marker = folder ? prefix.substr(0, prefix.size() - 1) : "";
+  MORTAR_ASSIGN_OR_RETURN(auto blobs, ListBlobs(folder && !marker.empty() ? marker : prefix));
+  int64_t deleted = 0;
+  for (const auto& blob : blobs) {
+    if (folder && blob.name != marker && blob.name.rfind(prefix, 0) != 0) continue;  // a sibling
+    MORTAR_RETURN_IF_ERROR(Delete(blob.name));
+    if (!blob.folder_marker) ++deleted;
+  }
+  return deleted;
 }
 
 Status AzureBlobClient::CheckContainer() const {

@@ -28,6 +28,9 @@ struct BlobInfo {
   std::string name;
   int64_t size = 0;
   std::string etag;
+  // A zero-byte blob that Hadoop's Azure drivers write to stand for a folder (metadata
+  // hdi_isfolder=true): not a file of a dataset.
+  bool folder_marker = false;
 };
 
 class AzureBlobClient {
@@ -45,12 +48,13 @@ class AzureBlobClient {
   Result<std::string> GetRange(const std::string& name, int64_t offset, int64_t length) const;
   // Writes the blob into a local file, block_bytes a request (bounded memory).
   Status DownloadFile(const std::string& name, const std::filesystem::path& file) const;
-  // Blobs under the prefix (all pages), with their sizes and ETags.
+  // Blobs under the prefix (all pages), with their sizes, ETags and folder markers.
   Result<std::vector<BlobInfo>> ListBlobs(const std::string& prefix) const;
   // Blob names under the prefix.
   Result<std::vector<std::string>> List(const std::string& prefix) const;
   Status Delete(const std::string& name) const;
-  // Deletes every blob under the prefix; returns how many.
+  // Deletes every blob under the prefix; returns how many, folder markers not counted. A
+  // prefix ending in '/' is a folder: its own marker (named without the '/') goes too.
   Result<int64_t> DeletePrefix(const std::string& prefix) const;
   // Checks that the container exists and the credentials work.
   Status CheckContainer() const;

@@ -75,8 +75,10 @@ class AzureBlobConnection final : public Connection, public FileStore {
                        [client](const std::string& prefix) -> Result<std::vector<StoredFile>> {
                          MORTAR_ASSIGN_OR_RETURN(auto blobs, client->ListBlobs(prefix));
                          std::vector<StoredFile> files;
-                         for (const auto& blob : blobs)
-                           files.push_back({blob.name, blob.size, blob.etag});
+                         for (const auto& blob : blobs) {
+                           if (!blob.folder_marker)
+                             files.push_back({blob.name, blob.size, blob.etag});
+                         }
                          return files;
                        });
   }
@@ -120,6 +122,12 @@ class AzureBlobConnection final : public Connection, public FileStore {
     std::string prefix = path;
     if (prefix.back() != '/') prefix += '/';
     return client->DeletePrefix(prefix).status();
+  }
+
+  std::optional<CloudLocation> Cloud(const std::string& path) const override {
+    auto settings = ParseSettings(config(), home_);
+    if (!settings.ok()) return std::nullopt;
+    return CloudLocation{name(), "abfss", settings->container, path, settings->credentials.account};
   }
 
  private:

@@ -25,7 +25,7 @@ std::string CsvOptions(const sql::Dialect& dialect, const CloudFiles& files, con
 
 std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
                                  const Schema& schema, const CloudFiles& files,
-                                 const s3::AwsCredentials& credentials) {
+                                 const StagedFiles& located) {
   bool csv = files.format == "csv";
   // Without a header, Databricks names CSV columns _c0, _c1, ...
   std::string columns = CastColumns(
@@ -35,26 +35,20 @@ std::string CopyIntoFromFilesSql(const sql::Dialect& dialect, const sql::TableNa
                                         : dialect.QuoteIdentifier(schema[i].name);
       },
       ",\n       ");
-  std::string credential =
-      "AWS_ACCESS_KEY = " + dialect.QuoteString(credentials.access_key_id) +
-      ", AWS_SECRET_KEY = " + dialect.QuoteString(credentials.secret_access_key);
-  if (!credentials.session_token.empty())
-    credential += ", AWS_SESSION_TOKEN = " + dialect.QuoteString(credentials.session_token);
   std::string sql = "COPY INTO " + dialect.TableReference(table) + "\nFROM (SELECT " + columns +
-                    "\n      FROM " + dialect.QuoteString(files.location.Uri()) +
-                    " WITH (CREDENTIAL (" + credential +
-                    ")))\nFILEFORMAT = " + (csv ? "CSV" : "PARQUET") + "\n";
+                    "\n      FROM " + CopyIntoSource(dialect, located) +
+                    ")\nFILEFORMAT = " + (csv ? "CSV" : "PARQUET") + "\n";
   if (csv) sql += "FORMAT_OPTIONS (" + CsvOptions(dialect, files, " = ", true) + ")\n";
   return sql + "COPY_OPTIONS ('force' = 'true')";
 }
 
 std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sql::TableName& table,
                                            const Schema& schema, const CloudFiles& files,
-                                           const std::string& view, WriteMode mode) {
-  std::string path = "s3a://" + files.location.container + "/" + files.location.path;
+                                           const std::string& spark_uri, const std::string& view,
+                                           WriteMode mode) {
   if (files.format == "parquet") {
     StagedFiles staged;
-    staged.spark_uri = path;
+    staged.spark_uri = spark_uri;
     staged.format = StagingFormat::kParquet;
     return SparkLoadSql(dialect, table, schema, staged, mode);
   }
@@ -65,8 +59,8 @@ std::vector<std::string> SparkLoadFilesSql(const sql::Dialect& dialect, const sq
   std::string quoted_view = dialect.QuoteIdentifier(view);
   return {"CREATE OR REPLACE TEMPORARY VIEW " + quoted_view + " (" + text_columns +
               ")\nUSING csv OPTIONS (" + dialect.QuoteString("path") + " " +
-              dialect.QuoteString(path) + ", " + CsvOptions(dialect, files, " ", true) + ")",
-          SparkLoadHead(dialect, table, mode) +
+              dialect.QuoteString(spark_uri) + ", " + CsvOptions(dialect, files, " ", true) + ")",
+          SparkLoadHead(dialect, table, schema, mode) +
               CastColumns(
                   dialect, schema, [](std::size_t i) { return "`c" + std::to_string(i) + "`"; },
                   ",\n       ") +

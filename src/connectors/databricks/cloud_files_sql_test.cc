@@ -1,94 +1,78 @@
+// Runs every sync case under test/sync/: a files dataset on a store (s3 or azure_blob,
+// built as a connection would build it, with made-up secrets), a table and its schema,
+// and the exact statements of the sync engines: the cloud-to-databricks load (COPY
+// INTO on Databricks, Spark SQL on the open-source server, appending or replacing) and
+// the databricks-to-cloud unload. tests/integration/test_sync_engines.py runs the
+// open-source forms on the stand-in.
 #include "connectors/databricks/cloud_files_sql.h"
 
-#include <gtest/gtest.h>
+#include "connectors/databricks/load_cases_test_util.h"
 
 namespace mortar::databricks {
 namespace {
 
-Schema TwoColumns() {
-  Schema schema;
-  schema.Add(Column{"id", Type::Int64(), true});
-  schema.Add(Column{"day", Type::Date(), true});
-  return schema;
+CloudFiles FilesFromCase(const Json& test) {
+  const Json& store = test.at("store");
+  const Json& files = test.at("files");
+  CloudFiles result;
+  if (store.at("type") == "s3") {
+    result.location = {"stage", "s3", store.at("bucket").get<std::string>(),
+                       files.at("path").get<std::string>(), ""};
+  } else {
+    result.location = {"stage", "abfss", store.at("container").get<std::string>(),
+                       files.at("path").get<std::string>(), store.at("account").get<std::string>()};
+  }
+  result.format = files.at("format").get<std::string>();
+  result.csv_header = files.value("csv_header", true);
+  result.csv_delimiter = files.value("csv_delimiter", ",").at(0);
+  result.gzip = files.value("gzip", false);
+  result.single_file = files.value("single_file", false);
+  return result;
 }
 
-CloudFiles CsvFolder() {
-  CloudFiles files;
-  files.location = CloudLocation{"lake", "s3", "bucket", "in/sales/"};
-  files.format = "csv";
-  files.csv_delimiter = ';';
-  return files;
+TEST(SyncCasesTest, EveryCaseGivesTheExactStatements) {
+  auto cases = CaseFiles("sync");
+  ASSERT_GE(cases.size(), 4u);
+  const sql::Dialect& dialect = sql::DatabricksDialect();
+  for (const auto& file : cases) {
+    SCOPED_TRACE(file.string());
+    Json test = ReadCase(file);
+    auto schema = SchemaFromCase(test, file);
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    auto store = StoreFromCase(test);
+    CloudFiles files = FilesFromCase(test);
+    sql::TableName table = TableFromCase(test);
+    const Json& expected = test.at("expected");
+    for (bool copy_into : {true, false}) {
+      auto located = store->Locate(files.location.path, StagingFormat::kParquet, copy_into);
+      ASSERT_TRUE(located.ok()) << located.status().ToString();
+      if (copy_into) {
+        EXPECT_EQ(located->copy_into_uri, files.location.Uri());
+        EXPECT_EQ(CopyIntoFromFilesSql(dialect, table, *schema, files, *located),
+                  Lines(expected.at("copy_into")));
+        EXPECT_EQ(UnloadSql(dialect, "SELECT * FROM t", files, located->copy_into_uri),
+                  Lines(expected.at("unload_databricks")));
+        continue;
+      }
+      ExpectStatements(SparkLoadFilesSql(dialect, table, *schema, files, located->spark_uri, "v"),
+                       expected.at("spark_sql"), "spark_sql");
+      ExpectStatements(SparkLoadFilesSql(dialect, table, *schema, files, located->spark_uri, "v",
+                                         WriteMode::kReplace),
+                       expected.at("spark_sql_replace"), "spark_sql_replace");
+      EXPECT_EQ(UnloadSql(dialect, "SELECT * FROM t", files, located->spark_uri),
+                Lines(expected.at("unload_spark")));
+    }
+  }
 }
 
-TEST(CloudFilesSqlTest, CopyIntoReadsCsvWithItsOptionsAndCredentials) {
-  s3::AwsCredentials credentials{"AKIA1", "s3cr'et", "token"};
-  std::string sql = CopyIntoFromFilesSql(sql::DatabricksDialect(), {"", "main", "t"}, TwoColumns(),
-                                         CsvFolder(), credentials);
-  EXPECT_EQ(sql,
-            "COPY INTO `main`.`t`\n"
-            "FROM (SELECT CAST(`id` AS BIGINT) AS `id`,\n"
-            "       CAST(`day` AS DATE) AS `day`\n"
-            "      FROM 's3://bucket/in/sales/' WITH (CREDENTIAL (AWS_ACCESS_KEY = 'AKIA1', "
-            "AWS_SECRET_KEY = 's3cr\\'et', AWS_SESSION_TOKEN = 'token')))\n"
-            "FILEFORMAT = CSV\n"
-            "FORMAT_OPTIONS ('header' = 'true', 'sep' = ';', 'quote' = '\"', 'escape' = '\"', "
-            "'multiLine' = 'true', 'mode' = 'FAILFAST')\n"
-            "COPY_OPTIONS ('force' = 'true')");
-  EXPECT_EQ(
-      ScrubSecrets("failed: " + sql, {credentials.secret_access_key, credentials.session_token},
-                   sql::DatabricksDialect())
-          .find("s3cr"),
-      std::string::npos);
-}
-
-TEST(CloudFilesSqlTest, CopyIntoNamesHeaderlessCsvColumnsByPosition) {
-  CloudFiles files = CsvFolder();
-  files.csv_header = false;
-  std::string sql = CopyIntoFromFilesSql(sql::DatabricksDialect(), {"", "", "t"}, TwoColumns(),
-                                         files, s3::AwsCredentials{"A", "B", ""});
-  EXPECT_NE(sql.find("CAST(_c0 AS BIGINT) AS `id`"), std::string::npos) << sql;
-  EXPECT_NE(sql.find("CAST(_c1 AS DATE) AS `day`"), std::string::npos) << sql;
-  EXPECT_EQ(sql.find("AWS_SESSION_TOKEN"), std::string::npos);
-}
-
-TEST(CloudFilesSqlTest, SparkLoadsCsvThroughATemporaryView) {
-  auto statements =
-      SparkLoadFilesSql(sql::DatabricksDialect(), {"", "", "t"}, TwoColumns(), CsvFolder(), "v");
-  ASSERT_EQ(statements.size(), 3u);
-  EXPECT_EQ(statements[0],
-            "CREATE OR REPLACE TEMPORARY VIEW `v` (`c0` STRING, `c1` STRING)\n"
-            "USING csv OPTIONS ('path' 's3a://bucket/in/sales/', 'header' 'true', 'sep' ';', "
-            "'quote' '\"', 'escape' '\"', 'multiLine' 'true', 'mode' 'FAILFAST')");
-  EXPECT_EQ(statements[1],
-            "INSERT INTO `t`\nSELECT CAST(`c0` AS BIGINT) AS `id`,\n"
-            "       CAST(`c1` AS DATE) AS `day`\nFROM `v`");
-  EXPECT_EQ(statements[2], "DROP VIEW IF EXISTS `v`");
-}
-
-TEST(CloudFilesSqlTest, SparkLoadsParquetFromS3a) {
-  CloudFiles files = CsvFolder();
-  files.format = "parquet";
-  auto statements =
-      SparkLoadFilesSql(sql::DatabricksDialect(), {"", "", "t"}, TwoColumns(), files, "v");
-  ASSERT_EQ(statements.size(), 1u);
-  EXPECT_NE(statements[0].find("FROM parquet.`s3a://bucket/in/sales/`"), std::string::npos)
-      << statements[0];
-}
-
-TEST(CloudFilesSqlTest, UnloadWritesOneFileForASingleFileDataset) {
-  CloudFiles files = CsvFolder();
-  files.single_file = true;
-  files.gzip = true;
-  EXPECT_EQ(UnloadSql(sql::DatabricksDialect(), "SELECT * FROM `t`", files, "s3a://bucket/_tmp/"),
-            "INSERT OVERWRITE DIRECTORY 's3a://bucket/_tmp/'\n"
-            "USING CSV OPTIONS ('header' = 'true', 'sep' = ';', 'quote' = '\"', 'escape' = '\"', "
-            "'compression' = 'gzip')\n"
-            "SELECT /*+ COALESCE(1) */ *\nFROM (SELECT * FROM `t`) AS src");
-  files.format = "parquet";
-  files.single_file = false;
-  EXPECT_EQ(
-      UnloadSql(sql::DatabricksDialect(), "SELECT 1", files, "s3://b/p/"),
-      "INSERT OVERWRITE DIRECTORY 's3://b/p/'\nUSING PARQUET\nSELECT *\nFROM (SELECT 1) AS src");
+TEST(CloudFilesSqlTest, SecretsAreScrubbedAsTheyAreAndAsQuoted) {
+  std::string message =
+      "failed: COPY INTO t FROM 'x' WITH (CREDENTIAL (AWS_SECRET_KEY = "
+      "'s3cr\\'et', AWS_SESSION_TOKEN = 'token')) and s3cr'et";
+  std::string scrubbed = ScrubSecrets(message, {"s3cr'et", "token", ""}, sql::DatabricksDialect());
+  EXPECT_EQ(scrubbed.find("s3cr"), std::string::npos) << scrubbed;
+  EXPECT_EQ(scrubbed.find("token'"), std::string::npos) << scrubbed;
+  EXPECT_NE(scrubbed.find("AWS_SECRET_KEY = '***'"), std::string::npos) << scrubbed;
 }
 
 }  // namespace

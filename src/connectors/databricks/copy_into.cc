@@ -44,15 +44,18 @@ std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
   return columns;
 }
 
+std::string CopyIntoSource(const sql::Dialect& dialect, const StagedFiles& files) {
+  std::string source = dialect.QuoteString(files.copy_into_uri);
+  if (files.credential.empty()) return source;
+  std::string credential;
+  for (const auto& [name, value] : files.credential)
+    credential += (credential.empty() ? "" : ", ") + name + " = " + dialect.QuoteString(value);
+  return source + " WITH (CREDENTIAL (" + credential + "))";
+}
+
 std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
                         const Schema& schema, const StagedFiles& files) {
-  std::string source = dialect.QuoteString(files.copy_into_uri);
-  if (!files.credential.empty()) {
-    std::string credential;
-    for (const auto& [name, value] : files.credential)
-      credential += (credential.empty() ? "" : ", ") + name + " = " + dialect.QuoteString(value);
-    source += " WITH (CREDENTIAL (" + credential + "))";
-  }
+  std::string source = CopyIntoSource(dialect, files);
   std::string sql = "COPY INTO " + dialect.TableReference(table) + "\n";
   if (files.format == StagingFormat::kParquet) {
     sql += "FROM " + source + "\nFILEFORMAT = PARQUET\n";
@@ -66,17 +69,26 @@ std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table
   return sql + "COPY_OPTIONS ('force' = 'true')";
 }
 
+std::string ReplaceTableHead(const sql::Dialect& dialect, const sql::TableName& table,
+                             const Schema& schema) {
+  bool ntz = false;
+  for (std::size_t i = 0; i < schema.size(); ++i)
+    ntz = ntz || schema[i].type.kind() == TypeKind::kTimestampNtz;
+  return "CREATE OR REPLACE TABLE " + dialect.TableReference(table) + " USING DELTA" +
+         (ntz ? " TBLPROPERTIES ('delta.feature.timestampNtz' = 'supported')" : "") + " AS";
+}
+
 std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table,
-                          WriteMode mode) {
-  return (mode == WriteMode::kAppend ? "INSERT INTO " : "CREATE OR REPLACE TABLE ") +
-         dialect.TableReference(table) + (mode == WriteMode::kAppend ? "" : " USING DELTA AS") +
+                          const Schema& schema, WriteMode mode) {
+  return (mode == WriteMode::kAppend ? "INSERT INTO " + dialect.TableReference(table)
+                                     : ReplaceTableHead(dialect, table, schema)) +
          "\nSELECT ";
 }
 
 std::vector<std::string> SparkLoadSql(const sql::Dialect& dialect, const sql::TableName& table,
                                       const Schema& schema, const StagedFiles& files,
                                       WriteMode mode) {
-  std::string load = SparkLoadHead(dialect, table, mode) +
+  std::string load = SparkLoadHead(dialect, table, schema, mode) +
                      StagedCastColumns(dialect, schema, files.format, ",\n       ");
   if (files.format == StagingFormat::kParquet)
     return {load + "\nFROM parquet." + dialect.QuoteIdentifier(files.spark_uri)};

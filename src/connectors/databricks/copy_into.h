@@ -31,6 +31,9 @@ struct StagedFiles {
   StagingFormat format = StagingFormat::kParquet;
 };
 
+// '<uri>' [WITH (CREDENTIAL (...))]: where COPY INTO reads the files. Holds secrets.
+std::string CopyIntoSource(const sql::Dialect& dialect, const StagedFiles& files);
+
 // COPY INTO <table> FROM '<uri>' [WITH (CREDENTIAL (...))] FILEFORMAT = ...
 // The statement holds secrets: never log it.
 std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table,
@@ -45,8 +48,16 @@ std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
 // A Spark SQL load writes its table in one Delta transaction either way: rows appended
 // (INSERT INTO <table>), or the table replaced by the rows (CREATE OR REPLACE TABLE
 // <table> USING DELTA AS; readers see the old table or the new one).
-// "INSERT INTO <table>\nSELECT " or "CREATE OR REPLACE TABLE <table> USING DELTA AS\nSELECT ".
-std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table, WriteMode mode);
+// "INSERT INTO <table>\nSELECT " or ReplaceTableHead(...) + "\nSELECT ".
+std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table,
+                          const Schema& schema, WriteMode mode);
+
+// "CREATE OR REPLACE TABLE <table> USING DELTA AS", with TBLPROPERTIES
+// ('delta.feature.timestampNtz' = 'supported') when the schema has a timestamp without
+// time zone: Delta turns that feature on by itself when it creates a table, but not
+// when it replaces one that was created without it.
+std::string ReplaceTableHead(const sql::Dialect& dialect, const sql::TableName& table,
+                             const Schema& schema);
 
 // The Spark SQL statements, run in order in one session: INSERT INTO <table> SELECT
 // CAST(...) FROM parquet.`<spark_uri>` (or CREATE OR REPLACE TABLE ... AS SELECT), or

@@ -544,8 +544,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     fast.mode = mode;
     fast.staging = staging;
     fast.schema = schema;
-    fast.copy_into = settings_.fast_write.load == "copy_into" ||
-                     (settings_.fast_write.load == "auto" && session->ExactMetadata());
+    fast.copy_into = UseCopyInto(*session);
     fast.execute = [this](const std::string& sql) { return ExecuteOne(sql); };
     fast.create_if_missing = [this, target, schema] { return CreateIfMissing(target, schema); };
     return MakeFastWriter(std::move(plain), std::move(fast), settings_.fast_write,
@@ -586,17 +585,36 @@ class DatabricksConnection final : public Connection, public SqlConnection {
         }
       }
     }
-    if (config->type == "azure_blob") {
-      MORTAR_ASSIGN_OR_RETURN(auto client, azure::OpenAzureBlobClient(*config, Scope()));
+    return CloudStore(*config, "fast_write.connection");
+  }
+
+  // Loads use COPY INTO on Databricks (whose sessions give exact metadata), the Spark
+  // SQL equivalent on the open-source server, unless fast_write.load says which.
+  bool UseCopyInto(Backend& session) const {
+    return settings_.fast_write.load == "copy_into" ||
+           (settings_.fast_write.load == "auto" && session.ExactMetadata());
+  }
+
+  // An S3 or Azure Blob connection as the database reaches it: its URIs and the
+  // credential COPY INTO needs. `role` says where the connection was named.
+  Result<std::unique_ptr<StagingStore>> CloudStore(const config::ConnectionConfig& config,
+                                                   const std::string& role) {
+    if (config.type == "azure_blob") {
+      MORTAR_ASSIGN_OR_RETURN(auto client, azure::OpenAzureBlobClient(config, Scope()));
       return MakeAzureStagingStore(std::move(client));
     }
-    if (config->type != "s3") {
-      return Status::Invalid("connection '" + name() + "': fast_write.connection '" +
-                             fast.connection + "' is of type '" + config->type +
+    if (config.type != "s3") {
+      return Status::Invalid("connection '" + name() + "': " + role + " '" + config.name +
+                             "' is of type '" + config.type +
                              "'; expected an s3 or azure_blob connection");
     }
-    MORTAR_ASSIGN_OR_RETURN(auto client, s3::OpenS3Client(*config, Scope()));
+    MORTAR_ASSIGN_OR_RETURN(auto client, s3::OpenS3Client(config, Scope()));
     return MakeS3StagingStore(std::move(client));
+  }
+
+  Result<std::unique_ptr<StagingStore>> CloudStore(const CloudLocation& location) {
+    MORTAR_ASSIGN_OR_RETURN(auto config, home_.LoadConnection(location.connection));
+    return CloudStore(config, "the files' connection");
   }
 
   // A staging statement (PUT/REMOVE on a volume) answers with one row: operation,
@@ -650,12 +668,21 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     return Status::OK();
   }
 
-  Status CanLoadCloudFiles(const CloudFiles& files) const override {
-    if (files.location.scheme != "s3") {
-      return Status::Invalid("connection '" + name() + "' loads files directly only from S3; '" +
-                             files.location.connection + "' is " + files.location.scheme);
+  // Databricks reads S3 (s3://) and Azure Blob (abfss://) files with the credential
+  // COPY INTO is given; open-source Spark reads them as s3a:// and abfs:// with its own
+  // Hadoop settings.
+  static Status CanReachCloud(const std::string& connection, const CloudFiles& files,
+                              const std::string& what) {
+    if (files.location.scheme != "s3" && files.location.scheme != "abfss") {
+      return Status::Invalid("connection '" + connection + "' " + what +
+                             " only S3 and Azure Blob; '" + files.location.connection + "' is " +
+                             files.location.scheme);
     }
     return Status::OK();
+  }
+
+  Status CanLoadCloudFiles(const CloudFiles& files) const override {
+    return CanReachCloud(name(), files, "loads files directly from");
   }
 
   // Loads into a staging table (COPY INTO on Databricks, Spark SQL on the open-source
@@ -666,36 +693,32 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
                                  const CloudFiles& files, WriteMode mode) override {
     MORTAR_RETURN_IF_ERROR(CanLoadCloudFiles(files));
-    MORTAR_ASSIGN_OR_RETURN(s3::S3Client client, StoreClient(files.location.connection));
+    MORTAR_ASSIGN_OR_RETURN(auto store, CloudStore(files.location));
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
-    bool copy_into = settings_.fast_write.load == "copy_into" ||
-                     (settings_.fast_write.load != "spark_sql" && session->ExactMetadata());
-    const s3::AwsCredentials& credentials = client.settings().credentials;
+    bool copy_into = UseCopyInto(*session);
+    MORTAR_ASSIGN_OR_RETURN(StagedFiles located,
+                            store->Locate(files.location.path, StagingFormat::kParquet, copy_into));
     auto run = [&](const std::vector<std::string>& statements) {
       for (const auto& statement : statements) {
         Status status = ExecuteOne(statement);
-        if (!status.ok()) {
-          return Status(
-              status.code(),
-              ScrubSecrets(status.message(),
-                           {credentials.secret_access_key, credentials.session_token}, dialect()));
-        }
+        if (!status.ok())
+          return Status(status.code(), ScrubSecrets(status.message(), store->Secrets(), dialect()));
       }
       return Status::OK();
     };
     sql::TableName target = Qualify(table);
     if (!copy_into && mode == WriteMode::kReplace) {
       MORTAR_RETURN_IF_ERROR(
-          run(SparkLoadFilesSql(dialect(), target, schema, files, "__mortar_files_" + target.table,
-                                WriteMode::kReplace)));
+          run(SparkLoadFilesSql(dialect(), target, schema, files, located.spark_uri,
+                                "__mortar_files_" + target.table, mode)));
       return CountRows(dialect().TableReference(target));
     }
     MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
     InsertWriter swap(*this, target, staging, schema, mode);
-    Status loaded = run(
-        copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(dialect(), staging, schema, files,
-                                                                  credentials)}
-                  : SparkLoadFilesSql(dialect(), staging, schema, files, staging.table + "_files"));
+    Status loaded = run(copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(
+                                        dialect(), staging, schema, files, located)}
+                                  : SparkLoadFilesSql(dialect(), staging, schema, files,
+                                                      located.spark_uri, staging.table + "_files"));
     if (!loaded.ok()) {
       swap.Abort();
       return loaded;
@@ -706,21 +729,21 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   Status CanUnloadToCloud(const CloudFiles& files) const override {
-    if (files.location.scheme != "s3") {
-      return Status::Invalid("connection '" + name() + "' writes files directly only to S3; '" +
-                             files.location.connection + "' is " + files.location.scheme);
-    }
-    return Status::OK();
+    return CanReachCloud(name(), files, "writes files directly to");
   }
 
+  // The database writes with its own access to the store: no credential clause exists
+  // for INSERT OVERWRITE DIRECTORY (on Databricks, an external location grants it).
   Status UnloadToCloud(const std::string& select_sql, const CloudFiles& files,
                        const CloudLocation& folder) override {
     MORTAR_RETURN_IF_ERROR(CanUnloadToCloud(files));
+    MORTAR_ASSIGN_OR_RETURN(auto store, CloudStore(folder));
+    MORTAR_ASSIGN_OR_RETURN(StagedFiles located,
+                            store->Locate(folder.path, StagingFormat::kParquet, false));
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
-    // Databricks names S3 s3://; the open-source server reads and writes it as s3a://.
-    std::string uri =
-        (session->ExactMetadata() ? "s3://" : "s3a://") + folder.container + "/" + folder.path;
-    return ExecuteOne(UnloadSql(dialect(), select_sql, files, uri));
+    return ExecuteOne(
+        UnloadSql(dialect(), select_sql, files,
+                  session->ExactMetadata() ? located.copy_into_uri : located.spark_uri));
   }
 
   Result<int64_t> CountRows(const std::string& source) {
@@ -728,13 +751,6 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
     if (!batch || batch->num_rows() == 0) return int64_t{-1};
     return std::stoll(CellToText(*batch->column(0), 0));
-  }
-
-  // The client of the S3 connection that holds a dataset's files (its keys go into
-  // COPY INTO's credential clause).
-  Result<s3::S3Client> StoreClient(const std::string& connection) {
-    MORTAR_ASSIGN_OR_RETURN(auto config, home_.LoadConnection(connection));
-    return s3::OpenS3Client(config, Scope());
   }
 
   Status CreateIfMissing(const sql::TableName& table, const Schema& schema) {
@@ -754,11 +770,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
 
   Result<int64_t> ReplaceTableWithQuery(const sql::TableName& table, const Schema& schema,
                                         const std::string& select_sql) override {
-    (void)schema;
     // Delta replaces the table in one transaction: readers see the old or the new.
-    MORTAR_RETURN_IF_ERROR(ExecuteOne("CREATE OR REPLACE TABLE " +
-                                      dialect().TableReference(Qualify(table)) +
-                                      " USING DELTA AS " + select_sql));
+    MORTAR_RETURN_IF_ERROR(
+        ExecuteOne(ReplaceTableHead(dialect(), Qualify(table), schema) + " " + select_sql));
     return -1;
   }
 
@@ -803,9 +817,8 @@ Status InsertWriter::Commit() {
   const sql::Dialect& dialect = connection_.dialect();
   if (status.ok()) {
     if (mode_ == WriteMode::kReplace) {
-      status = connection_.ExecuteOne("CREATE OR REPLACE TABLE " + dialect.TableReference(target_) +
-                                      " USING DELTA AS SELECT * FROM " +
-                                      dialect.TableReference(staging_));
+      status = connection_.ExecuteOne(ReplaceTableHead(dialect, target_, schema_) +
+                                      " SELECT * FROM " + dialect.TableReference(staging_));
     } else {
       status = connection_.CreateIfMissing(target_, schema_);
       if (status.ok()) {

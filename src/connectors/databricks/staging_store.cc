@@ -73,9 +73,11 @@ class AzureStagingStore final : public StagingStore {
       sas = signed_sas_ = *signed_sas;
     }
     if (copy_into) files.credential = {{"AZURE_SAS_TOKEN", sas}};
-    // hadoop-azure's wasbs:// (the Blob endpoint; abfss:// needs a Data Lake endpoint).
-    files.spark_uri = "wasbs://" + client_.settings().container + "@" +
-                      client_.settings().credentials.account + ".blob.core.windows.net/" + prefix;
+    // hadoop-azure's ABFS driver (its WASB driver is gone from Hadoop 3.5). abfs://, not
+    // abfss://: Spark's fs.azure.always.use.https (true by default) decides on TLS, so
+    // the same URI reaches an account over https and an emulator over http.
+    files.spark_uri = "abfs://" + client_.settings().container + "@" +
+                      client_.settings().credentials.account + ".dfs.core.windows.net/" + prefix;
     files.format = format;
     return files;
   }
