@@ -1,6 +1,8 @@
 #include "connectors/azure/azure_client.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
@@ -63,6 +65,14 @@ std::string AzureBlobClient::AbfssUri(const std::string& name) const {
 Result<std::string> AzureBlobClient::Send(const std::string& method, const std::string& url,
                                           std::string body, const std::string& what,
                                           std::vector<http::Header> headers) const {
+  MORTAR_ASSIGN_OR_RETURN(http::Response response,
+                          Call(method, url, std::move(body), what, std::move(headers)));
+  return std::move(response.body);
+}
+
+Result<http::Response> AzureBlobClient::Call(const std::string& method, const std::string& url,
+                                             std::string body, const std::string& what,
+                                             std::vector<http::Header> headers) const {
   std::string where = "connection '" + settings_.connection + "': " + what + " (" +
                       http::RedactUrl(settings_.endpoint) + ", container " + settings_.container +
                       ")";
@@ -72,8 +82,9 @@ Result<std::string> AzureBlobClient::Send(const std::string& method, const std::
   request.body = std::move(body);
   request.headers = std::move(headers);
   request.headers.push_back({"x-ms-version", kStorageVersion});
-  // Sent explicitly so that it is the value signed (the transport would add its own).
-  if (!request.body.empty() && !request.Header("Content-Type"))
+  // Sent explicitly so that it is the value signed (the transport would add its own,
+  // to a PUT without a body too).
+  if ((!request.body.empty() || method == "PUT") && !request.Header("Content-Type"))
     request.headers.push_back({"Content-Type", "application/octet-stream"});
   request.timeout = std::chrono::minutes(10);
   const AzureCredentials& credentials = settings_.credentials;
@@ -94,7 +105,7 @@ Result<std::string> AzureBlobClient::Send(const std::string& method, const std::
     return Status(sent.status().code(), where + ": " + sent.status().message() +
                                             "; check the endpoint and that the server is up");
   }
-  if (sent->status >= 200 && sent->status < 300) return std::move(sent->body);
+  if (sent->status >= 200 && sent->status < 300) return std::move(*sent);
   std::string code = s3::XmlValue(sent->body, "Code");
   if (code.empty()) code = sent->Header("x-ms-error-code").value_or("");
   std::string message = s3::XmlValue(sent->body, "Message");
@@ -221,6 +232,41 @@ Status AzureBlobClient::DownloadFile(const std::string& name, const fs::path& fi
 
 Status AzureBlobClient::Delete(const std::string& name) const {
   return Send("DELETE", Url(name, ""), "", "deleting " + name).status();
+}
+
+Status AzureBlobClient::CopyBlob(const std::string& from, const std::string& to) const {
+  // The service reads the source by its URL, which must carry its own authorization: the
+  // connection's SAS, or one signed with the account key, read only, for an hour.
+  std::string source = Url(from, "");
+  const AzureCredentials& credentials = settings_.credentials;
+  if (!credentials.account_key.empty()) {
+    int64_t now = UnixSeconds();
+    auto sas = ContainerSas(credentials.account, credentials.account_key, settings_.container, "r",
+                            UtcText(now - 300), UtcText(now + 3600));
+    if (!sas) {
+      return Status::Auth("connection '" + settings_.connection +
+                          "': the account key is not base64; copy it again from the storage "
+                          "account's access keys");
+    }
+    source += "?" + *sas;
+  }
+  MORTAR_ASSIGN_OR_RETURN(http::Response started,
+                          Call("PUT", Url(to, ""), "", "copying " + from + " to " + to,
+                               {{"x-ms-copy-source", source}}));
+  std::string status = started.Header("x-ms-copy-status").value_or("success");
+  // A copy inside one account is usually done when the call returns; otherwise the
+  // target's properties tell when it is.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
+  while (status == "pending" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    MORTAR_ASSIGN_OR_RETURN(http::Response properties,
+                            Call("HEAD", Url(to, ""), "", "checking the copy of " + from));
+    status = properties.Header("x-ms-copy-status").value_or("success");
+  }
+  if (status == "success") return Status::OK();
+  (void)Delete(to);
+  return Status::Remote("connection '" + settings_.connection + "': copying " + from + " to " + to +
+                        " ended with status '" + status + "'");
 }
 
 Result<int64_t> AzureBlobClient::DeletePrefix(const std::string& prefix) const {

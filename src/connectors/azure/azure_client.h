@@ -11,6 +11,7 @@
 
 #include "connectors/azure/shared_key.h"
 #include "mortar/core/result.h"
+#include "mortar/http/message.h"
 
 namespace mortar::azure {
 
@@ -53,6 +54,9 @@ class AzureBlobClient {
   // Blob names under the prefix.
   Result<std::vector<std::string>> List(const std::string& prefix) const;
   Status Delete(const std::string& name) const;
+  // Copies a blob of the container to another name inside the service (Copy Blob): no
+  // byte passes through Mortar. Waits until the copy is done.
+  Status CopyBlob(const std::string& from, const std::string& to) const;
   // Deletes every blob under the prefix; returns how many, folder markers not counted. A
   // prefix ending in '/' is a folder: its own marker (named without the '/') goes too.
   Result<int64_t> DeletePrefix(const std::string& prefix) const;
@@ -66,6 +70,11 @@ class AzureBlobClient {
 
  private:
   std::string Url(const std::string& name, const std::string& query) const;
+  // The response of a request that succeeded (2xx), or a clear error.
+  Result<http::Response> Call(const std::string& method, const std::string& url, std::string body,
+                              const std::string& what,
+                              std::vector<http::Header> headers = {}) const;
+  // Call's body.
   Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
                            const std::string& what, std::vector<http::Header> headers = {}) const;
   Status PutBlocks(const std::filesystem::path& file, const std::string& name, int64_t size) const;

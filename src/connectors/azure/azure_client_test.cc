@@ -73,6 +73,30 @@ TEST_F(AzureBlobLiveTest, BlocksInParallelListGetAndDeletePrefix) {
   EXPECT_TRUE(after->empty());
 }
 
+TEST_F(AzureBlobLiveTest, CopiesStayInTheServiceWithAKeyOrASas) {
+  AzureBlobClient with_key(settings_);
+  ASSERT_TRUE(with_key.PutBlob(prefix_ + "in/a b.txt", "copied, not downloaded").ok());
+  Status copied = with_key.CopyBlob(prefix_ + "in/a b.txt", prefix_ + "out/c.txt");
+  ASSERT_TRUE(copied.ok()) << copied.ToString();
+  auto read = with_key.GetBlob(prefix_ + "out/c.txt");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, "copied, not downloaded");
+  AzureSettings sas = settings_;
+  sas.credentials.account_key = "";
+  sas.credentials.sas_token = Env("MORTAR_WS_AZURE_SAS");
+  AzureBlobClient with_sas(sas);
+  copied = with_sas.CopyBlob(prefix_ + "out/c.txt", prefix_ + "out/d.txt");
+  ASSERT_TRUE(copied.ok()) << copied.ToString();
+  read = with_sas.GetBlob(prefix_ + "out/d.txt");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, "copied, not downloaded");
+  Status missing = with_key.CopyBlob(prefix_ + "no such blob", prefix_ + "out/e.txt");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("copying " + prefix_ + "no such blob"), std::string::npos)
+      << missing.ToString();
+  EXPECT_EQ(missing.message().find("sig="), std::string::npos) << missing.ToString();
+}
+
 TEST_F(AzureBlobLiveTest, ASasTokenWorksAndAWrongKeyIsRefusedClearly) {
   AzureSettings sas = settings_;
   sas.credentials.account_key = "";

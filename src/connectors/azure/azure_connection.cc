@@ -108,12 +108,11 @@ class AzureBlobConnection final : public Connection, public FileStore {
     return client->Delete(path);
   }
 
-  // Through a local copy: the new blob appears whole when its upload commits.
+  // Inside the service (Copy Blob): the new blob appears whole when the copy is done.
   Status CopyFile(const std::string& from, const std::string& to) override {
-    MORTAR_ASSIGN_OR_RETURN(auto copy, ReplaceFile(to, false));
+    MORTAR_RETURN_IF_ERROR(CheckPath(to));
     MORTAR_ASSIGN_OR_RETURN(const AzureBlobClient* client, Client());
-    MORTAR_RETURN_IF_ERROR(client->DownloadFile(from, copy->local()));
-    return copy->Commit();
+    return client->CopyBlob(from, to);
   }
 
   Status RemoveFolder(const std::string& path) override {
