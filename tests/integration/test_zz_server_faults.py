@@ -1,5 +1,5 @@
 """Parts of the stand-in die under Mortar's feet: Spark mid-fetch, mid-write and
-mid-load, and the S3 server mid-upload. Runs last (it restarts those parts)."""
+mid-load, and the S3 server and Azurite mid-upload. Runs last (it restarts those parts)."""
 import glob
 import json
 import os
@@ -11,6 +11,7 @@ import time
 
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
+from test_azure_blob import Hidden, add_azure
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(REPO, "scripts", "workspace")
@@ -148,4 +149,20 @@ def test_spark_killed_mid_load_leaves_the_table_and_removes_the_staged_files(dbx
     assert ws["s3_secret_access_key"] not in err + log
     assert "fast-write: removed" in log, log
     assert staged_keys(ws, prefix) == []
+    assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
+
+
+def test_azurite_killed_mid_upload_leaves_the_table_and_no_local_files(dbx, ws, add_databricks, table):
+    prefix = fast_write_load(dbx, ws, add_databricks, table, rows=600000)
+    add_azure(dbx, ws, account_key=Hidden(ws["azure_key"]))
+    add_databricks(dbx, ws, **{"fast_write.connection": "azstage", "fast_write.path": prefix,
+                               "fast_write.min_rows": 100, "fast_write.file_rows": 20000})
+    before = staging_folders()
+    err, log = run_and_kill_when_logged(dbx, "azurite", "fast-write: staging", "recipe", "run", "load")
+    assert "cannot reach" in err.lower(), err
+    assert ws["azure_key"] not in err + log
+    # Azurite is gone, so the staged blobs could not be deleted: the log says where.
+    assert "fast-write: could not remove the staged files under " + ws["azure_endpoint"] in log, log
+    assert prefix in log
+    assert staging_folders() - before == set()
     assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
