@@ -111,7 +111,7 @@ def test_failed_write_leaves_the_table_and_no_staging(dbx, table):
     assert "value 'oops' in column 'a' is not a valid int64" in result.stderr
     rows = dbx.json("sql", "dbx", f"SELECT a, b FROM {table} ORDER BY a")["rows"]
     assert rows == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]
-    staging = dbx.json("sql", "dbx", "SHOW TABLES LIKE '__mortar_tmp_*'")["rows"]
+    staging = dbx.json("sql", "dbx", f"SHOW TABLES LIKE '__mortar_tmp_{table}_*'")["rows"]
     assert staging == []
 
 
