@@ -235,6 +235,9 @@ class InsertWriter final : public BatchWriter {
   Status Write(const arrow::RecordBatch& batch) override;
   Status Commit() override;
   void Abort() override;
+  // Creates the staging table, once: before the first rows go in, or before a load
+  // into it. A write that loads straight into its target never creates it.
+  Status CreateStaging();
 
  private:
   Status Flush();
@@ -245,6 +248,7 @@ class InsertWriter final : public BatchWriter {
   WriteMode mode_;
   std::string values_;
   int64_t pending_rows_ = 0;
+  bool created_ = false;
   bool finished_ = false;
 };
 
@@ -528,8 +532,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                                                        const Schema& schema,
                                                        WriteMode mode) override {
     sql::TableName target = Qualify(table);
-    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
-    std::unique_ptr<BatchWriter> plain(new InsertWriter(*this, target, staging, schema, mode));
+    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, StagingName(target));
+    auto* insert = new InsertWriter(*this, target, staging, schema, mode);
+    std::unique_ptr<BatchWriter> plain(insert);
     if (!settings_.fast_write.enabled) return plain;
     auto store = FastWriteStore();
     if (!store.ok()) {
@@ -547,6 +552,8 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     fast.copy_into = UseCopyInto(*session);
     fast.execute = [this](const std::string& sql) { return ExecuteOne(sql); };
     fast.create_if_missing = [this, target, schema] { return CreateIfMissing(target, schema); };
+    // The fast writer owns the plain writer, so `insert` lives as long as it is called.
+    fast.create_staging = [insert] { return insert->CreateStaging(); };
     return MakeFastWriter(std::move(plain), std::move(fast), settings_.fast_write,
                           std::move(*store));
   }
@@ -713,8 +720,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
                                 "__mortar_files_" + target.table, mode)));
       return CountRows(dialect().TableReference(target));
     }
-    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, CreateStagingTable(target, schema));
+    MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, StagingName(target));
     InsertWriter swap(*this, target, staging, schema, mode);
+    MORTAR_RETURN_IF_ERROR(swap.CreateStaging());
     Status loaded = run(copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(
                                         dialect(), staging, schema, files, located)}
                                   : SparkLoadFilesSql(dialect(), staging, schema, files,
@@ -759,12 +767,13 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     return ExecuteOne(dialect().CreateTable(table, schema));
   }
 
-  Result<sql::TableName> CreateStagingTable(const sql::TableName& target, const Schema& schema) {
+  // A new name for a write's staging table, beside its target; leftovers of writes cut
+  // short go first.
+  Result<sql::TableName> StagingName(const sql::TableName& target) {
     MORTAR_RETURN_IF_ERROR(DropLeftoverStaging(target));
     sql::TableName staging = target;
     std::random_device random;
     staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
-    MORTAR_RETURN_IF_ERROR(ExecuteOne(dialect().CreateTable(staging, schema)));
     return staging;
   }
 
@@ -803,8 +812,15 @@ Status InsertWriter::Write(const arrow::RecordBatch& batch) {
   return Status::OK();
 }
 
+Status InsertWriter::CreateStaging() {
+  if (created_) return Status::OK();
+  created_ = true;  // from the attempt on: a failed CREATE may still have made it
+  return connection_.ExecuteOne(connection_.dialect().CreateTable(staging_, schema_));
+}
+
 Status InsertWriter::Flush() {
   if (pending_rows_ == 0) return Status::OK();
+  MORTAR_RETURN_IF_ERROR(CreateStaging());
   std::string sql =
       "INSERT INTO " + connection_.dialect().TableReference(staging_) + " VALUES\n" + values_;
   values_.clear();
@@ -814,6 +830,7 @@ Status InsertWriter::Flush() {
 
 Status InsertWriter::Commit() {
   Status status = Flush();
+  if (status.ok()) status = CreateStaging();  // no rows: the target still gets the schema
   const sql::Dialect& dialect = connection_.dialect();
   if (status.ok()) {
     if (mode_ == WriteMode::kReplace) {
@@ -835,7 +852,7 @@ void InsertWriter::Abort() {
   if (finished_) return;
   finished_ = true;
   values_.clear();
-  (void)connection_.ExecuteOne(connection_.dialect().DropTableIfExists(staging_));
+  if (created_) (void)connection_.ExecuteOne(connection_.dialect().DropTableIfExists(staging_));
 }
 
 class DatabricksConnectionType final : public ConnectionType {

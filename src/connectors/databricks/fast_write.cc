@@ -69,6 +69,7 @@ class FastWriter final : public BatchWriter {
     const sql::TableName& table = direct ? target_.table : target_.staging;
     if (status.ok() && direct && target_.mode == WriteMode::kAppend)
       status = target_.create_if_missing();
+    if (status.ok() && !direct) status = target_.create_staging();
     if (status.ok()) {
       Log(std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
           store_->DisplayUri(prefix_) + " into " + target_.dialect->TableReference(table) +
@@ -100,7 +101,7 @@ class FastWriter final : public BatchWriter {
                        ScrubSecrets(status.message(), store_->Secrets(), *target_.dialect) + hint);
       }
     }
-    // A direct load has written the table: the plain writer only drops its staging table.
+    // A direct load has written the table: the plain writer has nothing to swap in.
     if (status.ok() && !direct) status = plain_->Commit();
     Cleanup();
     if (!status.ok() || direct) plain_->Abort();

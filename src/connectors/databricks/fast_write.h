@@ -44,13 +44,16 @@ struct FastWriteTarget {
   const sql::Dialect* dialect = nullptr;
   sql::TableName table;  // the table written
   WriteMode mode = WriteMode::kReplace;
-  sql::TableName staging;  // the table the plain writer created, for a swapped-in load
+  sql::TableName staging;  // the plain writer's staging table, for a swapped-in load
   Schema schema;
   bool copy_into = false;  // true: Databricks' COPY INTO; false: the Spark SQL equivalent
   std::function<Status(const std::string&)> execute;
   // Creates the table (empty, with the schema) when it does not exist yet: an append
   // loads straight into it.
   std::function<Status()> create_if_missing;
+  // Creates the staging table (empty, with the schema) before a load into it: a write
+  // that loads straight into the target never has one.
+  std::function<Status()> create_staging;
 };
 
 // Wraps the plain writer (which owns the staging table and the swap).
