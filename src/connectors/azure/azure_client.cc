@@ -264,9 +264,10 @@ Status AzureBlobClient::CopyBlob(const std::string& from, const std::string& to)
     status = properties.Header("x-ms-copy-status").value_or("success");
   }
   if (status == "success") return Status::OK();
-  (void)Delete(to);
+  (void)Delete(to);  // a failed copy leaves an empty blob; a pending one stops here
   return Status::Remote("connection '" + settings_.connection + "': copying " + from + " to " + to +
-                        " ended with status '" + status + "'");
+                        (status == "pending" ? " did not finish within 30 minutes"
+                                             : " ended with status '" + status + "'"));
 }
 
 Result<int64_t> AzureBlobClient::DeletePrefix(const std::string& prefix) const {
