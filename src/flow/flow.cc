@@ -1,10 +1,9 @@
 #include "mortar/flow/flow.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <set>
 
+#include "mortar/core/digest.h"
 #include "mortar/recipes/recipe.h"
 
 namespace mortar {
@@ -12,19 +11,6 @@ namespace mortar {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Sha256(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kDigits[digest[i] >> 4];
-    hex += kDigits[digest[i] & 15];
-  }
-  return hex;
-}
 
 fs::path StampFile(const config::Project& project, const std::string& dataset) {
   return project.StateDir() / (dataset + ".json");
@@ -211,7 +197,7 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
       MORTAR_ASSIGN_OR_RETURN(std::string stamp, stamp_of(input));
       material += "|" + input + "=" + stamp;
     }
-    std::string stamp = Sha256(material);
+    std::string stamp = Sha256Hex(material);
     bool up_to_date = !options.force;
     for (const auto& output : recipe.outputs) {
       if (!up_to_date) break;

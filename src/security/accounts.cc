@@ -1,11 +1,11 @@
 #include "mortar/security/accounts.h"
 
-#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <chrono>
 
 #include "mortar/config/home.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
 
 namespace mortar::security {
@@ -25,18 +25,6 @@ fs::path GroupsFile(const config::Home& home) {
 }
 fs::path KeysFile(const config::Home& home) {
   return home.SecurityDir() / "api-keys.json";
-}
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : digest) {
-    hex += kDigits[byte >> 4];
-    hex += kDigits[byte & 15];
-  }
-  return hex;
 }
 
 std::string RandomText(std::size_t bytes) {

@@ -1,29 +1,18 @@
 #include "connectors/s3/sigv4.h"
 
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <map>
 
 #include "http/canonical_headers.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/url.h"
 
 namespace mortar::s3 {
 
 namespace {
-
-std::string Hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex += kDigits[bytes[i] >> 4];
-    hex += kDigits[bytes[i] & 15];
-  }
-  return hex;
-}
 
 std::string Hmac(const std::string& key, const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -72,12 +61,6 @@ std::string CanonicalQuery(const std::string& query) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view payload) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), digest);
-  return Hex(digest, sizeof(digest));
-}
-
 std::string AmzDateNow() {
   return UtcNow("%Y%m%dT%H%M%SZ");
 }
@@ -119,10 +102,9 @@ void SignRequest(http::Request& request, const AwsCredentials& credentials,
       Hmac(Hmac(Hmac("AWS4" + credentials.secret_access_key, date), region), "s3"), "aws4_request");
   std::string signature = Hmac(key, to_sign);
   request.headers.push_back(
-      {"Authorization",
-       "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-           ", SignedHeaders=" + signed_headers + ", Signature=" +
-           Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size())});
+      {"Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
+                            ", SignedHeaders=" + signed_headers +
+                            ", Signature=" + LowerHex(signature)});
 }
 
 }  // namespace mortar::s3

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "mortar/core/digest.h"  // Sha256Hex: x-amz-content-sha256
 #include "mortar/http/message.h"
 
 namespace mortar::s3 {
@@ -14,9 +15,6 @@ struct AwsCredentials {
   std::string secret_access_key;  // a secret
   std::string session_token;      // a secret; empty for long-term keys
 };
-
-// Hex SHA-256 of a payload, as x-amz-content-sha256 carries it.
-std::string Sha256Hex(std::string_view payload);
 
 // Signs the request in place: adds host (from the URL), x-amz-date,
 // x-amz-content-sha256 (payload_sha256, or the hash of the body when empty),
