@@ -194,19 +194,27 @@ def test_query_timeout_cancels_the_statement(dbx, ws, add_databricks):
     assert dbx.json("sql", "impatient", "SELECT 1 AS one")["rows"] == [{"one": 1}]
 
 
-def test_append_adds_rows_in_one_transaction(dbx, table):
+def local_sync(dbx, table, name, text, schema, recipe, **params):
+    """A local CSV file `name`.csv holding `text` as the files dataset `name`, the table
+    default.`table` as the dataset 'target', and the sync recipe `recipe` from one into
+    the other (with `params`)."""
     files = dbx.home / "files"
     files.mkdir(exist_ok=True)
-    (files / "rows.csv").write_text("a,b\n1,x\n2,y\n")
+    (files / f"{name}.csv").write_text(text)
     project = dbx.home / "projects" / "p"
-    write_json(project / "datasets" / "rows.json",
-               {"name": "rows", "connection": "filesystem_default", "type": "files", "params": {"path": "rows.csv"},
-                "schema": [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}]})
+    write_json(project / "datasets" / f"{name}.json",
+               {"name": name, "connection": "filesystem_default", "type": "files",
+                "params": {"path": f"{name}.csv"}, "schema": schema})
     write_json(project / "datasets" / "target.json",
                {"name": "target", "connection": "dbx", "type": "sql_table",
                 "params": {"schema": "default", "table": table}})
-    write_json(project / "recipes" / "add.json", {"name": "add", "type": "sync", "inputs": ["rows"],
-                                                  "outputs": ["target"], "params": {"mode": "append"}})
+    write_json(project / "recipes" / f"{recipe}.json",
+               {"name": recipe, "type": "sync", "inputs": [name], "outputs": ["target"], "params": params})
+
+
+def test_append_adds_rows_in_one_transaction(dbx, table):
+    local_sync(dbx, table, "rows", "a,b\n1,x\n2,y\n",
+               [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}], "add", mode="append")
     dbx.run("recipe", "run", "add")
     dbx.run("recipe", "run", "add")
     rows = dbx.json("sql", "dbx", f"SELECT a, COUNT(*) AS n FROM default.{table} GROUP BY a ORDER BY a")["rows"]
@@ -218,18 +226,9 @@ def test_replacing_an_older_table_with_timestamps_without_zone(dbx, table):
     # replaces one created without it: the replace must ask for it (a sync writing
     # through a staging table, and a SQL recipe replacing its output with a query).
     dbx.run("sql", "dbx", f"CREATE TABLE default.{table} (id INT) USING DELTA")
-    files = dbx.home / "files"
-    files.mkdir(exist_ok=True)
-    (files / "events.csv").write_text("id,at\n1,2024-03-01 10:00:00\n2,2024-03-02 11:30:00\n")
+    local_sync(dbx, table, "events", "id,at\n1,2024-03-01 10:00:00\n2,2024-03-02 11:30:00\n",
+               [{"name": "id", "type": "int64"}, {"name": "at", "type": "timestamp_ntz"}], "load")
     project = dbx.home / "projects" / "p"
-    write_json(project / "datasets" / "events.json",
-               {"name": "events", "connection": "filesystem_default", "type": "files", "params": {"path": "events.csv"},
-                "schema": [{"name": "id", "type": "int64"}, {"name": "at", "type": "timestamp_ntz"}]})
-    write_json(project / "datasets" / "target.json",
-               {"name": "target", "connection": "dbx", "type": "sql_table",
-                "params": {"schema": "default", "table": table}})
-    write_json(project / "recipes" / "load.json", {"name": "load", "type": "sync", "inputs": ["events"],
-                                                   "outputs": ["target"]})
     dbx.run("recipe", "run", "load")
     rows = dbx.json("sql", "dbx", f"SELECT id, CAST(at AS STRING) AS at FROM default.{table} ORDER BY id")["rows"]
     assert rows == [{"id": 1, "at": "2024-03-01 10:00:00"}, {"id": 2, "at": "2024-03-02 11:30:00"}]
