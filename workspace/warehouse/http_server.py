@@ -1,0 +1,146 @@
+"""The warehouse's HTTP listener, on loopback behind the front door.
+
+Only the front door may call it: every request must carry `Authorization: Basic
+<user>:<secret>`, where the secret is the one the front door holds (the user is the one
+it authenticated). A Thrift call is a POST of a binary-protocol message to
+`/sql/1.0/warehouses/<id>`; the answer is HTTP 200 with `application/x-thrift` whatever
+the call's outcome, as on Databricks. A body that is not a Thrift call gets 400 with
+the reason in `x-thriftserver-error-message`, and the server carries on.
+"""
+
+import base64
+import hmac
+import json
+import logging
+import re
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from databricks.sql.thrift_api.TCLIService import TCLIService
+from thrift.protocol import TBinaryProtocol
+from thrift.transport import TTransport
+
+from . import thrift_service
+
+log = logging.getLogger("warehouse")
+
+WAREHOUSE_PATH = re.compile(r"^/sql/1\.0/warehouses/([^/?]+)$")
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    allow_reuse_address = True
+
+    def __init__(self, settings, warehouse):
+        self.settings = settings
+        self.warehouse = warehouse
+        self.processor = TCLIService.Processor(thrift_service.Handler(warehouse))
+        super().__init__(("127.0.0.1", settings.port), RequestHandler)
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "databricks"
+    sys_version = ""
+    timeout = 600  # a silent client's connection is dropped, its thread freed
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def _reply(self, status, body, content_type="application/json", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-request-id", str(uuid.uuid4()))
+        self.send_header("x-databricks-org-id", self.server.settings.workspace_id)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status, error_code, message, headers=()):
+        body = (json.dumps({"error_code": error_code, "message": message}) + "\n").encode()
+        self._reply(status, body, headers=[("x-thriftserver-error-message", message), *headers])
+
+    def _user(self):
+        """The user the front door vouches for, or None."""
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return None
+        try:
+            user, _, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        expected = self.server.settings.frontdoor_secret
+        if not user or not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            return None
+        return user
+
+    def do_GET(self):
+        if self.path == "/health":
+            self._reply(200, b'{"status":"ok"}\n')
+            return
+        self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
+
+    def do_POST(self):
+        match = WAREHOUSE_PATH.match(self.path)
+        length_text = self.headers.get("Content-Length")
+        if match is None:
+            self._discard(length_text)
+            self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
+            return
+        profile = self.server.settings.warehouses.get(match.group(1))
+        if profile is None:
+            self._discard(length_text)
+            self._json(404, "RESOURCE_DOES_NOT_EXIST", "No SQL warehouse with this id.")
+            return
+        user = self._user()
+        if user is None:
+            self._discard(length_text)
+            self._json(401, "UNAUTHENTICATED", "Requests must come through the front door.")
+            return
+        if length_text is None:
+            self._json(411, "BAD_REQUEST", "A Thrift request needs a Content-Length.",
+                       headers=[("Connection", "close")])
+            self.close_connection = True
+            return
+        try:
+            length = int(length_text)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.server.settings.max_request_bytes:
+            self._json(413, "BAD_REQUEST", f"A Thrift request may have at most "
+                       f"{self.server.settings.max_request_bytes} bytes.",
+                       headers=[("Connection", "close")])
+            self.close_connection = True
+            return
+        body = self.rfile.read(length)
+        thrift_service.context.user = user
+        thrift_service.context.profile = profile
+        limit = self.server.settings.max_request_bytes
+        input_transport = TTransport.TMemoryBuffer(body)
+        output_transport = TTransport.TMemoryBuffer()
+        input_protocol = TBinaryProtocol.TBinaryProtocolAccelerated(
+            input_transport, string_length_limit=limit, container_length_limit=1 << 20)
+        output_protocol = TBinaryProtocol.TBinaryProtocolAccelerated(output_transport)
+        try:
+            self.server.processor.process(input_protocol, output_protocol)
+        except Exception as exception:  # noqa: BLE001 - a bad body must not end the server
+            log.warning("a Thrift request could not be read: %s", exception)
+            self._json(400, "BAD_REQUEST", "The request body is not a TCLIService call in the "
+                       "Thrift binary protocol.")
+            return
+        self._reply(200, output_transport.getvalue(), "application/x-thrift")
+
+    def _discard(self, length_text):
+        """Reads and drops a refused request's body, so the connection stays usable."""
+        try:
+            length = int(length_text or 0)
+        except ValueError:
+            self.close_connection = True
+            return
+        if 0 < length <= self.server.settings.max_request_bytes:
+            self.rfile.read(length)
+        elif length:
+            self.close_connection = True

@@ -1,0 +1,292 @@
+"""Where a finished statement's rows wait for the client, and how they are paged.
+
+A statement's rows are drained from Spark as soon as it runs (so Spark never waits on
+a slow or vanished client), converted to the client's types, and kept in one of:
+
+- InlineResult: record batches served in FetchResults pages, as Arrow record-batch
+  messages (each its own LZ4 frame when the client takes LZ4) or as TColumns. Small
+  results stay in memory; larger ones go to an Arrow file on local disk, read back
+  memory-mapped, so memory stays bounded whatever the size.
+- CloudFetchResult: when the result is larger than the CloudFetch threshold and the
+  client can download, Arrow IPC streams of about `file_bytes` each (LZ4 frame
+  compressed when asked: one frame per file, and the last file one frame per batch, as
+  real warehouses send it) written to the root bucket; each page lists presigned links
+  with `startRowOffset`, `rowCount`, `bytesNum` (the size after decompression) and
+  `expiryTime` (milliseconds, as recorded), fresh each time they are listed.
+
+Pages honour FETCH_NEXT and a client's `startRowOffset` (how clients renew expired links).
+"""
+
+import bisect
+import concurrent.futures
+import datetime
+import os
+import threading
+import time
+import uuid
+
+import lz4.frame
+import pyarrow as pa
+from databricks.sql.thrift_api.TCLIService import ttypes as T
+
+from . import result_format
+
+EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
+
+
+def compress(data):
+    # FLG 0x60, BD 0x70: independent 4 MiB blocks, no checksums, no content size.
+    return lz4.frame.compress(data, block_size=lz4.frame.BLOCKSIZE_MAX4MB, block_linked=False,
+                              content_checksum=False, store_size=False)
+
+
+class Limits:
+    """How much one page may carry."""
+
+    def __init__(self, max_rows, max_bytes=None):
+        self.max_rows = max(1, int(max_rows or 100000))
+        self.max_bytes = int(max_bytes) if max_bytes else None
+
+
+class InlineResult:
+    """Batches in memory or in a local Arrow file; pages of record-batch messages."""
+
+    format = T.TSparkRowSetType.ARROW_BASED_SET
+
+    def __init__(self, shape, batches=None, spool_path=None):
+        self.shape = shape
+        self._batches = batches if batches is not None else []
+        self._spool_path = spool_path
+        self._file = None
+        if spool_path:
+            self._file = pa.ipc.open_file(pa.memory_map(spool_path))
+            counts = [self._file.get_batch(i).num_rows for i in range(self._file.num_record_batches)]
+        else:
+            counts = [b.num_rows for b in self._batches]
+        self._starts = []
+        total = 0
+        for count in counts:
+            self._starts.append(total)
+            total += count
+        self.total_rows = total
+        self.uncompressed_bytes = 0
+        self.compressed_bytes = 0
+        if not shape.wanted.arrow:
+            self.format = T.TSparkRowSetType.COLUMN_BASED_SET
+
+    def _batch(self, index):
+        return self._file.get_batch(index) if self._file else self._batches[index]
+
+    def _count(self):
+        return self._file.num_record_batches if self._file else len(self._batches)
+
+    def page(self, start, limits):
+        """(TRowSet, rows in it, has more rows after it)."""
+        pieces = []
+        rows = 0
+        size = 0
+        index = bisect.bisect_right(self._starts, start) - 1 if self._starts else 0
+        position = start
+        while index < self._count() and rows < limits.max_rows:
+            batch = self._batch(index)
+            offset = position - self._starts[index]
+            take = min(batch.num_rows - offset, limits.max_rows - rows)
+            if take <= 0:
+                index += 1
+                continue
+            piece = batch.slice(offset, take)
+            pieces.append(piece)
+            rows += take
+            position += take
+            size += piece.nbytes
+            if limits.max_bytes and size >= limits.max_bytes:
+                break
+            index += 1
+        has_more = start + rows < self.total_rows
+        if self.format == T.TSparkRowSetType.COLUMN_BASED_SET:
+            if pieces:
+                table = pa.Table.from_batches(pieces).combine_chunks()
+                batch = table.to_batches()[0] if table.num_rows else pieces[0]
+            else:
+                batch = self.shape.empty_batch()
+            row_set = T.TRowSet(startRowOffset=start, rows=[],
+                                columns=result_format.to_columns(batch, self.shape.struct))
+            return row_set, rows, has_more
+        arrow_batches = []
+        for piece in pieces:
+            message = piece.serialize().to_pybytes()
+            self.uncompressed_bytes += len(message)
+            if self.shape.wanted.lz4:
+                message = compress(message)
+            self.compressed_bytes += len(message)
+            arrow_batches.append(T.TSparkArrowBatch(batch=message, rowCount=piece.num_rows))
+        return T.TRowSet(startRowOffset=start, rows=[], arrowBatches=arrow_batches), rows, has_more
+
+    def close(self):
+        self._file = None
+        self._batches = []
+        if self._spool_path:
+            try:
+                os.remove(self._spool_path)
+            except FileNotFoundError:
+                pass
+
+
+class ResultFile:
+    def __init__(self, key, start, rows, size, compressed):
+        self.key = key
+        self.start = start
+        self.rows = rows
+        self.size = size
+        self.compressed = compressed
+
+
+class CloudFetchResult:
+    format = T.TSparkRowSetType.URL_BASED_SET
+
+    def __init__(self, shape, storage, files, link_ttl, links_per_page):
+        self.shape = shape
+        self._storage = storage
+        self.files = files
+        self._starts = [f.start for f in files]
+        self.total_rows = sum(f.rows for f in files)
+        self.uncompressed_bytes = sum(f.size for f in files)
+        self.compressed_bytes = sum(f.compressed for f in files)
+        self._link_ttl = link_ttl
+        self._links_per_page = links_per_page
+
+    def page(self, start, limits):
+        index = max(0, bisect.bisect_right(self._starts, start) - 1)
+        links = []
+        for result_file in self.files[index:index + self._links_per_page]:
+            url = self._storage.presign("get_object", result_file.key, self._link_ttl)
+            expiry = int((time.time() + self._link_ttl) * 1000)
+            links.append(T.TSparkArrowResultLink(
+                fileLink=url, expiryTime=expiry, startRowOffset=result_file.start,
+                rowCount=result_file.rows, bytesNum=result_file.size, httpHeaders={}))
+        first = links[0].startRowOffset if links else start
+        end = links[-1].startRowOffset + links[-1].rowCount if links else start
+        row_set = T.TRowSet(startRowOffset=first, rows=[], resultLinks=links)
+        return row_set, end - start, end < self.total_rows
+
+    def close(self):
+        keys = [f.key for f in self.files]
+        self.files = []
+        if keys:
+            try:
+                self._storage.delete(keys)
+            except Exception:  # the S3 stand-in may be down; nothing else to do
+                pass
+
+
+class ResultBuilder:
+    """Drains a statement's batches into the right kind of result."""
+
+    def __init__(self, shape, settings, storage, spool_dir, prefix):
+        self.shape = shape
+        self.settings = settings
+        self.storage = storage
+        self.spool_dir = spool_dir
+        self.prefix = prefix
+
+    def build(self, batches, cancelled):
+        buffered = []
+        size = 0
+        iterator = iter(batches)
+        for batch in iterator:
+            if cancelled():
+                raise InterruptedError
+            batch = self.shape.convert(batch)
+            buffered.append(batch)
+            size += batch.nbytes
+            if size > self.settings.cloudfetch_threshold_bytes:
+                break
+        else:
+            return InlineResult(self.shape, buffered)
+        if self.shape.wanted.arrow and self.shape.wanted.downloads:
+            return self._cloudfetch(buffered, iterator, cancelled)
+        return self._spool(buffered, iterator, cancelled)
+
+    def _spool(self, buffered, iterator, cancelled):
+        os.makedirs(self.spool_dir, exist_ok=True)
+        path = os.path.join(self.spool_dir, f"{uuid.uuid4().hex}.arrow")
+        try:
+            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, self.shape.file_schema) as writer:
+                for batch in buffered:
+                    writer.write_batch(batch)
+                buffered.clear()
+                for batch in iterator:
+                    if cancelled():
+                        raise InterruptedError
+                    writer.write_batch(self.shape.convert(batch))
+        except BaseException:
+            if os.path.exists(path):
+                os.remove(path)
+            raise
+        return InlineResult(self.shape, spool_path=path)
+
+    def _cloudfetch(self, buffered, iterator, cancelled):
+        """Files of about file_bytes, uploaded two at a time while the next is built."""
+        files = []
+        pending = []
+        uploads = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+        schema_message = self.shape.file_schema.serialize().to_pybytes()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        folder = f"{self.prefix}/{now:%Y-%m-%d}/{now:%H}"
+        state = {"start": 0, "batches": [], "bytes": 0}
+
+        def flush(last):
+            batches = state["batches"]
+            if not batches:
+                return
+            messages = [b.serialize().to_pybytes() for b in batches]
+            messages[0] = schema_message + messages[0]
+            messages[-1] = messages[-1] + EOS
+            size = sum(len(m) for m in messages)
+            if not self.shape.wanted.lz4:
+                body = b"".join(messages)
+            elif last:
+                body = b"".join(compress(m) for m in messages)
+            else:
+                body = compress(b"".join(messages))
+            rows = sum(b.num_rows for b in batches)
+            key = f"{folder}/results_{stamp}_{uuid.uuid4()}"
+            files.append(ResultFile(key, state["start"], rows, size, len(body)))
+            # At most two uploads in flight: memory stays bounded by a few files.
+            while len([p for p in pending if not p.done()]) >= 2:
+                concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            pending.append(uploads.submit(self.storage.put, key, body))
+            state["start"] += rows
+            state["batches"] = []
+            state["bytes"] = 0
+
+        def add(batch):
+            state["batches"].append(batch)
+            state["bytes"] += batch.nbytes
+            if state["bytes"] >= self.settings.cloudfetch_file_bytes:
+                flush(False)
+
+        try:
+            for batch in buffered:
+                add(batch)
+            buffered.clear()
+            for batch in iterator:
+                if cancelled():
+                    raise InterruptedError
+                add(self.shape.convert(batch))
+            flush(True)
+            for future in pending:
+                future.result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            uploads.shutdown(wait=True)
+            try:
+                self.storage.delete([f.key for f in files])
+            except Exception:
+                pass
+            raise
+        uploads.shutdown(wait=True)
+        return CloudFetchResult(self.shape, self.storage, files, self.settings.link_ttl_seconds,
+                                self.settings.links_per_page)

@@ -1,0 +1,54 @@
+"""What scripts/workspace hands the warehouse process: a JSON file (mode 0600, it holds
+secrets) named by MORTAR_WS_WAREHOUSE_SETTINGS."""
+
+import json
+import os
+
+
+class Profile:
+    """One SQL warehouse id and how it serves results. Several ids may share the process:
+    the stand-in has one with Databricks' defaults and one whose CloudFetch links expire
+    within seconds, so that clients' link renewal can be tested."""
+
+    def __init__(self, values):
+        self.id = values["id"]
+        self.link_ttl_seconds = int(values.get("link_ttl_seconds", 900))
+        self.cloudfetch_threshold_bytes = int(values.get("cloudfetch_threshold_bytes", 4 << 20))
+        self.cloudfetch_file_bytes = int(values.get("cloudfetch_file_bytes", 20 << 20))
+        self.links_per_page = int(values.get("links_per_page", 100))
+
+
+class Settings:
+    def __init__(self, values):
+        self.port = int(values["port"])
+        self.frontdoor_secret = values["frontdoor_secret"]
+        self.workspace_id = str(values["workspace_id"])
+        self.connect_url = values["connect_url"]
+        self.s3_endpoint = values["s3_endpoint"]
+        self.s3_region = values["s3_region"]
+        self.s3_access_key_id = values["s3_access_key_id"]
+        self.s3_secret_access_key = values["s3_secret_access_key"]
+        self.root_bucket = values["root_bucket"]
+        self.storage_url = values["storage_url"]
+        self.azure_account = values.get("azure_account", "")
+        self.azure_endpoint = values.get("azure_endpoint", "")
+        self.state_dir = values["state_dir"]
+        # Catalogs besides spark_catalog, named like Unity Catalog ones.
+        self.catalogs = list(values.get("catalogs", []))
+        self.operation_idle_seconds = int(values.get("operation_idle_seconds", 600))
+        self.session_idle_seconds = int(values.get("session_idle_seconds", 3600))
+        self.direct_results_wait_seconds = float(values.get("direct_results_wait_seconds", 3))
+        self.max_request_bytes = int(values.get("max_request_bytes", 16 << 20))
+        self.warehouses = {p["id"]: Profile(p) for p in values["warehouses"]}
+
+    @property
+    def spool_dir(self):
+        return os.path.join(self.state_dir, "spool")
+
+
+def load():
+    path = os.environ.get("MORTAR_WS_WAREHOUSE_SETTINGS")
+    if not path:
+        raise SystemExit("warehouse: MORTAR_WS_WAREHOUSE_SETTINGS is not set")
+    with open(path) as f:
+        return Settings(json.load(f))
