@@ -84,7 +84,7 @@ def from_spark(exception):
 
 def cancelled():
     return WarehouseError("[OPERATION_CANCELED] Operation has been canceled. SQLSTATE: HY008",
-                          "HY008", "OPERATION_CANCELED")
+                          "HY008", "OPERATION_CANCELED", exception_class="org.apache.spark.SparkSQLException")
 
 
 def timed_out(seconds):

@@ -62,7 +62,7 @@ class Operation:
         self.started_ms = now_ms()
         self.completed_ms = None
         self.last_used = time.monotonic()
-        self.closed_by_server = False
+        self.waiting = 0
         self._condition = threading.Condition()
         self._cancel_reason = None  # CANCELED or TIMEDOUT once asked
         self._thread = None
@@ -177,11 +177,16 @@ class Operation:
         its state."""
         deadline = None if seconds is None else time.monotonic() + seconds
         with self._condition:
-            while self.state not in DONE:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    break
-                self._condition.wait(left)
+            self.waiting += 1  # a client is waiting in a call: not abandoned
+            try:
+                while self.state not in DONE:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        break
+                    self._condition.wait(left)
+            finally:
+                self.waiting -= 1
+                self.touch()
             return self.state
 
     def cancel(self, reason=CANCELED):
@@ -233,6 +238,11 @@ class Operation:
         if self.state != FINISHED or self.result is None:
             raise self.not_finished()
         shape = self.shape
+        if self.kind != T.TOperationType.EXECUTE_STATEMENT:
+            # As recorded: a metadata call's result says its format and schema, nothing more.
+            return T.TGetResultSetMetadataResp(
+                status=T.TStatus(statusCode=T.TStatusCode.SUCCESS_STATUS),
+                schema=shape.thrift_schema(), resultFormat=self.result.format)
         response = T.TGetResultSetMetadataResp(
             status=T.TStatus(statusCode=T.TStatusCode.SUCCESS_STATUS),
             schema=shape.thrift_schema(), resultFormat=self.result.format,

@@ -35,9 +35,11 @@ EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 
 
 def compress(data):
-    # FLG 0x60, BD 0x70: independent 4 MiB blocks, no checksums, no content size.
-    return lz4.frame.compress(data, block_size=lz4.frame.BLOCKSIZE_MAX4MB, block_linked=False,
-                              content_checksum=False, store_size=False)
+    """One LZ4 frame as recorded from real warehouses: FLG 0x60, BD 0x70 (independent 4 MiB
+    blocks, no checksums, no content size). (lz4.frame.compress ignores block_size.)"""
+    compressor = lz4.frame.LZ4FrameCompressor(block_size=lz4.frame.BLOCKSIZE_MAX4MB,
+                                              block_linked=False, content_checksum=False)
+    return compressor.begin() + compressor.compress(data) + compressor.flush()
 
 
 class Limits:

@@ -6,7 +6,7 @@ The Warehouse holds every session and operation by handle, runs at most
 them), and reaps: an operation nobody has polled or fetched for
 `operation_idle_seconds` is cancelled and its results removed, a session idle for
 `session_idle_seconds` is closed, so that a client that vanishes leaves no Spark job
-running and no files behind.
+running and no files behind (each warehouse id has its own operation time-out).
 """
 
 import logging
@@ -150,9 +150,9 @@ class Warehouse:
                 operations = list(self.operations.values())
                 sessions = list(self.sessions.values())
             for operation in operations:
-                if now - operation.last_used > self.settings.operation_idle_seconds:
-                    log.info("operation %s idle for %d s: closed", operation.guid_text,
-                             now - operation.last_used)
+                idle = now - operation.last_used
+                if not operation.waiting and idle > operation.session.profile.operation_idle_seconds:
+                    log.info("operation %s idle for %d s: closed", operation.guid_text, idle)
                     self.close_operation(operation)
             for session in sessions:
                 if now - session.last_used > self.settings.session_idle_seconds:

@@ -6,12 +6,13 @@ import os
 
 
 class Profile:
-    """One SQL warehouse id and how it serves results. Several ids may share the process:
-    the stand-in has one with Databricks' defaults and one whose CloudFetch links expire
-    within seconds, so that clients' link renewal can be tested."""
+    """One SQL warehouse id and how it serves results. Several ids share the process: the
+    stand-in has one with Databricks' defaults and one for tests, whose CloudFetch links
+    and abandoned operations expire within seconds."""
 
-    def __init__(self, values):
+    def __init__(self, values, operation_idle_seconds):
         self.id = values["id"]
+        self.operation_idle_seconds = int(values.get("operation_idle_seconds", operation_idle_seconds))
         self.link_ttl_seconds = int(values.get("link_ttl_seconds", 900))
         self.cloudfetch_threshold_bytes = int(values.get("cloudfetch_threshold_bytes", 4 << 20))
         self.cloudfetch_file_bytes = int(values.get("cloudfetch_file_bytes", 20 << 20))
@@ -39,7 +40,8 @@ class Settings:
         self.session_idle_seconds = int(values.get("session_idle_seconds", 3600))
         self.direct_results_wait_seconds = float(values.get("direct_results_wait_seconds", 3))
         self.max_request_bytes = int(values.get("max_request_bytes", 16 << 20))
-        self.warehouses = {p["id"]: Profile(p) for p in values["warehouses"]}
+        self.warehouses = {p["id"]: Profile(p, self.operation_idle_seconds)
+                           for p in values["warehouses"]}
 
     @property
     def spool_dir(self):

@@ -107,6 +107,13 @@ def runner_for(text, parameters):
             return volumes.list_runner(parser)
         if first.value == "COPY" and second is not None and second.is_word("INTO"):
             return copy_into.runner(parser)
+        if first.value == "USE" and second is not None and second.is_word("CATALOG"):
+            # Databricks' USE CATALOG is open-source Spark's SET CATALOG, which takes a
+            # plain name or a string (not a backticked name).
+            name = parser.peek(2)
+            if name is not None and name.kind in ("word", "quoted", "string") and parser.peek(3) is None:
+                return SqlRunner("SET CATALOG " + sql_text.quote_string(
+                    name.text if name.kind == "word" else name.value), parameters)
         runner = volumes.ddl_runner(parser)
         if runner is not None:
             return runner

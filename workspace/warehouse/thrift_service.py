@@ -24,7 +24,7 @@ import traceback
 
 from databricks.sql.thrift_api.TCLIService import TCLIService, ttypes as T
 
-from . import errors, metadata, statements
+from . import errors, metadata, sql_text, statements
 from .operations import CANCELED, ERROR, FINISHED, TIMEDOUT, Runner
 from .result_format import Wanted
 from .results import Limits
@@ -61,6 +61,8 @@ def answers_errors(response_type):
             except errors.WarehouseError as error:
                 return response_type(status=error_status(error))
             except Exception as exception:  # noqa: BLE001 - never a Thrift application error
+                if type(exception).__module__.startswith("pyspark"):
+                    return response_type(status=error_status(errors.from_spark(exception)))
                 log.error("%s failed: %s", method.__name__, traceback.format_exc())
                 error = errors.WarehouseError(
                     f"[INTERNAL_ERROR] The stand-in warehouse failed in {method.__name__}: "
@@ -126,7 +128,7 @@ class Handler(TCLIService.Iface):
         schema = namespace.schemaName if namespace else None
         echo_catalog = None
         if catalog and catalog.lower() != "spark":  # "SPARK": the JDBC driver's "the default"
-            spark.sql(f"USE CATALOG `{catalog.replace('`', '``')}`").collect()
+            spark.sql(f"SET CATALOG {sql_text.quote_string(catalog)}").collect()
         elif catalog:
             echo_catalog = catalog.lower()
         if schema:
