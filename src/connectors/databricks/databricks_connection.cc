@@ -39,6 +39,7 @@ struct Settings {
   std::string schema;
   std::string ca_file;
   int64_t query_timeout_seconds = 0;
+  int64_t cloudfetch_downloads = 3;  // CloudFetch files downloaded at once
   // For Databricks Connect: a Spark Connect URL (sc://host:port, e.g. the stand-in's),
   // or the cluster to attach to, or serverless compute.
   std::string connect_url;
@@ -55,7 +56,8 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   config::ConfigObject params(config.params, config.file, "params");
   MORTAR_RETURN_IF_ERROR(params.CheckObject(
       {"host", "port", "http_path", "catalog", "schema", "auth", "ca_file", "query_timeout_seconds",
-       "driver", "details_readable_by", "fast_write", "connect_url", "cluster_id", "serverless"}));
+       "cloudfetch_downloads", "driver", "details_readable_by", "fast_write", "connect_url",
+       "cluster_id", "serverless"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
     MORTAR_RETURN_IF_ERROR(security::ValidateDetailsReadableBy(rule));
@@ -73,6 +75,10 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
   MORTAR_ASSIGN_OR_RETURN(settings.query_timeout_seconds,
                           params.IntegerOr("query_timeout_seconds", 0));
+  MORTAR_ASSIGN_OR_RETURN(settings.cloudfetch_downloads,
+                          params.IntegerOr("cloudfetch_downloads", 3));
+  if (settings.cloudfetch_downloads < 1 || settings.cloudfetch_downloads > 16)
+    return params.Error("cloudfetch_downloads", "must be between 1 and 16");
   MORTAR_ASSIGN_OR_RETURN(settings.connect_url, params.StringOr("connect_url", ""));
   if (!settings.connect_url.empty() && settings.connect_url.rfind("sc://", 0) != 0)
     return params.Error("connect_url", "expected a Spark Connect URL, sc://host:port");
@@ -316,6 +322,10 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     options.catalog = settings_.catalog;
     options.schema = settings_.schema;
     options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
+    options.cloudfetch_downloads = static_cast<int>(settings_.cloudfetch_downloads);
+    options.download_transport = [ca_file = settings_.ca_file] {
+      return http::MakeCurlTransport(http::TlsOptions{ca_file});
+    };
     MORTAR_ASSIGN_OR_RETURN(backend_, Session::Open(options, std::move(http), std::move(tokens)));
     return backend_.get();
   }

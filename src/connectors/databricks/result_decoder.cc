@@ -223,32 +223,39 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
   return arrow::RecordBatch::Make(schema.ToArrow(), length, std::move(arrays));
 }
 
-Result<std::string> DecompressLz4Frame(std::string_view compressed) {
+Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint) {
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
   }
   std::string out;
-  std::string chunk(1 << 20, '\0');
+  // Decompressed straight into the output, grown when the hint is short.
+  out.resize(
+      std::max<std::size_t>(size_hint, std::min<std::size_t>(compressed.size() * 3, 64 << 20)));
+  std::size_t written = 0;
   const char* input = compressed.data();
   std::size_t remaining = compressed.size();
   std::size_t hint = 1;
-  while (remaining > 0 && hint != 0) {
-    std::size_t out_size = chunk.size();
+  while (remaining > 0) {
+    if (out.size() - written < (1 << 16)) out.resize(out.size() * 2 + (1 << 20));
+    std::size_t out_size = out.size() - written;
     std::size_t in_size = remaining;
-    hint = LZ4F_decompress(context, chunk.data(), &out_size, input, &in_size, nullptr);
+    hint = LZ4F_decompress(context, out.data() + written, &out_size, input, &in_size, nullptr);
     if (LZ4F_isError(hint)) {
       std::string error = LZ4F_getErrorName(hint);
       LZ4F_freeDecompressionContext(context);
-      return Status::Remote("cannot decompress an LZ4 result page: " + error);
+      return Status::Remote("cannot decompress an LZ4 result: " + error);
     }
-    out.append(chunk.data(), out_size);
+    written += out_size;
     input += in_size;
     remaining -= in_size;
+    // hint 0: a frame ended. Real warehouses send files of several frames back to back,
+    // so another may follow (the context is ready for it).
     if (in_size == 0 && out_size == 0) break;
   }
   LZ4F_freeDecompressionContext(context);
-  if (hint != 0) return Status::Remote("an LZ4 result page ends early");
+  if (hint != 0) return Status::Remote("an LZ4 result ends in the middle of a frame");
+  out.resize(written);
   return out;
 }
 
@@ -257,7 +264,7 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
   std::string stream = arrow_schema;
   for (const auto& batch : batches) {
     if (lz4) {
-      MORTAR_ASSIGN_OR_RETURN(std::string plain, DecompressLz4Frame(batch));
+      MORTAR_ASSIGN_OR_RETURN(std::string plain, DecompressLz4Frames(batch));
       stream += plain;
     } else {
       stream += batch;
@@ -266,9 +273,10 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
   return ReadStream(arrow::Buffer::FromString(std::move(stream)));
 }
 
-Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4) {
+Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
+                                             std::size_t size_hint) {
   if (lz4) {
-    MORTAR_ASSIGN_OR_RETURN(std::string plain, DecompressLz4Frame(stream));
+    MORTAR_ASSIGN_OR_RETURN(std::string plain, DecompressLz4Frames(stream, size_hint));
     return ReadStream(arrow::Buffer::FromString(std::move(plain)));
   }
   return ReadStream(arrow::Buffer::FromString(std::string(stream)));

@@ -24,8 +24,9 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 // Number of rows in a column-based row set.
 int64_t ColumnRowCount(const wire::TRowSet& rows);
 
-// The LZ4 frame format's decompression.
-Result<std::string> DecompressLz4Frame(std::string_view compressed);
+// The LZ4 frame format's decompression, of one frame or several back to back (as the
+// last CloudFetch file of a result usually is). `size_hint`: the expected output size.
+Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint = 0);
 
 // Decodes Arrow IPC record batch messages that follow a serialized IPC schema
 // message (Databricks' arrowSchema and arrowBatches), decompressing each batch first
@@ -33,7 +34,8 @@ Result<std::string> DecompressLz4Frame(std::string_view compressed);
 Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
                                               const std::vector<std::string>& batches, bool lz4);
 // Decodes a whole Arrow IPC stream (a CloudFetch file), decompressing it first when
-// `lz4` is set.
-Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4);
+// `lz4` is set; `size_hint` is its size after decompression (the link's bytesNum).
+Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
+                                             std::size_t size_hint = 0);
 
 }  // namespace mortar::databricks

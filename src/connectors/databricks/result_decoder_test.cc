@@ -89,8 +89,23 @@ TEST(ResultDecoderTest, DecodesLz4CompressedBatchesAndStreams) {
   EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*file)[1]->column(1)).GetString(2), "row 5");
 }
 
+TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
+  // The last CloudFetch file of a result usually comes as one frame per batch.
+  Frames frames = MakeFrames();
+  std::string file = Lz4(frames.schema + frames.batches[0]) + Lz4(frames.batches[1]) +
+                     Lz4(frames.whole.substr(frames.whole.size() - 8));
+  auto decoded = DecodeArrowStream(file, true, frames.whole.size());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->size(), 2u);
+  EXPECT_EQ((*decoded)[1]->column(0)->ToString(), SampleBatch(3)->column(0)->ToString());
+  // Cut inside the second frame: an error, not a short result.
+  auto cut = DecompressLz4Frames(file.substr(0, file.size() - 12));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find("middle of a frame"), std::string::npos);
+}
+
 TEST(ResultDecoderTest, CorruptFramesAreClearErrors) {
-  auto bad = DecompressLz4Frame("not lz4 at all");
+  auto bad = DecompressLz4Frames("not lz4 at all");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("LZ4"), std::string::npos);
   Frames frames = MakeFrames();

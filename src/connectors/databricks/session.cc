@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "TCLIService.h"
+#include "connectors/databricks/cloud_fetch.h"
 #include "connectors/databricks/result_decoder.h"
 #include "mortar/core/interrupt.h"
 #include "mortar/sql/dialect.h"
@@ -27,6 +28,9 @@ using apache::thrift::transport::TTransportException;
 
 constexpr int32_t kHiveProtocolV10 = 9;
 constexpr int64_t kSparkProtocolV1 = 0xA501;
+constexpr int64_t kSparkProtocolV3 = 0xA503;
+constexpr int64_t kSparkProtocolV5 = 0xA505;
+constexpr int64_t kSparkProtocolV6 = 0xA506;
 constexpr int64_t kSparkProtocolV8 = 0xA508;
 
 // TStatusCode
@@ -49,6 +53,16 @@ std::string ServerInfo::ProtocolName() const {
     return "SPARK_CLI_SERVICE_PROTOCOL_V" + std::to_string(protocol_version - kSparkProtocolV1 + 1);
   }
   return "HIVE_CLI_SERVICE_PROTOCOL_V" + std::to_string(protocol_version + 1);
+}
+
+bool ServerInfo::ArrowResults() const {
+  return protocol_version >= kSparkProtocolV5;
+}
+bool ServerInfo::Lz4Results() const {
+  return protocol_version >= kSparkProtocolV6;
+}
+bool ServerInfo::CloudFetch() const {
+  return protocol_version >= kSparkProtocolV3;
 }
 
 class Session::Impl {
@@ -308,27 +322,30 @@ class Session::Impl {
     return response;
   }
 
-  // A CloudFetch file: GET with the link's headers, size checked.
-  Result<std::string> Download(const wire::TSparkArrowResultLink& link) {
-    http::Request request;
-    request.method = "GET";
-    request.url = link.fileLink;
-    for (const auto& [name, value] : link.httpHeaders) request.headers.push_back({name, value});
-    http::RetryPolicy retry = options_.retry;
-    retry.retry_connection_errors = true;  // a GET of a file is idempotent
-    MORTAR_ASSIGN_OR_RETURN(http::Response response,
-                            http::SendWithRetry(*http_, request, retry, http::SystemClock()));
-    if (response.status != 200) {
-      return Status::Remote(Prefix() + "downloading a result file failed with HTTP " +
-                            std::to_string(response.status) + " (" +
-                            http::RedactUrl(link.fileLink) + ")");
+  // Downloads of one result's CloudFetch files, several at a time.
+  std::unique_ptr<CloudFetchDownloads> MakeDownloads(bool lz4) {
+    CloudFetchOptions options;
+    options.connection_name = options_.connection_name;
+    options.parallelism = options_.cloudfetch_downloads;
+    options.lz4 = lz4;
+    // GETs of presigned links are safe to repeat: throttling, server errors, lost
+    // connections, within a couple of minutes.
+    options.retry = options_.retry;
+    options.retry.retry_statuses = {429, 500, 502, 503, 504};
+    options.retry.retry_connection_errors = true;
+    options.retry.budget =
+        std::min<std::chrono::milliseconds>(options.retry.budget, std::chrono::minutes(2));
+    auto factory = options_.download_transport;
+    if (!factory) {
+      factory = [] {
+        return Result<std::unique_ptr<http::Transport>>(
+            Status::Internal("no transport for CloudFetch downloads"));
+      };
     }
-    if (link.__isset.bytesNum && static_cast<int64_t>(response.body.size()) != link.bytesNum) {
-      return Status::Remote(Prefix() + "a result file has " + std::to_string(response.body.size()) +
-                            " bytes where the server announced " + std::to_string(link.bytesNum));
-    }
-    return std::move(response.body);
+    return std::make_unique<CloudFetchDownloads>(std::move(options), std::move(factory), clock());
   }
+
+  http::Clock& clock() const { return options_.clock ? *options_.clock : http::SystemClock(); }
 
   // Runs a metadata call (GetCatalogs, GetTables...) and streams its rows.
   template <typename Request, typename Response, typename Method>
@@ -358,7 +375,10 @@ class ResultReader final : public BatchReader {
 
   ResultReader(Session::Impl& session, Operation operation, std::string source)
       : session_(session), operation_(std::move(operation)), source_(std::move(source)) {}
-  ~ResultReader() override { session_.CloseOperation(operation_); }
+  ~ResultReader() override {
+    downloads_.reset();  // joins the download threads before the operation closes
+    session_.CloseOperation(operation_);
+  }
 
   // `declared`: exact types known from elsewhere (DESCRIBE QUERY), same columns.
   Status Init(const std::optional<Schema>& declared = std::nullopt) {
@@ -405,11 +425,12 @@ class ResultReader final : public BatchReader {
   }
 
   Status FetchPage() {
+    if (downloads_ && downloads_->Waiting() > 0) return NextFile();
     wire::TFetchResultsResp page;
     if (operation_.first_page) {
       page = std::move(*operation_.first_page);
       operation_.first_page.reset();
-    } else if (operation_.closed) {
+    } else if (operation_.closed || (downloads_ && !more_pages_)) {
       done_ = true;
       return Status::OK();
     } else {
@@ -417,25 +438,17 @@ class ResultReader final : public BatchReader {
     }
     const wire::TRowSet& rows = page.results;
     int64_t count = 0;
+    if (!rows.resultLinks.empty() || format_ == kUrlBasedSet) {
+      more_pages_ = page.hasMoreRows;
+      AddLinks(rows.resultLinks);
+      if (downloads_->Waiting() == 0 && !more_pages_) done_ = true;
+      return Status::OK();
+    }
     if (!rows.arrowBatches.empty()) {
       std::vector<std::string> bytes;
       for (const auto& batch : rows.arrowBatches) bytes.push_back(batch.batch);
       MORTAR_ASSIGN_OR_RETURN(auto batches, DecodeArrowBatches(arrow_schema_bytes_, bytes, lz4_));
       for (auto& batch : batches) MORTAR_RETURN_IF_ERROR(Add(std::move(batch), &count));
-    } else if (!rows.resultLinks.empty()) {
-      for (const auto& link : rows.resultLinks) {
-        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-        if (link.__isset.expiryTime && link.expiryTime < now + 5000) {
-          return Status::Remote(
-              "connection '" + session_.options().connection_name +
-              "': a result file link expired before it could be read; run the query again");
-        }
-        MORTAR_ASSIGN_OR_RETURN(std::string file, session_.Download(link));
-        MORTAR_ASSIGN_OR_RETURN(auto batches, DecodeArrowStream(file, lz4_));
-        for (auto& batch : batches) MORTAR_RETURN_IF_ERROR(Add(std::move(batch), &count));
-      }
     } else {
       count = ColumnRowCount(rows);
       if (count > 0) {
@@ -449,6 +462,68 @@ class ResultReader final : public BatchReader {
     if (session_.server().databricks ? !page.hasMoreRows : count == 0) done_ = true;
     return Status::OK();
   }
+
+  // CloudFetch: queues a page's links; downloads start at once.
+  void AddLinks(const std::vector<wire::TSparkArrowResultLink>& links) {
+    if (!downloads_) downloads_ = session_.MakeDownloads(lz4_);
+    std::vector<ResultLink> queued;
+    for (const auto& link : links) {
+      ResultLink result;
+      result.url = link.fileLink;
+      for (const auto& [name, value] : link.httpHeaders) result.headers.push_back({name, value});
+      result.start_row = link.startRowOffset;
+      result.row_count = link.rowCount;
+      result.bytes = link.bytesNum;
+      // expiryTime is in milliseconds (as recorded from real workspaces).
+      if (link.__isset.expiryTime && link.expiryTime > 0) result.expires_ms = link.expiryTime;
+      queued.push_back(std::move(result));
+    }
+    downloads_->Add(std::move(queued));
+  }
+
+  // Hands over the next downloaded file, asking for the next page of links while the
+  // files in hand download, and listing links again from a file whose link expired.
+  Status NextFile() {
+    while (more_pages_ && downloads_->Waiting() <=
+                              static_cast<std::size_t>(session_.options().cloudfetch_downloads)) {
+      MORTAR_ASSIGN_OR_RETURN(auto page, session_.Fetch(operation_, std::nullopt));
+      more_pages_ = page.hasMoreRows;
+      AddLinks(page.results.resultLinks);
+      if (page.results.resultLinks.empty() && more_pages_ && ++empty_pages_ > 100) {
+        return Status::Remote(Prefix() + "the server keeps answering pages without result links");
+      }
+    }
+    MORTAR_ASSIGN_OR_RETURN(DownloadedFile file, downloads_->Next());
+    if (file.expired) return Renew(file.link.start_row);
+    renewals_ = 0;
+    int64_t count = 0;
+    for (auto& batch : file.batches) MORTAR_RETURN_IF_ERROR(Add(std::move(batch), &count));
+    rows_ += count;
+    if (downloads_->Waiting() == 0 && !more_pages_) done_ = true;
+    return Status::OK();
+  }
+
+  // A link expired before its file could be downloaded: FetchResults again from the
+  // file's first row gives fresh links to the same files (and those after them).
+  Status Renew(int64_t start_row) {
+    if (++renewals_ > 5) {
+      return Status::Remote(Prefix() +
+                            "result links keep expiring before their files can be "
+                            "downloaded; check this machine's clock");
+    }
+    downloads_->Clear();
+    MORTAR_ASSIGN_OR_RETURN(auto page, session_.Fetch(operation_, start_row));
+    const auto& links = page.results.resultLinks;
+    if (links.empty() || links.front().startRowOffset > start_row) {
+      return Status::Remote(Prefix() + "the server listed no result link for row " +
+                            std::to_string(start_row) + " when asked again after its link expired");
+    }
+    more_pages_ = page.hasMoreRows;
+    AddLinks(links);
+    return Status::OK();
+  }
+
+  std::string Prefix() const { return "connection '" + session_.options().connection_name + "': "; }
 
   // Conforms a decoded Arrow batch to the reader's schema (time zone names and the like).
   Status Add(Batch batch, int64_t* count) {
@@ -484,6 +559,10 @@ class ResultReader final : public BatchReader {
   std::deque<Batch> pending_;
   int64_t rows_ = 0;
   bool done_ = false;
+  std::unique_ptr<CloudFetchDownloads> downloads_;
+  bool more_pages_ = false;  // CloudFetch: the server has more pages of links
+  int renewals_ = 0;         // expired links renewed in a row
+  int empty_pages_ = 0;
 };
 
 }  // namespace
@@ -543,9 +622,22 @@ Status Session::Execute(const std::string& sql) {
 }
 
 TestReport Session::Describe() const {
-  return {{"server", server_.databricks ? "Databricks SQL" : "Spark Thrift server (open source)"},
-          {"protocol", server_.ProtocolName()},
-          {"driver", "built-in (Mortar's Thrift driver)"}};
+  TestReport report = {
+      {"server", server_.databricks ? "Databricks SQL" : "Spark Thrift server (open source)"},
+      {"protocol", server_.ProtocolName()},
+      {"driver", "built-in (Mortar's Thrift driver)"}};
+  if (server_.databricks) {
+    std::string results = server_.ArrowResults() ? "Arrow" : "column-based";
+    if (server_.Lz4Results()) results += ", LZ4 compressed";
+    if (server_.CloudFetch()) {
+      results += "; CloudFetch for large results (" +
+                 std::to_string(options_.cloudfetch_downloads) + " downloads at a time)";
+    }
+    report.push_back({"results", results});
+  } else {
+    report.push_back({"results", "column-based (the open-source server sends no Arrow)"});
+  }
+  return report;
 }
 
 Result<std::unique_ptr<BatchReader>> Session::Catalogs() {

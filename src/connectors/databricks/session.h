@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ struct SessionOptions {
   std::chrono::seconds query_timeout{0};  // 0: none
   int64_t page_rows = 100000;
   http::RetryPolicy retry;
+  // CloudFetch: files downloaded at once, each over a transport of its own.
+  int cloudfetch_downloads = 3;
+  std::function<Result<std::unique_ptr<http::Transport>>()> download_transport;
+  // Waits and time stamps (link expiry); the system clock unless a test sets one.
+  http::Clock* clock = nullptr;
 };
 
 // What OpenSession learned about the server.
@@ -39,6 +45,10 @@ struct ServerInfo {
   int64_t protocol_version = 0;
   bool databricks = false;  // Spark protocol versions: Arrow, direct results, CloudFetch
   std::string ProtocolName() const;
+  // The result forms the negotiated version offers, as Databricks' drivers gate them.
+  bool ArrowResults() const;  // SPARK_CLI_SERVICE_PROTOCOL_V5
+  bool Lz4Results() const;    // V6
+  bool CloudFetch() const;    // V3
 };
 
 class Session final : public Backend {

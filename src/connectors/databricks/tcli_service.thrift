@@ -253,6 +253,9 @@ struct TGetResultSetMetadataResp {
   1281: optional i32 resultFormat
   1282: optional bool lz4Compressed
   1283: optional binary arrowSchema
+  // Totals over the whole result (all pages or files), before and after compression.
+  1285: optional i64 uncompressedBytes
+  1286: optional i64 compressedBytes
   1287: optional bool isStagingOperation
 }
 

@@ -1,0 +1,198 @@
+#include "connectors/databricks/cloud_fetch.h"
+
+#include <arrow/record_batch.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "connectors/databricks/result_decoder.h"
+
+namespace mortar::databricks {
+
+struct CloudFetchDownloads::Slot {
+  enum class State { kQueued, kDownloading, kDone };
+  State state = State::kQueued;
+  Status status;
+  DownloadedFile file;
+};
+
+namespace {
+
+std::string Rows(const ResultLink& link) {
+  return "rows " + std::to_string(link.start_row) + " to " +
+         std::to_string(link.start_row + std::max<int64_t>(link.row_count, 1) - 1);
+}
+
+bool SaysExpired(const std::string& body) {
+  std::string lower = body.substr(0, 4096);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("expired") != std::string::npos;
+}
+
+// The storage's own message (an S3 or Azure error document), short, for the error.
+std::string StorageMessage(const std::string& body) {
+  for (const char* tag : {"<Message>", "\"message\":\""}) {
+    auto open = body.find(tag);
+    if (open == std::string::npos) continue;
+    open += std::string(tag).size();
+    auto close = body.find_first_of("<\"", open);
+    if (close != std::string::npos)
+      return body.substr(open, std::min<std::size_t>(close - open, 300));
+  }
+  return "";
+}
+
+}  // namespace
+
+CloudFetchDownloads::CloudFetchDownloads(CloudFetchOptions options, TransportFactory transports,
+                                         http::Clock& clock)
+    : options_(std::move(options)), transports_(std::move(transports)), clock_(clock) {
+  options_.parallelism = std::max(1, options_.parallelism);
+}
+
+CloudFetchDownloads::~CloudFetchDownloads() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) worker.join();
+}
+
+void CloudFetchDownloads::Add(std::vector<ResultLink> links) {
+  std::lock_guard lock(mutex_);
+  for (auto& link : links) {
+    auto slot = std::make_shared<Slot>();
+    slot->file.link = std::move(link);
+    slots_.push_back(std::move(slot));
+  }
+  // Workers start with the first files: a result with one file needs one.
+  std::size_t wanted = std::min<std::size_t>(options_.parallelism, slots_.size());
+  while (workers_.size() < wanted) workers_.emplace_back([this] { Work(); });
+  changed_.notify_all();
+}
+
+std::size_t CloudFetchDownloads::Waiting() const {
+  std::lock_guard lock(mutex_);
+  return slots_.size();
+}
+
+Result<DownloadedFile> CloudFetchDownloads::Next() {
+  std::shared_ptr<Slot> slot;
+  {
+    std::unique_lock lock(mutex_);
+    if (slots_.empty()) return Status::Internal("no result file is queued");
+    changed_.wait(lock, [&] { return slots_.front()->state == Slot::State::kDone; });
+    slot = slots_.front();
+    slots_.pop_front();
+  }
+  changed_.notify_all();  // the window moves on: a worker may start the next file
+  if (!slot->status.ok()) return slot->status;
+  return std::move(slot->file);
+}
+
+void CloudFetchDownloads::Clear() {
+  std::lock_guard lock(mutex_);
+  slots_.clear();  // workers keep the slots they hold alive and drop them when done
+}
+
+void CloudFetchDownloads::Work() {
+  std::unique_ptr<http::Transport> transport;
+  Status transport_error;
+  while (true) {
+    std::shared_ptr<Slot> slot;
+    {
+      std::unique_lock lock(mutex_);
+      // Only the first `parallelism` files may be downloading or waiting to be handed
+      // over: that is what bounds memory.
+      auto pick = [&]() -> std::shared_ptr<Slot> {
+        std::size_t window = std::min<std::size_t>(options_.parallelism, slots_.size());
+        for (std::size_t i = 0; i < window; ++i) {
+          if (slots_[i]->state == Slot::State::kQueued) return slots_[i];
+        }
+        return nullptr;
+      };
+      changed_.wait(lock, [&] { return stopping_ || (slot = pick()) != nullptr; });
+      if (stopping_) return;
+      slot->state = Slot::State::kDownloading;
+    }
+    if (!transport && transport_error.ok()) {
+      auto made = transports_();
+      if (made.ok()) {
+        transport = std::move(*made);
+      } else {
+        transport_error = made.status();
+      }
+    }
+    Status status = transport ? Download(*transport, *slot) : transport_error;
+    {
+      std::lock_guard lock(mutex_);
+      slot->status = std::move(status);
+      slot->state = Slot::State::kDone;
+    }
+    changed_.notify_all();
+  }
+}
+
+bool CloudFetchDownloads::Expired(const ResultLink& link) const {
+  if (!link.expires_ms) return false;
+  auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.WallNow().time_since_epoch())
+          .count();
+  return now + options_.expiry_margin.count() >= *link.expires_ms;
+}
+
+Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
+  DownloadedFile& file = slot.file;
+  const ResultLink& link = file.link;
+  const std::string prefix = "connection '" + options_.connection_name + "': ";
+  if (Expired(link)) {
+    file.expired = true;
+    return Status::OK();
+  }
+  http::Request request;
+  request.method = "GET";
+  request.url = link.url;
+  request.headers = link.headers;
+  request.timeout = std::chrono::minutes(10);
+  auto response = http::SendWithRetry(transport, request, options_.retry, clock_);
+  if (!response.ok()) {
+    Status failed = Status::Remote(prefix + "the result file of " + Rows(link) +
+                                   " could not be downloaded: " + response.status().message() +
+                                   "; check that this machine reaches the workspace's storage");
+    auto http_status = response.status().details().find("http_status");
+    if (http_status != response.status().details().end())
+      failed = failed.WithDetail("http_status", http_status->second);
+    return failed;
+  }
+  if (response->status == 403 && (Expired(link) || SaysExpired(response->body))) {
+    file.expired = true;
+    return Status::OK();
+  }
+  if (response->status != 200) {
+    std::string message = StorageMessage(response->body);
+    return Status::Remote(prefix + "the storage refused the result file of " + Rows(link) +
+                          " with HTTP " + std::to_string(response->status) +
+                          (message.empty() ? "" : " (" + message + ")") + " at " +
+                          http::RedactUrl(link.url))
+        .WithDetail("http_status", std::to_string(response->status));
+  }
+  std::string body = std::move(response->body);
+  auto batches = DecodeArrowStream(body, options_.lz4, static_cast<std::size_t>(link.bytes));
+  if (!batches.ok()) {
+    return Status::Remote(prefix + "the result file of " + Rows(link) +
+                          " is not a valid Arrow stream: " + batches.status().message());
+  }
+  int64_t rows = 0;
+  for (const auto& batch : *batches) rows += batch->num_rows();
+  if (link.row_count > 0 && rows != link.row_count) {
+    return Status::Remote(prefix + "the result file of " + Rows(link) + " holds " +
+                          std::to_string(rows) + " rows where the server announced " +
+                          std::to_string(link.row_count));
+  }
+  file.batches = std::move(*batches);
+  return Status::OK();
+}
+
+}  // namespace mortar::databricks
