@@ -6,13 +6,24 @@ it authenticated). A Thrift call is a POST of a binary-protocol message to
 `/sql/1.0/warehouses/<id>`; the answer is HTTP 200 with `application/x-thrift` whatever
 the call's outcome, as on Databricks. A body that is not a Thrift call gets 400 with
 the reason in `x-thriftserver-error-message`, and the server carries on.
+
+For fault tests, `POST /admin/faults` (with `Authorization: Bearer <admin token>`, the
+`warehouse_admin_token` of `scripts/workspace env`) arms faults: the next `count` calls
+of a Thrift method on a warehouse id get an HTTP status (503 with `Retry-After`, 429, 500)
+instead of being served; `GET /admin/calls` lists the Thrift calls served so far (method, warehouse,
+and for ExecuteStatement the SHA-256 of the statement: statements may hold credentials),
+so a test can check that no statement was sent twice.
 """
 
 import base64
+import collections
+import hashlib
 import hmac
 import json
 import logging
 import re
+import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,7 +47,37 @@ class Server(ThreadingHTTPServer):
         self.settings = settings
         self.warehouse = warehouse
         self.processor = TCLIService.Processor(thrift_service.Handler(warehouse))
+        self.faults = Faults()
         super().__init__(("127.0.0.1", settings.port), RequestHandler)
+
+
+class Faults:
+    """Armed faults and the log of calls served (for fault tests)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.armed = []
+        self.calls = collections.deque(maxlen=10000)
+
+    def arm(self, fault):
+        with self.lock:
+            self.armed.append(fault)
+
+    def take(self, warehouse_id, method):
+        with self.lock:
+            for fault in self.armed:
+                if fault["warehouse_id"] == warehouse_id and fault["method"] == method:
+                    fault["count"] -= 1
+                    if fault["count"] <= 0:
+                        self.armed.remove(fault)
+                    return dict(fault)
+        return None
+
+    def record(self, warehouse_id, method, statement):
+        digest = hashlib.sha256(statement.encode()).hexdigest() if statement is not None else None
+        with self.lock:
+            self.calls.append({"time": time.time(), "warehouse_id": warehouse_id,
+                               "method": method, "statement_sha256": digest})
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -77,13 +118,44 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         return user
 
+    def _admin(self):
+        expected = self.server.settings.admin_token
+        given = self.headers.get("Authorization", "")
+        return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
+
     def do_GET(self):
         if self.path == "/health":
             self._reply(200, b'{"status":"ok"}\n')
             return
+        if self.path == "/admin/calls" and self._admin():
+            with self.server.faults.lock:
+                calls = list(self.server.faults.calls)
+            self._reply(200, (json.dumps(calls) + "\n").encode())
+            return
         self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
 
+    def _arm(self, length_text):
+        if not self._admin():
+            self._discard(length_text)
+            self._json(401, "UNAUTHENTICATED", "The admin token is required.")
+            return
+        try:
+            length = int(length_text or 0)
+            fault = json.loads(self.rfile.read(length) if 0 < length <= 65536 else b"")
+            armed = {"warehouse_id": str(fault["warehouse_id"]), "method": str(fault["method"]),
+                     "status": int(fault.get("status", 503)), "count": int(fault.get("count", 1)),
+                     "retry_after": fault.get("retry_after")}
+        except (ValueError, KeyError, TypeError):
+            self._json(400, "BAD_REQUEST", "A fault is {warehouse_id, method, status, count, "
+                       "retry_after}.")
+            return
+        self.server.faults.arm(armed)
+        self._reply(200, (json.dumps(armed) + "\n").encode())
+
     def do_POST(self):
+        if self.path == "/admin/faults":
+            self._arm(self.headers.get("Content-Length"))
+            return
         match = WAREHOUSE_PATH.match(self.path)
         length_text = self.headers.get("Content-Length")
         if match is None:
@@ -116,6 +188,14 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = self.rfile.read(length)
+        method, statement = _call_of(body)
+        fault = self.server.faults.take(profile.id, method)
+        if fault is not None:
+            headers = [("Retry-After", str(fault["retry_after"]))] if fault["retry_after"] else []
+            self._json(fault["status"], "TEMPORARILY_UNAVAILABLE",
+                       f"Injected fault: HTTP {fault['status']} for {method}.", headers=headers)
+            return
+        self.server.faults.record(profile.id, method, statement)
         thrift_service.context.user = user
         thrift_service.context.profile = profile
         limit = self.server.settings.max_request_bytes
@@ -144,3 +224,17 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         elif length:
             self.close_connection = True
+
+
+def _call_of(body):
+    """The Thrift method a request calls, and its statement for ExecuteStatement."""
+    try:
+        protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body))
+        method, _, _ = protocol.readMessageBegin()
+        if method == "ExecuteStatement":
+            arguments = TCLIService.ExecuteStatement_args()
+            arguments.read(protocol)
+            return method, arguments.req.statement if arguments.req else None
+        return method, None
+    except Exception:  # a malformed body; process() answers it
+        return None, None

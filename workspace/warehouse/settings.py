@@ -23,6 +23,7 @@ class Settings:
     def __init__(self, values):
         self.port = int(values["port"])
         self.frontdoor_secret = values["frontdoor_secret"]
+        self.admin_token = values.get("admin_token", "")
         self.workspace_id = str(values["workspace_id"])
         self.connect_url = values["connect_url"]
         self.s3_endpoint = values["s3_endpoint"]
