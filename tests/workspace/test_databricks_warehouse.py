@@ -609,3 +609,41 @@ def test_storage_endpoint_checks_presigned_links(ws, tls):
         urllib.request.urlopen(unsigned, context=tls, timeout=10)
     assert refused.value.code == 403
     direct.delete_object(Bucket=ws["root_bucket"], Key=key)
+
+
+def test_unity_catalog_three_level_names(ws, reference):
+    schema = f"uc_{uuid.uuid4().hex[:8]}"
+    with connect(ws) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW CATALOGS")
+        assert {row[0] for row in cursor.fetchall()} >= {"main", "spark_catalog"}
+        cursor.execute(f"CREATE SCHEMA main.{schema}")
+        cursor.execute(f"CREATE TABLE main.{schema}.Orders (id BIGINT, amount DECIMAL(38,2), "
+                       "at TIMESTAMP_NTZ)")
+        cursor.execute(f"INSERT INTO main.{schema}.orders VALUES "
+                       "(1, 12.34, TIMESTAMP_NTZ'2024-01-02 03:04:05'), "
+                       "(2, 999999999999999999999999999999999999.99, NULL)")
+        cursor.execute(f"CREATE OR REPLACE TABLE main.{schema}.totals AS "
+                       f"SELECT o.id, o.amount, t.id AS type_id FROM main.{schema}.orders o "
+                       f"JOIN spark_catalog.default.{TYPES_TABLE} t ON o.id = t.id")
+        cursor.execute(f"SELECT * FROM main.{schema}.totals ORDER BY id")
+        assert [tuple(r) for r in cursor.fetchall()] == [
+            (1, decimal.Decimal("12.34"), 1),
+            (2, decimal.Decimal("999999999999999999999999999999999999.99"), 2)]
+        cursor.schemas(catalog_name="main")
+        assert (schema, "main") in {tuple(r) for r in cursor.fetchall()}
+        cursor.tables(catalog_name="main", schema_name=schema)
+        assert sorted(tuple(r)[:4] for r in cursor.fetchall()) == [
+            ("main", schema, "orders", "TABLE"), ("main", schema, "totals", "TABLE")]
+        cursor.columns(catalog_name="main", schema_name=schema, table_name="orders")
+        assert [(r.COLUMN_NAME, r.TYPE_NAME) for r in cursor.fetchall()] == [
+            ("id", "BIGINT"), ("amount", "DECIMAL(38,2)"), ("at", "TIMESTAMP_NTZ")]
+        cursor.execute(f"DESCRIBE HISTORY main.{schema}.totals")
+        assert cursor.fetchall()[0].operation == "CREATE OR REPLACE TABLE AS SELECT"
+    # A session opened in the catalog and schema uses two-level and one-level names.
+    with connect(ws, catalog="main", schema=schema) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM orders")
+        assert cursor.fetchone()[0] == 2
+        cursor.execute("USE CATALOG spark_catalog")
+        cursor.execute(f"SELECT count(*) FROM main.{schema}.orders")
+        assert cursor.fetchone()[0] == 2
+        cursor.execute(f"DROP SCHEMA main.{schema} CASCADE")
