@@ -33,11 +33,14 @@ What it does, as on Databricks:
   columns, columns the table lacks) and writes nothing; it answers the same two columns,
   num_affected_rows being the rows validated and num_inserted_rows 0. (Databricks answers
   VALIDATE with its own validation columns; no recording of them has been published.)
-- The credential is what reads the files: S3 keys or the SAS go to Hadoop for this read
-  only, with the file-system cache off for it, so no other statement sees them. The S3
-  stand-in checks no keys, so a key pair that is not the stand-in's own is refused here,
-  as S3 would refuse it (403, without echoing the secret); Azurite checks the SAS itself.
-  Without a credential the warehouse reads with its own access.
+- The credential is what reads the files. A SAS goes to Hadoop for this read only
+  (fs.azure.account.auth.type.<host> = SAS, fs.azure.sas.fixed.token.<host>, with the
+  file-system cache off for it, so no other statement sees it) and Azurite checks it. The
+  S3 stand-in checks no keys, so a key pair that is not the stand-in's own is refused
+  here, as S3 would refuse it (403, without echoing the secret); the right pair is the
+  warehouse's own, and the files are read with the warehouse's S3A file system (see
+  _s3_options for why not a per-read one). Without a credential the warehouse reads with
+  its own access.
 - A load runs as the operation's Spark jobs (cancellable); one COPY INTO per table at a
   time in this warehouse.
 
@@ -56,7 +59,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as st
 
 from . import errors, sql_text, volumes
-from .operations import CLOSED, Runner
+from .operations import Runner
 
 MAX_FILES = 1000
 FORMATS = {"CSV": "csv", "JSON": "json", "PARQUET": "parquet", "AVRO": "avro", "ORC": "orc",
@@ -146,44 +149,21 @@ def _parse(parser):
             while parser.accept_punct(","):
                 s.files.append(parser.string())
             parser.expect_punct(")")
+            if len(s.files) > MAX_FILES:
+                raise errors.user_error("COPY_INTO_FILES_LIMIT", f"FILES lists {len(s.files)} "
+                                        f"files; at most {MAX_FILES} can be given.", "54000")
         elif parser.accept_word("PATTERN"):
             parser.expect_punct("=")
             s.pattern = parser.string()
         elif parser.accept_word("FORMAT_OPTIONS"):
-            s.format_options = _options(parser)
+            s.format_options = parser.options()
         elif parser.accept_word("COPY_OPTIONS"):
-            s.copy_options = {k.lower(): v for k, v in _options(parser).items()}
+            s.copy_options = {k.lower(): v for k, v in parser.options().items()}
         else:
             raise sql_text.SqlSyntaxError(f"unexpected {parser.peek().text!r}")
     if s.files is not None and s.pattern is not None:
         raise _invalid("FILES and PATTERN cannot both be given.")
     return s
-
-
-def _options(parser):
-    """( 'key' = value, ... ) keeping the keys as written (Spark's options ignore case)."""
-    parser.expect_punct("(")
-    values = {}
-    if parser.accept_punct(")"):
-        return values
-    while True:
-        key = parser.next()
-        if key.kind not in ("string", "word", "quoted"):
-            raise sql_text.SqlSyntaxError(f"expected an option name at {key.text!r}")
-        name = key.value if key.kind != "word" else key.text
-        while parser.accept_punct("."):
-            name += "." + parser.next().text
-        parser.expect_punct("=")
-        value = parser.next()
-        if value.kind == "punct" and value.value == "-":
-            value = parser.next()
-            text = "-" + value.value
-        else:
-            text = value.value if value.kind != "word" else value.text
-        values[name] = text
-        if parser.accept_punct(")"):
-            return values
-        parser.expect_punct(",")
 
 
 def _parse_with(parser):
@@ -195,13 +175,13 @@ def _parse_with(parser):
     while not parser.accept_punct(")"):
         if parser.accept_word("CREDENTIAL"):
             if parser.peek() is not None and parser.peek().kind == "punct" and parser.peek().value == "(":
-                credential = {k.lower(): v for k, v in _options(parser).items()}
+                credential = {k.lower(): v for k, v in parser.options().items()}
             else:
                 name = ".".join(parser.name())
                 raise errors.user_error("NOT_SUPPORTED", f"The stand-in has no storage credential "
                                         f"named {name}: give a temporary credential inline.", "0A000")
         elif parser.accept_word("ENCRYPTION"):
-            _options(parser)  # server-side encryption: nothing to do on the stand-in's storage
+            parser.options()  # server-side encryption: nothing to do on the stand-in's storage
         else:
             parser.expect_punct(",")
     known = {"aws_access_key", "aws_secret_key", "aws_session_token", "azure_sas_token"}
@@ -298,6 +278,7 @@ def _source(session, s):
 
 
 def _s3_options(settings, shown, aws):
+    """Checks an S3 temporary credential; the Hadoop options of the read (none: see below)."""
     if not aws:
         return {}
     key_id = aws.get("aws_access_key")
@@ -312,15 +293,13 @@ def _s3_options(settings, shown, aws):
         raise _access_denied(shown, "The request signature we calculated does not match the "
                                     "signature you provided. Check your key and signing method.",
                              "SignatureDoesNotMatch")
-    options = {"fs.s3a.access.key": key_id, "fs.s3a.secret.key": secret,
-               "fs.s3a.impl.disable.cache": "true", "fs.s3.impl.disable.cache": "true",
-               "fs.s3a.aws.credentials.provider":
-                   "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"}
-    if aws.get("aws_session_token"):
-        options["fs.s3a.session.token"] = aws["aws_session_token"]
-        options["fs.s3a.aws.credentials.provider"] = \
-            "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
-    return options
+    # The pair is the stand-in's own, which is what the warehouse's S3A file system reads
+    # with (the S3 stand-in ignores session tokens). Handing it to Hadoop for this read
+    # (fs.s3a.access.key, fs.s3a.secret.key, fs.s3a.session.token with
+    # fs.s3a.impl.disable.cache) works, but every uncached S3AFileSystem (one per file a
+    # task opens) leaves its AWS SDK and analytics-accelerator threads running for ever:
+    # about 60 threads per load, measured. So the read uses the cached file system.
+    return {}
 
 
 def _access_denied(path, message, code):
@@ -401,9 +380,6 @@ def _listed(spark, source):
 
 def _select_files(statement, source, listed):
     if statement.files is not None:
-        if len(statement.files) > MAX_FILES:
-            raise errors.user_error("COPY_INTO_FILES_LIMIT", f"FILES lists {len(statement.files)} "
-                                    f"files; at most {MAX_FILES} can be given.", "54000")
         wanted = [f.strip("/") for f in statement.files]
         by_name = {relative: path for path, relative in listed}
         missing = [name for name in wanted if name not in by_name]
@@ -422,11 +398,24 @@ def _record_name(source, relative):
     return source.shown + ("/" + relative if relative else "")
 
 
-def _loaded_files(spark, target):
-    """Files recorded by earlier loads, from the table's history."""
-    rows = spark.sql(f"DESCRIBE HISTORY {target}").select("userMetadata").collect()
+def _history(spark, target):
+    """The userMetadata of every commit of the table (which also says it is a Delta table)."""
+    try:
+        rows = spark.sql(f"DESCRIBE HISTORY {target}").select("userMetadata").collect()
+    except Exception as exception:
+        condition = getattr(exception, "getCondition", lambda: None)() or ""
+        if condition.startswith("DELTA_") and "TABLE_NOT_FOUND" not in condition:
+            raise errors.user_error("DELTA_NOT_A_DELTA_TABLE", f"{target} is not a Delta table: "
+                                    "COPY INTO loads into Delta tables only.", "0AKDD",
+                                    tableName=target)
+        raise
+    return [row[0] for row in rows]
+
+
+def _loaded_files(history):
+    """Files recorded by earlier loads."""
     loaded = set()
-    for (metadata,) in rows:
+    for metadata in history:
         if not metadata or METADATA_KEY not in metadata:
             continue
         try:
@@ -498,18 +487,64 @@ def _not_null_checks(target_schema):
             for i, f in enumerate(target_schema.fields) if not f.nullable]
 
 
-def _table_lock(location):
+def _rewrite_paths(text, settings):
+    from . import statements  # statements imports this module
+    return statements.rewrite_paths(text, settings)
+
+
+def _table_key(spark, parts):
+    parts = [p.lower() for p in parts]
+    if len(parts) < 3:
+        catalog, schema = (name.lower() for name in volumes.current_namespace(spark))
+        parts = [catalog, schema] + parts if len(parts) == 1 else [catalog] + parts
+    return ".".join(parts)
+
+
+def _table_lock(key):
+    """One COPY INTO per table at a time in this warehouse (two loads of the same new files
+    would otherwise both find them not loaded yet)."""
     with _table_locks_lock:
-        lock = _table_locks.get(location)
+        lock = _table_locks.get(key)
         if lock is None:
-            lock = _table_locks[location] = threading.Lock()
+            lock = _table_locks[key] = threading.Lock()
         return lock
 
 
 def _check_cancelled(operation):
     """A cancel asked between two Spark jobs interrupts nothing: stop before the write."""
-    if getattr(operation, "_cancel_reason", None) or operation.state == CLOSED:
+    if operation.cancel_requested:
         raise InterruptedError("the operation was cancelled")
+
+
+_CAUSE = re.compile(r"^Caused by: ([\w.$]+): (\[([A-Z0-9_.]+)\] .*?)(?: SQLSTATE: (\w{5}))?$")
+
+
+def _root_cause(exception):
+    """A failed load's own error rather than the task failure wrapping it: Spark reports
+    TASK_WRITE_FAILED for a write whose rows failed (a cast, a NOT NULL column), with the
+    reason only in the JVM stack trace's "Caused by" lines."""
+    condition = None
+    for getter in ("getCondition", "getErrorClass"):
+        try:
+            condition = getattr(exception, getter)()
+            break
+        except Exception:  # not a Spark error, or one without a condition
+            continue
+    if condition not in ("TASK_WRITE_FAILED", "FAILED_EXECUTE_UDF") and \
+            not str(condition or "").startswith("SPARK_JOB_"):
+        return exception
+    cause = None
+    for line in str(exception).splitlines():
+        match = _CAUSE.match(line.strip())
+        if match:
+            cause = match
+    if cause is None:
+        return exception
+    java_class, message, error_class, sql_state = cause.groups()
+    if sql_state:
+        message += f" SQLSTATE: {sql_state}"
+    return errors.WarehouseError(message, sql_state or "XX000", error_class, {},
+                                 "org.apache.spark.SparkException")
 
 
 class CopyIntoRunner(Runner):
@@ -531,19 +566,17 @@ class CopyIntoRunner(Runner):
         session = operation.session
         spark = session.spark
         target = ".".join(sql_text.quote_name(p) for p in s.target)
-        detail = spark.sql(f"DESCRIBE DETAIL {target}").select("format", "location").collect()[0]
-        if (detail[0] or "").lower() != "delta":
-            raise errors.user_error("DELTA_NOT_A_DELTA_TABLE", f"{target} is not a Delta table: "
-                                    "COPY INTO loads into Delta tables only.", "0AKDD",
-                                    tableName=target)
+        spark.table(target).schema  # a missing table: TABLE_OR_VIEW_NOT_FOUND, as Spark says it
         source = _source(session, s)
         file_format = FORMATS[s.file_format]
-        with _table_lock(detail[1]):
+        with _table_lock(_table_key(spark, s.target)):
+            history = _history(spark, target)
+            target_schema = spark.table(target).schema
             listed = _listed(spark, source)
             chosen = _select_files(s, source, listed)
             force = str(s.copy_options.get("force", "false")).lower() == "true"
             if not force and s.validate is None:
-                loaded = _loaded_files(spark, target)
+                loaded = _loaded_files(history)
                 chosen = [(p, r) for p, r in chosen if _record_name(source, r) not in loaded]
             if not chosen:
                 return 0, 0
@@ -556,8 +589,8 @@ class CopyIntoRunner(Runner):
                     view = "__mortar_copy_into_" + uuid.uuid4().hex
                     df.createOrReplaceTempView(view)
                     expressions, rest = s.select
-                    df = spark.sql(f"SELECT {expressions} FROM {sql_text.quote_name(view)} {rest}")
-                target_schema = spark.table(target).schema
+                    text = f"SELECT {expressions} FROM {sql_text.quote_name(view)} {rest}"
+                    df = spark.sql(_rewrite_paths(text, session.settings))
                 columns, extras = _projection(s, df, target_schema)
                 merge = str(s.copy_options.get("mergeschema", "false")).lower() == "true"
                 projected = df.select(*columns)
@@ -566,6 +599,10 @@ class CopyIntoRunner(Runner):
                 _check_cancelled(operation)
                 return self._load(operation, spark, target, projected, merge,
                                   [_record_name(source, r) for _, r in chosen])
+            except errors.WarehouseError:
+                raise
+            except Exception as exception:
+                raise _root_cause(exception) from exception
             finally:
                 if view is not None:
                     try:
@@ -585,10 +622,20 @@ class CopyIntoRunner(Runner):
         checks = _not_null_checks(target_schema)
         if checks:
             checked = projected.select("*", *checks)
-        if s.validate != "ALL":
-            return len(checked.limit(int(s.validate)).collect())
-        checked.write.format("noop").mode("overwrite").save()
-        return projected.count()
+        try:
+            if s.validate != "ALL":
+                return len(checked.limit(int(s.validate)).collect())
+            checked.write.format("noop").mode("overwrite").save()
+            return projected.count()
+        except Exception as exception:
+            match = re.search(r"NOT NULL constraint violated for column: ([^\n]*?)\.(?:\s|$)",
+                              str(exception))
+            if match is None:
+                raise
+            # As Delta says it when the rows are written.
+            raise errors.user_error("DELTA_NOT_NULL_CONSTRAINT_VIOLATED", "NOT NULL constraint "
+                                    f"violated for column: {match.group(1)}.", "23502",
+                                    columnName=match.group(1))
 
     def _load(self, operation, spark, target, projected, merge, names):
         load = str(uuid.uuid4())

@@ -75,6 +75,11 @@ class Operation:
     def touch(self):
         self.last_used = time.monotonic()
 
+    @property
+    def cancel_requested(self):
+        """Cancelled, timed out or closed: work in progress should stop."""
+        return self._cancel_reason is not None or self.state == CLOSED
+
     def handle(self):
         return T.TOperationHandle(
             operationId=T.THandleIdentifier(guid=self.guid, secret=self.secret),
@@ -107,7 +112,7 @@ class Operation:
                     builder = ResultBuilder(self.shape, self.session.profile, self.session.storage,
                                             self.session.settings.spool_dir,
                                             f"{self.session.settings.workspace_id}.jobs/sql")
-                    result = builder.build(batches, lambda: self._cancel_reason is not None)
+                    result = builder.build(batches, lambda: self.cancel_requested)
                 finally:
                     self._restore(restore)
                     self.session.spark.removeTag(self.tag)

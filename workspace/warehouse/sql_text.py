@@ -207,7 +207,8 @@ class Parser:
         return self.text[token.start:].rstrip().rstrip(";") if token else ""
 
     def options(self):
-        """( 'key' = 'value', key = value, ... ) as a dict with lower-case keys."""
+        """( 'key' = 'value', key = value, ... ) as a dict, keys as written (Spark's
+        options ignore case; callers that compare keys lower them)."""
         self.expect_punct("(")
         values = {}
         if self.accept_punct(")"):
@@ -218,7 +219,7 @@ class Parser:
                 raise SqlSyntaxError(f"expected an option name at {key_token.text!r}")
             key = key_token.value if key_token.kind != "word" else key_token.text
             while self.accept_punct("."):
-                key += "." + self._name_part()
+                key += "." + self.next().text
             self.expect_punct("=")
             value_token = self.next()
             if value_token.kind == "punct" and value_token.value == "-":
@@ -226,7 +227,7 @@ class Parser:
                 value = "-" + value_token.value
             else:
                 value = value_token.value if value_token.kind != "word" else value_token.text
-            values[key.lower()] = value
+            values[key] = value
             if self.accept_punct(")"):
                 return values
             self.expect_punct(",")

@@ -23,7 +23,7 @@ result metadata): the link is presigned (Signature V4, one hour) on the front do
 storage endpoint, which checks it and passes the request to the S3 stand-in. As on
 Databricks, a GET of a missing file is answered with a link that then gives 404; PUT
 onto an existing file without OVERWRITE fails (FILE_IN_STAGING_PATH_ALREADY_EXISTS), and
-so does REMOVE of a missing file. Staging and LIST work on managed volumes and external
+REMOVE of a missing file fails (NOT_FOUND). Staging and LIST work on managed volumes and external
 volumes on S3; an external volume on Azure is reachable from Spark only (the warehouse
 holds no Azure key to sign links or list with).
 
@@ -230,15 +230,14 @@ def storage_uri(settings, path):
     if split is None:
         return path
     catalog, schema, name, rest = split
+    if ".." in rest.split("/"):
+        raise errors.user_error("INVALID_VOLUME_PATH", f"The path {path!r} leaves its volume: "
+                                "'..' is not allowed in a volume path.", "22023", path=path)
     volume = _find(settings, catalog, schema, name)
     if volume is None:
         raise volume_not_found(catalog, schema, name)
     base = _spark_location(_location(settings, volume)).rstrip("/")
     return base + ("/" + rest if rest else "")
-
-
-def spark_location(settings, volume):
-    return _spark_location(_location(settings, volume)).rstrip("/")
 
 
 # ---------------------------------------------------------------- S3 access
@@ -592,6 +591,11 @@ def _create(parser):
     if location is not None:
         location = _check_location(location)
 
+    if not re.fullmatch(r"[^./\s`\x00-\x1f]+", parts[-1]):
+        raise errors.user_error("INVALID_SCHEMA_OR_RELATION_NAME", f"{sql_text.quote_name(parts[-1])} "
+                                "is not a valid volume name: it cannot hold '.', '/', blanks, "
+                                "backticks or control characters.", "42602")
+
     def compute(session):
         catalog, schema, name = resolve(session, parts)
         check_schema(session, catalog, schema)
@@ -675,17 +679,21 @@ def _drop(parser):
         check_schema(session, catalog, schema)
         settings = session.settings
 
-        def remove(volumes):
-            return volumes.pop(_key(catalog, schema, name), None)
-
-        volume = registry(settings).change(remove)
+        volume = registry(settings).get(catalog, schema, name)
         if volume is None:
             if if_exists:
                 return
             raise volume_not_found(catalog, schema, name)
         if volume["volume_type"] == "MANAGED":
+            # The files first: a volume made again under the name must start empty.
             bucket, prefix = _s3_place(settings, volume)
             delete_files(settings, bucket, prefix)
+
+        def remove(volumes):
+            if volumes.get(_key(catalog, schema, name), {}).get("id") == volume["id"]:
+                del volumes[_key(catalog, schema, name)]
+
+        registry(settings).change(remove)
 
     return _table_runner(lambda session: _empty(compute(session)))
 
