@@ -10,7 +10,8 @@ the reason in `x-thriftserver-error-message`, and the server carries on.
 For fault tests, `POST /admin/faults` (with `Authorization: Bearer <admin token>`, the
 `warehouse_admin_token` of `scripts/workspace env`) arms faults: the next `count` calls
 of a Thrift method on a warehouse id get an HTTP status (503 with `Retry-After`, 429, 500)
-instead of being served; `GET /admin/calls` lists the Thrift calls served so far (method, warehouse,
+instead of being served; `POST /admin/settings` changes a warehouse id's CloudFetch link
+lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `GET /admin/calls` lists the Thrift calls served so far (method, warehouse,
 and for ExecuteStatement the SHA-256 of the statement: statements may hold credentials),
 so a test can check that no statement was sent twice.
 """
@@ -152,9 +153,32 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.server.faults.arm(armed)
         self._reply(200, (json.dumps(armed) + "\n").encode())
 
+    def _settings(self, length_text):
+        """Changes a warehouse id's link lifetime while running; answers the previous value."""
+        if not self._admin():
+            self._discard(length_text)
+            self._json(401, "UNAUTHENTICATED", "The admin token is required.")
+            return
+        try:
+            length = int(length_text or 0)
+            change = json.loads(self.rfile.read(length) if 0 < length <= 65536 else b"")
+            profile = self.server.settings.warehouses[str(change["warehouse_id"])]
+            ttl = int(change["link_ttl_seconds"])
+            if not 1 <= ttl <= 7 * 86400:
+                raise ValueError(ttl)
+        except (ValueError, KeyError, TypeError):
+            self._json(400, "BAD_REQUEST", "Settings are {warehouse_id, link_ttl_seconds} "
+                       "(1 s to 7 days) for a known warehouse id.")
+            return
+        previous, profile.link_ttl_seconds = profile.link_ttl_seconds, ttl
+        self._reply(200, (json.dumps({"link_ttl_seconds": previous}) + "\n").encode())
+
     def do_POST(self):
         if self.path == "/admin/faults":
             self._arm(self.headers.get("Content-Length"))
+            return
+        if self.path == "/admin/settings":
+            self._settings(self.headers.get("Content-Length"))
             return
         match = WAREHOUSE_PATH.match(self.path)
         length_text = self.headers.get("Content-Length")

@@ -58,7 +58,7 @@ COLUMN_COLUMNS = [
     _field("SQL_DATA_TYPE", INT, "Unused"),
     _field("SQL_DATETIME_SUB", INT, "Unused"),
     _field("CHAR_OCTET_LENGTH", INT, "Maximum number of bytes in the column"),
-    _field("ORDINAL_POSITION", INT, "Index of column in table (starting at 1)"),
+    _field("ORDINAL_POSITION", INT, "Index of column in table (starting at 0)"),
     _field("IS_NULLABLE", STRING, '"NO" means column definitely does not allow NULL values'),
     _field("SCOPE_CATALOG", STRING, "Catalog of table that is the scope of a reference attribute"),
     _field("SCOPE_SCHEMA", STRING, "Schema of table that is the scope of a reference attribute"),
@@ -256,7 +256,8 @@ def columns(session, catalog, schema_pattern, table_pattern, column_pattern):
             struct = session.spark.table(name).schema
         except Exception:
             continue
-        for position, field in enumerate(struct.fields, start=1):
+        # From 0, as Spark's Thrift server numbers them (Databricks' JDBC driver adds 1).
+        for position, field in enumerate(struct.fields):
             if not _matches(regex, field.name):
                 continue
             code, size, digits = _jdbc(field.dataType)

@@ -213,7 +213,12 @@ def to_text(array, dt):
         return _timestamp_text(array)
     if isinstance(dt, st.DateType):
         return pc.strftime(array, "%Y-%m-%d")
-    if isinstance(dt, (st.DecimalType, st.StringType, st.BooleanType, st.ByteType, st.ShortType,
+    if isinstance(dt, st.DecimalType):
+        # Plain notation at the column's scale, as Spark writes it (pyarrow's cast writes
+        # 1E-12 for 0.000000000001).
+        return pa.array([None if v is None else format(v, "f") for v in array.to_pylist()],
+                        pa.string())
+    if isinstance(dt, (st.StringType, st.BooleanType, st.ByteType, st.ShortType,
                        st.IntegerType, st.LongType)):
         return array.cast(pa.string())
     values = array.to_pylist()
@@ -275,7 +280,7 @@ def _render(value, dt, top=False):
         return repr(float(value)) if value == value and abs(value) != float("inf") else (
             "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity"))
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return format(value, "f")
     return str(value)
 
 

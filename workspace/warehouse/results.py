@@ -146,7 +146,7 @@ class ResultFile:
 class CloudFetchResult:
     format = T.TSparkRowSetType.URL_BASED_SET
 
-    def __init__(self, shape, storage, files, link_ttl, links_per_page):
+    def __init__(self, shape, storage, files, profile):
         self.shape = shape
         self._storage = storage
         self.files = files
@@ -154,15 +154,17 @@ class CloudFetchResult:
         self.total_rows = sum(f.rows for f in files)
         self.uncompressed_bytes = sum(f.size for f in files)
         self.compressed_bytes = sum(f.compressed for f in files)
-        self._link_ttl = link_ttl
-        self._links_per_page = links_per_page
+        self._profile = profile  # link lifetime and links a page, read as each page is made
+        self._last_expiry = 0.0  # the latest expiry of a link handed out
 
     def page(self, start, limits):
         index = max(0, bisect.bisect_right(self._starts, start) - 1)
         links = []
-        for result_file in self.files[index:index + self._links_per_page]:
-            url = self._storage.presign("get_object", result_file.key, self._link_ttl)
-            expiry = int((time.time() + self._link_ttl) * 1000)
+        ttl = self._profile.link_ttl_seconds
+        for result_file in self.files[index:index + self._profile.links_per_page]:
+            url = self._storage.presign("get_object", result_file.key, ttl)
+            self._last_expiry = time.time() + ttl
+            expiry = int(self._last_expiry * 1000)
             links.append(T.TSparkArrowResultLink(
                 fileLink=url, expiryTime=expiry, startRowOffset=result_file.start,
                 rowCount=result_file.rows, bytesNum=result_file.size, httpHeaders={}))
@@ -172,13 +174,13 @@ class CloudFetchResult:
         return row_set, end - start, end < self.total_rows
 
     def close(self):
+        """The files go when the last link handed out expires: clients may still be
+        downloading after they close the operation (databricks-sql-go closes it as soon as
+        the last page of links has come)."""
         keys = [f.key for f in self.files]
         self.files = []
         if keys:
-            try:
-                self._storage.delete(keys)
-            except Exception:  # the S3 stand-in may be down; nothing else to do
-                pass
+            self._storage.delete_later(keys, self._last_expiry)
 
 
 class ResultBuilder:
@@ -290,5 +292,4 @@ class ResultBuilder:
                 pass
             raise
         uploads.shutdown(wait=True)
-        return CloudFetchResult(self.shape, self.storage, files, self.settings.link_ttl_seconds,
-                                self.settings.links_per_page)
+        return CloudFetchResult(self.shape, self.storage, files, self.settings)

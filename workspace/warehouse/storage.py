@@ -7,7 +7,10 @@ request on (moto itself checks neither). The bucket is the workspace's own, apar
 the bucket users load from.
 """
 
+import heapq
+import itertools
 import threading
+import time
 
 import boto3
 from botocore.config import Config
@@ -29,6 +32,10 @@ class Storage:
                                     **credentials)
         self._bucket_ready = False
         self._lock = threading.Lock()
+        self._due = []  # (when, sequence, keys): deletions waiting for links to expire
+        self._sequence = itertools.count()
+        self._sweeper = threading.Thread(target=self._sweep, daemon=True, name="storage-sweeper")
+        self._sweeper.start()
 
     def ensure_bucket(self):
         with self._lock:
@@ -50,6 +57,25 @@ class Storage:
             if chunk:
                 self._direct.delete_objects(Bucket=self.bucket, Delete={
                     "Objects": [{"Key": k} for k in chunk], "Quiet": True})
+
+    def delete_later(self, keys, when):
+        """Deletes the objects once `when` (Unix seconds) has passed."""
+        with self._lock:
+            heapq.heappush(self._due, (when, next(self._sequence), list(keys)))
+
+    def _sweep(self):
+        while True:
+            time.sleep(1.0)
+            now = time.time()
+            due = []
+            with self._lock:
+                while self._due and self._due[0][0] <= now:
+                    due.extend(heapq.heappop(self._due)[2])
+            if due:
+                try:
+                    self.delete(due)
+                except Exception:  # the S3 stand-in may be down; the objects die with it
+                    pass
 
     def delete_prefix(self, prefix):
         keys = [item["key"] for item in self.list(prefix)]
