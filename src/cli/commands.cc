@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "connectors/databricks/connection_string.h"
 #include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
+#include "mortar/connectors/browse.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
 #include "mortar/security/vault.h"
@@ -114,6 +116,8 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar connection list\n"
        "  mortar connection show NAME\n"
        "  mortar connection test NAME\n"
+       "  mortar connection catalogs NAME\n"
+       "  mortar connection schemas NAME [--catalog C]\n"
        "  mortar connection tables NAME [--catalog C] [--schema S]\n"
        "  mortar connection columns NAME TABLE [--catalog C] [--schema S]\n"
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
@@ -294,47 +298,63 @@ Status ConnectionVerb(Invocation& in) {
     }
     return Status::OK();
   }
-  if (action == "tables" || action == "columns") {
+  if (action == "catalogs" || action == "schemas" || action == "tables" || action == "columns") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"catalog", "schema"}));
+    MORTAR_ASSIGN_OR_RETURN(BrowseLevel level, ParseBrowseLevel(action));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    sql::TableName where{in.args.Option("catalog").value_or(""),
+                         in.args.Option("schema").value_or(""), ""};
+    if (level == BrowseLevel::kColumns) {
+      MORTAR_ASSIGN_OR_RETURN(where.table, Word(in, 3, "table name"));
+      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    } else {
+      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    }
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
     SqlConnection* sql = connection->AsSql();
     if (sql == nullptr) {
-      return Status::Invalid("connection '" + name + "' has no tables: it is of type " +
+      return Status::Invalid("connection '" + name + "' has no " + action + ": it is of type " +
                              connection->type());
     }
-    std::string catalog = in.args.Option("catalog").value_or("");
-    std::string schema = in.args.Option("schema").value_or("");
-    if (action == "tables") {
-      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
-      MORTAR_ASSIGN_OR_RETURN(auto tables, sql->ListTables(catalog, schema));
-      Json list = Json::array();
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& table : tables) {
-        list.push_back(
-            {{"catalog", table.catalog}, {"schema", table.schema}, {"table", table.table}});
-        rows.push_back({table.catalog, table.schema, table.table});
-      }
-      if (in.json) {
-        PrintJson(in.out, list);
-      } else {
-        PrintTable(in.out, {"CATALOG", "SCHEMA", "TABLE"}, rows);
-      }
+    MORTAR_ASSIGN_OR_RETURN(Json list, Browse(*sql, level, where));
+    if (in.json) {
+      PrintJson(in.out, list);
       return Status::OK();
     }
-    MORTAR_ASSIGN_OR_RETURN(std::string table, Word(in, 3, "table name"));
-    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    MORTAR_ASSIGN_OR_RETURN(auto columns,
-                            sql->DescribeTable(sql::TableName{catalog, schema, table}));
-    if (!columns) return Status::NotFound("connection '" + name + "': no table named " + table);
-    if (in.json) {
-      PrintJson(in.out, config::SchemaToJson(*columns));
-    } else {
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& column : columns->columns())
-        rows.push_back({column.name, column.type.ToString()});
-      PrintTable(in.out, {"COLUMN", "TYPE"}, rows);
+    // The same JSON as a table: one column per key, in the order of the first row.
+    std::vector<std::string> keys;
+    switch (level) {
+      case BrowseLevel::kCatalogs:
+        keys = {"catalog"};
+        break;
+      case BrowseLevel::kSchemas:
+        keys = {"catalog", "schema"};
+        break;
+      case BrowseLevel::kTables:
+        keys = {"catalog", "schema", "table"};
+        break;
+      case BrowseLevel::kColumns:
+        keys = {"name", "type"};
+        break;
     }
+    std::vector<std::string> header;
+    for (const auto& key : keys) {
+      std::string upper = key == "name" ? "column" : key;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      header.push_back(upper);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& item : list) {
+      std::vector<std::string> row;
+      for (const auto& key : keys) {
+        const Json& value = item.value(key, Json());
+        row.push_back(value.is_string() ? value.get<std::string>()
+                      : value.is_null() ? ""
+                                        : value.dump());
+      }
+      rows.push_back(std::move(row));
+    }
+    PrintTable(in.out, header, rows);
     return Status::OK();
   }
   if (action == "add") {

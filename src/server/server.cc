@@ -15,6 +15,7 @@
 #include "mortar/auth/oauth_token_sources.h"
 #include "mortar/charts/chart.h"
 #include "mortar/config/document.h"
+#include "mortar/connectors/browse.h"
 #include "mortar/core/interrupt.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
@@ -270,6 +271,23 @@ class Server {
                 for (const auto& [key, value] : report) json["report"][key] = value;
                 return json;
               }));
+    // Browsing what a SQL connection holds: ?catalog=&schema= (and &table= for columns).
+    http.Get(R"(/api/connections/([A-Za-z0-9_-]+)/(catalogs|schemas|tables|columns))",
+             Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+               MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+               MORTAR_ASSIGN_OR_RETURN(Connection * connection,
+                                       context->GetConnection(request.matches[1]));
+               SqlConnection* sql = connection->AsSql();
+               if (sql == nullptr) {
+                 return Status::Invalid("connection '" + connection->name() +
+                                        "' has no tables: it is of type " + connection->type());
+               }
+               MORTAR_ASSIGN_OR_RETURN(BrowseLevel level, ParseBrowseLevel(request.matches[2]));
+               sql::TableName where{request.get_param_value("catalog"),
+                                    request.get_param_value("schema"),
+                                    request.get_param_value("table")};
+               return Browse(*sql, level, where);
+             }));
     http.Post(
         R"(/api/connections/([A-Za-z0-9_-]+)/authorize)",
         Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {

@@ -23,6 +23,13 @@ std::string_view WebPageHtml() {
   <h2>Connections</h2>
   <table id="connections"><thead><tr><th>Name</th><th>Type</th><th>Credentials</th><th></th></tr></thead><tbody></tbody></table>
   <p id="connection-result" class="result"></p>
+  <section id="browse" hidden>
+    <h3>Browse <span id="browse-connection"></span></h3>
+    <p id="browse-path"></p>
+    <ul id="browse-list"></ul>
+    <table id="browse-columns"></table>
+    <p id="browse-error" class="error"></p>
+  </section>
   <h2>Query</h2>
   <form id="sql-form">
     <select id="sql-connection"></select>
@@ -86,6 +93,43 @@ function show(id, text, isError) {
   p.className = isError ? 'error' : 'result';
 }
 
+// Catalogs, then schemas, tables and a table's columns: one level a click.
+async function browse(name, where) {
+  $('browse').hidden = false;
+  $('browse-connection').textContent = name;
+  $('browse-error').textContent = '';
+  $('browse-list').replaceChildren();
+  $('browse-columns').replaceChildren();
+  const level = where.table ? 'columns' : where.schema ? 'tables' : where.catalog !== undefined ? 'schemas' : 'catalogs';
+  const path = [where.catalog, where.schema, where.table].filter((p) => p).join('.');
+  $('browse-path').textContent = level + (path ? ' of ' + path : '');
+  const query = new URLSearchParams(Object.entries(where).filter(([, v]) => v)).toString();
+  try {
+    const items = await api('GET', '/api/connections/' + name + '/' + level + (query ? '?' + query : ''));
+    if (level === 'catalogs' && items.length === 0) return browse(name, { catalog: '' });
+    if (level === 'columns') {
+      const head = document.createElement('tr');
+      cell(head, 'Column'); cell(head, 'Type');
+      $('browse-columns').appendChild(head);
+      for (const column of items) {
+        const row = document.createElement('tr');
+        cell(row, column.name); cell(row, column.type);
+        $('browse-columns').appendChild(row);
+      }
+      return;
+    }
+    for (const item of items) {
+      const li = document.createElement('li');
+      const label = level === 'catalogs' ? item.catalog : level === 'schemas' ? item.schema : item.table;
+      const next = level === 'catalogs' ? { catalog: item.catalog }
+        : level === 'schemas' ? { catalog: where.catalog, schema: item.schema }
+        : { catalog: item.catalog || where.catalog, schema: item.schema || where.schema, table: item.table };
+      button(li, label, 'browse-item-' + label, () => browse(name, next));
+      $('browse-list').appendChild(li);
+    }
+  } catch (e) { $('browse-error').textContent = e.message; }
+}
+
 async function loadConnections() {
   const list = await api('GET', '/api/connections');
   const body = $('connections').querySelector('tbody');
@@ -123,6 +167,9 @@ async function loadConnections() {
           await loadConnections();
         } catch (e) { show('connection-result', e.message, true); }
       });
+    }
+    if (['databricks', 'sqlite'].includes(c.type)) {
+      button(actions, 'Browse', 'browse-' + c.name, () => browse(c.name, {}));
     }
     button(actions, 'Test', 'test-' + c.name, async () => {
       show('connection-result', 'Testing ' + c.name + '…', false);

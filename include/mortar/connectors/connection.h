@@ -137,6 +137,11 @@ class SqlConnection {
   // Runs statements (a script is split by the connection).
   virtual Status Execute(const std::string& sql) = 0;
 
+  // What a database holds, for browsing: its catalogs (none where the database has no
+  // catalogs, as SQLite), the schemas of a catalog ("": the connection's default; each
+  // named with its catalog, table left empty), and the tables of a schema.
+  virtual Result<std::vector<std::string>> ListCatalogs() { return std::vector<std::string>{}; }
+  virtual Result<std::vector<sql::TableName>> ListSchemas(const std::string& catalog) = 0;
   virtual Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
                                                          const std::string& schema) = 0;
   // The table's schema, or nullopt when it does not exist.

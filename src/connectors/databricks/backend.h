@@ -21,6 +21,10 @@ class Backend {
   virtual Result<std::unique_ptr<BatchReader>> Query(
       const std::string& sql, const std::optional<Schema>& declared = std::nullopt) = 0;
   virtual Status Execute(const std::string& sql) = 0;
+  // Rows with TABLE_CAT.
+  virtual Result<std::unique_ptr<BatchReader>> Catalogs() = 0;
+  // Rows with TABLE_SCHEM (and TABLE_CATALOG).
+  virtual Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog) = 0;
   // Rows with TABLE_CAT, TABLE_SCHEM and TABLE_NAME.
   virtual Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
                                                       const std::string& schema) = 0;

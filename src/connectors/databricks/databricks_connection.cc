@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -437,6 +438,48 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     }
     if (full.catalog.empty()) full.catalog = settings_.catalog;
     return full;
+  }
+
+  Result<std::vector<std::string>> ListCatalogs() override {
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    MORTAR_ASSIGN_OR_RETURN(auto reader, session->Catalogs());
+    return Names(*reader, "TABLE_CAT", "GetCatalogs");
+  }
+
+  Result<std::vector<sql::TableName>> ListSchemas(const std::string& catalog) override {
+    MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
+    std::string name = catalog.empty() ? settings_.catalog : catalog;
+    if (name.empty()) {
+      // GetSchemas without a catalog lists every catalog's: name the session's own.
+      MORTAR_ASSIGN_OR_RETURN(auto reader, session->Query("SELECT current_catalog()"));
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+      if (batch && batch->num_rows() > 0) name = CellToText(*batch->column(0), 0);
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto reader, session->Schemas(name));
+    MORTAR_ASSIGN_OR_RETURN(auto names, Names(*reader, "TABLE_SCHEM", "GetSchemas"));
+    std::vector<sql::TableName> schemas;
+    for (auto& schema : names) schemas.push_back(sql::TableName{name, std::move(schema), ""});
+    return schemas;
+  }
+
+  // One column of a metadata call's rows, sorted and without repeats.
+  Result<std::vector<std::string>> Names(BatchReader& reader, const std::string& column,
+                                         const std::string& call) {
+    auto index = reader.schema().IndexOf(column);
+    if (!index) {
+      return Status::Remote("connection '" + name() + "': " + call + " returned no " + column +
+                            " column");
+    }
+    std::vector<std::string> names;
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(Batch batch, reader.Next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows(); ++r)
+        names.push_back(CellToText(*batch->column(static_cast<int>(*index)), r));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
   }
 
   Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,

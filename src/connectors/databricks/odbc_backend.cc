@@ -204,6 +204,31 @@ class OdbcBackend final : public Backend {
     return status;
   }
 
+  // ODBC's special SQLTables calls: every catalog (SQL_ALL_CATALOGS), every schema of one.
+  Result<std::unique_ptr<BatchReader>> Catalogs() override {
+    return ListOf(std::string(SQL_ALL_CATALOGS), "", "listing catalogs");
+  }
+
+  Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog) override {
+    return ListOf(catalog, std::string(SQL_ALL_SCHEMAS), "listing schemas");
+  }
+
+  Result<std::unique_ptr<BatchReader>> ListOf(std::string catalog, std::string schema,
+                                              const std::string& what) {
+    MORTAR_ASSIGN_OR_RETURN(SQLHSTMT statement, NewStatement());
+    std::string empty;
+    SQLRETURN code =
+        SQLTables(statement, catalog.empty() ? nullptr : reinterpret_cast<SQLCHAR*>(catalog.data()),
+                  SQL_NTS, reinterpret_cast<SQLCHAR*>(schema.data()), SQL_NTS,
+                  reinterpret_cast<SQLCHAR*>(empty.data()), SQL_NTS, nullptr, 0);
+    if (!SQL_SUCCEEDED(code)) {
+      Status error = StatementError(statement, what);
+      SQLFreeHandle(SQL_HANDLE_STMT, statement);
+      return error;
+    }
+    return Reader(statement, std::nullopt, what);
+  }
+
   Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
                                               const std::string& schema) override {
     MORTAR_ASSIGN_OR_RETURN(SQLHSTMT statement, NewStatement());

@@ -70,8 +70,8 @@ class Session final : public Backend {
   // Runs a statement to completion, discarding any rows.
   Status Execute(const std::string& sql) override;
 
-  Result<std::unique_ptr<BatchReader>> Catalogs();
-  Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog);
+  Result<std::unique_ptr<BatchReader>> Catalogs() override;
+  Result<std::unique_ptr<BatchReader>> Schemas(const std::string& catalog) override;
   Result<std::unique_ptr<BatchReader>> Tables(const std::string& catalog,
                                               const std::string& schema) override;
   Result<std::unique_ptr<BatchReader>> Columns(const std::string& catalog,

@@ -171,6 +171,23 @@ Result<std::unique_ptr<BatchReader>> SqliteConnection::Query(const std::string& 
   return OpenSqliteReader(*this, std::move(statement), std::move(schema), "query");
 }
 
+Result<std::vector<sql::TableName>> SqliteConnection::ListSchemas(const std::string& catalog) {
+  (void)catalog;
+  MORTAR_ASSIGN_OR_RETURN(sqlite3 * db, Handle());
+  MORTAR_ASSIGN_OR_RETURN(Statement statement, Prepare(*this, db,
+                                                       "SELECT name FROM pragma_database_list "
+                                                       "WHERE name <> 'temp' ORDER BY seq"));
+  std::vector<sql::TableName> schemas;
+  while (true) {
+    int code = sqlite3_step(statement.get());
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return Error("listing databases", code);
+    schemas.push_back(sql::TableName{
+        "", reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0)), ""});
+  }
+  return schemas;
+}
+
 Result<std::vector<sql::TableName>> SqliteConnection::ListTables(const std::string& catalog,
                                                                  const std::string& schema) {
   (void)catalog;

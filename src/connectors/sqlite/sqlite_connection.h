@@ -22,6 +22,8 @@ class SqliteConnection final : public Connection, public SqlConnection {
   Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override;
   Result<Schema> QuerySchema(const std::string& sql) override;
   Status Execute(const std::string& sql) override;
+  // SQLite's databases (main and any attached) are its schemas; it has no catalogs.
+  Result<std::vector<sql::TableName>> ListSchemas(const std::string& catalog) override;
   Result<std::vector<sql::TableName>> ListTables(const std::string& catalog,
                                                  const std::string& schema) override;
   Result<std::optional<Schema>> DescribeTable(const sql::TableName& table) override;
