@@ -28,8 +28,12 @@ class Mortar:
     def __init__(self, home: Path):
         self.home = home
 
+    def command(self):
+        """The command line's start, for a test that runs mortar in the background."""
+        return [mortar_binary(), "--home", str(self.home)]
+
     def run(self, *args, check=True, cwd=None, env=None, input=None):
-        result = subprocess.run([mortar_binary(), "--home", str(self.home), *args],
+        result = subprocess.run([*self.command(), *args],
                                 capture_output=True, text=True, cwd=cwd, timeout=self.timeout,
                                 env=env, input=input)
         if check and result.returncode != 0:

@@ -161,7 +161,12 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
   Set(CURLOPT_TCP_KEEPINTVL, kKeepAliveIntervalSeconds);
   Set(CURLOPT_SSL_VERIFYPEER, 1L);
   Set(CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!tls_.ca_file.empty()) Set(CURLOPT_CAINFO, tls_.ca_file.c_str());
+  if (!tls_.ca_file.empty()) {
+    Set(CURLOPT_CAINFO, tls_.ca_file.c_str());
+    // libcurl's own CA directory (OpenSSL reads both it and CAINFO).
+    const char* system_path = curl_version_info(CURLVERSION_NOW)->capath;
+    if (tls_.system_cas_too && system_path != nullptr) Set(CURLOPT_CAPATH, system_path);
+  }
 #ifdef MORTAR_VERSION
   Set(CURLOPT_USERAGENT, "mortar/" MORTAR_VERSION);
 #endif

@@ -134,8 +134,11 @@ class CloudToDatabricksEngine final : public Engine {
     run.log.Info("cloud-to-databricks: " + output.connection().name() + " loads the " +
                  files.format + " file(s) at " + files.location.Uri() +
                  " itself; the output changes only when the load is complete");
-    MORTAR_ASSIGN_OR_RETURN(int64_t rows, output.connection().AsSql()->LoadCloudFiles(
-                                              *output.SqlTable(), schema, files, mode));
+    MORTAR_ASSIGN_OR_RETURN(
+        int64_t rows, output.connection().AsSql()->LoadCloudFiles(
+                          *output.SqlTable(), schema, files, mode, [&run](const std::string& line) {
+                            run.log.Info("cloud-to-databricks: " + line);
+                          }));
     LogReplaced(run, rows, "rows");
     run.output_schemas = {schema};
     run.rows_written = rows;
@@ -184,7 +187,9 @@ class DatabricksToCloudEngine final : public Engine {
                  " file(s) itself under " + staging->staged().Uri() + ", then they replace " +
                  files.location.Uri());
     std::string select = "SELECT * FROM " + *input.SqlSource();
-    MORTAR_RETURN_IF_ERROR(sql.UnloadToCloud(select, files, staging->staged()));
+    MORTAR_RETURN_IF_ERROR(sql.UnloadToCloud(
+        select, files, staging->staged(),
+        [&run](const std::string& line) { run.log.Info("databricks-to-cloud: " + line); }));
     MORTAR_RETURN_IF_ERROR(staging->Commit());
     int64_t rows = -1;
     if (auto reader = sql.Query("SELECT COUNT(*) AS n FROM " + *input.SqlSource() + " AS src");

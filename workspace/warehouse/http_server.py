@@ -11,8 +11,11 @@ For fault tests, `POST /admin/faults` (with `Authorization: Bearer <admin token>
 `warehouse_admin_token` of `scripts/workspace env`) arms faults: the next `count` calls
 of a Thrift method on a warehouse id get an HTTP status (503 with `Retry-After`, 429, 500)
 instead of being served; `POST /admin/settings` changes a warehouse id's CloudFetch link
-lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `GET /admin/calls` lists the Thrift calls served so far (method, warehouse,
-and for ExecuteStatement the SHA-256 of the statement: statements may hold credentials),
+lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `{"expire_links": true}` in a fault instead makes the CloudFetch links of the next
+answers to that method expired already, so that clients' renewal is tested. `GET
+/admin/calls` lists the Thrift calls served so far (method, warehouse, for
+ExecuteStatement the SHA-256 of the statement (statements may hold credentials), for
+FetchResults the startRowOffset asked),
 so a test can check that no statement was sent twice.
 """
 
@@ -74,11 +77,12 @@ class Faults:
                     return dict(fault)
         return None
 
-    def record(self, warehouse_id, method, statement):
+    def record(self, warehouse_id, method, statement, start_row):
         digest = hashlib.sha256(statement.encode()).hexdigest() if statement is not None else None
         with self.lock:
             self.calls.append({"time": time.time(), "warehouse_id": warehouse_id,
-                               "method": method, "statement_sha256": digest})
+                               "method": method, "statement_sha256": digest,
+                               "start_row_offset": start_row})
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -145,7 +149,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             fault = json.loads(self.rfile.read(length) if 0 < length <= 65536 else b"")
             armed = {"warehouse_id": str(fault["warehouse_id"]), "method": str(fault["method"]),
                      "status": int(fault.get("status", 503)), "count": int(fault.get("count", 1)),
-                     "retry_after": fault.get("retry_after")}
+                     "retry_after": fault.get("retry_after"),
+                     "expire_links": bool(fault.get("expire_links", False))}
         except (ValueError, KeyError, TypeError):
             self._json(400, "BAD_REQUEST", "A fault is {warehouse_id, method, status, count, "
                        "retry_after}.")
@@ -212,14 +217,15 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = self.rfile.read(length)
-        method, statement = _call_of(body)
+        method, statement, start_row = _call_of(body)
         fault = self.server.faults.take(profile.id, method)
-        if fault is not None:
+        thrift_service.context.expire_links = bool(fault and fault["expire_links"])
+        if fault is not None and not fault["expire_links"]:
             headers = [("Retry-After", str(fault["retry_after"]))] if fault["retry_after"] else []
             self._json(fault["status"], "TEMPORARILY_UNAVAILABLE",
                        f"Injected fault: HTTP {fault['status']} for {method}.", headers=headers)
             return
-        self.server.faults.record(profile.id, method, statement)
+        self.server.faults.record(profile.id, method, statement, start_row)
         thrift_service.context.user = user
         thrift_service.context.profile = profile
         limit = self.server.settings.max_request_bytes
@@ -251,14 +257,18 @@ class RequestHandler(BaseHTTPRequestHandler):
 
 
 def _call_of(body):
-    """The Thrift method a request calls, and its statement for ExecuteStatement."""
+    """The Thrift method a request calls, its statement (ExecuteStatement) and the row it
+    asks to start from (FetchResults)."""
     try:
         protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body))
         method, _, _ = protocol.readMessageBegin()
-        if method == "ExecuteStatement":
-            arguments = TCLIService.ExecuteStatement_args()
+        if method in ("ExecuteStatement", "FetchResults"):
+            arguments = getattr(TCLIService, method + "_args")()
             arguments.read(protocol)
-            return method, arguments.req.statement if arguments.req else None
-        return method, None
+            request = arguments.req
+            if method == "ExecuteStatement":
+                return method, request.statement if request else None, None
+            return method, None, request.startRowOffset if request else None
+        return method, None, None
     except Exception:  # a malformed body; process() answers it
-        return None, None
+        return None, None, None

@@ -222,10 +222,11 @@ class Operation:
 
     # ------------------------------------------------------------ results
 
-    def page(self, start, limits):
+    def page(self, start, limits, expired=False):
+        """A page of rows from `start`; `expired`: CloudFetch links expired already (faults)."""
         if self.state != FINISHED or self.result is None:
             raise self.not_finished()
-        row_set, rows, has_more = self.result.page(start, limits)
+        row_set, rows, has_more = self.result.page(start, limits, expired)
         self.next_row = start + rows
         return row_set, has_more
 

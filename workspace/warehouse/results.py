@@ -82,7 +82,7 @@ class InlineResult:
     def _count(self):
         return self._file.num_record_batches if self._file else len(self._batches)
 
-    def page(self, start, limits):
+    def page(self, start, limits, expired=False):
         """(TRowSet, rows in it, has more rows after it)."""
         pieces = []
         rows = 0
@@ -157,14 +157,14 @@ class CloudFetchResult:
         self._profile = profile  # link lifetime and links a page, read as each page is made
         self._last_expiry = 0.0  # the latest expiry of a link handed out
 
-    def page(self, start, limits):
+    def page(self, start, limits, expired=False):
         index = max(0, bisect.bisect_right(self._starts, start) - 1)
         links = []
-        ttl = self._profile.link_ttl_seconds
+        ttl = 1 if expired else self._profile.link_ttl_seconds
         for result_file in self.files[index:index + self._profile.links_per_page]:
             url = self._storage.presign("get_object", result_file.key, ttl)
-            self._last_expiry = time.time() + ttl
-            expiry = int(self._last_expiry * 1000)
+            self._last_expiry = max(self._last_expiry, time.time() + ttl)
+            expiry = int((time.time() + (-1 if expired else ttl)) * 1000)
             links.append(T.TSparkArrowResultLink(
                 fileLink=url, expiryTime=expiry, startRowOffset=result_file.start,
                 rowCount=result_file.rows, bytesNum=result_file.size, httpHeaders={}))

@@ -185,7 +185,8 @@ class Handler(TCLIService.Iface):
         if operation.state != FINISHED:
             return direct
         direct.resultSetMetadata = operation.metadata()
-        row_set, has_more = operation.page(0, Limits(wanted.maxRows, wanted.maxBytes))
+        row_set, has_more = operation.page(0, Limits(wanted.maxRows, wanted.maxBytes),
+                                           expired=getattr(context, "expire_links", False))
         direct.resultSet = T.TFetchResultsResp(status=ok(), hasMoreRows=has_more, results=row_set)
         if not has_more and operation.result.format != T.TSparkRowSetType.URL_BASED_SET:
             direct.closeOperation = T.TCloseOperationResp(status=ok())
@@ -304,7 +305,8 @@ class Handler(TCLIService.Iface):
         if start < 0:
             raise errors.WarehouseError(f"startRowOffset {start} is negative", "HY107", None, {},
                                         "org.apache.hive.service.cli.HiveSQLException")
-        row_set, has_more = operation.page(start, Limits(request.maxRows, request.maxBytes))
+        row_set, has_more = operation.page(start, Limits(request.maxRows, request.maxBytes),
+                                           expired=getattr(context, "expire_links", False))
         response = T.TFetchResultsResp(status=ok(), hasMoreRows=has_more, results=row_set)
         if request.includeResultSetMetadata:
             response.resultSetMetadata = operation.metadata()

@@ -159,15 +159,17 @@ class SqlConnection {
 
   // The database loads files from cloud storage into `table` itself (replace:
   // atomically), no row passing through Mortar. OK from CanLoadCloudFiles when it can,
-  // else the reason it cannot. Returns the number of rows loaded.
+  // else the reason it cannot. Returns the number of rows loaded; `log` hears which
+  // statements did it (COPY INTO or the open-source equivalent).
   virtual Status CanLoadCloudFiles(const CloudFiles& files) const {
     (void)files;
     return Status::Invalid("connection '" + connection_name() +
                            "' cannot load files from cloud storage itself");
   }
   virtual Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
-                                         const CloudFiles& files, WriteMode mode) {
-    (void)table, (void)schema, (void)mode;
+                                         const CloudFiles& files, WriteMode mode,
+                                         const BatchWriter::LogLine& log = {}) {
+    (void)table, (void)schema, (void)mode, (void)log;
     return CanLoadCloudFiles(files);
   }
   // The database writes the rows of a SELECT itself as files under `folder` (a new,
@@ -178,8 +180,8 @@ class SqlConnection {
                            "' cannot write files to cloud storage itself");
   }
   virtual Status UnloadToCloud(const std::string& select_sql, const CloudFiles& files,
-                               const CloudLocation& folder) {
-    (void)select_sql, (void)folder;
+                               const CloudLocation& folder, const BatchWriter::LogLine& log = {}) {
+    (void)select_sql, (void)folder, (void)log;
     return CanUnloadToCloud(files);
   }
 };

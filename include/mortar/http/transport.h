@@ -27,6 +27,10 @@ bool IsConnectionError(const Status& status);
 
 struct TlsOptions {
   std::string ca_file;  // PEM bundle of trusted CAs; empty: the system's CAs
+  // With ca_file: trust the system's CAs as well. For cloud storage that a workspace
+  // links to (CloudFetch files, volume uploads): public clouds, or the workspace's own
+  // CA (a private deployment, the local stand-in).
+  bool system_cas_too = false;
 };
 
 // libcurl over one reused easy handle, so connections are kept alive and reused.

@@ -325,7 +325,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
     options.cloudfetch_downloads = static_cast<int>(settings_.cloudfetch_downloads);
     options.download_transport = [ca_file = settings_.ca_file] {
-      return http::MakeCurlTransport(http::TlsOptions{ca_file});
+      return http::MakeCurlTransport(http::TlsOptions{ca_file, true});
     };
     MORTAR_ASSIGN_OR_RETURN(backend_, Session::Open(options, std::move(http), std::move(tokens)));
     return backend_.get();
@@ -618,7 +618,9 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     if (!fast.volume.empty()) {
       return MakeVolumeStagingStore(
           fast.volume, [this](const std::string& sql) { return RunStagingStatement(sql); },
-          [] { return http::MakeCurlTransport(http::TlsOptions{}); });
+          [ca_file = settings_.ca_file] {
+            return http::MakeCurlTransport(http::TlsOptions{ca_file, true});
+          });
     }
     auto config = home_.LoadConnection(fast.connection);
     if (!config.ok()) {
@@ -751,7 +753,11 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   // files instead, in one Delta transaction (CREATE OR REPLACE TABLE ... AS SELECT), so
   // the rows are written once.
   Result<int64_t> LoadCloudFiles(const sql::TableName& table, const Schema& schema,
-                                 const CloudFiles& files, WriteMode mode) override {
+                                 const CloudFiles& files, WriteMode mode,
+                                 const BatchWriter::LogLine& log) override {
+    auto say = [&](const std::string& line) {
+      if (log) log(line);
+    };
     MORTAR_RETURN_IF_ERROR(CanLoadCloudFiles(files));
     MORTAR_ASSIGN_OR_RETURN(auto store, CloudStore(files.location));
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
@@ -768,6 +774,8 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     };
     sql::TableName target = Qualify(table);
     if (!copy_into && mode == WriteMode::kReplace) {
+      say("loading with Spark SQL (the server has no COPY INTO): CREATE OR REPLACE TABLE " +
+          dialect().TableReference(target) + " AS SELECT over the files, in one transaction");
       MORTAR_RETURN_IF_ERROR(
           run(SparkLoadFilesSql(dialect(), target, schema, files, located.spark_uri,
                                 "__mortar_files_" + target.table, mode)));
@@ -776,6 +784,11 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     MORTAR_ASSIGN_OR_RETURN(sql::TableName staging, StagingName(target));
     InsertWriter swap(*this, target, staging, schema, mode);
     MORTAR_RETURN_IF_ERROR(swap.CreateStaging());
+    say(std::string("loading with ") +
+        (copy_into ? "COPY INTO " : "Spark SQL (the server has no COPY INTO) into ") +
+        dialect().TableReference(staging) + ", then " +
+        (mode == WriteMode::kReplace ? "swapping it in for " : "appending it to ") +
+        dialect().TableReference(target));
     Status loaded = run(copy_into ? std::vector<std::string>{CopyIntoFromFilesSql(
                                         dialect(), staging, schema, files, located)}
                                   : SparkLoadFilesSql(dialect(), staging, schema, files,
@@ -796,15 +809,15 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   // The database writes with its own access to the store: no credential clause exists
   // for INSERT OVERWRITE DIRECTORY (on Databricks, an external location grants it).
   Status UnloadToCloud(const std::string& select_sql, const CloudFiles& files,
-                       const CloudLocation& folder) override {
+                       const CloudLocation& folder, const BatchWriter::LogLine& log) override {
     MORTAR_RETURN_IF_ERROR(CanUnloadToCloud(files));
     MORTAR_ASSIGN_OR_RETURN(auto store, CloudStore(folder));
     MORTAR_ASSIGN_OR_RETURN(StagedFiles located,
                             store->Locate(folder.path, StagingFormat::kParquet, false));
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
-    return ExecuteOne(
-        UnloadSql(dialect(), select_sql, files,
-                  session->ExactMetadata() ? located.copy_into_uri : located.spark_uri));
+    std::string uri = session->ExactMetadata() ? located.copy_into_uri : located.spark_uri;
+    if (log) log("unloading with INSERT OVERWRITE DIRECTORY '" + uri + "'");
+    return ExecuteOne(UnloadSql(dialect(), select_sql, files, uri));
   }
 
   Result<int64_t> CountRows(const std::string& source) {

@@ -54,9 +54,16 @@ class VolumeStagingStore final : public StagingStore {
     int64_t removed = 0;
     for (const auto& key : keys) {
       std::string target = volume_ + "/" + key;
-      MORTAR_ASSIGN_OR_RETURN(StagingAnswer answer,
-                              Run("REMOVE " + Literal(target), "REMOVE", target));
-      auto deleted = Transfer("DELETE", answer, "", "removing " + target);
+      auto answer = Run("REMOVE " + Literal(target), "REMOVE", target);
+      if (!answer.ok() && NothingThere(answer.status())) {
+        // REMOVE of a file that is not there fails (NOT_FOUND, SQLSTATE 42704): an upload
+        // that never arrived leaves nothing to remove.
+        std::lock_guard<std::mutex> lock(mutex_);
+        attempted_.erase(key);
+        continue;
+      }
+      if (!answer.ok()) return answer.status();
+      auto deleted = Transfer("DELETE", *answer, "", "removing " + target);
       // An upload that never arrived leaves nothing to remove.
       if (!deleted.ok() && deleted.code() != ErrorCode::kNotFound) return deleted;
       if (deleted.ok()) ++removed;
@@ -77,6 +84,12 @@ class VolumeStagingStore final : public StagingStore {
   std::vector<std::string> Secrets() const override { return {}; }
 
  private:
+  static bool NothingThere(const Status& status) {
+    auto state = status.details().find("sqlstate");
+    return (state != status.details().end() && state->second == "42704") ||
+           status.message().find("NOT_FOUND:") != std::string::npos;
+  }
+
   Result<StagingAnswer> Run(const std::string& sql, const std::string& operation,
                             const std::string& target) const {
     Result<StagingAnswer> answer = [&] {

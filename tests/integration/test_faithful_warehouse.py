@@ -1,0 +1,353 @@
+"""Mortar against the stand-in's Databricks-faithful warehouse: the Databricks-only paths
+(Spark protocol versions, direct results, Arrow and LZ4, CloudFetch, Unity Catalog
+names) live, with the values Spark itself returns as the reference."""
+import http.cookiejar
+import json
+import subprocess
+import urllib.parse
+import urllib.request
+import uuid
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import _add_databricks
+from mortar_cli import MortarServer
+from s3_bucket import fast_write_through_s3, write_json
+from s3_bucket import keys as staged_keys
+from test_cloud_files import STORES
+from test_sync_engines import ROWS as SYNC_ROWS
+from test_sync_engines import csv_rows, make_setup, recipe
+
+PORT = 18098
+
+TYPES_SELECT = """SELECT id,
+  CAST(id * 1234567890.123456789012 AS DECIMAL(38,12)) AS d38,
+  CAST(-id * 99999999999999999999999999 AS DECIMAL(38,0)) AS d0,
+  TIMESTAMP'2024-02-29 23:59:59.123456' + make_interval(0, 0, 0, CAST(id AS INT)) AS ts,
+  TIMESTAMP_NTZ'1999-12-31 00:00:00.5' + make_interval(0, 0, 0, CAST(id AS INT)) AS ntz,
+  date_add(DATE'0001-01-01', CAST(id AS INT)) AS day,
+  CAST(CONCAT('bin', id) AS BINARY) AS bin,
+  array(id, NULL, id * 2) AS arr,
+  map('a', id, 'b', NULL) AS kv,
+  named_struct('x', id, 'y', CONCAT('é ü 字 ', id)) AS st,
+  CASE WHEN id % 5 = 0 THEN NULL ELSE CONCAT('row ', id) END AS label,
+  id * 0.25D AS f,
+  id % 2 = 0 AS b
+FROM range({rows})"""
+
+
+@pytest.fixture
+def dbsql(mortar, ws, add_databricks):
+    """A data directory with a project and 'dbx' on the Databricks-faithful warehouse."""
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks(mortar, ws, http_path=ws["databricks_http_path"])
+    return mortar
+
+
+def spark_table(ws, query, tmp_path):
+    """What Spark itself returns for a query (Spark Connect, in the stand-in's venv)."""
+    out = tmp_path / f"spark-{uuid.uuid4().hex[:6]}.parquet"
+    script = (
+        "import sys, warnings; warnings.filterwarnings('ignore')\n"
+        "from pyspark.sql import SparkSession\n"
+        "import pyarrow.parquet as pq\n"
+        "spark = SparkSession.builder.remote(sys.argv[1]).create()\n"
+        "pq.write_table(spark.sql(sys.stdin.read()).toArrow(), sys.argv[2])\n")
+    subprocess.run([ws["python"], "-c", script, ws["connect_url"], str(out)], input=query,
+                   text=True, check=True, timeout=600, capture_output=True)
+    return pq.read_table(out)
+
+
+def same_values(got, expected):
+    """Row for row and column by column, whatever the Arrow types' spelling."""
+    assert got.num_rows == expected.num_rows
+    assert got.column_names == expected.column_names
+    for name in expected.column_names:
+        left = got.column(name).to_pylist()
+        right = expected.column(name).to_pylist()
+        if left != right:
+            bad = next(i for i, (a, b) in enumerate(zip(left, right)) if a != b)
+            raise AssertionError(f"column {name} differs at row {bad}: {left[bad]!r} != {right[bad]!r}")
+
+
+def test_connection_test_says_spark_protocol_arrow_lz4_and_cloudfetch(dbsql, ws):
+    report = dbsql.json("connection", "test", "dbx")
+    assert report["server"] == "Databricks SQL"
+    assert report["protocol"] == "SPARK_CLI_SERVICE_PROTOCOL_V8"
+    assert report["results"].startswith("Arrow, LZ4 compressed; CloudFetch")
+
+
+@pytest.mark.parametrize("rows", [20, 300000], ids=["direct-results", "inline-pages"])
+def test_every_type_reads_as_spark_returns_it(dbsql, ws, table, tmp_path, rows):
+    dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=rows))
+    try:
+        dbsql.run("dataset", "import", "dbx", table, "--name", "types")
+        expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+        out = tmp_path / "types.parquet"
+        dbsql.run("dataset", "export", "types", str(out))
+        got = pq.read_table(out).sort_by("id")
+        # Exact decimals and both kinds of timestamp, as Spark types them.
+        assert got.schema.field("d38").type == pa.decimal128(38, 12)
+        assert got.schema.field("ntz").type.tz is None and got.schema.field("ts").type.tz is not None
+        same_values(got.select(["id", "d38", "d0", "ts", "ntz", "day", "bin", "label", "f", "b"]),
+                    expected.select(["id", "d38", "d0", "ts", "ntz", "day", "bin", "label", "f", "b"]))
+        # Nested values keep their structure (maps as key/value pairs on both sides).
+        for name in ("arr", "kv", "st"):
+            assert got.column(name).to_pylist() == expected.column(name).to_pylist(), name
+        preview = dbsql.json("dataset", "preview", "types", "--limit", "5")
+        assert len(preview["rows"]) == 5
+        scan = dbsql.json("dataset", "scan", "types")
+        assert scan["rows"] == rows
+    finally:
+        dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+def test_two_million_rows_through_cloudfetch(dbsql, ws, table, tmp_path):
+    query = ("SELECT id, id * 7 AS seven, CAST(id AS DECIMAL(20,2)) / 3 AS third, "
+             "CAST(id AS STRING) AS text FROM range(2000000)")
+    dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS {query}")
+    try:
+        dbsql.run("dataset", "import", "dbx", table, "--name", "big")
+        out = tmp_path / "big.parquet"
+        dbsql.run("dataset", "export", "big", str(out))
+        got = pq.read_table(out).sort_by("id")
+        expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+        assert got.num_rows == 2000000
+        for name in expected.column_names:
+            assert got.column(name).cast(expected.schema.field(name).type).equals(
+                expected.column(name)), name
+    finally:
+        dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+def test_unity_catalog_names_read_write_and_run_recipes(dbsql, ws, tmp_path):
+    schema = "it_" + uuid.uuid4().hex[:8]
+    dbsql.run("sql", "dbx", f"CREATE SCHEMA main.{schema}")
+    try:
+        catalogs = [c["catalog"] for c in dbsql.json("connection", "catalogs", "dbx")]
+        assert {"main", "spark_catalog"} <= set(catalogs)
+        schemas = dbsql.json("connection", "schemas", "dbx", "--catalog", "main")
+        assert {"catalog": "main", "schema": schema} in schemas
+        # A local CSV synced into main.<schema>.orders, grouped there by a visual recipe
+        # and joined by a SQL recipe: every name three levels deep, main not the default.
+        lines = ["id,customer,amount"] + [f"{i},c{i % 7},{i}.25" for i in range(1000)]
+        (dbsql.home / "files").mkdir(exist_ok=True)
+        (dbsql.home / "files" / "orders.csv").write_text("\n".join(lines) + "\n")
+        dbsql.run("dataset", "import", "filesystem_default", "orders.csv", "--name", "orders_csv")
+        project = dbsql.home / "projects" / "p"
+        config = json.loads((project / "datasets" / "orders_csv.json").read_text())
+        for column in config["schema"]:
+            if column["name"] == "amount":
+                column["type"] = "decimal(12,2)"
+        write_json(project / "datasets" / "orders_csv.json", config)
+        for name in ("orders", "per_customer", "joined"):
+            write_json(project / "datasets" / f"{name}.json",
+                       {"name": name, "connection": "dbx", "type": "sql_table",
+                        "params": {"catalog": "main", "schema": schema, "table": name}})
+        write_json(project / "recipes" / "load.json",
+                   {"name": "load", "type": "sync", "inputs": ["orders_csv"], "outputs": ["orders"]})
+        write_json(project / "recipes" / "group.json",
+                   {"name": "group", "type": "group", "inputs": ["orders"], "outputs": ["per_customer"],
+                    "params": {"keys": ["customer"],
+                               "aggregations": [{"column": "amount", "functions": ["sum"]}]}})
+        write_json(project / "recipes" / "join.json",
+                   {"name": "join", "type": "sql", "inputs": ["orders", "per_customer"],
+                    "outputs": ["joined"],
+                    "params": {"sql": f"SELECT o.id, o.amount, p.amount_sum FROM main.{schema}.orders o "
+                                        f"JOIN main.{schema}.per_customer p ON o.customer = p.customer"}})
+        dbsql.run("build", "joined")
+        tables = {t["table"] for t in dbsql.json("connection", "tables", "dbx", "--catalog", "main",
+                                                 "--schema", schema)}
+        assert tables == {"orders", "per_customer", "joined"}
+        totals = dbsql.json("sql", "dbx", f"SELECT customer, amount_sum FROM main.{schema}.per_customer "
+                                          f"ORDER BY customer")["rows"]
+        expected = {}
+        for i in range(1000):
+            expected[f"c{i % 7}"] = expected.get(f"c{i % 7}", 0) + i * 100 + 25
+        assert {r["customer"]: r["amount_sum"] for r in totals} == {
+            k: f"{v // 100}.{v % 100:02d}" for k, v in expected.items()}
+        assert dbsql.json("dataset", "scan", "joined")["rows"] == 1000
+        columns = dbsql.json("connection", "columns", "dbx", "per_customer", "--catalog", "main",
+                             "--schema", schema)
+        assert {c["name"]: c["type"] for c in columns}["amount_sum"].startswith("decimal(")
+    finally:
+        dbsql.run("sql", "dbx", f"DROP SCHEMA IF EXISTS main.{schema} CASCADE", check=False)
+
+
+def test_browsing_through_the_rest_api_and_the_web_page(dbsql, ws, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import browser
+    schema = "it_" + uuid.uuid4().hex[:8]
+    dbsql.run("sql", "dbx", f"CREATE SCHEMA main.{schema}")
+    dbsql.run("sql", "dbx", f"CREATE TABLE main.{schema}.things (id BIGINT, price DECIMAL(10,2))")
+    dbsql.run("user", "add", "dana", input="dana-mortar-pw-4\n")
+    server = MortarServer(dbsql.home, PORT, tmp_path / "server.log")
+    try:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        status, _ = server.api("POST", "/api/login", {"user": "dana", "password": "dana-mortar-pw-4"},
+                               opener=opener)
+        assert status == 200
+        status, tables = server.api("GET", f"/api/connections/dbx/tables?catalog=main&schema={schema}",
+                                    opener=opener, headers={"X-Mortar-Request": "1"})
+        assert (status, tables) == (200, [{"catalog": "main", "schema": schema, "table": "things"}])
+        status, columns = server.api("GET", f"/api/connections/dbx/columns?catalog=main&schema={schema}"
+                                            f"&table=things", opener=opener,
+                                     headers={"X-Mortar-Request": "1"})
+        assert columns == [{"name": "id", "type": "int64"}, {"name": "price", "type": "decimal(10,2)"}]
+        with browser.chromium(ws["ca_file"], tmp_path) as driver:
+            wait = WebDriverWait(driver, 60)
+            driver.get(server.url + "/")
+            wait.until(lambda d: d.find_element(By.ID, "login").is_displayed())
+            driver.find_element(By.ID, "user").send_keys("dana")
+            driver.find_element(By.ID, "password").send_keys("dana-mortar-pw-4")
+            driver.find_element(By.ID, "login-button").click()
+            for step in ("browse-dbx", "browse-item-main", f"browse-item-{schema}", "browse-item-things"):
+                wait.until(lambda d: d.find_elements(By.ID, step))
+                driver.find_element(By.ID, step).click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#browse-columns tr + tr")
+                       or d.find_element(By.ID, "browse-error").text)
+            assert driver.find_element(By.ID, "browse-error").text == ""
+            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#browse-columns tr + tr")]
+            assert rows == ["id int64", "price decimal(10,2)"]
+    finally:
+        server.stop()
+        dbsql.run("sql", "dbx", f"DROP SCHEMA IF EXISTS main.{schema} CASCADE", check=False)
+
+
+# ---------------------------------------------------------------- loading
+
+
+ROWS = 30000
+
+
+def root_keys(ws, prefix):
+    """Objects in the workspace's root bucket (where volumes keep their files)."""
+    query = urllib.parse.urlencode({"list-type": "2", "prefix": prefix})
+    with urllib.request.urlopen(f"{ws['s3_endpoint']}/{ws['root_bucket']}?{query}", timeout=30) as r:
+        body = r.read().decode()
+    return sorted(part.split("</Key>")[0] for part in body.split("<Key>")[1:])
+
+
+def orders_csv(mortar, rows=ROWS, bad_row=None):
+    lines = ["id,amount,day,label"]
+    for i in range(rows):
+        amount = "not a number" if i == bad_row else f"{i % 1000}.{i % 100:02d}"
+        lines.append(f"{i},{amount},2024-02-{1 + i % 28:02d},\"row {i}, quoted\"")
+    (mortar.home / "files").mkdir(exist_ok=True)
+    (mortar.home / "files" / "orders.csv").write_text("\n".join(lines) + "\n")
+    if not (mortar.home / "projects" / "p" / "datasets" / "orders_csv.json").exists():
+        mortar.run("dataset", "import", "filesystem_default", "orders.csv", "--name", "orders_csv")
+
+
+@pytest.fixture
+def in_main(dbsql, ws):
+    """A schema of its own in catalog main, with a volume; dropped afterwards."""
+    schema = "it_" + uuid.uuid4().hex[:8]
+    dbsql.run("sql", "dbx", f"CREATE SCHEMA main.{schema}")
+    dbsql.run("sql", "dbx", f"CREATE VOLUME main.{schema}.staging")
+    yield schema
+    dbsql.run("sql", "dbx", f"DROP VOLUME IF EXISTS main.{schema}.staging", check=False)
+    dbsql.run("sql", "dbx", f"DROP SCHEMA IF EXISTS main.{schema} CASCADE", check=False)
+
+
+def load_recipe(mortar, schema, table, mode=None):
+    project = mortar.home / "projects" / "p"
+    config = json.loads((project / "datasets" / "orders_csv.json").read_text())
+    for column in config["schema"]:
+        if column["name"] == "amount":
+            column["type"] = "decimal(10,2)"
+    write_json(project / "datasets" / "orders_csv.json", config)
+    write_json(project / "datasets" / "orders.json",
+               {"name": "orders", "connection": "dbx", "type": "sql_table",
+                "params": {"catalog": "main", "schema": schema, "table": table}})
+    write_json(project / "recipes" / "load.json",
+               {"name": "load", "type": "sync", "inputs": ["orders_csv"], "outputs": ["orders"],
+                **({"params": {"mode": mode}} if mode else {})})
+
+
+def checked_total(mortar, schema, table):
+    row = mortar.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(amount) AS total, "
+                                    f"COUNT(DISTINCT label) AS labels FROM main.{schema}.{table}")["rows"][0]
+    return row["n"], row["total"], row["labels"]
+
+
+def expected_total(rows=ROWS):
+    cents = sum(int(f"{i % 1000}{i % 100:02d}") for i in range(rows))
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def test_fast_write_through_a_volume_with_copy_into(dbsql, ws, in_main):
+    schema = in_main
+    volume = f"/Volumes/main/{schema}/staging"
+    prefix = "mortar-staging-" + uuid.uuid4().hex[:6]
+    dbsql.run("connection", "add", "dbx", "--type", "databricks", "--replace",
+              "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
+              "--param", f"http_path={ws['databricks_http_path']}", "--param", f"ca_file={ws['ca_file']}",
+              "--param", f"auth.token_file={dbsql.home / 'dbx.token'}",
+              "--param", f"fast_write.volume={volume}", "--param", f"fast_write.path={prefix}",
+              "--param", "fast_write.min_rows=1000", "--param", "fast_write.file_rows=8000")
+    orders_csv(dbsql)
+    load_recipe(dbsql, schema, "orders")
+    report = dbsql.json("recipe", "run", "load")
+    log = open(report["log"]).read()
+    assert report["rows"] == ROWS
+    assert f"fast-write: staging Parquet files under {volume}/{prefix}" in log, log
+    assert "COPY INTO" in log and "fast-write: removed 4 staged file(s)" in log, log
+    assert checked_total(dbsql, schema, "orders") == (ROWS, expected_total(), ROWS)
+    assert root_keys(ws, f"volumes/main/{schema}/staging/") == [], "staged files were left behind"
+    # Append: COPY INTO straight into the table.
+    load_recipe(dbsql, schema, "orders", mode="append")
+    dbsql.run("recipe", "run", "load")
+    assert checked_total(dbsql, schema, "orders")[0] == 2 * ROWS
+    # A value that cannot be loaded: the load fails, the table stays, nothing is left staged.
+    orders_csv(dbsql, bad_row=12345)
+    load_recipe(dbsql, schema, "orders")
+    failed = dbsql.run("recipe", "run", "load", check=False)
+    assert failed.returncode != 0
+    assert checked_total(dbsql, schema, "orders")[0] == 2 * ROWS
+    assert root_keys(ws, f"volumes/main/{schema}/staging/") == []
+
+
+def test_fast_write_through_s3_sends_copy_into_with_the_inline_credential(dbsql, ws, in_main):
+    schema = in_main
+
+    def add_on_faithful(mortar, ws, **settings):
+        _add_databricks(mortar, ws, http_path=ws["databricks_http_path"], **settings)
+
+    prefix = fast_write_through_s3(dbsql, ws, add_on_faithful, "faithful-fast-write",
+                                   min_rows=1000, file_rows=8000)
+    orders_csv(dbsql)
+    load_recipe(dbsql, schema, "orders")
+    report = dbsql.json("recipe", "run", "load")
+    log = open(report["log"]).read()
+    assert "COPY INTO" in log and ws["s3_secret_access_key"] not in log, log
+    assert checked_total(dbsql, schema, "orders") == (ROWS, expected_total(), ROWS)
+    assert staged_keys(ws, prefix) == []
+
+
+def test_sync_engines_use_copy_into_and_the_unload(dbsql, ws, in_main, table):
+    schema = in_main
+    dbx, store, prefix, project = make_setup(dbsql, ws, f"main.{schema}.{table}", STORES["s3"])
+    write_json(project / "datasets" / "sales_dbx.json",
+               {"name": "sales_dbx", "connection": "dbx", "type": "sql_table",
+                "params": {"catalog": "main", "schema": schema, "table": table}})
+    recipe(project, "load", "sales_lake", "sales_dbx")
+    report = dbx.json("recipe", "run", "load")
+    assert report["engine"] == "cloud-to-databricks" and report["rows"] == SYNC_ROWS
+    log = open(report["log"]).read()
+    assert "COPY INTO" in log, log
+    rows = dbx.json("sql", "dbx", f"SELECT id, name, CAST(day AS STRING) AS day, flag FROM "
+                                  f"main.{schema}.{table} ORDER BY id", "--limit", "1000")["rows"]
+    assert [(r["id"], r["name"], r["day"], r["flag"]) for r in rows] == csv_rows()
+    write_json(project / "datasets" / "out_pq.json",
+               {"name": "out_pq", "connection": "lake", "type": "files",
+                "params": {"path": f"{prefix}/out", "format": "parquet"}})
+    recipe(project, "unload", "sales_dbx", "out_pq")
+    report = dbx.json("recipe", "run", "unload")
+    assert report["engine"] == "databricks-to-cloud" and report["rows"] == SYNC_ROWS
+    assert dbx.json("dataset", "scan", "out_pq")["rows"] == SYNC_ROWS
