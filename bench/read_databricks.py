@@ -34,9 +34,10 @@ def server_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def databricks_home(work: Path, ws: dict, rows: int):
-    """A data directory with the stand-in as connection 'dbx' and the benchmark table of
-    `rows` rows and 10 columns (made once, kept between runs) imported as dataset 't'."""
+def databricks_home(work: Path, ws: dict, rows: int, http_path=None):
+    """A data directory with the stand-in as connection 'dbx' (the open-source warehouse
+    unless `http_path` names another) and the benchmark table of `rows` rows and 10
+    columns (made once, kept between runs) imported as dataset 't'."""
     table = f"bench_read_{rows}"
     home = work / "home"
     subprocess.run([MORTAR, "--home", str(home), "init"], check=True, stdout=subprocess.DEVNULL)
@@ -46,7 +47,8 @@ def databricks_home(work: Path, ws: dict, rows: int):
     token.chmod(0o600)
     subprocess.run([MORTAR, "--home", str(home), "connection", "add", "dbx", "--type", "databricks",
                     "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
-                    "--param", f"http_path={ws['http_path']}", "--param", f"ca_file={ws['ca_file']}",
+                    "--param", f"http_path={http_path or ws['http_path']}",
+                    "--param", f"ca_file={ws['ca_file']}",
                     "--param", f"auth.token_file={token}"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([MORTAR, "--home", str(home), "sql", "dbx",
                     f"CREATE TABLE IF NOT EXISTS {table} USING DELTA AS SELECT id, id % 1000 AS k, "

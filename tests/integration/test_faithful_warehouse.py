@@ -3,10 +3,12 @@
 names) live, with the values Spark itself returns as the reference."""
 import http.cookiejar
 import json
+import os
 import subprocess
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,6 +23,7 @@ from test_sync_engines import ROWS as SYNC_ROWS
 from test_sync_engines import csv_rows, make_setup, recipe
 
 PORT = 18098
+REPO = Path(__file__).resolve().parents[2]
 
 TYPES_SELECT = """SELECT id,
   CAST(id * 1234567890.123456789012 AS DECIMAL(38,12)) AS d38,
@@ -351,3 +354,43 @@ def test_sync_engines_use_copy_into_and_the_unload(dbsql, ws, in_main, table):
     report = dbx.json("recipe", "run", "unload")
     assert report["engine"] == "databricks-to-cloud" and report["rows"] == SYNC_ROWS
     assert dbx.json("dataset", "scan", "out_pq")["rows"] == SYNC_ROWS
+
+
+def test_python_get_dataframe_of_every_type(dbsql, ws, table, tmp_path):
+    dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=50000))
+    try:
+        project = dbsql.home / "projects" / "p"
+        write_json(project / "datasets" / "types.json",
+                   {"name": "types", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
+        write_json(project / "datasets" / "out.json",
+                   {"name": "out", "connection": "sqlite_default", "type": "sql_table",
+                    "params": {"table": "out_" + table}})
+        arrow_file = tmp_path / "arrow.parquet"
+        frame_file = tmp_path / "frame.json"
+        code = f"""
+import decimal, json, mortar
+import pyarrow.parquet as pq
+types = mortar.Dataset("types")
+pq.write_table(types.to_arrow(), {str(arrow_file)!r})
+df = types.get_dataframe()
+first = df.sort_values("id").iloc[1]
+json.dump({{"rows": len(df), "d38": str(first.d38), "d38_type": type(first.d38).__name__,
+           "ts": str(first.ts), "ntz": str(first.ntz), "day": str(first.day), "label": first.label,
+           "kv": str(first.kv)}}, open({str(frame_file)!r}, "w"))
+mortar.Dataset("out").write_with_schema(df[["id"]])
+"""
+        write_json(project / "recipes" / "read.json",
+                   {"name": "read", "type": "python", "inputs": ["types"], "outputs": ["out"],
+                    "params": {"code": code}})
+        env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+        dbsql.run("build", "out", env=env)
+        expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+        got = pq.read_table(arrow_file).sort_by("id")
+        columns = ["id", "d38", "d0", "ts", "ntz", "day", "bin", "arr", "kv", "st", "label", "f", "b"]
+        same_values(got.select(columns), expected.select(columns))
+        frame = json.loads(frame_file.read_text())
+        assert frame["rows"] == 50000
+        assert frame["d38_type"] == "Decimal" and frame["d38"] == str(expected.column("d38")[1].as_py())
+        assert frame["ntz"] == "2000-01-01 00:00:00.500000" and "+00:00" in frame["ts"]
+    finally:
+        dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)

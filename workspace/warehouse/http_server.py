@@ -15,7 +15,8 @@ lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `{"expire_links": true}` in a
 answers to that method expired already, so that clients' renewal is tested. `GET
 /admin/calls` lists the Thrift calls served so far (method, warehouse, for
 ExecuteStatement the SHA-256 of the statement (statements may hold credentials), for
-FetchResults the startRowOffset asked),
+FetchResults the startRowOffset asked), and `GET /admin/operations` the finished
+operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 """
 
@@ -136,6 +137,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             with self.server.faults.lock:
                 calls = list(self.server.faults.calls)
             self._reply(200, (json.dumps(calls) + "\n").encode())
+            return
+        if self.path == "/admin/operations" and self._admin():
+            operations = list(self.server.warehouse.history)
+            self._reply(200, (json.dumps(operations) + "\n").encode())
             return
         self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
 

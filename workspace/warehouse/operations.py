@@ -9,6 +9,7 @@ Spark jobs started by the operation carry its tag, so cancelling it (CancelOpera
 query time-out, the idle reaper) interrupts exactly its jobs.
 """
 
+import hashlib
 import threading
 import time
 import uuid
@@ -124,6 +125,7 @@ class Operation:
                 self.completed_ms = now_ms()
                 self.state = FINISHED
                 self._condition.notify_all()
+            self.session.warehouse.finished(self)
         except BaseException as exception:  # noqa: BLE001 - every failure becomes a state
             self._fail(exception)
         finally:
@@ -170,6 +172,7 @@ class Operation:
                     f"{exception}", "XX000", "INTERNAL_ERROR")
             self.completed_ms = now_ms()
             self._condition.notify_all()
+        self.session.warehouse.finished(self)
 
     def _set(self, state):
         with self._condition:
@@ -259,6 +262,19 @@ class Operation:
         if self.result.format != T.TSparkRowSetType.COLUMN_BASED_SET:
             response.arrowSchema = shape.arrow_schema_bytes()
         return response
+
+    def summary(self):
+        """What the admin endpoint shows of a finished operation (no statement text)."""
+        result = self.result
+        return {"operation": self.guid_text, "warehouse_id": self.session.profile.id,
+                "statement_sha256": hashlib.sha256(self.statement.encode()).hexdigest()
+                if self.statement else None,
+                "state": T.TOperationState._VALUES_TO_NAMES.get(self.state),
+                "started_ms": self.started_ms, "completed_ms": self.completed_ms,
+                "rows": result.total_rows if result is not None else None,
+                "format": T.TSparkRowSetType._VALUES_TO_NAMES.get(result.format)
+                if result is not None else None,
+                "files": len(result.files) if hasattr(result, "files") else None}
 
     def is_staging(self):
         return bool(getattr(self.runner, "staging", False))

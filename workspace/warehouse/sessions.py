@@ -9,6 +9,7 @@ them), and reaps: an operation nobody has polled or fetched for
 running and no files behind (each warehouse id has its own operation time-out).
 """
 
+import collections
 import logging
 import threading
 import time
@@ -74,6 +75,7 @@ class Warehouse:
         self.operations = {}
         self.gate = threading.BoundedSemaphore(max_running)
         self.lock = threading.Lock()
+        self.history = collections.deque(maxlen=1000)  # finished operations, for benchmarks
         self._stop = threading.Event()
         self._reaper = threading.Thread(target=self._reap, daemon=True, name="reaper")
 
@@ -134,6 +136,10 @@ class Warehouse:
         operation.touch()
         operation.session.touch()
         return operation
+
+    def finished(self, operation):
+        """Notes how long an operation took to produce its result (GET /admin/operations)."""
+        self.history.append(operation.summary())
 
     def close_operation(self, operation):
         with self.lock:

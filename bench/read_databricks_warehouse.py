@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Benchmark: read a table of N rows and 10 columns from the stand-in's Databricks-faithful
+warehouse (Arrow, LZ4, CloudFetch), to nothing and to a Parquet file, with Mortar and
+with Databricks' own Python connector (databricks-sql-connector, CloudFetch on, its
+defaults otherwise; fetchall_arrow and fetchmany_arrow), plus PyHive against the
+open-source warehouse as in bench/read_databricks.py, all in one run on the same table.
+
+The warehouse answers FINISHED once every CloudFetch file of the result is written, so
+each read's wall time splits into the server producing the result (from the
+warehouse's own record, GET /admin/operations) and the client downloading and decoding
+it; both are printed. Client CPU is the reader's user+system time; server CPU sums the
+stand-in's Spark, warehouse, S3 and front door processes during the read.
+
+Usage: bench/read_databricks_warehouse.py [--rows 10000000]
+Needs: scripts/build release, and the stand-in (scripts/workspace up; started if down).
+"""
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from read_databricks import MORTAR, REPO, databricks_home, workspace  # noqa: E402
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def server_cpu(status) -> float:
+    return sum(group_cpu_seconds(int(status[part]["pid"]))
+               for part in ("spark", "warehouse", "s3", "frontdoor"))
+
+
+def produced_seconds(ws, since, table):
+    """How long the warehouse took to produce the result of the read started after `since`."""
+    request = urllib.request.Request(ws["warehouse_admin_url"] + "/operations", headers={
+        "Authorization": f"Bearer {ws['warehouse_admin_token']}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        operations = json.load(response)
+    digest = hashlib.sha256(f"SELECT * FROM {table}".encode()).hexdigest()
+    done = [o for o in operations if o["started_ms"] >= since * 1000 - 1000 and o["completed_ms"]
+            and o["statement_sha256"] == digest]
+    if not done:
+        return None
+    last = done[-1]
+    return (last["completed_ms"] - last["started_ms"]) / 1000, last.get("format"), last.get("files")
+
+
+def measure(name, command, ws, status, table=None, env=None, stdout=subprocess.DEVNULL):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu(status)
+    since = time.time()
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], env=env, stdout=stdout,
+                            stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{result.stderr[-2000:]}")
+    rss = int(result.stderr.strip().splitlines()[-1]) / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    produced = produced_seconds(ws, since, table) if table else None
+    row = {"name": name, "wall": wall, "cpu": cpu, "rss": rss,
+           "server_cpu": server_cpu(status) - server_before,
+           "produce": produced[0] if produced else None,
+           "form": f"{produced[1]}, {produced[2]} files" if produced and produced[2] else
+           (produced[1] if produced else "")}
+    client = f", client part {wall - row['produce']:.1f} s" if row["produce"] is not None else ""
+    print(f"  {name}: {wall:.1f} s wall{client}, {cpu:.1f} s client CPU, {rss:.0f} MiB, "
+          f"{row['server_cpu']:.1f} s server CPU {row['form']}", flush=True)
+    return row
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--skip-pyhive", action="store_true")
+    args = parser.parse_args()
+    if workspace("status").returncode != 0:
+        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
+    ws = json.loads(workspace("env", "--json").stdout)
+    status = json.loads(workspace("status", "--json").stdout)
+    work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
+    home, token, table = databricks_home(work, ws, args.rows, http_path=ws["databricks_http_path"])
+    settings = work / "ws.json"
+    settings.write_text(json.dumps(ws))
+    settings.chmod(0o600)
+    connector = [ws["python"], str(REPO / "bench" / "connector_read.py"), str(settings), table]
+    pyhive = [ws["python"], str(REPO / "bench" / "pyhive_read.py"), ws["host"], str(ws["port"]),
+              ws["http_path"], ws["ca_file"], str(token), table]
+    mortar = [MORTAR, "--home", str(home), "dataset"]
+
+    results = []
+    results.append(measure("mortar, to nothing", mortar + ["scan", "t"], ws, status, table))
+    results.append(measure("connector fetchall_arrow, to nothing", connector + ["--fetch", "all"],
+                           ws, status, table))
+    results.append(measure("connector fetchmany_arrow, to nothing", connector + ["--fetch", "many"],
+                           ws, status, table))
+    results.append(measure("mortar, to Parquet", mortar + ["export", "t", str(work / "m.parquet")],
+                           ws, status, table))
+    results.append(measure("connector fetchmany_arrow, to Parquet",
+                           connector + ["--fetch", "many", "--out", str(work / "c.parquet")],
+                           ws, status, table))
+    if not args.skip_pyhive:
+        results.append(measure("pyhive (open source), to nothing", pyhive, ws, status))
+        results.append(measure("pyhive (open source), to CSV", pyhive + [str(work / "p.csv")], ws, status))
+
+    print(f"\nrows: {args.rows:,} (10 columns), table {table}")
+    print(f"{'reader':40} {'wall s':>7} {'server makes s':>14} {'client s':>9} {'client CPU s':>12} "
+          f"{'peak RSS MiB':>12} {'server CPU s':>12}")
+    for r in results:
+        produce = f"{r['produce']:14.1f}" if r["produce"] is not None else f"{'':>14}"
+        client = f"{r['wall'] - r['produce']:9.1f}" if r["produce"] is not None else f"{'':>9}"
+        print(f"{r['name']:40} {r['wall']:7.1f} {produce} {client} {r['cpu']:12.1f} {r['rss']:12.0f} "
+              f"{r['server_cpu']:12.1f}")
+    for kind, peer_names in (("to nothing", ["connector fetchall_arrow, to nothing",
+                                             "connector fetchmany_arrow, to nothing"]),
+                             ("to Parquet", ["connector fetchmany_arrow, to Parquet"])):
+        mine = next(r for r in results if r["name"] == f"mortar, {kind}")
+        for peer in (r for r in results if r["name"] in peer_names):
+            line = (f"{kind}: Mortar {mine['wall'] / peer['wall']:.2f}x the wall time of {peer['name']}, "
+                    f"{mine['cpu'] / peer['cpu']:.2f}x its client CPU")
+            if mine["produce"] is not None and peer["produce"] is not None:
+                line += (f"; client part {(mine['wall'] - mine['produce']) / (peer['wall'] - peer['produce']):.2f}x")
+            print(line)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
