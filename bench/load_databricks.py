@@ -8,7 +8,11 @@ Delta table on the local stand-in, three ways in the same run:
       Spark Connect).
 Prints wall times, the ratios against the targets and Mortar's peak RSS.
 
-Usage: bench/load_databricks.py [--rows 10000000] [--insert-sample 100000]
+With --volume, (a) loads through the stand-in's Databricks-faithful warehouse instead:
+staged through a Unity Catalog volume (PUT to presigned URLs) and loaded with COPY INTO
+into a table in catalog main (a replace: COPY INTO a staging table, then swapped in).
+
+Usage: bench/load_databricks.py [--rows 10000000] [--insert-sample 100000] [--volume]
 Needs: scripts/build release, and the stand-in (scripts/workspace up; started if down
 unless MORTAR_WORKSPACE_NO_START=1; MORTAR_WORKSPACE_STATE finds one started elsewhere).
 """
@@ -102,6 +106,8 @@ def main():
                         help="rows loaded with plain INSERT; the full time is extrapolated from them")
     parser.add_argument("--data", type=Path, help="a folder to keep the generated CSV in (reused when it "
                         "already holds one of --rows rows)")
+    parser.add_argument("--volume", action="store_true",
+                        help="(a) through a volume and COPY INTO on the Databricks-faithful warehouse")
     args = parser.parse_args()
     if workspace("status").returncode != 0:
         # A stand-in owned by another checkout is found through MORTAR_WORKSPACE_STATE
@@ -141,12 +147,20 @@ def main():
                "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
         subprocess.run([MORTAR, "--home", str(home), "connection", "set-secret", "stage", "secret_access_key"],
                        input=ws["s3_secret_access_key"] + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
-        for name, extra in [("dbx", ["--param", "fast_write.connection=stage",
-                                     "--param", f"fast_write.path=bench-load-staging/{run_id}"]),
-                            ("dbx_insert", [])]:
+        fast = ["--param", "fast_write.connection=stage",
+                "--param", f"fast_write.path=bench-load-staging/{run_id}"]
+        fast_path = ws["http_path"]
+        if args.volume:
+            fast = ["--param", "fast_write.volume=/Volumes/main/bench_load/staging",
+                    "--param", f"fast_write.path=bench-load-staging-{run_id}"]
+            fast_path = ws["databricks_http_path"]
+        for name, path, extra in [("dbx", fast_path, fast), ("dbx_insert", ws["http_path"], [])]:
             mortar(home, "connection", "add", name, "--type", "databricks", "--param", f"host={ws['host']}",
-                   "--param", f"port={ws['port']}", "--param", f"http_path={ws['http_path']}",
+                   "--param", f"port={ws['port']}", "--param", f"http_path={path}",
                    "--param", f"ca_file={ws['ca_file']}", "--param", f"auth.token_file={token}", *extra)
+        if args.volume:
+            mortar(home, "sql", "dbx", "CREATE SCHEMA IF NOT EXISTS main.bench_load")
+            mortar(home, "sql", "dbx", "CREATE VOLUME IF NOT EXISTS main.bench_load.staging")
         mortar(home, "connection", "add", "local", "--type", "filesystem", "--param", f"root={data}")
         mortar(home, "dataset", "import", "local", csv.name, "--name", "load_csv")
         mortar(home, "dataset", "import", "local", "sample.csv", "--name", "sample_csv")
@@ -159,16 +173,19 @@ def main():
                     column["name"], column["type"])
             (project / "datasets" / f"{name}.json").write_text(json.dumps(config))
         fast_table, insert_table, spark_table = (f"bench_load_{kind}_{run_id}" for kind in ["fast", "insert", "spark"])
+        where = {"catalog": "main", "schema": "bench_load"} if args.volume else {}
         for name, connection, table, source in [("fast", "dbx", fast_table, "load_csv"),
                                                  ("insert", "dbx_insert", insert_table, "sample_csv")]:
+            params = {"table": table, **(where if name == "fast" else {})}
             (project / "datasets" / f"{name}_out.json").write_text(json.dumps(
-                {"name": f"{name}_out", "connection": connection, "type": "sql_table", "params": {"table": table}}))
+                {"name": f"{name}_out", "connection": connection, "type": "sql_table", "params": params}))
             (project / "recipes" / f"{name}.json").write_text(json.dumps(
                 {"name": name, "type": "sync", "inputs": [source], "outputs": [f"{name}_out"]}))
 
         print("(a) fast-write ...", flush=True)
         fast_wall, fast_rss, _ = timed_mortar(home, "recipe", "run", "fast", "--json")
-        assert count(home, fast_table) == args.rows, "fast-write loaded the wrong number of rows"
+        fast_name = f"main.bench_load.{fast_table}" if args.volume else fast_table
+        assert count(home, fast_name) == args.rows, "fast-write loaded the wrong number of rows"
         print(f"  {fast_wall:.1f} s, peak RSS {fast_rss:.0f} MiB", flush=True)
 
         print(f"(b) plain INSERT of the first {args.insert_sample:,} rows ...", flush=True)
@@ -195,7 +212,8 @@ def main():
         print()
         print(f"rows: {args.rows:,} (10 columns), {csv.stat().st_size / 2**20:.0f} MiB of CSV")
         print(f"{'load':44} {'wall s':>9} {'peak RSS MiB':>13}")
-        print(f"{'(a) Mortar fast-write':44} {fast_wall:9.1f} {fast_rss:13.0f}")
+        kind = "(a) Mortar fast-write" + (", volume + COPY INTO" if args.volume else "")
+        print(f"{kind:44} {fast_wall:9.1f} {fast_rss:13.0f}")
         print(f"{'(b) Mortar INSERT, extrapolated':44} {insert_full:9.1f} {insert_rss:13.0f}")
         print(f"{'(c) Spark spark.read + saveAsTable':44} {spark_wall:9.1f}")
         print(f"fast-write vs INSERT: {insert_full / fast_wall:.1f}x faster (target >= 50x; INSERT extrapolated "
@@ -205,6 +223,9 @@ def main():
     finally:
         for table in [f"bench_load_{kind}_{run_id}" for kind in ["fast", "insert"]]:
             mortar(home, "sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+        if args.volume:
+            mortar(home, "sql", "dbx", f"DROP TABLE IF EXISTS main.bench_load.bench_load_fast_{run_id}",
+                   check=False)
         shutil.rmtree(work, ignore_errors=True)
 
 
