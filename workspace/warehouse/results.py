@@ -184,6 +184,31 @@ class CloudFetchResult:
 
 
 class ResultBuilder:
+    def _file_body(self, batches, last):
+        """(size after decompression, body) of one CloudFetch file: a whole IPC stream,
+        in one LZ4 frame, or one frame per batch for the result's last file."""
+        sink = pa.BufferOutputStream()
+        cuts = []  # where each record batch message ends
+        with pa.ipc.new_stream(sink, self.shape.file_schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                cuts.append(sink.tell())
+        stream = sink.getvalue()
+        if not self.shape.wanted.lz4:
+            return stream.size, stream.to_pybytes()
+        view = memoryview(stream)
+        if not last:
+            return stream.size, compress(view)
+        # One frame per batch (the schema goes with the first, the end marker with the last).
+        frames = []
+        start = 0
+        for cut in cuts[:-1]:
+            frames.append(compress(view[start:cut]))
+            start = cut
+        frames.append(compress(view[start:]))
+        return stream.size, b"".join(frames)
+
+
     """Drains a statement's batches into the right kind of result."""
 
     def __init__(self, shape, settings, storage, spool_dir, prefix):
@@ -230,37 +255,34 @@ class ResultBuilder:
         return InlineResult(self.shape, spool_path=path)
 
     def _cloudfetch(self, buffered, iterator, cancelled):
-        """Files of about file_bytes, uploaded two at a time while the next is built."""
+        """Files of about file_bytes. The loop only gathers batches: writing a file (Arrow
+        IPC, LZ4) and uploading it run on worker threads, a few files at a time, so the
+        rows keep flowing out of Spark (which holds in its heap whatever is not read yet)."""
         files = []
         pending = []
-        uploads = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-        schema_message = self.shape.file_schema.serialize().to_pybytes()
+        workers = concurrent.futures.ThreadPoolExecutor(max_workers=3)
         now = datetime.datetime.now(datetime.timezone.utc)
         stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
         folder = f"{self.prefix}/{now:%Y-%m-%d}/{now:%H}"
         state = {"start": 0, "batches": [], "bytes": 0}
 
+        def write_and_upload(result_file, batches, last):
+            result_file.size, body = self._file_body(batches, last)
+            result_file.compressed = len(body)
+            self.storage.put(result_file.key, body)
+
         def flush(last):
             batches = state["batches"]
             if not batches:
                 return
-            messages = [b.serialize().to_pybytes() for b in batches]
-            messages[0] = schema_message + messages[0]
-            messages[-1] = messages[-1] + EOS
-            size = sum(len(m) for m in messages)
-            if not self.shape.wanted.lz4:
-                body = b"".join(messages)
-            elif last:
-                body = b"".join(compress(m) for m in messages)
-            else:
-                body = compress(b"".join(messages))
             rows = sum(b.num_rows for b in batches)
-            key = f"{folder}/results_{stamp}_{uuid.uuid4()}"
-            files.append(ResultFile(key, state["start"], rows, size, len(body)))
-            # At most two uploads in flight: memory stays bounded by a few files.
-            while len([p for p in pending if not p.done()]) >= 2:
+            result_file = ResultFile(f"{folder}/results_{stamp}_{uuid.uuid4()}", state["start"],
+                                     rows, 0, 0)
+            files.append(result_file)
+            # At most six files gathered or in flight: memory stays bounded.
+            while len([p for p in pending if not p.done()]) >= 6:
                 concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-            pending.append(uploads.submit(self.storage.put, key, body))
+            pending.append(workers.submit(write_and_upload, result_file, batches, last))
             state["start"] += rows
             state["batches"] = []
             state["bytes"] = 0
@@ -285,11 +307,11 @@ class ResultBuilder:
         except BaseException:
             for future in pending:
                 future.cancel()
-            uploads.shutdown(wait=True)
+            workers.shutdown(wait=True)
             try:
                 self.storage.delete([f.key for f in files])
             except Exception:
                 pass
             raise
-        uploads.shutdown(wait=True)
+        workers.shutdown(wait=True)
         return CloudFetchResult(self.shape, self.storage, files, self.settings)
