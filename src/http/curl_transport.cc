@@ -62,9 +62,25 @@ Status CheckHeader(const Header& header) {
   return Status::OK();
 }
 
+// Where a response body goes: the string, sized once from Content-Length when the
+// first bytes come (growing a large download's string copied it over and over).
+struct BodySink {
+  std::string* body;
+  CURL* handle;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user_data) {
+  auto* sink = static_cast<BodySink*>(user_data);
   try {
-    static_cast<std::string*>(user_data)->append(data, size * count);
+    if (sink->body->empty()) {
+      curl_off_t length = -1;
+      if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) ==
+              CURLE_OK &&
+          length > 0 && length < (curl_off_t{1} << 34)) {
+        sink->body->reserve(static_cast<std::size_t>(length));
+      }
+    }
+    sink->body->append(data, size * count);
   } catch (const std::bad_alloc&) {
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
   }
@@ -133,6 +149,7 @@ class CurlTransport final : public Transport {
 
   EasyHandle handle_;
   TlsOptions tls_;
+  BodySink body_{nullptr, nullptr};
   CURLcode setopt_error_ = CURLE_OK;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
@@ -172,7 +189,8 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
 #endif
   Set(CURLOPT_HTTPHEADER, headers);
   Set(CURLOPT_WRITEFUNCTION, AppendBody);
-  Set(CURLOPT_WRITEDATA, &response.body);
+  body_ = BodySink{&response.body, handle_.get()};
+  Set(CURLOPT_WRITEDATA, &body_);
   Set(CURLOPT_HEADERFUNCTION, AppendHeader);
   Set(CURLOPT_HEADERDATA, &response.headers);
 

@@ -1,6 +1,7 @@
 // CloudFetch: a result's Arrow files downloaded from their presigned links several at a
 // time and handed over in row order. At most `parallelism` files are downloaded or held
-// at once, so memory stays bounded by a few files whatever the result's size. A link
+// at once (compressed, as they came; each is decoded as it is handed over), so memory
+// stays bounded by a few files whatever the result's size. A link
 // that has expired (or that storage refuses as expired) is reported, not retried: the
 // caller lists links again from that file's first row (FetchResults with
 // startRowOffset) and queues the fresh ones. Other failures are retried within the
@@ -50,6 +51,7 @@ struct DownloadedFile {
   ResultLink link;
   bool expired = false;
   std::vector<Batch> batches;
+  std::string body;  // as downloaded, until decoded
 };
 
 class CloudFetchDownloads {
@@ -74,6 +76,7 @@ class CloudFetchDownloads {
   struct Slot;
   void Work();
   Status Download(http::Transport& transport, Slot& slot);
+  Status Decode(DownloadedFile& file) const;
   bool Expired(const ResultLink& link) const;
 
   CloudFetchOptions options_;
