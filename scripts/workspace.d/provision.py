@@ -1,4 +1,5 @@
-"""Creates the S3 bucket and the Azure container, and a SAS for the container.
+"""Creates the S3 buckets (the users' and the workspace root) and the Azure container, and a
+SAS for the container.
 
 Run by scripts/workspace with the workspace venv's Python; reads the settings
 from MORTAR_WS_SETTINGS (JSON) and prints {"azure_sas": ...} on stdout.
@@ -22,8 +23,10 @@ s3 = boto3.client(
     aws_secret_access_key=settings["s3_secret_access_key"],
 )
 existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
-if settings["s3_bucket"] not in existing:
-    s3.create_bucket(Bucket=settings["s3_bucket"])
+# The S3 stand-in keeps its buckets in memory: after a restart both are made again.
+for bucket in (settings["s3_bucket"], settings["root_bucket"]):
+    if bucket not in existing:
+        s3.create_bucket(Bucket=bucket)
 
 blobs = BlobServiceClient.from_connection_string(settings["azure_connection_string"])
 try:

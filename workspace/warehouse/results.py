@@ -184,6 +184,15 @@ class CloudFetchResult:
 
 
 class ResultBuilder:
+    """Drains a statement's batches into the right kind of result."""
+
+    def __init__(self, shape, settings, storage, spool_dir, prefix):
+        self.shape = shape
+        self.settings = settings
+        self.storage = storage
+        self.spool_dir = spool_dir
+        self.prefix = prefix
+
     def _file_body(self, batches, last):
         """(size after decompression, body) of one CloudFetch file: a whole IPC stream,
         in one LZ4 frame, or one frame per batch for the result's last file."""
@@ -207,16 +216,6 @@ class ResultBuilder:
             start = cut
         frames.append(compress(view[start:]))
         return stream.size, b"".join(frames)
-
-
-    """Drains a statement's batches into the right kind of result."""
-
-    def __init__(self, shape, settings, storage, spool_dir, prefix):
-        self.shape = shape
-        self.settings = settings
-        self.storage = storage
-        self.spool_dir = spool_dir
-        self.prefix = prefix
 
     def build(self, batches, cancelled):
         buffered = []

@@ -49,7 +49,17 @@ class Storage:
 
     def put(self, key, data):
         self.ensure_bucket()
-        self._direct.put_object(Bucket=self.bucket, Key=key, Body=data)
+        try:
+            self._direct.put_object(Bucket=self.bucket, Key=key, Body=data)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") != "NoSuchBucket":
+                raise
+            # The S3 stand-in keeps buckets in memory and has been restarted: the root
+            # bucket is made again (what was in it died with the old process).
+            with self._lock:
+                self._bucket_ready = False
+            self.ensure_bucket()
+            self._direct.put_object(Bucket=self.bucket, Key=key, Body=data)
 
     def delete(self, keys):
         for start in range(0, len(keys), 1000):
