@@ -52,7 +52,15 @@ def workspace(*args):
 
 
 def generate(path: Path, rows: int):
-    """The CSV, written in chunks with pyarrow (bounded memory)."""
+    """The CSV, written in chunks with pyarrow (bounded memory): in the environment
+    scripts/setup makes, whatever Python runs this script."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        venv = Path(os.environ.get("MORTAR_CACHE", Path.home() / ".cache" / "mortar")) / "venv"
+        subprocess.run([str(venv / "bin" / "python"), __file__, "--generate", str(path), str(rows)],
+                       check=True)
+        return
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -230,4 +238,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--generate"]:
+        generate(Path(sys.argv[2]), int(sys.argv[3]))
+    else:
+        main()
