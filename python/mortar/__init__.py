@@ -10,12 +10,13 @@ from .client import Client
 from .databricks import DatabricksConnect
 from .dataset import Dataset, DatasetWriter
 from .errors import (AuthenticationError, ConfigurationError, CredentialsRefusedError, MortarError,
-                     NotDeclaredError, SchemaMismatchError, TypeConversionError, UnknownDatasetError)
+                     NotDeclaredError, PermissionDeniedError, SchemaMismatchError,
+                     TypeConversionError, UnknownDatasetError)
 from .sql import SQLExecutor
 
 __all__ = [
     "AuthenticationError", "Client", "ConfigurationError", "CredentialsRefusedError",
     "DatabricksConnect", "Dataset", "DatasetWriter", "MortarError", "NotDeclaredError",
-    "SQLExecutor", "SchemaMismatchError", "TypeConversionError", "UnknownDatasetError",
+    "PermissionDeniedError", "SQLExecutor", "SchemaMismatchError", "TypeConversionError", "UnknownDatasetError",
 ]
 __version__ = "0.1.0"

@@ -35,6 +35,11 @@ class TypeConversionError(MortarError):
     """A value could not be converted to the column's type."""
 
 
+class PermissionDeniedError(MortarError):
+    """The user's role on the project, or their rights on the connection, do not allow
+    this (see `mortar project grant` and `mortar connection grant`)."""
+
+
 class CredentialsRefusedError(MortarError):
     """The connection's "details readable by" setting does not cover this user."""
 
@@ -46,6 +51,7 @@ _BY_KIND = {
     "schema_mismatch": SchemaMismatchError,
     "type_conversion": TypeConversionError,
     "credentials_refused": CredentialsRefusedError,
+    "forbidden": PermissionDeniedError,
 }
 
 

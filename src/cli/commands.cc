@@ -17,6 +17,7 @@
 #include "mortar/connectors/browse.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
+#include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::cli {
@@ -64,6 +65,17 @@ namespace {
 
 using Json = nlohmann::json;
 
+// What the user may do with a connection: {"use": bool, "free_sql": bool}.
+Result<Json> ConnectionRightsJson(const config::User& user,
+                                  const config::ConnectionConfig& connection) {
+  MORTAR_ASSIGN_OR_RETURN(
+      bool use, security::HasConnectionRight(user, connection, security::ConnectionRight::kUse));
+  MORTAR_ASSIGN_OR_RETURN(
+      bool free_sql,
+      security::HasConnectionRight(user, connection, security::ConnectionRight::kFreeSql));
+  return Json{{"use", use}, {"free_sql", free_sql}};
+}
+
 constexpr const char* kGlobalHelp = R"(Mortar: a data-flow studio for files, SQLite and Databricks.
 
 Usage: mortar [--home DIR] [--user NAME] [--project NAME] [--json] VERB ...
@@ -71,8 +83,8 @@ Usage: mortar [--home DIR] [--user NAME] [--project NAME] [--json] VERB ...
 Verbs:
   init                       create the data directory (MORTAR_HOME, default ./mortar-data)
   quickstart                 create the sample project on the embedded default and build it
-  connection list|show|test|add|delete|set-secret|authorize
-  project list|create
+  connection list|show|test|add|delete|set-secret|authorize|grant|revoke
+  project list|create|permissions|grant|revoke
   dataset list|show|preview|detect|import|export
   recipe list|show|run
   chart list|render          charts computed by the database (the live engine), as SVG
@@ -88,8 +100,8 @@ Verbs:
 
 Global options:
   --home DIR       the data directory (default: $MORTAR_HOME, else ./mortar-data)
-  --user NAME      act as this user (default: $MORTAR_USER, else admin). The CLI works
-                   on the data directory directly: it is the admin's tool.
+  --user NAME      act as this user (default: $MORTAR_USER, else admin), with their
+                   permissions on projects and connections (docs/authentication.md)
   --project NAME   the project (default: $MORTAR_PROJECT, else the only one)
   --json           machine-readable output
   --help           help on any verb: mortar dataset --help
@@ -123,6 +135,9 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
        "  mortar connection add NAME --type databricks --jdbc-url URL --param auth.token_env=VAR\n"
        "  mortar connection delete NAME\n"
+       "  mortar connection grant|revoke NAME use|free_sql (--group G | --everyone)\n"
+       "                                            who may use it (datasets, SQL recipes,\n"
+       "                                            browsing) and run free SQL on it (admin)\n"
        "  mortar connection set-secret NAME FIELD   store a secret (token, client_secret,\n"
        "                                            secret_access_key, session_token,\n"
        "                                            account_key, sas_token, connect_token)\n"
@@ -150,7 +165,13 @@ const std::map<std::string, std::string>& VerbHelp() {
        "Values that read as JSON (numbers, true, false) keep their kind; a dotted key sets a\n"
        "field of a nested object. Relative paths are inside the data directory.\n"},
       {"project",
-       "Usage:\n  mortar project list\n  mortar project create NAME [--description TEXT]\n"},
+       "Usage:\n  mortar project list                 the projects you may see, with your role\n"
+       "  mortar project create NAME [--description TEXT]   you become its admin\n"
+       "  mortar project permissions NAME\n"
+       "  mortar project grant NAME user|group WHO --role read|write|admin\n"
+       "  mortar project revoke NAME user|group WHO\n\n"
+       "read: see datasets, previews and charts; write: also build, run recipes and write\n"
+       "datasets; admin: also grant and revoke (see docs/authentication.md).\n"},
       {"dataset",
        "Usage:\n  mortar dataset list\n  mortar dataset show NAME\n  mortar dataset preview NAME "
        "[--limit N]\n"
@@ -243,17 +264,23 @@ Status ConnectionVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
     MORTAR_ASSIGN_OR_RETURN(auto names, home.ListConnections());
+    MORTAR_ASSIGN_OR_RETURN(config::User user, home.FindUser(in.context->user()));
     Json list = Json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& name : names) {
       MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
-      list.push_back({{"name", name}, {"type", config.type}, {"description", config.description}});
-      rows.push_back({name, config.type, config.description});
+      MORTAR_ASSIGN_OR_RETURN(Json may, ConnectionRightsJson(user, config));
+      list.push_back({{"name", name},
+                      {"type", config.type},
+                      {"description", config.description},
+                      {"may", may}});
+      std::string rights = may["free_sql"] ? "use, free SQL" : may["use"] ? "use" : "";
+      rows.push_back({name, config.type, rights, config.description});
     }
     if (in.json) {
       PrintJson(in.out, list);
     } else {
-      PrintTable(in.out, {"NAME", "TYPE", "DESCRIPTION"}, rows);
+      PrintTable(in.out, {"NAME", "TYPE", "YOU MAY", "DESCRIPTION"}, rows);
     }
     return Status::OK();
   }
@@ -262,6 +289,7 @@ Status ConnectionVerb(Invocation& in) {
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     if (action == "delete") {
+      MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "delete connections"));
       // Its secrets go first: a new connection of the same name must not inherit them,
       // and if they cannot be removed the connection is still there to retry.
       MORTAR_RETURN_IF_ERROR(home.LoadConnection(name).status());
@@ -273,6 +301,8 @@ Status ConnectionVerb(Invocation& in) {
     }
     MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
     if (action == "show") {
+      MORTAR_RETURN_IF_ERROR(
+          in.context->RequireConnectionRight(name, security::ConnectionRight::kUse));
       MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
       if (in.json) {
         PrintJson(in.out, config.ToJson());
@@ -360,6 +390,7 @@ Status ConnectionVerb(Invocation& in) {
   if (action == "add") {
     MORTAR_RETURN_IF_ERROR(
         in.args.CheckOptions({"type", "param", "description", "replace", "jdbc-url"}));
+    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "add connections"));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     auto type = in.args.Option("type");
@@ -397,16 +428,51 @@ Status ConnectionVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
     MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
     auto existing = home.ListConnections();
-    if (existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end() &&
-        !in.args.Flag("replace")) {
+    bool exists =
+        existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end();
+    if (exists && !in.args.Flag("replace")) {
       return Status::Conflict("a connection named '" + name +
                               "' exists; pass --replace to overwrite it");
+    }
+    if (exists) {
+      // A replaced connection keeps who may use it.
+      MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig old, home.LoadConnection(name));
+      config.permissions = old.permissions;
     }
     MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
     if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
     return Status::OK();
   }
   if (action == "set-secret" || action == "authorize") return ConnectionSecretAction(in, action);
+  if (action == "grant" || action == "revoke") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"group", "everyone"}));
+    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "change who may use a connection"));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_ASSIGN_OR_RETURN(std::string right_text, Word(in, 3, "right (use or free_sql)"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    MORTAR_ASSIGN_OR_RETURN(security::ConnectionRight right,
+                            security::ParseConnectionRight(right_text));
+    std::string group = in.args.Option("group").value_or("");
+    if (group.empty() == !in.args.Flag("everyone"))
+      return Status::Invalid("connection " + action + " needs --group GROUP or --everyone");
+    if (!group.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(auto groups, home.LoadGroups());
+      if (std::none_of(groups.begin(), groups.end(),
+                       [&](const config::Group& g) { return g.name == group; }))
+        return Status::NotFound("no group named '" + group + "' (see 'mortar group list')");
+    }
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+    MORTAR_RETURN_IF_ERROR(security::SetConnectionGrant(config, right, group, action == "grant"));
+    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    std::string who = group.empty() ? "every user" : "group " + group;
+    if (in.json) {
+      PrintJson(in.out, Json{{"connection", name}, {"permissions", config.permissions}});
+    } else {
+      in.out << (action == "grant" ? "Granted " : "Revoked ") << right_text << " on connection "
+             << name << (action == "grant" ? " to " : " from ") << who << "\n";
+    }
+    return Status::OK();
+  }
   return Status::Invalid("unknown action 'connection " + action +
                          "' (see 'mortar connection --help')");
 }
@@ -414,25 +480,102 @@ Status ConnectionVerb(Invocation& in) {
 // ---- project ----
 
 Status ProjectVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, create)"));
+  MORTAR_ASSIGN_OR_RETURN(std::string action,
+                          Word(in, 1, "action (list, create, permissions, grant, revoke)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  const config::Home& home = in.context->home();
+  MORTAR_ASSIGN_OR_RETURN(config::User user, home.FindUser(in.context->user()));
   if (action == "list") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
-    MORTAR_ASSIGN_OR_RETURN(auto names, in.context->home().ListProjects());
+    MORTAR_ASSIGN_OR_RETURN(auto names, home.ListProjects());
+    // Only the projects the acting user may see, with their role.
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& name : names) {
+      MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role,
+                              security::ProjectRoleOf(home, user, name));
+      if (role == security::ProjectRole::kNone) continue;
+      list.push_back({{"name", name}, {"role", security::ProjectRoleName(role)}});
+      rows.push_back({name, std::string(security::ProjectRoleName(role))});
+    }
     if (in.json) {
-      PrintJson(in.out, names);
+      PrintJson(in.out, list);
     } else {
-      for (const auto& name : names) in.out << name << "\n";
+      PrintTable(in.out, {"NAME", "YOUR ROLE"}, rows);
     }
     return Status::OK();
   }
   if (action == "create") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"description"}));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "project name"));
-    MORTAR_RETURN_IF_ERROR(in.context->home()
-                               .CreateProject(name, in.args.Option("description").value_or(""))
-                               .status());
-    if (!in.json) in.out << "Created project " << name << "\n";
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    auto existing = home.ListProjects();
+    if (existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end())
+      return Status::Conflict("a project named '" + name + "' exists");
+    MORTAR_RETURN_IF_ERROR(
+        home.CreateProject(name, in.args.Option("description").value_or("")).status());
+    // A new project belongs to its creator.
+    MORTAR_RETURN_IF_ERROR(security::SetProjectGrant(
+        home, name, security::ProjectGrant{user.name, "", security::ProjectRole::kAdmin}));
+    if (!in.json) in.out << "Created project " << name << " (you are its admin)\n";
+    return Status::OK();
+  }
+  MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "project name"));
+  MORTAR_RETURN_IF_ERROR(home.OpenProject(name).status());
+  if (action == "permissions") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    MORTAR_RETURN_IF_ERROR(
+        security::RequireProjectRole(home, user.name, name, security::ProjectRole::kRead));
+    MORTAR_ASSIGN_OR_RETURN(auto grants, security::ProjectGrants(home, name));
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& grant : grants) {
+      std::string role(security::ProjectRoleName(grant.role));
+      list.push_back(grant.user.empty() ? Json{{"group", grant.group}, {"role", role}}
+                                        : Json{{"user", grant.user}, {"role", role}});
+      rows.push_back({grant.user.empty() ? "group" : "user",
+                      grant.user.empty() ? grant.group : grant.user, role});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"KIND", "NAME", "ROLE"}, rows);
+    }
+    return Status::OK();
+  }
+  if (action == "grant" || action == "revoke") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"role"}));
+    MORTAR_ASSIGN_OR_RETURN(std::string kind, Word(in, 3, "'user' or 'group'"));
+    MORTAR_ASSIGN_OR_RETURN(std::string who_name, Word(in, 4, kind + " name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 5));
+    if (kind != "user" && kind != "group")
+      return Status::Invalid("project " + action +
+                             " NAME user|group WHO: expected 'user' or "
+                             "'group', not '" +
+                             kind + "'");
+    MORTAR_RETURN_IF_ERROR(
+        security::RequireProjectRole(home, user.name, name, security::ProjectRole::kAdmin));
+    security::ProjectGrant grant{kind == "user" ? who_name : "", kind == "group" ? who_name : "",
+                                 security::ProjectRole::kNone};
+    if (action == "grant") {
+      auto role = in.args.Option("role");
+      if (!role) return Status::Invalid("project grant needs --role read, write or admin");
+      MORTAR_ASSIGN_OR_RETURN(grant.role, security::ParseProjectRole(*role));
+      if (grant.role == security::ProjectRole::kNone)
+        return Status::Invalid("--role is read, write or admin; to take a role away use revoke");
+    } else if (in.args.Option("role")) {
+      return Status::Invalid("project revoke takes no --role: it removes the grant");
+    }
+    MORTAR_RETURN_IF_ERROR(security::SetProjectGrant(home, name, grant));
+    std::string who = grant.user.empty() ? "group " + grant.group : "user " + grant.user;
+    if (!in.json) {
+      in.out << (action == "grant"
+                     ? "Granted " + std::string(security::ProjectRoleName(grant.role)) +
+                           " on project " + name + " to " + who
+                     : "Revoked " + who + "'s grant on project " + name)
+             << "\n";
+    }
     return Status::OK();
   }
   return Status::Invalid("unknown action 'project " + action + "' (see 'mortar project --help')");
@@ -480,6 +623,7 @@ Status DatasetVerb(Invocation& in) {
       return PrintRows(in.out, *reader, in.json);
     }
     if (action == "detect") {
+      MORTAR_RETURN_IF_ERROR(in.context->RequireProjectRole(security::ProjectRole::kWrite));
       MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
       config::DatasetConfig config = dataset->config();
       config.schema = schema;
@@ -537,6 +681,7 @@ Status DatasetVerb(Invocation& in) {
   }
   if (action == "import") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"name", "format", "replace"}));
+    MORTAR_RETURN_IF_ERROR(in.context->RequireProjectRole(security::ProjectRole::kWrite));
     MORTAR_ASSIGN_OR_RETURN(std::string connection_name, Word(in, 2, "connection name"));
     MORTAR_ASSIGN_OR_RETURN(std::string source, Word(in, 3, "path or table"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
@@ -601,8 +746,9 @@ Status DatasetVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
     MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
     std::filesystem::path target = std::filesystem::absolute(file);
-    config::ConnectionConfig local{"export", "filesystem", "",
-                                   Json{{"root", target.parent_path().string()}}, "export"};
+    config::ConnectionConfig local{
+        "export",       "filesystem", "", Json{{"root", target.parent_path().string()}},
+        Json::object(), "export"};
     MORTAR_ASSIGN_OR_RETURN(auto connection, in.context->MakeConnection(local));
     config::DatasetConfig out_config;
     out_config.name = "export";
@@ -829,6 +975,8 @@ Status SqlVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
   MORTAR_ASSIGN_OR_RETURN(int64_t limit, in.args.IntegerOption("limit", 100));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_RETURN_IF_ERROR(
+      in.context->RequireConnectionRight(name, security::ConnectionRight::kFreeSql));
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
   SqlConnection* sql = connection->AsSql();
   if (sql == nullptr)

@@ -26,6 +26,9 @@ Status ExpectWords(const Invocation& in, std::size_t count);
 // Opens the data directory as the acting user (--user, $MORTAR_USER, else admin).
 Status OpenContext(Invocation& in);
 void PrintJson(std::ostream& out, const nlohmann::json& value);
+// An Auth error unless the acting user is a Mortar admin; `what` completes "only an
+// admin may ...".
+Status RequireAdmin(const Invocation& in, const std::string& what);
 
 // The verbs of security_commands.cc.
 Status UserVerb(Invocation& in);

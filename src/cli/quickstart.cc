@@ -12,6 +12,7 @@
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar::cli {
 
@@ -197,10 +198,20 @@ Status Quickstart(const Arguments& args, std::ostream& out) {
   MORTAR_ASSIGN_OR_RETURN(config::Home home, config::Home::Init(root));
   fs::path data_folder = home.root() / "files" / "quickstart";
   bool fresh = !fs::exists(home.ProjectsDir() / kProject / "project.json");
-  if (fresh || args.Flag("force")) MORTAR_RETURN_IF_ERROR(CreateProject(home, data_folder, orders));
+  std::string user = args.Option("user").value_or("admin");
+  MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
+  if (fresh) {
+    MORTAR_RETURN_IF_ERROR(CreateProject(home, data_folder, orders));
+    // The project belongs to whoever made it.
+    MORTAR_RETURN_IF_ERROR(security::SetProjectGrant(
+        home, kProject, security::ProjectGrant{user, "", security::ProjectRole::kAdmin}));
+  } else if (args.Flag("force")) {
+    MORTAR_RETURN_IF_ERROR(
+        security::RequireProjectRole(home, user, kProject, security::ProjectRole::kWrite));
+    MORTAR_RETURN_IF_ERROR(CreateProject(home, data_folder, orders));
+  }
 
-  Context context(home, BuiltinRegistry(), args.Option("user").value_or("admin"));
-  MORTAR_RETURN_IF_ERROR(home.FindUser(context.user()).status());
+  Context context(home, BuiltinRegistry(), user);
   MORTAR_RETURN_IF_ERROR(context.SelectProject(std::string(kProject)));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
   if (fresh || args.Flag("force")) {

@@ -18,14 +18,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Status RequireAdmin(const Invocation& in, const std::string& what) {
-  MORTAR_ASSIGN_OR_RETURN(config::User user, in.context->home().FindUser(in.context->user()));
-  if (!user.admin) {
-    return Status::Auth("only an admin may " + what + "; user '" + user.name + "' is not one");
-  }
-  return Status::OK();
-}
-
 // One line from standard input, without echo on a terminal: secrets never come from
 // the command line, where other users' `ps` would see them.
 Result<std::string> ReadSecret(Invocation& in, const std::string& prompt) {
@@ -291,6 +283,14 @@ Status SecretsVerb(Invocation& in) {
     return Status::OK();
   }
   return Status::Invalid("unknown action 'secrets " + action + "' (see 'mortar secrets --help')");
+}
+
+Status RequireAdmin(const Invocation& in, const std::string& what) {
+  MORTAR_ASSIGN_OR_RETURN(config::User user, in.context->home().FindUser(in.context->user()));
+  if (!user.admin) {
+    return Status::Auth("only an admin may " + what + "; user '" + user.name + "' is not one");
+  }
+  return Status::OK();
 }
 
 Status ConnectionSecretAction(Invocation& in, const std::string& action) {

@@ -114,16 +114,24 @@ Result<Home> Home::Init(const fs::path& root) {
                                 {{"name", "analysts"}, {"description", "Every analyst"}}})}};
     MORTAR_RETURN_IF_ERROR(WriteJsonFile(groups, json, kOwnerOnly));
   }
+  // Every user may keep datasets on the embedded defaults; free SQL stays with admins.
+  const Json everyone_uses = {{"use", {{"mode", "analysts"}}}};
   if (!fs::exists(home.ConnectionsDir() / "filesystem_default.json")) {
-    ConnectionConfig files{"filesystem_default", "filesystem",
+    ConnectionConfig files{"filesystem_default",
+                           "filesystem",
                            "Files inside the data directory (embedded default)",
-                           Json{{"root", "files"}}, ""};
+                           Json{{"root", "files"}},
+                           everyone_uses,
+                           ""};
     MORTAR_RETURN_IF_ERROR(home.SaveConnection(files));
   }
   if (!fs::exists(home.ConnectionsDir() / "sqlite_default.json")) {
-    ConnectionConfig sqlite{"sqlite_default", "sqlite",
+    ConnectionConfig sqlite{"sqlite_default",
+                            "sqlite",
                             "SQLite database inside the data directory (embedded default)",
-                            Json{{"path", "sqlite/default.db"}}, ""};
+                            Json{{"path", "sqlite/default.db"}},
+                            everyone_uses,
+                            ""};
     MORTAR_RETURN_IF_ERROR(home.SaveConnection(sqlite));
   }
   return home;
@@ -227,7 +235,7 @@ Result<Project> Home::OpenProject(const std::string& name) const {
   }
   MORTAR_ASSIGN_OR_RETURN(Json json, ReadJsonFile(dir / "project.json"));
   ConfigObject object(json, (dir / "project.json").string());
-  MORTAR_RETURN_IF_ERROR(object.CheckObject({"name", "description"}));
+  MORTAR_RETURN_IF_ERROR(object.CheckObject({"name", "description", "permissions"}));
   return Project(name, dir);
 }
 

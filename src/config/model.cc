@@ -50,7 +50,8 @@ Result<Schema> SchemaFromJson(const ConfigObject& object, const std::string& key
 
 Result<ConnectionConfig> ConnectionConfig::FromJson(const Json& json, const std::string& file) {
   ConfigObject object(json, file);
-  MORTAR_RETURN_IF_ERROR(object.CheckObject({"name", "type", "description", "params"}));
+  MORTAR_RETURN_IF_ERROR(
+      object.CheckObject({"name", "type", "description", "params", "permissions"}));
   ConnectionConfig config;
   config.file = file;
   MORTAR_ASSIGN_OR_RETURN(config.name, object.String("name"));
@@ -61,12 +62,16 @@ Result<ConnectionConfig> ConnectionConfig::FromJson(const Json& json, const std:
   MORTAR_ASSIGN_OR_RETURN(config.description, object.StringOr("description", ""));
   MORTAR_ASSIGN_OR_RETURN(auto params, object.ObjectOr("params"));
   config.params = params.json();
+  MORTAR_ASSIGN_OR_RETURN(auto permissions, object.ObjectOr("permissions"));
+  MORTAR_RETURN_IF_ERROR(permissions.CheckObject({"use", "free_sql"}));
+  config.permissions = permissions.json();
   return config;
 }
 
 Json ConnectionConfig::ToJson() const {
   Json json = {{"name", name}, {"type", type}, {"params", params}};
   if (!description.empty()) json["description"] = description;
+  if (!permissions.empty()) json["permissions"] = permissions;
   return json;
 }
 

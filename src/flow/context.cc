@@ -16,20 +16,37 @@ Context::~Context() {
 }
 
 Status Context::SelectProject(const std::optional<std::string>& name) {
+  std::string chosen;
   if (name) {
-    MORTAR_ASSIGN_OR_RETURN(config::Project project, home_.OpenProject(*name));
-    project_ = std::move(project);
-    return Status::OK();
+    chosen = *name;
+  } else {
+    MORTAR_ASSIGN_OR_RETURN(auto projects, home_.ListProjects());
+    if (projects.size() != 1) return Status::OK();
+    chosen = projects.front();
   }
-  MORTAR_ASSIGN_OR_RETURN(auto projects, home_.ListProjects());
-  if (projects.size() == 1) {
-    MORTAR_ASSIGN_OR_RETURN(config::Project project, home_.OpenProject(projects.front()));
-    project_ = std::move(project);
-  }
+  MORTAR_ASSIGN_OR_RETURN(config::Project project, home_.OpenProject(chosen));
+  // A project the user may not see is refused when it is used, so that commands that
+  // need no project still run.
+  project_.reset();
+  project_refused_ =
+      security::RequireProjectRole(home_, user_, project.name(), security::ProjectRole::kRead);
+  if (project_refused_.ok()) project_ = std::move(project);
   return Status::OK();
 }
 
+Status Context::RequireProjectRole(security::ProjectRole role) const {
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, this->project());
+  return security::RequireProjectRole(home_, user_, project->name(), role);
+}
+
+Status Context::RequireConnectionRight(const std::string& connection,
+                                       security::ConnectionRight right) const {
+  MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home_.LoadConnection(connection));
+  return security::RequireConnectionRight(home_, user_, config, right);
+}
+
 Result<const config::Project*> Context::project() const {
+  if (!project_refused_.ok()) return project_refused_;
   if (!project_) {
     return Status::Invalid(
         "no project selected: pass --project NAME (or set MORTAR_PROJECT); "
@@ -51,6 +68,8 @@ Result<Connection*> Context::GetConnection(const std::string& name) {
   auto it = connections_.find(name);
   if (it != connections_.end()) return it->second.get();
   MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home_.LoadConnection(name));
+  MORTAR_RETURN_IF_ERROR(
+      security::RequireConnectionRight(home_, user_, config, security::ConnectionRight::kUse));
   MORTAR_ASSIGN_OR_RETURN(auto connection, MakeConnection(config));
   Connection* raw = connection.get();
   connections_[name] = std::move(connection);

@@ -116,6 +116,7 @@ Result<std::vector<std::string>> Flow::RecipesFor(const std::vector<std::string>
 
 Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
                                       JobLog& log) const {
+  MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
   auto it = recipes_.find(name);
   if (it == recipes_.end())
     return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
@@ -169,6 +170,7 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
 
 Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>& targets,
                                 const BuildOptions& options) const {
+  MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
   for (const auto& target : targets) MORTAR_RETURN_IF_ERROR(project->LoadDataset(target).status());
   MORTAR_ASSIGN_OR_RETURN(auto order, RecipesFor(targets));

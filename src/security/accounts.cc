@@ -7,6 +7,7 @@
 #include "mortar/config/home.h"
 #include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar::security {
 
@@ -204,36 +205,13 @@ Result<std::string> UserForApiKey(const config::Home& home, const std::string& k
   return kRefused;
 }
 
-Status ValidateDetailsReadableBy(const config::ConfigObject& rule) {
-  MORTAR_RETURN_IF_ERROR(rule.CheckObject({"mode", "groups"}));
-  MORTAR_ASSIGN_OR_RETURN(std::string mode,
-                          rule.ChoiceOr("mode", {"nobody", "analysts", "groups"}, "nobody"));
-  MORTAR_ASSIGN_OR_RETURN(auto groups, rule.StringsOr("groups", {}));
-  if (mode == "groups" && groups.empty()) {
-    return rule.Error("groups", "mode 'groups' needs at least one group");
-  }
-  return Status::OK();
-}
-
 Status CheckDetailsReadable(const config::Home& home, const config::ConnectionConfig& connection,
                             const std::string& user) {
   MORTAR_ASSIGN_OR_RETURN(config::User account, home.FindUser(user));
-  if (account.admin) return Status::OK();
-  std::string mode = "nobody";
-  std::vector<std::string> groups;
-  if (connection.params.contains("details_readable_by")) {
-    config::ConfigObject rule(connection.params["details_readable_by"], connection.file,
-                              "params.details_readable_by");
-    MORTAR_RETURN_IF_ERROR(ValidateDetailsReadableBy(rule));
-    MORTAR_ASSIGN_OR_RETURN(mode, rule.StringOr("mode", "nobody"));
-    MORTAR_ASSIGN_OR_RETURN(groups, rule.StringsOr("groups", {}));
-  }
-  if (mode == "analysts") return Status::OK();
-  for (const auto& group : account.groups) {
-    if (mode == "groups" && std::find(groups.begin(), groups.end(), group) != groups.end()) {
-      return Status::OK();
-    }
-  }
+  config::ConfigObject params(connection.params, connection.file, "params");
+  MORTAR_ASSIGN_OR_RETURN(auto rule, params.ObjectOr("details_readable_by"));
+  MORTAR_ASSIGN_OR_RETURN(bool covered, RuleCovers(rule, account));
+  if (covered) return Status::OK();
   return Status::Auth("user '" + user + "' may not receive the details of connection '" +
                       connection.name +
                       "': its 'details readable by' setting does not cover them; an admin can "

@@ -164,7 +164,8 @@ TEST(AccountsTest, DetailsReadableByDecidesWhoGetsCredentials) {
       AddUser(temp.home(), config::User{"ann", "", {"engineers"}, false}, std::nullopt).ok());
   ASSERT_TRUE(
       AddUser(temp.home(), config::User{"bob", "", {"analysts"}, false}, std::nullopt).ok());
-  config::ConnectionConfig connection{"dbx", "databricks", "", config::Json::object(), "dbx.json"};
+  config::ConnectionConfig connection{
+      "dbx", "databricks", "", config::Json::object(), config::Json::object(), "dbx.json"};
   EXPECT_FALSE(CheckDetailsReadable(temp.home(), connection, "ann").ok());  // default: nobody
   EXPECT_TRUE(CheckDetailsReadable(temp.home(), connection, "admin").ok());
   connection.params["details_readable_by"] = {{"mode", "groups"}, {"groups", {"engineers"}}};

@@ -38,8 +38,13 @@ void Reply(httplib::Response& response, const Json& body, int status = 200) {
 void ReplyError(httplib::Response& response, const Status& status) {
   Json body = {{"error", status.message()}, {"code", ErrorCodeName(status.code())}};
   auto kind = status.details().find("kind");
-  if (kind != status.details().end()) body["kind"] = kind->second;
-  Reply(response, body, HttpStatusOf(status));
+  int code = HttpStatusOf(status);
+  if (kind != status.details().end()) {
+    body["kind"] = kind->second;
+  } else if (status.details().count("permission")) {
+    body["kind"] = "forbidden";  // a role or right the user lacks (PermissionDeniedError)
+  }
+  Reply(response, body, code);
 }
 
 // Runs a handler's body; its error, if any, becomes the reply.
@@ -394,7 +399,7 @@ void DataApi::Register(httplib::Server& http) {
 }
 
 Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
-                                          const std::string& project) {
+                                          const std::string& project, security::ProjectRole role) {
   std::string authorization = request.get_header_value("Authorization");
   if (authorization.rfind("Bearer ", 0) != 0) {
     return Kind(Status::Auth("send a ticket (MORTAR_TICKET) or an API key (MORTAR_API_KEY) as "
@@ -429,6 +434,9 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
                              project + "'"),
                 "not_declared");
   }
+  // Checked on every request, tickets included: a role taken away ends what it allowed.
+  Status allowed = security::RequireProjectRole(home_, grant.scope.user, project, role);
+  if (!allowed.ok()) return Kind(allowed, "forbidden");
   return grant;
 }
 
@@ -468,7 +476,9 @@ Json TableJson(const Dataset& dataset) {
 Result<DataApi::DatasetRequest> DataApi::OpenDataset(const httplib::Request& request,
                                                      bool for_writing) {
   DatasetRequest opened;
-  MORTAR_ASSIGN_OR_RETURN(opened.grant, Authorize(request, request.matches[1]));
+  MORTAR_ASSIGN_OR_RETURN(opened.grant, Authorize(request, request.matches[1],
+                                                  for_writing ? security::ProjectRole::kWrite
+                                                              : security::ProjectRole::kRead));
   opened.name = request.matches[2];
   MORTAR_ASSIGN_OR_RETURN(opened.context,
                           ContextFor(home_, opened.grant.scope.user, request.matches[1], tokens_));
@@ -663,10 +673,15 @@ void DataApi::AbortWrites(const std::string& ticket) {
 
 void DataApi::Query(const httplib::Request& request, httplib::Response& response) {
   Answer(response, [&]() -> Status {
-    MORTAR_ASSIGN_OR_RETURN(Grant grant, Authorize(request, request.matches[1]));
+    MORTAR_ASSIGN_OR_RETURN(Grant grant,
+                            Authorize(request, request.matches[1], security::ProjectRole::kRead));
     std::string name = request.matches[2];
     if (!grant.scope.MayUseConnection(name))
       return NotDeclared("connection", name, "the connection of an input or output");
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home_.LoadConnection(name));
+    Status free_sql = security::RequireConnectionRight(home_, grant.scope.user, config,
+                                                       security::ConnectionRight::kFreeSql);
+    if (!free_sql.ok()) return Kind(free_sql, "forbidden");
     Json body = Json::parse(request.body, nullptr, false);
     if (!body.is_object() || !body.value("query", Json()).is_string())
       return Status::Invalid("expected {\"query\": \"SELECT ...\"}");
@@ -685,7 +700,8 @@ void DataApi::Query(const httplib::Request& request, httplib::Response& response
 
 void DataApi::ClientCredentials(const httplib::Request& request, httplib::Response& response) {
   Answer(response, [&]() -> Status {
-    MORTAR_ASSIGN_OR_RETURN(Grant grant, Authorize(request, request.matches[1]));
+    MORTAR_ASSIGN_OR_RETURN(Grant grant,
+                            Authorize(request, request.matches[1], security::ProjectRole::kRead));
     std::string name = request.matches[2];
     if (!grant.scope.MayUseConnection(name))
       return NotDeclared("connection", name, "the connection of an input or output");
@@ -707,7 +723,7 @@ void DataApi::MintTicket(const httplib::Request& request, httplib::Response& res
     if (!body.is_object() || !body.value("project", Json()).is_string())
       return Status::Invalid("expected {\"project\": \"...\"}");
     std::string project = body["project"];
-    MORTAR_ASSIGN_OR_RETURN(Grant grant, Authorize(request, project));
+    MORTAR_ASSIGN_OR_RETURN(Grant grant, Authorize(request, project, security::ProjectRole::kRead));
     if (!grant.ticket.empty()) return Status::Auth("a ticket cannot mint tickets: use an API key");
     MORTAR_RETURN_IF_ERROR(home_.OpenProject(project).status());
     int64_t seconds = body.value("lifetime_seconds", int64_t{3600});

@@ -15,6 +15,7 @@
 
 #include "mortar/auth/token_source_cache.h"
 #include "mortar/config/home.h"
+#include "mortar/security/permissions.h"
 #include "mortar/server/ticket_store.h"
 
 namespace mortar::server {
@@ -41,7 +42,9 @@ class DataApi {
  private:
   struct Grant;
   struct DatasetRequest;
-  Result<Grant> Authorize(const httplib::Request& request, const std::string& project);
+  // The caller's grant, when they hold at least `role` on the project.
+  Result<Grant> Authorize(const httplib::Request& request, const std::string& project,
+                          security::ProjectRole role);
   // The dataset of a /datasets/<name> route, when the caller may read (or write) it.
   Result<DatasetRequest> OpenDataset(const httplib::Request& request, bool for_writing);
 

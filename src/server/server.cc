@@ -20,6 +20,7 @@
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
+#include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
 #include "server/data_api.h"
 #include "server/http_status.h"
@@ -232,18 +233,40 @@ class Server {
     });
     http.Get("/api/me", Api([this](const auto&, const Caller& caller) -> Result<Json> {
                MORTAR_ASSIGN_OR_RETURN(config::User user, home_.FindUser(caller.user));
-               return Json{{"user", user.name},
-                           {"display_name", user.display_name},
-                           {"admin", user.admin},
-                           {"groups", user.groups},
-                           {"redirect_uri", redirect_uri_}};
+               // What they may do: their role on each project they may see.
+               MORTAR_ASSIGN_OR_RETURN(auto names, home_.ListProjects());
+               Json projects = Json::array();
+               for (const auto& name : names) {
+                 MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role,
+                                         security::ProjectRoleOf(home_, user, name));
+                 if (role != security::ProjectRole::kNone)
+                   projects.push_back({{"name", name}, {"role", security::ProjectRoleName(role)}});
+               }
+               return Json{{"user", user.name},    {"display_name", user.display_name},
+                           {"admin", user.admin},  {"groups", user.groups},
+                           {"projects", projects}, {"redirect_uri", redirect_uri_}};
              }));
     http.Get("/api/connections", Api([this](const auto&, const Caller& caller) -> Result<Json> {
                MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+               MORTAR_ASSIGN_OR_RETURN(config::User user, home_.FindUser(caller.user));
                MORTAR_ASSIGN_OR_RETURN(auto names, home_.ListConnections());
                Json list = Json::array();
+               // Only the connections the caller may use, with what else they may do.
                for (const auto& name : names) {
-                 Json entry = {{"name", name}};
+                 auto config = home_.LoadConnection(name);
+                 if (!config.ok()) {
+                   if (user.admin)
+                     list.push_back({{"name", name}, {"error", config.status().message()}});
+                   continue;
+                 }
+                 MORTAR_ASSIGN_OR_RETURN(
+                     bool use,
+                     security::HasConnectionRight(user, *config, security::ConnectionRight::kUse));
+                 if (!use) continue;
+                 MORTAR_ASSIGN_OR_RETURN(bool free_sql,
+                                         security::HasConnectionRight(
+                                             user, *config, security::ConnectionRight::kFreeSql));
+                 Json entry = {{"name", name}, {"may", {{"use", true}, {"free_sql", free_sql}}}};
                  auto connection = context->GetConnection(name);
                  if (!connection.ok()) {
                    entry["error"] = connection.status().message();
@@ -485,6 +508,8 @@ class Server {
     if (name.empty() || query.empty())
       return Status::Invalid("expected {\"connection\", \"query\"}");
     MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(caller.user));
+    MORTAR_RETURN_IF_ERROR(
+        context->RequireConnectionRight(name, security::ConnectionRight::kFreeSql));
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(name));
     SqlConnection* sql = connection->AsSql();
     if (sql == nullptr) return Status::Invalid("connection '" + name + "' runs no SQL");

@@ -20,8 +20,9 @@ std::string_view WebPageHtml() {
 </section>
 <section id="app" hidden>
   <p>Logged in as <strong id="me"></strong>. <button id="logout">Log out</button></p>
+  <p id="my-projects"></p>
   <h2>Connections</h2>
-  <table id="connections"><thead><tr><th>Name</th><th>Type</th><th>Credentials</th><th></th></tr></thead><tbody></tbody></table>
+  <table id="connections"><thead><tr><th>Name</th><th>Type</th><th>You may</th><th>Credentials</th><th></th></tr></thead><tbody></tbody></table>
   <p id="connection-result" class="result"></p>
   <section id="browse" hidden>
     <h3>Browse <span id="browse-connection"></span></h3>
@@ -140,6 +141,8 @@ async function loadConnections() {
     row.id = 'connection-' + c.name;
     cell(row, c.name);
     cell(row, c.type || '');
+    const may = c.may || {};
+    cell(row, may.free_sql ? 'use, free SQL' : may.use ? 'use' : '').className = 'may';
     const cred = c.credentials;
     let text = c.error || '';
     if (cred) {
@@ -180,10 +183,15 @@ async function loadConnections() {
       } catch (e) { show('connection-result', e.message, true); }
     });
     body.appendChild(row);
-    const option = document.createElement('option');
-    option.value = option.textContent = c.name;
-    $('sql-connection').appendChild(option);
+    if (may.free_sql) {
+      const option = document.createElement('option');
+      option.value = option.textContent = c.name;
+      $('sql-connection').appendChild(option);
+    }
   }
+  const sql = $('sql-connection').options.length > 0;
+  $('sql-run').disabled = !sql;
+  show('sql-error', sql ? '' : 'You may not run free SQL on any connection: an admin can grant it.', false);
 }
 
 async function runSql(event) {
@@ -247,7 +255,10 @@ async function start() {
   $('notice').hidden = !params.get('authorized');
   try {
     const me = await api('GET', '/api/me');
-    $('me').textContent = me.user;
+    $('me').textContent = me.user + (me.admin ? ' (admin)' : '');
+    $('my-projects').textContent = me.projects.length
+      ? 'Your projects: ' + me.projects.map((p) => p.name + ' (' + p.role + ')').join(', ')
+      : 'You have no role on any project yet: a project admin can grant you one.';
     $('login').hidden = true;
     $('app').hidden = false;
     await loadConnections();

@@ -231,15 +231,32 @@ def test_notebooks_use_mortar_serve_with_an_api_key(mortar, project):
                 time.sleep(0.1)
         client = mortar_api.Client(url=url, project="p", api_key=key)
         people = mortar_api.Dataset("people", client)
+        # A key is only as good as its user's roles: none yet on p.
+        with pytest.raises(mortar_api.PermissionDeniedError, match="user 'ana' may not see project 'p'"):
+            people.get_dataframe()
+        with pytest.raises(mortar_api.PermissionDeniedError, match="may not see project 'p'"):
+            client.json("POST", "/api/tickets", {"project": "p", "lifetime_seconds": 60})
+        mortar.run("project", "grant", "p", "group", "analysts", "--role", "read")
         frame = people.get_dataframe()
+        with pytest.raises(mortar_api.PermissionDeniedError, match="may not change or build project 'p'"):
+            mortar_api.Dataset("adults", client).write_with_schema(frame)
+        mortar.run("project", "grant", "p", "user", "ana", "--role", "write")
         assert list(frame["name"]) == ["Ann", "Bob", "Cy", "Di"]
         assert people.to_arrow(columns=["age"]).column_names == ["age"]
         result = mortar_api.Dataset("adults", client).write_with_schema(frame[frame.age > 40])
         assert result["rows"] == 1 and result["committed"] is True
         sql = mortar_api.SQLExecutor("sqlite_default", client)
+        # Every user may keep datasets on the embedded default, but free SQL is granted.
+        with pytest.raises(mortar_api.PermissionDeniedError,
+                           match="may not run free SQL on connection 'sqlite_default'"):
+            sql.query_to_df("SELECT name FROM adults")
+        mortar.run("connection", "grant", "sqlite_default", "free_sql", "--group", "analysts")
         assert sql.query_to_df("SELECT name FROM adults")["name"].tolist() == ["Cy"]
         with pytest.raises(mortar_api.UnknownDatasetError, match="nosuch"):
             mortar_api.Dataset("nosuch", client).get_dataframe()
+        with pytest.raises(mortar_api.PermissionDeniedError, match="user 'ana' may not use connection 'dbx'"):
+            mortar_api.DatabricksConnect(client).get_session("dbx")
+        mortar.run("connection", "grant", "dbx", "use", "--everyone")
         with pytest.raises(mortar_api.CredentialsRefusedError,
                            match="user 'ana' may not receive the details of connection 'dbx'.*details_readable_by"):
             mortar_api.DatabricksConnect(client).get_session("dbx")
@@ -250,6 +267,11 @@ def test_notebooks_use_mortar_serve_with_an_api_key(mortar, project):
         other = mortar_api.Client(url=url, project="q", ticket=minted["ticket"])
         with pytest.raises(mortar_api.NotDeclaredError, match="this ticket is for project 'p'"):
             mortar_api.Dataset("people", other).get_dataframe()
+        # A role taken away ends what the ticket allowed, too.
+        mortar.run("project", "revoke", "p", "group", "analysts")
+        mortar.run("project", "revoke", "p", "user", "ana")
+        with pytest.raises(mortar_api.PermissionDeniedError, match="may not see project 'p'"):
+            mortar_api.Dataset("people", ticketed).get_dataframe()
         wrong = mortar_api.Client(url=url, project="p", ticket="mt_not-a-ticket")
         with pytest.raises(mortar_api.AuthenticationError, match="unknown or has expired"):
             mortar_api.Dataset("people", wrong).get_dataframe()

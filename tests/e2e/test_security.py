@@ -64,6 +64,13 @@ def test_per_user_tokens_are_each_users_own(mortar):
     mortar.run("init")
     mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
     databricks(mortar, "dbx", "--param", "auth.type=pat", "--param", "auth.credentials=per_user")
+    # A new connection is for admins until granted.
+    refused = mortar.run("credentials", "set", "dbx", "--user", "alice", input=TOKEN + "\n", check=False)
+    assert refused.returncode == 4 and "user 'alice' may not use connection 'dbx'" in refused.stderr
+    assert "mortar connection grant dbx use" in refused.stderr
+    refused = mortar.run("--user", "alice", "connection", "grant", "dbx", "use", "--everyone", check=False)
+    assert refused.returncode == 4 and "only an admin may" in refused.stderr
+    mortar.run("connection", "grant", "dbx", "use", "--group", "analysts")
     listed = mortar.json("credentials", "list", "--user", "alice")
     entry = next(c for c in listed if c["connection"] == "dbx")
     assert entry["per_user"] and not entry["provided"]
@@ -100,9 +107,18 @@ def test_server_login_api_keys_and_refusals(mortar):
         status, me = call("GET", "/api/me", headers={"Authorization": "Bearer " + key})
         assert status == 200 and me["user"] == "alice"
         assert me["redirect_uri"] == f"{url}/api/oauth2-callback"
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 6*7 AS x"},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 403 and "may not run free SQL on connection 'sqlite_default'" in body["error"]
+        mortar.run("connection", "grant", "sqlite_default", "free_sql", "--group", "analysts")
         status, rows = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 6*7 AS x"},
                             headers={"Authorization": "Bearer " + key})
         assert status == 200 and rows == {"columns": ["x"], "rows": [["42"]]}
+        status, connections = call("GET", "/api/connections", headers={"Authorization": "Bearer " + key})
+        assert status == 200
+        assert {c["name"]: c["may"] for c in connections} == {
+            "filesystem_default": {"use": True, "free_sql": False},
+            "sqlite_default": {"use": True, "free_sql": True}}
         status, body = call("POST", "/api/connections/sqlite_default/authorize",
                             headers={"Authorization": "Bearer " + key})
         assert status == 400 and "does not use OAuth per-user" in body["error"]

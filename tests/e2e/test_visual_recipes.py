@@ -135,6 +135,9 @@ def test_the_server_serves_chart_data_and_pictures(mortar):
                 return error.code, error.headers.get("Content-Type"), error.read()
 
         assert get("/api/charts", authorized=False)[0] == 401
+        status, _, body = get("/api/charts/revenue_by_month.svg")
+        assert status == 403 and "user 'carol' may not see project 'quickstart'" in json.loads(body)["error"]
+        mortar.run("project", "grant", "quickstart", "user", "carol", "--role", "read")
         status, _, body = get("/api/charts")
         listing = json.loads(body)
         assert status == 200 and "revenue_by_month" in [c["name"] for c in listing["charts"]]

@@ -68,6 +68,8 @@ def site(ws, tmp_path_factory):
         mortar.run("connection", "set-secret", name, "client_secret", input=secret + "\n")
     mortar.run("connection", "add", "dbx_pat", "--type", "databricks", *common,
                "--param", "auth.type=pat", "--param", "auth.credentials=per_user")
+    for name in ("dbx_user", "dbx_short", "dbx_m2m", "dbx_m2m_short", "dbx_pat"):
+        mortar.run("connection", "grant", name, "free_sql", "--group", "analysts")
     server = Server(mortar.home, PORT, root / "server.log", save=True, transcript=Recorder.transcript)
     # A new key is shown once, by design: that output alone is left out of the scan.
     keys = {user: Mortar.run(mortar, "api-key", "create", "--user", user).stdout.strip()

@@ -82,6 +82,8 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
                    {"name": "by_region", "dataset": "sites", "type": "pie",
                     "dimensions": [{"column": "region"}], "measures": [{"function": "count"}]})
         dbx.run("user", "add", "dana", input="dana-mortar-pw-4\n")
+        dbx.run("project", "grant", "p", "user", "dana", "--role", "read")
+        dbx.run("connection", "grant", "dbx", "use", "--everyone")
         server = MortarServer(dbx.home, PORT, tmp_path / "server.log")
         with browser.chromium(ws["ca_file"], tmp_path) as driver:
             wait = WebDriverWait(driver, 60)
@@ -91,6 +93,10 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
             driver.find_element(By.ID, "password").send_keys("dana-mortar-pw-4")
             driver.find_element(By.ID, "login-button").click()
             wait.until(lambda d: d.find_elements(By.ID, "chart-by_region"))
+            # The page says what dana may do: read p, use dbx, no free SQL anywhere.
+            assert driver.find_element(By.ID, "my-projects").text == "Your projects: p (read)"
+            assert "use" == driver.find_element(By.CSS_SELECTOR, "#connection-dbx .may").text
+            assert not driver.find_element(By.ID, "sql-run").is_enabled()
             driver.find_element(By.ID, "chart-by_region").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-data tr + tr")
                        or d.find_element(By.ID, "chart-error").text)

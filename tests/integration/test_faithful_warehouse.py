@@ -195,6 +195,10 @@ def test_browsing_through_the_rest_api_and_the_web_page(dbsql, ws, tmp_path):
         status, _ = server.api("POST", "/api/login", {"user": "dana", "password": "dana-mortar-pw-4"},
                                opener=opener)
         assert status == 200
+        status, refused = server.api("GET", f"/api/connections/dbx/tables?catalog=main&schema={schema}",
+                                     opener=opener, headers={"X-Mortar-Request": "1"})
+        assert status == 403 and "user 'dana' may not use connection 'dbx'" in refused["error"]
+        dbsql.run("connection", "grant", "dbx", "use", "--everyone")
         status, tables = server.api("GET", f"/api/connections/dbx/tables?catalog=main&schema={schema}",
                                     opener=opener, headers={"X-Mortar-Request": "1"})
         assert (status, tables) == (200, [{"catalog": "main", "schema": schema, "table": "things"}])

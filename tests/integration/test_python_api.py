@@ -105,6 +105,12 @@ def test_a_user_not_covered_by_details_readable_by_is_refused(dbx, ws, add_datab
     dbx.run("group", "add", "data-engineers")
     dbx.run("user", "add", "bob", "--group", "analysts", input="a-long-password\n")
     env = connect_setup(dbx, ws, add_databricks, table, mode="groups", groups='["data-engineers"]')
+    # Roles and the right to use the connection come first; the details are a further step.
+    result = dbx.run("build", "by_city", "--user", "bob", env=env, check=False)
+    assert result.returncode == 4 and "user 'bob' may not see project 'p'" in result.stderr
+    for group in ("analysts", "data-engineers"):
+        dbx.run("project", "grant", "p", "group", group, "--role", "write")
+        dbx.run("connection", "grant", "dbx", "use", "--group", group)
     result = dbx.run("build", "by_city", "--user", "bob", env=env, check=False)
     assert result.returncode != 0
     assert "CredentialsRefusedError: user 'bob' may not receive the details of connection 'dbx'" in result.stderr

@@ -20,7 +20,9 @@ struct ConnectionConfig {
   std::string type;
   std::string description;
   Json params = Json::object();  // type-specific; validated by the connection type
-  std::string file;              // where it was loaded from, for messages
+  // Who may use it: {"use": RULE, "free_sql": RULE}; see security/permissions.h.
+  Json permissions = Json::object();
+  std::string file;  // where it was loaded from, for messages
 
   static Result<ConnectionConfig> FromJson(const Json& json, const std::string& file);
   Json ToJson() const;

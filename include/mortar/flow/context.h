@@ -10,6 +10,7 @@
 
 #include "mortar/config/home.h"
 #include "mortar/connectors/registry.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar {
 
@@ -26,11 +27,19 @@ class Context {
   const std::string& user() const { return user_; }
 
   // Selects the project; with no name, the only project when there is exactly one.
+  // The acting user must hold at least the read role on it, or project() says so.
   Status SelectProject(const std::optional<std::string>& name);
   Result<const config::Project*> project() const;
+  // An Auth error unless the acting user holds `role` on the selected project.
+  Status RequireProjectRole(security::ProjectRole role) const;
+  // An Auth error unless the acting user holds `right` on the connection. GetConnection
+  // checks kUse itself.
+  Status RequireConnectionRight(const std::string& connection,
+                                security::ConnectionRight right) const;
 
   // Builds a connection from a config without saving it (for tests of new ones).
   Result<std::unique_ptr<Connection>> MakeConnection(const config::ConnectionConfig& config) const;
+  // A connection the acting user may use (kUse), opened once per context.
   Result<Connection*> GetConnection(const std::string& name);
   Result<Dataset*> GetDataset(const std::string& name);
   Result<std::unique_ptr<Dataset>> MakeDataset(const config::DatasetConfig& config);
@@ -43,6 +52,7 @@ class Context {
   std::string user_;
   std::shared_ptr<auth::TokenSourceCache> tokens_;
   std::optional<config::Project> project_;
+  Status project_refused_;  // why the selected project may not be used
   std::map<std::string, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Dataset>> datasets_;
 };

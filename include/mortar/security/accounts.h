@@ -50,8 +50,8 @@ Result<std::string> UserForApiKey(const config::Home& home, const std::string& k
 // "details_readable_by" of a connection: {"mode": "nobody" | "analysts" | "groups",
 // "groups": [...]}; absent means nobody. "analysts" is every Mortar user. Admins may
 // always: they hold the data directory's key anyway.
+// The rule's shape is permissions.h's access rule.
 Status CheckDetailsReadable(const config::Home& home, const config::ConnectionConfig& connection,
                             const std::string& user);
-Status ValidateDetailsReadableBy(const config::ConfigObject& rule);
 
 }  // namespace mortar::security

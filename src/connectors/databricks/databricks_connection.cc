@@ -23,6 +23,7 @@
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
 #include "mortar/security/accounts.h"
+#include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
 #include "sql/statement_splitter.h"
 
@@ -61,7 +62,7 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
        "cluster_id", "serverless"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
-    MORTAR_RETURN_IF_ERROR(security::ValidateDetailsReadableBy(rule));
+    MORTAR_RETURN_IF_ERROR(security::ValidateAccessRule(rule));
   }
   Settings settings;
   MORTAR_ASSIGN_OR_RETURN(settings.fast_write, ParseFastWriteSettings(params));

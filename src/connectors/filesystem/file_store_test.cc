@@ -50,7 +50,7 @@ class MemoryReplacement final : public FileReplacement {
 
 class MemoryStore final : public Connection, public FileStore {
  public:
-  MemoryStore() : Connection(config::ConnectionConfig{"mem", "memory", "", {}, "mem"}) {}
+  MemoryStore() : Connection(config::ConnectionConfig{"mem", "memory", "", {}, {}, "mem"}) {}
   Result<TestReport> Test() override { return TestReport{}; }
   FileStore* AsFiles() override { return this; }
   const std::string& connection_name() const override { return name(); }

@@ -9,7 +9,7 @@ ScratchDatabase::ScratchDatabase(const std::filesystem::path& folder, const std:
   path_ = folder /
           (prefix + "-" + std::to_string(random()) + "-" + std::to_string(random()) + ".sqlite");
   connection_ = std::make_unique<SqliteConnection>(
-      config::ConnectionConfig{"scratch", "sqlite", "", {}, ""}, path_);
+      config::ConnectionConfig{"scratch", "sqlite", "", {}, {}, ""}, path_);
 }
 
 ScratchDatabase::~ScratchDatabase() {

@@ -1,0 +1,107 @@
+"""Project roles and connection rights, from the CLI acting as non-admin users
+(--user), on the embedded default. The server and the data API are checked in
+test_security.py, test_python_api.py and test_visual_recipes.py."""
+import json
+import sqlite3
+
+import pytest
+
+
+@pytest.fixture
+def team(mortar):
+    mortar.run("init")
+    mortar.run("group", "add", "engineers")
+    mortar.run("user", "add", "alice", "--group", "engineers", input="a-long-password\n")
+    mortar.run("user", "add", "bob", "--group", "analysts", input="another-password\n")
+    (mortar.home / "files" / "people.csv").write_text("name,age\nAnn,34\nCy,51\n")
+    return mortar
+
+
+def as_user(mortar, user, *args, check=True):
+    return mortar.run("--user", user, *args, check=check)
+
+
+def refused(mortar, user, *args):
+    result = as_user(mortar, user, *args, check=False)
+    assert result.returncode == 4, result
+    return result.stderr
+
+
+def test_a_project_belongs_to_its_creator_and_roles_widen_step_by_step(team):
+    as_user(team, "alice", "project", "create", "shop")
+    assert json.loads(as_user(team, "alice", "project", "list", "--json").stdout) == [
+        {"name": "shop", "role": "admin"}]
+    as_user(team, "alice", "--project", "shop", "dataset", "import", "filesystem_default", "people.csv",
+            "--name", "people")
+    recipe = team.home / "projects" / "shop" / "recipes" / "copy.json"
+    recipe.write_text(json.dumps({"name": "copy", "type": "sync", "inputs": ["people"], "outputs": ["people_copy"]}))
+    (team.home / "projects" / "shop" / "datasets" / "people_copy.json").write_text(json.dumps(
+        {"name": "people_copy", "connection": "sqlite_default", "type": "sql_table",
+         "params": {"table": "people_copy"}}))
+
+    # bob holds nothing: the project is not even listed, and nothing in it is readable.
+    assert json.loads(as_user(team, "bob", "project", "list", "--json").stdout) == []
+    assert "user 'bob' may not see project 'shop'" in refused(
+        team, "bob", "--project", "shop", "dataset", "preview", "people")
+    assert "mortar project grant shop user bob --role read" in refused(
+        team, "bob", "--project", "shop", "dataset", "list")
+    # Only a project admin grants.
+    assert "may not manage the permissions of project 'shop'" in refused(
+        team, "bob", "project", "grant", "shop", "user", "bob", "--role", "admin")
+
+    as_user(team, "alice", "project", "grant", "shop", "group", "analysts", "--role", "read")
+    preview = as_user(team, "bob", "--project", "shop", "dataset", "preview", "people").stdout
+    assert "Ann" in preview and "Cy" in preview
+    assert "may not change or build project 'shop'" in refused(
+        team, "bob", "--project", "shop", "recipe", "run", "copy")
+    assert "may not change or build project 'shop'" in refused(
+        team, "bob", "--project", "shop", "build", "people_copy")
+    assert "may not change or build project 'shop'" in refused(
+        team, "bob", "--project", "shop", "dataset", "import", "filesystem_default", "people.csv",
+        "--name", "more")
+    assert not (team.home / "projects" / "shop" / "datasets" / "more.json").exists()
+
+    as_user(team, "alice", "project", "grant", "shop", "user", "bob", "--role", "write")
+    as_user(team, "bob", "--project", "shop", "recipe", "run", "copy")
+    assert json.loads(as_user(team, "alice", "project", "permissions", "shop", "--json").stdout) == [
+        {"user": "alice", "role": "admin"}, {"group": "analysts", "role": "read"},
+        {"user": "bob", "role": "write"}]
+
+    # The last admin stays; a revoked grant falls back to what the group holds.
+    result = as_user(team, "alice", "project", "revoke", "shop", "user", "alice", check=False)
+    assert result.returncode == 5 and "without an admin" in result.stderr
+    as_user(team, "alice", "project", "revoke", "shop", "user", "bob")
+    assert "may not change or build" in refused(team, "bob", "--project", "shop", "recipe", "run", "copy")
+    # A Mortar admin may do everything, granted or not.
+    team.run("--project", "shop", "recipe", "run", "copy")
+
+
+def test_connections_are_used_and_queried_only_as_granted(team):
+    (team.home / "sqlite").mkdir(exist_ok=True)
+    with sqlite3.connect(team.home / "sqlite" / "lake.db") as db:
+        db.execute("CREATE TABLE t AS SELECT 1 AS x")
+    team.run("connection", "add", "lake", "--type", "sqlite", "--param", "path=sqlite/lake.db")
+    # A new connection is for admins until granted; admins alone add, grant and delete.
+    assert "user 'alice' may not use connection 'lake'" in refused(team, "alice", "connection", "tables", "lake")
+    assert "may not use connection 'lake'" in refused(team, "alice", "connection", "show", "lake")
+    assert "only an admin may add connections" in refused(
+        team, "alice", "connection", "add", "mine", "--type", "sqlite", "--param", "path=sqlite/m.db")
+    assert "only an admin may" in refused(team, "alice", "connection", "grant", "lake", "use", "--everyone")
+    assert "only an admin may delete connections" in refused(team, "alice", "connection", "delete", "lake")
+
+    team.run("connection", "grant", "lake", "use", "--group", "engineers")
+    assert "t" in as_user(team, "alice", "connection", "tables", "lake").stdout
+    assert "may not run free SQL on connection 'lake'" in refused(team, "alice", "sql", "lake", "SELECT x FROM t")
+    assert "may not use connection 'lake'" in refused(team, "bob", "connection", "tables", "lake")
+    listed = {c["name"]: c["may"] for c in json.loads(as_user(team, "alice", "connection", "list", "--json").stdout)}
+    assert listed["lake"] == {"use": True, "free_sql": False}
+
+    team.run("connection", "grant", "lake", "free_sql", "--group", "engineers")
+    assert "1" in as_user(team, "alice", "sql", "lake", "SELECT x FROM t").stdout
+    # Replacing the connection keeps who may use it; revoking use takes free SQL with it.
+    team.run("connection", "add", "lake", "--type", "sqlite", "--param", "path=sqlite/lake.db", "--replace")
+    assert "1" in as_user(team, "alice", "sql", "lake", "SELECT x FROM t").stdout
+    team.run("connection", "revoke", "lake", "use", "--group", "engineers")
+    assert "may not run free SQL" in refused(team, "alice", "sql", "lake", "SELECT x FROM t")
+    assert json.loads((team.home / "connections" / "lake.json").read_text())["permissions"] == {
+        "use": {"mode": "nobody"}, "free_sql": {"mode": "nobody"}}
