@@ -514,9 +514,12 @@ def test_an_abandoned_statement_is_cancelled_and_forgotten(ws):
     started = client.execute("SELECT count(*) FROM range(400000) a CROSS JOIN range(400000) b "
                              "WHERE a.id + b.id = -1", direct=False)
     tag = operation_tag(started.operationHandle.operationId.guid)
-    deadline = time.time() + 30
+    # Polled like a client until the job runs (on a busy machine Spark may take longer to
+    # start it than the idle timeout, which a silent client would run into first).
+    deadline = time.time() + 120
     while not running_jobs_tagged(ws, tag) and time.time() < deadline:
-        time.sleep(0.2)
+        client.status(started.operationHandle)
+        time.sleep(0.5)
     assert running_jobs_tagged(ws, tag)
     # The client goes away without a word; the operation times out on the server.
     time.sleep(ws["test_operation_idle_timeout"] + 5)
