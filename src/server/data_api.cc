@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mortar/auth/oauth_client.h"
+#include "mortar/core/arrow_input.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
 #include "server/http_status.h"
@@ -288,6 +289,8 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
   }
 
   arrow::Status OnRecordBatchDecoded(std::shared_ptr<arrow::RecordBatch> batch) override {
+    if (Status valid = ValidateArrowInput(*batch, "the request body"); !valid.ok())
+      return Fail(Kind(valid, "stream"));
     arrow::ArrayVector columns;
     for (std::size_t i = 0; i < sources.size(); ++i) {
       const auto& target = arrow_schema->field(static_cast<int>(i))->type();
@@ -609,10 +612,18 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
   content([&](const char* data, std::size_t size) {
     if (!status.ok() || !target->status.ok()) return true;
     auto consumed = decoder.Consume(arrow::Buffer::FromString(std::string(data, size)));
-    if (!consumed.ok() && target->status.ok())
+    if (!consumed.ok() && target->status.ok()) {
       status =
           Kind(Status::Invalid("the body is not a valid Arrow IPC stream: " + consumed.message()),
                "stream");
+    } else if (decoder.next_required_size() > kMaxArrowMessageBytes) {
+      // The decoder would buffer the whole announced message first.
+      status = Kind(
+          Status::Invalid("the Arrow stream announces a message of " +
+                          std::to_string(decoder.next_required_size()) + " bytes; the limit is " +
+                          std::to_string(kMaxArrowMessageBytes) + ": write smaller record batches"),
+          "stream");
+    }
     return true;
   });
   if (status.ok()) status = target->status;

@@ -280,3 +280,56 @@ def test_notebooks_use_mortar_serve_with_an_api_key(mortar, project):
         server.send_signal(signal.SIGTERM)
         _, log = server.communicate(timeout=20)
     assert key not in log.decode() and minted["ticket"] not in log.decode()
+
+
+def hostile_arrow_stream():
+    """A valid IPC stream whose string column's last offset is then made to point 1 MiB
+    past its data: Arrow's reader accepts the framing, only full validation sees it."""
+    import pyarrow as pa
+    batch = pa.RecordBatch.from_arrays([pa.array([1, 2, 3], pa.int64()), pa.array(["Ann", "Bob", "Cy"])],
+                                       ["id", "name"])
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    stream = sink.getvalue().to_pybytes()
+    offsets = b"".join(i.to_bytes(4, "little") for i in (0, 3, 6, 8))
+    assert stream.count(offsets) == 1
+    return stream.replace(offsets, offsets[:12] + (1 << 20).to_bytes(4, "little"))
+
+
+def test_arrow_bodies_are_validated_and_bounded(mortar, project):
+    key = mortar.run("api-key", "create").stdout.strip()
+    port = free_port()
+    server = subprocess.Popen([mortar_binary(), "--home", str(mortar.home), "serve", "--listen",
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/api/projects/p/datasets/people/data?with_schema=true"
+
+    def post(body):
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Authorization": "Bearer " + key, "Content-Type": "application/vnd.apache.arrow.stream"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        before = mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM people")
+        status, body = post(hostile_arrow_stream())
+        assert status == 400 and "holds invalid Arrow data, refused" in body["error"], body
+        assert body["kind"] == "stream"
+        # A message header announcing 1 GiB is refused before anything buffers it.
+        status, body = post(b"\xff\xff\xff\xff" + (1 << 30).to_bytes(4, "little") + b"\x00" * 64)
+        assert status == 400 and "write smaller record batches" in body["error"], body
+        # Nothing was written: the previous data is as it was.
+        assert mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM people") == before
+        assert server.poll() is None
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=20)

@@ -6,6 +6,7 @@
 #include <arrow/ipc/reader.h>
 #include <lz4frame.h>
 
+#include "mortar/core/arrow_input.h"
 #include "mortar/core/text_conversion.h"
 
 namespace mortar::databricks {
@@ -76,6 +77,8 @@ Result<std::vector<Batch>> ReadStream(std::shared_ptr<arrow::Buffer> buffer) {
     arrow::Status status = (*reader)->ReadNext(&batch);
     if (!status.ok()) return Status::Remote("cannot read the Arrow result: " + status.message());
     if (!batch) break;
+    if (Status valid = ValidateArrowInput(*batch, "the server's result"); !valid.ok())
+      return Status::Remote(valid.message());
     batches.push_back(std::move(batch));
   }
   return batches;
@@ -225,6 +228,7 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 
 Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view compressed,
                                                            std::size_t size_hint) {
+  if (size_hint > kMaxLz4ResultBytes) size_hint = kMaxLz4ResultBytes;
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
@@ -245,7 +249,14 @@ Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view comp
   while (remaining > 0) {
     auto capacity = static_cast<std::size_t>(out->size());
     if (capacity - written < (1 << 16)) {
-      arrow::Status grown = out->Resize(static_cast<int64_t>(capacity * 2 + (1 << 20)), false);
+      if (capacity >= kMaxLz4ResultBytes) {
+        LZ4F_freeDecompressionContext(context);
+        return Status::Remote("an LZ4 result decompresses to more than " +
+                              std::to_string(kMaxLz4ResultBytes >> 20) +
+                              " MiB; refused (a result file or page is far smaller)");
+      }
+      std::size_t next = std::min<std::size_t>(capacity * 2 + (1 << 20), kMaxLz4ResultBytes);
+      arrow::Status grown = out->Resize(static_cast<int64_t>(next), false);
       if (!grown.ok()) {
         LZ4F_freeDecompressionContext(context);
         return Status::Internal("cannot allocate for an LZ4 result: " + grown.message());

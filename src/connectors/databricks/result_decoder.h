@@ -24,6 +24,10 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 // Number of rows in a column-based row set.
 int64_t ColumnRowCount(const wire::TRowSet& rows);
 
+// The most an LZ4 page or CloudFetch file may decompress to: far above real files
+// (about 20 MiB compressed), far below what a decompression bomb would take.
+inline constexpr std::size_t kMaxLz4ResultBytes = std::size_t{1} << 30;
+
 // The LZ4 frame format's decompression, of one frame or several back to back (as the
 // last CloudFetch file of a result usually is). `size_hint`: the expected output size.
 Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint = 0);

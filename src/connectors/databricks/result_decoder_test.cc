@@ -104,6 +104,38 @@ TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
   EXPECT_NE(cut.status().message().find("middle of a frame"), std::string::npos);
 }
 
+// A stream whose string column's last offset points far past its data buffer: Arrow's
+// IPC reader accepts it, and a reader that trusted it would copy other memory.
+std::string HostileStream() {
+  auto good = SampleBatch(0);
+  auto names = good->column(1)->data()->Copy();
+  auto offsets = arrow::AllocateBuffer(4 * sizeof(int32_t)).ValueOrDie();
+  auto* values = reinterpret_cast<int32_t*>(offsets->mutable_data());
+  values[0] = 0;
+  values[1] = 5;
+  values[2] = 10;
+  values[3] = 1 << 20;
+  names->buffers[1] = std::move(offsets);
+  auto batch =
+      arrow::RecordBatch::Make(good->schema(), 3, {good->column(0), arrow::MakeArray(names)});
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  auto writer = arrow::ipc::MakeStreamWriter(sink, batch->schema()).ValueOrDie();
+  EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
+  EXPECT_TRUE(writer->Close().ok());
+  return sink->Finish().ValueOrDie()->ToString();
+}
+
+TEST(ResultDecoderTest, ArrowDataWhoseOffsetsPointOutsideIsRefused) {
+  std::string stream = HostileStream();
+  for (bool lz4 : {false, true}) {
+    auto decoded = DecodeArrowStream(lz4 ? Lz4(stream) : stream, lz4);
+    ASSERT_FALSE(decoded.ok());
+    EXPECT_EQ(decoded.status().code(), ErrorCode::kRemote);
+    EXPECT_NE(decoded.status().message().find("invalid Arrow data"), std::string::npos)
+        << decoded.status().ToString();
+  }
+}
+
 TEST(ResultDecoderTest, CorruptFramesAreClearErrors) {
   auto bad = DecompressLz4Frames("not lz4 at all");
   ASSERT_FALSE(bad.ok());
