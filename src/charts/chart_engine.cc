@@ -5,6 +5,7 @@
 
 #include "connectors/sqlite/scratch_database.h"
 #include "mortar/charts/chart.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
@@ -99,7 +100,15 @@ Result<ChartData> ComputeChart(Context& context, const ChartSpec& spec,
   if (version.empty()) return Compute(spec, dataset, scratch_folder);
   std::string key =
       spec.definition.dump() + "\n" + dataset->config().ToJson().dump() + "\n" + version;
-  fs::path cache = project->StateDir() / "chart_cache" / (spec.name + ".json");
+  fs::path cache = project->StateDir() / "chart_cache";
+  // With per-user credentials each user sees what their own grants allow: their
+  // aggregates are cached apart and never served to another user.
+  MORTAR_ASSIGN_OR_RETURN(CredentialState credentials, dataset->connection().Credentials());
+  if (credentials.per_user) {
+    key += "\nuser " + context.user();
+    cache /= "users/" + Sha256Hex(context.user()).substr(0, 32);
+  }
+  cache /= spec.name + ".json";
   if (auto stored = config::ReadJsonFile(cache);
       stored.ok() && stored->is_object() && stored->value("key", "") == key) {
     if (auto data = FromJson((*stored)["data"])) return *data;

@@ -112,3 +112,40 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
         if server:
             server.stop()
         dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+def test_a_per_user_connections_chart_is_cached_for_each_user_apart(dbx, ws, table):
+    # Each user reads with their own token, so what one may see is never served to another.
+    try:
+        dbx.run("connection", "add", "mine", "--type", "databricks", "--param", f"host={ws['host']}",
+                "--param", f"port={ws['port']}", "--param", f"http_path={ws['http_path']}",
+                "--param", f"ca_file={ws['ca_file']}", "--param", "auth.type=pat",
+                "--param", "auth.credentials=per_user")
+        dbx.run("connection", "grant", "mine", "use", "--everyone")
+        dbx.run("credentials", "set", "mine", input=ws["pat"] + "\n")
+        for user, token in (("dana", ws["pat"]), ("eve", ws["pat2"])):
+            dbx.run("user", "add", user, input=f"{user}-mortar-pw-4\n")
+            dbx.run("project", "grant", "p", "user", user, "--role", "read")
+            dbx.run("credentials", "set", "mine", "--user", user, input=token + "\n")
+        project = dbx.home / "projects" / "p"
+        # Built once by the admin, so that the table has a version the cache can key on.
+        (dbx.home / "files").mkdir(exist_ok=True)
+        (dbx.home / "files" / "ks.csv").write_text("k\n" + "".join(f"{i % 4}\n" for i in range(40)))
+        dbx.run("dataset", "import", "filesystem_default", "ks.csv", "--name", "ks_csv")
+        write_json(project / "datasets" / "ks.json",
+                   {"name": "ks", "connection": "mine", "type": "sql_table", "params": {"table": table}})
+        write_json(project / "recipes" / "load_ks.json",
+                   {"name": "load_ks", "type": "sync", "inputs": ["ks_csv"], "outputs": ["ks"]})
+        dbx.run("build", "ks")
+        write_json(project / "charts" / "by_k.json",
+                   {"name": "by_k", "dataset": "ks", "type": "bar",
+                    "dimensions": [{"column": "k"}], "measures": [{"function": "count"}]})
+        first = dbx.json("chart", "render", "by_k", "--user", "dana")
+        again = dbx.json("chart", "render", "by_k", "--user", "dana")
+        other = dbx.json("chart", "render", "by_k", "--user", "eve")
+        assert not first["cached"] and again["cached"] and not other["cached"]
+        assert first["rows"] == other["rows"] == [[0, 10], [1, 10], [2, 10], [3, 10]]
+        assert not (project / "state" / "chart_cache" / "by_k.json").exists()
+        assert len(list((project / "state" / "chart_cache" / "users").glob("*/by_k.json"))) == 2
+    finally:
+        dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
