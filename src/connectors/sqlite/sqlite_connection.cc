@@ -12,6 +12,19 @@ namespace {
 
 constexpr int kSchemaSampleRows = 1000;
 
+// Users run their own SQL on the embedded database: nothing that reaches beyond it. No
+// other files (ATTACH), no extensions, and not fts3_tokenizer, which hands out a
+// pointer into the process with one argument and calls through one with two.
+int Authorize(void*, int action, const char*, const char* second, const char*, const char*) {
+  if (action == SQLITE_ATTACH || action == SQLITE_DETACH) return SQLITE_DENY;
+  // For a function, the second argument is its name.
+  if (action == SQLITE_FUNCTION && second != nullptr) {
+    std::string_view function = second;
+    if (function == "fts3_tokenizer" || function == "load_extension") return SQLITE_DENY;
+  }
+  return SQLITE_OK;
+}
+
 std::string Shorten(const std::string& sql) {
   std::string text = sql.substr(0, 200);
   for (char& c : text) {
@@ -22,8 +35,22 @@ std::string Shorten(const std::string& sql) {
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(config::ConnectionConfig config, fs::path path)
-    : Connection(std::move(config)), path_(std::move(path)) {}
+SqliteConnection::SqliteConnection(config::ConnectionConfig config, fs::path path,
+                                   std::chrono::seconds time_limit)
+    : Connection(std::move(config)), path_(std::move(path)), time_limit_(time_limit) {}
+
+void SqliteConnection::StartStep() {
+  timed_out_ = false;
+  deadline_ = time_limit_.count() > 0 ? std::chrono::steady_clock::now() + time_limit_
+                                      : std::chrono::steady_clock::time_point::max();
+}
+
+int SqliteConnection::OnProgress(void* connection) {
+  auto* self = static_cast<SqliteConnection*>(connection);
+  if (std::chrono::steady_clock::now() < self->deadline_) return 0;
+  self->timed_out_ = true;
+  return 1;  // interrupts the statement
+}
 
 SqliteConnection::~SqliteConnection() {
   sqlite3_close_v2(db_);
@@ -36,6 +63,13 @@ Status SqliteConnection::Error(const std::string& doing, int code) const {
   if (code == SQLITE_CANTOPEN || code == SQLITE_IOERR || code == SQLITE_FULL)
     error = ErrorCode::kRemote;
   if (code == SQLITE_INTERRUPT) error = ErrorCode::kCancelled;
+  if (code == SQLITE_INTERRUPT && timed_out_) {
+    return Status(ErrorCode::kCancelled,
+                  "connection '" + name() + "': " + doing + ": stopped after " +
+                      std::to_string(time_limit_.count()) +
+                      " s without a row (params.query_timeout_seconds sets the limit)")
+        .WithDetail("sqlite_code", std::to_string(code));
+  }
   return Status(error, "connection '" + name() + "': " + doing + ": " + message)
       .WithDetail("sqlite_code", std::to_string(code));
 }
@@ -54,6 +88,14 @@ Result<sqlite3*> SqliteConnection::Handle() {
   }
   sqlite3_busy_timeout(db_, 10000);
   sqlite3_extended_result_codes(db_, 0);
+  // Hardened for SQL from users: no writes to the schema tables or other corruption
+  // (defensive), no extensions, no functions in the schema run unchecked.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_set_authorizer(db_, Authorize, nullptr);
+  sqlite3_progress_handler(db_, 10000, OnProgress, this);
   // The default rollback journal, not WAL: a bulk load into a new table then writes
   // each page once. The page cache is capped to keep memory bounded.
   sqlite3_exec(db_, "PRAGMA cache_size=-16384;", nullptr, nullptr, nullptr);
@@ -126,9 +168,13 @@ Result<Schema> SqliteConnection::QuerySchema(const std::string& sql) {
   }
   // Expressions have no declared type: look at the storage classes of a sample.
   std::vector<int> seen(static_cast<std::size_t>(count), 0);
-  if (need_sample) {
+  // A statement that changes data (INSERT ... RETURNING) is never stepped here: it runs
+  // once, when its rows are read; its expressions are then read as text.
+  if (need_sample && sqlite3_stmt_readonly(statement.get())) {
     for (int row = 0; row < kSchemaSampleRows; ++row) {
+      StartStep();
       int code = sqlite3_step(statement.get());
+      EndStep();
       if (code == SQLITE_DONE) break;
       if (code != SQLITE_ROW) return Error("running the query", code);
       for (int i = 0; i < count; ++i) {
@@ -278,9 +324,14 @@ class SqliteConnectionType final : public ConnectionType {
                                              const OpenScope& scope) const override {
     const config::Home& home = scope.home;
     config::ConfigObject params(config.params, config.file, "params");
-    MORTAR_RETURN_IF_ERROR(params.CheckObject({"path"}));
+    MORTAR_RETURN_IF_ERROR(params.CheckObject({"path", "query_timeout_seconds"}));
     MORTAR_ASSIGN_OR_RETURN(std::string path, params.String("path"));
-    return std::unique_ptr<Connection>(new SqliteConnection(config, home.Resolve(path)));
+    MORTAR_ASSIGN_OR_RETURN(
+        int64_t seconds,
+        params.IntegerOr("query_timeout_seconds", SqliteConnection::kDefaultTimeLimit.count()));
+    if (seconds < 0) return params.Error("query_timeout_seconds", "expected 0 (none) or more");
+    return std::unique_ptr<Connection>(
+        new SqliteConnection(config, home.Resolve(path), std::chrono::seconds(seconds)));
   }
 };
 

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "mortar/connectors/registry.h"
@@ -11,7 +12,11 @@ namespace mortar::sqlite {
 
 class SqliteConnection final : public Connection, public SqlConnection {
  public:
-  SqliteConnection(config::ConnectionConfig config, std::filesystem::path path);
+  // `time_limit`: how long one statement may compute before it yields its next row
+  // (params.query_timeout_seconds); zero for none.
+  SqliteConnection(config::ConnectionConfig config, std::filesystem::path path,
+                   std::chrono::seconds time_limit = kDefaultTimeLimit);
+  static constexpr std::chrono::seconds kDefaultTimeLimit{300};
   ~SqliteConnection() override;
 
   Result<TestReport> Test() override;
@@ -36,9 +41,18 @@ class SqliteConnection final : public Connection, public SqlConnection {
   // For the reader and writer in this module.
   Result<sqlite3*> Handle();
   Status Error(const std::string& doing, int code) const;
+  // Around each step of a query: a step that computes past the time limit is
+  // interrupted. Other statements (loads, recipes) have no limit.
+  void StartStep();
+  void EndStep() { deadline_ = std::chrono::steady_clock::time_point::max(); }
 
  private:
+  static int OnProgress(void* connection);
+
   std::filesystem::path path_;
+  std::chrono::seconds time_limit_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool timed_out_ = false;
   sqlite3* db_ = nullptr;
 };
 

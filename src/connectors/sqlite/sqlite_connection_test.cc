@@ -106,5 +106,70 @@ TEST(SqliteConnectionTest, SyntaxErrorNamesTheConnection) {
   ASSERT_FALSE(two.ok());
 }
 
+// Reads every row of a query; the rows' first column as text, or the error.
+Result<std::vector<std::string>> FirstColumn(SqlConnection& sql, const std::string& query) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, sql.Query(query));
+  std::vector<std::string> values;
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch) break;
+    for (int64_t row = 0; row < batch->num_rows(); ++row)
+      values.push_back(batch->column(0)->GetScalar(row).ValueOrDie()->ToString());
+  }
+  return values;
+}
+
+TEST(SqliteConnectionTest, UsersSqlCannotReachBeyondTheDatabase) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  // One argument hands out a pointer into the process; refused.
+  auto pointer = FirstColumn(*sql, "SELECT hex(fts3_tokenizer('simple'))");
+  ASSERT_FALSE(pointer.ok());
+  EXPECT_NE(pointer.status().message().find("not authorized"), std::string::npos)
+      << pointer.status().ToString();
+  auto attach = sql->Execute("ATTACH DATABASE '" + (temp.root() / "other.db").string() + "' AS o");
+  EXPECT_FALSE(attach.ok());
+  EXPECT_FALSE(std::filesystem::exists(temp.root() / "other.db"));
+  EXPECT_FALSE(FirstColumn(*sql, "SELECT load_extension('libc.so.6')").ok());
+  // Defensive mode: the schema table cannot be written.
+  ASSERT_TRUE(sql->Execute("CREATE TABLE t (x INTEGER)").ok());
+  EXPECT_FALSE(sql->Execute("PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql='x'").ok());
+}
+
+TEST(SqliteConnectionTest, AStatementWithReturningRunsOnce) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(sql->Execute("CREATE TABLE counter (n INTEGER)").ok());
+  auto inserted = FirstColumn(*sql, "INSERT INTO counter VALUES (1 + 1) RETURNING n * 10");
+  ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+  EXPECT_EQ(*inserted, std::vector<std::string>{"20"});
+  auto rows = FirstColumn(*sql, "SELECT COUNT(*) FROM counter");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, std::vector<std::string>{"1"});
+}
+
+TEST(SqliteConnectionTest, AQueryThatComputesTooLongIsStopped) {
+  testing::TempHome temp;
+  config::ConnectionConfig config{"slow",
+                                  "sqlite",
+                                  "",
+                                  {{"path", "sqlite/slow.db"}, {"query_timeout_seconds", 1}},
+                                  config::Json::object(),
+                                  "slow"};
+  auto connection = temp.MakeContext()->MakeConnection(config);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  auto endless = FirstColumn(*(*connection)->AsSql(),
+                             "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
+                             "SELECT MAX(i) FROM r");
+  ASSERT_FALSE(endless.ok());
+  EXPECT_EQ(endless.status().code(), ErrorCode::kCancelled);
+  EXPECT_NE(endless.status().message().find("stopped after 1 s"), std::string::npos)
+      << endless.status().ToString();
+  // The limit is per step: loads and later statements are not cut short by it.
+  EXPECT_TRUE((*connection)->AsSql()->Execute("CREATE TABLE after (x INTEGER)").ok());
+}
+
 }  // namespace
 }  // namespace mortar

@@ -39,7 +39,9 @@ class SqliteReader final : public BatchReader {
     int64_t rows = 0;
     sqlite3_stmt* statement = statement_.get();
     while (rows < kDefaultBatchRows) {
+      connection_.StartStep();
       int code = sqlite3_step(statement);
+      connection_.EndStep();
       if (code == SQLITE_DONE) {
         done_ = true;
         break;
