@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "mortar/auth/oauth_client.h"
 #include "mortar/core/arrow_input.h"
@@ -399,6 +400,11 @@ void DataApi::Register(httplib::Server& http) {
            [this](const auto& request, auto& response) { ClientCredentials(request, response); });
   http.Post("/api/tickets",
             [this](const auto& request, auto& response) { MintTicket(request, response); });
+}
+
+bool DataApi::StreamsBody(const std::string& path) {
+  static const std::regex kData(std::string(kProject) + R"(/datasets/([A-Za-z0-9_-]+)/data)");
+  return std::regex_match(path, kData);
 }
 
 Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,

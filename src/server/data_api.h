@@ -31,6 +31,9 @@ class DataApi {
   DataApi& operator=(const DataApi&) = delete;
 
   void Register(httplib::Server& http);
+  // Whether a request path is one whose body streams (an Arrow upload) rather than
+  // being read whole first.
+  static bool StreamsBody(const std::string& path);
 
   // A recipe's writes (tickets with defer_commit) are held until the recipe ends:
   // committed together when it succeeded, aborted when it failed.

@@ -24,6 +24,7 @@
 #include "mortar/security/vault.h"
 #include "server/data_api.h"
 #include "server/http_status.h"
+#include "server/login_throttle.h"
 #include "server/web_page.h"
 
 namespace mortar::server {
@@ -34,11 +35,30 @@ using Json = nlohmann::json;
 
 constexpr const char* kCookie = "mortar_session";
 constexpr auto kSessionLifetime = std::chrono::hours(12);
+constexpr std::size_t kMaxBodyBytes = 1 << 20;
 
 struct Session {
   std::string user;
   std::chrono::steady_clock::time_point expires;
 };
+
+// An OAuth grant started outside a browser session (the CLI, an API key), back at the
+// callback with its code: it waits for the logged-in user to confirm in this browser.
+struct HeldGrant {
+  auth::PendingGrant pending;
+  std::string code;
+  std::string session;  // the digest of the browser session that must confirm
+  std::chrono::steady_clock::time_point expires;
+};
+constexpr auto kHeldGrantLifetime = std::chrono::minutes(5);
+
+// The scheme, host and port of a URL, as browsers send it in Origin.
+std::string OriginOf(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  std::size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
 
 // Who sent a request: a session cookie or an API key.
 struct Caller {
@@ -141,6 +161,20 @@ class Server {
     return *caller;
   }
 
+  // Whether a browser sent the request from Mortar's own page. Browsers send
+  // Sec-Fetch-Site and Origin with every POST; programs that send neither are not
+  // browsers, which cross-site forgery needs.
+  bool FromOwnPage(const httplib::Request& request) const {
+    std::string site = request.get_header_value("Sec-Fetch-Site");
+    if (!site.empty() && site != "same-origin") return false;
+    std::string origin = request.get_header_value("Origin");
+    if (origin.empty() || origin == OriginOf(base_url_)) return true;
+    // The address the browser used (a page on another site cannot change Host).
+    std::string scheme = base_url_.substr(0, base_url_.find("://"));
+    std::string host = request.get_header_value("Host");
+    return !host.empty() && origin == scheme + "://" + host;
+  }
+
   // ---- responses ----
 
   void Reply(httplib::Response& response, const Json& body, int status = 200) {
@@ -203,6 +237,26 @@ class Server {
   // ---- routes ----
 
   void Routes(httplib::Server& http) {
+    // Bodies are read whole before a handler runs, except the data API's Arrow
+    // uploads, which stream: everything else is refused past kMaxBodyBytes, before it
+    // is read.
+    http.set_pre_routing_handler(
+        [this](const httplib::Request& request, httplib::Response& response) {
+          if (request.method == "GET" || DataApi::StreamsBody(request.path))
+            return httplib::Server::HandlerResponse::Unhandled;
+          std::string length = request.get_header_value("Content-Length");
+          bool chunked =
+              request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+          if (chunked ||
+              (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxBodyBytes)) {
+            ReplyError(response, Status::Invalid("the request body is larger than " +
+                                                 std::to_string(kMaxBodyBytes) +
+                                                 " bytes (or of unknown length); send less")
+                                     .WithDetail("reply_status", "413"));
+            return httplib::Server::HandlerResponse::Handled;
+          }
+          return httplib::Server::HandlerResponse::Unhandled;
+        });
     http.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
       auto caller = SessionCaller(request);
       // The path only: callback queries hold the authorization code and state.
@@ -369,24 +423,54 @@ class Server {
              [this](const httplib::Request& request, httplib::Response& response) {
                Callback(request, response);
              });
+    http.Post("/api/oauth2-confirm",
+              [this](const httplib::Request& request, httplib::Response& response) {
+                Confirm(request, response);
+              });
   }
 
   void Login(const httplib::Request& request, httplib::Response& response) {
-    bool form =
-        request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+    // Another site's page must not log a browser in (as the attacker, say).
+    if (!FromOwnPage(request)) {
+      return ReplyError(response, Status::Auth("refused: a login must come from Mortar's own page "
+                                               "(Origin " +
+                                               OriginOf(base_url_) + ")"));
+    }
+    std::string type = request.get_header_value("Content-Type");
+    bool form = type.rfind("application/x-www-form-urlencoded", 0) == 0;
     std::string user, password, next;
     if (form) {
       user = request.get_param_value("user");
       password = request.get_param_value("password");
       next = request.get_param_value("next");
-    } else {
+    } else if (type.rfind("application/json", 0) == 0) {
       Json body = Json::parse(request.body, nullptr, false);
-      if (body.is_object()) {
-        user = body.value("user", "");
-        password = body.value("password", "");
+      if (body.is_object() && body.value("user", Json()).is_string() &&
+          body.value("password", Json()).is_string()) {
+        user = body["user"].get<std::string>();
+        password = body["password"].get<std::string>();
       }
+    } else {
+      return ReplyError(response, Status::Invalid("send the login as application/json "
+                                                  "{\"user\", \"password\"} or as a form"));
     }
-    auto account = security::Authenticate(home_, user, password);
+    if (int64_t wait = throttle_.SecondsToWait(user, request.remote_addr); wait > 0) {
+      response.set_header("Retry-After", std::to_string(wait));
+      return ReplyError(response,
+                        Status::Auth("too many failed logins for this user or from this address: "
+                                     "try again in " +
+                                     std::to_string(wait) + " s")
+                            .WithDetail("reply_status", "429"));
+    }
+    auto account = [&] {
+      LoginThrottle::Slot slot(throttle_);
+      return security::Authenticate(home_, user, password);
+    }();
+    if (account.ok()) {
+      throttle_.Succeeded(user);
+    } else {
+      throttle_.Failed(user, request.remote_addr);
+    }
     if (!account.ok()) {
       if (form)
         return Page(response, 401, "Log in", LoginForm(next, "Wrong user name or password."));
@@ -570,19 +654,80 @@ class Server {
     }
     std::string code = request.get_param_value("code");
     if (code.empty()) return fail(400, "the authorization server sent no code");
+    if (pending->session.empty()) {
+      // Started from the CLI or with an API key: bound to no browser, so this browser's
+      // user confirms first (a link from someone else must not attach their grant).
+      std::string token = auth::RandomUrlSafe();
+      {
+        std::lock_guard<std::mutex> lock(sessions_mutex_);
+        auto now = std::chrono::steady_clock::now();
+        std::erase_if(held_grants_, [&](const auto& entry) { return entry.second.expires < now; });
+        held_grants_[token] = HeldGrant{*pending, code, auth::SessionDigest(caller->session_id),
+                                        now + kHeldGrantLifetime};
+      }
+      return Page(response, 200, "Confirm the authorization",
+                  "<h1>Confirm the authorization</h1><p id='confirm-text'>Store the sign-in you "
+                  "just made as the credentials of Mortar user <strong>" +
+                      EscapeMarkup(pending->user) + "</strong> for connection <strong>" +
+                      EscapeMarkup(pending->connection) +
+                      "</strong>? Confirm only if you started this authorization yourself.</p>"
+                      "<form method='post' action='/api/oauth2-confirm'><input type='hidden' "
+                      "name='token' value='" +
+                      token +
+                      "'><button id='confirm' type='submit'>Confirm</button> <a "
+                      "href='/'>Cancel</a></form>");
+    }
+    FinishGrant(response, *vault, *pending, code);
+  }
+
+  void Confirm(const httplib::Request& request, httplib::Response& response) {
+    auto fail = [&](int status, const std::string& message) {
+      Page(response, status, "Authorization failed",
+           "<h1>Authorization failed</h1><p id='oauth-error' class='error'>" +
+               EscapeMarkup(message) + "</p><p><a href='/'>Back to Mortar</a></p>");
+    };
+    auto caller = SessionCaller(request);
+    if (!caller || !FromOwnPage(request))
+      return fail(403, "confirm from Mortar's page, logged in as the user who started it");
+    std::optional<HeldGrant> held;
+    {
+      std::lock_guard<std::mutex> lock(sessions_mutex_);
+      auto it = held_grants_.find(request.get_param_value("token"));
+      if (it != held_grants_.end()) {
+        held = std::move(it->second);
+        held_grants_.erase(it);
+      }
+    }
+    if (!held || held->expires < std::chrono::steady_clock::now())
+      return fail(400, "this confirmation is unknown or has expired; start again with Authorize");
+    if (held->session != auth::SessionDigest(caller->session_id) ||
+        held->pending.user != caller->user)
+      return fail(403, "this authorization was confirmed from another session; start again");
+    auto vault = security::Vault::Open(home_);
+    if (!vault.ok()) return fail(500, vault.status().message());
+    FinishGrant(response, *vault, held->pending, held->code);
+  }
+
+  // Exchanges the code and stores the grant in the user's slot; the answer to the browser.
+  void FinishGrant(httplib::Response& response, const security::Vault& vault,
+                   const auth::PendingGrant& pending, const std::string& code) {
     Status stored = [&]() -> Status {
-      MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(pending->user));
-      MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(pending->connection));
+      MORTAR_ASSIGN_OR_RETURN(auto context, ContextFor(pending.user));
+      MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(pending.connection));
       MORTAR_ASSIGN_OR_RETURN(auth::OAuthClient client, connection->UserGrantClient());
       MORTAR_ASSIGN_OR_RETURN(auth::TokenGrant grant,
-                              client.ExchangeCode(code, pending->verifier, redirect_uri_));
+                              client.ExchangeCode(code, pending.verifier, redirect_uri_));
       return auth::StoreUserGrant(
-          *vault, security::UserConnectionSecretSlot(pending->user, pending->connection, "oauth"),
+          vault, security::UserConnectionSecretSlot(pending.user, pending.connection, "oauth"),
           grant);
     }();
-    if (!stored.ok()) return fail(HttpStatusOf(stored), stored.message());
-    Log("user " + pending->user + " authorized connection " + pending->connection);
-    response.set_redirect("/?authorized=" + pending->connection, 303);
+    if (!stored.ok()) {
+      return Page(response, HttpStatusOf(stored), "Authorization failed",
+                  "<h1>Authorization failed</h1><p id='oauth-error' class='error'>" +
+                      EscapeMarkup(stored.message()) + "</p><p><a href='/'>Back to Mortar</a></p>");
+    }
+    Log("user " + pending.user + " authorized connection " + pending.connection);
+    response.set_redirect("/?authorized=" + pending.connection, 303);
   }
 
   config::Home home_;
@@ -596,6 +741,8 @@ class Server {
   DataApi data_api_;
   std::mutex sessions_mutex_;
   std::map<std::string, Session> sessions_;
+  std::map<std::string, HeldGrant> held_grants_;  // by confirmation token
+  LoginThrottle throttle_;
 };
 
 void OnTerminate(int) {

@@ -122,6 +122,25 @@ def test_server_login_api_keys_and_refusals(mortar):
         status, body = call("POST", "/api/connections/sqlite_default/authorize",
                             headers={"Authorization": "Bearer " + key})
         assert status == 400 and "does not use OAuth per-user" in body["error"]
+        # Only Mortar's own page logs a browser in; bodies must say what they are.
+        status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"},
+                            headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+        assert status == 403 and "must come from Mortar's own page" in body["error"]
+        status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"},
+                            headers={"Content-Type": "text/plain"})
+        assert status == 400 and "application/json" in body["error"]
+        status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"},
+                            headers={"Origin": url, "Sec-Fetch-Site": "same-origin"})
+        assert status == 200
+        # Bodies past 1 MiB are refused before they are read.
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "x" * (2 << 20)},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 413 and "larger than 1048576 bytes" in body["error"]
+        # Password guessing: five failures for a user, then a wait, even with the right one.
+        for _ in range(5):
+            assert call("POST", "/api/login", {"user": "alice", "password": "wrong-password"})[0] == 401
+        status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"})
+        assert status == 429 and "try again in" in body["error"]
         key_id = key.split("_")[1]
         assert call("DELETE", f"/api/api-keys/{key_id}", headers={"Authorization": "Bearer " + key})[0] == 200
         assert call("GET", "/api/me", headers={"Authorization": "Bearer " + key})[0] == 403

@@ -151,6 +151,10 @@ def test_two_users_get_their_own_identity_and_not_each_others(site, ws, tmp_path
         driver.find_element(By.ID, "user").send_keys("bob")
         driver.find_element(By.ID, "password").send_keys(PASSWORDS["bob"])
         driver.find_element(By.ID, "login").click()
+        # Started outside this browser: bob confirms that the grant is his.
+        wait.until(lambda d: d.find_elements(By.ID, "confirm"))
+        assert "Mortar user bob for connection dbx_user" in driver.find_element(By.ID, "confirm-text").text
+        driver.find_element(By.ID, "confirm").click()
         wait.until(lambda d: "/?authorized=dbx_user" in d.current_url)
     for user, identity in (("alice", ws["user"]), ("bob", ws["user2"])):
         status, body = server.api("POST", "/api/sql",
@@ -286,6 +290,13 @@ def test_a_wrong_state_or_redirect_is_refused(site, ws):
     assert status != 200 or "Authorization failed" in page
     status, page = server.api("GET", f"/api/oauth2-callback?code=abc&state={state}", opener=opener)
     assert status == 400 and "state does not match" in page
+    # A confirmation that was never offered, or posted from another site, is refused.
+    status, page = server.api("POST", "/api/oauth2-confirm", opener=opener,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and "unknown or has expired" in page
+    status, page = server.api("POST", "/api/oauth2-confirm", opener=opener,
+                              headers={"Origin": "https://evil.example"})
+    assert status == 403
     # Without the page's header, a cookie session cannot start a grant (cross-site requests).
     status, body = server.api("POST", "/api/connections/dbx_user/authorize", opener=opener)
     assert status == 403 and "X-Mortar-Request" in body["error"]
