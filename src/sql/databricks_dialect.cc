@@ -28,10 +28,19 @@ class Databricks final : public Dialect {
   }
 
   // Spark reads backslash escapes inside literals, so both the quote and the
-  // backslash are escaped; control characters are written as escapes too.
+  // backslash are escaped; control characters are written as escapes too. Spark also
+  // substitutes ${...} in a statement's text before parsing it (unless
+  // spark.sql.variable.substitute is off, which warehouses may not let a session
+  // set): a '$' before '{' is written as the escape \u0024, which the substitution
+  // does not see and the parser turns back into '$'.
   std::string QuoteString(std::string_view value) const override {
     std::string out = "'";
-    for (char c : value) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      char c = value[i];
+      if (c == '$' && i + 1 < value.size() && value[i + 1] == '{') {
+        out += "\\u0024";
+        continue;
+      }
       switch (c) {
         case '\'':
           out += "\\'";

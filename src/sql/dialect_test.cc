@@ -27,6 +27,8 @@ TEST(DialectTest, DatabricksQuotesWithBackticksAndEscapes) {
   const Dialect& dialect = DatabricksDialect();
   EXPECT_EQ(dialect.QuoteIdentifier("a`b"), "`a``b`");
   EXPECT_EQ(dialect.QuoteString("it's a \\ \n"), "'it\\'s a \\\\ \\n'");
+  // Spark's ${...} substitution cannot see a value's "${".
+  EXPECT_EQ(dialect.QuoteString("${env:HOME} $5"), "'\\u0024{env:HOME} $5'");
   EXPECT_EQ(dialect.TableReference({"main", "sales", "orders"}), "`main`.`sales`.`orders`");
   EXPECT_EQ(dialect.NativeType(*Type::Parse("struct<a:int64,b:array<decimal(10,2)>>")),
             "STRUCT<`a`: BIGINT, `b`: ARRAY<DECIMAL(10,2)>>");

@@ -243,3 +243,15 @@ def test_replacing_an_older_table_with_timestamps_without_zone(dbx, table):
     rows = dbx.json("sql", "dbx", f"SELECT CAST(at AS STRING) AS at FROM default.{table}_out ORDER BY id")["rows"]
     assert rows == [{"at": "2024-03-02 10:00:00"}, {"at": "2024-03-03 11:30:00"}]
     dbx.run("sql", "dbx", f"DROP TABLE default.{table}_out")
+
+
+def test_values_that_look_like_spark_variables_are_written_as_they_are(dbx, table):
+    # Spark substitutes ${...} in statement text (spark.sql.variable.substitute), so a
+    # value written with INSERT could have become the server's environment.
+    values = ["${env:HOME}", "${spark:spark.app.name}", "$${x}", "cost: $5 {net}", "${"]
+    text = "a,b\n" + "".join(f'{i},"{v}"\n' for i, v in enumerate(values))
+    local_sync(dbx, table, "odd", text, [{"name": "a", "type": "int64"}, {"name": "b", "type": "string"}],
+               "load_odd")
+    dbx.run("recipe", "run", "load_odd")
+    rows = dbx.json("sql", "dbx", f"SELECT b FROM default.{table} ORDER BY a")["rows"]
+    assert [r["b"] for r in rows] == values
