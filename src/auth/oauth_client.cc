@@ -26,12 +26,13 @@ TransportFactory DefaultTransports(const std::string& ca_file) {
   return [ca_file]() { return http::MakeCurlTransport(http::TlsOptions{ca_file}); };
 }
 
-// Token endpoints are idempotent for our grants except refresh under rotation; only
-// throttling and unavailability are retried, as the server asks.
+// A code is single-use and a rotated refresh token is spent by its first use: only
+// throttling, and unavailability the server says it did not act on, are retried.
 Result<http::Response> Send(const TransportFactory& transports, const http::Request& request) {
   MORTAR_ASSIGN_OR_RETURN(auto transport, transports());
   http::RetryPolicy policy;
   policy.budget = std::chrono::minutes(2);
+  policy.unavailable_needs_retry_after = true;
   return http::SendWithRetry(*transport, request, policy, http::SystemClock());
 }
 

@@ -226,6 +226,8 @@ Result<Response> SendWithRetry(Transport& transport, const Request& request,
           server_asked = true;
         }
       }
+      if (response.status == 503 && policy.unavailable_needs_retry_after && !server_asked)
+        return result;
     } else if (!policy.retry_connection_errors || !IsConnectionError(result.status())) {
       if (attempt == 1) return result;
       return result.status().WithContext("attempt " + std::to_string(attempt));

@@ -89,6 +89,28 @@ TEST(HttpRetryTest, RetryAfterSecondsIsHonoured) {
   EXPECT_EQ(transport.sent()[1].body, MakeRequest().body);
 }
 
+TEST(HttpRetryTest, WhatMustNotRunTwiceIsRetriedOnlyWhenTheServerSaysItDidNotRun) {
+  RetryPolicy once;
+  once.unavailable_needs_retry_after = true;
+  // A 503 without Retry-After may come after the server ran it: answered as it is.
+  ScriptedTransport bare;
+  bare.Add(Reply(503, "upstream"));
+  FakeClock clock;
+  auto response = SendWithRetry(bare, MakeRequest(), once, clock);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(bare.sent().size(), 1u);
+  // With Retry-After, or throttled (429), the server did not run it: retried.
+  ScriptedTransport asked;
+  asked.Add(Reply(503, "", {{"Retry-After", "2"}}));
+  asked.Add(Reply(429, ""));
+  asked.Add(Reply(200, "done"));
+  response = SendWithRetry(asked, MakeRequest(), once, clock);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(asked.sent().size(), 3u);
+}
+
 TEST(HttpRetryTest, RetryAfterHttpDateIsHonoured) {
   ScriptedTransport transport;
   transport.Add(Reply(429, "", {{"Retry-After", "Tue, 24 Nov 2026 14:00:30 GMT"}}));

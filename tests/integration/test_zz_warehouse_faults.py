@@ -72,6 +72,17 @@ def test_throttled_fetches_are_retried_and_the_statement_runs_once(dbsql, ws, bi
     assert len(served) == 1
     count = dbsql.json("sql", "dbx", f"SELECT COUNT(*) AS n FROM {big_table} WHERE id = -1")["rows"][0]["n"]
     assert count == 1
+    # Unavailable without Retry-After: a proxy may answer so after the server ran the
+    # statement, so Mortar reports it and never sends it again.
+    since = time.time()
+    admin(ws, "POST", "/faults", {"warehouse_id": ws["databricks_warehouse_id"],
+                                  "method": "ExecuteStatement", "status": 503, "count": 1})
+    statement = f"INSERT INTO {big_table} VALUES (-2, 'never twice')"
+    result = dbsql.run("sql", "dbx", statement, check=False)
+    assert result.returncode != 0 and "503" in result.stderr, result.stderr
+    assert [c for c in calls(ws, since) if c["statement_sha256"] == sha(statement)] == []
+    count = dbsql.json("sql", "dbx", f"SELECT COUNT(*) AS n FROM {big_table} WHERE id = -2")["rows"][0]["n"]
+    assert count == 0
 
 
 def test_expired_cloudfetch_links_are_listed_again_from_their_first_row(dbsql, ws, table, tmp_path):

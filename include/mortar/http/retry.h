@@ -23,6 +23,12 @@ struct RetryPolicy {
   // Retry when no response arrived (refused, reset, timed out): only for requests
   // that are safe to repeat, such as GETs; never for ExecuteStatement.
   bool retry_connection_errors = false;
+  // Retry a 503 only when it carries Retry-After, the server's word that it did not run
+  // the request (a 503 without it may come from a proxy after the server ran it): for
+  // requests that must never run twice, such as ExecuteStatement, FetchResults (it
+  // moves a cursor) and OAuth token requests (codes and rotated refresh tokens are
+  // single-use). 429 (throttled before running) is always retried.
+  bool unavailable_needs_retry_after = false;
 };
 
 // For object stores (S3, Azure Blob), whose requests are all safe to repeat: throttling

@@ -82,6 +82,8 @@ class Session::Impl {
   template <typename Call>
   Status Invoke(const std::string& what, Call&& call) {
     transport_->ClearError();
+    // Running a statement twice, or skipping a page, is worse than failing.
+    transport_->SetRepeatable(what != "ExecuteStatement" && what != "FetchResults");
     try {
       call();
       return Status::OK();

@@ -97,7 +97,9 @@ void ThriftHttpTransport::flush() {
                      {"Accept", "application/x-thrift"},
                      {"User-Agent", "Mortar/0.1"},
                      {"Authorization", *authorization}};
-  auto response = http::SendWithRetry(*http_, request, retry_, http::SystemClock());
+  http::RetryPolicy policy = retry_;
+  policy.unavailable_needs_retry_after = !repeatable_;
+  auto response = http::SendWithRetry(*http_, request, policy, http::SystemClock());
   if (!response.ok()) {
     last_error_ = response.status().WithContext("connection '" + connection_name_ + "'");
     throw TTransportException(TTransportException::UNKNOWN, "request failed");

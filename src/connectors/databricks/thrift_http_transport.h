@@ -26,6 +26,10 @@ class ThriftHttpTransport final
   void write(const uint8_t* buffer, uint32_t length);
   void flush() override;
 
+  // Whether the next call may be sent again after a 503 without Retry-After: not for
+  // calls that may run twice or move a cursor.
+  void SetRepeatable(bool repeatable) { repeatable_ = repeatable; }
+
   // Why the last call failed, when it failed below Thrift (HTTP, TLS, auth).
   const Status& last_error() const { return last_error_; }
   void ClearError() { last_error_ = Status::OK(); }
@@ -36,6 +40,7 @@ class ThriftHttpTransport final
   http::Transport* http_;
   auth::TokenSource* tokens_;
   http::RetryPolicy retry_;
+  bool repeatable_ = true;
   std::string request_;
   std::string response_;
   std::size_t read_position_ = 0;
