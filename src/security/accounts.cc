@@ -8,6 +8,7 @@
 #include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/security/permissions.h"
+#include "security/file_lock.h"
 
 namespace mortar::security {
 
@@ -41,6 +42,12 @@ std::string RandomText(std::size_t bytes) {
   return text;
 }
 
+// Held around every read-modify-write of users, groups and keys, so that concurrent
+// changes (a key created while another is revoked) cannot undo each other.
+Result<FileLock> LockAccounts(const config::Home& home) {
+  return FileLock::Acquire(home.SecurityDir() / "accounts.lock", true);
+}
+
 Result<Json> ReadKeys(const config::Home& home) {
   if (!fs::exists(KeysFile(home))) return Json{{"keys", Json::array()}};
   return config::ReadJsonFile(KeysFile(home));
@@ -67,6 +74,7 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
 Status AddUser(const config::Home& home, const config::User& user,
                const std::optional<std::string>& password) {
   MORTAR_RETURN_IF_ERROR(config::ValidateName("user", user.name));
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(UsersFile(home)));
   for (const auto& entry : json["users"]) {
     if (entry.value("name", "") == user.name) {
@@ -94,6 +102,7 @@ Status AddUser(const config::Home& home, const config::User& user,
 }
 
 Status SetPassword(const config::Home& home, const std::string& user, const std::string& password) {
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(UsersFile(home)));
   for (auto& entry : json["users"]) {
     if (entry.value("name", "") != user) continue;
@@ -105,6 +114,7 @@ Status SetPassword(const config::Home& home, const std::string& user, const std:
 }
 
 Status DeleteUser(const config::Home& home, const std::string& user) {
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(UsersFile(home)));
   auto& users = json["users"];
   auto before = users.size();
@@ -112,11 +122,20 @@ Status DeleteUser(const config::Home& home, const std::string& user) {
                              [&](const Json& entry) { return entry.value("name", "") == user; }),
               users.end());
   if (users.size() == before) return Status::NotFound("no user named '" + user + "'");
+  // Their keys go first: a later user of the same name must not inherit them.
+  MORTAR_ASSIGN_OR_RETURN(Json keys, ReadKeys(home));
+  Json kept = Json::array();
+  for (const auto& entry : keys["keys"]) {
+    if (entry.value("user", "") != user) kept.push_back(entry);
+  }
+  keys["keys"] = std::move(kept);
+  MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(KeysFile(home), keys, kOwnerOnly));
   return config::WriteJsonFile(UsersFile(home), json, kOwnerOnly);
 }
 
 Status AddGroup(const config::Home& home, const config::Group& group) {
   MORTAR_RETURN_IF_ERROR(config::ValidateName("group", group.name));
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(GroupsFile(home)));
   for (const auto& entry : json["groups"]) {
     if (entry.value("name", "") == group.name) {
@@ -145,6 +164,7 @@ Result<config::User> Authenticate(const config::Home& home, const std::string& u
 Result<std::string> CreateApiKey(const config::Home& home, const std::string& user,
                                  const std::string& label) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
   MORTAR_ASSIGN_OR_RETURN(Json json, ReadKeys(home));
   std::string id = RandomText(6);
@@ -170,6 +190,7 @@ Result<std::vector<ApiKeyInfo>> ListApiKeys(const config::Home& home, const std:
 }
 
 Status RevokeApiKey(const config::Home& home, const std::string& user, const std::string& id) {
+  MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));
   MORTAR_ASSIGN_OR_RETURN(Json json, ReadKeys(home));
   auto& keys = json["keys"];
   auto before = keys.size();
@@ -185,6 +206,21 @@ Status RevokeApiKey(const config::Home& home, const std::string& user, const std
 }
 
 Result<std::string> UserForApiKey(const config::Home& home, const std::string& key) {
+  MORTAR_ASSIGN_OR_RETURN(ApiKeyInfo info, FindApiKey(home, key));
+  return info.user;
+}
+
+Status CheckApiKeyLive(const config::Home& home, const std::string& id, const std::string& user) {
+  MORTAR_ASSIGN_OR_RETURN(auto keys, ListApiKeys(home, user));
+  for (const auto& key : keys) {
+    if (key.id == id) return Status::OK();
+  }
+  return Status::Auth(
+      "the API key that made this ticket was revoked (or its user deleted): "
+      "the ticket ended with it");
+}
+
+Result<ApiKeyInfo> FindApiKey(const config::Home& home, const std::string& key) {
   static const Status kRefused = Status::Auth(
       "the API key is not valid (revoked, or mistyped); create one with "
       "'mortar api-key create'");
@@ -199,7 +235,10 @@ Result<std::string> UserForApiKey(const config::Home& home, const std::string& k
     std::string stored = entry.value("sha256", "");
     if (stored.size() == digest.size() &&
         sodium_memcmp(stored.data(), digest.data(), digest.size()) == 0) {
-      return entry.value("user", "");
+      // A key lives no longer than its user.
+      if (!home.FindUser(entry.value("user", "")).ok()) return kRefused;
+      return ApiKeyInfo{id, entry.value("user", ""), entry.value("label", ""),
+                        entry.value("created_at", "")};
     }
   }
   return kRefused;

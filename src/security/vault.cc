@@ -13,6 +13,7 @@
 #include "mortar/config/document.h"
 #include "mortar/config/home.h"
 #include "mortar/core/wall_time.h"
+#include "security/file_lock.h"
 
 namespace mortar::security {
 
@@ -26,32 +27,6 @@ constexpr auto kOwnerOnly = fs::perms::owner_read | fs::perms::owner_write;
 struct Key {
   std::string id;
   std::string bytes;  // crypto_aead_xchacha20poly1305_ietf_KEYBYTES
-};
-
-// An exclusive or shared flock on a file of its own, released on destruction. flock
-// locks belong to the open file, so threads of one process exclude each other too.
-class FileLock {
- public:
-  static Result<FileLock> Acquire(const fs::path& path, bool exclusive) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return Status::Invalid("cannot open the lock file " + path.string());
-    while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
-      if (errno != EINTR) {
-        ::close(fd);
-        return Status::Internal("cannot lock " + path.string());
-      }
-    }
-    return FileLock(fd);
-  }
-  FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileLock& operator=(FileLock&&) = delete;
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
 };
 
 Status InitSodium() {

@@ -157,6 +157,34 @@ TEST(AccountsTest, ApiKeysAreStoredAsHashesAndCanBeRevoked) {
   EXPECT_FALSE(UserForApiKey(temp.home(), *key).ok());
 }
 
+TEST(AccountsTest, ConcurrentKeyChangesDoNotUndoEachOther) {
+  testing::TempHome temp;
+  std::vector<std::string> created(24);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 24; i += 4) created[i] = *CreateApiKey(temp.home(), "admin", "k");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ListApiKeys(temp.home(), "admin")->size(), 24u);
+  // Revoking half while the others are checked: exactly the other half stays.
+  threads.clear();
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 24; i += 4) {
+        if (i % 2 == 0) {
+          std::string id = created[i].substr(3, created[i].find('_', 3) - 3);
+          EXPECT_TRUE(RevokeApiKey(temp.home(), "admin", id).ok());
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ListApiKeys(temp.home(), "admin")->size(), 12u);
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(UserForApiKey(temp.home(), created[i]).ok(), i % 2 == 1);
+}
+
 TEST(AccountsTest, DetailsReadableByDecidesWhoGetsCredentials) {
   testing::TempHome temp;
   ASSERT_TRUE(AddGroup(temp.home(), config::Group{"engineers", ""}).ok());

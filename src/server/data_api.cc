@@ -419,14 +419,15 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
   std::string secret = authorization.substr(7);
   Grant grant;
   if (secret.rfind("mk_", 0) == 0) {
-    auto user = security::UserForApiKey(home_, secret);
-    if (!user.ok()) {
+    auto key = security::FindApiKey(home_, secret);
+    if (!key.ok()) {
       return Kind(Status::Auth("the API key is unknown or revoked: create one with 'mortar "
                                "api-key create' or on the web page"),
                   "ticket")
           .WithDetail("reply_status", "401");
     }
-    grant.scope = TicketScope{.user = *user, .project = project, .any_dataset = true};
+    grant.scope = TicketScope{
+        .user = key->user, .project = project, .any_dataset = true, .api_key_id = key->id};
   } else {
     auto scope = tickets_.Find(secret);
     if (!scope) {
@@ -437,6 +438,13 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
     }
     grant.ticket = secret;
     grant.scope = std::move(*scope);
+    if (!grant.scope.api_key_id.empty()) {
+      Status live = security::CheckApiKeyLive(home_, grant.scope.api_key_id, grant.scope.user);
+      if (!live.ok()) {
+        tickets_.Revoke(secret);
+        return Kind(live, "ticket").WithDetail("reply_status", "401");
+      }
+    }
   }
   if (!grant.scope.project.empty() && grant.scope.project != project) {
     return Kind(Status::Auth("this ticket is for project '" + grant.scope.project + "', not '" +

@@ -407,6 +407,12 @@ class Server {
         }));
     http.Post("/api/api-keys",
               Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+                // A key must not breed keys that outlive its revocation.
+                if (caller.session_id.empty()) {
+                  return Status::Auth(
+                      "an API key cannot create API keys: create them on the web page or "
+                      "with 'mortar api-key create'");
+                }
                 MORTAR_ASSIGN_OR_RETURN(Json body, Body(request));
                 MORTAR_ASSIGN_OR_RETURN(
                     std::string key,

@@ -149,3 +149,44 @@ def test_server_login_api_keys_and_refusals(mortar):
     assert server.process.returncode == 0
     log = (mortar.home / "server.log").read_text()
     assert "wrong-password" not in log and key not in log
+
+
+def test_api_keys_end_what_they_made_and_die_with_their_user(mortar):
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    mortar.run("user", "add", "alice", "--admin", input="a-long-password\n")
+    key = mortar.run("api-key", "create", "--user", "alice").stdout.strip()
+    server = MortarServer(mortar.home, 18192, mortar.home / "server.log")
+    try:
+        def call(method, path, body=None, bearer=key):
+            request = urllib.request.Request(server.url + path, method=method,
+                                             headers={"Content-Type": "application/json",
+                                                      "Authorization": "Bearer " + bearer},
+                                             data=None if body is None else json.dumps(body).encode())
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                return error.code, json.loads(error.read())
+
+        # A key cannot breed keys that would outlive it.
+        status, body = call("POST", "/api/api-keys", {"label": "child"})
+        assert status == 403 and "an API key cannot create API keys" in body["error"]
+        # A ticket the key minted ends when the key is revoked.
+        status, minted = call("POST", "/api/tickets", {"project": "p", "lifetime_seconds": 3600})
+        assert status == 200
+        ticket = minted["ticket"]
+        assert call("GET", "/api/projects/p/datasets/none/schema", bearer=ticket)[0] == 404
+        key_id = key.split("_")[1]
+        mortar.run("api-key", "revoke", key_id, "--user", "alice")
+        status, body = call("GET", "/api/projects/p/datasets/none/schema", bearer=ticket)
+        assert status == 401 and "the API key that made this ticket was revoked" in body["error"]
+        # Deleting a user deletes their keys: a new user of the same name gets none of them.
+        second = mortar.run("api-key", "create", "--user", "alice").stdout.strip()
+        assert call("GET", "/api/me", bearer=second)[0] == 200
+        mortar.run("user", "delete", "alice")
+        mortar.run("user", "add", "alice", input="another-password\n")
+        assert mortar.json("api-key", "list", "--user", "alice") == []
+        assert call("GET", "/api/me", bearer=second)[0] == 403
+    finally:
+        server.stop()

@@ -44,8 +44,12 @@ Result<std::string> CreateApiKey(const config::Home& home, const std::string& us
                                  const std::string& label);
 Result<std::vector<ApiKeyInfo>> ListApiKeys(const config::Home& home, const std::string& user);
 Status RevokeApiKey(const config::Home& home, const std::string& user, const std::string& id);
-// The user a key belongs to; an Auth error for an unknown or revoked key.
+// The key (its id and user); an Auth error for an unknown or revoked key, or one whose
+// user was deleted. Deleting a user deletes their keys.
+Result<ApiKeyInfo> FindApiKey(const config::Home& home, const std::string& key);
 Result<std::string> UserForApiKey(const config::Home& home, const std::string& key);
+// OK while the user's key `id` exists: what a key made (tickets) ends with it.
+Status CheckApiKeyLive(const config::Home& home, const std::string& id, const std::string& user);
 
 // "details_readable_by" of a connection: {"mode": "nobody" | "analysts" | "groups",
 // "groups": [...]}; absent means nobody. "analysts" is every Mortar user. Admins may

@@ -23,6 +23,8 @@ struct TicketScope {
   std::set<std::string> connections;  // for SQL and client credentials
   // Recipes: writes are held until the recipe succeeds, then committed together.
   bool defer_commit = false;
+  // The API key a notebook's ticket was minted with: the ticket ends with the key.
+  std::string api_key_id;
 
   bool MayRead(const std::string& dataset) const;
   bool MayWrite(const std::string& dataset) const;
