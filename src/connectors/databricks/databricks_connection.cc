@@ -19,6 +19,7 @@
 #include "connectors/databricks/session.h"
 #include "connectors/databricks/volume_store.h"
 #include "connectors/s3/s3_connection.h"
+#include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
@@ -702,16 +703,18 @@ class DatabricksConnection final : public Connection, public SqlConnection {
         headers ? CellToText(*batch->column(static_cast<int>(*headers)), 0) : "");
   }
 
-  // A write cut short by a server that died leaves its staging table behind; the next
-  // write to the same table removes it (one writer per output at a time, as builds are).
+  // A write cut short by a server that died leaves its staging table behind; a later
+  // write to the same table removes it, but never a concurrent write's live one
+  // (staging_table_name.h says how they are told apart).
   Status DropLeftoverStaging(const sql::TableName& target) {
     sql::TableName in_schema{target.catalog, target.schema, ""};
     std::string where = in_schema.catalog.empty()
                             ? dialect().QuoteIdentifier(in_schema.schema)
                             : dialect().TableReference({"", in_schema.catalog, in_schema.schema});
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
-    auto listed = session->Query("SHOW TABLES IN " + where + " LIKE " +
-                                 dialect().QuoteString("__mortar_tmp_" + target.table + "_*"));
+    std::string prefix = StagingTablePrefix(target);
+    auto listed =
+        session->Query("SHOW TABLES IN " + where + " LIKE " + dialect().QuoteString(prefix + "*"));
     // Best effort: a server (or user-provided driver) without SHOW TABLES still writes.
     if (!listed.ok()) return Status::OK();
     auto& reader = *listed;
@@ -721,7 +724,8 @@ class DatabricksConnection final : public Connection, public SqlConnection {
       MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
       if (!batch) break;
       for (int64_t r = 0; r < batch->num_rows(); ++r) {
-        leftovers.push_back(CellToText(*batch->column(static_cast<int>(*column)), r));
+        std::string name = CellToText(*batch->column(static_cast<int>(*column)), r);
+        if (IsLeftoverStagingTable(target, name)) leftovers.push_back(std::move(name));
       }
     }
     for (const auto& name : leftovers) {
@@ -839,8 +843,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   Result<sql::TableName> StagingName(const sql::TableName& target) {
     MORTAR_RETURN_IF_ERROR(DropLeftoverStaging(target));
     sql::TableName staging = target;
-    std::random_device random;
-    staging.table = "__mortar_tmp_" + target.table + "_" + std::to_string(random() % 1000000);
+    staging.table = StagingTableName(target);
     return staging;
   }
 

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
 
 namespace mortar::sqlite {
@@ -288,9 +289,7 @@ Result<int64_t> SqliteConnection::ReplaceTableWithQuery(const sql::TableName& ta
                                                         const Schema& schema,
                                                         const std::string& select_sql) {
   MORTAR_ASSIGN_OR_RETURN(sqlite3 * db, Handle());
-  std::random_device random;
-  sql::TableName staging{table.catalog, table.schema,
-                         "__mortar_tmp_" + table.table + "_" + std::to_string(random() % 1000000)};
+  sql::TableName staging{table.catalog, table.schema, StagingTableName(table)};
   const sql::Dialect& d = dialect();
   MORTAR_RETURN_IF_ERROR(Execute("BEGIN IMMEDIATE"));
   std::string columns;

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "connectors/sqlite/sqlite_connection.h"
+#include "connectors/staging_table_name.h"
 #include "mortar/core/text_conversion.h"
 
 namespace mortar::sqlite {
@@ -31,8 +32,7 @@ class SqliteWriter final : public BatchWriter {
     in_transaction_ = true;
     target_ = table_;
     if (mode_ == WriteMode::kReplace) {
-      std::random_device random;
-      target_.table = "__mortar_tmp_" + table_.table + "_" + std::to_string(random() % 1000000);
+      target_.table = StagingTableName(table_);
       MORTAR_RETURN_IF_ERROR(connection_.Execute(dialect.CreateTable(target_, schema_)));
     } else {
       MORTAR_ASSIGN_OR_RETURN(auto existing, connection_.DescribeTable(table_));
