@@ -26,7 +26,15 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, OnInterrupt);
   std::vector<std::string> args(argv + 1, argv + argc);
-  mortar::Status status = mortar::cli::Run(args, std::cout, std::cerr);
+  mortar::Status status;
+  try {
+    status = mortar::cli::Run(args, std::cout, std::cerr);
+  } catch (const std::exception& error) {
+    // A bug, or input a check missed (a JSON field of the wrong type): a message and
+    // exit code 70, never an abort.
+    status = mortar::Status::Internal(std::string("unexpected error: ") + error.what() +
+                                      " (please report it with the command that caused it)");
+  }
   std::cout.flush();
   if (!status.ok()) {
     std::cerr << "error: " << status.ToString() << "\n";

@@ -67,16 +67,22 @@ Status CheckHeader(const Header& header) {
 struct BodySink {
   std::string* body;
   CURL* handle;
+  std::size_t limit = 0;
+  bool too_large = false;
 };
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user_data) {
   auto* sink = static_cast<BodySink*>(user_data);
   try {
+    if (sink->body->size() + size * count > sink->limit) {
+      sink->too_large = true;
+      return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
     if (sink->body->empty()) {
       curl_off_t length = -1;
       if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) ==
               CURLE_OK &&
-          length > 0 && length < (curl_off_t{1} << 34)) {
+          length > 0 && static_cast<std::size_t>(length) <= sink->limit) {
         sink->body->reserve(static_cast<std::size_t>(length));
       }
     }
@@ -189,7 +195,7 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
 #endif
   Set(CURLOPT_HTTPHEADER, headers);
   Set(CURLOPT_WRITEFUNCTION, AppendBody);
-  body_ = BodySink{&response.body, handle_.get()};
+  body_ = BodySink{&response.body, handle_.get(), request.max_response_bytes, false};
   Set(CURLOPT_WRITEDATA, &body_);
   Set(CURLOPT_HEADERFUNCTION, AppendHeader);
   Set(CURLOPT_HEADERDATA, &response.headers);
@@ -216,6 +222,11 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
 }
 
 Status CurlTransport::ErrorFor(CURLcode code, const Request& request, const Url& url) {
+  if (code == CURLE_WRITE_ERROR && body_.too_large) {
+    return Status::Remote(
+        request.method + " " + RedactUrl(request.url) + ": the response is larger than " +
+        std::to_string(request.max_response_bytes) + " bytes; refused before it exhausts memory");
+  }
   std::string reason = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
   long os_error = 0;
   curl_easy_getinfo(handle_.get(), CURLINFO_OS_ERRNO, &os_error);

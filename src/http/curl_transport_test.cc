@@ -239,6 +239,22 @@ TEST_F(HttpCurlTransportTest, RequestsRoundTripOverOneKeptAliveConnection) {
   }
 }
 
+TEST_F(HttpCurlTransportTest, AResponseLargerThanTheLimitIsCutOffClearly) {
+  auto transport = TrustingTransport();
+  ASSERT_NE(transport, nullptr);
+  Request get;
+  get.method = "GET";
+  get.url = BaseUrl() + "/echo?" + std::string(4000, 'q');
+  get.max_response_bytes = 1000;
+  auto response = transport->Send(get);
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("larger than 1000 bytes"), std::string::npos)
+      << response.status().ToString();
+  // The same transport goes on working.
+  get.max_response_bytes = Request{}.max_response_bytes;
+  EXPECT_TRUE(transport->Send(get).ok());
+}
+
 TEST_F(HttpCurlTransportTest, UntrustedCertificateGivesTheTlsMessage) {
   auto transport = MakeCurlTransport({});  // the system's CAs do not know our test CA
   ASSERT_TRUE(transport.ok()) << transport.status().ToString();

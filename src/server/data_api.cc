@@ -51,7 +51,13 @@ void ReplyError(httplib::Response& response, const Status& status) {
 
 // Runs a handler's body; its error, if any, becomes the reply.
 void Answer(httplib::Response& response, const std::function<Status()>& body) {
-  Status status = body();
+  Status status;
+  try {
+    status = body();
+  } catch (const Json::exception& error) {
+    status =
+        Status::Invalid(std::string("a field of the request has the wrong type: ") + error.what());
+  }
   if (!status.ok()) ReplyError(response, status);
 }
 

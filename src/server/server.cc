@@ -208,7 +208,14 @@ class Server {
     return [this, handler](const httplib::Request& request, httplib::Response& response) {
       auto caller = Authenticate(request);
       if (!caller.ok()) return ReplyError(response, caller.status());
-      auto result = handler(request, *caller);
+      Result<Json> result = Status::Internal("no answer");
+      try {
+        result = handler(request, *caller);
+      } catch (const Json::exception& error) {
+        // A body field of the wrong type (a string where a number goes, say).
+        result = Status::Invalid(std::string("a field of the request has the wrong type: ") +
+                                 error.what());
+      }
       if (!result.ok()) return ReplyError(response, result.status());
       Reply(response, *result);
     };

@@ -114,6 +114,9 @@ def test_server_login_api_keys_and_refusals(mortar):
         status, rows = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 6*7 AS x"},
                             headers={"Authorization": "Bearer " + key})
         assert status == 200 and rows == {"columns": ["x"], "rows": [["42"]]}
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 1", "limit": "ten"},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 400 and "has the wrong type" in body["error"]
         status, connections = call("GET", "/api/connections", headers={"Authorization": "Bearer " + key})
         assert status == 200
         assert {c["name"]: c["may"] for c in connections} == {

@@ -23,6 +23,10 @@ struct Request {
   std::vector<http::Header> headers;
   std::string body;
   std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // the whole exchange
+  // The largest response body accepted: a server that sends more is cut off with an
+  // error instead of exhausting memory (real answers, CloudFetch files included, are
+  // far smaller).
+  std::size_t max_response_bytes = std::size_t{1} << 30;
 
   // The first header with this name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;

@@ -35,7 +35,9 @@ template <typename Builder, typename Values>
 Result<std::shared_ptr<arrow::Array>> Build(const Values& values, const std::string& nulls,
                                             std::shared_ptr<arrow::DataType> type) {
   Builder builder(std::move(type), arrow::default_memory_pool());
-  (void)builder.Reserve(static_cast<int64_t>(values.size()));
+  // UnsafeAppend writes into what Reserve made: a failed Reserve must stop here.
+  arrow::Status reserved = builder.Reserve(static_cast<int64_t>(values.size()));
+  if (!reserved.ok()) return FromArrowStatus(reserved);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (IsNull(nulls, i)) {
       builder.UnsafeAppendNull();
