@@ -3,6 +3,7 @@
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "mortar/core/wall_time.h"
 
@@ -60,48 +61,65 @@ class UserGrantSource final : public TokenSource {
 
   Result<std::string> AuthorizationHeader() override {
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time in this process
-    if (cached_.Fresh()) return "Bearer " + cached_.access_token;
-    // Across processes: the vault's lock, and a token another process renewed is reused.
-    Status status = vault_.Modify(
-        slot_, [&](std::optional<std::string> current) -> Result<std::optional<std::string>> {
-          if (!current)
-            return Status::Auth(description_ + ": no authorization yet; " + reauthorize_);
-          Json state = Json::parse(*current, nullptr, false);
-          if (!state.is_object() || !state.value("refresh_token", Json()).is_string()) {
-            return Status::Auth(description_ + ": the stored authorization is unreadable; " +
-                                reauthorize_);
-          }
-          CachedToken stored{state.value("access_token", ""), state.value("expires_at", int64_t{0}),
-                             state.value("lifetime", int64_t{0})};
-          if (stored.Fresh()) {
-            cached_ = stored;
-            return std::optional<std::string>();
-          }
-          auto grant = client_.Refresh(state["refresh_token"].get<std::string>());
-          if (!grant.ok()) {
-            if (grant.status().code() == ErrorCode::kAuth) {
-              return Status::Auth(description_ +
-                                  ": the refresh token is expired or revoked (the token "
-                                  "endpoint said: " +
-                                  grant.status().message() + "); " + reauthorize_)
-                  .WithDetail("oauth_error", "invalid_grant");
-            }
-            return Status(grant.status().code(), description_ + ": " + grant.status().message());
-          }
-          cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
-          state["access_token"] = grant->access_token;
-          state["expires_at"] = cached_.expires_at;
-          state["lifetime"] = cached_.lifetime;
-          if (!grant->refresh_token.empty()) {
-            state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
-            state["refreshed_at"] = UtcNow();
-          }
-          return std::optional<std::string>(state.dump());
-        });
-    if (!status.ok()) {
-      cached_ = {};
-      return status;
-    }
+    if (cached_.Fresh() && !unsaved_) return "Bearer " + cached_.access_token;
+    // Across processes: this slot's own lock (never the vault's while the token
+    // endpoint is called: a slow one would stall every process), and a token another
+    // process renewed meanwhile is reused.
+    Status status = vault_.WithSlotLock(slot_, [&]() -> Status {
+      if (unsaved_) {
+        // A rotated refresh token that could not be stored last time: stored first,
+        // since the one in the vault is already spent.
+        Status saved = Persist(*unsaved_);
+        if (!saved.ok()) return cached_.Fresh() ? Status::OK() : saved;
+        unsaved_.reset();
+        if (cached_.Fresh()) return Status::OK();
+      }
+      MORTAR_ASSIGN_OR_RETURN(auto current, vault_.Get(slot_));
+      if (!current) return Status::Auth(description_ + ": no authorization yet; " + reauthorize_);
+      Json state = Json::parse(*current, nullptr, false);
+      if (!state.is_object() || !state.value("refresh_token", Json()).is_string()) {
+        return Status::Auth(description_ + ": the stored authorization is unreadable; " +
+                            reauthorize_);
+      }
+      CachedToken stored{state.value("access_token", ""), state.value("expires_at", int64_t{0}),
+                         state.value("lifetime", int64_t{0})};
+      if (stored.Fresh()) {
+        cached_ = stored;
+        return Status::OK();
+      }
+      auto grant = client_.Refresh(state["refresh_token"].get<std::string>());
+      if (!grant.ok()) {
+        cached_ = {};
+        if (grant.status().code() == ErrorCode::kAuth) {
+          return Status::Auth(description_ +
+                              ": the refresh token is expired or revoked (the token "
+                              "endpoint said: " +
+                              grant.status().message() + "); " + reauthorize_)
+              .WithDetail("oauth_error", "invalid_grant");
+        }
+        return Status(grant.status().code(), description_ + ": " + grant.status().message());
+      }
+      cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
+      state["access_token"] = grant->access_token;
+      state["expires_at"] = cached_.expires_at;
+      state["lifetime"] = cached_.lifetime;
+      if (!grant->refresh_token.empty()) {
+        state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
+        state["refreshed_at"] = UtcNow();
+      }
+      Status saved = Persist(state.dump());
+      if (!saved.ok()) {
+        // Kept in memory and stored again before anything else: losing it would
+        // leave only a spent refresh token.
+        unsaved_ = state.dump();
+        return Status(saved.code(), description_ +
+                                        ": renewed, but the new refresh token could not be "
+                                        "stored (" +
+                                        saved.message() + "); it is kept and stored again next");
+      }
+      return Status::OK();
+    });
+    if (!status.ok()) return status;
     return "Bearer " + cached_.access_token;
   }
   std::string Describe() const override { return description_; }
@@ -114,6 +132,16 @@ class UserGrantSource final : public TokenSource {
   std::string reauthorize_;
   std::mutex mutex_;
   CachedToken cached_;
+  std::optional<std::string> unsaved_;  // a renewed state the vault has not taken yet
+
+  Status Persist(const std::string& state) {
+    Status saved;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      saved = vault_.Put(slot_, state);
+      if (saved.ok()) return saved;
+    }
+    return saved;
+  }
 };
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -35,6 +37,7 @@ class FakeTokenEndpoint {
     return live_refresh_;
   }
   int64_t expires_in = 3600;
+  std::function<void()> while_answering;  // runs inside each request, before the answer
 
  private:
   class Connection final : public http::Transport {
@@ -50,6 +53,7 @@ class FakeTokenEndpoint {
 
   http::Response Answer(const http::Request& request) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let callers pile up
+    if (while_answering) while_answering();
     std::lock_guard<std::mutex> lock(mutex_);
     ++requests_;
     last_body_ = request.body;
@@ -156,6 +160,26 @@ TEST(TokenSourcesTest, UserGrantRefreshesOnceAndPersistsTheRotatedRefreshToken) 
                                     "user/alice/connection/dbx/oauth", "dbx", "authorize again");
   EXPECT_EQ(second->AuthorizationHeader().ValueOr(""), "Bearer access-1");
   EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(TokenSourcesTest, TheVaultStaysUsableWhileTheTokenEndpointIsSlow) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  FakeTokenEndpoint endpoint;
+  ASSERT_TRUE(StoreUserGrant(vault, "user/alice/connection/dbx/oauth",
+                             TokenGrant{"access-0", "refresh-0", 0, ""})
+                  .ok());
+  // While the refresh is out, another thread (or process) stores another secret.
+  bool stored_meanwhile = false;
+  endpoint.while_answering = [&] {
+    auto put = std::async(std::launch::async, [&] { return vault.Put("connection/x/token", "t"); });
+    stored_meanwhile = put.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  };
+  auto source = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault,
+                                    "user/alice/connection/dbx/oauth", "dbx", "authorize again");
+  EXPECT_EQ(source->AuthorizationHeader().ValueOr(""), "Bearer access-1");
+  EXPECT_TRUE(stored_meanwhile) << "the vault was locked during the token request";
+  EXPECT_EQ(vault.Get("connection/x/token")->value_or(""), "t");
 }
 
 TEST(TokenSourcesTest, ARevokedRefreshTokenSaysToAuthorizeAgain) {

@@ -12,6 +12,7 @@
 
 #include "mortar/config/document.h"
 #include "mortar/config/home.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
 #include "security/file_lock.h"
 
@@ -227,6 +228,16 @@ Status Vault::Modify(const std::string& slot, const Update& update) const {
   entry["updated_at"] = UtcNow();
   secrets[slot] = std::move(entry);
   return config::WriteJsonFile(vault_file_, vault, kOwnerOnly);
+}
+
+Status Vault::WithSlotLock(const std::string& slot, const std::function<Status()>& body) const {
+  fs::path folder = lock_file_.parent_path() / "slot-locks";
+  std::error_code error;
+  fs::create_directories(folder, error);
+  fs::permissions(folder, fs::perms::owner_all, error);
+  MORTAR_ASSIGN_OR_RETURN(
+      auto lock, FileLock::Acquire(folder / (Sha256Hex(slot).substr(0, 32) + ".lock"), true));
+  return body();
 }
 
 Status Vault::Put(const std::string& slot, const std::string& value) const {

@@ -48,6 +48,12 @@ class Vault {
   using Update = std::function<Result<std::optional<std::string>>(std::optional<std::string>)>;
   Status Modify(const std::string& slot, const Update& update) const;
 
+  // Runs `body` holding a lock of this slot's own (across threads and processes), not
+  // the vault's: for work that must not run twice at once for one slot but may be slow,
+  // such as refreshing a rotating refresh token over the network. Get and Put inside
+  // it take the vault's lock only for their moment.
+  Status WithSlotLock(const std::string& slot, const std::function<Status()>& body) const;
+
   // Makes a new key, re-encrypts every secret with it and retires the old key. A crash
   // at any point leaves a vault that opens: the key file keeps the old key until every
   // secret is under the new one. Returns the number of secrets re-encrypted.
