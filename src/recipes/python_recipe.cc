@@ -61,6 +61,23 @@ class PythonRecipe final : public RecipeType {
   }
 };
 
+// Removes from `environment` the variables that "*_env" parameters name, anywhere in
+// a connection's params.
+void WithholdNamedVariables(const config::Json& params,
+                            std::map<std::string, std::string>& environment) {
+  if (params.is_object()) {
+    for (const auto& [key, value] : params.items()) {
+      if (value.is_string() && key.size() > 4 && key.ends_with("_env")) {
+        environment.erase(value.get<std::string>());
+      } else {
+        WithholdNamedVariables(value, environment);
+      }
+    }
+  } else if (params.is_array()) {
+    for (const auto& value : params) WithholdNamedVariables(value, environment);
+  }
+}
+
 // MORTAR_PYTHON, else "python" in mortar.json, else the interpreter Mortar was built
 // with (the project's virtual environment, which has the mortar package).
 std::string Interpreter(const config::Home& home) {
@@ -99,16 +116,12 @@ Result<fs::path> ScriptFile(const config::RecipeConfig& recipe, const config::Pr
 std::map<std::string, std::string> ChildEnvironment(const config::Home& home) {
   auto environment = CurrentEnvironment();
   for (const auto& name : kWithheld) environment.erase(name);
-  // And the variables a connection takes its secret from.
+  // And every variable a connection takes a secret from: any "*_env" parameter, at any
+  // depth (auth.token_env, secret_access_key_env, sas_token_env, fast_write's ...).
   if (auto names = home.ListConnections(); names.ok()) {
     for (const auto& name : *names) {
       auto connection = home.LoadConnection(name);
-      if (!connection.ok() || !connection->params.contains("auth")) continue;
-      const auto& auth = connection->params["auth"];
-      for (const char* key : {"token_env", "client_secret_env"}) {
-        if (auth.is_object() && auth.value(key, config::Json()).is_string())
-          environment.erase(auth[key].get<std::string>());
-      }
+      if (connection.ok()) WithholdNamedVariables(connection->params, environment);
     }
   }
   environment["PYTHONUNBUFFERED"] = "1";

@@ -46,6 +46,10 @@ def recipe(project, name, inputs, outputs, script):
 def project(mortar):
     mortar.run("init")
     mortar.run("project", "create", "p")
+    mortar.run("connection", "add", "lake", "--type", "s3", "--param", "bucket=b", "--param", "region=eu-west-1",
+               "--param", "access_key_id=AKIAEXAMPLE", "--param", "secret_access_key_env=LAKE_S3_SECRET")
+    mortar.run("connection", "add", "blobs", "--type", "azure_blob", "--param", "account=acct",
+               "--param", "container=c", "--param", "sas_token_env=LAKE_SAS")
     files = mortar.home / "files"
     files.mkdir(exist_ok=True)
     (files / "people.csv").write_text("id,name,age\n1,Ann,34\n2,Bob,17\n3,Cy,52\n4,Di,\n")
@@ -59,9 +63,13 @@ def project(mortar):
     return project
 
 
+# Secrets that connections read from variables: none may reach a recipe's script.
+SECRET_VARIABLES = {"DATABRICKS_TOKEN": "dapi-must-not-leak", "LAKE_S3_SECRET": "s3-must-not-leak",
+                    "LAKE_SAS": "sas-must-not-leak"}
+
+
 def build(mortar, target, check=True):
-    return mortar.run("build", target, "--json", env={**ENV, "DATABRICKS_TOKEN": "dapi-must-not-leak"},
-                      check=check)
+    return mortar.run("build", target, "--json", env={**ENV, **SECRET_VARIABLES}, check=check)
 
 
 def job_log(mortar):
@@ -85,7 +93,8 @@ print("adults:", len(adults))
 with open(f"/proc/{os.getpid()}/cmdline", "rb") as cmdline:
     assert b"mt_" not in cmdline.read()
 assert os.environ["MORTAR_TICKET"].startswith("mt_")
-assert "DATABRICKS_TOKEN" not in os.environ
+for name in ("DATABRICKS_TOKEN", "LAKE_S3_SECRET", "LAKE_SAS"):
+    assert name not in os.environ, name
 mortar.Dataset("adults").write_with_schema(adults[["id", "name", "decade"]])
 mortar.Dataset("minors").write_with_schema(people[people.age < 18][["id", "name"]])
 """
