@@ -162,15 +162,7 @@ def test_api_keys_end_what_they_made_and_die_with_their_user(mortar):
     server = MortarServer(mortar.home, 18192, mortar.home / "server.log")
     try:
         def call(method, path, body=None, bearer=key):
-            request = urllib.request.Request(server.url + path, method=method,
-                                             headers={"Content-Type": "application/json",
-                                                      "Authorization": "Bearer " + bearer},
-                                             data=None if body is None else json.dumps(body).encode())
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    return response.status, json.loads(response.read())
-            except urllib.error.HTTPError as error:
-                return error.code, json.loads(error.read())
+            return server.api(method, path, body, key=bearer)
 
         # A key cannot breed keys that would outlive it.
         status, body = call("POST", "/api/api-keys", {"label": "child"})
