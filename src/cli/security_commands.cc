@@ -9,6 +9,7 @@
 #include "cli/table_printer.h"
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/security/accounts.h"
+#include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
 #include "mortar/server/server.h"
 
@@ -97,6 +98,9 @@ Status UserVerb(Invocation& in) {
   }
   if (action == "delete") {
     if (name == in.context->user()) return Status::Invalid("you cannot delete yourself");
+    // Their project grants go first (a later user of the same name must inherit none),
+    // and the deletion is refused while they are a project's last admin.
+    MORTAR_RETURN_IF_ERROR(security::ForgetUserGrants(home, name));
     MORTAR_RETURN_IF_ERROR(security::DeleteUser(home, name));
     // Their own credentials go with them.
     MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));

@@ -140,6 +140,32 @@ Status SetProjectGrant(const config::Home& home, const std::string& project,
   return config::WriteJsonFile(ProjectFile(home, project), json);
 }
 
+Status ForgetUserGrants(const config::Home& home, const std::string& user) {
+  MORTAR_ASSIGN_OR_RETURN(auto projects, home.ListProjects());
+  std::vector<std::string> held;
+  for (const auto& project : projects) {
+    MORTAR_ASSIGN_OR_RETURN(auto grants, ProjectGrants(home, project));
+    int admins = 0;
+    bool theirs = false, their_admin = false;
+    for (const auto& grant : grants) {
+      admins += grant.role == ProjectRole::kAdmin;
+      if (grant.user == user) {
+        theirs = true;
+        their_admin = grant.role == ProjectRole::kAdmin;
+      }
+    }
+    if (their_admin && admins == 1) {
+      return Status::Conflict("user '" + user + "' is the last admin of project '" + project +
+                              "': grant admin on it to someone else first");
+    }
+    if (theirs) held.push_back(project);
+  }
+  for (const auto& project : held) {
+    MORTAR_RETURN_IF_ERROR(SetProjectGrant(home, project, {user, "", ProjectRole::kNone}));
+  }
+  return Status::OK();
+}
+
 std::string_view ConnectionRightName(ConnectionRight right) {
   return kRightNames[static_cast<int>(right)];
 }

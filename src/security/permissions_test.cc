@@ -59,6 +59,15 @@ TEST_F(PermissionsTest, TheLastProjectAdminCannotBeRemoved) {
   EXPECT_TRUE(SetProjectGrant(home(), "test", {"ann", "", ProjectRole::kNone}).ok());
 }
 
+TEST_F(PermissionsTest, AUsersGrantsGoWithThemButNotAProjectsLastAdmin) {
+  ASSERT_TRUE(SetProjectGrant(home(), "test", {"ann", "", ProjectRole::kAdmin}).ok());
+  ASSERT_TRUE(SetProjectGrant(home(), "test", {"bob", "", ProjectRole::kWrite}).ok());
+  EXPECT_EQ(ForgetUserGrants(home(), "ann").code(), ErrorCode::kConflict);
+  EXPECT_EQ(RoleOf("ann"), ProjectRole::kAdmin);  // nothing changed
+  ASSERT_TRUE(ForgetUserGrants(home(), "bob").ok());
+  EXPECT_EQ(ProjectGrants(home(), "test")->size(), 1u);
+}
+
 TEST_F(PermissionsTest, GrantsNameKnownUsersAndGroupsOnly) {
   EXPECT_EQ(SetProjectGrant(home(), "test", {"nobody", "", ProjectRole::kRead}).code(),
             ErrorCode::kNotFound);

@@ -74,6 +74,14 @@ def test_a_project_belongs_to_its_creator_and_roles_widen_step_by_step(team):
     assert "may not change or build" in refused(team, "bob", "--project", "shop", "recipe", "run", "copy")
     # A Mortar admin may do everything, granted or not.
     team.run("--project", "shop", "recipe", "run", "copy")
+    # A deleted user's grants go with them: a new user of the same name starts with none.
+    result = team.run("user", "delete", "alice", check=False)
+    assert result.returncode == 5 and "last admin of project 'shop'" in result.stderr
+    team.run("project", "grant", "shop", "group", "administrators", "--role", "admin")
+    team.run("project", "grant", "shop", "user", "bob", "--role", "write")
+    team.run("user", "delete", "bob")
+    team.run("user", "add", "bob", input="a-new-password\n")
+    assert "may not see project 'shop'" in refused(team, "bob", "--project", "shop", "dataset", "list")
 
 
 def test_connections_are_used_and_queried_only_as_granted(team):

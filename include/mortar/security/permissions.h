@@ -55,6 +55,11 @@ Status RequireProjectRole(const config::Home& home, const std::string& user,
 Status SetProjectGrant(const config::Home& home, const std::string& project,
                        const ProjectGrant& grant);
 
+// Removes a user's own grants from every project, so that a later user of the same name
+// inherits none. Refused, changing nothing, when the user holds a project's last admin
+// grant.
+Status ForgetUserGrants(const config::Home& home, const std::string& user);
+
 enum class ConnectionRight { kUse, kFreeSql };
 
 std::string_view ConnectionRightName(ConnectionRight right);
