@@ -1,5 +1,6 @@
 """Users, API keys, the vault and per-user credentials from the CLI, on the embedded
 default (the OAuth flows run against the stand-in in tests/integration/test_auth.py)."""
+import http.client
 import json
 import os
 import urllib.error
@@ -135,10 +136,17 @@ def test_server_login_api_keys_and_refusals(mortar):
         status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"},
                             headers={"Origin": url, "Sec-Fetch-Site": "same-origin"})
         assert status == 200
-        # Bodies past 1 MiB are refused before they are read.
-        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "x" * (2 << 20)},
-                            headers={"Authorization": "Bearer " + key})
-        assert status == 413 and "larger than 1048576 bytes" in body["error"]
+        # Bodies past 1 MiB are refused from their Content-Length, before they are read
+        # (the answer comes without the client sending a byte of the body).
+        connection = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+        connection.putrequest("POST", "/api/sql")
+        connection.putheader("Authorization", "Bearer " + key)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(2 << 20))
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 413 and "larger than 1048576 bytes" in json.loads(response.read())["error"]
+        connection.close()
         # Password guessing: five failures for a user, then a wait, even with the right one.
         for _ in range(5):
             assert call("POST", "/api/login", {"user": "alice", "password": "wrong-password"})[0] == 401
