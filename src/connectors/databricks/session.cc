@@ -5,7 +5,6 @@
 #include <arrow/io/memory.h>
 #include <arrow/ipc/reader.h>
 #include <thrift/TApplicationException.h>
-#include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/protocol/TProtocolException.h>
 #include <thrift/transport/TTransportException.h>
 
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "TCLIService.h"
+#include "connectors/databricks/checked_binary_protocol.h"
 #include "connectors/databricks/cloud_fetch.h"
 #include "connectors/databricks/result_decoder.h"
 #include "mortar/core/interrupt.h"
@@ -43,7 +43,6 @@ constexpr int kClosed = 4;
 constexpr int kError = 5;
 constexpr int kTimedOut = 8;
 // TSparkRowSetType
-constexpr int kArrowBasedSet = 0;
 constexpr int kUrlBasedSet = 3;
 
 }  // namespace
@@ -72,7 +71,7 @@ class Session::Impl {
       : options_(options), http_(std::move(http)), tokens_(std::move(tokens)) {
     transport_ = std::make_shared<ThriftHttpTransport>(options.connection_name, options.url,
                                                        http_.get(), tokens_.get(), options.retry);
-    auto protocol = std::make_shared<apache::thrift::protocol::TBinaryProtocol>(transport_);
+    auto protocol = std::make_shared<CheckedBinaryProtocol>(transport_);
     client_ = std::make_unique<wire::TCLIServiceClient>(protocol);
   }
 
@@ -193,7 +192,7 @@ class Session::Impl {
   // Waits for the operation to finish, cancelling it on time-out or interruption.
   Status Wait(Operation& operation, const std::string& what,
               std::optional<wire::TGetOperationStatusResp> status) {
-    auto start = std::chrono::steady_clock::now();
+    auto start = clock().Now();
     auto pause = std::chrono::milliseconds(10);
     while (true) {
       if (status) {
@@ -223,8 +222,7 @@ class Session::Impl {
         CancelOperation(operation);
         return Status::Cancelled(Prefix() + what + " was interrupted; the statement was cancelled");
       }
-      if (options_.query_timeout.count() > 0 &&
-          std::chrono::steady_clock::now() - start > options_.query_timeout) {
+      if (options_.query_timeout.count() > 0 && clock().Now() - start > options_.query_timeout) {
         CancelOperation(operation);
         return Status::Remote(
             Prefix() + what + " took longer than the query time-out of " +
@@ -232,7 +230,7 @@ class Session::Impl {
             " s and was cancelled; raise params.query_timeout_seconds if it needs longer");
       }
       if (status) {
-        std::this_thread::sleep_for(pause);
+        clock().SleepFor(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(500));
       }
       wire::TGetOperationStatusReq request;

@@ -61,7 +61,8 @@ Status HttpError(const std::string& connection_name, const std::string& url,
 ThriftHttpTransport::ThriftHttpTransport(std::string connection_name, std::string url,
                                          http::Transport* http, auth::TokenSource* tokens,
                                          http::RetryPolicy retry)
-    : connection_name_(std::move(connection_name)),
+    : TVirtualTransport(std::make_shared<apache::thrift::TConfiguration>(kMaxReplyBytes)),
+      connection_name_(std::move(connection_name)),
       url_(std::move(url)),
       http_(http),
       tokens_(tokens),
@@ -72,6 +73,7 @@ uint32_t ThriftHttpTransport::read(uint8_t* buffer, uint32_t length) {
   auto count = static_cast<uint32_t>(std::min<std::size_t>(available, length));
   std::memcpy(buffer, response_.data() + read_position_, count);
   read_position_ += count;
+  countConsumedMessageBytes(count);
   return count;
 }
 
@@ -84,6 +86,7 @@ void ThriftHttpTransport::flush() {
   body.swap(request_);
   response_.clear();
   read_position_ = 0;
+  resetConsumedMessageSize();
   auto authorization = tokens_->AuthorizationHeader();
   if (!authorization.ok()) {
     last_error_ = authorization.status();
@@ -93,6 +96,7 @@ void ThriftHttpTransport::flush() {
   request.method = "POST";
   request.url = url_;
   request.body = std::move(body);
+  request.max_response_bytes = kMaxReplyBytes;
   request.headers = {{"Content-Type", "application/x-thrift"},
                      {"Accept", "application/x-thrift"},
                      {"User-Agent", "Mortar/0.1"},
@@ -109,6 +113,9 @@ void ThriftHttpTransport::flush() {
     throw TTransportException(TTransportException::UNKNOWN, "HTTP error");
   }
   response_ = std::move(response->body);
+  // What the reply may still hold is what it has: Thrift checks each list, set and
+  // map size it reads against it before allocating.
+  resetConsumedMessageSize(static_cast<long>(response_.size()));
 }
 
 }  // namespace mortar::databricks

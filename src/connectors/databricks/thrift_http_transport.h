@@ -13,6 +13,10 @@
 
 namespace mortar::databricks {
 
+// The largest reply accepted: far above a page of results (Databricks' inline pages
+// are a few MiB, larger results come by CloudFetch), far below what would exhaust memory.
+inline constexpr int kMaxReplyBytes = 1 << 30;
+
 class ThriftHttpTransport final
     : public apache::thrift::transport::TVirtualTransport<ThriftHttpTransport> {
  public:

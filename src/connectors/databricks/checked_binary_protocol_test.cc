@@ -1,0 +1,107 @@
+// A hostile server's type bytes: refused as a protocol error instead of becoming an
+// out-of-range TType (found by fuzz/databricks_replies_fuzzer.cc; the input is kept as
+// fuzz/corpus/databricks_replies_fuzzer/regression_unknown_thrift_type).
+#include "connectors/databricks/checked_binary_protocol.h"
+
+#include <gtest/gtest.h>
+#include <thrift/transport/TBufferTransports.h>
+
+#include <string>
+
+#include "TCLIService.h"
+
+namespace mortar::databricks {
+namespace {
+
+using apache::thrift::protocol::TProtocolException;
+using apache::thrift::transport::TMemoryBuffer;
+
+// A reply of these bytes: like ThriftHttpTransport, the transport knows its size.
+std::shared_ptr<TMemoryBuffer> Bytes(std::string bytes) {
+  auto buffer = std::make_shared<TMemoryBuffer>(
+      std::make_shared<apache::thrift::TConfiguration>(static_cast<int>(bytes.size())));
+  buffer->write(reinterpret_cast<const uint8_t*>(bytes.data()),
+                static_cast<uint32_t>(bytes.size()));
+  return buffer;
+}
+
+TEST(CheckedBinaryProtocolTest, ReadsWhatThriftWrote) {
+  wire::TStatus written;
+  written.statusCode = 3;
+  written.__set_sqlState("42601");
+  written.__set_infoMessages({"a", "b"});
+  auto buffer = std::make_shared<TMemoryBuffer>();
+  CheckedBinaryProtocol protocol(buffer);
+  written.write(&protocol);
+  wire::TStatus read;
+  read.read(&protocol);
+  EXPECT_EQ(read, written);
+}
+
+TEST(CheckedBinaryProtocolTest, AnUnknownFieldTypeIsAProtocolError) {
+  // A TStatus whose first field claims type 0x7f.
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x7f\x00\x01", 3)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read an unknown field type";
+  } catch (const TProtocolException& error) {
+    EXPECT_EQ(error.getType(), TProtocolException::INVALID_DATA);
+    EXPECT_NE(std::string(error.what()).find("unknown Thrift type 127"), std::string::npos);
+  }
+}
+
+TEST(CheckedBinaryProtocolTest, AnUnknownElementTypeIsAProtocolError) {
+  // TStatus.infoMessages (field 2, a list) whose elements claim type -3.
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x0f\x00\x02\xfd\x00\x00\x00\x01", 8)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read an unknown element type";
+  } catch (const TProtocolException& error) {
+    EXPECT_NE(std::string(error.what()).find("unknown Thrift type -3"), std::string::npos);
+  }
+}
+
+TEST(CheckedBinaryProtocolTest, ANegativeSizeIsAProtocolError) {
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x0f\x00\x02\x0b\xff\xff\xff\xff", 8)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read a negative size";
+  } catch (const TProtocolException& error) {
+    EXPECT_EQ(error.getType(), TProtocolException::NEGATIVE_SIZE);
+  }
+}
+
+TEST(CheckedBinaryProtocolTest, ElementsOfNoSizeStillNeedAByteEach) {
+  // TStatus.infoMessages claiming 100,000 elements of type STOP (no size in Thrift's
+  // own check) in a reply of 8 bytes (fuzz/corpus/databricks_replies_fuzzer/
+  // regression_zero_size_elements).
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x0f\x00\x02\x00\x00\x01\x86\xa0", 8)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read 100,000 elements from 8 bytes";
+  } catch (const apache::thrift::transport::TTransportException& error) {
+    // Refused on the claim, not on running out of bytes after allocating.
+    EXPECT_NE(std::string(error.what()).find("MaxMessageSize"), std::string::npos) << error.what();
+  }
+}
+
+TEST(CheckedBinaryProtocolTest, NoContainerHoldsMoreThanTenPages) {
+  // 2,097,152 strings (fuzz/corpus/databricks_replies_fuzzer/regression_struct_list_claim
+  // claimed millions of structs; regression_container_size_overflow a count whose
+  // byte count overflowed Thrift's own check).
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x0f\x00\x02\x0b\x00\x20\x00\x00", 8)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read a list of 2097152 strings";
+  } catch (const TProtocolException& error) {
+    EXPECT_EQ(error.getType(), TProtocolException::SIZE_LIMIT);
+  }
+}
+
+}  // namespace
+}  // namespace mortar::databricks
