@@ -127,21 +127,48 @@ class Parser {
     return Error(position_, std::string("unexpected character '") + c + "'");
   }
 
-  static Expression Binary(std::string op, Expression left, Expression right) {
+  Result<Expression> Binary(std::string op, Expression left, Expression right) const {
     Expression out;
     out.kind = Expression::Kind::kBinary;
     out.text = std::move(op);
     out.arguments.push_back(std::move(left));
     out.arguments.push_back(std::move(right));
+    MORTAR_RETURN_IF_ERROR(Deepen(out));
     return out;
   }
+
+  // Sets a node's depth from its arguments', refusing a tree deeper than the limit.
+  Status Deepen(Expression& node) const {
+    for (const Expression& argument : node.arguments)
+      node.depth = std::max(node.depth, argument.depth + 1);
+    if (node.depth > kMaxFormulaDepth) return TooDeep();
+    return Status::OK();
+  }
+  Status TooDeep() const {
+    return Error(token_.offset, "the formula nests more than " + std::to_string(kMaxFormulaDepth) +
+                                    " levels deep; split it into several steps");
+  }
+
+  // Counts the parser's own recursion (parentheses, NOT, unary minus, calls), which
+  // may run deeper than the tree it builds: "((((x))))".
+  class Nesting {
+   public:
+    explicit Nesting(int& level) : level_(++level) {}
+    ~Nesting() { --level_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    bool too_deep() const { return level_ > kMaxFormulaDepth; }
+
+   private:
+    int& level_;
+  };
 
   Result<Expression> ParseOr() {
     MORTAR_ASSIGN_OR_RETURN(Expression left, ParseAnd());
     while (IsKeyword("OR")) {
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression right, ParseAnd());
-      left = Binary("OR", std::move(left), std::move(right));
+      MORTAR_ASSIGN_OR_RETURN(left, Binary("OR", std::move(left), std::move(right)));
     }
     return left;
   }
@@ -151,19 +178,22 @@ class Parser {
     while (IsKeyword("AND")) {
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression right, ParseNot());
-      left = Binary("AND", std::move(left), std::move(right));
+      MORTAR_ASSIGN_OR_RETURN(left, Binary("AND", std::move(left), std::move(right)));
     }
     return left;
   }
 
   Result<Expression> ParseNot() {
     if (IsKeyword("NOT")) {
+      Nesting nesting(nesting_);
+      if (nesting.too_deep()) return TooDeep();
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression operand, ParseNot());
       Expression out;
       out.kind = Expression::Kind::kUnary;
       out.text = "NOT";
       out.arguments.push_back(std::move(operand));
+      MORTAR_RETURN_IF_ERROR(Deepen(out));
       return out;
     }
     return ParseComparison();
@@ -183,6 +213,7 @@ class Parser {
       if (!IsKeyword("NULL")) return Unexpected("NULL");
       MORTAR_RETURN_IF_ERROR(Advance());
       out.arguments.push_back(std::move(left));
+      MORTAR_RETURN_IF_ERROR(Deepen(out));
       return out;
     }
     if (IsKeyword("IN") || IsKeyword("NOT")) {
@@ -203,6 +234,7 @@ class Parser {
       } while (IsSymbol(","));
       if (!IsSymbol(")")) return Unexpected("',' or ')'");
       MORTAR_RETURN_IF_ERROR(Advance());
+      MORTAR_RETURN_IF_ERROR(Deepen(out));
       return out;
     }
     for (std::string_view op : {"=", "==", "!=", "<>", "<", "<=", ">", ">="}) {
@@ -221,7 +253,7 @@ class Parser {
       std::string op = token_.text;
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression right, ParseMultiplicative());
-      left = Binary(op, std::move(left), std::move(right));
+      MORTAR_ASSIGN_OR_RETURN(left, Binary(op, std::move(left), std::move(right)));
     }
     return left;
   }
@@ -232,19 +264,22 @@ class Parser {
       std::string op = token_.text;
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression right, ParseUnary());
-      left = Binary(op, std::move(left), std::move(right));
+      MORTAR_ASSIGN_OR_RETURN(left, Binary(op, std::move(left), std::move(right)));
     }
     return left;
   }
 
   Result<Expression> ParseUnary() {
     if (IsSymbol("-")) {
+      Nesting nesting(nesting_);
+      if (nesting.too_deep()) return TooDeep();
       MORTAR_RETURN_IF_ERROR(Advance());
       MORTAR_ASSIGN_OR_RETURN(Expression operand, ParseUnary());
       Expression out;
       out.kind = Expression::Kind::kUnary;
       out.text = "-";
       out.arguments.push_back(std::move(operand));
+      MORTAR_RETURN_IF_ERROR(Deepen(out));
       return out;
     }
     return ParsePrimary();
@@ -287,6 +322,8 @@ class Parser {
         }
         out.kind = Expression::Kind::kCall;
         for (char& c : out.text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        Nesting nesting(nesting_);
+        if (nesting.too_deep()) return TooDeep();
         MORTAR_RETURN_IF_ERROR(Advance());
         if (IsSymbol(")")) return Advance().ok() ? Result<Expression>(out) : Unexpected("a value");
         while (true) {
@@ -298,11 +335,14 @@ class Parser {
           }
           if (!IsSymbol(")")) return Unexpected("',' or ')'");
           MORTAR_RETURN_IF_ERROR(Advance());
+          MORTAR_RETURN_IF_ERROR(Deepen(out));
           return out;
         }
       }
       case Token::Kind::kSymbol:
         if (IsSymbol("(")) {
+          Nesting nesting(nesting_);
+          if (nesting.too_deep()) return TooDeep();
           MORTAR_RETURN_IF_ERROR(Advance());
           MORTAR_ASSIGN_OR_RETURN(out, ParseOr());
           if (!IsSymbol(")")) return Unexpected("')'");
@@ -319,6 +359,7 @@ class Parser {
   std::string_view text_;
   std::size_t position_ = 0;
   Token token_;
+  int nesting_ = 0;
 };
 
 // A compiled sub-expression; `null` marks the NULL literal, whose type adapts.

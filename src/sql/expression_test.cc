@@ -133,3 +133,37 @@ TEST(QueryBuilderTest, OneCtePerStepAndTheLastStepInline) {
 
 }  // namespace
 }  // namespace mortar::sql
+
+namespace mortar::sql {
+namespace {
+
+// Found by fuzz/formula_fuzzer.cc: deep formulas overflowed the stack (parsing, then
+// compiling and freeing the tree). They are refused with a message that says what to do.
+TEST(ExpressionTest, AFormulaTooDeepIsRefusedNotAStackOverflow) {
+  const std::string nested = std::string(100000, '(') + "qty" + std::string(100000, ')');
+  const std::string chain = [] {
+    std::string text = "qty";
+    for (int i = 0; i < 100000; ++i) text += " + qty";
+    return text;
+  }();
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "NOT ";
+  for (const std::string& formula : {nested, chain, nots + "TRUE", std::string(100000, '-') + "qty",
+                                     std::string(50000, 'f') + std::string(100000, '(') + "qty"}) {
+    auto parsed = ParseExpression(formula);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_NE(parsed.status().message().find("nests more than 200 levels"), std::string::npos)
+        << parsed.status().message().substr(0, 300);
+  }
+}
+
+TEST(ExpressionTest, ADeepButReasonableFormulaCompiles) {
+  std::string formula = "qty";
+  for (int i = 0; i < 150; ++i) formula = "(" + formula + " + 1)";
+  auto compiled = CompileFormula(formula, SqliteDialect(), Columns());
+  ASSERT_TRUE(compiled.ok()) << compiled.status().message();
+  EXPECT_EQ(compiled->type, Type::Int64());
+}
+
+}  // namespace
+}  // namespace mortar::sql

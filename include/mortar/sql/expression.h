@@ -41,7 +41,13 @@ struct Expression {
   std::string text;
   bool boolean = false;
   std::vector<Expression> arguments;
+  // Levels of the tree from this node down (1 for a value or a column).
+  int depth = 1;
 };
+
+// The deepest formula the parser accepts: far beyond what anyone writes, far below
+// what would exhaust a thread's stack while parsing, compiling or freeing it.
+inline constexpr int kMaxFormulaDepth = 200;
 
 // Parses a formula; errors say where (character offset) and what was expected.
 Result<Expression> ParseExpression(std::string_view text);
