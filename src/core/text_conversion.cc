@@ -580,6 +580,12 @@ namespace mortar {
 
 namespace {
 
+// JSON text of a value whose strings may hold bytes that are not UTF-8 (binary inside
+// nested values): those become U+FFFD instead of an exception.
+std::string JsonText(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
   if (!scalar.is_valid) return nullptr;
   switch (scalar.type->id()) {
@@ -618,7 +624,7 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
       nlohmann::json out = nlohmann::json::object();
       for (int64_t i = 0; i < entries.length(); ++i) {
         auto key = ScalarToJson(*entries.field(0)->GetScalar(i).ValueOrDie());
-        out[key.is_string() ? key.get<std::string>() : key.dump()] =
+        out[key.is_string() ? key.get<std::string>() : JsonText(key)] =
             ScalarToJson(*entries.field(1)->GetScalar(i).ValueOrDie());
       }
       return out;
@@ -650,7 +656,7 @@ std::string CellToJson(const arrow::Array& array, int64_t index) {
   }
   auto scalar = array.GetScalar(index);
   if (!scalar.ok()) return "null";
-  return ScalarToJson(**scalar).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return JsonText(ScalarToJson(**scalar));
 }
 
 std::string CellToText(const arrow::Array& array, int64_t index) {
@@ -684,7 +690,7 @@ Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& neste
     }
     auto scalar = nested.GetScalar(i);
     if (!scalar.ok()) return FromArrowStatus(scalar.status());
-    (void)builder.Append(ScalarToJson(**scalar).dump());
+    (void)builder.Append(JsonText(ScalarToJson(**scalar)));
   }
   std::shared_ptr<arrow::Array> out;
   arrow::Status status = builder.Finish(&out);
