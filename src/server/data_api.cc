@@ -189,7 +189,7 @@ std::string JoinNames(const std::vector<std::string>& names) {
 // A recipe's write (spool_dir set) goes first to a spool file beside the project's
 // state and into the dataset only at the recipe's end: no dataset writer (and no
 // database lock) is held while the script runs, memory stays at one batch.
-struct DataApi::PendingWrite final : arrow::ipc::Listener {
+struct DataApi::PendingWrite final : ArrowInputListener {
   std::unique_ptr<Context> context;
   Dataset* dataset = nullptr;
   WriteMode mode = WriteMode::kReplace;
@@ -204,16 +204,9 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
   std::vector<int> sources;  // incoming column of each output column
   bool record_schema = false;
   BatchWriter::LogLine log;
-  bool ended = false;
   int64_t rows = 0;
-  Status status;
 
   ~PendingWrite() override { Abort(); }
-
-  arrow::Status Fail(Status failure) {
-    status = std::move(failure);
-    return arrow::Status::Invalid("stopped");
-  }
 
   bool Opened() const { return writer || spool; }
 
@@ -247,7 +240,7 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
     return Status::OK();
   }
 
-  arrow::Status OnSchemaDecoded(std::shared_ptr<arrow::Schema> incoming) override {
+  Status OnSchema(std::shared_ptr<arrow::Schema> incoming) override {
     if (Opened()) {
       // A second write of the same output in one recipe run, appending.
       return Match(*incoming);
@@ -255,9 +248,9 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
     if (with_schema || !declared) {
       auto converted = Schema::FromArrow(*incoming);
       if (!converted.ok()) {
-        return Fail(Kind(Status::Invalid("cannot write into dataset '" + dataset->name() +
-                                         "': " + converted.status().message()),
-                         "type_conversion"));
+        return Kind(Status::Invalid("cannot write into dataset '" + dataset->name() +
+                                    "': " + converted.status().message()),
+                    "type_conversion");
       }
       schema = *converted;
       record_schema = true;
@@ -265,13 +258,11 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
       schema = *declared;
     }
     arrow_schema = schema.ToArrow();
-    if (auto matched = Match(*incoming); !matched.ok()) return matched;
-    Status opened = spool_dir.empty() ? OpenWriter() : OpenSpool();
-    if (!opened.ok()) return Fail(opened);
-    return arrow::Status::OK();
+    MORTAR_RETURN_IF_ERROR(Match(*incoming));
+    return spool_dir.empty() ? OpenWriter() : OpenSpool();
   }
 
-  arrow::Status Match(const arrow::Schema& incoming) {
+  Status Match(const arrow::Schema& incoming) {
     sources.clear();
     std::vector<std::string> missing;
     for (const auto& column : schema.columns()) {
@@ -286,18 +277,15 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
     for (const auto& field : incoming.fields()) {
       if (!schema.IndexOf(field->name())) extra.push_back(field->name());
     }
-    if (missing.empty() && extra.empty()) return arrow::Status::OK();
+    if (missing.empty() && extra.empty()) return Status::OK();
     std::string message = "the data does not match the schema of dataset '" + dataset->name() + "'";
     if (!missing.empty()) message += "; missing columns: " + JoinNames(missing);
     if (!extra.empty()) message += "; unknown columns: " + JoinNames(extra);
-    return Fail(
-        Kind(Status::Invalid(message + ". Write with write_with_schema() to replace the schema"),
-             "schema_mismatch"));
+    return Kind(Status::Invalid(message + ". Write with write_with_schema() to replace the schema"),
+                "schema_mismatch");
   }
 
-  arrow::Status OnRecordBatchDecoded(std::shared_ptr<arrow::RecordBatch> batch) override {
-    if (Status valid = ValidateArrowInput(*batch, "the request body"); !valid.ok())
-      return Fail(Kind(valid, "stream"));
+  Status OnBatch(std::shared_ptr<arrow::RecordBatch> batch) override {
     arrow::ArrayVector columns;
     for (std::size_t i = 0; i < sources.size(); ++i) {
       const auto& target = arrow_schema->field(static_cast<int>(i))->type();
@@ -308,27 +296,20 @@ struct DataApi::PendingWrite final : arrow::ipc::Listener {
           const Column& wanted = schema[i];
           auto given = Type::FromArrow(*column->type());
           std::string given_name = given.ok() ? given->ToString() : column->type()->ToString();
-          return Fail(
-              Kind(Status::Invalid("cannot convert column '" + wanted.name + "' of dataset '" +
-                                   dataset->name() + "' from " + given_name + " to " +
-                                   wanted.type.ToString() + ": " + cast.status().message()),
-                   "type_conversion"));
+          return Kind(Status::Invalid("cannot convert column '" + wanted.name + "' of dataset '" +
+                                      dataset->name() + "' from " + given_name + " to " +
+                                      wanted.type.ToString() + ": " + cast.status().message()),
+                      "type_conversion");
         }
         column = *cast;
       }
       columns.push_back(std::move(column));
     }
     auto conformed = arrow::RecordBatch::Make(arrow_schema, batch->num_rows(), std::move(columns));
-    Status written =
-        spool ? FromArrowStatus(spool->WriteRecordBatch(*conformed)) : writer->Write(*conformed);
-    if (!written.ok()) return Fail(written);
+    MORTAR_RETURN_IF_ERROR(spool ? FromArrowStatus(spool->WriteRecordBatch(*conformed))
+                                 : writer->Write(*conformed));
     rows += batch->num_rows();
-    return arrow::Status::OK();
-  }
-
-  arrow::Status OnEOS() override {
-    ended = true;
-    return arrow::Status::OK();
+    return Status::OK();
   }
 
   // Moves a spooled write into the dataset, batch by batch.
@@ -621,33 +602,20 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
   PendingWrite* target = write.get();
   if (earlier && write->mode == WriteMode::kAppend) {
     target = earlier.get();
-    target->ended = false;  // this stream must reach its own end
   } else if (earlier) {
     earlier.reset();  // aborts it
   }
   // Read the whole body even after an error, so that the client gets the answer
   // instead of a broken pipe.
-  auto listener = std::shared_ptr<arrow::ipc::Listener>(target, [](arrow::ipc::Listener*) {});
-  arrow::ipc::StreamDecoder decoder(listener);
+  ArrowStreamInput input(*target, "the request body");
   content([&](const char* data, std::size_t size) {
-    if (!status.ok() || !target->status.ok()) return true;
-    auto consumed = decoder.Consume(arrow::Buffer::FromString(std::string(data, size)));
-    if (!consumed.ok() && target->status.ok()) {
-      status =
-          Kind(Status::Invalid("the body is not a valid Arrow IPC stream: " + consumed.message()),
-               "stream");
-    } else if (decoder.next_required_size() > kMaxArrowMessageBytes) {
-      // The decoder would buffer the whole announced message first.
-      status = Kind(
-          Status::Invalid("the Arrow stream announces a message of " +
-                          std::to_string(decoder.next_required_size()) + " bytes; the limit is " +
-                          std::to_string(kMaxArrowMessageBytes) + ": write smaller record batches"),
-          "stream");
+    if (status.ok()) {
+      if (Status consumed = input.Consume(data, size); !consumed.ok())
+        status = input.listener_refused() ? consumed : Kind(consumed, "stream");
     }
     return true;
   });
-  if (status.ok()) status = target->status;
-  if (status.ok() && !target->ended) {
+  if (status.ok() && !input.ended()) {
     status = Kind(Status::Invalid("the Arrow stream ended before its end-of-stream marker: "
                                   "the writer did not finish, so nothing was written and the "
                                   "previous data is unchanged"),

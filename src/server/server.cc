@@ -270,7 +270,7 @@ class Server {
       Log(request.method + " " + request.path + " " + std::to_string(response.status) +
           (caller ? " user=" + caller->user : ""));
     });
-    http.Get("/", [this](const httplib::Request&, httplib::Response& response) {
+    http.Get("/", [](const httplib::Request&, httplib::Response& response) {
       response.set_header("Content-Security-Policy", "default-src 'self'");
       response.set_header("Cache-Control", "no-store");
       response.set_content(std::string(WebPageHtml()), "text/html; charset=utf-8");

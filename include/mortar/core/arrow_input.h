@@ -7,7 +7,10 @@
 
 #include <arrow/type_fwd.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "mortar/core/status.h"
@@ -22,5 +25,42 @@ inline constexpr int64_t kMaxArrowMessageBytes = 256LL << 20;
 // Full validation (offsets, lengths, UTF-8, nested children, dictionary indices).
 // Invalid input: names `source` and what is wrong, and says the data was refused.
 Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view source);
+
+// What an incoming stream hands over: its schema, then each record batch, validated.
+// A listener refuses by returning an error, which ends the stream's decoding.
+class ArrowInputListener {
+ public:
+  virtual ~ArrowInputListener() = default;
+  virtual Status OnSchema(std::shared_ptr<arrow::Schema> schema) = 0;
+  virtual Status OnBatch(std::shared_ptr<arrow::RecordBatch> batch) = 0;
+};
+
+// An Arrow IPC stream arriving in pieces from outside (an HTTP body): decoded as it
+// comes, with no message over kMaxArrowMessageBytes buffered, each batch validated
+// whole before the listener sees it. Not thread-safe.
+class ArrowStreamInput {
+ public:
+  // `source` names the stream in errors ("the request body").
+  ArrowStreamInput(ArrowInputListener& listener, std::string source);
+  ~ArrowStreamInput();
+  ArrowStreamInput(const ArrowStreamInput&) = delete;
+  ArrowStreamInput& operator=(const ArrowStreamInput&) = delete;
+
+  // Decodes the next piece. Once the stream is refused (invalid framing or data, a
+  // message over the limit, or the listener's error) this and every later call return
+  // that error, so that a caller may keep reading the body to its end.
+  Status Consume(const char* data, std::size_t size);
+  // Whether the end-of-stream marker was reached: a stream cut short is not whole.
+  bool ended() const;
+  // Whether the error came from the listener rather than from the stream itself.
+  bool listener_refused() const;
+
+ private:
+  class Decoding;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string source_;
+  Status status_;
+};
 
 }  // namespace mortar
