@@ -1,5 +1,6 @@
 #include "mortar/auth/oauth_token_sources.h"
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -30,12 +31,20 @@ class ClientCredentialsSource final : public TokenSource {
       : client_(std::move(client)), description_(std::move(description)) {}
 
   Result<std::string> AuthorizationHeader() override {
-    std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time; others wait
+    const uint64_t ended_before = renewals_ended_.load();
+    std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time; others wait for it
     if (!cached_.Fresh()) {
+      // A renewal that failed while this caller waited answers it too: a slow or failing
+      // token endpoint costs the requests waiting on it one wait, not one each in turn.
+      if (renewals_ended_.load() != ended_before && !last_failure_.ok()) return last_failure_;
       auto grant = client_.ClientCredentials();
+      ++renewals_ended_;
       if (!grant.ok()) {
-        return Status(grant.status().code(), description_ + ": " + grant.status().message());
+        last_failure_ =
+            Status(grant.status().code(), description_ + ": " + grant.status().message());
+        return last_failure_;
       }
+      last_failure_ = Status::OK();
       cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
     }
     return "Bearer " + cached_.access_token;
@@ -47,6 +56,8 @@ class ClientCredentialsSource final : public TokenSource {
   std::string description_;
   std::mutex mutex_;
   CachedToken cached_;
+  std::atomic<uint64_t> renewals_ended_{0};
+  Status last_failure_;  // of the last renewal, guarded by mutex_
 };
 
 class UserGrantSource final : public TokenSource {
@@ -60,8 +71,11 @@ class UserGrantSource final : public TokenSource {
         reauthorize_(std::move(reauthorize)) {}
 
   Result<std::string> AuthorizationHeader() override {
+    const uint64_t ended_before = renewals_ended_.load();
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time in this process
     if (cached_.Fresh() && !unsaved_) return "Bearer " + cached_.access_token;
+    // As for client credentials: a renewal that failed while this caller waited answers it.
+    if (renewals_ended_.load() != ended_before && !last_failure_.ok()) return last_failure_;
     // Across processes: this slot's own lock (never the vault's while the token
     // endpoint is called: a slow one would stall every process), and a token another
     // process renewed meanwhile is reused.
@@ -119,6 +133,8 @@ class UserGrantSource final : public TokenSource {
       }
       return Status::OK();
     });
+    ++renewals_ended_;
+    last_failure_ = status;
     if (!status.ok()) return status;
     return "Bearer " + cached_.access_token;
   }
@@ -133,6 +149,8 @@ class UserGrantSource final : public TokenSource {
   std::mutex mutex_;
   CachedToken cached_;
   std::optional<std::string> unsaved_;  // a renewed state the vault has not taken yet
+  std::atomic<uint64_t> renewals_ended_{0};
+  Status last_failure_;  // of the last renewal, guarded by mutex_
 
   Status Persist(const std::string& state) {
     Status saved;

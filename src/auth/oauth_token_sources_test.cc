@@ -37,6 +37,7 @@ class FakeTokenEndpoint {
     return live_refresh_;
   }
   int64_t expires_in = 3600;
+  bool unavailable = false;               // answer 500
   std::function<void()> while_answering;  // runs inside each request, before the answer
 
  private:
@@ -57,6 +58,7 @@ class FakeTokenEndpoint {
     std::lock_guard<std::mutex> lock(mutex_);
     ++requests_;
     last_body_ = request.body;
+    if (unavailable) return http::Response{500, {}, R"({"error":"temporarily_unavailable"})"};
     for (const auto& header : request.headers)
       if (header.name == "Authorization") last_authorization_ = header.value;
     if (request.body.find("grant_type=refresh_token") != std::string::npos &&
@@ -139,6 +141,21 @@ TEST(TokenSourcesTest, ConcurrentCallersShareOneClientCredentialsRequest) {
   auto source = MakeClientCredentialsSource(OAuthClient(Config(), endpoint.Transports()), "test");
   EXPECT_EQ(CallConcurrently(*source, 20, "Bearer access-1"), 20);
   EXPECT_EQ(endpoint.requests(), 1);
+}
+
+// A slow token endpoint that fails: the callers waiting on the one request get its
+// failure, instead of each sending its own after it (found by bench/serve_load.py).
+TEST(TokenSourcesTest, ConcurrentCallersShareOneFailedClientCredentialsRequest) {
+  FakeTokenEndpoint endpoint;
+  endpoint.unavailable = true;
+  endpoint.while_answering = [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); };
+  auto source = MakeClientCredentialsSource(OAuthClient(Config(), endpoint.Transports()), "test");
+  EXPECT_EQ(CallConcurrently(*source, 8, ""), 8);
+  EXPECT_EQ(endpoint.requests(), 1);
+  // A later caller tries again, and succeeds once the endpoint does.
+  endpoint.unavailable = false;
+  EXPECT_EQ(source->AuthorizationHeader().ValueOr(""), "Bearer access-2");
+  EXPECT_EQ(endpoint.requests(), 2);
 }
 
 TEST(TokenSourcesTest, UserGrantRefreshesOnceAndPersistsTheRotatedRefreshToken) {
