@@ -2,7 +2,10 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +43,69 @@ struct LineSplitter {
   }
 };
 
+// What the child does to hide paths, prepared before fork.
+struct HidingPlan {
+  std::string uid_map;
+  std::string gid_map;
+  std::vector<std::string> folders;
+  std::vector<std::string> files;
+};
+
+HidingPlan PlanHiding(const std::vector<std::filesystem::path>& hidden) {
+  HidingPlan plan;
+  plan.uid_map = std::to_string(getuid()) + " " + std::to_string(getuid()) + " 1\n";
+  plan.gid_map = std::to_string(getgid()) + " " + std::to_string(getgid()) + " 1\n";
+  for (const auto& path : hidden) {
+    std::error_code error;
+    auto status = std::filesystem::status(path, error);
+    if (error) continue;
+    std::string absolute = std::filesystem::absolute(path, error).lexically_normal().string();
+    if (std::filesystem::is_directory(status)) {
+      plan.folders.push_back(absolute);
+    } else if (std::filesystem::exists(status)) {
+      plan.files.push_back(absolute);
+    }
+  }
+  return plan;
+}
+
+// Async-signal-safe: between fork and exec.
+bool WriteWhole(const char* path, const std::string& text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  return written;
+}
+
+// A user namespace in which this process keeps its own uid and gid, with a mount
+// namespace of its own.
+bool EnterNamespaces(const HidingPlan& plan) {
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) return false;
+  return WriteWhole("/proc/self/setgroups", "deny") &&
+         WriteWhole("/proc/self/uid_map", plan.uid_map) &&
+         WriteWhole("/proc/self/gid_map", plan.gid_map);
+}
+
+// In the child: covers the paths, then enters a second user namespace, in which the
+// covers are locked (they came from a more privileged mount namespace). Returns the
+// step that failed, or nullptr.
+const char* Hide(const HidingPlan& plan) {
+  if (!EnterNamespaces(plan)) return "unshare";
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return "mount";
+  for (const auto& folder : plan.folders) {
+    if (mount("tmpfs", folder.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,mode=000") != 0) {
+      return "mount";
+    }
+  }
+  for (const auto& file : plan.files) {
+    if (mount("/dev/null", file.c_str(), nullptr, MS_BIND, nullptr) != 0) return "mount";
+  }
+  if (!EnterNamespaces(plan)) return "unshare";
+  return nullptr;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> CurrentEnvironment() {
@@ -62,6 +128,14 @@ Result<int> RunChildProcess(const ChildProcess& process) {
     close(out[1]);
     return Status::Internal("pipe: " + std::string(strerror(errno)));
   }
+  // The child reports a failure to hide paths here: the step and errno.
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+    return Status::Internal("pipe: " + std::string(strerror(errno)));
+  }
+  const bool hide = !process.hidden.empty();
+  const HidingPlan plan = hide ? PlanHiding(process.hidden) : HidingPlan{};
   // Everything the child needs is prepared before fork: only async-signal-safe calls
   // happen in between fork and exec.
   std::vector<std::string> environment_text;
@@ -77,10 +151,19 @@ Result<int> RunChildProcess(const ChildProcess& process) {
 
   pid_t pid = fork();
   if (pid < 0) {
-    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+    for (int fd : {out[0], out[1], err[0], err[1], report[0], report[1]}) close(fd);
     return Status::Internal("fork: " + std::string(strerror(errno)));
   }
   if (pid == 0) {
+    if (hide) {
+      if (const char* step = Hide(plan); step != nullptr) {
+        int code = errno;
+        char failure[16] = {step[0], ' '};
+        std::memcpy(failure + 2, &code, sizeof code);
+        (void)!write(report[1], failure, 2 + sizeof code);
+        _exit(125);
+      }
+    }
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
     int null = open("/dev/null", O_RDONLY);
@@ -93,6 +176,27 @@ Result<int> RunChildProcess(const ChildProcess& process) {
   }
   close(out[1]);
   close(err[1]);
+  close(report[1]);
+  char failure[16];
+  ssize_t reported;
+  while ((reported = read(report[0], failure, sizeof failure)) < 0 && errno == EINTR) {
+  }
+  close(report[0]);
+  if (reported == static_cast<ssize_t>(2 + sizeof(int))) {
+    int code = 0;
+    std::memcpy(&code, failure + 2, sizeof code);
+    for (int fd : {out[0], err[0]}) close(fd);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return Status::Invalid(
+               std::string("cannot hide Mortar's secrets from the program: this system refuses ") +
+               (failure[0] == 'u' ? "user namespaces (unshare" : "a private mount (mount") + ": " +
+               strerror(code) +
+               "); allow unprivileged user namespaces (sysctl "
+               "kernel.unprivileged_userns_clone=1, or a container seccomp profile that permits "
+               "unshare)")
+        .WithDetail("isolation", "unavailable");
+  }
   LineSplitter stdout_lines{{}, &process.on_stdout_line};
   LineSplitter stderr_lines{{}, &process.on_stderr_line};
   pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "connectors/databricks/connection_string.h"
 #include "mortar/core/child_process.h"
 #include "mortar/flow/context.h"
 #include "mortar/server/local_api.h"
@@ -25,6 +26,7 @@ namespace mortar::recipes {
 namespace {
 
 namespace fs = std::filesystem;
+using config::Json;
 
 constexpr std::size_t kErrorLines = 15;
 
@@ -87,6 +89,30 @@ std::string Interpreter(const config::Home& home) {
   if (settings.ok() && settings->contains("python") && (*settings)["python"].is_string())
     return (*settings)["python"].get<std::string>();
   return MORTAR_DEFAULT_PYTHON;
+}
+
+// What a script must not read although it runs as Mortar's OS user: the key file and
+// the vault, and the files connections read tokens from (auth.token_file, and the
+// Databricks config file when a connection reads a profile). `"python_isolation": "none"` in
+// mortar.json turns this off, for systems without user namespaces.
+std::vector<fs::path> HiddenFromScripts(const config::Home& home) {
+  auto settings = config::ReadJsonFile(home.root() / "mortar.json");
+  if (settings.ok() && settings->value("python_isolation", Json()) == "none") return {};
+  std::vector<fs::path> hidden = {home.KeyFile(), home.SecurityDir()};
+  auto names = home.ListConnections();
+  if (!names.ok()) return hidden;
+  for (const auto& name : *names) {
+    auto connection = home.LoadConnection(name);
+    if (!connection.ok() || !connection->params.is_object()) continue;
+    const Json auth = connection->params.value("auth", Json::object());
+    if (!auth.is_object()) continue;
+    if (auth.value("token_file", Json()).is_string()) {
+      fs::path file = auth["token_file"].get<std::string>();
+      hidden.push_back(file.is_absolute() ? file : home.root() / file);
+    }
+    if (auth.value("type", Json()) == "profile") hidden.push_back(databricks::DefaultConfigFile());
+  }
+  return hidden;
 }
 
 Result<fs::path> ScriptFile(const config::RecipeConfig& recipe, const config::Project& project) {
@@ -160,6 +186,7 @@ class PythonEngine final : public Engine {
     child.environment["MORTAR_TICKET"] = ticket;
     child.environment["MORTAR_PROJECT"] = project->name();
     child.working_directory = project->dir();
+    child.hidden = HiddenFromScripts(context.home());
     std::deque<std::string> last_lines;
     child.on_stdout_line = [&run](const std::string& line) { run.log.Info("python: " + line); };
     child.on_stderr_line = [&](const std::string& line) {
@@ -172,6 +199,11 @@ class PythonEngine final : public Engine {
     bool succeeded = exit_code.ok() && *exit_code == 0;
     Status committed = api->Finish(ticket, succeeded);
     for (const auto& output : run.recipe.outputs) context.ForgetDataset(output);
+    if (!exit_code.ok() && exit_code.status().details().count("isolation")) {
+      return Status::Invalid(exit_code.status().message() +
+                             "; or set \"python_isolation\": \"none\" in mortar.json to run "
+                             "scripts that can read the data directory's secrets");
+    }
     if (!exit_code.ok()) return exit_code.status();
     if (*exit_code != 0) {
       std::string tail;

@@ -216,6 +216,68 @@ mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_datafram
         urllib.request.urlopen(request, timeout=5)
 
 
+PROBE_SECRETS = """
+import json, os, sys
+import mortar
+
+home = sys.argv[1] if len(sys.argv) > 1 else os.environ["PROBE_HOME"]
+seen = {}
+for name, path in {"key": os.path.join(home, "secret.key"),
+                   "vault": os.path.join(home, "security", "vault.json"),
+                   "token_file": os.environ["PROBE_TOKEN_FILE"],
+                   "mortar_environ": f"/proc/{os.getppid()}/environ",
+                   "mortar_memory": f"/proc/{os.getppid()}/mem"}.items():
+    try:
+        with open(path, "rb") as file:
+            seen[name] = file.read(64).decode("latin-1")
+    except OSError as error:
+        seen[name] = type(error).__name__
+seen["security"] = sorted(os.listdir(os.path.join(home, "security")))
+print("seen:", json.dumps(seen))
+mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_dataframe())
+"""
+
+
+def test_a_script_cannot_read_the_key_the_vault_or_token_files(mortar, project):
+    # A Databricks connection whose token is in a file, and a secret in the vault.
+    token_file = mortar.home / "dbx.token"
+    token_file.write_text("dapi-token-file-must-not-leak")
+    token_file.chmod(0o600)
+    mortar.run("connection", "add", "dbx", "--type", "databricks", "--param", "host=example.invalid",
+               "--param", "http_path=/sql/1.0/warehouses/x", "--param", f"auth.token_file={token_file}")
+    mortar.run("connection", "add", "dbx_vault", "--type", "databricks", "--param", "host=example.invalid",
+               "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=pat")
+    mortar.run("connection", "set-secret", "dbx_vault", "token", input="dapi-vault-must-not-leak\n")
+    assert "dapi-vault" not in (mortar.home / "security" / "vault.json").read_text()  # encrypted
+    recipe(project, "adults", ["people"], ["adults"], PROBE_SECRETS)
+    env = {**ENV, **SECRET_VARIABLES, "PROBE_HOME": str(mortar.home), "PROBE_TOKEN_FILE": str(token_file)}
+    mortar.run("build", "adults", "--json", env=env)
+    line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
+    seen = json.loads(line.split("python: seen: ", 1)[1])
+    assert seen["key"] == "" and seen["vault"] in ("IsADirectoryError", "FileNotFoundError",
+                                                    "PermissionError"), seen
+    assert seen["token_file"] == "", seen
+    assert seen["security"] == [], seen
+    assert seen["mortar_environ"] == "PermissionError" and seen["mortar_memory"] == "PermissionError", seen
+    # Outside the script, nothing changed: the key, the vault and the token file are there.
+    assert token_file.read_text() == "dapi-token-file-must-not-leak"
+    assert (mortar.home / "security" / "vault.json").exists() and (mortar.home / "secret.key").stat().st_size
+    assert mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM adults")["rows"] == [{"n": 4}]
+
+
+def test_python_isolation_none_runs_scripts_without_hiding(mortar, project):
+    settings = json.loads((mortar.home / "mortar.json").read_text())
+    (mortar.home / "mortar.json").write_text(json.dumps({**settings, "python_isolation": "none"}))
+    token_file = mortar.home / "dbx.token"
+    token_file.write_text("dapi-token-file")
+    recipe(project, "adults", ["people"], ["adults"], PROBE_SECRETS)
+    env = {**ENV, "PROBE_HOME": str(mortar.home), "PROBE_TOKEN_FILE": str(token_file)}
+    mortar.run("build", "adults", "--json", env=env)
+    line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
+    seen = json.loads(line.split("python: seen: ", 1)[1])
+    assert seen["token_file"] == "dapi-token-file" and seen["key"] != "", seen
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -21,10 +21,19 @@ struct ChildProcess {
   std::filesystem::path working_directory;
   std::function<void(const std::string&)> on_stdout_line;
   std::function<void(const std::string&)> on_stderr_line;
+  // Paths the child must not read although it runs as Mortar's own OS user (the key
+  // file, the vault, token files). Each is covered in a mount namespace of the child's
+  // own (a folder by an empty read-only tmpfs, a file by /dev/null), made in a user
+  // namespace and then locked by a second one, so the child cannot uncover them. A
+  // child in another user namespace cannot read Mortar's memory either (/proc/<pid>/
+  // mem, environ). Paths that do not exist are skipped.
+  std::vector<std::filesystem::path> hidden;
 };
 
 // The exit code, or 128 + the signal that ended the child. An interrupt of Mortar
-// (core/interrupt.h) terminates the child and returns kCancelled.
+// (core/interrupt.h) terminates the child and returns kCancelled. When `hidden` is
+// set and the system allows no user namespaces, the child is not started: the error
+// says so (kInvalid, with the reason the kernel gave).
 Result<int> RunChildProcess(const ChildProcess& process);
 
 // This process's environment, as a map.
