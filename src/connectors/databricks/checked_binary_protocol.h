@@ -1,13 +1,16 @@
-// Thrift's binary protocol with the type bytes of fields, lists, sets and maps checked
-// before they become a TType. Thrift converts whatever byte the server sent straight
-// into the enum, which is undefined behaviour for a byte outside it (a hostile or
-// broken server's, found by fuzz/databricks_replies_fuzzer.cc); here such a byte is a
-// protocol error, reported like any other invalid reply. Container sizes are checked
-// too: Thrift's generated code allocates every element of a list before reading one,
-// as the type the IDL declares whatever type the reply claims, so a few bytes claiming
-// millions of elements would cost gigabytes. Here each element needs at least one byte
-// of the reply, no container holds more than ten pages of rows, and the byte count
-// cannot overflow (Thrift's own check multiplies in int). Internal to the connector.
+// Thrift's binary protocol, reading a reply as a hostile or broken server may send it
+// (each check below was found by fuzz/databricks_replies_fuzzer.cc):
+// - type bytes (of fields, list, set and map elements, the message header) are checked
+//   before they become a TType or TMessageType: Thrift converts any byte straight into
+//   the enum, undefined behaviour for bytes outside it;
+// - strings and containers may claim only what the reply still holds: Thrift allocates
+//   a string's claimed size, and every element of a list (at the type the IDL declares,
+//   whatever the reply claims), before reading them, so a few bytes could cost
+//   gigabytes. Each element needs at least one byte, no container holds more than ten
+//   pages of rows, and the byte count cannot overflow (Thrift's own check multiplies
+//   in int).
+// Such replies are protocol errors, reported like any other invalid reply. Internal to
+// the connector.
 #pragma once
 
 #include <thrift/protocol/TBinaryProtocol.h>
@@ -30,6 +33,36 @@ class CheckedBinaryProtocol final
 
   explicit CheckedBinaryProtocol(std::shared_ptr<apache::thrift::transport::TTransport> transport)
       : TVirtualProtocol(std::move(transport)) {}
+
+  uint32_t readMessageBegin(std::string& name, apache::thrift::protocol::TMessageType& type,
+                            int32_t& sequence) {
+    using apache::thrift::protocol::TProtocolException;
+    int32_t header = 0;
+    uint32_t read = readI32(header);
+    // Servers write the versioned (strict) header; the old unversioned one is refused.
+    if (header >= 0 || (header & VERSION_MASK) != VERSION_1) {
+      throw TProtocolException(TProtocolException::BAD_VERSION, "not a versioned Thrift message");
+    }
+    const int32_t kind = header & 0xff;
+    if (kind < apache::thrift::protocol::T_CALL || kind > apache::thrift::protocol::T_ONEWAY) {
+      throw TProtocolException(TProtocolException::INVALID_DATA,
+                               "unknown Thrift message type " + std::to_string(kind));
+    }
+    type = static_cast<apache::thrift::protocol::TMessageType>(kind);
+    read += readString(name);
+    return read + readI32(sequence);
+  }
+
+  // Thrift allocates a string's claimed size before reading it: here the claim must fit
+  // in what the reply still holds.
+  template <typename StrType>
+  uint32_t readString(StrType& str) {
+    int32_t size = 0;
+    uint32_t read = readI32(size);
+    if (size > 0) getTransport()->checkReadBytesAvailable(size);
+    return read + this->readStringBody(str, size);
+  }
+  uint32_t readBinary(std::string& str) { return readString(str); }
 
   uint32_t readFieldBegin(std::string& name, TType& field_type, int16_t& field_id) {
     (void)name;

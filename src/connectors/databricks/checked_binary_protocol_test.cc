@@ -103,5 +103,30 @@ TEST(CheckedBinaryProtocolTest, NoContainerHoldsMoreThanTenPages) {
   }
 }
 
+TEST(CheckedBinaryProtocolTest, AStringLongerThanTheReplyIsRefusedBeforeAllocating) {
+  // TStatus.sqlState claiming 1 GiB in a reply of 7 bytes.
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x0b\x00\x03\x40\x00\x00\x00", 7)));
+  wire::TStatus status;
+  try {
+    status.read(&protocol);
+    FAIL() << "read a string of 1 GiB from 7 bytes";
+  } catch (const apache::thrift::transport::TTransportException& error) {
+    EXPECT_NE(std::string(error.what()).find("MaxMessageSize"), std::string::npos) << error.what();
+  }
+}
+
+TEST(CheckedBinaryProtocolTest, AnUnknownMessageTypeIsAProtocolError) {
+  CheckedBinaryProtocol protocol(Bytes(std::string("\x80\x01\x00\x7f\x00\x00\x00\x00", 8)));
+  std::string name;
+  apache::thrift::protocol::TMessageType type;
+  int32_t sequence = 0;
+  try {
+    protocol.readMessageBegin(name, type, sequence);
+    FAIL() << "read message type 127";
+  } catch (const TProtocolException& error) {
+    EXPECT_NE(std::string(error.what()).find("unknown Thrift message type 127"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace mortar::databricks
