@@ -230,15 +230,14 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 
 Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view compressed,
                                                            std::size_t size_hint) {
-  if (size_hint > kMaxLz4ResultBytes) size_hint = kMaxLz4ResultBytes;
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
   }
   // Straight into an Arrow buffer, not zero-filled first (page faults of a fresh
   // zero-filled buffer were a third of a large read's CPU), grown when the hint is short.
-  auto allocated = arrow::AllocateResizableBuffer(static_cast<int64_t>(
-      std::max<std::size_t>(size_hint, std::min<std::size_t>(compressed.size() * 3, 64 << 20))));
+  auto allocated = arrow::AllocateResizableBuffer(
+      static_cast<int64_t>(Lz4InitialCapacity(compressed.size(), size_hint)));
   if (!allocated.ok()) {
     LZ4F_freeDecompressionContext(context);
     return Status::Internal("cannot allocate for an LZ4 result: " + allocated.status().message());
@@ -286,6 +285,13 @@ Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view comp
   arrow::Status shrunk = out->Resize(static_cast<int64_t>(written), false);
   if (!shrunk.ok()) return Status::Internal("cannot resize an LZ4 result: " + shrunk.message());
   return std::shared_ptr<arrow::Buffer>(std::move(out));
+}
+
+std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint) {
+  // The hint comes from the server (a link's bytesNum): believed only as far as the
+  // file itself could decompress (LZ4 compresses at most about 255 to 1).
+  size_hint = std::min({size_hint, kMaxLz4ResultBytes, compressed * 255 + 1024});
+  return std::max<std::size_t>(size_hint, std::min<std::size_t>(compressed * 3, 64 << 20));
 }
 
 Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint) {

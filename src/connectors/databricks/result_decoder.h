@@ -31,6 +31,9 @@ inline constexpr std::size_t kMaxLz4ResultBytes = std::size_t{1} << 30;
 // The LZ4 frame format's decompression, of one frame or several back to back (as the
 // last CloudFetch file of a result usually is). `size_hint`: the expected output size.
 Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint = 0);
+// What the decompression allocates first: the hint, as far as `compressed` bytes could
+// decompress to (a server's bytesNum of 1 GiB on a file of 100 bytes allocates little).
+std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint);
 
 // Decodes Arrow IPC record batch messages that follow a serialized IPC schema
 // message (Databricks' arrowSchema and arrowBatches), decompressing each batch first

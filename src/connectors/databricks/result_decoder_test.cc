@@ -190,3 +190,18 @@ TEST(ResultDecoderTest, DecimalTypeComesFromTheQualifiers) {
 
 }  // namespace
 }  // namespace mortar::databricks
+
+namespace mortar::databricks {
+namespace {
+
+// Found by fuzz/databricks_replies_fuzzer.cc (gigabytes of memory for tiny files): a
+// link's bytesNum is the server's word, believed only as far as the file could go.
+TEST(ResultDecoderTest, TheSizeHintIsBelievedOnlyAsFarAsTheFileCouldDecompress) {
+  EXPECT_EQ(Lz4InitialCapacity(100, std::size_t{1} << 30), 100u * 255 + 1024);
+  EXPECT_EQ(Lz4InitialCapacity(20 << 20, 48 << 20), std::size_t{60} << 20);  // a real file
+  EXPECT_EQ(Lz4InitialCapacity(20 << 20, 90 << 20), std::size_t{90} << 20);
+  EXPECT_LE(Lz4InitialCapacity(std::size_t{1} << 30, ~std::size_t{0}), kMaxLz4ResultBytes);
+}
+
+}  // namespace
+}  // namespace mortar::databricks
