@@ -10,6 +10,11 @@
 namespace mortar {
 
 Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view source) {
+  if (batch.num_rows() > kMaxArrowBatchRows) {
+    return Status::Invalid(std::string(source) + " holds a record batch of " +
+                           std::to_string(batch.num_rows()) + " rows, refused: the limit is " +
+                           std::to_string(kMaxArrowBatchRows) + "; write smaller record batches");
+  }
   arrow::Status valid = batch.ValidateFull();
   if (valid.ok()) return Status::OK();
   return Status::Invalid(std::string(source) +

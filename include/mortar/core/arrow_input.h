@@ -22,7 +22,14 @@ namespace mortar {
 // pages, far below what would exhaust memory.
 inline constexpr int64_t kMaxArrowMessageBytes = 256LL << 20;
 
-// Full validation (offsets, lengths, UTF-8, nested children, dictionary indices).
+// The most rows one record batch from outside may hold: sixteen times Mortar's own
+// batches and the Python package's, far above Databricks' (Spark's 10,000). Columns of
+// the null type hold no bytes at all, so without it a few bytes could stand for
+// billions of rows.
+inline constexpr int64_t kMaxArrowBatchRows = int64_t{1} << 20;
+
+// Full validation (offsets, lengths, UTF-8, nested children, dictionary indices) and
+// the row bound.
 // Invalid input: names `source` and what is wrong, and says the data was refused.
 Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view source);
 
