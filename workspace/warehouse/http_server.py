@@ -12,7 +12,9 @@ For fault tests, `POST /admin/faults` (with `Authorization: Bearer <admin token>
 of a Thrift method on a warehouse id get an HTTP status (503 with `Retry-After`, 429, 500)
 instead of being served; `POST /admin/settings` changes a warehouse id's CloudFetch link
 lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `{"expire_links": true}` in a fault instead makes the CloudFetch links of the next
-answers to that method expired already, so that clients' renewal is tested. `GET
+answers to that method expired already, so that clients' renewal is tested, and
+`{"delay_seconds": n}` serves the next calls after a wait of n seconds (a slow warehouse,
+for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the Thrift calls served so far (method, warehouse, for
 ExecuteStatement the SHA-256 of the statement (statements may hold credentials), for
 FetchResults the startRowOffset asked), and `GET /admin/operations` the finished
@@ -155,10 +157,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             armed = {"warehouse_id": str(fault["warehouse_id"]), "method": str(fault["method"]),
                      "status": int(fault.get("status", 503)), "count": int(fault.get("count", 1)),
                      "retry_after": fault.get("retry_after"),
-                     "expire_links": bool(fault.get("expire_links", False))}
+                     "expire_links": bool(fault.get("expire_links", False)),
+                     "delay_seconds": min(float(fault.get("delay_seconds", 0)), 600.0)}
         except (ValueError, KeyError, TypeError):
             self._json(400, "BAD_REQUEST", "A fault is {warehouse_id, method, status, count, "
-                       "retry_after}.")
+                       "retry_after, expire_links, delay_seconds}.")
             return
         self.server.faults.arm(armed)
         self._reply(200, (json.dumps(armed) + "\n").encode())
@@ -182,6 +185,14 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         previous, profile.link_ttl_seconds = profile.link_ttl_seconds, ttl
         self._reply(200, (json.dumps({"link_ttl_seconds": previous}) + "\n").encode())
+
+    def do_DELETE(self):
+        if self.path == "/admin/faults" and self._admin():
+            with self.server.faults.lock:
+                disarmed, self.server.faults.armed = len(self.server.faults.armed), []
+            self._reply(200, (json.dumps({"disarmed": disarmed}) + "\n").encode())
+            return
+        self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
 
     def do_POST(self):
         if self.path == "/admin/faults":
@@ -225,7 +236,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         method, statement, start_row = _call_of(body)
         fault = self.server.faults.take(profile.id, method)
         thrift_service.context.expire_links = bool(fault and fault["expire_links"])
-        if fault is not None and not fault["expire_links"]:
+        if fault is not None and fault["delay_seconds"]:
+            time.sleep(fault["delay_seconds"])
+        elif fault is not None and not fault["expire_links"]:
             headers = [("Retry-After", str(fault["retry_after"]))] if fault["retry_after"] else []
             self._json(fault["status"], "TEMPORARILY_UNAVAILABLE",
                        f"Injected fault: HTTP {fault['status']} for {method}.", headers=headers)
