@@ -57,13 +57,23 @@ void LoginThrottle::Succeeded(const std::string& user) {
   failures_.erase("user " + user);
 }
 
+int LoginThrottle::waiting() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiting_;
+}
+
 LoginThrottle::Slot::Slot(LoginThrottle& throttle) : throttle_(throttle) {
   std::unique_lock<std::mutex> lock(throttle_.mutex_);
+  if (throttle_.checking_ >= kConcurrentChecks && throttle_.waiting_ >= kMaxWaitingChecks) return;
+  ++throttle_.waiting_;
   throttle_.released_.wait(lock, [&] { return throttle_.checking_ < kConcurrentChecks; });
+  --throttle_.waiting_;
   ++throttle_.checking_;
+  held_ = true;
 }
 
 LoginThrottle::Slot::~Slot() {
+  if (!held_) return;
   {
     std::lock_guard<std::mutex> lock(throttle_.mutex_);
     --throttle_.checking_;

@@ -2,7 +2,8 @@
 // user name, or kMaxFailuresPerAddress from one client address (higher: many users may
 // come through one proxy), within kWindow, further attempts are refused until the
 // window has passed. Each attempt costs a 64 MiB Argon2id hash, so at most
-// kConcurrentChecks run at once. Bounded memory; thread-safe.
+// kConcurrentChecks run at once, and at most kMaxWaitingChecks wait for their turn
+// (each holds a server thread while it waits). Bounded memory; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@ class LoginThrottle {
   static constexpr int kMaxFailuresPerAddress = 50;
   static constexpr std::chrono::seconds kWindow{300};
   static constexpr int kConcurrentChecks = 2;
+  static constexpr int kMaxWaitingChecks = 8;
   static constexpr std::size_t kMaxTracked = 10000;
 
   explicit LoginThrottle(Clock clock = [] { return std::chrono::steady_clock::now(); })
@@ -31,17 +33,23 @@ class LoginThrottle {
   int64_t SecondsToWait(const std::string& user, const std::string& address);
   void Failed(const std::string& user, const std::string& address);
   void Succeeded(const std::string& user);
+  // Logins waiting for a slot now.
+  int waiting();
 
-  // Holds one of the kConcurrentChecks slots while a password is checked.
+  // Holds one of the kConcurrentChecks slots while a password is checked, waiting for
+  // one if need be. When kMaxWaitingChecks logins wait already, it holds none (held()
+  // is false) at once: a burst of logins must not take every thread of the server.
   class Slot {
    public:
     explicit Slot(LoginThrottle& throttle);
     ~Slot();
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    bool held() const { return held_; }
 
    private:
     LoginThrottle& throttle_;
+    bool held_ = false;
   };
 
  private:
@@ -56,6 +64,7 @@ class LoginThrottle {
   std::mutex mutex_;
   std::condition_variable released_;
   int checking_ = 0;
+  int waiting_ = 0;
   std::map<std::string, Failures> failures_;
 };
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
 namespace mortar::server {
 namespace {
 
@@ -22,6 +27,32 @@ TEST(LoginThrottleTest, FailuresForAUserOrFromAnAddressAreSlowedForTheWindow) {
   EXPECT_EQ(throttle.SecondsToWait("alice", "10.0.0.2"), 100);
   now += std::chrono::seconds(100);
   EXPECT_EQ(throttle.SecondsToWait("alice", "10.0.0.1"), 0);
+}
+
+// Found by bench/serve_load.py: logins waiting for an Argon2 slot held most of the
+// server's threads. Past kMaxWaitingChecks waiting, a login is turned away at once.
+TEST(LoginThrottleTest, OnlyAFewLoginsWaitForTheirTurn) {
+  LoginThrottle throttle;
+  std::vector<std::unique_ptr<LoginThrottle::Slot>> checking;
+  for (int i = 0; i < LoginThrottle::kConcurrentChecks; ++i) {
+    checking.push_back(std::make_unique<LoginThrottle::Slot>(throttle));
+    ASSERT_TRUE(checking.back()->held());
+  }
+  std::atomic<int> waited{0};
+  std::vector<std::thread> waiting;
+  for (int i = 0; i < LoginThrottle::kMaxWaitingChecks; ++i) {
+    waiting.emplace_back([&] {
+      LoginThrottle::Slot slot(throttle);
+      waited += slot.held();
+    });
+  }
+  // Once every waiter waits, the next login is turned away without waiting.
+  while (throttle.waiting() < LoginThrottle::kMaxWaitingChecks) std::this_thread::yield();
+  EXPECT_FALSE(LoginThrottle::Slot(throttle).held());
+  checking.clear();  // the checks end: every waiter gets its turn
+  for (auto& thread : waiting) thread.join();
+  EXPECT_EQ(waited, LoginThrottle::kMaxWaitingChecks);
+  EXPECT_TRUE(LoginThrottle::Slot(throttle).held());
 }
 
 TEST(LoginThrottleTest, ASuccessClearsTheUsersCount) {

@@ -475,10 +475,18 @@ class Server {
                                      std::to_string(wait) + " s")
                             .WithDetail("reply_status", "429"));
     }
-    auto account = [&] {
+    auto account = [&]() -> Result<config::User> {
       LoginThrottle::Slot slot(throttle_);
+      if (!slot.held()) {
+        return Status::Cancelled("too many logins at once: try again in a second")
+            .WithDetail("reply_status", "503");
+      }
       return security::Authenticate(home_, user, password);
     }();
+    if (!account.ok() && account.status().details().count("reply_status")) {
+      response.set_header("Retry-After", "1");
+      return ReplyError(response, account.status());
+    }
     if (account.ok()) {
       throttle_.Succeeded(user);
     } else {

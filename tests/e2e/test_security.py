@@ -1,5 +1,6 @@
 """Users, API keys, the vault and per-user credentials from the CLI, on the embedded
 default (the OAuth flows run against the stand-in in tests/integration/test_auth.py)."""
+import concurrent.futures
 import http.client
 import json
 import os
@@ -191,5 +192,37 @@ def test_api_keys_end_what_they_made_and_die_with_their_user(mortar):
         mortar.run("user", "add", "alice", input="another-password\n")
         assert mortar.json("api-key", "list", "--user", "alice") == []
         assert call("GET", "/api/me", bearer=second)[0] == 403
+    finally:
+        server.stop()
+
+
+def test_a_burst_of_logins_is_turned_away_before_it_takes_every_thread(mortar):
+    """Two passwords are checked at a time and eight more wait; further logins get 503
+    with Retry-After at once instead of holding a server thread (found by
+    bench/serve_load.py, where waiting logins held most of the threads)."""
+    mortar.run("init")
+    mortar.run("user", "add", "alice", "--group", "analysts", input="a-long-password\n")
+    server = MortarServer(mortar.home, 18191, mortar.home / "server.log")
+    try:
+        def login(_):
+            request = urllib.request.Request(
+                server.url + "/api/login", method="POST", headers={"Content-Type": "application/json"},
+                data=json.dumps({"user": "alice", "password": "a-long-password"}).encode())
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    return response.status, None
+            except urllib.error.HTTPError as error:
+                return error.code, (error.headers.get("Retry-After"), json.loads(error.read())["error"])
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=30) as pool:
+            answers = list(pool.map(login, range(30)))
+        statuses = sorted(status for status, _ in answers)
+        assert set(statuses) == {200, 503}, answers
+        assert statuses.count(200) >= 10, answers
+        for status, detail in answers:
+            if status == 503:
+                assert detail == ("1", "too many logins at once: try again in a second"), detail
+        # The burst is over: a login goes through.
+        assert login(0)[0] == 200
     finally:
         server.stop()
