@@ -25,26 +25,44 @@ struct CachedToken {
   }
 };
 
+// The outcome of a source's last renewal, shared with the callers that waited for it:
+// a slow or failing token endpoint costs the requests waiting on it one wait, not one
+// each in turn. Begin() before taking the source's lock; the rest under it.
+class SharedRenewal {
+ public:
+  uint64_t Begin() const { return ended_.load(); }
+  // The failure of a renewal that ended after Begin(), if one did and failed.
+  std::optional<Status> FailedSince(uint64_t begun) const {
+    if (ended_.load() != begun && !last_.ok()) return last_;
+    return std::nullopt;
+  }
+  void Ended(Status outcome) {
+    last_ = std::move(outcome);
+    ++ended_;
+  }
+
+ private:
+  std::atomic<uint64_t> ended_{0};
+  Status last_;
+};
+
 class ClientCredentialsSource final : public TokenSource {
  public:
   ClientCredentialsSource(OAuthClient client, std::string description)
       : client_(std::move(client)), description_(std::move(description)) {}
 
   Result<std::string> AuthorizationHeader() override {
-    const uint64_t ended_before = renewals_ended_.load();
+    const uint64_t begun = renewal_.Begin();
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time; others wait for it
     if (!cached_.Fresh()) {
-      // A renewal that failed while this caller waited answers it too: a slow or failing
-      // token endpoint costs the requests waiting on it one wait, not one each in turn.
-      if (renewals_ended_.load() != ended_before && !last_failure_.ok()) return last_failure_;
+      if (auto failed = renewal_.FailedSince(begun)) return *failed;
       auto grant = client_.ClientCredentials();
-      ++renewals_ended_;
       if (!grant.ok()) {
-        last_failure_ =
-            Status(grant.status().code(), description_ + ": " + grant.status().message());
-        return last_failure_;
+        Status failure(grant.status().code(), description_ + ": " + grant.status().message());
+        renewal_.Ended(failure);
+        return failure;
       }
-      last_failure_ = Status::OK();
+      renewal_.Ended(Status::OK());
       cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
     }
     return "Bearer " + cached_.access_token;
@@ -56,8 +74,7 @@ class ClientCredentialsSource final : public TokenSource {
   std::string description_;
   std::mutex mutex_;
   CachedToken cached_;
-  std::atomic<uint64_t> renewals_ended_{0};
-  Status last_failure_;  // of the last renewal, guarded by mutex_
+  SharedRenewal renewal_;  // guarded by mutex_, but for Begin()
 };
 
 class UserGrantSource final : public TokenSource {
@@ -71,11 +88,10 @@ class UserGrantSource final : public TokenSource {
         reauthorize_(std::move(reauthorize)) {}
 
   Result<std::string> AuthorizationHeader() override {
-    const uint64_t ended_before = renewals_ended_.load();
+    const uint64_t begun = renewal_.Begin();
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time in this process
     if (cached_.Fresh() && !unsaved_) return "Bearer " + cached_.access_token;
-    // As for client credentials: a renewal that failed while this caller waited answers it.
-    if (renewals_ended_.load() != ended_before && !last_failure_.ok()) return last_failure_;
+    if (auto failed = renewal_.FailedSince(begun)) return *failed;
     // Across processes: this slot's own lock (never the vault's while the token
     // endpoint is called: a slow one would stall every process), and a token another
     // process renewed meanwhile is reused.
@@ -133,8 +149,7 @@ class UserGrantSource final : public TokenSource {
       }
       return Status::OK();
     });
-    ++renewals_ended_;
-    last_failure_ = status;
+    renewal_.Ended(status);
     if (!status.ok()) return status;
     return "Bearer " + cached_.access_token;
   }
@@ -149,8 +164,7 @@ class UserGrantSource final : public TokenSource {
   std::mutex mutex_;
   CachedToken cached_;
   std::optional<std::string> unsaved_;  // a renewed state the vault has not taken yet
-  std::atomic<uint64_t> renewals_ended_{0};
-  Status last_failure_;  // of the last renewal, guarded by mutex_
+  SharedRenewal renewal_;               // guarded by mutex_, but for Begin()
 
   Status Persist(const std::string& state) {
     Status saved;
