@@ -82,29 +82,30 @@ void WithholdNamedVariables(const config::Json& params,
 
 // MORTAR_PYTHON, else "python" in mortar.json, else the interpreter Mortar was built
 // with (the project's virtual environment, which has the mortar package).
-std::string Interpreter(const config::Home& home) {
+std::string Interpreter(const Json& settings) {
   if (const char* chosen = std::getenv("MORTAR_PYTHON"); chosen != nullptr && *chosen != '\0')
     return chosen;
-  auto settings = config::ReadJsonFile(home.root() / "mortar.json");
-  if (settings.ok() && settings->contains("python") && (*settings)["python"].is_string())
-    return (*settings)["python"].get<std::string>();
+  if (settings.value("python", Json()).is_string()) return settings["python"].get<std::string>();
   return MORTAR_DEFAULT_PYTHON;
+}
+
+// The data directory's mortar.json, or an empty object when it has none or cannot be read.
+Json Settings(const config::Home& home) {
+  auto settings = config::ReadJsonFile(home.root() / "mortar.json");
+  return settings.ok() && settings->is_object() ? *settings : Json::object();
 }
 
 // What a script must not read although it runs as Mortar's OS user: the key file and
 // the vault, and the files connections read tokens from (auth.token_file, and the
 // Databricks config file when a connection reads a profile). `"python_isolation": "none"` in
 // mortar.json turns this off, for systems without user namespaces.
-std::vector<fs::path> HiddenFromScripts(const config::Home& home) {
-  auto settings = config::ReadJsonFile(home.root() / "mortar.json");
-  if (settings.ok() && settings->value("python_isolation", Json()) == "none") return {};
+std::vector<fs::path> HiddenFromScripts(const config::Home& home, const Json& settings,
+                                        const std::vector<config::ConnectionConfig>& connections) {
+  if (settings.value("python_isolation", Json()) == "none") return {};
   std::vector<fs::path> hidden = {home.KeyFile(), home.SecurityDir()};
-  auto names = home.ListConnections();
-  if (!names.ok()) return hidden;
-  for (const auto& name : *names) {
-    auto connection = home.LoadConnection(name);
-    if (!connection.ok() || !connection->params.is_object()) continue;
-    const Json auth = connection->params.value("auth", Json::object());
+  for (const auto& connection : connections) {
+    if (!connection.params.is_object()) continue;
+    const Json auth = connection.params.value("auth", Json::object());
     if (!auth.is_object()) continue;
     if (auth.value("token_file", Json()).is_string()) {
       fs::path file = auth["token_file"].get<std::string>();
@@ -139,17 +140,26 @@ Result<fs::path> ScriptFile(const config::RecipeConfig& recipe, const config::Pr
   return file;
 }
 
-std::map<std::string, std::string> ChildEnvironment(const config::Home& home) {
+// Every connection of the data directory that reads (one that does not is skipped: it
+// cannot be used either).
+std::vector<config::ConnectionConfig> ReadableConnections(const config::Home& home) {
+  std::vector<config::ConnectionConfig> connections;
+  if (auto names = home.ListConnections(); names.ok()) {
+    for (const auto& name : *names) {
+      if (auto connection = home.LoadConnection(name); connection.ok())
+        connections.push_back(std::move(*connection));
+    }
+  }
+  return connections;
+}
+
+std::map<std::string, std::string> ChildEnvironment(
+    const std::vector<config::ConnectionConfig>& connections) {
   auto environment = CurrentEnvironment();
   for (const auto& name : kWithheld) environment.erase(name);
   // And every variable a connection takes a secret from: any "*_env" parameter, at any
   // depth (auth.token_env, secret_access_key_env, sas_token_env, fast_write's ...).
-  if (auto names = home.ListConnections(); names.ok()) {
-    for (const auto& name : *names) {
-      auto connection = home.LoadConnection(name);
-      if (connection.ok()) WithholdNamedVariables(connection->params, environment);
-    }
-  }
+  for (const auto& connection : connections) WithholdNamedVariables(connection.params, environment);
   environment["PYTHONUNBUFFERED"] = "1";
   return environment;
 }
@@ -179,14 +189,16 @@ class PythonEngine final : public Engine {
     std::string ticket = api->MintTicket(std::move(scope));
 
     ChildProcess child;
-    child.argv = {Interpreter(context.home()), script.string()};
-    child.environment = ChildEnvironment(context.home());
+    const Json settings = Settings(context.home());
+    child.argv = {Interpreter(settings), script.string()};
+    const auto connections = ReadableConnections(context.home());
+    child.environment = ChildEnvironment(connections);
     // The ticket goes in the environment, never in the arguments.
     child.environment["MORTAR_API_URL"] = api->url();
     child.environment["MORTAR_TICKET"] = ticket;
     child.environment["MORTAR_PROJECT"] = project->name();
     child.working_directory = project->dir();
-    child.hidden = HiddenFromScripts(context.home());
+    child.hidden = HiddenFromScripts(context.home(), settings, connections);
     std::deque<std::string> last_lines;
     child.on_stdout_line = [&run](const std::string& line) { run.log.Info("python: " + line); };
     child.on_stderr_line = [&](const std::string& line) {
