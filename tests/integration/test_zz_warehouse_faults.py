@@ -4,13 +4,11 @@ killed mid-fetch and mid-COPY INTO. Nothing that may change data is sent twice; 
 load leaves the table as it was and no staged files. (Named to run last: the kills
 restart the warehouse.)"""
 import hashlib
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 
 import pytest
@@ -19,15 +17,7 @@ from conftest import SCRIPT, _add_databricks
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from s3_bucket import write_json
-
-
-def admin(ws, method, path, body=None):
-    request = urllib.request.Request(
-        ws["warehouse_admin_url"] + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {ws['warehouse_admin_token']}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+from warehouse_admin import warehouse_admin as admin
 
 
 def calls(ws, since):

@@ -22,6 +22,7 @@ import pytest
 from databricks.sql.exc import DatabaseError, ServerOperationError
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
+from warehouse_admin import warehouse_admin
 from warehouse_client import (V7, V8, V9, RawClient, connect, operation_tag, read_reply,
                               running_jobs_tagged, set_fields, spark)
 
@@ -652,19 +653,10 @@ def test_unity_catalog_three_level_names(ws, reference):
         cursor.execute(f"DROP SCHEMA main.{schema} CASCADE")
 
 
-def _warehouse_admin(ws, method, path, body=None):
-    request = urllib.request.Request(
-        ws["warehouse_admin_url"] + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {ws['warehouse_admin_token']}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
 def test_a_delay_fault_makes_the_warehouse_slow_and_is_disarmed(ws):
     """The load benchmark's slow warehouse: calls served after a wait, until disarmed."""
     warehouse = ws["databricks_test_warehouse_id"]
-    _warehouse_admin(ws, "POST", "/faults", {"warehouse_id": warehouse, "method": "ExecuteStatement",
+    warehouse_admin(ws, "POST", "/faults", {"warehouse_id": warehouse, "method": "ExecuteStatement",
                                              "count": 5, "delay_seconds": 2})
     try:
         with connect(ws, http_path=ws["databricks_test_http_path"]) as connection:
@@ -674,9 +666,9 @@ def test_a_delay_fault_makes_the_warehouse_slow_and_is_disarmed(ws):
                 assert cursor.fetchall()[0][0] == 42
                 assert time.time() - start >= 2.0
                 # Four delays are left of the five armed: one fault, disarmed whole.
-                assert _warehouse_admin(ws, "DELETE", "/faults") == {"disarmed": 1}
-                assert _warehouse_admin(ws, "DELETE", "/faults") == {"disarmed": 0}
+                assert warehouse_admin(ws, "DELETE", "/faults") == {"disarmed": 1}
+                assert warehouse_admin(ws, "DELETE", "/faults") == {"disarmed": 0}
                 cursor.execute("SELECT 1 AS x")
                 assert cursor.fetchall()[0][0] == 1
     finally:
-        _warehouse_admin(ws, "DELETE", "/faults")
+        warehouse_admin(ws, "DELETE", "/faults")
