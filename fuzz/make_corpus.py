@@ -218,6 +218,17 @@ def ok():
     return t.TStatus(statusCode=t.TStatusCode.SUCCESS_STATUS)
 
 
+def session_input(name, choice, replies, files=()):
+    """A seed of the driver's target: its choice byte, the replies in order, then the
+    CloudFetch files."""
+    parts = [thrift_body(reply) for reply in replies] + list(files)
+    write("databricks_replies_fuzzer", name, bytes([choice]) + PART.join(parts))
+
+
+def last_page(rows):
+    return service.FetchResults_result(success=t.TFetchResultsResp(status=ok(), hasMoreRows=False, results=rows))
+
+
 def metadata(result_format, lz4_compressed=False, arrow_schema=None):
     columns = [
         t.TColumnDesc(
@@ -289,13 +300,11 @@ def replies():
             ),
         )
     )
-    last = service.FetchResults_result(
-        success=t.TFetchResultsResp(status=ok(), hasMoreRows=False, results=t.TRowSet(startRowOffset=2, rows=[]))
-    )
+    last = last_page(t.TRowSet(startRowOffset=2, rows=[]))
     sequence = [execute, running, finished, columns, page, last]
-    write("databricks_replies_fuzzer", "async_column_pages", bytes([QUERY]) + PART.join(thrift_body(r) for r in sequence))
-    write("databricks_replies_fuzzer", "hive_column_pages", bytes([HIVE_QUERY]) + PART.join(thrift_body(r) for r in sequence))
-    write("databricks_replies_fuzzer", "execute_then_poll", bytes([EXECUTE]) + PART.join(thrift_body(r) for r in [execute, running, finished]))
+    session_input("async_column_pages", QUERY, sequence)
+    session_input("hive_column_pages", HIVE_QUERY, sequence)
+    session_input("execute_then_poll", EXECUTE, [execute, running, finished])
 
     # Arrow pages with LZ4, fetched after the metadata.
     table = pa.table({"id": pa.array([1, 2, 3], pa.int64()), "amount": pa.array([None] * 3, pa.decimal128(38, 6))})
@@ -303,22 +312,14 @@ def replies():
     arrow_metadata = service.GetResultSetMetadata_result(
         success=metadata(t.TSparkRowSetType.ARROW_BASED_SET, True, schema)
     )
-    arrow_page = service.FetchResults_result(
-        success=t.TFetchResultsResp(
-            status=ok(),
-            hasMoreRows=False,
-            results=t.TRowSet(
-                startRowOffset=0,
-                rows=[],
-                arrowBatches=[t.TSparkArrowBatch(batch=lz4.frame.compress(b), rowCount=2) for b in batches],
-            ),
+    arrow_page = last_page(
+        t.TRowSet(
+            startRowOffset=0,
+            rows=[],
+            arrowBatches=[t.TSparkArrowBatch(batch=lz4.frame.compress(b), rowCount=2) for b in batches],
         )
     )
-    write(
-        "databricks_replies_fuzzer",
-        "async_arrow_lz4_pages",
-        bytes([QUERY]) + PART.join(thrift_body(r) for r in [execute, finished, arrow_metadata, arrow_page]),
-    )
+    session_input("async_arrow_lz4_pages", QUERY, [execute, finished, arrow_metadata, arrow_page])
 
     # CloudFetch: links in a page, then the files.
     stream = ipc_stream(table)
@@ -332,16 +333,9 @@ def replies():
     url_metadata = service.GetResultSetMetadata_result(
         success=metadata(t.TSparkRowSetType.URL_BASED_SET, True, schema)
     )
-    url_page = service.FetchResults_result(
-        success=t.TFetchResultsResp(
-            status=ok(), hasMoreRows=False, results=t.TRowSet(startRowOffset=0, rows=[], resultLinks=[link])
-        )
-    )
-    write(
-        "databricks_replies_fuzzer",
-        "async_cloudfetch_lz4",
-        bytes([QUERY]) + PART.join([thrift_body(r) for r in [execute, finished, url_metadata, url_page]] + [lz4.frame.compress(stream)]),
-    )
+    url_page = last_page(t.TRowSet(startRowOffset=0, rows=[], resultLinks=[link]))
+    session_input("async_cloudfetch_lz4", QUERY, [execute, finished, url_metadata, url_page],
+                  [lz4.frame.compress(stream)])
 
 
 if __name__ == "__main__":
