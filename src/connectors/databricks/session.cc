@@ -9,7 +9,6 @@
 #include <thrift/transport/TTransportException.h>
 
 #include <deque>
-#include <thread>
 
 #include "TCLIService.h"
 #include "connectors/databricks/checked_binary_protocol.h"
