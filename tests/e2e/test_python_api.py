@@ -229,7 +229,7 @@ for name, path in {"key": os.path.join(home, "secret.key"),
                    "mortar_memory": f"/proc/{os.getppid()}/mem"}.items():
     try:
         with open(path, "rb") as file:
-            seen[name] = file.read(64).decode("latin-1")
+            seen[name] = len(file.read())  # how much it could read, never what: no secret in logs
     except OSError as error:
         seen[name] = type(error).__name__
 seen["security"] = sorted(os.listdir(os.path.join(home, "security")))
@@ -254,9 +254,9 @@ def test_a_script_cannot_read_the_key_the_vault_or_token_files(mortar, project):
     mortar.run("build", "adults", "--json", env=env)
     line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
     seen = json.loads(line.split("python: seen: ", 1)[1])
-    assert seen["key"] == "" and seen["vault"] in ("IsADirectoryError", "FileNotFoundError",
-                                                    "PermissionError"), seen
-    assert seen["token_file"] == "", seen
+    assert seen["key"] == 0 and seen["vault"] in ("IsADirectoryError", "FileNotFoundError",
+                                                   "PermissionError"), seen
+    assert seen["token_file"] == 0, seen
     assert seen["security"] == [], seen
     assert seen["mortar_environ"] == "PermissionError" and seen["mortar_memory"] == "PermissionError", seen
     # Outside the script, nothing changed: the key, the vault and the token file are there.
@@ -275,7 +275,7 @@ def test_python_isolation_none_runs_scripts_without_hiding(mortar, project):
     mortar.run("build", "adults", "--json", env=env)
     line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
     seen = json.loads(line.split("python: seen: ", 1)[1])
-    assert seen["token_file"] == "dapi-token-file" and seen["key"] != "", seen
+    assert seen["token_file"] == len("dapi-token-file") and seen["key"] > 0, seen
 
 
 def free_port():
