@@ -7,12 +7,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 
+#include "connectors/azure/azure_connection.h"
+#include "connectors/databricks/databricks_connection.h"
+#include "connectors/s3/s3_connection.h"
 #include "mortar/config/home.h"
 #include "mortar/config/model.h"
 #include "mortar/connectors/connection.h"
-#include "mortar/connectors/registry.h"
 
 namespace {
 
@@ -27,25 +31,35 @@ const mortar::config::Home& FuzzHome() {
   return home;
 }
 
+// The connection types whose Create only parses (files and SQLite connections would
+// create folders and databases where the input says).
+const mortar::ConnectionType* ParsingType(const std::string& name) {
+  static const auto types = [] {
+    std::map<std::string, std::unique_ptr<mortar::ConnectionType>> made;
+    auto add = [&made](std::unique_ptr<mortar::ConnectionType> type) {
+      made.emplace(std::string(type->name()), std::move(type));
+    };
+    add(mortar::databricks::MakeDatabricksConnectionType());
+    add(mortar::s3::MakeS3ConnectionType());
+    add(mortar::azure::MakeAzureBlobConnectionType());
+    return made;
+  }();
+  auto found = types.find(name);
+  return found == types.end() ? nullptr : found->second.get();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-  static const mortar::Registry registry = mortar::BuiltinRegistry();
   auto json = mortar::config::Json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return 0;
   (void)mortar::config::DatasetConfig::FromJson(json, "fuzz.json");
   (void)mortar::config::RecipeConfig::FromJson(json, "fuzz.json");
   auto connection = mortar::config::ConnectionConfig::FromJson(json, "fuzz.json");
   if (!connection.ok()) return 0;
-  // Files and SQLite connections would create folders and databases where the
-  // input says; the others only parse their settings here.
-  if (connection->type != "databricks" && connection->type != "s3" &&
-      connection->type != "azure_blob") {
-    return 0;
-  }
-  auto type = registry.FindConnectionType(connection->type);
-  if (!type.ok()) return 0;
+  const mortar::ConnectionType* type = ParsingType(connection->type);
+  if (type == nullptr) return 0;
   mortar::OpenScope scope{FuzzHome(), "admin"};
-  (void)(*type)->Create(*connection, scope);
+  (void)type->Create(*connection, scope);
   return 0;
 }

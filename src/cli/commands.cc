@@ -12,6 +12,7 @@
 #include "cli/invocation.h"
 #include "cli/table_printer.h"
 #include "connectors/databricks/connection_string.h"
+#include "mortar/builtin/builtin_registry.h"
 #include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
 #include "mortar/connectors/browse.h"

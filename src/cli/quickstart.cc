@@ -7,6 +7,7 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "mortar/builtin/builtin_registry.h"
 #include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
 #include "mortar/core/text_conversion.h"

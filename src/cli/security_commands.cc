@@ -8,6 +8,7 @@
 #include "cli/invocation.h"
 #include "cli/table_printer.h"
 #include "mortar/auth/authorization_flow.h"
+#include "mortar/builtin/builtin_registry.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -363,7 +364,7 @@ Status ServeVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(int64_t threads, in.args.IntegerOption("threads", options.threads));
   options.threads = static_cast<int>(std::clamp<int64_t>(threads, 2, 256));
   if (in.args.Flag("save")) MORTAR_RETURN_IF_ERROR(server::SaveServerSettings(home, options));
-  return server::Serve(home, options, in.err);
+  return server::Serve(home, options, BuiltinRegistry(), in.err);
 }
 
 }  // namespace mortar::cli

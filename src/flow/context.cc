@@ -2,7 +2,7 @@
 
 namespace mortar {
 
-Context::Context(config::Home home, Registry registry, std::string user,
+Context::Context(config::Home home, std::shared_ptr<const Registry> registry, std::string user,
                  std::shared_ptr<auth::TokenSourceCache> tokens)
     : home_(std::move(home)),
       registry_(std::move(registry)),
@@ -57,7 +57,7 @@ Result<const config::Project*> Context::project() const {
 
 Result<std::unique_ptr<Connection>> Context::MakeConnection(
     const config::ConnectionConfig& config) const {
-  auto type = registry_.FindConnectionType(config.type);
+  auto type = registry_->FindConnectionType(config.type);
   if (!type.ok())
     return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'"
                                                          : config.file);
@@ -78,7 +78,7 @@ Result<Connection*> Context::GetConnection(const std::string& name) {
 
 Result<std::unique_ptr<Dataset>> Context::MakeDataset(const config::DatasetConfig& config) {
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, GetConnection(config.connection));
-  auto type = registry_.FindDatasetType(config.type);
+  auto type = registry_->FindDatasetType(config.type);
   if (!type.ok()) return type.status().WithContext(config.file);
   return (*type)->Create(config, *connection);
 }

@@ -124,7 +124,7 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
   MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
   RecipeRun run{recipe, {}, {}, log};
-  run.context = &context;
+  run.host = &context;
   for (const auto& input : recipe.inputs) {
     MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(input));
     run.inputs.push_back(dataset);

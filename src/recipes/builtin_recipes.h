@@ -1,15 +1,16 @@
 // Registration of the recipe types and engines Mortar ships.
 #pragma once
 
-#include "mortar/connectors/registry.h"
 #include "mortar/recipes/recipe.h"
+#include "mortar/recipes/recipe_data_api.h"
+#include "mortar/recipes/registry.h"
 
 namespace mortar::recipes {
 
 void RegisterSyncRecipe(Registry& registry);
 void RegisterSqlRecipe(Registry& registry);
-void RegisterGroupRecipe(Registry& registry);
-void RegisterPythonRecipe(Registry& registry);
+// Python scripts reach their datasets through the data API `start_api` serves.
+void RegisterPythonRecipe(Registry& registry, StartRecipeDataApi start_api);
 
 // Shared checks for engines.
 Status ExpectCounts(const config::RecipeConfig& recipe, std::size_t inputs, std::size_t outputs);

@@ -32,6 +32,7 @@ class GroupRecipe final : public VisualRecipe {
     if (!query.ok()) return RecipeError(recipe, query.status());
     return std::vector<CompiledOutput>{{*query, *schema}};
   }
+  std::unique_ptr<Engine> LocalEngine(std::shared_ptr<const VisualRecipe> self) const override;
 };
 
 std::string AceroFunction(sql::Aggregate aggregate, bool grouped) {
@@ -175,15 +176,14 @@ class LocalGroupEngine final : public Engine {
   std::shared_ptr<const VisualRecipe> recipe_;
 };
 
+std::unique_ptr<Engine> GroupRecipe::LocalEngine(std::shared_ptr<const VisualRecipe> self) const {
+  return std::make_unique<LocalGroupEngine>(std::move(self));
+}
+
 }  // namespace
 
 std::shared_ptr<const VisualRecipe> MakeGroupRecipe() {
   return std::make_shared<GroupRecipe>();
-}
-
-void RegisterGroupRecipe(Registry& registry) {
-  auto recipe = MakeGroupRecipe();
-  RegisterVisualRecipe(registry, recipe, std::make_unique<LocalGroupEngine>(recipe));
 }
 
 }  // namespace mortar::recipes

@@ -13,8 +13,7 @@
 
 #include "connectors/databricks/connection_string.h"
 #include "mortar/core/child_process.h"
-#include "mortar/flow/context.h"
-#include "mortar/server/local_api.h"
+#include "mortar/recipes/recipe_data_api.h"
 #include "recipes/builtin_recipes.h"
 
 #ifndef MORTAR_DEFAULT_PYTHON
@@ -166,39 +165,38 @@ std::map<std::string, std::string> ChildEnvironment(
 
 class PythonEngine final : public Engine {
  public:
+  explicit PythonEngine(StartRecipeDataApi start_api) : start_api_(std::move(start_api)) {}
   std::string_view name() const override { return "python"; }
   std::string_view recipe_type() const override { return "python"; }
   Status CanRun(const RecipeRun& run) const override {
-    if (run.context == nullptr) return Status::Invalid("python recipes run only inside a build");
+    if (run.host == nullptr) return Status::Invalid("python recipes run only inside a build");
     return Status::OK();
   }
 
   Status Run(RecipeRun& run) const override {
-    Context& context = *run.context;
-    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+    RecipeHost& host = *run.host;
+    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, host.project());
     MORTAR_ASSIGN_OR_RETURN(fs::path script, ScriptFile(run.recipe, *project));
-    server::TicketScope scope{.user = context.user(), .project = project->name()};
-    scope.readable = {run.recipe.inputs.begin(), run.recipe.inputs.end()};
-    scope.writable = {run.recipe.outputs.begin(), run.recipe.outputs.end()};
-    for (Dataset* dataset : run.inputs) scope.connections.insert(dataset->connection().name());
-    for (Dataset* dataset : run.outputs) scope.connections.insert(dataset->connection().name());
-    scope.defer_commit = true;
+    RecipeGrant grant{.user = host.user(), .project = project->name()};
+    grant.readable = {run.recipe.inputs.begin(), run.recipe.inputs.end()};
+    grant.writable = {run.recipe.outputs.begin(), run.recipe.outputs.end()};
+    for (Dataset* dataset : run.inputs) grant.connections.insert(dataset->connection().name());
+    for (Dataset* dataset : run.outputs) grant.connections.insert(dataset->connection().name());
     MORTAR_ASSIGN_OR_RETURN(
-        auto api, server::LocalDataApi::Start(
-                      context.home(), [&run](const std::string& line) { run.log.Info(line); }));
-    std::string ticket = api->MintTicket(std::move(scope));
+        auto api, start_api_(host, [&run](const std::string& line) { run.log.Info(line); }));
+    std::string ticket = api->MintTicket(std::move(grant));
 
     ChildProcess child;
-    const Json settings = Settings(context.home());
+    const Json settings = Settings(host.home());
     child.argv = {Interpreter(settings), script.string()};
-    const auto connections = ReadableConnections(context.home());
+    const auto connections = ReadableConnections(host.home());
     child.environment = ChildEnvironment(connections);
     // The ticket goes in the environment, never in the arguments.
     child.environment["MORTAR_API_URL"] = api->url();
     child.environment["MORTAR_TICKET"] = ticket;
     child.environment["MORTAR_PROJECT"] = project->name();
     child.working_directory = project->dir();
-    child.hidden = HiddenFromScripts(context.home(), settings, connections);
+    child.hidden = HiddenFromScripts(host.home(), settings, connections);
     std::deque<std::string> last_lines;
     child.on_stdout_line = [&run](const std::string& line) { run.log.Info("python: " + line); };
     child.on_stderr_line = [&](const std::string& line) {
@@ -210,7 +208,7 @@ class PythonEngine final : public Engine {
     auto exit_code = RunChildProcess(child);
     bool succeeded = exit_code.ok() && *exit_code == 0;
     Status committed = api->Finish(ticket, succeeded);
-    for (const auto& output : run.recipe.outputs) context.ForgetDataset(output);
+    for (const auto& output : run.recipe.outputs) host.ForgetDataset(output);
     if (!exit_code.ok() && exit_code.status().details().count("isolation")) {
       return Status::Invalid(exit_code.status().message() +
                              "; or set \"python_isolation\": \"none\" in mortar.json to run "
@@ -229,13 +227,16 @@ class PythonEngine final : public Engine {
     run.log.Info("python recipe " + run.recipe.name + " finished");
     return Status::OK();
   }
+
+ private:
+  StartRecipeDataApi start_api_;
 };
 
 }  // namespace
 
-void RegisterPythonRecipe(Registry& registry) {
+void RegisterPythonRecipe(Registry& registry, StartRecipeDataApi start_api) {
   registry.AddRecipeType(std::make_unique<PythonRecipe>());
-  registry.AddEngine(std::make_unique<PythonEngine>());
+  registry.AddEngine(std::make_unique<PythonEngine>(std::move(start_api)));
 }
 
 }  // namespace mortar::recipes

@@ -290,9 +290,9 @@ std::vector<std::shared_ptr<const VisualRecipe>> BuiltinVisualRecipes() {
 }
 
 void RegisterVisualRecipes(Registry& registry) {
-  RegisterGroupRecipe(registry);
   for (auto& recipe : BuiltinVisualRecipes()) {
-    if (recipe->name() != "group") RegisterVisualRecipe(registry, std::move(recipe));
+    auto local = recipe->LocalEngine(recipe);
+    RegisterVisualRecipe(registry, std::move(recipe), std::move(local));
   }
 }
 

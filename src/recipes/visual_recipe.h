@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "mortar/connectors/registry.h"
 #include "mortar/recipes/recipe.h"
+#include "mortar/recipes/registry.h"
 #include "mortar/sql/query.h"
 
 namespace mortar::recipes {
@@ -45,6 +45,13 @@ class VisualRecipe {
     (void)sql;
     (void)inputs;
     return recipe;
+  }
+  // The recipe's own local engine when it has one faster than the scratch SQLite
+  // engine (group: an Acero hash aggregation); null for the scratch engine. `self` is
+  // this recipe, for the engine to hold.
+  virtual std::unique_ptr<Engine> LocalEngine(std::shared_ptr<const VisualRecipe> self) const {
+    (void)self;
+    return nullptr;
   }
 };
 

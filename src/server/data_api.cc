@@ -356,9 +356,11 @@ struct DataApi::DatasetRequest {
   std::string name;
 };
 
-DataApi::DataApi(config::Home home, std::shared_ptr<auth::TokenSourceCache> tokens,
-                 TicketStore& tickets, LogLine writer_log)
+DataApi::DataApi(config::Home home, std::shared_ptr<const Registry> registry,
+                 std::shared_ptr<auth::TokenSourceCache> tokens, TicketStore& tickets,
+                 LogLine writer_log)
     : home_(std::move(home)),
+      registry_(std::move(registry)),
       tokens_(std::move(tokens)),
       tickets_(tickets),
       writer_log_(std::move(writer_log)) {
@@ -446,11 +448,12 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
 
 namespace {
 
-Result<std::unique_ptr<Context>> ContextFor(const config::Home& home, const std::string& user,
-                                            const std::string& project,
+Result<std::unique_ptr<Context>> ContextFor(const config::Home& home,
+                                            std::shared_ptr<const Registry> registry,
+                                            const std::string& user, const std::string& project,
                                             std::shared_ptr<auth::TokenSourceCache> tokens) {
   MORTAR_RETURN_IF_ERROR(home.FindUser(user).status());
-  auto context = std::make_unique<Context>(home, BuiltinRegistry(), user, std::move(tokens));
+  auto context = std::make_unique<Context>(home, std::move(registry), user, std::move(tokens));
   MORTAR_RETURN_IF_ERROR(context->SelectProject(project));
   return context;
 }
@@ -484,8 +487,8 @@ Result<DataApi::DatasetRequest> DataApi::OpenDataset(const httplib::Request& req
                                                   for_writing ? security::ProjectRole::kWrite
                                                               : security::ProjectRole::kRead));
   opened.name = request.matches[2];
-  MORTAR_ASSIGN_OR_RETURN(opened.context,
-                          ContextFor(home_, opened.grant.scope.user, request.matches[1], tokens_));
+  MORTAR_ASSIGN_OR_RETURN(opened.context, ContextFor(home_, registry_, opened.grant.scope.user,
+                                                     request.matches[1], tokens_));
   MORTAR_ASSIGN_OR_RETURN(opened.dataset, FindDataset(*opened.context, opened.name));
   if (for_writing && !opened.grant.scope.MayWrite(opened.name))
     return NotDeclared("dataset", opened.name, "an output");
@@ -685,8 +688,8 @@ void DataApi::Query(const httplib::Request& request, httplib::Response& response
     if (!body.is_object() || !body.value("query", Json()).is_string())
       return Status::Invalid("expected {\"query\": \"SELECT ...\"}");
     auto stream = std::make_shared<OutgoingStream>();
-    MORTAR_ASSIGN_OR_RETURN(stream->context,
-                            ContextFor(home_, grant.scope.user, request.matches[1], tokens_));
+    MORTAR_ASSIGN_OR_RETURN(stream->context, ContextFor(home_, registry_, grant.scope.user,
+                                                        request.matches[1], tokens_));
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, stream->context->GetConnection(name));
     SqlConnection* sql = connection->AsSql();
     if (sql == nullptr) return Status::Invalid("connection '" + name + "' runs no SQL");
@@ -704,8 +707,8 @@ void DataApi::ClientCredentials(const httplib::Request& request, httplib::Respon
     std::string name = request.matches[2];
     if (!grant.scope.MayUseConnection(name))
       return NotDeclared("connection", name, "the connection of an input or output");
-    MORTAR_ASSIGN_OR_RETURN(auto context,
-                            ContextFor(home_, grant.scope.user, request.matches[1], tokens_));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto context, ContextFor(home_, registry_, grant.scope.user, request.matches[1], tokens_));
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(name));
     Status readable = security::CheckDetailsReadable(home_, connection->config(), grant.scope.user);
     if (!readable.ok()) return Kind(readable, "credentials_refused");

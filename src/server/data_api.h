@@ -15,6 +15,7 @@
 
 #include "mortar/auth/token_source_cache.h"
 #include "mortar/config/home.h"
+#include "mortar/recipes/registry.h"
 #include "mortar/security/permissions.h"
 #include "mortar/server/ticket_store.h"
 
@@ -24,7 +25,8 @@ class DataApi {
  public:
   using LogLine = std::function<void(const std::string&)>;
   // writer_log: where writers say how they write (fast-write's lines), e.g. a job log.
-  DataApi(config::Home home, std::shared_ptr<auth::TokenSourceCache> tokens, TicketStore& tickets,
+  DataApi(config::Home home, std::shared_ptr<const Registry> registry,
+          std::shared_ptr<auth::TokenSourceCache> tokens, TicketStore& tickets,
           LogLine writer_log = nullptr);
   ~DataApi();
   DataApi(const DataApi&) = delete;
@@ -61,6 +63,7 @@ class DataApi {
   void MintTicket(const httplib::Request& request, httplib::Response& response);
 
   config::Home home_;
+  std::shared_ptr<const Registry> registry_;
   std::shared_ptr<auth::TokenSourceCache> tokens_;
   TicketStore& tickets_;
   LogLine writer_log_;

@@ -8,9 +8,9 @@
 namespace mortar::server {
 
 struct LocalDataApi::Impl {
-  Impl(const config::Home& home, LogLine log_line)
+  Impl(const config::Home& home, std::shared_ptr<const Registry> registry, LogLine log_line)
       : log(std::move(log_line)),
-        api(home, std::make_shared<auth::TokenSourceCache>(), tickets, log) {}
+        api(home, std::move(registry), std::make_shared<auth::TokenSourceCache>(), tickets, log) {}
 
   LogLine log;
   TicketStore tickets;
@@ -27,8 +27,10 @@ LocalDataApi::~LocalDataApi() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-Result<std::unique_ptr<LocalDataApi>> LocalDataApi::Start(const config::Home& home, LogLine log) {
-  auto impl = std::make_unique<Impl>(home, std::move(log));
+Result<std::unique_ptr<LocalDataApi>> LocalDataApi::Start(const config::Home& home,
+                                                          std::shared_ptr<const Registry> registry,
+                                                          LogLine log) {
+  auto impl = std::make_unique<Impl>(home, std::move(registry), std::move(log));
   impl->api.Register(impl->http);
   impl->http.set_logger([log = impl->log](const httplib::Request& request,
                                           const httplib::Response& response) {
@@ -48,7 +50,12 @@ const std::string& LocalDataApi::url() const {
   return impl_->url;
 }
 
-std::string LocalDataApi::MintTicket(TicketScope scope) {
+std::string LocalDataApi::MintTicket(RecipeGrant grant) {
+  TicketScope scope{.user = std::move(grant.user), .project = std::move(grant.project)};
+  scope.readable = std::move(grant.readable);
+  scope.writable = std::move(grant.writable);
+  scope.connections = std::move(grant.connections);
+  scope.defer_commit = true;
   // Revoked when the recipe ends; the lifetime only bounds a recipe that never does.
   return impl_->tickets.Mint(std::move(scope), std::chrono::hours(24));
 }

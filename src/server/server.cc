@@ -68,14 +68,16 @@ struct Caller {
 
 class Server {
  public:
-  Server(config::Home home, ServerOptions options, std::ostream& log)
+  Server(config::Home home, ServerOptions options, std::shared_ptr<const Registry> registry,
+         std::ostream& log)
       : home_(std::move(home)),
+        registry_(std::move(registry)),
         options_(std::move(options)),
         base_url_(EffectiveBaseUrl(home_, options_)),
         redirect_uri_(base_url_ + "/api/oauth2-callback"),
         log_(log),
         tokens_(std::make_shared<auth::TokenSourceCache>()),
-        data_api_(home_, tokens_, tickets_) {}
+        data_api_(home_, registry_, tokens_, tickets_) {}
 
   Status Run() {
     httplib::Server http;
@@ -229,7 +231,7 @@ class Server {
 
   Result<std::unique_ptr<Context>> ContextFor(const std::string& user) {
     MORTAR_RETURN_IF_ERROR(home_.FindUser(user).status());
-    return std::make_unique<Context>(home_, BuiltinRegistry(), user, tokens_);
+    return std::make_unique<Context>(home_, registry_, user, tokens_);
   }
 
   Json CredentialsJson(const CredentialState& state) {
@@ -752,6 +754,7 @@ class Server {
   }
 
   config::Home home_;
+  std::shared_ptr<const Registry> registry_;
   ServerOptions options_;
   std::string base_url_;
   std::string redirect_uri_;
@@ -800,9 +803,10 @@ std::string EffectiveBaseUrl(const config::Home& home, const ServerOptions& opti
   return base;
 }
 
-Status Serve(const config::Home& home, const ServerOptions& options, std::ostream& log) {
+Status Serve(const config::Home& home, const ServerOptions& options,
+             std::shared_ptr<const Registry> registry, std::ostream& log) {
   std::signal(SIGTERM, OnTerminate);
-  Server server(home, options, log);
+  Server server(home, options, std::move(registry), log);
   return server.Run();
 }
 

@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "mortar/builtin/builtin_registry.h"
 #include "mortar/config/home.h"
 #include "mortar/flow/context.h"
 

@@ -9,27 +9,29 @@
 #include <string>
 
 #include "mortar/config/home.h"
-#include "mortar/connectors/registry.h"
+#include "mortar/recipes/recipe_host.h"
+#include "mortar/recipes/registry.h"
 #include "mortar/security/permissions.h"
 
 namespace mortar {
 
-class Context {
+class Context final : public RecipeHost {
  public:
   // tokens: token renewals shared with other contexts of the process (the server's
   // requests); a context makes its own when none is given.
-  Context(config::Home home, Registry registry, std::string user,
+  Context(config::Home home, std::shared_ptr<const Registry> registry, std::string user,
           std::shared_ptr<auth::TokenSourceCache> tokens = nullptr);
-  ~Context();
+  ~Context() override;
 
-  const config::Home& home() const { return home_; }
-  const Registry& registry() const { return registry_; }
-  const std::string& user() const { return user_; }
+  const config::Home& home() const override { return home_; }
+  const Registry& registry() const { return *registry_; }
+  std::shared_ptr<const Registry> shared_registry() const override { return registry_; }
+  const std::string& user() const override { return user_; }
 
   // Selects the project; with no name, the only project when there is exactly one.
   // The acting user must hold at least the read role on it, or project() says so.
   Status SelectProject(const std::optional<std::string>& name);
-  Result<const config::Project*> project() const;
+  Result<const config::Project*> project() const override;
   // An Auth error unless the acting user holds `role` on the selected project.
   Status RequireProjectRole(security::ProjectRole role) const;
   // An Auth error unless the acting user holds `right` on the connection. GetConnection
@@ -44,11 +46,11 @@ class Context {
   Result<Dataset*> GetDataset(const std::string& name);
   Result<std::unique_ptr<Dataset>> MakeDataset(const config::DatasetConfig& config);
   // Drops the cached dataset so that its file is read again.
-  void ForgetDataset(const std::string& name);
+  void ForgetDataset(const std::string& name) override;
 
  private:
   config::Home home_;
-  Registry registry_;
+  std::shared_ptr<const Registry> registry_;
   std::string user_;
   std::shared_ptr<auth::TokenSourceCache> tokens_;
   std::optional<config::Project> project_;

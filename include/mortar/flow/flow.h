@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "mortar/core/job_log.h"
 #include "mortar/flow/context.h"
-#include "mortar/flow/job_log.h"
 #include "mortar/recipes/recipe.h"
 
 namespace mortar {

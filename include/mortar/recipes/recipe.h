@@ -10,11 +10,10 @@
 
 #include "mortar/config/model.h"
 #include "mortar/connectors/dataset.h"
-#include "mortar/flow/job_log.h"
+#include "mortar/core/job_log.h"
+#include "mortar/recipes/recipe_host.h"
 
 namespace mortar {
-
-class Context;
 
 struct RecipeRun {
   const config::RecipeConfig& recipe;
@@ -27,7 +26,7 @@ struct RecipeRun {
   int64_t rows_written = -1;
   // The command or request running the recipe (data directory, user, project); set by
   // the flow. Code recipes hand these to the process they start.
-  Context* context = nullptr;
+  RecipeHost* host = nullptr;
 };
 
 class RecipeType {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mortar/config/home.h"
+#include "mortar/recipes/registry.h"
 
 namespace mortar::server {
 
@@ -27,8 +28,9 @@ std::string EffectiveBaseUrl(const config::Home& home, const ServerOptions& opti
 Status SaveServerSettings(const config::Home& home, const ServerOptions& options);
 Result<ServerOptions> LoadServerSettings(const config::Home& home);
 
-// Serves until SIGINT or SIGTERM. Access lines (method, path without its query,
-// status, user) go to log.
-Status Serve(const config::Home& home, const ServerOptions& options, std::ostream& log);
+// Serves until SIGINT or SIGTERM with the connection and recipe types of `registry`.
+// Access lines (method, path without its query, status, user) go to log.
+Status Serve(const config::Home& home, const ServerOptions& options,
+             std::shared_ptr<const Registry> registry, std::ostream& log);
 
 }  // namespace mortar::server

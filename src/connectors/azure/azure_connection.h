@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "connectors/azure/azure_client.h"
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::azure {
 

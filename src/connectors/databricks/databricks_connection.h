@@ -2,7 +2,7 @@
 // Thrift-over-HTTP driver. Also speaks to the open-source Spark Thrift server.
 #pragma once
 
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::databricks {
 

@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-#include "mortar/connectors/registry.h"
+#include "mortar/builtin/builtin_registry.h"
 #include "testing/dataset_rows.h"
 
 namespace mortar {
@@ -110,10 +110,10 @@ class MemoryStore final : public Connection, public FileStore {
 
 std::unique_ptr<Dataset> MakeFiles(MemoryStore& store, const std::string& path,
                                    const std::string& format = "csv") {
-  static const Registry registry = BuiltinRegistry();
+  static const std::shared_ptr<const Registry> registry = BuiltinRegistry();
   config::DatasetConfig config{"d",          "mem",   "files", {{"path", path}, {"format", format}},
                                std::nullopt, "d.json"};
-  auto type = registry.FindDatasetType("files");
+  auto type = registry->FindDatasetType("files");
   EXPECT_TRUE(type.ok());
   auto dataset = (*type)->Create(config, store);
   EXPECT_TRUE(dataset.ok()) << dataset.status().ToString();

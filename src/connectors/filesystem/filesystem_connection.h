@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::filesystem {
 

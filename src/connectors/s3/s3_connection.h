@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "connectors/s3/s3_client.h"
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::s3 {
 

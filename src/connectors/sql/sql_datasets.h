@@ -1,7 +1,7 @@
 // The dataset types of every SQL connection: a table, or a query for reading.
 #pragma once
 
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::sqldata {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "mortar/connectors/registry.h"
+#include "mortar/connectors/connection_type.h"
 
 namespace mortar::sqlite {
 

@@ -1,4 +1,4 @@
-#include "mortar/flow/job_log.h"
+#include "mortar/core/job_log.h"
 
 #include <unistd.h>
 

@@ -1,6 +1,4 @@
-#include "mortar/connectors/registry.h"
-
-#include "mortar/recipes/recipe.h"
+#include "mortar/recipes/registry.h"
 
 namespace mortar {
 

@@ -1,5 +1,6 @@
 // The plug-in registry: connection types, dataset types, recipe types and engines.
-// A registry is built once (BuiltinRegistry) and read from many threads afterwards.
+// A registry is built once (mortar/builtin/builtin_registry.h) and read from many
+// threads afterwards.
 #pragma once
 
 #include <map>
@@ -7,35 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "mortar/connectors/dataset.h"
+#include "mortar/connectors/connection_type.h"
+#include "mortar/recipes/recipe.h"
 
 namespace mortar {
-
-namespace config {
-class Home;
-}
-
-class ConnectionType {
- public:
-  virtual ~ConnectionType() = default;
-  virtual std::string_view name() const = 0;
-  virtual std::string_view description() const = 0;
-  // Validates params and builds the connection; does not reach the peer.
-  virtual Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
-                                                     const OpenScope& scope) const = 0;
-};
-
-class DatasetType {
- public:
-  virtual ~DatasetType() = default;
-  virtual std::string_view name() const = 0;
-  // Validates params against the connection and builds the dataset.
-  virtual Result<std::unique_ptr<Dataset>> Create(const config::DatasetConfig& config,
-                                                  Connection& connection) const = 0;
-};
-
-class RecipeType;
-class Engine;
 
 class Registry {
  public:
@@ -63,9 +39,5 @@ class Registry {
   std::map<std::string, std::unique_ptr<RecipeType>> recipe_types_;
   std::vector<std::unique_ptr<Engine>> engines_;
 };
-
-// A registry holding everything Mortar ships (one registration line per plug-in in
-// src/connectors/builtin.cc).
-Registry BuiltinRegistry();
 
 }  // namespace mortar
