@@ -21,6 +21,19 @@ target_link_libraries(mortar_third_party INTERFACE
   SQLite::SQLite3 nlohmann_json::nlohmann_json OpenSSL::Crypto Threads::Threads CURL::libcurl
   Mortar::thrift Mortar::lz4 Mortar::odbc PkgConfig::SODIUM PkgConfig::HTTPLIB PkgConfig::RSVG)
 
+# One precompiled header for every module: the heavy third-party headers nearly every
+# file includes. Modules reuse it (REUSE_FROM), so it is compiled once per build.
+option(MORTAR_PCH "Precompile the common third-party headers" ON)
+if(MORTAR_PCH)
+  file(WRITE ${CMAKE_BINARY_DIR}/mortar_pch.cc "// The translation unit of the shared precompiled header.\n")
+  add_library(mortar_pch OBJECT ${CMAKE_BINARY_DIR}/mortar_pch.cc)
+  target_link_libraries(mortar_pch PRIVATE mortar_third_party Mortar::arrow)
+  target_compile_definitions(mortar_pch PRIVATE MORTAR_VERSION="${PROJECT_VERSION}")
+  target_precompile_headers(mortar_pch PRIVATE
+    <algorithm> <filesystem> <functional> <map> <memory> <optional> <string> <vector>
+    <arrow/api.h> <nlohmann/json.hpp>)
+endif()
+
 function(_mortar_link_headers view relative_root)
   foreach(header ${ARGN})
     file(RELATIVE_PATH relative ${relative_root} ${header})
@@ -52,5 +65,8 @@ function(mortar_module name)
   list(TRANSFORM M_DEPENDS PREPEND mortar_)
   target_link_libraries(${target} PUBLIC ${M_DEPENDS} PRIVATE mortar_third_party ${M_LIBRARIES})
   target_compile_definitions(${target} PRIVATE MORTAR_VERSION="${PROJECT_VERSION}")
+  if(MORTAR_PCH)
+    target_precompile_headers(${target} REUSE_FROM mortar_pch)
+  endif()
   set_property(GLOBAL APPEND PROPERTY MORTAR_MODULES ${target})
 endfunction()
