@@ -10,6 +10,8 @@ int ExitCode(const Status& status) {
       return 2;
     case ErrorCode::kNotFound:
       return 3;
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kPermissionDenied:
     case ErrorCode::kAuth:
       return 4;
     case ErrorCode::kConflict:

@@ -293,7 +293,8 @@ Status SecretsVerb(Invocation& in) {
 Status RequireAdmin(const Invocation& in, const std::string& what) {
   MORTAR_ASSIGN_OR_RETURN(config::User user, in.context->home().FindUser(in.context->user()));
   if (!user.admin) {
-    return Status::Auth("only an admin may " + what + "; user '" + user.name + "' is not one");
+    return Status::PermissionDenied("only an admin may " + what + "; user '" + user.name +
+                                    "' is not one");
   }
   return Status::OK();
 }

@@ -10,6 +10,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "invalid input";
     case ErrorCode::kNotFound:
       return "not found";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission denied";
     case ErrorCode::kAuth:
       return "authentication";
     case ErrorCode::kConflict:

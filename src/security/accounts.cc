@@ -148,7 +148,7 @@ Status AddGroup(const config::Home& home, const config::Group& group) {
 
 Result<config::User> Authenticate(const config::Home& home, const std::string& user,
                                   const std::string& password) {
-  static const Status kRefused = Status::Auth("wrong user name or password");
+  static const Status kRefused = Status::Unauthenticated("wrong user name or password");
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(UsersFile(home)));
   for (const auto& entry : json["users"]) {
     if (entry.value("name", "") != user) continue;
@@ -215,13 +215,13 @@ Status CheckApiKeyLive(const config::Home& home, const std::string& id, const st
   for (const auto& key : keys) {
     if (key.id == id) return Status::OK();
   }
-  return Status::Auth(
+  return Status::Unauthenticated(
       "the API key that made this ticket was revoked (or its user deleted): "
       "the ticket ended with it");
 }
 
 Result<ApiKeyInfo> FindApiKey(const config::Home& home, const std::string& key) {
-  static const Status kRefused = Status::Auth(
+  static const Status kRefused = Status::Unauthenticated(
       "the API key is not valid (revoked, or mistyped); create one with "
       "'mortar api-key create'");
   if (key.rfind("mk_", 0) != 0) return kRefused;
@@ -251,11 +251,11 @@ Status CheckDetailsReadable(const config::Home& home, const config::ConnectionCo
   MORTAR_ASSIGN_OR_RETURN(auto rule, params.ObjectOr("details_readable_by"));
   MORTAR_ASSIGN_OR_RETURN(bool covered, RuleCovers(rule, account));
   if (covered) return Status::OK();
-  return Status::Auth("user '" + user + "' may not receive the details of connection '" +
-                      connection.name +
-                      "': its 'details readable by' setting does not cover them; an admin can "
-                      "change it with 'mortar connection set " +
-                      connection.name + " --param details_readable_by.mode=...'");
+  return Status::PermissionDenied(
+      "user '" + user + "' may not receive the details of connection '" + connection.name +
+      "': its 'details readable by' setting does not cover them; an admin can "
+      "change it with 'mortar connection set " +
+      connection.name + " --param details_readable_by.mode=...'");
 }
 
 }  // namespace mortar::security

@@ -42,7 +42,7 @@ Json GrantToJson(const ProjectGrant& grant) {
 
 // A refusal for want of a role or right (the data API names it "forbidden").
 Status Denied(const std::string& message) {
-  return Status::Auth(message).WithDetail("permission", "denied");
+  return Status::PermissionDenied(message);
 }
 
 std::string Principal(const ProjectGrant& grant) {

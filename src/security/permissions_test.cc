@@ -29,7 +29,7 @@ TEST_F(PermissionsTest, AProjectWithoutGrantsIsForAdminsOnly) {
   EXPECT_EQ(RoleOf("ann"), ProjectRole::kNone);
   Status refused = RequireProjectRole(home(), "ann", "test", ProjectRole::kRead);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.code(), ErrorCode::kAuth);
+  EXPECT_EQ(refused.code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(refused.message().find("mortar project grant test user ann --role read"),
             std::string::npos)
       << refused.message();
@@ -83,7 +83,7 @@ TEST_F(PermissionsTest, ANewConnectionIsForAdminsUntilGranted) {
   EXPECT_TRUE(*HasConnectionRight(User("admin"), connection, ConnectionRight::kFreeSql));
   EXPECT_FALSE(*HasConnectionRight(User("ann"), connection, ConnectionRight::kUse));
   Status refused = RequireConnectionRight(home(), "ann", connection, ConnectionRight::kUse);
-  EXPECT_EQ(refused.code(), ErrorCode::kAuth);
+  EXPECT_EQ(refused.code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(refused.message().find("mortar connection grant dbx use"), std::string::npos);
 
   ASSERT_TRUE(SetConnectionGrant(connection, ConnectionRight::kUse, "engineers", true).ok());

@@ -15,7 +15,7 @@
 #include "mortar/core/arrow_input.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
-#include "server/http_status.h"
+#include "server/error_reply.h"
 
 namespace mortar::server {
 
@@ -29,24 +29,6 @@ constexpr const char* kProject = R"(/api/projects/([A-Za-z0-9_-]+))";
 // The kind of an error, for the Python package's exception classes.
 Status Kind(Status status, const std::string& kind) {
   return status.WithDetail("kind", kind);
-}
-
-void Reply(httplib::Response& response, const Json& body, int status = 200) {
-  response.status = status;
-  response.set_header("Cache-Control", "no-store");
-  response.set_content(body.dump(), "application/json");
-}
-
-void ReplyError(httplib::Response& response, const Status& status) {
-  Json body = {{"error", status.message()}, {"code", ErrorCodeName(status.code())}};
-  auto kind = status.details().find("kind");
-  int code = HttpStatusOf(status);
-  if (kind != status.details().end()) {
-    body["kind"] = kind->second;
-  } else if (status.details().count("permission")) {
-    body["kind"] = "forbidden";  // a role or right the user lacks (PermissionDeniedError)
-  }
-  Reply(response, body, code);
 }
 
 // Runs a handler's body; its error, if any, becomes the reply.
@@ -400,30 +382,28 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
                                           const std::string& project, security::ProjectRole role) {
   std::string authorization = request.get_header_value("Authorization");
   if (authorization.rfind("Bearer ", 0) != 0) {
-    return Kind(Status::Auth("send a ticket (MORTAR_TICKET) or an API key (MORTAR_API_KEY) as "
-                             "'Authorization: Bearer ...'"),
-                "ticket")
-        .WithDetail("reply_status", "401");
+    return Kind(Status::Unauthenticated("send a ticket (MORTAR_TICKET) or an API key "
+                                        "(MORTAR_API_KEY) as 'Authorization: Bearer ...'"),
+                "ticket");
   }
   std::string secret = authorization.substr(7);
   Grant grant;
   if (secret.rfind("mk_", 0) == 0) {
     auto key = security::FindApiKey(home_, secret);
     if (!key.ok()) {
-      return Kind(Status::Auth("the API key is unknown or revoked: create one with 'mortar "
-                               "api-key create' or on the web page"),
-                  "ticket")
-          .WithDetail("reply_status", "401");
+      return Kind(Status::Unauthenticated("the API key is unknown or revoked: create one with "
+                                          "'mortar api-key create' or on the web page"),
+                  "ticket");
     }
     grant.scope = TicketScope{
         .user = key->user, .project = project, .any_dataset = true, .api_key_id = key->id};
   } else {
     auto scope = tickets_.Find(secret);
     if (!scope) {
-      return Kind(Status::Auth("the ticket is unknown or has expired: a recipe's ticket lives "
-                               "only while the recipe runs; outside recipes use an API key"),
-                  "ticket")
-          .WithDetail("reply_status", "401");
+      return Kind(Status::Unauthenticated("the ticket is unknown or has expired: a recipe's "
+                                          "ticket lives only while the recipe runs; outside "
+                                          "recipes use an API key"),
+                  "ticket");
     }
     grant.ticket = secret;
     grant.scope = std::move(*scope);
@@ -431,13 +411,13 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
       Status live = security::CheckApiKeyLive(home_, grant.scope.api_key_id, grant.scope.user);
       if (!live.ok()) {
         tickets_.Revoke(secret);
-        return Kind(live, "ticket").WithDetail("reply_status", "401");
+        return Kind(live, "ticket");
       }
     }
   }
   if (!grant.scope.project.empty() && grant.scope.project != project) {
-    return Kind(Status::Auth("this ticket is for project '" + grant.scope.project + "', not '" +
-                             project + "'"),
+    return Kind(Status::PermissionDenied("this ticket is for project '" + grant.scope.project +
+                                         "', not '" + project + "'"),
                 "not_declared");
   }
   // Checked on every request, tickets included: a role taken away ends what it allowed.
@@ -459,9 +439,9 @@ Result<std::unique_ptr<Context>> ContextFor(const config::Home& home,
 }
 
 Status NotDeclared(const std::string& what, const std::string& name, const std::string& use) {
-  return Kind(Status::Auth(what + " '" + name + "' is not " + use +
-                           " of this recipe: declare it in the recipe's " +
-                           (use == "an output" ? "outputs" : "inputs") + " to use it"),
+  return Kind(Status::PermissionDenied(what + " '" + name + "' is not " + use +
+                                       " of this recipe: declare it in the recipe's " +
+                                       (use == "an output" ? "outputs" : "inputs") + " to use it"),
               "not_declared");
 }
 
@@ -508,7 +488,7 @@ void DataApi::DatasetSchema(const httplib::Request& request, httplib::Response& 
                  {"columns", nullptr}};
     auto schema = dataset->schema();
     if (schema.ok()) body["columns"] = config::SchemaToJson(*schema);
-    Reply(response, body);
+    ReplyJson(response, body);
     return Status::OK();
   });
 }
@@ -533,8 +513,8 @@ void DataApi::RecordSchema(const httplib::Request& request, httplib::Response& r
     }
     MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
     MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
-    Reply(response,
-          Json{{"dataset", opened.name}, {"columns", config::SchemaToJson(*config.schema)}});
+    ReplyJson(response,
+              Json{{"dataset", opened.name}, {"columns", config::SchemaToJson(*config.schema)}});
     return Status::OK();
   });
 }
@@ -637,11 +617,11 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     std::lock_guard<std::mutex> lock(pending_mutex_);
     std::string name = target->dataset->name();
     pending_[grant.ticket][name] = earlier ? std::move(earlier) : std::move(write);
-    return Reply(response, body);
+    return ReplyJson(response, body);
   }
   if (Status committed = target->Commit(); !committed.ok()) return ReplyError(response, committed);
   body["committed"] = true;
-  Reply(response, body);
+  ReplyJson(response, body);
 }
 
 Status DataApi::CommitWrites(const std::string& ticket) {
@@ -714,7 +694,7 @@ void DataApi::ClientCredentials(const httplib::Request& request, httplib::Respon
     if (!readable.ok()) return Kind(readable, "credentials_refused");
     MORTAR_ASSIGN_OR_RETURN(Json details, connection->ClientDetails());
     details["connection"] = name;
-    Reply(response, details);
+    ReplyJson(response, details);
     return Status::OK();
   });
 }
@@ -726,13 +706,14 @@ void DataApi::MintTicket(const httplib::Request& request, httplib::Response& res
       return Status::Invalid("expected {\"project\": \"...\"}");
     std::string project = body["project"];
     MORTAR_ASSIGN_OR_RETURN(Grant grant, Authorize(request, project, security::ProjectRole::kRead));
-    if (!grant.ticket.empty()) return Status::Auth("a ticket cannot mint tickets: use an API key");
+    if (!grant.ticket.empty())
+      return Status::PermissionDenied("a ticket cannot mint tickets: use an API key");
     MORTAR_RETURN_IF_ERROR(home_.OpenProject(project).status());
     int64_t seconds = body.value("lifetime_seconds", int64_t{3600});
     if (seconds < 1 || seconds > 12 * 3600)
       return Status::Invalid("lifetime_seconds must be between 1 and 43200");
     std::string ticket = tickets_.Mint(grant.scope, std::chrono::seconds(seconds));
-    Reply(response, Json{{"ticket", ticket}, {"expires_in", seconds}, {"project", project}});
+    ReplyJson(response, Json{{"ticket", ticket}, {"expires_in", seconds}, {"project", project}});
     return Status::OK();
   });
 }

@@ -23,7 +23,7 @@
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
 #include "server/data_api.h"
-#include "server/http_status.h"
+#include "server/error_reply.h"
 #include "server/login_throttle.h"
 #include "server/web_page.h"
 
@@ -148,15 +148,14 @@ class Server {
     }
     auto caller = SessionCaller(request);
     if (!caller) {
-      return Status::Auth(
-                 "not logged in: log in on the web page, or send an API key as "
-                 "'Authorization: Bearer mk_...'")
-          .WithDetail("reply_status", "401");
+      return Status::Unauthenticated(
+          "not logged in: log in on the web page, or send an API key as "
+          "'Authorization: Bearer mk_...'");
     }
     // A browser session may change things only from our own page: it sends this header,
     // which another site's page cannot send without our consent (CORS).
     if (request.method != "GET" && request.get_header_value("X-Mortar-Request") != "1") {
-      return Status::Auth(
+      return Status::PermissionDenied(
           "refused: a request made with a session cookie must come from "
           "Mortar's page (header X-Mortar-Request missing)");
     }
@@ -178,18 +177,6 @@ class Server {
   }
 
   // ---- responses ----
-
-  void Reply(httplib::Response& response, const Json& body, int status = 200) {
-    response.status = status;
-    response.set_header("Cache-Control", "no-store");
-    response.set_content(body.dump(), "application/json");
-  }
-
-  void ReplyError(httplib::Response& response, const Status& status) {
-    int code = HttpStatusOf(status);
-    Reply(response, Json{{"error", status.message()}, {"code", ErrorCodeName(status.code())}},
-          code);
-  }
 
   void Page(httplib::Response& response, int status, const std::string& title,
             const std::string& body_html) {
@@ -219,7 +206,7 @@ class Server {
                                  error.what());
       }
       if (!result.ok()) return ReplyError(response, result.status());
-      Reply(response, *result);
+      ReplyJson(response, *result);
     };
   }
 
@@ -258,10 +245,11 @@ class Server {
               request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
           if (chunked ||
               (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxBodyBytes)) {
-            ReplyError(response, Status::Invalid("the request body is larger than " +
-                                                 std::to_string(kMaxBodyBytes) +
-                                                 " bytes (or of unknown length); send less")
-                                     .WithDetail("reply_status", "413"));
+            ReplyError(
+                response,
+                Status::Invalid("the request body is larger than " + std::to_string(kMaxBodyBytes) +
+                                " bytes (or of unknown length); send less"),
+                413);
             return httplib::Server::HandlerResponse::Handled;
           }
           return httplib::Server::HandlerResponse::Unhandled;
@@ -292,7 +280,7 @@ class Server {
       }
       response.set_header("Set-Cookie",
                           std::string(kCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
-      Reply(response, Json{{"ok", true}});
+      ReplyJson(response, Json{{"ok", true}});
     });
     http.Get("/api/me", Api([this](const auto&, const Caller& caller) -> Result<Json> {
                MORTAR_ASSIGN_OR_RETURN(config::User user, home_.FindUser(caller.user));
@@ -418,7 +406,7 @@ class Server {
               Api([this](const httplib::Request& request, const Caller& caller) -> Result<Json> {
                 // A key must not breed keys that outlive its revocation.
                 if (caller.session_id.empty()) {
-                  return Status::Auth(
+                  return Status::PermissionDenied(
                       "an API key cannot create API keys: create them on the web page or "
                       "with 'mortar api-key create'");
                 }
@@ -447,9 +435,10 @@ class Server {
   void Login(const httplib::Request& request, httplib::Response& response) {
     // Another site's page must not log a browser in (as the attacker, say).
     if (!FromOwnPage(request)) {
-      return ReplyError(response, Status::Auth("refused: a login must come from Mortar's own page "
-                                               "(Origin " +
-                                               OriginOf(base_url_) + ")"));
+      return ReplyError(response, Status::PermissionDenied("refused: a login must come from "
+                                                           "Mortar's own page "
+                                                           "(Origin " +
+                                                           OriginOf(base_url_) + ")"));
     }
     std::string type = request.get_header_value("Content-Type");
     bool form = type.rfind("application/x-www-form-urlencoded", 0) == 0;
@@ -471,36 +460,35 @@ class Server {
     }
     if (int64_t wait = throttle_.SecondsToWait(user, request.remote_addr); wait > 0) {
       response.set_header("Retry-After", std::to_string(wait));
-      return ReplyError(response,
-                        Status::Auth("too many failed logins for this user or from this address: "
-                                     "try again in " +
-                                     std::to_string(wait) + " s")
-                            .WithDetail("reply_status", "429"));
+      return ReplyError(
+          response,
+          Status::Unauthenticated("too many failed logins for this user or from this address: "
+                                  "try again in " +
+                                  std::to_string(wait) + " s"),
+          429);
     }
-    auto account = [&]() -> Result<config::User> {
+    // Empty when too many logins are already waiting for the password hash.
+    auto account = [&]() -> std::optional<Result<config::User>> {
       LoginThrottle::Slot slot(throttle_);
-      if (!slot.held()) {
-        return Status::Cancelled("too many logins at once: try again in a second")
-            .WithDetail("reply_status", "503");
-      }
+      if (!slot.held()) return std::nullopt;
       return security::Authenticate(home_, user, password);
     }();
-    if (!account.ok() && account.status().details().count("reply_status")) {
+    if (!account) {
       response.set_header("Retry-After", "1");
-      return ReplyError(response, account.status());
+      return ReplyError(response,
+                        Status::Cancelled("too many logins at once: try again in a second"), 503);
     }
-    if (account.ok()) {
+    if (account->ok()) {
       throttle_.Succeeded(user);
     } else {
       throttle_.Failed(user, request.remote_addr);
     }
-    if (!account.ok()) {
+    if (!account->ok()) {
       if (form)
         return Page(response, 401, "Log in", LoginForm(next, "Wrong user name or password."));
-      return ReplyError(response,
-                        Status::Auth(account.status().message()).WithDetail("reply_status", "401"));
+      return ReplyError(response, account->status());
     }
-    std::string id = NewSession(account->name);
+    std::string id = NewSession((*account)->name);
     std::string cookie = std::string(kCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Lax";
     if (base_url_.rfind("https://", 0) == 0) cookie += "; Secure";
     response.set_header("Set-Cookie", cookie);
@@ -510,7 +498,7 @@ class Server {
       response.set_redirect(safe ? next : "/", 303);
       return;
     }
-    Reply(response, Json{{"user", account->name}});
+    ReplyJson(response, Json{{"user", (*account)->name}});
   }
 
   std::string LoginForm(const std::string& next, const std::string& error) {

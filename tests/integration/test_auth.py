@@ -175,9 +175,9 @@ def test_two_users_get_their_own_identity_and_not_each_others(site, ws, tmp_path
     site["mortar"].run("credentials", "set", "dbx_pat", "--user", "carol", input=ws["pat2"] + "\n")
     rows = site["mortar"].json("sql", "dbx_pat", "SELECT current_user() AS u", "--user", "carol")
     assert rows["rows"] == [{"u": ws["user2"]}]
-    # An unknown API key gets nothing.
+    # An unknown API key gets nothing: 401, as the data API answers it.
     status, body = server.api("GET", "/api/connections", key="mk_nope_nope")
-    assert status == 403
+    assert status == 401 and body["code"] == "unauthenticated", body
 
 
 def test_client_credentials(site, ws):

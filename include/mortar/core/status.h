@@ -14,13 +14,15 @@ namespace mortar {
 // HTTP status, Python exception) converts from it in exactly one place.
 enum class ErrorCode {
   kOk = 0,
-  kInvalidInput,  // the user's input or configuration is wrong
-  kNotFound,      // a named thing does not exist
-  kAuth,          // missing, bad or expired credentials, or not allowed
-  kConflict,      // the thing exists already or is in use
-  kRemote,        // a remote peer failed; may be transient
-  kCancelled,     // the user interrupted
-  kInternal,      // a bug in Mortar
+  kInvalidInput,      // the user's input or configuration is wrong
+  kNotFound,          // a named thing does not exist
+  kUnauthenticated,   // the caller of Mortar is not known: no, bad or expired credentials
+  kPermissionDenied,  // the caller is known but may not do this
+  kAuth,              // credentials a connection or the vault needs are missing or refused
+  kConflict,          // the thing exists already or is in use
+  kRemote,            // a remote peer failed; may be transient
+  kCancelled,         // the user interrupted
+  kInternal,          // a bug in Mortar
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
@@ -35,6 +37,12 @@ class [[nodiscard]] Status {
     return {ErrorCode::kInvalidInput, std::move(message)};
   }
   static Status NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message)}; }
+  static Status Unauthenticated(std::string message) {
+    return {ErrorCode::kUnauthenticated, std::move(message)};
+  }
+  static Status PermissionDenied(std::string message) {
+    return {ErrorCode::kPermissionDenied, std::move(message)};
+  }
   static Status Auth(std::string message) { return {ErrorCode::kAuth, std::move(message)}; }
   static Status Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
   static Status Remote(std::string message) { return {ErrorCode::kRemote, std::move(message)}; }

@@ -1,0 +1,54 @@
+#include "server/error_reply.h"
+
+#include <string>
+
+namespace mortar::server {
+
+int HttpStatusOf(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kOk:
+      return 200;
+    case ErrorCode::kInvalidInput:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+    // A connection's credentials refused is not the caller's session: 403, never a 401
+    // that would send a browser back to the login.
+    case ErrorCode::kAuth:
+      return 403;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kRemote:
+      return 502;
+    case ErrorCode::kCancelled:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+void ReplyJson(httplib::Response& response, const nlohmann::json& body, int http_status) {
+  response.status = http_status;
+  response.set_header("Cache-Control", "no-store");
+  response.set_content(body.dump(), "application/json");
+}
+
+void ReplyError(httplib::Response& response, const Status& status) {
+  ReplyError(response, status, HttpStatusOf(status));
+}
+
+void ReplyError(httplib::Response& response, const Status& status, int http_status) {
+  nlohmann::json body = {{"error", status.message()}, {"code", ErrorCodeName(status.code())}};
+  if (auto kind = status.details().find("kind"); kind != status.details().end()) {
+    body["kind"] = kind->second;
+  } else if (status.code() == ErrorCode::kPermissionDenied) {
+    body["kind"] = "forbidden";  // a role or right the user lacks (PermissionDeniedError)
+  }
+  ReplyJson(response, body, http_status);
+}
+
+}  // namespace mortar::server

@@ -1,0 +1,28 @@
+// How both servers (the REST API and the data API) answer: JSON bodies, and errors
+// as {"error": message, "code": the error code's name, "kind": ...}. The one place
+// where a Status becomes an HTTP status.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mortar/core/status.h"
+
+namespace mortar::server {
+
+// 400 invalid input, 401 unauthenticated, 403 permission denied or refused
+// credentials, 404 not found, 409 conflict, 502 remote, 503 cancelled, 500 internal.
+int HttpStatusOf(const Status& status);
+
+// A JSON body, never cached.
+void ReplyJson(httplib::Response& response, const nlohmann::json& body, int http_status = 200);
+
+// The error reply. "kind" (for the Python package's exception classes) is the
+// status's "kind" detail, or "forbidden" for a permission denied.
+void ReplyError(httplib::Response& response, const Status& status);
+// For the server's own refusals that no error code names (413 body too large,
+// 429 too many failed logins, 503 too many logins at once).
+void ReplyError(httplib::Response& response, const Status& status, int http_status);
+
+}  // namespace mortar::server
