@@ -9,6 +9,7 @@
 #include "cli/table_printer.h"
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/builtin/builtin_registry.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -351,11 +352,11 @@ Status ServeVerb(Invocation& in) {
     auto colon = listen->rfind(':');
     if (colon == std::string::npos) return Status::Invalid("--listen needs HOST:PORT");
     options.host = listen->substr(0, colon);
-    try {
-      options.port = std::stoi(listen->substr(colon + 1));
-    } catch (const std::exception&) {
+    auto port = ParseInteger(std::string_view(*listen).substr(colon + 1));
+    if (!port || *port < 1 || *port > 65535) {
       return Status::Invalid("--listen needs HOST:PORT, got '" + *listen + "'");
     }
+    options.port = static_cast<int>(*port);
   }
   if (auto base = in.args.Option("base-url")) {
     if (base->rfind("http://", 0) != 0 && base->rfind("https://", 0) != 0)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mortar/core/parse_integer.h"
+
 namespace mortar::http {
 
 namespace {
@@ -74,12 +76,12 @@ Result<int> ParsePort(std::string_view digits, std::string_view text) {
     return Status::Invalid("invalid URL: the port must be a number from 1 to 65535: " +
                            Quoted(text));
   }
-  int port = std::stoi(std::string(digits));
-  if (port < 1 || port > 65535) {
+  auto port = ParseInteger(digits);
+  if (!port || *port < 1 || *port > 65535) {
     return Status::Invalid("invalid URL: the port must be a number from 1 to 65535: " +
                            Quoted(text));
   }
-  return port;
+  return static_cast<int>(*port);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The sync recipe copies one dataset into another, streaming batches.
 #include <arrow/record_batch.h>
 
+#include "mortar/core/parse_integer.h"
 #include "mortar/core/text_conversion.h"
 #include "recipes/builtin_recipes.h"
 
@@ -196,7 +197,7 @@ class DatabricksToCloudEngine final : public Engine {
         reader.ok()) {
       auto batch = (*reader)->Next();
       if (batch.ok() && *batch && (*batch)->num_rows() > 0)
-        rows = std::stoll(CellToText(*(*batch)->column(0), 0));
+        rows = ParseInteger(CellToText(*(*batch)->column(0), 0)).value_or(-1);
     }
     LogReplaced(run, rows, "rows");
     run.output_schemas = {schema};

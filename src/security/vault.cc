@@ -13,6 +13,7 @@
 #include "mortar/config/document.h"
 #include "mortar/config/home.h"
 #include "mortar/core/digest.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/core/wall_time.h"
 #include "security/file_lock.h"
 
@@ -287,11 +288,8 @@ Result<int64_t> Vault::RotateKey() const {
   MORTAR_ASSIGN_OR_RETURN(Json vault, ReadVaultFile(vault_file_));
   int64_t highest = 0;
   for (const auto& key : keys) {
-    try {
-      highest = std::max<int64_t>(highest, std::stoll(key.id));
-    } catch (const std::exception&) {
-      // A hand-named key: numbering goes on from the numeric ones.
-    }
+    // A hand-named key is skipped: numbering goes on from the numeric ones.
+    if (auto number = ParseInteger(key.id)) highest = std::max<int64_t>(highest, *number);
   }
   Key fresh{std::to_string(highest + 1),
             std::string(crypto_aead_xchacha20poly1305_ietf_KEYBYTES, '\0')};

@@ -13,6 +13,7 @@
 
 #include "mortar/auth/oauth_client.h"
 #include "mortar/core/arrow_input.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
 #include "server/error_reply.h"
@@ -124,11 +125,7 @@ void Stream(httplib::Response& response, std::shared_ptr<OutgoingStream> stream)
 
 int64_t IntegerParam(const httplib::Request& request, const std::string& name, int64_t fallback) {
   if (!request.has_param(name.c_str())) return fallback;
-  try {
-    return std::stoll(request.get_param_value(name.c_str()));
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  return ParseInteger(request.get_param_value(name.c_str())).value_or(fallback);
 }
 
 std::vector<std::string> SplitNames(const std::string& text) {

@@ -37,6 +37,16 @@ def test_wrong_field_type_names_the_field(mortar):
     assert "odd.json: field 'params.path': expected a string, found a number" in result.stderr
 
 
+def test_a_port_too_large_for_any_number_is_an_error_not_a_crash(mortar):
+    mortar.run("init")
+    result = mortar.run("connection", "add", "dbx", "--type", "databricks",
+                        "--param", "host=example.cloud.databricks.com:99999999999999999999",
+                        "--param", "http_path=/sql/1.0/warehouses/x",
+                        "--param", "auth.token_env=MORTAR_TEST_TOKEN", check=False)
+    assert result.returncode == 2, result.stderr
+    assert "the port in 'example.cloud.databricks.com:99999999999999999999' is too large" in result.stderr
+
+
 def test_dataset_on_a_missing_file(mortar):
     mortar.run("quickstart", "--rows", "50")
     (mortar.home / "files" / "quickstart" / "orders.csv").unlink()

@@ -7,6 +7,7 @@
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
 #include "connectors/s3/s3_client.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
@@ -192,7 +193,12 @@ Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& pref
       BlobInfo info;
       info.name = s3::XmlValue(blob, "Name");
       std::string size = s3::XmlValue(blob, "Content-Length");
-      info.size = size.empty() ? 0 : std::stoll(size);
+      auto parsed = ParseInteger(size);
+      if (!size.empty() && !parsed) {
+        return Status::Remote("connection '" + settings_.connection + "': listing " + prefix +
+                              ": a blob size that is not a number: '" + size + "'");
+      }
+      info.size = parsed.value_or(0);
       info.etag = s3::XmlValue(blob, "Etag");
       info.folder_marker = s3::XmlValue(blob, "hdi_isfolder") == "true";
       blobs.push_back(std::move(info));

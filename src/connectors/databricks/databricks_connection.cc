@@ -21,6 +21,7 @@
 #include "connectors/s3/s3_connection.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/http/client.h"
 #include "mortar/security/accounts.h"
@@ -133,7 +134,9 @@ Result<Settings> ParseSettings(const config::ConnectionConfig& config, const con
   if (auto colon = settings.host.rfind(':');
       colon != std::string::npos && !params.Has("port") && colon + 1 < settings.host.size() &&
       settings.host.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-    settings.port = std::stoll(settings.host.substr(colon + 1));
+    auto port = ParseInteger(std::string_view(settings.host).substr(colon + 1));
+    if (!port) return params.Error("host", "the port in '" + settings.host + "' is too large");
+    settings.port = *port;
     settings.host.resize(colon);
   }
   if (settings.host.empty()) {
@@ -829,7 +832,10 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     MORTAR_ASSIGN_OR_RETURN(auto reader, Query("SELECT COUNT(*) AS n FROM " + source));
     MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
     if (!batch || batch->num_rows() == 0) return int64_t{-1};
-    return std::stoll(CellToText(*batch->column(0), 0));
+    std::string count = CellToText(*batch->column(0), 0);
+    auto rows = ParseInteger(count);
+    if (!rows) return Status::Remote("the server counted '" + count + "' rows in " + source);
+    return *rows;
   }
 
   Status CreateIfMissing(const sql::TableName& table, const Schema& schema) {

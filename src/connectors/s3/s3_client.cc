@@ -8,6 +8,7 @@
 
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
+#include "mortar/core/parse_integer.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
 #include "mortar/http/url.h"
@@ -167,7 +168,12 @@ Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix)
       ObjectInfo object;
       object.key = XmlValue(contents, "Key");
       std::string size = XmlValue(contents, "Size");
-      object.size = size.empty() ? 0 : std::stoll(size);
+      auto parsed = ParseInteger(size);
+      if (!size.empty() && !parsed) {
+        return Status::Remote("connection '" + settings_.connection + "': listing " + prefix +
+                              ": an object size that is not a number: '" + size + "'");
+      }
+      object.size = parsed.value_or(0);
       object.etag = XmlValue(contents, "ETag");
       objects.push_back(std::move(object));
     }
