@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mortar/core/batch.h"
+#include "mortar/core/parse_integer.h"
 
 namespace mortar {
 
@@ -344,12 +345,12 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
     case TypeKind::kString: {
       if (text.type_id() == arrow::Type::STRING) return arrow::MakeArray(text.data());
       arrow::StringBuilder builder;
-      (void)builder.Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (strings.IsNull(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
         } else {
-          (void)builder.Append(value_at(i));
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(value_at(i)));
         }
       }
       return finish(builder);
@@ -358,9 +359,9 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
       arrow::BinaryBuilder builder;
       for (int64_t i = 0; i < length; ++i) {
         if (strings.IsNull(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
         } else {
-          (void)builder.Append(value_at(i));
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(value_at(i)));
         }
       }
       return finish(builder);
@@ -382,33 +383,35 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
         high = INT32_MAX;
       }
       std::unique_ptr<arrow::ArrayBuilder> builder;
-      (void)arrow::MakeBuilder(arrow::default_memory_pool(), type.ToArrow(), &builder);
-      (void)builder->Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(
+          arrow::MakeBuilder(arrow::default_memory_pool(), type.ToArrow(), &builder));
+      MORTAR_RETURN_IF_ARROW_ERROR(builder->Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder->AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder->AppendNull());
           continue;
         }
-        auto value = ParseNumber<int64_t>(value_at(i));
+        auto value = ParseInteger(value_at(i));
         if (!value) return ConversionError(origin, i, value_at(i), type);
         if (*value < low || *value > high) {
           return ConversionError(origin, i, value_at(i), type, "out of range");
         }
         switch (type.kind()) {
           case TypeKind::kInt8:
-            (void)static_cast<arrow::Int8Builder*>(builder.get())
-                ->Append(static_cast<int8_t>(*value));
+            MORTAR_RETURN_IF_ARROW_ERROR(static_cast<arrow::Int8Builder*>(builder.get())
+                                             ->Append(static_cast<int8_t>(*value)));
             break;
           case TypeKind::kInt16:
-            (void)static_cast<arrow::Int16Builder*>(builder.get())
-                ->Append(static_cast<int16_t>(*value));
+            MORTAR_RETURN_IF_ARROW_ERROR(static_cast<arrow::Int16Builder*>(builder.get())
+                                             ->Append(static_cast<int16_t>(*value)));
             break;
           case TypeKind::kInt32:
-            (void)static_cast<arrow::Int32Builder*>(builder.get())
-                ->Append(static_cast<int32_t>(*value));
+            MORTAR_RETURN_IF_ARROW_ERROR(static_cast<arrow::Int32Builder*>(builder.get())
+                                             ->Append(static_cast<int32_t>(*value)));
             break;
           default:
-            (void)static_cast<arrow::Int64Builder*>(builder.get())->Append(*value);
+            MORTAR_RETURN_IF_ARROW_ERROR(
+                static_cast<arrow::Int64Builder*>(builder.get())->Append(*value));
             break;
         }
       }
@@ -418,39 +421,42 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
     case TypeKind::kDouble: {
       arrow::DoubleBuilder doubles;
       arrow::FloatBuilder floats;
-      (void)(type.kind() == TypeKind::kDouble ? doubles.Reserve(length) : floats.Reserve(length));
+      MORTAR_RETURN_IF_ARROW_ERROR(
+          (type.kind() == TypeKind::kDouble ? doubles.Reserve(length) : floats.Reserve(length)));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)(type.kind() == TypeKind::kDouble ? doubles.AppendNull() : floats.AppendNull());
+          MORTAR_RETURN_IF_ARROW_ERROR(
+              (type.kind() == TypeKind::kDouble ? doubles.AppendNull() : floats.AppendNull()));
           continue;
         }
         auto value = ParseDouble(value_at(i));
         if (!value) return ConversionError(origin, i, value_at(i), type);
-        (void)(type.kind() == TypeKind::kDouble ? doubles.Append(*value)
-                                                : floats.Append(static_cast<float>(*value)));
+        MORTAR_RETURN_IF_ARROW_ERROR((type.kind() == TypeKind::kDouble
+                                          ? doubles.Append(*value)
+                                          : floats.Append(static_cast<float>(*value))));
       }
       return type.kind() == TypeKind::kDouble ? finish(doubles) : finish(floats);
     }
     case TypeKind::kBoolean: {
       arrow::BooleanBuilder builder;
-      (void)builder.Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
           continue;
         }
         auto value = ParseBoolean(value_at(i));
         if (!value) return ConversionError(origin, i, value_at(i), type);
-        (void)builder.Append(*value);
+        MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(*value));
       }
       return finish(builder);
     }
     case TypeKind::kDecimal: {
       arrow::Decimal128Builder builder(type.ToArrow());
-      (void)builder.Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
           continue;
         }
         arrow::Decimal128 value;
@@ -476,16 +482,16 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
         if (!value.FitsInPrecision(type.precision())) {
           return ConversionError(origin, i, value_at(i), type, "too many digits");
         }
-        (void)builder.Append(value);
+        MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(value));
       }
       return finish(builder);
     }
     case TypeKind::kDate: {
       arrow::Date32Builder builder;
-      (void)builder.Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
           continue;
         }
         auto value = ParseDate(value_at(i));
@@ -497,17 +503,17 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
           }
           value = static_cast<int32_t>(*timestamp / 86400000000LL);
         }
-        (void)builder.Append(*value);
+        MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(*value));
       }
       return finish(builder);
     }
     case TypeKind::kTimestamp:
     case TypeKind::kTimestampNtz: {
       arrow::TimestampBuilder builder(type.ToArrow(), arrow::default_memory_pool());
-      (void)builder.Reserve(length);
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(length));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder.AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
           continue;
         }
         auto value = ParseTimestamp(value_at(i));
@@ -515,7 +521,7 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
           return ConversionError(origin, i, value_at(i), type,
                                  "expected YYYY-MM-DD HH:MM:SS[.ffffff][Z|+hh:mm]");
         }
-        (void)builder.Append(*value);
+        MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(*value));
       }
       return finish(builder);
     }
@@ -523,10 +529,11 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
     case TypeKind::kMap:
     case TypeKind::kStruct: {
       std::unique_ptr<arrow::ArrayBuilder> builder;
-      (void)arrow::MakeBuilder(arrow::default_memory_pool(), type.ToArrow(), &builder);
+      MORTAR_RETURN_IF_ARROW_ERROR(
+          arrow::MakeBuilder(arrow::default_memory_pool(), type.ToArrow(), &builder));
       for (int64_t i = 0; i < length; ++i) {
         if (is_null(i)) {
-          (void)builder->AppendNull();
+          MORTAR_RETURN_IF_ARROW_ERROR(builder->AppendNull());
           continue;
         }
         auto json = nlohmann::json::parse(value_at(i), nullptr, /*allow_exceptions=*/false);
@@ -685,12 +692,12 @@ Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& neste
   arrow::StringBuilder builder;
   for (int64_t i = 0; i < nested.length(); ++i) {
     if (nested.IsNull(i)) {
-      (void)builder.AppendNull();
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
       continue;
     }
     auto scalar = nested.GetScalar(i);
     if (!scalar.ok()) return FromArrowStatus(scalar.status());
-    (void)builder.Append(JsonText(ScalarToJson(**scalar)));
+    MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(JsonText(ScalarToJson(**scalar))));
   }
   std::shared_ptr<arrow::Array> out;
   arrow::Status status = builder.Finish(&out);

@@ -82,3 +82,7 @@ Status InitializeCompute();
 Status FromArrowStatus(const arrow::Status& status);
 
 }  // namespace mortar
+
+// Returns from the function with the Arrow status, converted, when it is an error:
+// an Arrow status (an append, a reserve, a builder) is never discarded.
+#define MORTAR_RETURN_IF_ARROW_ERROR(expr) MORTAR_RETURN_IF_ERROR(::mortar::FromArrowStatus(expr))

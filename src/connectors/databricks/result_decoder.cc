@@ -54,10 +54,10 @@ Result<std::shared_ptr<arrow::Array>> Build(const Values& values, const std::str
 Result<std::shared_ptr<arrow::Array>> Strings(const std::vector<std::string>& values,
                                               const std::string& nulls, bool binary) {
   std::unique_ptr<arrow::ArrayBuilder> builder;
-  (void)arrow::MakeBuilder(arrow::default_memory_pool(), binary ? arrow::binary() : arrow::utf8(),
-                           &builder);
+  MORTAR_RETURN_IF_ARROW_ERROR(arrow::MakeBuilder(
+      arrow::default_memory_pool(), binary ? arrow::binary() : arrow::utf8(), &builder));
   auto* strings = static_cast<arrow::BinaryBuilder*>(builder.get());
-  (void)strings->Reserve(static_cast<int64_t>(values.size()));
+  MORTAR_RETURN_IF_ARROW_ERROR(strings->Reserve(static_cast<int64_t>(values.size())));
   for (std::size_t i = 0; i < values.size(); ++i) {
     arrow::Status status = IsNull(nulls, i) ? strings->AppendNull() : strings->Append(values[i]);
     if (!status.ok()) return FromArrowStatus(status);

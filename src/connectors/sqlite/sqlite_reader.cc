@@ -33,7 +33,8 @@ class SqliteReader final : public BatchReader {
     for (const auto& column : schema_.columns()) {
       std::unique_ptr<arrow::ArrayBuilder> builder;
       auto type = ConvertsFromText(column.type) ? arrow::utf8() : column.type.ToArrow();
-      (void)arrow::MakeBuilder(arrow::default_memory_pool(), type, &builder);
+      MORTAR_RETURN_IF_ARROW_ERROR(
+          arrow::MakeBuilder(arrow::default_memory_pool(), type, &builder));
       builders.push_back(std::move(builder));
     }
     int64_t rows = 0;
