@@ -93,8 +93,11 @@ class StreamingSyncEngine final : public Engine {
   }
 };
 
-bool OnDatabricks(const Dataset& dataset) {
-  return dataset.connection().type() == "databricks";
+// A table or query of a SQL connection: whether its database loads or writes cloud
+// files itself is the connection's to say (CanLoadCloudFiles, CanUnloadToCloud), not
+// its type name's.
+bool InDatabase(const Dataset& dataset) {
+  return dataset.connection().AsSql() != nullptr;
 }
 
 // Files already on S3 or Azure Blob are loaded by Databricks itself (COPY INTO, or Spark SQL on the
@@ -113,7 +116,7 @@ class CloudToDatabricksEngine final : public Engine {
           "the input '" + input.name() + "' is not a files dataset on cloud storage (connection '" +
           input.connection().name() + "' is of type '" + input.connection().type() + "')");
     }
-    if (!OnDatabricks(output) || !output.SqlTable()) {
+    if (!InDatabase(output) || !output.SqlTable()) {
       return Status::Invalid(
           "the output '" + output.name() + "' is not a Databricks table (connection '" +
           output.connection().name() + "' is of type '" + output.connection().type() + "')");
@@ -158,7 +161,7 @@ class DatabricksToCloudEngine final : public Engine {
   Status CanRun(const RecipeRun& run) const override {
     const Dataset& input = *run.inputs.front();
     const Dataset& output = *run.outputs.front();
-    if (!OnDatabricks(input) || !input.SqlSource()) {
+    if (!InDatabase(input) || !input.SqlSource()) {
       return Status::Invalid(
           "the input '" + input.name() + "' is not a Databricks table or query (connection '" +
           input.connection().name() + "' is of type '" + input.connection().type() + "')");
