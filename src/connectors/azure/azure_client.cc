@@ -6,7 +6,7 @@
 
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
-#include "connectors/s3/s3_client.h"
+#include "http/xml_value.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/retry.h"
@@ -107,9 +107,9 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
                                             "; check the endpoint and that the server is up");
   }
   if (sent->status >= 200 && sent->status < 300) return std::move(*sent);
-  std::string code = s3::XmlValue(sent->body, "Code");
+  std::string code = http::XmlValue(sent->body, "Code");
   if (code.empty()) code = sent->Header("x-ms-error-code").value_or("");
-  std::string message = s3::XmlValue(sent->body, "Message");
+  std::string message = http::XmlValue(sent->body, "Message");
   message = message.substr(0, message.find('\n'));  // then come the request id and time
   std::string said = " answered HTTP " + std::to_string(sent->status) +
                      (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
@@ -191,19 +191,19 @@ Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& pref
       std::size_t end = xml.find("</Blob>", at);
       std::string blob = xml.substr(at, end == std::string::npos ? std::string::npos : end - at);
       BlobInfo info;
-      info.name = s3::XmlValue(blob, "Name");
-      std::string size = s3::XmlValue(blob, "Content-Length");
+      info.name = http::XmlValue(blob, "Name");
+      std::string size = http::XmlValue(blob, "Content-Length");
       auto parsed = ParseInteger(size);
       if (!size.empty() && !parsed) {
         return Status::Remote("connection '" + settings_.connection + "': listing " + prefix +
                               ": a blob size that is not a number: '" + size + "'");
       }
       info.size = parsed.value_or(0);
-      info.etag = s3::XmlValue(blob, "Etag");
-      info.folder_marker = s3::XmlValue(blob, "hdi_isfolder") == "true";
+      info.etag = http::XmlValue(blob, "Etag");
+      info.folder_marker = http::XmlValue(blob, "hdi_isfolder") == "true";
       blobs.push_back(std::move(info));
     }
-    marker = s3::XmlValue(xml, "NextMarker");
+    marker = http::XmlValue(xml, "NextMarker");
     if (marker.empty()) break;
   }
   return blobs;

@@ -8,6 +8,7 @@
 
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
+#include "http/xml_value.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
@@ -16,37 +17,7 @@
 namespace mortar::s3 {
 
 namespace fs = std::filesystem;
-
-std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from) {
-  std::size_t start = xml.find("<" + tag + ">", from ? *from : 0);
-  if (start == std::string::npos) {
-    if (from) *from = std::string::npos;
-    return "";
-  }
-  start += tag.size() + 2;
-  std::size_t end = xml.find("</" + tag + ">", start);
-  if (end == std::string::npos) end = xml.size();
-  if (from) *from = end;
-  std::string value = xml.substr(start, end - start);
-  // The five XML entities S3 uses in keys and messages.
-  for (auto [entity, text] :
-       {std::pair{"&amp;", "&"}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
-        std::pair{"&quot;", "\""}, std::pair{"&apos;", "'"}}) {
-    for (auto at = value.find(entity); at != std::string::npos; at = value.find(entity, at + 1))
-      value.replace(at, std::string_view(entity).size(), text);
-  }
-  return value;
-}
-
-std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag,
-                                   std::size_t from) {
-  std::vector<std::string> values;
-  while (true) {
-    std::string value = XmlValue(xml, tag, &from);
-    if (from == std::string::npos) return values;
-    values.push_back(std::move(value));
-  }
-}
+using http::XmlValue;
 
 std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
   std::string path = http::UrlEncodePath(key);

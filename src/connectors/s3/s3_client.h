@@ -71,10 +71,4 @@ class S3Client {
   S3Settings settings_;
 };
 
-// The text of the first <tag>…</tag> in an S3 XML answer ("" when absent).
-std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from = nullptr);
-// The texts of every <tag>…</tag> from `from` on, in order.
-std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag,
-                                   std::size_t from = 0);
-
 }  // namespace mortar::s3
