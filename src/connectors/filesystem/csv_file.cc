@@ -244,25 +244,15 @@ class CsvWriter final : public BatchWriter {
     }
     auto text_batch = arrow::RecordBatch::Make(text_schema_, batch.num_rows(), std::move(columns));
     arrow::Status status = writer_->WriteRecordBatch(*text_batch);
-    if (!status.ok())
-      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    if (!status.ok()) return commit_.WriteError(status);
     return Status::OK();
   }
 
   Status Commit() override {
-    arrow::Status status = writer_->Close();
-    if (status.ok()) status = stream_->Close();
-    if (!status.ok()) {
-      Abort();
-      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
-    }
-    return commit_.Commit();
+    return commit_.CloseAndCommit([this] { return writer_->Close(); }, *stream_);
   }
 
-  void Abort() override {
-    if (stream_ && !stream_->closed()) (void)stream_->Close();
-    commit_.Abort();
-  }
+  void Abort() override { commit_.CloseAndAbort(stream_.get()); }
 
  private:
   FileCommit commit_;

@@ -47,4 +47,24 @@ void FileCommit::Abort() {
   done_ = true;
 }
 
+Status FileCommit::CloseAndCommit(const std::function<arrow::Status()>& close_format,
+                                  arrow::io::OutputStream& stream) {
+  arrow::Status closed = close_format();
+  if (closed.ok()) closed = stream.Close();
+  if (!closed.ok()) {
+    CloseAndAbort(&stream);
+    return WriteError(closed);
+  }
+  return Commit();
+}
+
+void FileCommit::CloseAndAbort(arrow::io::OutputStream* stream) {
+  if (stream != nullptr && !stream->closed()) (void)stream->Close();
+  Abort();
+}
+
+Status FileCommit::WriteError(const arrow::Status& status) const {
+  return Status::Invalid("writing " + target_.string() + ": " + status.message());
+}
+
 }  // namespace mortar::filesystem

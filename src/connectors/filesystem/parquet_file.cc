@@ -143,25 +143,15 @@ class ParquetWriter final : public BatchWriter {
 
   Status Write(const arrow::RecordBatch& batch) override {
     arrow::Status status = writer_->WriteRecordBatch(batch);
-    if (!status.ok())
-      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
+    if (!status.ok()) return commit_.WriteError(status);
     return Status::OK();
   }
 
   Status Commit() override {
-    arrow::Status status = writer_->Close();
-    if (status.ok()) status = stream_->Close();
-    if (!status.ok()) {
-      Abort();
-      return Status::Invalid("writing " + commit_.target().string() + ": " + status.message());
-    }
-    return commit_.Commit();
+    return commit_.CloseAndCommit([this] { return writer_->Close(); }, *stream_);
   }
 
-  void Abort() override {
-    if (stream_ && !stream_->closed()) (void)stream_->Close();
-    commit_.Abort();
-  }
+  void Abort() override { commit_.CloseAndAbort(stream_.get()); }
 
  private:
   FileCommit commit_;
