@@ -67,33 +67,8 @@ class Databricks final : public Dialect {
     return out + "'";
   }
 
-  std::string NativeType(const Type& type) const override {
+  std::string DialectNativeType(const Type& type) const override {
     switch (type.kind()) {
-      case TypeKind::kString:
-        return "STRING";
-      case TypeKind::kInt8:
-        return "TINYINT";
-      case TypeKind::kInt16:
-        return "SMALLINT";
-      case TypeKind::kInt32:
-        return "INT";
-      case TypeKind::kInt64:
-        return "BIGINT";
-      case TypeKind::kFloat:
-        return "FLOAT";
-      case TypeKind::kDouble:
-        return "DOUBLE";
-      case TypeKind::kBoolean:
-        return "BOOLEAN";
-      case TypeKind::kDecimal:
-        return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
-               ")";
-      case TypeKind::kDate:
-        return "DATE";
-      case TypeKind::kTimestamp:
-        return "TIMESTAMP";
-      case TypeKind::kTimestampNtz:
-        return "TIMESTAMP_NTZ";
       case TypeKind::kBinary:
         return "BINARY";
       case TypeKind::kArray:
@@ -109,8 +84,9 @@ class Databricks final : public Dialect {
         }
         return text + ">";
       }
+      default:
+        return "STRING";
     }
-    return "STRING";
   }
 
   // Type names as Databricks reports them (DESCRIBE, GetColumns): "decimal(10,2)",

@@ -54,6 +54,41 @@ std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argumen
   return arg;
 }
 
+std::string Dialect::NativeType(const Type& type) const {
+  switch (type.kind()) {
+    case TypeKind::kInt8:
+      return "TINYINT";
+    case TypeKind::kInt16:
+      return "SMALLINT";
+    case TypeKind::kInt32:
+      return "INT";
+    case TypeKind::kInt64:
+      return "BIGINT";
+    case TypeKind::kFloat:
+      return "FLOAT";
+    case TypeKind::kDouble:
+      return "DOUBLE";
+    case TypeKind::kBoolean:
+      return "BOOLEAN";
+    case TypeKind::kDecimal:
+      return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
+             ")";
+    case TypeKind::kDate:
+      return "DATE";
+    case TypeKind::kTimestamp:
+      return "TIMESTAMP";
+    case TypeKind::kTimestampNtz:
+      return "TIMESTAMP_NTZ";
+    case TypeKind::kString:
+    case TypeKind::kBinary:
+    case TypeKind::kArray:
+    case TypeKind::kMap:
+    case TypeKind::kStruct:
+      break;
+  }
+  return DialectNativeType(type);
+}
+
 std::string Dialect::Cast(std::string_view expression, const Type& type) const {
   return "CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
 }

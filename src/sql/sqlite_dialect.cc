@@ -22,33 +22,8 @@ class Sqlite final : public Dialect {
     return out + "\"";
   }
 
-  std::string NativeType(const Type& type) const override {
+  std::string DialectNativeType(const Type& type) const override {
     switch (type.kind()) {
-      case TypeKind::kString:
-        return "TEXT";
-      case TypeKind::kInt8:
-        return "TINYINT";
-      case TypeKind::kInt16:
-        return "SMALLINT";
-      case TypeKind::kInt32:
-        return "INT";
-      case TypeKind::kInt64:
-        return "BIGINT";
-      case TypeKind::kFloat:
-        return "FLOAT";
-      case TypeKind::kDouble:
-        return "DOUBLE";
-      case TypeKind::kBoolean:
-        return "BOOLEAN";
-      case TypeKind::kDecimal:
-        return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
-               ")";
-      case TypeKind::kDate:
-        return "DATE";
-      case TypeKind::kTimestamp:
-        return "TIMESTAMP";
-      case TypeKind::kTimestampNtz:
-        return "TIMESTAMP_NTZ";
       case TypeKind::kBinary:
         return "BLOB";
       // Nested values are stored as JSON text; the declared type (a quoted name,
@@ -57,8 +32,9 @@ class Sqlite final : public Dialect {
       case TypeKind::kMap:
       case TypeKind::kStruct:
         return QuoteIdentifier("JSON " + type.ToString());
+      default:
+        return "TEXT";
     }
-    return "TEXT";
   }
 
   Result<Type> MortarType(std::string_view native) const override {

@@ -36,8 +36,12 @@ class Dialect {
   virtual std::string QuoteString(std::string_view value) const;
   std::string TableReference(const TableName& table) const;
 
-  // The native type a column of this Mortar type is created with.
-  virtual std::string NativeType(const Type& type) const = 0;
+  // The native type a column of this Mortar type is created with. The spellings the
+  // dialects share (TINYINT ... BIGINT, FLOAT, DOUBLE, BOOLEAN, DECIMAL(p,s), DATE,
+  // TIMESTAMP, TIMESTAMP_NTZ) are the base's; the dialect names the rest.
+  std::string NativeType(const Type& type) const;
+  // Text, binary and nested types: where the dialects differ.
+  virtual std::string DialectNativeType(const Type& type) const = 0;
   // The Mortar type of a native type name (as reported by the database).
   virtual Result<Type> MortarType(std::string_view native) const = 0;
 
