@@ -1,7 +1,9 @@
-"""The recipe cases of test/sql/ on the stand-in's Spark: for each case, the inputs
-are written as Parquet files and loaded into Delta tables through Mortar (a sync
-recipe to a Databricks connection), the recipe runs in-database, and the rows read
-back must be the case's expected rows, as they are on SQLite and on the local engine
+"""The recipe cases of test/sql/ on the stand-in's Spark: the inputs of all the cases
+are written as Parquet files and loaded into Delta tables through Mortar (one build of
+one project of sync recipes to a Databricks connection), once a run: identical inputs
+(by a digest of their JSON) share a table, which no case writes. Then, for each case,
+the recipe runs in-database on those tables, and the rows read back must be the case's
+expected rows, as they are on SQLite and on the local engine
 (src/recipes/recipe_cases_test.cc). A case may carry, under
 "dialects": {"databricks": {"reason": ..., "expected" | "outputs" | "expected_error" |
 "skip": ...}},
@@ -9,9 +11,11 @@ expectations of its own with the reason the databases legitimately differ.
 
 All cases share one data directory and one Databricks schema (MORTAR_CASES_SCHEMA,
 default a new mortar_cases_<random>), dropped at the end; each case has its own
-project and tables."""
+project and output tables."""
+import collections
 import datetime
 import decimal
+import hashlib
 import json
 import os
 import uuid
@@ -102,8 +106,58 @@ def write_json(path, value):
     path.write_text(json.dumps(value))
 
 
+def input_table(spec):
+    """The table that holds an input, named for a digest of its JSON: equal inputs share it."""
+    return "in_" + hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+
+Inputs = collections.namedtuple("Inputs", ["datasets", "commits"])
+
+
+def delta_commits(home, tables):
+    """Each table's Delta commits (the files of its _delta_log), which any write adds to:
+    read on this machine, where the stand-in's Spark keeps the schema, without a query."""
+    rows = home.json("sql", "dbx", f"DESCRIBE SCHEMA EXTENDED {SCHEMA}")["rows"]
+    location = next(row["info_value"] for row in rows if row["info_name"] == "Location")
+    assert location.startswith("file:"), location
+    folder = Path(location[len("file:"):])
+    return {table: sorted(path.name for path in (folder / table / "_delta_log").glob("*.json"))
+            for table in tables}
+
+
+@pytest.fixture(scope="module")
+def inputs(home):
+    """The distinct inputs of the cases, loaded by one build of the project 'inputs' (a sync
+    recipe per input, from a Parquet file to a Delta table): each table's dataset as the
+    build left it (with the schema Mortar recorded), by table name, and the tables'
+    Delta commits right after loading."""
+    specs = {}
+    for case_file in CASES:
+        case = json.loads(case_file.read_text())
+        if "skip" not in case.get("dialects", {}).get("databricks", {}):
+            specs.update((input_table(spec), spec) for spec in case["inputs"].values())
+    home.run("project", "create", "inputs")
+    folder = home.home / "projects" / "inputs"
+    for table, spec in specs.items():
+        write_parquet(home.home / "files" / "inputs" / f"{table}.parquet", spec)
+        write_json(folder / "datasets" / f"{table}_file.json",
+                   {"name": f"{table}_file", "connection": "filesystem_default", "type": "files",
+                    "params": {"path": f"inputs/{table}.parquet"}})
+        write_json(folder / "datasets" / f"{table}.json",
+                   {"name": table, "connection": "dbx", "type": "sql_table",
+                    "params": {"schema": SCHEMA, "table": table}})
+        write_json(folder / "recipes" / f"load_{table}.json",
+                   {"name": f"load_{table}", "type": "sync", "inputs": [f"{table}_file"], "outputs": [table]})
+    home.run("build", *specs, "--project", "inputs")
+    commits = delta_commits(home, specs)
+    assert all(commits.values()), commits
+    return Inputs(datasets={table: json.loads((folder / "datasets" / f"{table}.json").read_text())
+                            for table in specs},
+                  commits=commits)
+
+
 @pytest.mark.parametrize("case_file", CASES, ids=[str(c.relative_to(REPO / "test" / "sql")) for c in CASES])
-def test_case_on_spark(home, case_file):
+def test_case_on_spark(home, inputs, case_file):
     case = json.loads(case_file.read_text())
     override = case.get("dialects", {}).get("databricks", {})
     if override:
@@ -120,15 +174,7 @@ def test_case_on_spark(home, case_file):
     home.run("project", "create", project)
     folder = home.home / "projects" / project
     for name, spec in case["inputs"].items():
-        write_parquet(home.home / "files" / tag / f"{name}.parquet", spec)
-        write_json(folder / "datasets" / f"{name}_file.json",
-                   {"name": f"{name}_file", "connection": "filesystem_default", "type": "files",
-                    "params": {"path": f"{tag}/{name}.parquet"}})
-        write_json(folder / "datasets" / f"{name}.json",
-                   {"name": name, "connection": "dbx", "type": "sql_table",
-                    "params": {"schema": SCHEMA, "table": f"{tag}_{name}"}})
-        write_json(folder / "recipes" / f"load_{name}.json",
-                   {"name": f"load_{name}", "type": "sync", "inputs": [f"{name}_file"], "outputs": [name]})
+        write_json(folder / "datasets" / f"{name}.json", dict(inputs.datasets[input_table(spec)], name=name))
     tables = {}
     for name in expected:
         tables[name] = f"{SCHEMA}.{tag}_out_{name}"
@@ -152,3 +198,9 @@ def test_case_on_spark(home, case_file):
         rows = [[row[column] for column in columns] for row in result["rows"]]
         ordered = want.get("ordered", False)
         assert normalise_rows(rows, ordered) == normalise_rows(want["rows"], ordered), name
+
+
+def test_no_case_changed_its_inputs(home, inputs):
+    """The cases share their input tables, so none may write into them: no table has a
+    Delta commit it did not have right after loading."""
+    assert delta_commits(home, inputs.datasets) == inputs.commits
