@@ -6,23 +6,7 @@ import subprocess
 
 import pytest
 
-WRONG_KEY = "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk="
-
-
-class Hidden(str):
-    """A secret that a failed test's traceback shows as <secret>."""
-
-    def __repr__(self):
-        return "<secret>"
-
-
-def add_azure(mortar, ws, name="azstage", container=None, **secrets):
-    mortar.run("connection", "add", name, "--type", "azure_blob", "--replace",
-               "--param", f"account={ws['azure_account']}",
-               "--param", f"container={container or ws['azure_container']}",
-               "--param", f"endpoint={ws['azure_endpoint']}")
-    for field, value in secrets.items():
-        mortar.run("connection", "set-secret", name, field, input=Hidden(value + "\n"))
+from azure_container import WRONG_KEY, Hidden, add_azure
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 
 import azure_container
 import s3_bucket
+from azure_container import WRONG_KEY, Hidden, add_azure
 from s3_bucket import write_json
-from test_azure_blob import WRONG_KEY, Hidden, add_azure
 
 
 def add_s3(mortar, ws, bucket=None):

@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import _add_databricks
 from mortar_cli import MortarServer
 from s3_bucket import fast_write_through_s3, write_json
 from s3_bucket import keys as staged_keys
+from stand_in import add_databricks_connection
 from test_cloud_files import STORES
 from test_sync_engines import ROWS as SYNC_ROWS
 from test_sync_engines import csv_rows, make_setup, recipe
@@ -324,7 +324,7 @@ def test_fast_write_through_s3_sends_copy_into_with_the_inline_credential(dbsql,
     schema = in_main
 
     def add_on_faithful(mortar, ws, **settings):
-        _add_databricks(mortar, ws, http_path=ws["databricks_http_path"], **settings)
+        add_databricks_connection(mortar, ws, http_path=ws["databricks_http_path"], **settings)
 
     prefix = fast_write_through_s3(dbsql, ws, add_on_faithful, "faithful-fast-write",
                                    min_rows=1000, file_rows=8000)

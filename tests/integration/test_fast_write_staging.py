@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
+from azure_container import WRONG_KEY, Hidden, add_azure
 from azure_container import blobs as azure_blobs
-from test_azure_blob import WRONG_KEY, Hidden, add_azure
 from test_fast_write import ROWS, fast, staged_keys, write_json  # noqa: F401 (fixture)
 
 

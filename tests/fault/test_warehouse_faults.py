@@ -1,22 +1,17 @@
 """Faults against the Databricks-faithful warehouse: throttling (503 with Retry-After) on a
 fetch and on the statement itself, CloudFetch links that have expired, and the warehouse
 killed mid-fetch and mid-COPY INTO. Nothing that may change data is sent twice; a failed
-load leaves the table as it was and no staged files. (Named to run last: the kills
-restart the warehouse.)"""
+load leaves the table as it was and no staged files."""
 import hashlib
-import os
-import signal
 import subprocess
-import sys
 import time
-import uuid
 
 import pytest
 
-from conftest import SCRIPT, _add_databricks
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from s3_bucket import write_json
+from stand_in import add_databricks_connection, kill_part, start_again
 from warehouse_admin import warehouse_admin as admin
 
 
@@ -32,7 +27,7 @@ def sha(statement):
 def dbsql(mortar, ws):
     mortar.run("init")
     mortar.run("project", "create", "p")
-    _add_databricks(mortar, ws, http_path=ws["databricks_http_path"])
+    add_databricks_connection(mortar, ws, http_path=ws["databricks_http_path"])
     return mortar
 
 
@@ -77,7 +72,7 @@ def test_throttled_fetches_are_retried_and_the_statement_runs_once(dbsql, ws, bi
 
 def test_expired_cloudfetch_links_are_listed_again_from_their_first_row(dbsql, ws, table, tmp_path):
     # The test warehouse answers CloudFetch for small results, 4 links a page.
-    _add_databricks(dbsql, ws, http_path=ws["databricks_test_http_path"])
+    add_databricks_connection(dbsql, ws, http_path=ws["databricks_test_http_path"])
     dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS SELECT id, repeat('x', 40) AS pad FROM range(100000)")
     try:
         dbsql.run("dataset", "import", "dbx", table, "--name", "t")
@@ -96,16 +91,6 @@ def test_expired_cloudfetch_links_are_listed_again_from_their_first_row(dbsql, w
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
 
 
-def kill_warehouse(ws):
-    with open(os.path.join(ws["state_dir"], "run", "warehouse.pid")) as f:
-        pid = int(f.read().split()[0])
-    os.killpg(pid, signal.SIGKILL)
-
-
-def restart_warehouse():
-    subprocess.run([sys.executable, SCRIPT, "up"], check=True, capture_output=True)
-
-
 def wait_for(condition, seconds, what):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -116,7 +101,7 @@ def wait_for(condition, seconds, what):
 
 
 def test_warehouse_killed_mid_fetch(dbsql, ws, table, tmp_path):
-    _add_databricks(dbsql, ws, http_path=ws["databricks_test_http_path"], cloudfetch_downloads=1)
+    add_databricks_connection(dbsql, ws, http_path=ws["databricks_test_http_path"], cloudfetch_downloads=1)
     dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS SELECT id, repeat('x', 40) AS pad FROM range(1500000)")
     dbsql.run("dataset", "import", "dbx", table, "--name", "t")
     since = time.time()
@@ -125,7 +110,7 @@ def test_warehouse_killed_mid_fetch(dbsql, ws, table, tmp_path):
     try:
         wait_for(lambda: any(c["method"] == "FetchResults" for c in calls(ws, since)), 120,
                  "the first FetchResults")
-        kill_warehouse(ws)
+        kill_part("warehouse")
         _, err = export.communicate(timeout=300)
         assert export.returncode != 0
         assert "connection 'dbx'" in err and ws["pat"] not in err, err
@@ -133,13 +118,13 @@ def test_warehouse_killed_mid_fetch(dbsql, ws, table, tmp_path):
     finally:
         if export.poll() is None:
             export.kill()
-        restart_warehouse()
+        start_again("warehouse")
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
 
 
 def test_warehouse_killed_mid_copy_into_leaves_the_table_and_no_staged_files(dbsql, ws, table):
     def add_on_faithful(mortar, ws, **settings):
-        _add_databricks(mortar, ws, http_path=ws["databricks_http_path"], **settings)
+        add_databricks_connection(mortar, ws, http_path=ws["databricks_http_path"], **settings)
 
     prefix = fast_write_through_s3(dbsql, ws, add_on_faithful, "faithful-faults",
                                    min_rows=1000, file_rows=200000)
@@ -165,14 +150,14 @@ def test_warehouse_killed_mid_copy_into_leaves_the_table_and_no_staged_files(dbs
             return any("fast-write: loading" in log.read_text()
                        for log in jobs.glob("*/log.txt")) if jobs.exists() else False
         wait_for(loading, 300, "the COPY INTO")
-        kill_warehouse(ws)
+        kill_part("warehouse")
         _, err = run.communicate(timeout=600)
         assert run.returncode != 0, err
         assert ws["s3_secret_access_key"] not in err
     finally:
         if run.poll() is None:
             run.kill()
-        restart_warehouse()
+        start_again("warehouse")
     assert dbsql.json("sql", "dbx", f"SELECT id, label FROM {table}")["rows"] == [{"id": 42, "label": "before"}]
     assert staged_keys(ws, prefix) == [], "staged files were left behind"
     dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)

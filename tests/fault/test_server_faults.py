@@ -1,60 +1,85 @@
 """Parts of the stand-in die under Mortar's feet: Spark mid-fetch, mid-write and
-mid-load, and the S3 server and Azurite mid-upload. Runs last (it restarts those parts)."""
+mid-load, and the S3 server and Azurite mid-upload. Each part is killed once Mortar is
+at the step the test is about (Spark serving the rows, a line in the job log), and
+started again once Mortar has given up."""
 import glob
 import json
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 import time
+import urllib.request
 
+from azure_container import Hidden, add_azure
+from mortar_cli import mortar_binary
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
-from test_azure_blob import Hidden, add_azure
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCRIPT = os.path.join(REPO, "scripts", "workspace")
+from stand_in import kill_part, start_again
 
 
-def kill_spark():
-    status = json.loads(subprocess.run([sys.executable, SCRIPT, "status", "--json"], text=True,
-                                       stdout=subprocess.PIPE).stdout)
-    pid = status["spark"]["pid"]
-    os.killpg(os.getpgid(pid), signal.SIGKILL)
-
-
-def restart():
-    subprocess.run([sys.executable, SCRIPT, "up"], check=True, stdout=subprocess.DEVNULL)
-
-
-def run_and_kill_spark(mortar, *args, after=4):
-    """Runs mortar, kills Spark `after` seconds in, brings it back; returns the result."""
-    process = subprocess.Popen([os.environ.get("MORTAR_BIN", os.path.join(REPO, "build", "debug", "mortar")),
-                                "--home", str(mortar.home), *args],
+def run_and_kill(mortar, part, at_step, *args):
+    """Runs mortar; once `at_step()` is true, kills the stand-in's `part`, and starts it
+    again once mortar has given up. Returns mortar's exit code and stderr."""
+    process = subprocess.Popen([mortar_binary(), "--home", str(mortar.home), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(after)
     try:
-        kill_spark()
+        deadline = time.time() + 120
+        while time.time() < deadline and process.poll() is None and not at_step():
+            time.sleep(0.1)
+        assert process.poll() is None, f"finished before the step to kill at: {process.communicate()}"
+        kill_part(part)
         out, err = process.communicate(timeout=300)
     finally:
-        restart()
+        if process.poll() is None:
+            process.kill()
+        start_again(part)
     assert process.returncode != 0, out
-    assert "connection 'dbx'" in err
     return process.returncode, err
 
 
-def test_server_killed_mid_fetch(dbx, table):
+def spark_fetching(ws, table):
+    """Whether Spark serves the rows of a query on the table (its REST API: the Thrift
+    server runs a job per FetchResults)."""
+    base = ws["spark_ui_url"] + "/api/v1/applications"
+    with urllib.request.urlopen(base, timeout=10) as response:
+        application = json.load(response)[0]["id"]
+    with urllib.request.urlopen(f"{base}/{application}/jobs", timeout=10) as response:
+        jobs = json.load(response)
+    return any(job["name"].startswith("getNextRowSet") and table in job.get("description", "")
+               for job in jobs)
+
+
+def run_and_kill_spark(mortar, at_step, *args):
+    code, err = run_and_kill(mortar, "spark", at_step, *args)
+    assert "connection 'dbx'" in err
+    return code, err
+
+
+def run_and_kill_when_logged(mortar, part, marker, *args):
+    """Runs mortar; when its job log shows `marker`, kills the stand-in's `part` and
+    brings it back once mortar has given up. Returns the error output and the job log."""
+    jobs = mortar.home / "jobs"
+    known = set(jobs.glob("*/log.txt"))
+
+    def new_logs():
+        return [p for p in jobs.glob("*/log.txt") if p not in known]
+
+    _, err = run_and_kill(mortar, part, lambda: any(marker in log.read_text() for log in new_logs()), *args)
+    return err, new_logs()[0].read_text()
+
+
+def test_server_killed_mid_fetch(dbx, ws, table):
     dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, concat('row ', id) AS name "
                           "FROM range(3000000)")
     dbx.run("dataset", "import", "dbx", table, "--name", "big")
-    code, err = run_and_kill_spark(dbx, "dataset", "scan", "big")
+    code, err = run_and_kill_spark(dbx, lambda: spark_fetching(ws, table), "dataset", "scan", "big")
     assert code in (6, 130), err
 
 
 def test_server_killed_mid_write_leaves_the_table_and_cleans_up(dbx, table):
     recipe = sync_recipe(dbx, table, rows=400000)
-    run_and_kill_spark(dbx, "recipe", "run", "load", after=6)
+    err, _ = run_and_kill_when_logged(dbx, "spark", "PROGRESS sync many -> target", "recipe", "run", "load")
+    assert "connection 'dbx'" in err
     # The target is as it was; a later write removes the staging table left behind.
     assert dbx.json("sql", "dbx", f"SELECT a, b FROM {table}")["rows"] == [{"a": 1, "b": "x"}]
     recipe.write_text(json.dumps({"name": "load", "type": "sync", "inputs": ["one"], "outputs": ["target"]}))
@@ -87,43 +112,12 @@ def sync_recipe(dbx, table, rows):
     return recipe
 
 
-def kill_part(part):
-    status = json.loads(subprocess.run([sys.executable, SCRIPT, "status", "--json"], text=True,
-                                       stdout=subprocess.PIPE).stdout)
-    os.killpg(os.getpgid(status[part]["pid"]), signal.SIGKILL)
-
-
 def fast_write_load(dbx, ws, add_databricks, table, rows):
     """dbx with fast-write staging on the stand-in's S3 and sync_recipe's set-up;
     returns the staging prefix."""
     prefix = fast_write_through_s3(dbx, ws, add_databricks, "fault-tests", min_rows=100, file_rows=20000)
     sync_recipe(dbx, table, rows)
     return prefix
-
-
-def run_and_kill_when_logged(mortar, part, marker, *args):
-    """Runs mortar; when its job log shows `marker`, kills the stand-in's `part` and
-    brings it back once mortar has given up. Returns the result and the job log."""
-    jobs = mortar.home / "jobs"
-    known = set(jobs.glob("*/log.txt"))
-    process = subprocess.Popen([os.environ.get("MORTAR_BIN", os.path.join(REPO, "build", "debug", "mortar")),
-                                "--home", str(mortar.home), *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline and process.poll() is None:
-            logs = [p for p in jobs.glob("*/log.txt") if p not in known]
-            if logs and marker in logs[0].read_text():
-                break
-            time.sleep(0.05)
-        assert process.poll() is None, f"finished before '{marker}' was logged: {process.communicate()}"
-        kill_part(part)
-        out, err = process.communicate(timeout=300)
-    finally:
-        restart()
-    log = [p for p in jobs.glob("*/log.txt") if p not in known][0].read_text()
-    assert process.returncode != 0, out
-    return err, log
 
 
 def staging_folders():

@@ -1,7 +1,27 @@
-"""The stand-in's Azurite container, reached directly with its SAS token (not through
-Mortar): to put blobs before a test and to check what a test left there."""
+"""The stand-in's Azurite container: reached directly with its SAS token (not through
+Mortar), to put blobs before a test and to check what a test left there; and an
+azure_blob connection of Mortar's on it."""
 import urllib.parse
 import urllib.request
+
+WRONG_KEY = "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk="
+
+
+class Hidden(str):
+    """A secret that a failed test's traceback shows as <secret>."""
+
+    def __repr__(self):
+        return "<secret>"
+
+
+def add_azure(mortar, ws, name="azstage", container=None, **secrets):
+    """Adds (or replaces) an azure_blob connection on the container, with these secrets."""
+    mortar.run("connection", "add", name, "--type", "azure_blob", "--replace",
+               "--param", f"account={ws['azure_account']}",
+               "--param", f"container={container or ws['azure_container']}",
+               "--param", f"endpoint={ws['azure_endpoint']}")
+    for field, value in secrets.items():
+        mortar.run("connection", "set-secret", name, field, input=Hidden(value + "\n"))
 
 
 def _url(ws, name="", query=""):

@@ -1,0 +1,86 @@
+"""The local Databricks stand-in (`scripts/workspace`) for the integration and fault tests:
+its settings, brought up when it is not running, unless MORTAR_WORKSPACE_NO_START=1 (a
+stand-in owned by another checkout, found through MORTAR_WORKSPACE_STATE, must not be
+started or restarted from here), a Databricks connection to it, and, for the fault
+tests, a part killed and started again. A test directory's conftest.py imports the
+fixtures."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from mortar_cli import REPO
+
+SCRIPT = str(REPO / "scripts" / "workspace")
+
+
+class Settings(dict):
+    """The stand-in's settings; they hold secrets, so a failed assertion must not print them."""
+
+    def __repr__(self):
+        return "<workspace settings>"
+
+
+def workspace(*args, check=True, **kwargs):
+    """Runs scripts/workspace with these arguments."""
+    return subprocess.run([sys.executable, SCRIPT, *args], check=check, **kwargs)
+
+
+def kill_part(part):
+    """Kills a part of the stand-in, its whole process group at once, as a crash would."""
+    status = json.loads(workspace("status", "--json", check=False, text=True, stdout=subprocess.PIPE).stdout)
+    os.killpg(os.getpgid(status[part]["pid"]), signal.SIGKILL)
+
+
+def start_again(part):
+    """Starts a killed part of the stand-in again; returns once it is ready."""
+    workspace("up", stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def ws():
+    if workspace("status", check=False, stdout=subprocess.DEVNULL).returncode != 0:
+        if os.environ.get("MORTAR_WORKSPACE_NO_START") == "1":
+            pytest.fail("the stand-in is not running and MORTAR_WORKSPACE_NO_START=1")
+        workspace("up")
+    env = workspace("env", "--json", text=True, stdout=subprocess.PIPE).stdout
+    return Settings(json.loads(env))
+
+
+def add_databricks_connection(mortar, ws, name="dbx", token=None, **overrides):
+    """Adds a Databricks connection whose personal access token is in a 0600 file."""
+    token_file = mortar.home / f"{name}.token"
+    token_file.write_text(token if token is not None else ws["pat"])
+    os.chmod(token_file, 0o600)
+    params = {"host": ws["host"], "port": ws["port"], "http_path": ws["http_path"],
+              "ca_file": ws["ca_file"], "auth.token_file": str(token_file)}
+    params.update(overrides)
+    args = ["connection", "add", name, "--type", "databricks", "--replace"]
+    for key, value in params.items():
+        if value is not None:
+            args += ["--param", f"{key}={value}"]
+    mortar.run(*args)
+
+
+@pytest.fixture
+def add_databricks():
+    return add_databricks_connection
+
+
+@pytest.fixture
+def dbx(mortar, ws):
+    """A data directory with a project and a working Databricks connection 'dbx'."""
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks_connection(mortar, ws)
+    return mortar
+
+
+@pytest.fixture
+def table():
+    """A table name no other test uses."""
+    return "it_" + uuid.uuid4().hex[:10]
