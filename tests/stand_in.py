@@ -1,9 +1,9 @@
 """The local Databricks stand-in (`scripts/workspace`) for the integration and fault tests:
-its settings, brought up when it is not running, unless MORTAR_WORKSPACE_NO_START=1 (a
-stand-in owned by another checkout, found through MORTAR_WORKSPACE_STATE, must not be
-started or restarted from here), a Databricks connection to it, and, for the fault
-tests, a part killed and started again. A test directory's conftest.py imports the
-fixtures."""
+its settings, with the parts the selected tests need (their `services` markers) brought
+up when they are not running, unless MORTAR_WORKSPACE_NO_START=1 (a stand-in owned by
+another checkout, found through MORTAR_WORKSPACE_STATE, must not be started or restarted
+from here), a Databricks connection to it, and, for the fault tests, a part killed and
+started again. A test directory's conftest.py imports the fixtures."""
 import json
 import os
 import signal
@@ -38,15 +38,30 @@ def kill_part(part):
 
 def start_again(part):
     """Starts a killed part of the stand-in again; returns once it is ready."""
-    workspace("up", stdout=subprocess.DEVNULL)
+    workspace("up", "--only", part, stdout=subprocess.DEVNULL)
+
+
+def needed_parts(session):
+    """The `--only` argument for the parts the selected tests that use the stand-in name
+    in their `services` markers; [] (every part) when one of them has no marker."""
+    parts = set()
+    for item in session.items:
+        if "ws" not in item.fixturenames:
+            continue
+        marker = item.get_closest_marker("services")
+        if marker is None or not marker.args:
+            return []
+        parts.update(marker.args)
+    return ["--only", ",".join(sorted(parts))] if parts else []
 
 
 @pytest.fixture(scope="session")
-def ws():
-    if workspace("status", check=False, stdout=subprocess.DEVNULL).returncode != 0:
+def ws(request):
+    only = needed_parts(request.session)
+    if workspace("status", *only, check=False, stdout=subprocess.DEVNULL).returncode != 0:
         if os.environ.get("MORTAR_WORKSPACE_NO_START") == "1":
             pytest.fail("the stand-in is not running and MORTAR_WORKSPACE_NO_START=1")
-        workspace("up")
+        workspace("up", *only)
     env = workspace("env", "--json", text=True, stdout=subprocess.PIPE).stdout
     return Settings(json.loads(env))
 

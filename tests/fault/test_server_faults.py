@@ -10,11 +10,15 @@ import tempfile
 import time
 import urllib.request
 
+import pytest
+
 from azure_container import Hidden, add_azure
 from mortar_cli import mortar_binary
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from stand_in import kill_part, start_again
+
+pytestmark = pytest.mark.services("frontdoor", "spark", "s3", "azurite")
 
 
 def run_and_kill(mortar, part, at_step, *args):

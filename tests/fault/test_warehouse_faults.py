@@ -14,6 +14,8 @@ from s3_bucket import write_json
 from stand_in import add_databricks_connection, kill_part, start_again
 from warehouse_admin import warehouse_admin as admin
 
+pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
+
 
 def calls(ws, since):
     return [c for c in admin(ws, "GET", "/calls") if c["time"] >= since]

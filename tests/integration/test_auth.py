@@ -20,6 +20,8 @@ import pytest
 import browser
 from mortar_cli import Mortar, MortarServer as Server
 
+pytestmark = pytest.mark.services("frontdoor", "oidc", "spark")
+
 PORT = 18095          # http://127.0.0.1:18095/api/oauth2-callback is registered at the provider
 WRONG_PORT = 18096    # ... and this one is not
 PASSWORDS = {"alice": "alice-mortar-pw-1", "bob": "bob-mortar-pw-22", "carol": "carol-mortar-pw-3"}

@@ -8,6 +8,8 @@ import pytest
 
 from azure_container import WRONG_KEY, Hidden, add_azure
 
+pytestmark = pytest.mark.services("azurite")
+
 
 @pytest.fixture
 def home(mortar):

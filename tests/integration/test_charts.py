@@ -3,8 +3,12 @@ the bins come back; the bin limit is enforced there too; the web page shows a ch
 computed live."""
 import json
 
+import pytest
+
 import browser
 from mortar_cli import MortarServer
+
+pytestmark = pytest.mark.services("frontdoor", "spark")
 
 PORT = 18097
 

@@ -7,6 +7,10 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.services("s3", "azurite")
+
 
 class SecretEnvironment(dict):
     """Variables holding the stand-in's keys, shown as a placeholder if a test fails."""

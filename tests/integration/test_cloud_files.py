@@ -16,6 +16,8 @@ import s3_bucket
 from azure_container import WRONG_KEY, Hidden, add_azure
 from s3_bucket import write_json
 
+pytestmark = pytest.mark.services("s3", "azurite")
+
 
 def add_s3(mortar, ws, bucket=None):
     mortar.run("connection", "add", "lake", "--type", "s3", "--replace",

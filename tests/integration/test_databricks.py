@@ -2,6 +2,10 @@
 a TLS front door that checks tokens."""
 import json
 
+import pytest
+
+pytestmark = pytest.mark.services("frontdoor", "spark")
+
 
 def write_json(path, value):
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,8 @@ from test_cloud_files import STORES
 from test_sync_engines import ROWS as SYNC_ROWS
 from test_sync_engines import csv_rows, make_setup, recipe
 
+pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
+
 PORT = 18098
 REPO = Path(__file__).resolve().parents[2]
 

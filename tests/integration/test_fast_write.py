@@ -10,6 +10,8 @@ from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from s3_bucket import write_json
 
+pytestmark = pytest.mark.services("frontdoor", "spark", "s3")
+
 ROWS = 30000
 
 

@@ -12,6 +12,8 @@ from azure_container import WRONG_KEY, Hidden, add_azure
 from azure_container import blobs as azure_blobs
 from test_fast_write import ROWS, fast, staged_keys, write_json  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.services("frontdoor", "spark", "s3", "azurite")
+
 
 def last_log(mortar):
     logs = sorted((mortar.home / "jobs").glob("*/log.txt"), key=lambda p: p.stat().st_mtime)

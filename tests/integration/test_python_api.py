@@ -6,9 +6,13 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from s3_bucket import write_json
+
+pytestmark = pytest.mark.services("frontdoor", "spark", "s3")
 
 REPO = Path(__file__).resolve().parents[2]
 ROWS = 5000

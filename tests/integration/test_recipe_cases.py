@@ -27,6 +27,8 @@ import pytest
 
 from mortar_cli import Mortar
 
+pytestmark = pytest.mark.services("frontdoor", "spark")
+
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
 SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"

@@ -14,6 +14,8 @@ import pytest
 from s3_bucket import write_json
 from test_cloud_files import STORES
 
+pytestmark = pytest.mark.services("frontdoor", "spark", "s3", "azurite")
+
 ROWS = 500
 
 
