@@ -13,6 +13,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def write_json(path, value):
+    """Writes a definition (dataset, recipe, chart, ...) as JSON, making its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value))
+
+
 def mortar_binary() -> str:
     binary = os.environ.get("MORTAR_BIN", str(REPO / "build" / "debug" / "mortar"))
     if not Path(binary).exists():

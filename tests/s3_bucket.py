@@ -4,15 +4,9 @@ signed requests are private: reads are signed (Signature V4)."""
 import datetime
 import hashlib
 import hmac
-import json
 import urllib.parse
 import urllib.request
 import uuid
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
 
 
 def fast_write_through_s3(mortar, ws, add_databricks, tests, **fast_write):

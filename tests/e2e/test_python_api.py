@@ -15,18 +15,13 @@ import urllib.request
 
 import pytest
 
-from mortar_cli import REPO, mortar_binary
+from mortar_cli import REPO, mortar_binary, write_json
 
 sys.path.insert(0, str(REPO / "python"))
 import mortar as mortar_api  # noqa: E402  (the package of this checkout)
 
 # The recipe's interpreter imports the package of this checkout, not an installed one.
 ENV = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
 
 
 def dataset(project, name, connection, **params):

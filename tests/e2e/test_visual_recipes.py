@@ -8,12 +8,7 @@ import urllib.request
 
 import pytest
 
-from mortar_cli import MortarServer
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
+from mortar_cli import MortarServer, write_json
 
 
 def setup_people(mortar):

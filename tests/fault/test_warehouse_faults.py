@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from mortar_cli import write_json
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
-from s3_bucket import write_json
 from stand_in import add_databricks_connection, kill_part, start_again
 from warehouse_admin import warehouse_admin as admin
 

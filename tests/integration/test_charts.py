@@ -1,21 +1,14 @@
 """Charts on the stand-in: the live engine runs one aggregation query in Spark and only
 the bins come back; the bin limit is enforced there too; the web page shows a chart
 computed live."""
-import json
-
 import pytest
 
 import browser
-from mortar_cli import MortarServer
+from mortar_cli import MortarServer, write_json
 
 pytestmark = pytest.mark.services("frontdoor", "spark")
 
 PORT = 18097
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
 
 
 def test_chart_runs_in_spark_and_renders(dbx, table):

@@ -14,7 +14,7 @@ import pytest
 import azure_container
 import s3_bucket
 from azure_container import WRONG_KEY, Hidden, add_azure
-from s3_bucket import write_json
+from mortar_cli import write_json
 
 pytestmark = pytest.mark.services("s3", "azurite")
 

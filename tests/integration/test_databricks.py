@@ -4,12 +4,9 @@ import json
 
 import pytest
 
+from mortar_cli import write_json
+
 pytestmark = pytest.mark.services("frontdoor", "spark")
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
 
 
 def test_connection_test_reports_server_protocol_and_user(dbx, ws):

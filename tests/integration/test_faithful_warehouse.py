@@ -8,14 +8,13 @@ import subprocess
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from mortar_cli import MortarServer
-from s3_bucket import fast_write_through_s3, write_json
+from mortar_cli import REPO, MortarServer, write_json
+from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
 from stand_in import add_databricks_connection
 from test_cloud_files import STORES
@@ -25,7 +24,6 @@ from test_sync_engines import csv_rows, make_setup, recipe
 pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
 
 PORT = 18098
-REPO = Path(__file__).resolve().parents[2]
 
 TYPES_SELECT = """SELECT id,
   CAST(id * 1234567890.123456789012 AS DECIMAL(38,12)) AS d38,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from mortar_cli import write_json
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
-from s3_bucket import write_json
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "s3")
 

@@ -10,7 +10,8 @@ import pytest
 
 from azure_container import WRONG_KEY, Hidden, add_azure
 from azure_container import blobs as azure_blobs
-from test_fast_write import ROWS, fast, staged_keys, write_json  # noqa: F401 (fixture)
+from mortar_cli import write_json
+from test_fast_write import ROWS, fast, staged_keys  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "s3", "azurite")
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from mortar_cli import REPO, write_json
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
-from s3_bucket import write_json
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "s3")
 
-REPO = Path(__file__).resolve().parents[2]
 ROWS = 5000
 # The recipes import this checkout's package. Databricks Connect recipes run with the
 # stand-in's interpreter, whose pyspark (with the Spark Connect client) matches the server.

@@ -25,11 +25,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from mortar_cli import Mortar
+from mortar_cli import REPO, Mortar, write_json
 
 pytestmark = pytest.mark.services("frontdoor", "spark")
 
-REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
 SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"
 
@@ -101,11 +100,6 @@ def normalise(value):
 def normalise_rows(rows, ordered=False):
     lines = ["|".join(normalise(cell) for cell in row) + "|" for row in rows]
     return lines if ordered else sorted(lines)
-
-
-def write_json(path, value):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value))
 
 
 def input_table(spec):

@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from s3_bucket import write_json
+from mortar_cli import write_json
 from test_cloud_files import STORES
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "s3", "azurite")

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from mortar_cli import REPO  # tests/ is on the path: tests/conftest.py is loaded first
+
 SCRIPT = os.path.join(REPO, "scripts", "workspace")
 
 
