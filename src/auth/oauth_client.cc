@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mortar/http/http_error_detail.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/url.h"
 
@@ -71,8 +72,8 @@ Result<TokenGrant> OAuthClient::RequestToken(
                        (description.empty() ? "" : ": " + description);
     Status status = response.status == 400 || response.status == 401 ? Status::Auth(what)
                                                                      : Status::Remote(what);
-    return status.WithDetail("http_status", std::to_string(response.status))
-        .WithDetail("oauth_error", error);
+    return status.WithDetail(http::HttpErrorDetail(response.status))
+        .WithDetail(OAuthErrorDetail(error));
   }
   if (!body.is_object() || !body.value("access_token", Json()).is_string()) {
     return Status::Remote("the token endpoint " + config_.endpoints.token +

@@ -125,7 +125,7 @@ class UserGrantSource final : public TokenSource {
                               ": the refresh token is expired or revoked (the token "
                               "endpoint said: " +
                               grant.status().message() + "); " + reauthorize_)
-              .WithDetail("oauth_error", "invalid_grant");
+              .WithDetail(OAuthErrorDetail("invalid_grant"));
         }
         return Status(grant.status().code(), description_ + ": " + grant.status().message());
       }

@@ -119,7 +119,8 @@ TEST(OAuthClientTest, AnInvalidRefreshTokenIsAnAuthErrorWithoutTheToken) {
   auto refreshed = client.Refresh("stolen-or-expired-token");
   ASSERT_FALSE(refreshed.ok());
   EXPECT_EQ(refreshed.status().code(), ErrorCode::kAuth);
-  EXPECT_EQ(refreshed.status().details().at("oauth_error"), "invalid_grant");
+  ASSERT_NE(refreshed.status().detail<OAuthErrorDetail>(), nullptr);
+  EXPECT_EQ(refreshed.status().detail<OAuthErrorDetail>()->error, "invalid_grant");
   EXPECT_EQ(refreshed.status().ToString().find("stolen-or-expired-token"), std::string::npos);
 }
 

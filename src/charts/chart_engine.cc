@@ -5,8 +5,8 @@
 
 #include "connectors/sqlite/scratch_database.h"
 #include "mortar/charts/chart.h"
+#include "mortar/core/cell_text.h"
 #include "mortar/core/digest.h"
-#include "mortar/core/text_conversion.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
 

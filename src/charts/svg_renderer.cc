@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "mortar/charts/chart.h"
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/markup_escape.h"
 
 namespace mortar::charts {
 

@@ -10,7 +10,7 @@
 #include "mortar/builtin/builtin_registry.h"
 #include "mortar/charts/chart.h"
 #include "mortar/config/home.h"
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/value_text.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
 #include "mortar/security/permissions.h"

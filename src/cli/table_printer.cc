@@ -7,7 +7,7 @@
 #include <ostream>
 
 #include "mortar/config/model.h"
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/cell_text.h"
 
 namespace mortar::cli {
 

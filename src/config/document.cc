@@ -109,8 +109,7 @@ Status ConfigObject::Error(const std::string& key, const std::string& what) cons
   std::string field = FieldPath(key);
   if (field.empty()) return Status::Invalid(file_ + ": " + what);
   return Status::Invalid(file_ + ": field '" + field + "': " + what)
-      .WithDetail("file", file_)
-      .WithDetail("field", field);
+      .WithDetail(ConfigFieldDetail(file_, field));
 }
 
 Status ConfigObject::CheckObject(const std::vector<std::string>& allowed) const {

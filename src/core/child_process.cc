@@ -194,7 +194,7 @@ Result<int> RunChildProcess(const ChildProcess& process) {
                "); allow unprivileged user namespaces (sysctl "
                "kernel.unprivileged_userns_clone=1, or a container seccomp profile that permits "
                "unshare)")
-        .WithDetail("isolation", "unavailable");
+        .WithDetail(IsolationUnavailableDetail());
   }
   LineSplitter stdout_lines{{}, &process.on_stdout_line};
   LineSplitter stderr_lines{{}, &process.on_stderr_line};

@@ -1,5 +1,7 @@
 #include "mortar/core/status.h"
 
+#include <typeinfo>
+
 namespace mortar {
 
 std::string_view ErrorCodeName(ErrorCode code) {
@@ -39,15 +41,12 @@ const std::string& Status::message() const {
   return ok() ? kEmpty : state_->message;
 }
 
-const std::map<std::string, std::string>& Status::details() const {
-  static const std::map<std::string, std::string> kEmpty;
-  return ok() ? kEmpty : state_->details;
-}
-
-Status Status::WithDetail(std::string key, std::string value) const {
+Status Status::WithDetailOf(std::shared_ptr<const StatusDetail> detail) const {
   if (ok()) return *this;
   State copy = *state_;
-  copy.details[std::move(key)] = std::move(value);
+  const StatusDetail& added = *detail;
+  std::erase_if(copy.details, [&](const auto& held) { return typeid(*held) == typeid(added); });
+  copy.details.push_back(std::move(detail));
   Status result;
   result.state_ = std::make_shared<const State>(std::move(copy));
   return result;
@@ -64,18 +63,14 @@ Status Status::WithContext(std::string_view context) const {
 
 std::string Status::ToString() const {
   if (ok()) return "OK";
-  std::string text = state_->message;
-  if (!state_->details.empty()) {
-    text += " (";
-    bool first = true;
-    for (const auto& [key, value] : state_->details) {
-      if (!first) text += ", ";
-      first = false;
-      text += key + "=" + value;
-    }
-    text += ")";
+  std::string shown;
+  for (const auto& detail : state_->details) {
+    std::string text = detail->ToString();
+    if (text.empty()) continue;
+    if (!shown.empty()) shown += ", ";
+    shown += text;
   }
-  return text;
+  return shown.empty() ? state_->message : state_->message + " (" + shown + ")";
 }
 
 }  // namespace mortar

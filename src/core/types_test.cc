@@ -57,14 +57,5 @@ TEST(SchemaTest, FindsColumnsIgnoringCaseAsFallback) {
   EXPECT_FALSE(schema.IndexOf("missing").has_value());
 }
 
-TEST(StatusTest, CarriesCodeMessageAndDetails) {
-  Status status =
-      Status::NotFound("no table").WithDetail("sqlstate", "42P01").WithContext("reading t");
-  EXPECT_EQ(status.code(), ErrorCode::kNotFound);
-  EXPECT_EQ(status.message(), "reading t: no table");
-  EXPECT_EQ(status.ToString(), "reading t: no table (sqlstate=42P01)");
-  EXPECT_TRUE(Status::OK().ok());
-}
-
 }  // namespace
 }  // namespace mortar

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "mortar/core/digest.h"
+#include "mortar/core/job_log.h"
 #include "mortar/recipes/recipe.h"
 
 namespace mortar {
@@ -213,9 +214,7 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
     } else {
       auto outcome = RunRecipe(context, name, *log);
       if (!outcome.ok()) {
-        return outcome.status()
-            .WithDetail("job", log->id())
-            .WithDetail("log", log->path().string());
+        return outcome.status().WithDetail(JobDetail(log->id(), log->path().string()));
       }
       for (const auto& output : recipe.outputs) {
         MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "mortar/http/http_error_detail.h"
 #include "mortar/http/url.h"
 
 namespace mortar::http {
@@ -247,16 +248,16 @@ Result<Response> SendWithRetry(Transport& transport, const Request& request,
                           " the retry budget of " + Describe(policy.budget) + "): ";
     std::string target = request.method + " " + RedactUrl(request.url);
     if (!result.ok()) {
+      const auto* answered = result.status().detail<HttpErrorDetail>();
       return result.status()
           .WithContext(summary + target)
-          .WithDetail("attempts", std::to_string(attempt));
+          .WithDetail(HttpErrorDetail(answered ? answered->http_status : 0, attempt));
     }
     const Response& response = *result;
     std::string message = summary + target + " last answered " + StatusLine(response.status) +
                           ": " + ServerMessage(response);
     return Status::Remote(WithoutSecrets(std::move(message), request))
-        .WithDetail("http_status", std::to_string(response.status))
-        .WithDetail("attempts", std::to_string(attempt));
+        .WithDetail(HttpErrorDetail(response.status, attempt));
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <deque>
 
+#include "mortar/http/http_error_detail.h"
+
 namespace mortar::http {
 namespace {
 
@@ -186,8 +188,9 @@ TEST(HttpRetryTest, ExhaustedBudgetNamesAttemptsStatusAndServerMessage) {
   EXPECT_TRUE(Contains(message, "POST https://adb-1.azuredatabricks.net/api/2.0/sql/statements"))
       << message;
   EXPECT_FALSE(Contains(message, "QUERYSECRET")) << message;
-  EXPECT_EQ(status.details().at("http_status"), "503");
-  EXPECT_EQ(status.details().at("attempts"), "4");
+  ASSERT_NE(status.detail<HttpErrorDetail>(), nullptr);
+  EXPECT_EQ(status.detail<HttpErrorDetail>()->http_status, 503);
+  EXPECT_EQ(status.detail<HttpErrorDetail>()->attempts, 4);
 }
 
 TEST(HttpRetryTest, ExhaustedBudgetWithEmptyBodyStillExplains) {

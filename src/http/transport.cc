@@ -5,18 +5,19 @@ namespace mortar::http {
 namespace {
 
 // Marks a Status from a transport as "nothing was exchanged", for SendWithRetry.
-constexpr char kTransportDetail[] = "transport";
-constexpr char kConnectionFailure[] = "connection";
+class ConnectionFailureDetail final : public StatusDetail {
+ public:
+  std::string ToString() const override { return "transport=connection"; }
+};
 
 }  // namespace
 
 Status ConnectionError(std::string message) {
-  return Status::Remote(std::move(message)).WithDetail(kTransportDetail, kConnectionFailure);
+  return Status::Remote(std::move(message)).WithDetail(ConnectionFailureDetail());
 }
 
 bool IsConnectionError(const Status& status) {
-  auto detail = status.details().find(kTransportDetail);
-  return detail != status.details().end() && detail->second == kConnectionFailure;
+  return status.detail<ConnectionFailureDetail>() != nullptr;
 }
 
 }  // namespace mortar::http

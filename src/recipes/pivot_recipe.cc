@@ -3,7 +3,7 @@
 // distinct values, up to a limit) just before the query is compiled.
 #include <arrow/api.h>
 
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/cell_text.h"
 #include "mortar/sql/expression.h"
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"

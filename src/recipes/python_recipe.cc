@@ -209,7 +209,7 @@ class PythonEngine final : public Engine {
     bool succeeded = exit_code.ok() && *exit_code == 0;
     Status committed = api->Finish(ticket, succeeded);
     for (const auto& output : run.recipe.outputs) host.ForgetDataset(output);
-    if (!exit_code.ok() && exit_code.status().details().count("isolation")) {
+    if (!exit_code.ok() && exit_code.status().detail<IsolationUnavailableDetail>()) {
       return Status::Invalid(exit_code.status().message() +
                              "; or set \"python_isolation\": \"none\" in mortar.json to run "
                              "scripts that can read the data directory's secrets");

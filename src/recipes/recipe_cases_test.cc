@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "mortar/core/cell_text.h"
 #include "mortar/core/text_conversion.h"
 #include "mortar/flow/flow.h"
 #include "recipes/visual_recipe.h"

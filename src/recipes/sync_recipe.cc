@@ -1,8 +1,8 @@
 // The sync recipe copies one dataset into another, streaming batches.
 #include <arrow/record_batch.h>
 
+#include "mortar/core/cell_text.h"
 #include "mortar/core/parse_integer.h"
-#include "mortar/core/text_conversion.h"
 #include "recipes/builtin_recipes.h"
 
 namespace mortar::recipes {

@@ -29,7 +29,7 @@ constexpr const char* kProject = R"(/api/projects/([A-Za-z0-9_-]+))";
 
 // The kind of an error, for the Python package's exception classes.
 Status Kind(Status status, const std::string& kind) {
-  return status.WithDetail("kind", kind);
+  return status.WithDetail(ReplyKindDetail(kind));
 }
 
 // Runs a handler's body; its error, if any, becomes the reply.

@@ -43,8 +43,8 @@ void ReplyError(httplib::Response& response, const Status& status) {
 
 void ReplyError(httplib::Response& response, const Status& status, int http_status) {
   nlohmann::json body = {{"error", status.message()}, {"code", ErrorCodeName(status.code())}};
-  if (auto kind = status.details().find("kind"); kind != status.details().end()) {
-    body["kind"] = kind->second;
+  if (const auto* kind = status.detail<ReplyKindDetail>()) {
+    body["kind"] = kind->kind;
   } else if (status.code() == ErrorCode::kPermissionDenied) {
     body["kind"] = "forbidden";  // a role or right the user lacks (PermissionDeniedError)
   }

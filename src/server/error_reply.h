@@ -15,11 +15,21 @@ namespace mortar::server {
 // credentials, 404 not found, 409 conflict, 502 remote, 503 cancelled, 500 internal.
 int HttpStatusOf(const Status& status);
 
+// What kind of failure an error reply reports, beyond its code, for the Python
+// package's exception classes ("ticket", "unknown_dataset", "stream"...).
+class ReplyKindDetail final : public StatusDetail {
+ public:
+  explicit ReplyKindDetail(std::string kind) : kind(std::move(kind)) {}
+  std::string ToString() const override { return "kind=" + kind; }
+
+  std::string kind;
+};
+
 // A JSON body, never cached.
 void ReplyJson(httplib::Response& response, const nlohmann::json& body, int http_status = 200);
 
 // The error reply. "kind" (for the Python package's exception classes) is the
-// status's "kind" detail, or "forbidden" for a permission denied.
+// status's ReplyKindDetail, or "forbidden" for a permission denied.
 void ReplyError(httplib::Response& response, const Status& status);
 // For the server's own refusals that no error code names (413 body too large,
 // 429 too many failed logins, 503 too many logins at once).

@@ -2,7 +2,7 @@
 // names and writes its SQL through the dialect.
 #include <algorithm>
 
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/ascii_case.h"
 #include "mortar/sql/expression.h"
 
 namespace mortar::sql {

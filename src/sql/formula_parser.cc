@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/ascii_case.h"
 #include "mortar/sql/expression.h"
 
 namespace mortar::sql {

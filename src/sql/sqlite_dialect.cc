@@ -2,7 +2,7 @@
 // name as the declared type so a table read back keeps dates, timestamps and decimals.
 #include <cctype>
 
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/ascii_case.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::sql {

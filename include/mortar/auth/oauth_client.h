@@ -13,6 +13,16 @@
 
 namespace mortar::auth {
 
+// The OAuth error code a token endpoint answered ("invalid_grant": the refresh token
+// is expired or revoked).
+class OAuthErrorDetail final : public StatusDetail {
+ public:
+  explicit OAuthErrorDetail(std::string error) : error(std::move(error)) {}
+  std::string ToString() const override { return "oauth_error=" + error; }
+
+  std::string error;
+};
+
 struct OAuthEndpoints {
   std::string authorization;  // https://<workspace>/oidc/v1/authorize
   std::string token;          // https://<workspace>/oidc/v1/token

@@ -12,6 +12,18 @@
 
 namespace mortar::config {
 
+// The file and field of a configuration that is wrong ("connections/x.json",
+// "auth.type"), for tools that point at it.
+class ConfigFieldDetail final : public StatusDetail {
+ public:
+  ConfigFieldDetail(std::string file, std::string field)
+      : file(std::move(file)), field(std::move(field)) {}
+  std::string ToString() const override { return "field=" + field + ", file=" + file; }
+
+  std::string file;
+  std::string field;
+};
+
 using Json = nlohmann::json;
 
 // Reads and parses a JSON file; syntax errors name the file, line and column.

@@ -12,6 +12,13 @@
 
 namespace mortar {
 
+// On a failed RunChildProcess: this system refuses the namespaces that hide Mortar's
+// secrets from the program, so the program could run only without that isolation.
+class IsolationUnavailableDetail final : public StatusDetail {
+ public:
+  std::string ToString() const override { return "isolation=unavailable"; }
+};
+
 struct ChildProcess {
   // argv[0] is looked up on PATH when it has no '/'. Never put a secret here: process
   // arguments are visible to every user of the machine.

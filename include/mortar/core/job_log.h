@@ -13,6 +13,16 @@
 
 namespace mortar {
 
+// The job a failed build belongs to and the log that tells what happened.
+class JobDetail final : public StatusDetail {
+ public:
+  JobDetail(std::string job, std::string log) : job(std::move(job)), log(std::move(log)) {}
+  std::string ToString() const override { return "job=" + job + ", log=" + log; }
+
+  std::string job;
+  std::string log;
+};
+
 class JobLog {
  public:
   // A log with no file (tests, previews).

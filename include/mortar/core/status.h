@@ -2,11 +2,11 @@
 // boundaries; a Status costs one null pointer when OK. Immutable, thread-compatible.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mortar {
 
@@ -26,6 +26,17 @@ enum class ErrorCode {
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
+
+// A typed detail of an error: what code decides on (the HTTP status a peer answered,
+// a SQLSTATE, a connection that failed before anything was sent) and what a user
+// reads after the message. Each module defines the details it adds, beside the code
+// that adds them (http/http_error.h, core/sql_error.h...). Immutable once attached.
+class StatusDetail {
+ public:
+  virtual ~StatusDetail() = default;
+  // "http_status=503, attempts=4", shown by Status::ToString(); empty shows nothing.
+  virtual std::string ToString() const = 0;
+};
 
 class [[nodiscard]] Status {
  public:
@@ -54,19 +65,32 @@ class [[nodiscard]] Status {
   bool ok() const { return state_ == nullptr; }
   ErrorCode code() const { return ok() ? ErrorCode::kOk : state_->code; }
   const std::string& message() const;
-  // Structured details: "sqlstate", "http_status", "error_class", "file", "line"...
-  const std::map<std::string, std::string>& details() const;
-  Status WithDetail(std::string key, std::string value) const;
+  // The detail of type D this status carries, or null.
+  template <typename D>
+  const D* detail() const {
+    if (ok()) return nullptr;
+    for (const auto& detail : state_->details) {
+      if (const auto* typed = dynamic_cast<const D*>(detail.get())) return typed;
+    }
+    return nullptr;
+  }
+  // This status with `detail` added, in place of one of the same type. OK stays OK.
+  template <typename D>
+  Status WithDetail(D detail) const {
+    return WithDetailOf(std::make_shared<const D>(std::move(detail)));
+  }
   // Prefixes context to the message ("reading dataset orders: " + message).
   Status WithContext(std::string_view context) const;
   // "<message>" followed by "(key=value, ...)" when details are present.
   std::string ToString() const;
 
  private:
+  Status WithDetailOf(std::shared_ptr<const StatusDetail> detail) const;
+
   struct State {
     ErrorCode code;
     std::string message;
-    std::map<std::string, std::string> details;
+    std::vector<std::shared_ptr<const StatusDetail>> details;
   };
   std::shared_ptr<const State> state_;
 };

@@ -9,6 +9,7 @@
 #include "http/xml_value.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/core/wall_time.h"
+#include "mortar/http/http_error_detail.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
 #include "mortar/http/url.h"
@@ -131,7 +132,7 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
     return Status::NotFound(where + said + "; create the container or fix 'container'");
   }
   if (sent->status == 404) return Status::NotFound(where + said);
-  return Status::Remote(where + said).WithDetail("http_status", std::to_string(sent->status));
+  return Status::Remote(where + said).WithDetail(http::HttpErrorDetail(sent->status));
 }
 
 Status AzureBlobClient::PutBlob(const std::string& name, std::string body) const {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "connectors/databricks/result_decoder.h"
+#include "mortar/http/http_error_detail.h"
 
 namespace mortar::databricks {
 
@@ -166,9 +167,8 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
     Status failed = Status::Remote(prefix + "the result file of " + Rows(link) +
                                    " could not be downloaded: " + response.status().message() +
                                    "; check that this machine reaches the workspace's storage");
-    auto http_status = response.status().details().find("http_status");
-    if (http_status != response.status().details().end())
-      failed = failed.WithDetail("http_status", http_status->second);
+    if (const auto* answered = response.status().detail<http::HttpErrorDetail>())
+      failed = failed.WithDetail(http::HttpErrorDetail(answered->http_status));
     return failed;
   }
   if (response->status == 403 && (Expired(link) || SaysExpired(response->body))) {
@@ -181,7 +181,7 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
                           " with HTTP " + std::to_string(response->status) +
                           (message.empty() ? "" : " (" + message + ")") + " at " +
                           http::RedactUrl(link.url))
-        .WithDetail("http_status", std::to_string(response->status));
+        .WithDetail(http::HttpErrorDetail(response->status));
   }
   // Kept as it came (LZ4 compressed): the files waiting to be handed over take a third
   // of the memory they would decoded. Next decodes each as it hands it over.

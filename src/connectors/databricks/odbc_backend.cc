@@ -4,6 +4,7 @@
 #include <sql.h>
 #include <sqlext.h>
 
+#include "mortar/core/sql_error_detail.h"
 #include "mortar/core/text_conversion.h"
 
 namespace mortar::databricks {
@@ -145,7 +146,7 @@ class OdbcBackend final : public Backend {
     std::string state;
     std::string message = Diagnostics(SQL_HANDLE_STMT, statement, secret_, &state);
     Status error = Status::Invalid(Prefix() + what + " failed: " + message);
-    if (!state.empty()) error = error.WithDetail("sqlstate", state);
+    if (!state.empty()) error = error.WithDetail(SqlErrorDetail(state));
     return error;
   }
 

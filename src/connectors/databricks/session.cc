@@ -15,6 +15,7 @@
 #include "connectors/databricks/cloud_fetch.h"
 #include "connectors/databricks/result_decoder.h"
 #include "mortar/core/interrupt.h"
+#include "mortar/core/sql_error_detail.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
@@ -120,15 +121,16 @@ class Session::Impl {
       code = ErrorCode::kNotFound;
     }
     Status error(code, Prefix() + what + " failed: " + message);
-    if (!sql_state.empty()) error = error.WithDetail("sqlstate", sql_state);
     // Error classes come in brackets: [TABLE_OR_VIEW_NOT_FOUND] ...
+    std::string error_class;
     auto open = message.find('[');
     auto close = message.find(']');
     if (open != std::string::npos && close != std::string::npos && close > open + 1 &&
         close - open < 80) {
-      error = error.WithDetail("error_class", message.substr(open + 1, close - open - 1));
+      error_class = message.substr(open + 1, close - open - 1);
     }
-    return error;
+    if (sql_state.empty() && error_class.empty()) return error;
+    return error.WithDetail(SqlErrorDetail(sql_state, error_class));
   }
 
   Result<ServerInfo> OpenSession() {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mortar/http/http_error_detail.h"
 #include "mortar/http/url.h"
 
 namespace mortar::databricks {
@@ -55,7 +56,7 @@ Status HttpError(const std::string& connection_name, const std::string& url,
     default:
       error = Status::Remote(prefix + "the workspace answered " + status + said);
   }
-  return error.WithDetail("http_status", std::to_string(response.status));
+  return error.WithDetail(http::HttpErrorDetail(response.status));
 }
 
 ThriftHttpTransport::ThriftHttpTransport(std::string connection_name, std::string url,

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mortar/config/document.h"
+#include "mortar/core/sql_error_detail.h"
 #include "mortar/http/url.h"
 
 namespace mortar::databricks {
@@ -85,8 +86,8 @@ class VolumeStagingStore final : public StagingStore {
 
  private:
   static bool NothingThere(const Status& status) {
-    auto state = status.details().find("sqlstate");
-    return (state != status.details().end() && state->second == "42704") ||
+    const auto* sql = status.detail<SqlErrorDetail>();
+    return (sql != nullptr && sql->sqlstate == "42704") ||
            status.message().find("NOT_FOUND:") != std::string::npos;
   }
 

@@ -7,7 +7,9 @@
 #include <arrow/util/compression.h>
 
 #include "connectors/filesystem/file_commit.h"
+#include "mortar/core/cell_text.h"
 #include "mortar/core/text_conversion.h"
+#include "mortar/core/type_guesser.h"
 
 namespace mortar::filesystem {
 

@@ -10,6 +10,7 @@
 #include "connectors/file_parts.h"
 #include "http/xml_value.h"
 #include "mortar/core/parse_integer.h"
+#include "mortar/http/http_error_detail.h"
 #include "mortar/http/retry.h"
 #include "mortar/http/transport.h"
 #include "mortar/http/url.h"
@@ -71,7 +72,7 @@ Result<std::string> S3Client::Send(const std::string& method, const std::string&
     return Status::NotFound(where + said + "; create the bucket or fix 'bucket'");
   }
   if (sent->status == 404) return Status::NotFound(where + said);
-  return Status::Remote(where + said).WithDetail("http_status", std::to_string(sent->status));
+  return Status::Remote(where + said).WithDetail(http::HttpErrorDetail(sent->status));
 }
 
 Status S3Client::PutObject(const std::string& key, std::string body) const {

@@ -69,10 +69,10 @@ Status SqliteConnection::Error(const std::string& doing, int code) const {
                   "connection '" + name() + "': " + doing + ": stopped after " +
                       std::to_string(time_limit_.count()) +
                       " s without a row (params.query_timeout_seconds sets the limit)")
-        .WithDetail("sqlite_code", std::to_string(code));
+        .WithDetail(SqliteErrorDetail(code));
   }
   return Status(error, "connection '" + name() + "': " + doing + ": " + message)
-      .WithDetail("sqlite_code", std::to_string(code));
+      .WithDetail(SqliteErrorDetail(code));
 }
 
 Result<sqlite3*> SqliteConnection::Handle() {
@@ -121,7 +121,7 @@ Status SqliteConnection::Execute(const std::string& sql) {
     sqlite3_free(message);
     return Status(code == SQLITE_BUSY ? ErrorCode::kConflict : ErrorCode::kInvalidInput,
                   "connection '" + name() + "': SQL error: " + text + " (in: " + Shorten(sql) + ")")
-        .WithDetail("sqlite_code", std::to_string(code));
+        .WithDetail(SqliteErrorDetail(code));
   }
   return Status::OK();
 }

@@ -10,6 +10,15 @@
 
 namespace mortar::sqlite {
 
+// SQLite's result code for a statement that failed (SQLITE_BUSY, SQLITE_CONSTRAINT...).
+class SqliteErrorDetail final : public StatusDetail {
+ public:
+  explicit SqliteErrorDetail(int code) : code(code) {}
+  std::string ToString() const override { return "sqlite_code=" + std::to_string(code); }
+
+  int code;
+};
+
 class SqliteConnection final : public Connection, public SqlConnection {
  public:
   // `time_limit`: how long one statement may compute before it yields its next row

@@ -5,6 +5,7 @@
 
 #include "connectors/sqlite/sqlite_connection.h"
 #include "mortar/core/text_conversion.h"
+#include "mortar/core/value_text.h"
 
 namespace mortar::sqlite {
 

@@ -9,7 +9,8 @@
 
 #include "connectors/sqlite/sqlite_connection.h"
 #include "connectors/staging_table_name.h"
-#include "mortar/core/text_conversion.h"
+#include "mortar/core/cell_text.h"
+#include "mortar/core/value_text.h"
 
 namespace mortar::sqlite {
 

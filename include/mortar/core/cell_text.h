@@ -1,0 +1,24 @@
+// One cell of an Arrow array as text: for display (tables, CSV-like output), as JSON
+// (numbers stay numbers, decimals stay exact strings), and nested values as JSON text
+// for stores without nested types (CSV, SQLite). Thread-safe.
+#pragma once
+
+#include <arrow/type_fwd.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "mortar/core/result.h"
+
+namespace mortar {
+
+// A string array holding each value of a nested (array, map, struct) array as JSON
+// text.
+Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& nested);
+
+// One cell as display text ("" for null), and as JSON text.
+std::string CellToText(const arrow::Array& array, int64_t index);
+std::string CellToJson(const arrow::Array& array, int64_t index);
+
+}  // namespace mortar

@@ -1,0 +1,133 @@
+#include "mortar/core/cell_text.h"
+
+#include <arrow/api.h>
+#include <arrow/util/decimal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mortar/core/batch.h"
+#include "mortar/core/value_text.h"
+
+namespace mortar {
+
+namespace {
+
+// JSON text of a value whose strings may hold bytes that are not UTF-8 (binary inside
+// nested values): those become U+FFFD instead of an exception.
+std::string JsonText(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
+  if (!scalar.is_valid) return nullptr;
+  switch (scalar.type->id()) {
+    case arrow::Type::BOOL:
+      return static_cast<const arrow::BooleanScalar&>(scalar).value;
+    case arrow::Type::INT8:
+      return static_cast<const arrow::Int8Scalar&>(scalar).value;
+    case arrow::Type::INT16:
+      return static_cast<const arrow::Int16Scalar&>(scalar).value;
+    case arrow::Type::INT32:
+      return static_cast<const arrow::Int32Scalar&>(scalar).value;
+    case arrow::Type::INT64:
+      return static_cast<const arrow::Int64Scalar&>(scalar).value;
+    case arrow::Type::FLOAT:
+      return static_cast<const arrow::FloatScalar&>(scalar).value;
+    case arrow::Type::DOUBLE:
+      return static_cast<const arrow::DoubleScalar&>(scalar).value;
+    case arrow::Type::DATE32:
+      return FormatDate(static_cast<const arrow::Date32Scalar&>(scalar).value);
+    case arrow::Type::TIMESTAMP: {
+      const auto& timestamp = static_cast<const arrow::TimestampScalar&>(scalar);
+      bool zone = !static_cast<const arrow::TimestampType&>(*scalar.type).timezone().empty();
+      return FormatTimestamp(timestamp.value, zone);
+    }
+    case arrow::Type::LIST: {
+      const auto& list = static_cast<const arrow::ListScalar&>(scalar);
+      nlohmann::json out = nlohmann::json::array();
+      for (int64_t i = 0; i < list.value->length(); ++i) {
+        out.push_back(ScalarToJson(*list.value->GetScalar(i).ValueOrDie()));
+      }
+      return out;
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapScalar&>(scalar);
+      const auto& entries = static_cast<const arrow::StructArray&>(*map.value);
+      nlohmann::json out = nlohmann::json::object();
+      for (int64_t i = 0; i < entries.length(); ++i) {
+        auto key = ScalarToJson(*entries.field(0)->GetScalar(i).ValueOrDie());
+        out[key.is_string() ? key.get<std::string>() : JsonText(key)] =
+            ScalarToJson(*entries.field(1)->GetScalar(i).ValueOrDie());
+      }
+      return out;
+    }
+    case arrow::Type::STRUCT: {
+      const auto& record = static_cast<const arrow::StructScalar&>(scalar);
+      nlohmann::json out = nlohmann::json::object();
+      for (int i = 0; i < scalar.type->num_fields(); ++i) {
+        out[scalar.type->field(i)->name()] = ScalarToJson(*record.value[i]);
+      }
+      return out;
+    }
+    default:
+      return scalar.ToString();
+  }
+}
+
+}  // namespace
+
+std::string CellToJson(const arrow::Array& array, int64_t index) {
+  if (array.IsNull(index)) return "null";
+  if (array.type_id() == arrow::Type::DECIMAL128) {
+    return nlohmann::json(static_cast<const arrow::Decimal128Array&>(array).FormatValue(index))
+        .dump();
+  }
+  if (array.type_id() == arrow::Type::BINARY) {
+    return nlohmann::json(std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index)))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  auto scalar = array.GetScalar(index);
+  if (!scalar.ok()) return "null";
+  return JsonText(ScalarToJson(**scalar));
+}
+
+std::string CellToText(const arrow::Array& array, int64_t index) {
+  if (array.IsNull(index)) return "";
+  switch (array.type_id()) {
+    case arrow::Type::STRING:
+      return std::string(static_cast<const arrow::StringArray&>(array).GetView(index));
+    case arrow::Type::BINARY:
+      return std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index));
+    case arrow::Type::DECIMAL128:
+      return static_cast<const arrow::Decimal128Array&>(array).FormatValue(index);
+    case arrow::Type::LIST:
+    case arrow::Type::MAP:
+    case arrow::Type::STRUCT:
+      return CellToJson(array, index);
+    default:
+      break;
+  }
+  auto scalar = array.GetScalar(index);
+  if (!scalar.ok()) return "";
+  nlohmann::json value = ScalarToJson(**scalar);
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& nested) {
+  arrow::StringBuilder builder;
+  for (int64_t i = 0; i < nested.length(); ++i) {
+    if (nested.IsNull(i)) {
+      MORTAR_RETURN_IF_ARROW_ERROR(builder.AppendNull());
+      continue;
+    }
+    auto scalar = nested.GetScalar(i);
+    if (!scalar.ok()) return FromArrowStatus(scalar.status());
+    MORTAR_RETURN_IF_ARROW_ERROR(builder.Append(JsonText(ScalarToJson(**scalar))));
+  }
+  std::shared_ptr<arrow::Array> out;
+  arrow::Status status = builder.Finish(&out);
+  if (!status.ok()) return FromArrowStatus(status);
+  return out;
+}
+
+}  // namespace mortar
