@@ -30,6 +30,14 @@ void PrintJson(std::ostream& out, const nlohmann::json& value);
 // admin may ...".
 Status RequireAdmin(const Invocation& in, const std::string& what);
 
+// The verbs, a file each (connection_commands.cc, ...).
+Status ConnectionVerb(Invocation& in);
+Status ProjectVerb(Invocation& in);
+Status DatasetVerb(Invocation& in);
+Status RecipeVerb(Invocation& in);
+Status BuildVerb(Invocation& in);
+Status ChartVerb(Invocation& in);
+Status SqlVerb(Invocation& in);
 // The verbs of security_commands.cc.
 Status UserVerb(Invocation& in);
 Status GroupVerb(Invocation& in);

@@ -1,0 +1,256 @@
+// mortar connection: list, show, test, browse, add, delete, grant, revoke.
+#include <cctype>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/invocation.h"
+#include "cli/table_printer.h"
+#include "connectors/databricks/connection_string.h"
+#include "mortar/config/home.h"
+#include "mortar/connectors/browse.h"
+#include "mortar/flow/context.h"
+#include "mortar/security/permissions.h"
+#include "mortar/security/vault.h"
+
+namespace mortar::cli {
+
+using Json = nlohmann::json;
+
+// What the user may do with a connection: {"use": bool, "free_sql": bool}.
+namespace {
+
+Result<Json> ConnectionRightsJson(const config::User& user,
+                                  const config::ConnectionConfig& connection) {
+  MORTAR_ASSIGN_OR_RETURN(
+      bool use, security::HasConnectionRight(user, connection, security::ConnectionRight::kUse));
+  MORTAR_ASSIGN_OR_RETURN(
+      bool free_sql,
+      security::HasConnectionRight(user, connection, security::ConnectionRight::kFreeSql));
+  return Json{{"use", use}, {"free_sql", free_sql}};
+}
+
+}  // namespace
+
+Status ConnectionVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action,
+                          Word(in, 1, "action (list, show, test, tables, columns, add, delete)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  const config::Home& home = in.context->home();
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
+    MORTAR_ASSIGN_OR_RETURN(auto names, home.ListConnections());
+    MORTAR_ASSIGN_OR_RETURN(config::User user, home.FindUser(in.context->user()));
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& name : names) {
+      MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+      MORTAR_ASSIGN_OR_RETURN(Json may, ConnectionRightsJson(user, config));
+      list.push_back({{"name", name},
+                      {"type", config.type},
+                      {"description", config.description},
+                      {"may", may}});
+      std::string rights = may["free_sql"] ? "use, free SQL" : may["use"] ? "use" : "";
+      rows.push_back({name, config.type, rights, config.description});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "TYPE", "YOU MAY", "DESCRIPTION"}, rows);
+    }
+    return Status::OK();
+  }
+  if (action == "show" || action == "test" || action == "delete") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    if (action == "delete") {
+      MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "delete connections"));
+      // Its secrets go first: a new connection of the same name must not inherit them,
+      // and if they cannot be removed the connection is still there to retry.
+      MORTAR_RETURN_IF_ERROR(home.LoadConnection(name).status());
+      MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
+      MORTAR_RETURN_IF_ERROR(security::ForgetConnectionSecrets(vault, name).status());
+      MORTAR_RETURN_IF_ERROR(home.DeleteConnection(name));
+      if (!in.json) in.out << "Deleted connection " << name << "\n";
+      return Status::OK();
+    }
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+    if (action == "show") {
+      MORTAR_RETURN_IF_ERROR(
+          in.context->RequireConnectionRight(name, security::ConnectionRight::kUse));
+      MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
+      if (in.json) {
+        PrintJson(in.out, config.ToJson());
+      } else {
+        in.out << "name: " << config.name << "\ntype: " << config.type << "\n";
+        if (!config.description.empty()) in.out << "description: " << config.description << "\n";
+        for (const auto& [key, value] : config.params.items()) {
+          in.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump())
+                 << "\n";
+        }
+      }
+      return Status::OK();
+    }
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+    MORTAR_ASSIGN_OR_RETURN(TestReport report, connection->Test());
+    if (in.json) {
+      Json json = {{"connection", name}, {"ok", true}};
+      for (const auto& [key, value] : report) json[key] = value;
+      PrintJson(in.out, json);
+    } else {
+      in.out << "Connection " << name << " works.\n";
+      for (const auto& [key, value] : report) in.out << "  " << key << ": " << value << "\n";
+    }
+    return Status::OK();
+  }
+  if (action == "catalogs" || action == "schemas" || action == "tables" || action == "columns") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"catalog", "schema"}));
+    MORTAR_ASSIGN_OR_RETURN(BrowseLevel level, ParseBrowseLevel(action));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    sql::TableName where{in.args.Option("catalog").value_or(""),
+                         in.args.Option("schema").value_or(""), ""};
+    if (level == BrowseLevel::kColumns) {
+      MORTAR_ASSIGN_OR_RETURN(where.table, Word(in, 3, "table name"));
+      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    } else {
+      MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    }
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+    SqlConnection* sql = connection->AsSql();
+    if (sql == nullptr) {
+      return Status::Invalid("connection '" + name + "' has no " + action + ": it is of type " +
+                             connection->type());
+    }
+    MORTAR_ASSIGN_OR_RETURN(Json list, Browse(*sql, level, where));
+    if (in.json) {
+      PrintJson(in.out, list);
+      return Status::OK();
+    }
+    // The same JSON as a table: one column per key, in the order of the first row.
+    std::vector<std::string> keys;
+    switch (level) {
+      case BrowseLevel::kCatalogs:
+        keys = {"catalog"};
+        break;
+      case BrowseLevel::kSchemas:
+        keys = {"catalog", "schema"};
+        break;
+      case BrowseLevel::kTables:
+        keys = {"catalog", "schema", "table"};
+        break;
+      case BrowseLevel::kColumns:
+        keys = {"name", "type"};
+        break;
+    }
+    std::vector<std::string> header;
+    for (const auto& key : keys) {
+      std::string upper = key == "name" ? "column" : key;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      header.push_back(upper);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& item : list) {
+      std::vector<std::string> row;
+      for (const auto& key : keys) {
+        const Json& value = item.value(key, Json());
+        row.push_back(value.is_string() ? value.get<std::string>()
+                      : value.is_null() ? ""
+                                        : value.dump());
+      }
+      rows.push_back(std::move(row));
+    }
+    PrintTable(in.out, header, rows);
+    return Status::OK();
+  }
+  if (action == "add") {
+    MORTAR_RETURN_IF_ERROR(
+        in.args.CheckOptions({"type", "param", "description", "replace", "jdbc-url"}));
+    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "add connections"));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    auto type = in.args.Option("type");
+    if (!type) return Status::Invalid("connection add needs --type (one of the connection types)");
+    config::ConnectionConfig config;
+    config.name = name;
+    config.type = *type;
+    config.description = in.args.Option("description").value_or("");
+    config.file = "connection '" + name + "'";
+    if (auto jdbc = in.args.Option("jdbc-url")) {
+      if (*type != "databricks")
+        return Status::Invalid("--jdbc-url is for connections of type databricks");
+      MORTAR_ASSIGN_OR_RETURN(config.params, databricks::ParamsFromJdbcUrl(*jdbc));
+    }
+    for (const auto& param : in.args.Options("param")) {
+      auto equals = param.find('=');
+      if (equals == std::string::npos)
+        return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
+      std::string key = param.substr(0, equals);
+      std::string text = param.substr(equals + 1);
+      // Numbers, booleans and JSON values keep their kind; anything else is a string.
+      Json value = Json::parse(text, nullptr, false);
+      if (value.is_discarded() || value.is_string()) value = text;
+      // auth.token_file=... sets a field of a nested object.
+      Json* target = &config.params;
+      std::size_t start = 0;
+      for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+        Json& child = (*target)[key.substr(start, dot - start)];
+        if (!child.is_object()) child = Json::object();
+        target = &child;
+        start = dot + 1;
+      }
+      (*target)[key.substr(start)] = value;
+    }
+    MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
+    MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
+    auto existing = home.ListConnections();
+    bool exists =
+        existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end();
+    if (exists && !in.args.Flag("replace")) {
+      return Status::Conflict("a connection named '" + name +
+                              "' exists; pass --replace to overwrite it");
+    }
+    if (exists) {
+      // A replaced connection keeps who may use it.
+      MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig old, home.LoadConnection(name));
+      config.permissions = old.permissions;
+    }
+    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
+    return Status::OK();
+  }
+  if (action == "set-secret" || action == "authorize") return ConnectionSecretAction(in, action);
+  if (action == "grant" || action == "revoke") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"group", "everyone"}));
+    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "change who may use a connection"));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_ASSIGN_OR_RETURN(std::string right_text, Word(in, 3, "right (use or free_sql)"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
+    MORTAR_ASSIGN_OR_RETURN(security::ConnectionRight right,
+                            security::ParseConnectionRight(right_text));
+    std::string group = in.args.Option("group").value_or("");
+    if (group.empty() == !in.args.Flag("everyone"))
+      return Status::Invalid("connection " + action + " needs --group GROUP or --everyone");
+    if (!group.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(auto groups, home.LoadGroups());
+      if (std::none_of(groups.begin(), groups.end(),
+                       [&](const config::Group& g) { return g.name == group; }))
+        return Status::NotFound("no group named '" + group + "' (see 'mortar group list')");
+    }
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+    MORTAR_RETURN_IF_ERROR(security::SetConnectionGrant(config, right, group, action == "grant"));
+    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    std::string who = group.empty() ? "every user" : "group " + group;
+    if (in.json) {
+      PrintJson(in.out, Json{{"connection", name}, {"permissions", config.permissions}});
+    } else {
+      in.out << (action == "grant" ? "Granted " : "Revoked ") << right_text << " on connection "
+             << name << (action == "grant" ? " to " : " from ") << who << "\n";
+    }
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'connection " + action +
+                         "' (see 'mortar connection --help')");
+}
+
+}  // namespace mortar::cli

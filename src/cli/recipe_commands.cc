@@ -1,0 +1,106 @@
+// mortar recipe: list, show, run.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/invocation.h"
+#include "cli/table_printer.h"
+#include "mortar/flow/context.h"
+#include "mortar/flow/flow.h"
+
+namespace mortar::cli {
+
+using Json = nlohmann::json;
+
+Status RecipeVerb(Invocation& in) {
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, run)"));
+  MORTAR_RETURN_IF_ERROR(OpenContext(in));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+  MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
+  if (action == "list") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    Json list = Json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [name, recipe] : flow.recipes()) {
+      std::string inputs;
+      for (const auto& input : recipe.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
+      std::string outputs;
+      for (const auto& output : recipe.outputs) outputs += (outputs.empty() ? "" : ", ") + output;
+      list.push_back({{"name", name},
+                      {"type", recipe.type},
+                      {"inputs", recipe.inputs},
+                      {"outputs", recipe.outputs}});
+      rows.push_back({name, recipe.type, inputs, outputs});
+    }
+    if (in.json) {
+      PrintJson(in.out, list);
+    } else {
+      PrintTable(in.out, {"NAME", "TYPE", "INPUTS", "OUTPUTS"}, rows);
+    }
+    return Status::OK();
+  }
+  MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "recipe name"));
+  MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+  auto it = flow.recipes().find(name);
+  if (it == flow.recipes().end())
+    return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
+  const config::RecipeConfig& recipe = it->second;
+  if (action == "show") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"sql"}));
+    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type,
+                            in.context->registry().FindRecipeType(recipe.type));
+    MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
+    JobLog quiet;
+    RecipeRun run{recipe, {}, {}, quiet};
+    for (const auto& input : recipe.inputs) {
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(input));
+      run.inputs.push_back(dataset);
+    }
+    for (const auto& output : recipe.outputs) {
+      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(output));
+      run.outputs.push_back(dataset);
+    }
+    MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(in.context->registry(), run));
+    std::string sql;
+    if (in.args.Flag("sql") || in.json) {
+      MORTAR_ASSIGN_OR_RETURN(sql, engine->Explain(run));
+    }
+    if (in.json) {
+      Json json = recipe.ToJson();
+      json["chosen_engine"] = std::string(engine->name());
+      if (!sql.empty()) json["sql"] = sql;
+      PrintJson(in.out, json);
+      return Status::OK();
+    }
+    if (in.args.Flag("sql")) {
+      if (sql.empty()) {
+        return Status::Invalid("recipe '" + name + "' runs on the " + std::string(engine->name()) +
+                               " engine, which runs no SQL");
+      }
+      in.out << sql << (sql.back() == '\n' ? "" : "\n");
+      return Status::OK();
+    }
+    in.out << recipe.ToJson().dump(2) << "\nengine: " << engine->name() << "\n";
+    return Status::OK();
+  }
+  if (action == "run") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name,
+                                                     !in.json && !in.args.Flag("quiet")));
+    MORTAR_ASSIGN_OR_RETURN(RecipeOutcome outcome, flow.RunRecipe(*in.context, name, *log));
+    if (in.json) {
+      PrintJson(in.out, Json{{"recipe", name},
+                             {"engine", outcome.engine},
+                             {"rows", outcome.rows},
+                             {"seconds", outcome.seconds},
+                             {"job", log->id()},
+                             {"log", log->path().string()}});
+    } else {
+      in.out << "Ran recipe " << name << " with the " << outcome.engine << " engine in "
+             << outcome.seconds << " s (log: " << log->path().string() << ")\n";
+    }
+    return Status::OK();
+  }
+  return Status::Invalid("unknown action 'recipe " + action + "' (see 'mortar recipe --help')");
+}
+
+}  // namespace mortar::cli
