@@ -61,7 +61,10 @@ Result<std::unique_ptr<Connection>> Context::MakeConnection(
   if (!type.ok())
     return type.status().WithContext(config.file.empty() ? "connection '" + config.name + "'"
                                                          : config.file);
-  return (*type)->Create(config, OpenScope{home_, user_, tokens_.get()});
+  return (*type)->Create(
+      config, OpenScope{home_, user_, tokens_.get(), [this](const config::ConnectionConfig& other) {
+                          return MakeConnection(other);
+                        }});
 }
 
 Result<Connection*> Context::GetConnection(const std::string& name) {

@@ -6,6 +6,7 @@
 #include <arrow/io/type_fwd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,15 +30,25 @@ enum class WriteMode { kReplace, kAppend };
 // One line of `mortar connection test`: ("server", "SQLite 3.40.1").
 using TestReport = std::vector<std::pair<std::string, std::string>>;
 
+class Connection;
 class SqlConnection;
 class FileStore;
+class ObjectStoreConnection;  // connectors/object_store_connection.h
+
+// Builds another connection of the same data directory, as the same user, through the
+// registry of connection types (a Databricks connection opens the S3 or Azure Blob
+// connection it stages files on).
+using ConnectionOpener =
+    std::function<Result<std::unique_ptr<Connection>>(const config::ConnectionConfig&)>;
 
 // Who opens a connection: the data directory, the acting user (whose per-user
-// credentials are used), and the process's shared token renewals.
+// credentials are used), the process's shared token renewals, and how to open the
+// other connections it uses.
 struct OpenScope {
   const config::Home& home;
   std::string user;
   auth::TokenSourceCache* tokens = nullptr;  // null: renewals are not shared
+  ConnectionOpener open_connection;          // empty: it cannot open others
 };
 
 // How a connection authenticates, as the acting user sees it. Holds no secret.
@@ -102,6 +113,8 @@ class Connection {
 
   virtual SqlConnection* AsSql() { return nullptr; }
   virtual FileStore* AsFiles() { return nullptr; }
+  // Cloud object storage (S3, Azure Blob) that a database can load files from.
+  virtual ObjectStoreConnection* AsObjectStore() { return nullptr; }
 
   // The acting user's view of the credentials; reaches no peer.
   virtual Result<CredentialState> Credentials() { return CredentialState{}; }

@@ -10,26 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/staging_store.h"
 #include "mortar/connectors/connection.h"
 #include "mortar/core/schema.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
-
-enum class StagingFormat { kParquet, kCsvGzip };
-
-// Where one write's staged files are, and how a load statement reaches them.
-struct StagedFiles {
-  // s3://bucket/prefix/, abfss://container@account.dfs.core.windows.net/prefix/ or
-  // /Volumes/catalog/schema/volume/prefix/.
-  std::string copy_into_uri;
-  // COPY INTO's temporary credential, e.g. {"AZURE_SAS_TOKEN", "..."}: secrets. Empty
-  // when Databricks reaches the files with its own rights (Unity Catalog volumes).
-  std::vector<std::pair<std::string, std::string>> credential;
-  // The same folder as open-source Spark names it (s3a://...), "" when it cannot.
-  std::string spark_uri;
-  StagingFormat format = StagingFormat::kParquet;
-};
 
 // '<uri>' [WITH (CREDENTIAL (...))]: where COPY INTO reads the files. Holds secrets.
 std::string CopyIntoSource(const sql::Dialect& dialect, const StagedFiles& files);

@@ -10,7 +10,6 @@
 #include <random>
 #include <sstream>
 
-#include "connectors/azure/azure_connection.h"
 #include "connectors/databricks/cloud_files_sql.h"
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
@@ -18,7 +17,7 @@
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "connectors/databricks/volume_store.h"
-#include "connectors/s3/s3_connection.h"
+#include "connectors/object_store_connection.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
 #include "mortar/core/cell_text.h"
@@ -272,7 +271,8 @@ class DatabricksConnection final : public Connection, public SqlConnection {
         settings_(std::move(settings)),
         home_(scope.home),
         user_(scope.user),
-        tokens_(scope.tokens) {}
+        tokens_(scope.tokens),
+        open_connection_(scope.open_connection) {}
 
   Result<CredentialState> Credentials() override {
     return DescribeCredentials(settings_.auth, Scope());
@@ -280,7 +280,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   Result<auth::OAuthClient> UserGrantClient() override {
     return MakeUserGrantClient(settings_.auth, Scope());
   }
-  OpenScope Scope() const { return OpenScope{home_, user_, tokens_}; }
+  OpenScope Scope() const { return OpenScope{home_, user_, tokens_, open_connection_}; }
 
   Result<config::Json> ClientDetails() override {
     MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
@@ -663,21 +663,24 @@ class DatabricksConnection final : public Connection, public SqlConnection {
            (settings_.fast_write.load == "auto" && session.ExactMetadata());
   }
 
-  // An S3 or Azure Blob connection as the database reaches it: its URIs and the
-  // credential COPY INTO needs. `role` says where the connection was named.
+  // A connection to cloud object storage (S3, Azure Blob) as the database reaches it:
+  // its URIs and the credential COPY INTO needs. `role` says where it was named.
   Result<std::unique_ptr<StagingStore>> CloudStore(const config::ConnectionConfig& config,
                                                    const std::string& role) {
-    if (config.type == "azure_blob") {
-      MORTAR_ASSIGN_OR_RETURN(auto client, azure::OpenAzureBlobClient(config, Scope()));
-      return MakeAzureStagingStore(std::move(client));
+    if (!open_connection_) {
+      return Status::Internal("connection '" + name() +
+                              "' was opened without a way to open the connection '" + config.name +
+                              "' it stages files on");
     }
-    if (config.type != "s3") {
+    MORTAR_ASSIGN_OR_RETURN(auto connection, open_connection_(config));
+    ObjectStoreConnection* objects = connection->AsObjectStore();
+    if (objects == nullptr) {
       return Status::Invalid("connection '" + name() + "': " + role + " '" + config.name +
                              "' is of type '" + config.type +
                              "'; expected an s3 or azure_blob connection");
     }
-    MORTAR_ASSIGN_OR_RETURN(auto client, s3::OpenS3Client(config, Scope()));
-    return MakeS3StagingStore(std::move(client));
+    MORTAR_ASSIGN_OR_RETURN(auto store, objects->Store());
+    return MakeStagingStore(std::move(store));
   }
 
   Result<std::unique_ptr<StagingStore>> CloudStore(const CloudLocation& location) {
@@ -867,6 +870,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   config::Home home_;
   std::string user_;
   auth::TokenSourceCache* tokens_;
+  ConnectionOpener open_connection_;
   std::unique_ptr<Backend> backend_;
 };
 

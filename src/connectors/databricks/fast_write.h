@@ -17,7 +17,7 @@
 #include <string>
 
 #include "connectors/databricks/copy_into.h"
-#include "connectors/databricks/staging_store.h"
+#include "connectors/staging_store.h"
 #include "mortar/config/document.h"
 #include "mortar/connectors/connection.h"
 #include "mortar/core/batch.h"

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "connectors/databricks/staging_store.h"
+#include "connectors/azure/azure_object_store.h"
+#include "connectors/object_store.h"
+#include "connectors/s3/s3_object_store.h"
 #include "mortar/config/model.h"
 
 namespace mortar::databricks {
@@ -54,7 +56,7 @@ inline std::unique_ptr<StagingStore> StoreFromCase(const Json& test) {
     settings.credentials = {store.at("access_key_id").get<std::string>(),
                             store.at("secret_access_key").get<std::string>(),
                             store.value("session_token", "")};
-    return MakeS3StagingStore(s3::S3Client(settings));
+    return MakeStagingStore(s3::MakeS3ObjectStore(s3::S3Client(settings)));
   }
   azure::AzureSettings settings;
   settings.connection = "stage";
@@ -62,7 +64,8 @@ inline std::unique_ptr<StagingStore> StoreFromCase(const Json& test) {
   settings.credentials = {store.at("account").get<std::string>(), store.value("account_key", ""),
                           store.value("sas_token", "")};
   int64_t now = test.value("now", int64_t{0});
-  return MakeAzureStagingStore(azure::AzureBlobClient(settings), [now] { return now; });
+  return MakeStagingStore(
+      azure::MakeAzureObjectStore(azure::AzureBlobClient(settings), [now] { return now; }));
 }
 
 inline sql::TableName TableFromCase(const Json& test) {

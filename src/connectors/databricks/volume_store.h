@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/databricks/staging_store.h"
+#include "connectors/staging_store.h"
 #include "mortar/http/transport.h"
 
 namespace mortar::databricks {

@@ -3,16 +3,15 @@
 #include <filesystem>
 #include <optional>
 
-#include "connectors/cloud_file_store.h"
 #include "connectors/connection_secret.h"
+#include "connectors/object_store_connection.h"
+#include "connectors/s3/s3_object_store.h"
 #include "mortar/config/home.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::s3 {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // A secret (see connection_secret.h); a required one that is missing says how to store it.
 Result<std::string> Secret(const config::ConfigObject& params,
@@ -51,80 +50,22 @@ Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const c
   return settings;
 }
 
-class S3Connection final : public Connection, public FileStore {
+// The client with its secrets, from the vault or the environment.
+Result<S3Client> OpenS3Client(const config::ConnectionConfig& config, const config::Home& home) {
+  MORTAR_ASSIGN_OR_RETURN(S3Settings settings, ParseSettings(config, home));
+  config::ConfigObject params(config.params, config.file, "params");
+  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
+  MORTAR_ASSIGN_OR_RETURN(settings.credentials.secret_access_key,
+                          Secret(params, config, vault, "secret_access_key", true));
+  MORTAR_ASSIGN_OR_RETURN(settings.credentials.session_token,
+                          Secret(params, config, vault, "session_token", false));
+  return S3Client(std::move(settings));
+}
+
+class S3Connection final : public ObjectStoreConnection {
  public:
   S3Connection(config::ConnectionConfig config, const OpenScope& scope)
-      : Connection(std::move(config)), home_(scope.home), user_(scope.user) {}
-
-  Result<TestReport> Test() override {
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    MORTAR_RETURN_IF_ERROR(client->CheckBucket());
-    return TestReport{{"endpoint", client->settings().endpoint},
-                      {"bucket", client->settings().bucket},
-                      {"region", client->settings().region}};
-  }
-
-  Result<CredentialState> Credentials() override {
-    CredentialState state;
-    state.method = "S3 access key";
-    return state;
-  }
-
-  FileStore* AsFiles() override { return this; }
-  const std::string& connection_name() const override { return name(); }
-
-  Status CheckPath(const std::string& path) const override { return CheckCloudPath(name(), path); }
-
-  Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override {
-    MORTAR_RETURN_IF_ERROR(CheckPath(path));
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return FolderFiles(path,
-                       [client](const std::string& prefix) -> Result<std::vector<StoredFile>> {
-                         MORTAR_ASSIGN_OR_RETURN(auto objects, client->ListObjects(prefix));
-                         std::vector<StoredFile> files;
-                         for (const auto& object : objects)
-                           files.push_back({object.key, object.size, object.etag});
-                         return files;
-                       });
-  }
-
-  Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
-      const StoredFile& file) const override {
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return std::shared_ptr<arrow::io::RandomAccessFile>(std::make_shared<RangedFile>(
-        [client = *client, key = file.path](int64_t offset, int64_t length) {
-          return client.GetRange(key, offset, length);
-        },
-        "connection '" + name() + "': " + file.path, file.size));
-  }
-
-  Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,
-                                                       bool keep_content) override {
-    MORTAR_RETURN_IF_ERROR(CheckPath(path));
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return ReplaceByUpload(
-        path, keep_content,
-        [client = *client, path](const fs::path& local) { return client.UploadFile(local, path); },
-        [client, &path](const fs::path& local) { return client->DownloadFile(path, local); });
-  }
-
-  Status RemoveFile(const std::string& path) override {
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return client->Delete(path);
-  }
-
-  Status CopyFile(const std::string& from, const std::string& to) override {
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    return client->CopyObject(from, to);
-  }
-
-  Status RemoveFolder(const std::string& path) override {
-    MORTAR_RETURN_IF_ERROR(CheckPath(path));
-    MORTAR_ASSIGN_OR_RETURN(const S3Client* client, Client());
-    std::string prefix = path;
-    if (prefix.back() != '/') prefix += '/';
-    return client->DeletePrefix(prefix).status();
-  }
+      : ObjectStoreConnection(std::move(config)), home_(scope.home) {}
 
   std::optional<CloudLocation> Cloud(const std::string& path) const override {
     auto settings = ParseSettings(config(), home_);
@@ -132,19 +73,15 @@ class S3Connection final : public Connection, public FileStore {
     return CloudLocation{name(), "s3", settings->bucket, path};
   }
 
- private:
-  // The client, with its secrets read once (from the vault or the environment).
-  Result<const S3Client*> Client() const {
-    if (!client_) {
-      MORTAR_ASSIGN_OR_RETURN(S3Client client, OpenS3Client(config(), OpenScope{home_, user_}));
-      client_.emplace(std::move(client));
-    }
-    return &*client_;
+ protected:
+  std::string credential_method() const override { return "S3 access key"; }
+  Result<std::shared_ptr<const ObjectStore>> OpenStore() const override {
+    MORTAR_ASSIGN_OR_RETURN(S3Client client, OpenS3Client(config(), home_));
+    return MakeS3ObjectStore(std::move(client));
   }
 
+ private:
   config::Home home_;
-  std::string user_;
-  mutable std::optional<S3Client> client_;
 };
 
 class S3ConnectionType final : public ConnectionType {
@@ -164,21 +101,6 @@ class S3ConnectionType final : public ConnectionType {
 
 std::unique_ptr<ConnectionType> MakeS3ConnectionType() {
   return std::make_unique<S3ConnectionType>();
-}
-
-Result<S3Client> OpenS3Client(const config::ConnectionConfig& config, const OpenScope& scope) {
-  if (config.type != "s3") {
-    return Status::Invalid("connection '" + config.name + "' is of type '" + config.type +
-                           "', not s3");
-  }
-  MORTAR_ASSIGN_OR_RETURN(S3Settings settings, ParseSettings(config, scope.home));
-  config::ConfigObject params(config.params, config.file, "params");
-  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(scope.home));
-  MORTAR_ASSIGN_OR_RETURN(settings.credentials.secret_access_key,
-                          Secret(params, config, vault, "secret_access_key", true));
-  MORTAR_ASSIGN_OR_RETURN(settings.credentials.session_token,
-                          Secret(params, config, vault, "session_token", false));
-  return S3Client(std::move(settings));
 }
 
 }  // namespace mortar::s3

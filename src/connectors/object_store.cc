@@ -1,0 +1,38 @@
+#include "connectors/object_store.h"
+
+namespace mortar {
+
+namespace {
+
+class ObjectStagingStore final : public StagingStore {
+ public:
+  explicit ObjectStagingStore(std::shared_ptr<const ObjectStore> store)
+      : store_(std::move(store)) {}
+
+  std::string name() const override { return store_->connection(); }
+  std::string DisplayUri(const std::string& prefix) const override {
+    return store_->DisplayUri(prefix);
+  }
+  Status Upload(const std::filesystem::path& file, const std::string& key) const override {
+    return store_->UploadFile(file, key);
+  }
+  Result<int64_t> DeletePrefix(const std::string& prefix) const override {
+    return store_->DeletePrefix(prefix);
+  }
+  Result<StagedFiles> Locate(const std::string& prefix, StagingFormat format,
+                             bool copy_into) const override {
+    return store_->Locate(prefix, format, copy_into);
+  }
+  std::vector<std::string> Secrets() const override { return store_->Secrets(); }
+
+ private:
+  std::shared_ptr<const ObjectStore> store_;
+};
+
+}  // namespace
+
+std::unique_ptr<StagingStore> MakeStagingStore(std::shared_ptr<const ObjectStore> store) {
+  return std::make_unique<ObjectStagingStore>(std::move(store));
+}
+
+}  // namespace mortar
