@@ -14,12 +14,13 @@ class Hidden(str):
         return "<secret>"
 
 
-def add_azure(mortar, ws, name="azstage", container=None, **secrets):
+def add_azure(mortar, ws, name="azstage", container=None, retry_seconds=None, **secrets):
     """Adds (or replaces) an azure_blob connection on the container, with these secrets."""
+    retry = ["--param", f"retry_seconds={retry_seconds}"] if retry_seconds is not None else []
     mortar.run("connection", "add", name, "--type", "azure_blob", "--replace",
                "--param", f"account={ws['azure_account']}",
                "--param", f"container={container or ws['azure_container']}",
-               "--param", f"endpoint={ws['azure_endpoint']}")
+               "--param", f"endpoint={ws['azure_endpoint']}", *retry)
     for field, value in secrets.items():
         mortar.run("connection", "set-secret", name, field, input=Hidden(value + "\n"))
 

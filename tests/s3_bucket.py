@@ -9,13 +9,15 @@ import urllib.request
 import uuid
 
 
-def fast_write_through_s3(mortar, ws, add_databricks, tests, **fast_write):
+def fast_write_through_s3(mortar, ws, add_databricks, tests, retry_seconds=None, **fast_write):
     """Adds the s3 connection 'stage' on the stand-in's bucket and (re)adds 'dbx' with
     fast-write staging there under a new prefix, which it returns. `fast_write`: more
-    fast_write.* settings (min_rows=..., file_rows=...)."""
+    fast_write.* settings (min_rows=..., file_rows=...); retry_seconds: the stage's."""
+    retry = ["--param", f"retry_seconds={retry_seconds}"] if retry_seconds is not None else []
     mortar.run("connection", "add", "stage", "--type", "s3", "--param", f"endpoint={ws['s3_endpoint']}",
                "--param", f"bucket={ws['s3_bucket']}", "--param", "path_style=true",
-               "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}")
+               "--param", f"region={ws['s3_region']}", "--param", f"access_key_id={ws['s3_access_key_id']}",
+               *retry)
     mortar.run("connection", "set-secret", "stage", "secret_access_key", input=ws["s3_secret_access_key"] + "\n")
     prefix = f"{tests}/" + uuid.uuid4().hex[:8]
     settings = {"fast_write.connection": "stage", "fast_write.path": prefix}

@@ -31,6 +31,13 @@ class ObjectStagingStore final : public StagingStore {
 
 }  // namespace
 
+Result<std::chrono::seconds> RetrySeconds(const config::ConfigObject& params) {
+  MORTAR_ASSIGN_OR_RETURN(int64_t seconds, params.IntegerOr("retry_seconds", 60));
+  if (seconds < 0 || seconds > 3600)
+    return params.Error("retry_seconds", "expected a number of seconds from 0 to 3600");
+  return std::chrono::seconds(seconds);
+}
+
 std::unique_ptr<StagingStore> MakeStagingStore(std::shared_ptr<const ObjectStore> store) {
   return std::make_unique<ObjectStagingStore>(std::move(store));
 }

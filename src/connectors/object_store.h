@@ -5,12 +5,14 @@
 // MakeStagingStore makes it the staging store of a database's bulk load.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "connectors/staging_store.h"
+#include "mortar/config/document.h"
 #include "mortar/connectors/connection.h"
 
 namespace mortar {
@@ -46,6 +48,10 @@ class ObjectStore {
   // The secrets Locate may put in a statement, to scrub from any message.
   virtual std::vector<std::string> Secrets() const = 0;
 };
+
+// params.retry_seconds: how long a request to the store is retried while it is
+// unreachable or throttles (0 to 3600; a minute when absent).
+Result<std::chrono::seconds> RetrySeconds(const config::ConfigObject& params);
 
 // The store as fast-write's staging store: uploads, locates and deletes through it.
 std::unique_ptr<StagingStore> MakeStagingStore(std::shared_ptr<const ObjectStore> store);

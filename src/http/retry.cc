@@ -200,9 +200,9 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value,
   return std::min<milliseconds>(wait, std::chrono::seconds(kMaxRetryAfterSeconds));
 }
 
-RetryPolicy ObjectStoreRetryPolicy() {
+RetryPolicy ObjectStoreRetryPolicy(std::chrono::seconds budget) {
   RetryPolicy policy;
-  policy.budget = std::chrono::minutes(1);
+  policy.budget = budget;
   policy.retry_statuses = {429, 500, 503};
   policy.retry_connection_errors = true;
   return policy;

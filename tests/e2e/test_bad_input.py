@@ -47,6 +47,15 @@ def test_a_port_too_large_for_any_number_is_an_error_not_a_crash(mortar):
     assert "the port in 'example.cloud.databricks.com:99999999999999999999' is too large" in result.stderr
 
 
+def test_an_object_store_retry_time_out_of_range_names_the_field(mortar):
+    mortar.run("init")
+    for kind, params in [("s3", ["bucket=b", "access_key_id=k"]), ("azure_blob", ["account=a", "container=c"])]:
+        args = [arg for param in params + ["retry_seconds=7200"] for arg in ("--param", param)]
+        result = mortar.run("connection", "add", "store", "--type", kind, *args, check=False)
+        assert result.returncode == 2, result.stderr
+        assert "field 'params.retry_seconds': expected a number of seconds from 0 to 3600" in result.stderr
+
+
 def test_dataset_on_a_missing_file(mortar):
     mortar.run("quickstart", "--rows", "50")
     (mortar.home / "files" / "quickstart" / "orders.csv").unlink()

@@ -116,10 +116,16 @@ def sync_recipe(dbx, table, rows):
     return recipe
 
 
+# The stores' retry time (a minute by default) cut short: a store that is killed stays
+# down, so the write fails once it is spent, and what is checked is what follows.
+STORE_RETRY_SECONDS = 8
+
+
 def fast_write_load(dbx, ws, add_databricks, table, rows):
     """dbx with fast-write staging on the stand-in's S3 and sync_recipe's set-up;
     returns the staging prefix."""
-    prefix = fast_write_through_s3(dbx, ws, add_databricks, "fault-tests", min_rows=100, file_rows=20000)
+    prefix = fast_write_through_s3(dbx, ws, add_databricks, "fault-tests", retry_seconds=STORE_RETRY_SECONDS,
+                                   min_rows=100, file_rows=20000)
     sync_recipe(dbx, table, rows)
     return prefix
 
@@ -152,7 +158,7 @@ def test_spark_killed_mid_load_leaves_the_table_and_removes_the_staged_files(dbx
 
 def test_azurite_killed_mid_upload_leaves_the_table_and_no_local_files(dbx, ws, add_databricks, table):
     prefix = fast_write_load(dbx, ws, add_databricks, table, rows=600000)
-    add_azure(dbx, ws, account_key=Hidden(ws["azure_key"]))
+    add_azure(dbx, ws, retry_seconds=STORE_RETRY_SECONDS, account_key=Hidden(ws["azure_key"]))
     add_databricks(dbx, ws, **{"fast_write.connection": "azstage", "fast_write.path": prefix,
                                "fast_write.min_rows": 100, "fast_write.file_rows": 20000})
     before = staging_folders()

@@ -32,10 +32,12 @@ struct RetryPolicy {
 };
 
 // For object stores (S3, Azure Blob), whose requests are all safe to repeat: throttling
-// (429, 503), server errors (500) and lost connections are retried for up to a minute,
-// long enough to ride out throttling or a restart, short enough that a server that is
-// gone fails the write (and its clean-up) soon.
-RetryPolicy ObjectStoreRetryPolicy();
+// (429, 503), server errors (500) and lost connections are retried for up to `budget`
+// (a connection's retry_seconds; a minute by default), long enough to ride out
+// throttling or a restart, short enough that a server that is gone fails the write
+// (and its clean-up) soon.
+inline constexpr std::chrono::seconds kObjectStoreRetryBudget{60};
+RetryPolicy ObjectStoreRetryPolicy(std::chrono::seconds budget = kObjectStoreRetryBudget);
 
 // Sends the request, retrying the statuses in policy.retry_statuses after the wait the
 // server asks for in Retry-After (delta-seconds or HTTP date), else after a backoff that

@@ -102,7 +102,8 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
   MORTAR_ASSIGN_OR_RETURN(auto transport,
                           http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
   auto sent =
-      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(), http::SystemClock());
+      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(settings_.retry_budget),
+                          http::SystemClock());
   if (!sent.ok()) {
     return Status(sent.status().code(), where + ": " + sent.status().message() +
                                             "; check the endpoint and that the server is up");

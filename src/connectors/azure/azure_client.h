@@ -12,6 +12,7 @@
 #include "connectors/azure/shared_key.h"
 #include "mortar/core/result.h"
 #include "mortar/http/message.h"
+#include "mortar/http/retry.h"
 
 namespace mortar::azure {
 
@@ -23,6 +24,8 @@ struct AzureSettings {
   AzureCredentials credentials;
   int64_t block_bytes = 8 << 20;  // larger files go up as blocks of this size
   int parallel_blocks = 4;
+  // How long a request is retried while the server is unreachable or throttles.
+  std::chrono::seconds retry_budget = http::kObjectStoreRetryBudget;
 };
 
 struct BlobInfo {

@@ -16,8 +16,8 @@ namespace {
 Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
                                     const config::Home& home) {
   config::ConfigObject params(config.params, config.file, "params");
-  MORTAR_RETURN_IF_ERROR(params.CheckObject(
-      {"account", "container", "endpoint", "account_key_env", "sas_token_env", "ca_file"}));
+  MORTAR_RETURN_IF_ERROR(params.CheckObject({"account", "container", "endpoint", "account_key_env",
+                                             "sas_token_env", "ca_file", "retry_seconds"}));
   AzureSettings settings;
   settings.connection = config.name;
   MORTAR_ASSIGN_OR_RETURN(settings.credentials.account, params.String("account"));
@@ -34,6 +34,7 @@ Result<AzureSettings> ParseSettings(const config::ConnectionConfig& config,
     return params.Error("endpoint", "expected an http:// or https:// URL");
   MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));
   if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
+  MORTAR_ASSIGN_OR_RETURN(settings.retry_budget, RetrySeconds(params));
   return settings;
 }
 

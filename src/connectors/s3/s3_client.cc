@@ -48,7 +48,8 @@ Result<std::string> S3Client::Send(const std::string& method, const std::string&
   MORTAR_ASSIGN_OR_RETURN(auto transport,
                           http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
   auto sent =
-      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(), http::SystemClock());
+      http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(settings_.retry_budget),
+                          http::SystemClock());
   std::string where = "connection '" + settings_.connection + "': " + what + " (" +
                       http::RedactUrl(settings_.endpoint) + ", bucket " + settings_.bucket + ")";
   if (!sent.ok()) {

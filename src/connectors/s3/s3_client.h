@@ -10,6 +10,7 @@
 
 #include "connectors/s3/sigv4.h"
 #include "mortar/core/result.h"
+#include "mortar/http/retry.h"
 
 namespace mortar::s3 {
 
@@ -23,6 +24,8 @@ struct S3Settings {
   AwsCredentials credentials;
   int64_t part_bytes = 16 << 20;  // multipart part size (S3's minimum is 5 MiB)
   int parallel_parts = 4;
+  // How long a request is retried while the server is unreachable or throttles.
+  std::chrono::seconds retry_budget = http::kObjectStoreRetryBudget;
 };
 
 // One object of a listing.

@@ -29,9 +29,9 @@ Result<std::string> Secret(const config::ConfigObject& params,
 
 Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const config::Home& home) {
   config::ConfigObject params(config.params, config.file, "params");
-  MORTAR_RETURN_IF_ERROR(
-      params.CheckObject({"endpoint", "region", "bucket", "path_style", "access_key_id",
-                          "secret_access_key_env", "session_token_env", "ca_file"}));
+  MORTAR_RETURN_IF_ERROR(params.CheckObject({"endpoint", "region", "bucket", "path_style",
+                                             "access_key_id", "secret_access_key_env",
+                                             "session_token_env", "ca_file", "retry_seconds"}));
   S3Settings settings;
   settings.connection = config.name;
   MORTAR_ASSIGN_OR_RETURN(settings.region, params.StringOr("region", "us-east-1"));
@@ -47,6 +47,7 @@ Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const c
   MORTAR_ASSIGN_OR_RETURN(settings.credentials.access_key_id, params.String("access_key_id"));
   MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));
   if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
+  MORTAR_ASSIGN_OR_RETURN(settings.retry_budget, RetrySeconds(params));
   return settings;
 }
 
