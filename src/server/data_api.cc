@@ -16,7 +16,10 @@
 #include "mortar/core/parse_integer.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/accounts.h"
+#include "server/arrow_stream_reply.h"
+#include "server/column_lookup.h"
 #include "server/error_reply.h"
+#include "server/incoming_write.h"
 
 namespace mortar::server {
 
@@ -24,13 +27,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kArrowStream = "application/vnd.apache.arrow.stream";
 constexpr const char* kProject = R"(/api/projects/([A-Za-z0-9_-]+))";
-
-// The kind of an error, for the Python package's exception classes.
-Status Kind(Status status, const std::string& kind) {
-  return status.WithDetail(ReplyKindDetail(kind));
-}
 
 // Runs a handler's body; its error, if any, becomes the reply.
 void Answer(httplib::Response& response, const std::function<Status()>& body) {
@@ -42,85 +39,6 @@ void Answer(httplib::Response& response, const std::function<Status()>& body) {
         Status::Invalid(std::string("a field of the request has the wrong type: ") + error.what());
   }
   if (!status.ok()) ReplyError(response, status);
-}
-
-// Arrow's IPC writer writes many small pieces; they are gathered here and sent as one
-// HTTP chunk per record batch.
-class ChunkBuffer final : public arrow::io::OutputStream {
- public:
-  arrow::Status Write(const void* data, int64_t size) override {
-    buffer_.append(static_cast<const char*>(data), static_cast<std::size_t>(size));
-    position_ += size;
-    return arrow::Status::OK();
-  }
-  arrow::Status Close() override {
-    closed_ = true;
-    return arrow::Status::OK();
-  }
-  arrow::Result<int64_t> Tell() const override { return position_; }
-  bool closed() const override { return closed_; }
-
-  bool SendTo(httplib::DataSink& sink) {
-    bool sent = buffer_.empty() || sink.write(buffer_.data(), buffer_.size());
-    buffer_.clear();
-    return sent;
-  }
-
- private:
-  std::string buffer_;
-  int64_t position_ = 0;
-  bool closed_ = false;
-};
-
-// A BatchReader served as an Arrow IPC stream, one batch per chunk: memory stays at
-// about one batch whatever the size of the table.
-struct OutgoingStream {
-  std::unique_ptr<Context> context;  // owns the connection the reader reads from
-  std::unique_ptr<BatchReader> reader;
-  std::vector<int> columns;  // empty: all
-  std::shared_ptr<arrow::Schema> schema;
-  std::shared_ptr<ChunkBuffer> buffer = std::make_shared<ChunkBuffer>();
-  std::shared_ptr<arrow::ipc::RecordBatchWriter> writer;
-
-  Result<std::shared_ptr<arrow::RecordBatch>> Conform(
-      const std::shared_ptr<arrow::RecordBatch>& batch) {
-    std::shared_ptr<arrow::RecordBatch> selected = batch;
-    if (!columns.empty()) {
-      auto picked = batch->SelectColumns(columns);
-      if (!picked.ok()) return FromArrowStatus(picked.status());
-      selected = *picked;
-    }
-    if (selected->schema()->Equals(*schema, false)) return selected;
-    return arrow::RecordBatch::Make(schema, selected->num_rows(), selected->columns());
-  }
-
-  // One step of the chunked response: false ends the response without its last chunk,
-  // which the client sees as a broken transfer rather than a short table.
-  bool Next(httplib::DataSink& sink) {
-    if (!writer) {
-      auto made = arrow::ipc::MakeStreamWriter(buffer, schema);
-      if (!made.ok()) return false;
-      writer = *made;
-      return buffer->SendTo(sink);
-    }
-    auto batch = reader->Next();
-    if (!batch.ok()) return false;
-    if (!*batch) {
-      if (!writer->Close().ok() || !buffer->SendTo(sink)) return false;
-      sink.done();
-      return true;
-    }
-    auto conformed = Conform(*batch);
-    if (!conformed.ok() || !writer->WriteRecordBatch(**conformed).ok()) return false;
-    return buffer->SendTo(sink);
-  }
-};
-
-void Stream(httplib::Response& response, std::shared_ptr<OutgoingStream> stream) {
-  response.set_header("Cache-Control", "no-store");
-  response.set_chunked_content_provider(
-      kArrowStream, [stream](std::size_t, httplib::DataSink& sink) { return stream->Next(sink); },
-      [stream](bool) { stream->reader.reset(); });
 }
 
 int64_t IntegerParam(const httplib::Request& request, const std::string& name, int64_t fallback) {
@@ -140,187 +58,7 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return names;
 }
 
-std::optional<int> FieldIndex(const arrow::Schema& schema, const std::string& name) {
-  int exact = schema.GetFieldIndex(name);
-  if (exact >= 0) return exact;
-  auto lower = [](std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-  };
-  for (int i = 0; i < schema.num_fields(); ++i) {
-    if (lower(schema.field(i)->name()) == lower(name)) return i;
-  }
-  return std::nullopt;
-}
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
-  return joined;
-}
-
 }  // namespace
-
-// An incoming Arrow IPC stream written into a dataset: the writer opens when the
-// stream's schema arrives, each batch is converted to the dataset's types and written,
-// and only a stream that reached its end-of-stream marker may be committed.
-// A recipe's write (spool_dir set) goes first to a spool file beside the project's
-// state and into the dataset only at the recipe's end: no dataset writer (and no
-// database lock) is held while the script runs, memory stays at one batch.
-struct DataApi::PendingWrite final : ArrowInputListener {
-  std::unique_ptr<Context> context;
-  Dataset* dataset = nullptr;
-  WriteMode mode = WriteMode::kReplace;
-  bool with_schema = false;
-  std::optional<Schema> declared;
-  std::unique_ptr<BatchWriter> writer;
-  std::filesystem::path spool_dir;  // empty: write straight into the dataset
-  std::filesystem::path spool_path;
-  std::shared_ptr<arrow::ipc::RecordBatchWriter> spool;
-  Schema schema;
-  std::shared_ptr<arrow::Schema> arrow_schema;
-  std::vector<int> sources;  // incoming column of each output column
-  bool record_schema = false;
-  BatchWriter::LogLine log;
-  int64_t rows = 0;
-
-  ~PendingWrite() override { Abort(); }
-
-  bool Opened() const { return writer || spool; }
-
-  void Abort() {
-    if (writer) writer->Abort();
-    writer.reset();
-    if (spool) (void)spool->Close();
-    spool.reset();
-    if (!spool_path.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove(spool_path, ignored);
-      spool_path.clear();
-    }
-  }
-
-  Status OpenSpool() {
-    std::error_code error;
-    std::filesystem::create_directories(spool_dir, error);
-    spool_path = spool_dir / ("spool-" + auth::RandomUrlSafe() + ".arrows");
-    auto file = arrow::io::FileOutputStream::Open(spool_path.string());
-    if (!file.ok()) return FromArrowStatus(file.status()).WithContext("spooling a recipe's write");
-    auto made = arrow::ipc::MakeStreamWriter(*file, arrow_schema);
-    if (!made.ok()) return FromArrowStatus(made.status());
-    spool = *made;
-    return Status::OK();
-  }
-
-  Status OpenWriter() {
-    MORTAR_ASSIGN_OR_RETURN(writer, dataset->OpenWriter(schema, mode));
-    if (log) writer->set_log(log);
-    return Status::OK();
-  }
-
-  Status OnSchema(std::shared_ptr<arrow::Schema> incoming) override {
-    if (Opened()) {
-      // A second write of the same output in one recipe run, appending.
-      return Match(*incoming);
-    }
-    if (with_schema || !declared) {
-      auto converted = Schema::FromArrow(*incoming);
-      if (!converted.ok()) {
-        return Kind(Status::Invalid("cannot write into dataset '" + dataset->name() +
-                                    "': " + converted.status().message()),
-                    "type_conversion");
-      }
-      schema = *converted;
-      record_schema = true;
-    } else {
-      schema = *declared;
-    }
-    arrow_schema = schema.ToArrow();
-    MORTAR_RETURN_IF_ERROR(Match(*incoming));
-    return spool_dir.empty() ? OpenWriter() : OpenSpool();
-  }
-
-  Status Match(const arrow::Schema& incoming) {
-    sources.clear();
-    std::vector<std::string> missing;
-    for (const auto& column : schema.columns()) {
-      auto index = FieldIndex(incoming, column.name);
-      if (!index) {
-        missing.push_back(column.name);
-      } else {
-        sources.push_back(*index);
-      }
-    }
-    std::vector<std::string> extra;
-    for (const auto& field : incoming.fields()) {
-      if (!schema.IndexOf(field->name())) extra.push_back(field->name());
-    }
-    if (missing.empty() && extra.empty()) return Status::OK();
-    std::string message = "the data does not match the schema of dataset '" + dataset->name() + "'";
-    if (!missing.empty()) message += "; missing columns: " + JoinNames(missing);
-    if (!extra.empty()) message += "; unknown columns: " + JoinNames(extra);
-    return Kind(Status::Invalid(message + ". Write with write_with_schema() to replace the schema"),
-                "schema_mismatch");
-  }
-
-  Status OnBatch(std::shared_ptr<arrow::RecordBatch> batch) override {
-    arrow::ArrayVector columns;
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-      const auto& target = arrow_schema->field(static_cast<int>(i))->type();
-      auto column = batch->column(sources[i]);
-      if (!column->type()->Equals(*target)) {
-        auto cast = arrow::compute::Cast(*column, target, arrow::compute::CastOptions::Safe());
-        if (!cast.ok()) {
-          const Column& wanted = schema[i];
-          auto given = Type::FromArrow(*column->type());
-          std::string given_name = given.ok() ? given->ToString() : column->type()->ToString();
-          return Kind(Status::Invalid("cannot convert column '" + wanted.name + "' of dataset '" +
-                                      dataset->name() + "' from " + given_name + " to " +
-                                      wanted.type.ToString() + ": " + cast.status().message()),
-                      "type_conversion");
-        }
-        column = *cast;
-      }
-      columns.push_back(std::move(column));
-    }
-    auto conformed = arrow::RecordBatch::Make(arrow_schema, batch->num_rows(), std::move(columns));
-    MORTAR_RETURN_IF_ERROR(spool ? FromArrowStatus(spool->WriteRecordBatch(*conformed))
-                                 : writer->Write(*conformed));
-    rows += batch->num_rows();
-    return Status::OK();
-  }
-
-  // Moves a spooled write into the dataset, batch by batch.
-  Status Unspool() {
-    MORTAR_RETURN_IF_ERROR(FromArrowStatus(spool->Close()));
-    spool.reset();
-    MORTAR_RETURN_IF_ERROR(OpenWriter());
-    auto file = arrow::io::ReadableFile::Open(spool_path.string());
-    if (!file.ok()) return FromArrowStatus(file.status());
-    auto reader = arrow::ipc::RecordBatchStreamReader::Open(*file);
-    if (!reader.ok()) return FromArrowStatus(reader.status());
-    while (true) {
-      std::shared_ptr<arrow::RecordBatch> batch;
-      MORTAR_RETURN_IF_ERROR(FromArrowStatus((*reader)->ReadNext(&batch)));
-      if (!batch) break;
-      MORTAR_RETURN_IF_ERROR(writer->Write(*batch));
-    }
-    return Status::OK();
-  }
-
-  Status Commit() {
-    if (spool) MORTAR_RETURN_IF_ERROR(Unspool());
-    MORTAR_RETURN_IF_ERROR(writer->Commit());
-    writer.reset();
-    Abort();  // removes the spool file
-    if (!record_schema) return Status::OK();
-    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
-    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(dataset->name()));
-    config.schema = schema;
-    return project->SaveDataset(config);
-  }
-};
 
 struct DataApi::Grant {
   std::string ticket;  // empty for API keys
@@ -379,28 +117,30 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
                                           const std::string& project, security::ProjectRole role) {
   std::string authorization = request.get_header_value("Authorization");
   if (authorization.rfind("Bearer ", 0) != 0) {
-    return Kind(Status::Unauthenticated("send a ticket (MORTAR_TICKET) or an API key "
-                                        "(MORTAR_API_KEY) as 'Authorization: Bearer ...'"),
-                "ticket");
+    return WithReplyKind(Status::Unauthenticated("send a ticket (MORTAR_TICKET) or an API key "
+                                                 "(MORTAR_API_KEY) as 'Authorization: Bearer ...'"),
+                         "ticket");
   }
   std::string secret = authorization.substr(7);
   Grant grant;
   if (secret.rfind("mk_", 0) == 0) {
     auto key = security::FindApiKey(home_, secret);
     if (!key.ok()) {
-      return Kind(Status::Unauthenticated("the API key is unknown or revoked: create one with "
-                                          "'mortar api-key create' or on the web page"),
-                  "ticket");
+      return WithReplyKind(
+          Status::Unauthenticated("the API key is unknown or revoked: create one with "
+                                  "'mortar api-key create' or on the web page"),
+          "ticket");
     }
     grant.scope = TicketScope{
         .user = key->user, .project = project, .any_dataset = true, .api_key_id = key->id};
   } else {
     auto scope = tickets_.Find(secret);
     if (!scope) {
-      return Kind(Status::Unauthenticated("the ticket is unknown or has expired: a recipe's "
-                                          "ticket lives only while the recipe runs; outside "
-                                          "recipes use an API key"),
-                  "ticket");
+      return WithReplyKind(
+          Status::Unauthenticated("the ticket is unknown or has expired: a recipe's "
+                                  "ticket lives only while the recipe runs; outside "
+                                  "recipes use an API key"),
+          "ticket");
     }
     grant.ticket = secret;
     grant.scope = std::move(*scope);
@@ -408,18 +148,18 @@ Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
       Status live = security::CheckApiKeyLive(home_, grant.scope.api_key_id, grant.scope.user);
       if (!live.ok()) {
         tickets_.Revoke(secret);
-        return Kind(live, "ticket");
+        return WithReplyKind(live, "ticket");
       }
     }
   }
   if (!grant.scope.project.empty() && grant.scope.project != project) {
-    return Kind(Status::PermissionDenied("this ticket is for project '" + grant.scope.project +
-                                         "', not '" + project + "'"),
-                "not_declared");
+    return WithReplyKind(Status::PermissionDenied("this ticket is for project '" +
+                                                  grant.scope.project + "', not '" + project + "'"),
+                         "not_declared");
   }
   // Checked on every request, tickets included: a role taken away ends what it allowed.
   Status allowed = security::RequireProjectRole(home_, grant.scope.user, project, role);
-  if (!allowed.ok()) return Kind(allowed, "forbidden");
+  if (!allowed.ok()) return WithReplyKind(allowed, "forbidden");
   return grant;
 }
 
@@ -436,16 +176,17 @@ Result<std::unique_ptr<Context>> ContextFor(const config::Home& home,
 }
 
 Status NotDeclared(const std::string& what, const std::string& name, const std::string& use) {
-  return Kind(Status::PermissionDenied(what + " '" + name + "' is not " + use +
-                                       " of this recipe: declare it in the recipe's " +
-                                       (use == "an output" ? "outputs" : "inputs") + " to use it"),
-              "not_declared");
+  return WithReplyKind(
+      Status::PermissionDenied(what + " '" + name + "' is not " + use +
+                               " of this recipe: declare it in the recipe's " +
+                               (use == "an output" ? "outputs" : "inputs") + " to use it"),
+      "not_declared");
 }
 
 Result<Dataset*> FindDataset(Context& context, const std::string& name) {
   auto dataset = context.GetDataset(name);
   if (!dataset.ok() && dataset.status().code() == ErrorCode::kNotFound)
-    return Kind(dataset.status(), "unknown_dataset");
+    return WithReplyKind(dataset.status(), "unknown_dataset");
   return dataset;
 }
 
@@ -531,7 +272,7 @@ void DataApi::ReadRows(const httplib::Request& request, httplib::Response& respo
     for (const auto& column : SplitNames(request.get_param_value("columns"))) {
       auto index = FieldIndex(*full, column);
       if (!index) {
-        return Kind(
+        return WithReplyKind(
             Status::Invalid("dataset '" + name + "' has no column '" + column +
                             "'; its columns are " + JoinNames(stream->reader->schema().Names())),
             "unknown_column");
@@ -540,14 +281,14 @@ void DataApi::ReadRows(const httplib::Request& request, httplib::Response& respo
       fields.push_back(full->field(*index));
     }
     stream->schema = stream->columns.empty() ? full : arrow::schema(fields);
-    Stream(response, std::move(stream));
+    StreamReply(response, std::move(stream));
     return Status::OK();
   });
 }
 
 void DataApi::WriteRows(const httplib::Request& request, httplib::Response& response,
                         const httplib::ContentReader& content) {
-  auto write = std::make_unique<PendingWrite>();
+  auto write = std::make_unique<IncomingWrite>();
   Grant grant;
   Status status = [&]() -> Status {
     MORTAR_ASSIGN_OR_RETURN(DatasetRequest opened, OpenDataset(request, true));
@@ -567,7 +308,7 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     }
     return Status::OK();
   }();
-  std::unique_ptr<PendingWrite> earlier;
+  std::unique_ptr<IncomingWrite> earlier;
   if (status.ok() && grant.scope.defer_commit) {
     // The same output written twice in one run: append continues the held write,
     // replace starts over.
@@ -579,7 +320,7 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
       held.erase(it);
     }
   }
-  PendingWrite* target = write.get();
+  IncomingWrite* target = write.get();
   if (earlier && write->mode == WriteMode::kAppend) {
     target = earlier.get();
   } else if (earlier) {
@@ -591,15 +332,16 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
   content([&](const char* data, std::size_t size) {
     if (status.ok()) {
       if (Status consumed = input.Consume(data, size); !consumed.ok())
-        status = input.listener_refused() ? consumed : Kind(consumed, "stream");
+        status = input.listener_refused() ? consumed : WithReplyKind(consumed, "stream");
     }
     return true;
   });
   if (status.ok() && !input.ended()) {
-    status = Kind(Status::Invalid("the Arrow stream ended before its end-of-stream marker: "
-                                  "the writer did not finish, so nothing was written and the "
-                                  "previous data is unchanged"),
-                  "stream");
+    status =
+        WithReplyKind(Status::Invalid("the Arrow stream ended before its end-of-stream marker: "
+                                      "the writer did not finish, so nothing was written and the "
+                                      "previous data is unchanged"),
+                      "stream");
   }
   if (status.ok() && !target->Opened()) status = Status::Invalid("the Arrow stream held no schema");
   if (!status.ok()) {
@@ -622,7 +364,7 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
 }
 
 Status DataApi::CommitWrites(const std::string& ticket) {
-  std::map<std::string, std::unique_ptr<PendingWrite>> held;
+  std::map<std::string, std::unique_ptr<IncomingWrite>> held;
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
     auto it = pending_.find(ticket);
@@ -660,7 +402,7 @@ void DataApi::Query(const httplib::Request& request, httplib::Response& response
     MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home_.LoadConnection(name));
     Status free_sql = security::RequireConnectionRight(home_, grant.scope.user, config,
                                                        security::ConnectionRight::kFreeSql);
-    if (!free_sql.ok()) return Kind(free_sql, "forbidden");
+    if (!free_sql.ok()) return WithReplyKind(free_sql, "forbidden");
     Json body = Json::parse(request.body, nullptr, false);
     if (!body.is_object() || !body.value("query", Json()).is_string())
       return Status::Invalid("expected {\"query\": \"SELECT ...\"}");
@@ -672,7 +414,7 @@ void DataApi::Query(const httplib::Request& request, httplib::Response& response
     if (sql == nullptr) return Status::Invalid("connection '" + name + "' runs no SQL");
     MORTAR_ASSIGN_OR_RETURN(stream->reader, sql->Query(body["query"].get<std::string>()));
     stream->schema = stream->reader->schema().ToArrow();
-    Stream(response, std::move(stream));
+    StreamReply(response, std::move(stream));
     return Status::OK();
   });
 }
@@ -688,7 +430,7 @@ void DataApi::ClientCredentials(const httplib::Request& request, httplib::Respon
         auto context, ContextFor(home_, registry_, grant.scope.user, request.matches[1], tokens_));
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(name));
     Status readable = security::CheckDetailsReadable(home_, connection->config(), grant.scope.user);
-    if (!readable.ok()) return Kind(readable, "credentials_refused");
+    if (!readable.ok()) return WithReplyKind(readable, "credentials_refused");
     MORTAR_ASSIGN_OR_RETURN(Json details, connection->ClientDetails());
     details["connection"] = name;
     ReplyJson(response, details);

@@ -21,6 +21,8 @@
 
 namespace mortar::server {
 
+class IncomingWrite;  // incoming_write.h
+
 class DataApi {
  public:
   using LogLine = std::function<void(const std::string&)>;
@@ -41,8 +43,6 @@ class DataApi {
   // committed together when it succeeded, aborted when it failed.
   Status CommitWrites(const std::string& ticket);
   void AbortWrites(const std::string& ticket);
-
-  struct PendingWrite;
 
  private:
   struct Grant;
@@ -69,7 +69,7 @@ class DataApi {
   LogLine writer_log_;
   std::mutex pending_mutex_;
   // ticket -> dataset -> the write waiting for the recipe's end
-  std::map<std::string, std::map<std::string, std::unique_ptr<PendingWrite>>> pending_;
+  std::map<std::string, std::map<std::string, std::unique_ptr<IncomingWrite>>> pending_;
 };
 
 }  // namespace mortar::server

@@ -4,6 +4,10 @@
 
 namespace mortar::server {
 
+Status WithReplyKind(Status status, const std::string& kind) {
+  return status.WithDetail(ReplyKindDetail(kind));
+}
+
 int HttpStatusOf(const Status& status) {
   switch (status.code()) {
     case ErrorCode::kOk:

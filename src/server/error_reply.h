@@ -25,6 +25,9 @@ class ReplyKindDetail final : public StatusDetail {
   std::string kind;
 };
 
+// The status with a ReplyKindDetail.
+Status WithReplyKind(Status status, const std::string& kind);
+
 // A JSON body, never cached.
 void ReplyJson(httplib::Response& response, const nlohmann::json& body, int http_status = 200);
 

@@ -1,0 +1,26 @@
+// The REST API's routes, by what they are about, one file each. Each adds its routes
+// to the server; `routes` outlives it.
+#pragma once
+
+#include <httplib.h>
+
+#include "server/login_throttle.h"
+#include "server/route_context.h"
+
+namespace mortar::server {
+
+// POST /api/login and /api/logout, GET /api/me, and the caller's API keys.
+void AddAccountRoutes(httplib::Server& http, RouteContext& routes, LoginThrottle& throttle);
+// The connections the caller may use: list, test, browse, and their own credentials
+// (a personal token, or the start of an OAuth grant).
+void AddConnectionRoutes(httplib::Server& http, RouteContext& routes);
+// POST /api/sql: a query on a connection the caller may run free SQL on.
+void AddSqlRoute(httplib::Server& http, RouteContext& routes);
+// Charts: the list, each chart's data as JSON (the live engine, or the cache), and its
+// picture as SVG or PNG for an <img>.
+void AddChartRoutes(httplib::Server& http, RouteContext& routes);
+// The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
+// outside the browser (/api/oauth2-confirm).
+void AddOAuthCallbackRoutes(httplib::Server& http, RouteContext& routes);
+
+}  // namespace mortar::server

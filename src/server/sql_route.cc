@@ -1,0 +1,51 @@
+#include "mortar/core/cell_text.h"
+#include "mortar/security/permissions.h"
+#include "server/api_routes.h"
+
+namespace mortar::server {
+
+namespace {
+
+// The query's first `limit` rows (100 by default), each cell as text.
+Result<Json> RunSql(RouteContext& routes, const httplib::Request& request, const Caller& caller) {
+  MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+  std::string name = body.value("connection", "");
+  std::string query = body.value("query", "");
+  int64_t limit = body.value("limit", int64_t{100});
+  if (name.empty() || query.empty()) return Status::Invalid("expected {\"connection\", \"query\"}");
+  MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+  MORTAR_RETURN_IF_ERROR(
+      context->RequireConnectionRight(name, security::ConnectionRight::kFreeSql));
+  MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(name));
+  SqlConnection* sql = connection->AsSql();
+  if (sql == nullptr) return Status::Invalid("connection '" + name + "' runs no SQL");
+  MORTAR_ASSIGN_OR_RETURN(auto reader, sql->Query(query));
+  Json columns = Json::array();
+  for (const auto& column : reader->schema().columns()) columns.push_back(column.name);
+  Json rows = Json::array();
+  while (static_cast<int64_t>(rows.size()) < limit) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch) break;
+    for (int64_t row = 0; row < batch->num_rows() && static_cast<int64_t>(rows.size()) < limit;
+         ++row) {
+      Json values = Json::array();
+      for (int column = 0; column < batch->num_columns(); ++column) {
+        const auto& array = *batch->column(column);
+        values.push_back(array.IsNull(row) ? Json() : Json(CellToText(array, row)));
+      }
+      rows.push_back(std::move(values));
+    }
+  }
+  return Json{{"columns", columns}, {"rows", rows}};
+}
+
+}  // namespace
+
+void AddSqlRoute(httplib::Server& http, RouteContext& routes) {
+  http.Post("/api/sql",
+            routes.Api([&routes](const httplib::Request& request, const Caller& caller) {
+              return RunSql(routes, request, caller);
+            }));
+}
+
+}  // namespace mortar::server
