@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "connectors/databricks/cloud_files_sql.h"
+#include "connectors/databricks/connection_settings.h"
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
 #include "connectors/databricks/fast_write.h"
+#include "connectors/databricks/insert_writer.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "connectors/databricks/volume_store.h"
@@ -33,240 +35,10 @@ namespace mortar::databricks {
 
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Settings {
-  std::string host;
-  int64_t port = 443;
-  std::string http_path;
-  std::string catalog;
-  std::string schema;
-  std::string ca_file;
-  int64_t query_timeout_seconds = 0;
-  int64_t cloudfetch_downloads = 3;  // CloudFetch files downloaded at once
-  // For Databricks Connect: a Spark Connect URL (sc://host:port, e.g. the stand-in's),
-  // or the cluster to attach to, or serverless compute.
-  std::string connect_url;
-  std::string cluster_id;
-  bool serverless = false;
-  AuthSettings auth;
-  FastWriteSettings fast_write;
-  // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
-  std::string driver_path;
-  std::vector<std::pair<std::string, std::string>> driver_options;
-};
-
-Result<Settings> ParseSettings(const config::ConnectionConfig& config, const config::Home& home) {
-  config::ConfigObject params(config.params, config.file, "params");
-  MORTAR_RETURN_IF_ERROR(params.CheckObject(
-      {"host", "port", "http_path", "catalog", "schema", "auth", "ca_file", "query_timeout_seconds",
-       "cloudfetch_downloads", "driver", "details_readable_by", "fast_write", "connect_url",
-       "cluster_id", "serverless"}));
-  if (params.Has("details_readable_by")) {
-    MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
-    MORTAR_RETURN_IF_ERROR(security::ValidateAccessRule(rule));
-  }
-  Settings settings;
-  MORTAR_ASSIGN_OR_RETURN(settings.fast_write, ParseFastWriteSettings(params));
-  MORTAR_ASSIGN_OR_RETURN(settings.host, params.StringOr("host", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.port, params.IntegerOr("port", 443));
-  if (settings.port < 1 || settings.port > 65535)
-    return params.Error("port", "must be between 1 and 65535");
-  MORTAR_ASSIGN_OR_RETURN(settings.http_path, params.StringOr("http_path", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.catalog, params.StringOr("catalog", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.schema, params.StringOr("schema", ""));
-  MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));
-  if (!ca_file.empty()) settings.ca_file = home.Resolve(ca_file).string();
-  MORTAR_ASSIGN_OR_RETURN(settings.query_timeout_seconds,
-                          params.IntegerOr("query_timeout_seconds", 0));
-  MORTAR_ASSIGN_OR_RETURN(settings.cloudfetch_downloads,
-                          params.IntegerOr("cloudfetch_downloads", 3));
-  if (settings.cloudfetch_downloads < 1 || settings.cloudfetch_downloads > 16)
-    return params.Error("cloudfetch_downloads", "must be between 1 and 16");
-  MORTAR_ASSIGN_OR_RETURN(settings.connect_url, params.StringOr("connect_url", ""));
-  if (!settings.connect_url.empty() && settings.connect_url.rfind("sc://", 0) != 0)
-    return params.Error("connect_url", "expected a Spark Connect URL, sc://host:port");
-  MORTAR_ASSIGN_OR_RETURN(settings.cluster_id, params.StringOr("cluster_id", ""));
-  MORTAR_ASSIGN_OR_RETURN(settings.serverless, params.BooleanOr("serverless", false));
-  MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
-  MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));
-  MORTAR_ASSIGN_OR_RETURN(std::string mode,
-                          driver.ChoiceOr("mode", {"builtin", "user_provided"}, "builtin"));
-  if (mode == "user_provided") {
-    MORTAR_ASSIGN_OR_RETURN(std::string path, driver.String("path"));
-    fs::path folder = (home.DriversDir() / "databricks").lexically_normal();
-    fs::path resolved = (folder / path).lexically_normal();
-    auto [end, unused] = std::mismatch(folder.begin(), folder.end(), resolved.begin());
-    if (end != folder.end() || fs::path(path).is_absolute()) {
-      return driver.Error("path", "must be a file inside " + folder.string());
-    }
-    if (!fs::is_regular_file(resolved)) {
-      return driver.Error("path", "no driver at " + resolved.string() +
-                                      "; an admin puts the ODBC driver's library there");
-    }
-    settings.driver_path = resolved.string();
-    MORTAR_ASSIGN_OR_RETURN(auto options, driver.ObjectOr("options"));
-    for (const auto& [key, value] : options.json().items()) {
-      if (!value.is_string() && !value.is_number()) {
-        return options.Error(key, "expected a string or a number");
-      }
-      settings.driver_options.emplace_back(
-          key, value.is_string() ? value.get<std::string>() : value.dump());
-    }
-  }
-  MORTAR_ASSIGN_OR_RETURN(auto auth, params.Object("auth"));
-  MORTAR_ASSIGN_OR_RETURN(settings.auth, ParseAuthSettings(auth, config.name, home));
-  if (settings.auth.type == "profile") {
-    MORTAR_ASSIGN_OR_RETURN(auto profile,
-                            ReadConfigProfile(DefaultConfigFile(), settings.auth.profile));
-    if (settings.host.empty() && profile.count("host") > 0) settings.host = profile["host"];
-  }
-  if (settings.auth.type == "environment" && settings.host.empty()) {
-    const char* host = std::getenv("DATABRICKS_HOST");
-    if (host != nullptr) settings.host = host;
-  }
-  // Hosts are written with or without the scheme.
-  for (std::string_view scheme : {"https://", "http://"}) {
-    if (settings.host.rfind(scheme, 0) == 0) settings.host = settings.host.substr(scheme.size());
-  }
-  while (!settings.host.empty() && settings.host.back() == '/') settings.host.pop_back();
-  // "host:port" (as DATABRICKS_HOST may be written) when no port is given apart.
-  if (auto colon = settings.host.rfind(':');
-      colon != std::string::npos && !params.Has("port") && colon + 1 < settings.host.size() &&
-      settings.host.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
-    auto port = ParseInteger(std::string_view(settings.host).substr(colon + 1));
-    if (!port) return params.Error("host", "the port in '" + settings.host + "' is too large");
-    settings.port = *port;
-    settings.host.resize(colon);
-  }
-  if (settings.host.empty()) {
-    return params.Error("host", settings.auth.type == "environment"
-                                    ? "missing, and DATABRICKS_HOST is not set"
-                                    : "missing; expected the workspace host name");
-  }
-  if (settings.http_path.empty()) {
-    return params.Error("http_path",
-                        "missing; expected /sql/1.0/warehouses/<id> or a cluster path");
-  }
-  if (settings.http_path[0] != '/') settings.http_path = "/" + settings.http_path;
-  settings.auth.workspace_url = "https://" + settings.host + ":" + std::to_string(settings.port);
-  settings.auth.ca_file = settings.ca_file;
-  return settings;
-}
-
-// A value as a Spark SQL literal, for INSERT ... VALUES.
-void AppendLiteral(const sql::Dialect& dialect, const arrow::Array& array, int64_t row,
-                   const Type& type, std::string* out) {
-  if (array.IsNull(row)) {
-    *out += "NULL";
-    return;
-  }
-  switch (type.kind()) {
-    case TypeKind::kString:
-      *out += dialect.QuoteString(CellToText(array, row));
-      return;
-    case TypeKind::kBoolean:
-      *out += CellToText(array, row) == "true" ? "TRUE" : "FALSE";
-      return;
-    case TypeKind::kInt8:
-    case TypeKind::kInt16:
-    case TypeKind::kInt32:
-      *out += CellToText(array, row);
-      return;
-    case TypeKind::kInt64:
-      *out += CellToText(array, row) + "L";
-      return;
-    case TypeKind::kFloat:
-    case TypeKind::kDouble: {
-      double value = type.kind() == TypeKind::kFloat
-                         ? static_cast<const arrow::FloatArray&>(array).Value(row)
-                         : static_cast<const arrow::DoubleArray&>(array).Value(row);
-      if (std::isnan(value) || std::isinf(value)) {
-        *out += "CAST('" +
-                std::string(std::isnan(value) ? "NaN"
-                            : value > 0       ? "Infinity"
-                                              : "-Infinity") +
-                "' AS " + dialect.NativeType(type) + ")";
-      } else {
-        char buffer[40];
-        std::snprintf(buffer, sizeof(buffer), "%.17g", value);
-        *out += "CAST(" + std::string(buffer) + " AS " + dialect.NativeType(type) + ")";
-      }
-      return;
-    }
-    case TypeKind::kDecimal:
-      *out += "CAST('" + CellToText(array, row) + "' AS " + dialect.NativeType(type) + ")";
-      return;
-    case TypeKind::kDate:
-      *out += "DATE'" + CellToText(array, row) + "'";
-      return;
-    case TypeKind::kTimestamp: {
-      // The session's time zone is UTC, so the instant is written without its zone.
-      std::string text =
-          FormatTimestamp(static_cast<const arrow::TimestampArray&>(array).Value(row), false);
-      *out += "TIMESTAMP'" + text + "'";
-      return;
-    }
-    case TypeKind::kTimestampNtz:
-      *out += "TIMESTAMP_NTZ'" + CellToText(array, row) + "'";
-      return;
-    case TypeKind::kBinary: {
-      auto view = static_cast<const arrow::BinaryArray&>(array).GetView(row);
-      static constexpr char kDigits[] = "0123456789ABCDEF";
-      *out += "X'";
-      for (unsigned char byte : view) {
-        *out += kDigits[byte >> 4];
-        *out += kDigits[byte & 15];
-      }
-      *out += "'";
-      return;
-    }
-    case TypeKind::kArray:
-    case TypeKind::kMap:
-    case TypeKind::kStruct:
-      *out += "from_json(" + dialect.QuoteString(CellToJson(array, row)) + ", " +
-              dialect.QuoteString(dialect.NativeType(type)) + ")";
-      return;
-  }
-}
-
-class DatabricksConnection;
-
-// INSERT with batched multi-row VALUES into a staging table, swapped in on Commit.
-class InsertWriter final : public BatchWriter {
+class DatabricksConnection final : public Connection, public SqlConnection, public InsertTarget {
  public:
-  InsertWriter(DatabricksConnection& connection, sql::TableName target, sql::TableName staging,
-               Schema schema, WriteMode mode)
-      : connection_(connection),
-        target_(std::move(target)),
-        staging_(std::move(staging)),
-        schema_(std::move(schema)),
-        mode_(mode) {}
-  ~InsertWriter() override { Abort(); }
-
-  Status Write(const arrow::RecordBatch& batch) override;
-  Status Commit() override;
-  void Abort() override;
-  // Creates the staging table, once: before the first rows go in, or before a load
-  // into it. A write that loads straight into its target never creates it.
-  Status CreateStaging();
-
- private:
-  Status Flush();
-  DatabricksConnection& connection_;
-  sql::TableName target_;
-  sql::TableName staging_;
-  Schema schema_;
-  WriteMode mode_;
-  std::string values_;
-  int64_t pending_rows_ = 0;
-  bool created_ = false;
-  bool finished_ = false;
-};
-
-class DatabricksConnection final : public Connection, public SqlConnection {
- public:
-  DatabricksConnection(config::ConnectionConfig config, Settings settings, const OpenScope& scope)
+  DatabricksConnection(config::ConnectionConfig config, ConnectionSettings settings,
+                       const OpenScope& scope)
       : Connection(std::move(config)),
         settings_(std::move(settings)),
         home_(scope.home),
@@ -428,7 +200,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
   // One statement Mortar generated: never split.
-  Status ExecuteOne(const std::string& sql) {
+  Status ExecuteOne(const std::string& sql) override {
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     return session->Execute(sql);
   }
@@ -842,7 +614,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
     return *rows;
   }
 
-  Status CreateIfMissing(const sql::TableName& table, const Schema& schema) {
+  Status CreateIfMissing(const sql::TableName& table, const Schema& schema) override {
     MORTAR_ASSIGN_OR_RETURN(auto existing, DescribeTable(table));
     if (existing.has_value()) return Status::OK();
     return ExecuteOne(dialect().CreateTable(table, schema));
@@ -866,7 +638,7 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   }
 
  private:
-  Settings settings_;
+  ConnectionSettings settings_;
   config::Home home_;
   std::string user_;
   auth::TokenSourceCache* tokens_;
@@ -874,75 +646,14 @@ class DatabricksConnection final : public Connection, public SqlConnection {
   std::unique_ptr<Backend> backend_;
 };
 
-// About 1 MiB of SQL per INSERT statement keeps requests well under server limits.
-constexpr std::size_t kInsertBytes = 1 << 20;
-
-Status InsertWriter::Write(const arrow::RecordBatch& batch) {
-  const sql::Dialect& dialect = connection_.dialect();
-  for (int64_t row = 0; row < batch.num_rows(); ++row) {
-    values_ += pending_rows_ == 0 ? "(" : ",\n(";
-    for (int c = 0; c < batch.num_columns(); ++c) {
-      if (c > 0) values_ += ", ";
-      AppendLiteral(dialect, *batch.column(c), row, schema_[static_cast<std::size_t>(c)].type,
-                    &values_);
-    }
-    values_ += ")";
-    ++pending_rows_;
-    if (values_.size() > kInsertBytes) MORTAR_RETURN_IF_ERROR(Flush());
-  }
-  return Status::OK();
-}
-
-Status InsertWriter::CreateStaging() {
-  if (created_) return Status::OK();
-  created_ = true;  // from the attempt on: a failed CREATE may still have made it
-  return connection_.ExecuteOne(connection_.dialect().CreateTable(staging_, schema_));
-}
-
-Status InsertWriter::Flush() {
-  if (pending_rows_ == 0) return Status::OK();
-  MORTAR_RETURN_IF_ERROR(CreateStaging());
-  std::string sql =
-      "INSERT INTO " + connection_.dialect().TableReference(staging_) + " VALUES\n" + values_;
-  values_.clear();
-  pending_rows_ = 0;
-  return connection_.ExecuteOne(sql);
-}
-
-Status InsertWriter::Commit() {
-  Status status = Flush();
-  if (status.ok()) status = CreateStaging();  // no rows: the target still gets the schema
-  const sql::Dialect& dialect = connection_.dialect();
-  if (status.ok()) {
-    if (mode_ == WriteMode::kReplace) {
-      status = connection_.ExecuteOne(ReplaceTableHead(dialect, target_, schema_) +
-                                      " SELECT * FROM " + dialect.TableReference(staging_));
-    } else {
-      status = connection_.CreateIfMissing(target_, schema_);
-      if (status.ok()) {
-        status = connection_.ExecuteOne("INSERT INTO " + dialect.TableReference(target_) +
-                                        " SELECT * FROM " + dialect.TableReference(staging_));
-      }
-    }
-  }
-  Abort();  // drops the staging table either way
-  return status;
-}
-
-void InsertWriter::Abort() {
-  if (finished_) return;
-  finished_ = true;
-  values_.clear();
-  if (created_) (void)connection_.ExecuteOne(connection_.dialect().DropTableIfExists(staging_));
-}
-
 class DatabricksConnectionType final : public ConnectionType {
  public:
   std::string_view name() const override { return "databricks"; }
   std::string_view description() const override { return "a Databricks SQL warehouse or cluster"; }
   Result<std::unique_ptr<Connection>> Create(const config::ConnectionConfig& config,
                                              const OpenScope& scope) const override {
-    MORTAR_ASSIGN_OR_RETURN(Settings settings, ParseSettings(config, scope.home));
+    MORTAR_ASSIGN_OR_RETURN(ConnectionSettings settings,
+                            ParseConnectionSettings(config, scope.home));
     return std::unique_ptr<Connection>(
         new DatabricksConnection(config, std::move(settings), scope));
   }
