@@ -26,6 +26,10 @@ struct StagedFiles {
   std::vector<std::pair<std::string, std::string>> credential;
   // The same folder as open-source Spark names it (s3a://...), "" when it cannot.
   std::string spark_uri;
+  // The same folder as a query on Databricks reads it with the warehouse's own rights
+  // (SELECT ... FROM parquet.`/Volumes/...`), "" when only COPY INTO, given the
+  // credential, can: a Unity Catalog volume's path, not a cloud URI.
+  std::string query_uri;
   StagingFormat format = StagingFormat::kParquet;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -24,6 +25,10 @@ constexpr long kKeepAliveIntervalSeconds = 30;
 struct EasyHandleDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
+struct FileDeleter {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileDeleter>;
 struct HeaderListDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -93,6 +98,14 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user_data) {
   return size * count;
 }
 
+// Where a streamed request body comes from: the file, read as curl sends it.
+size_t ReadBody(char* data, size_t size, size_t count, void* user_data) {
+  auto* file = static_cast<std::FILE*>(user_data);
+  size_t read = std::fread(data, 1, size * count, file);
+  if (read == 0 && std::ferror(file)) return CURL_READFUNC_ABORT;
+  return read;
+}
+
 size_t AppendHeader(char* data, size_t size, size_t count, void* user_data) {
   auto* headers = static_cast<std::vector<Header>*>(user_data);
   std::string_view line(data, size * count);
@@ -150,7 +163,9 @@ class CurlTransport final : public Transport {
   void Set(CURLoption option, Value value) {
     if (setopt_error_ == CURLE_OK) setopt_error_ = curl_easy_setopt(handle_.get(), option, value);
   }
-  Status Configure(const Request& request, const curl_slist* headers, Response& response);
+  // `body_file` is the open request.body_file (nullptr without one), of `body_size` bytes.
+  Status Configure(const Request& request, const curl_slist* headers, std::FILE* body_file,
+                   curl_off_t body_size, Response& response);
   Status ErrorFor(CURLcode code, const Request& request, const Url& url);
 
   EasyHandle handle_;
@@ -161,7 +176,7 @@ class CurlTransport final : public Transport {
 };
 
 Status CurlTransport::Configure(const Request& request, const curl_slist* headers,
-                                Response& response) {
+                                std::FILE* body_file, curl_off_t body_size, Response& response) {
   // Reset forgets the previous request's options but keeps the open connections,
   // the TLS session cache and the DNS cache.
   curl_easy_reset(handle_.get());
@@ -210,8 +225,14 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
   } else {
     // POST's body handling, under the request's own method name.
     Set(CURLOPT_POST, 1L);
-    Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    Set(CURLOPT_POSTFIELDS, request.body.data());
+    if (body_file != nullptr) {
+      Set(CURLOPT_POSTFIELDSIZE_LARGE, body_size);
+      Set(CURLOPT_READFUNCTION, ReadBody);
+      Set(CURLOPT_READDATA, body_file);
+    } else {
+      Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      Set(CURLOPT_POSTFIELDS, request.body.data());
+    }
     if (method != "POST") Set(CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   if (setopt_error_ != CURLE_OK) {
@@ -293,6 +314,21 @@ Result<Response> CurlTransport::Send(const Request& request) {
   if (request.timeout.count() <= 0) {
     return Status::Invalid("the HTTP request time-out must be positive");
   }
+  File body_file;
+  curl_off_t body_size = 0;
+  if (!request.body_file.empty()) {
+    if (method != "PUT" && method != "POST" && method != "PATCH")
+      return Status::Invalid("a " + method + " request cannot send a file");
+    if (!request.body.empty()) return Status::Invalid("a request has a body or a file, not both");
+    std::error_code error;
+    auto size = std::filesystem::file_size(request.body_file, error);
+    if (!error) body_file.reset(std::fopen(request.body_file.c_str(), "rb"));
+    if (error || body_file == nullptr) {
+      return Status::NotFound("cannot read " + request.body_file.string() + ": " +
+                              (error ? error.message() : std::strerror(errno)));
+    }
+    body_size = static_cast<curl_off_t>(size);
+  }
   HeaderList headers;
   auto add_header = [&headers](const std::string& line) {
     curl_slist* list = curl_slist_append(headers.get(), line.c_str());
@@ -310,13 +346,14 @@ Result<Response> CurlTransport::Send(const Request& request) {
   if (!add_header("Expect:")) return Status::Internal("out of memory building HTTP headers");
   // curl's POST handling would label any body as a form; a server that believes it
   // parses the form and loses the bytes (an S3 PUT stored empty). Say what it is.
-  if (!request.body.empty() && !request.Header("Content-Type") &&
+  bool has_body = !request.body.empty() || body_file != nullptr;
+  if (has_body && !request.Header("Content-Type") &&
       !add_header("Content-Type: application/octet-stream")) {
     return Status::Internal("out of memory building HTTP headers");
   }
 
   Response response;
-  MORTAR_RETURN_IF_ERROR(Configure(request, headers.get(), response));
+  MORTAR_RETURN_IF_ERROR(Configure(request, headers.get(), body_file.get(), body_size, response));
   CURLcode code = curl_easy_perform(handle_.get());
   if (code != CURLE_OK) return ErrorFor(code, request, url);
   long status = 0;

@@ -239,6 +239,48 @@ TEST_F(HttpCurlTransportTest, RequestsRoundTripOverOneKeptAliveConnection) {
   }
 }
 
+TEST_F(HttpCurlTransportTest, AFileBodyIsSentAsItIsRead) {
+  auto transport = TrustingTransport();
+  ASSERT_NE(transport, nullptr);
+  fs::path file = *directory_ / "upload.bin";
+  std::string content;
+  for (int i = 0; content.size() < 300'000; ++i) content += std::to_string(i) + ",";
+  std::ofstream(file, std::ios::binary) << content;
+
+  Request put;
+  put.method = "PUT";
+  put.url = BaseUrl() + "/echo";
+  put.body_file = file;
+  auto response = transport->Send(put);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  auto echo = nlohmann::json::parse(response->body);
+  EXPECT_EQ(echo["method"], "PUT");
+  EXPECT_EQ(echo["body"], content);
+  EXPECT_EQ(echo["content_type"], "application/octet-stream");
+
+  // The next request on the reused handle sends its own body, not the file.
+  Request post;
+  post.url = BaseUrl() + "/echo";
+  post.body = "small";
+  auto after = transport->Send(post);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(after->body)["body"], "small");
+
+  Request missing = put;
+  missing.body_file = *directory_ / "no-such-file";
+  auto refused = transport->Send(missing);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(Contains(refused.status().message(), "no-such-file"));
+
+  Request both = put;
+  both.body = "x";
+  EXPECT_EQ(transport->Send(both).status().code(), ErrorCode::kInvalidInput);
+  Request get_file = put;
+  get_file.method = "GET";
+  EXPECT_EQ(transport->Send(get_file).status().code(), ErrorCode::kInvalidInput);
+}
+
 TEST_F(HttpCurlTransportTest, AResponseLargerThanTheLimitIsCutOffClearly) {
   auto transport = TrustingTransport();
   ASSERT_NE(transport, nullptr);

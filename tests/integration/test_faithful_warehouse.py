@@ -288,7 +288,7 @@ def expected_total(rows=ROWS):
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def test_fast_write_through_a_volume_with_copy_into(dbsql, ws, in_main):
+def test_fast_write_through_a_volume(dbsql, ws, in_main):
     schema = in_main
     volume = f"/Volumes/main/{schema}/staging"
     prefix = "mortar-staging-" + uuid.uuid4().hex[:6]
@@ -304,13 +304,19 @@ def test_fast_write_through_a_volume_with_copy_into(dbsql, ws, in_main):
     log = open(report["log"]).read()
     assert report["rows"] == ROWS
     assert f"fast-write: staging Parquet files under {volume}/{prefix}" in log, log
-    assert "COPY INTO" in log and "fast-write: removed 4 staged file(s)" in log, log
+    # A replace reads the volume's files in the replacing query: the rows are written once.
+    assert (f"into `main`.`{schema}`.`orders` with CREATE OR REPLACE TABLE ... AS SELECT FROM the "
+            "volume's files" in log), log
+    assert "fast-write: removed 4 staged file(s)" in log, log
     assert checked_total(dbsql, schema, "orders") == (ROWS, expected_total(), ROWS)
     assert root_keys(ws, f"volumes/main/{schema}/staging/") == [], "staged files were left behind"
     # Append: COPY INTO straight into the table.
     load_recipe(dbsql, schema, "orders", mode="append")
-    dbsql.run("recipe", "run", "load")
+    appended = dbsql.json("recipe", "run", "load")
+    log = open(appended["log"]).read()
+    assert f"into `main`.`{schema}`.`orders` with COPY INTO" in log, log
     assert checked_total(dbsql, schema, "orders")[0] == 2 * ROWS
+    assert root_keys(ws, f"volumes/main/{schema}/staging/") == []
     # A value that cannot be loaded: the load fails, the table stays, nothing is left staged.
     orders_csv(dbsql, bad_row=12345)
     load_recipe(dbsql, schema, "orders")

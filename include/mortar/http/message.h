@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ struct Request {
   // message, a log line or a Status that this module produces.
   std::vector<http::Header> headers;
   std::string body;
+  // A file sent as the body instead, read as it goes out (large uploads stay out of
+  // memory): PUT, POST or PATCH only, with `body` empty. Transports that cannot stream
+  // refuse it.
+  std::filesystem::path body_file;
   std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // the whole exchange
   // The largest response body accepted: a server that sends more is cut off with an
   // error instead of exhausting memory (real answers, CloudFetch files included, are

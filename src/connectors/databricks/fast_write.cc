@@ -64,8 +64,13 @@ class FastWriter final : public BatchWriter {
     Status status = FinishPart();
     while (status.ok() && !uploads_.empty()) status = WaitOldest();
     // Straight into the target, in one transaction, unless COPY INTO would have to
-    // replace it (it only appends): then into the staging table, swapped in after.
-    bool direct = !target_.copy_into || target_.mode == WriteMode::kAppend;
+    // replace it (it only appends) from files no query can read: then into the staging
+    // table, swapped in after. Staged Parquet on a volume is read by the replacing
+    // query itself, so the rows are written once.
+    bool query_replace = target_.copy_into && target_.mode == WriteMode::kReplace &&
+                         !files_.query_uri.empty() && files_.format == StagingFormat::kParquet;
+    bool copy_into = target_.copy_into && !query_replace;
+    bool direct = !copy_into || target_.mode == WriteMode::kAppend;
     const sql::TableName& table = direct ? target_.table : target_.staging;
     if (status.ok() && direct && target_.mode == WriteMode::kAppend)
       status = target_.create_if_missing();
@@ -74,15 +79,18 @@ class FastWriter final : public BatchWriter {
       Log(std::string("fast-write: loading ") + std::to_string(parts_) + " staged file(s) from " +
           store_->DisplayUri(prefix_) + " into " + target_.dialect->TableReference(table) +
           " with " +
-          (target_.copy_into ? "COPY INTO"
+          (copy_into       ? "COPY INTO"
+           : query_replace ? "CREATE OR REPLACE TABLE ... AS SELECT FROM the volume's files"
            : target_.mode == WriteMode::kAppend
                ? "INSERT ... SELECT FROM files (Spark SQL)"
                : "CREATE OR REPLACE TABLE ... AS SELECT FROM files (Spark SQL)"));
       std::vector<std::string> statements;
-      if (target_.copy_into) {
+      if (copy_into) {
         statements = {CopyIntoSql(*target_.dialect, table, target_.schema, files_)};
       } else {
-        statements = SparkLoadSql(*target_.dialect, table, target_.schema, files_, target_.mode);
+        StagedFiles read = files_;
+        if (query_replace) read.spark_uri = files_.query_uri;
+        statements = SparkLoadSql(*target_.dialect, table, target_.schema, read, target_.mode);
       }
       for (const auto& sql : statements) {
         status = target_.execute(sql);
@@ -92,7 +100,8 @@ class FastWriter final : public BatchWriter {
         std::string where = target_.copy_into ? files_.copy_into_uri : files_.spark_uri;
         std::string hint =
             target_.copy_into
-                ? "; check that the credential may read them"
+                ? (files_.credential.empty() ? "; check that you may read the volume"
+                                             : "; check that the credential may read them")
                 : "; this server reads them with its own settings (s3a, hadoop-azure): check "
                   "that it can reach that path, or load with COPY INTO on Databricks";
         status =

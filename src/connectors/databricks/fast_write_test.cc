@@ -44,14 +44,18 @@ class FakeStore final : public StagingStore {
   }
   Result<StagedFiles> Locate(const std::string& prefix, StagingFormat format,
                              bool /*copy_into*/) const override {
-    return StagedFiles{
-        "fake://" + prefix, {{"AZURE_SAS_TOKEN", kSecret}}, "fake://" + prefix, format};
+    return StagedFiles{.copy_into_uri = "fake://" + prefix,
+                       .credential = {{"AZURE_SAS_TOKEN", kSecret}},
+                       .spark_uri = "fake://" + prefix,
+                       .query_uri = on_volume ? "/Volumes/main/s/v/" + prefix : "",
+                       .format = format};
   }
   std::vector<std::string> Secrets() const override { return {kSecret}; }
 
   mutable std::mutex mutex;
   mutable std::map<std::string, int64_t> files;
   bool fail_uploads = false;
+  bool on_volume = false;  // a query reads the files too, as on a Unity Catalog volume
 };
 
 class FakePlain final : public BatchWriter {
@@ -72,11 +76,12 @@ class FakePlain final : public BatchWriter {
 
 struct Harness {
   explicit Harness(StagingFormat format = StagingFormat::kParquet, bool copy_into = false,
-                   WriteMode mode = WriteMode::kReplace) {
+                   WriteMode mode = WriteMode::kReplace, bool on_volume = false) {
     schema.Add(Column{"id", Type::Int64(), true});
     schema.Add(Column{"name", Type::String(), true});
     auto store_owned = std::make_unique<FakeStore>();
     store = store_owned.get();
+    store->on_volume = on_volume;
     auto plain_owned = std::make_unique<FakePlain>();
     plain = plain_owned.get();
     FastWriteTarget target;
@@ -178,6 +183,28 @@ TEST(FastWriteTest, CopyIntoReplacesThroughTheSwappedInStagingTable) {
   EXPECT_TRUE(h.plain->committed);
 }
 
+TEST(FastWriteTest, AReplaceThroughAVolumeReadsTheFilesInTheReplacingQuery) {
+  Harness h(StagingFormat::kParquet, /*copy_into=*/true, WriteMode::kReplace, /*on_volume=*/true);
+  ASSERT_TRUE(h.WriteRows(1500).ok());
+  ASSERT_TRUE(h.writer->Commit().ok());
+  // No staging table: the rows are written once, in one Delta transaction.
+  ASSERT_EQ(h.statements.size(), 1u);
+  EXPECT_EQ(h.statements[0].rfind("CREATE OR REPLACE TABLE `default`.`t` USING DELTA AS\n", 0), 0u)
+      << h.statements[0];
+  EXPECT_NE(h.statements[0].find("FROM parquet.`/Volumes/main/s/v/staging/"), std::string::npos)
+      << h.statements[0];
+  EXPECT_FALSE(h.plain->committed);
+  EXPECT_TRUE(h.store->files.empty());
+  EXPECT_NE(h.log.find("AS SELECT FROM the volume's files"), std::string::npos) << h.log;
+
+  // Gzipped CSV on a volume still goes through COPY INTO and the staging table.
+  Harness csv(StagingFormat::kCsvGzip, true, WriteMode::kReplace, true);
+  ASSERT_TRUE(csv.WriteRows(1500).ok());
+  ASSERT_TRUE(csv.writer->Commit().ok());
+  ASSERT_EQ(csv.statements.size(), 2u);
+  EXPECT_EQ(csv.statements[1].rfind("COPY INTO `default`.`__mortar_tmp_t_1`\n", 0), 0u);
+}
+
 TEST(FastWriteTest, GzippedCsvIsStagedAndLoadedThroughAView) {
   Harness h(StagingFormat::kCsvGzip);
   ASSERT_TRUE(h.WriteRows(1500).ok());
@@ -261,7 +288,9 @@ TEST(VolumeStoreTest, PutsThroughPresignedUrlsAndRemovesWhatItPut) {
                                "OVERWRITE");
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].method, "PUT");
-  EXPECT_EQ(requests[0].body, "PAR1");
+  // The file is sent as it is read, not held in the request.
+  EXPECT_EQ(requests[0].body_file, file);
+  EXPECT_TRUE(requests[0].body.empty());
   EXPECT_EQ(requests[0].Header("x-amz-server-side-encryption").value_or(""), "AES256");
 
   auto located = store->Locate("t-1/", StagingFormat::kParquet, true);
@@ -269,6 +298,7 @@ TEST(VolumeStoreTest, PutsThroughPresignedUrlsAndRemovesWhatItPut) {
   EXPECT_EQ(located->copy_into_uri, "/Volumes/main/sales/staging/mortar/t-1/");
   EXPECT_TRUE(located->credential.empty());
   EXPECT_TRUE(located->spark_uri.empty());
+  EXPECT_EQ(located->query_uri, "/Volumes/main/sales/staging/mortar/t-1/");
 
   auto removed = store->DeletePrefix("t-1/");
   ASSERT_TRUE(removed.ok()) << removed.status().ToString();

@@ -1,6 +1,5 @@
 #include "connectors/databricks/volume_store.h"
 
-#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -39,10 +38,8 @@ class VolumeStagingStore final : public StagingStore {
     MORTAR_ASSIGN_OR_RETURN(StagingAnswer answer, Run("PUT " + Literal(file.string()) + " INTO " +
                                                           Literal(target) + " OVERWRITE",
                                                       "PUT", target));
-    std::ifstream in(file, std::ios::binary);
-    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) return Status::NotFound("cannot read " + file.string());
-    return Transfer("PUT", answer, std::move(body), "uploading to " + target);
+    // Sent as it is read: a staged file is never held in memory.
+    return Transfer("PUT", answer, file, "uploading to " + target);
   }
 
   Result<int64_t> DeletePrefix(const std::string& prefix) const override {
@@ -64,7 +61,7 @@ class VolumeStagingStore final : public StagingStore {
         continue;
       }
       if (!answer.ok()) return answer.status();
-      auto deleted = Transfer("DELETE", *answer, "", "removing " + target);
+      auto deleted = Transfer("DELETE", *answer, {}, "removing " + target);
       // An upload that never arrived leaves nothing to remove.
       if (!deleted.ok() && deleted.code() != ErrorCode::kNotFound) return deleted;
       if (deleted.ok()) ++removed;
@@ -78,7 +75,8 @@ class VolumeStagingStore final : public StagingStore {
                              bool /*copy_into*/) const override {
     StagedFiles files;
     files.copy_into_uri = volume_ + "/" + prefix;
-    files.format = format;  // no credential, no Spark path: see the header
+    files.query_uri = files.copy_into_uri;
+    files.format = format;  // no credential, no open-source Spark path: see the header
     return files;
   }
 
@@ -107,14 +105,14 @@ class VolumeStagingStore final : public StagingStore {
     return answer;
   }
 
-  Status Transfer(const std::string& method, const StagingAnswer& answer, std::string body,
-                  const std::string& what) const {
+  Status Transfer(const std::string& method, const StagingAnswer& answer,
+                  const std::filesystem::path& body_file, const std::string& what) const {
     MORTAR_ASSIGN_OR_RETURN(auto transport, transport_());
     http::Request request;
     request.method = method;
     request.url = answer.url;
     request.headers = answer.headers;
-    request.body = std::move(body);
+    request.body_file = body_file;
     auto sent = transport->Send(request);
     // The presigned URL is a secret: only its redacted form reaches a message.
     std::string where = what + " (" + http::RedactUrl(answer.url) + ")";

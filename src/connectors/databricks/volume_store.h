@@ -1,8 +1,9 @@
 // Fast-write staging in a Unity Catalog volume, through the SQL connector's staging
 // operations: Databricks answers `PUT '<local file>' INTO '/Volumes/...' OVERWRITE` and
 // `REMOVE '/Volumes/...'` with a presigned URL (and headers) that the client then PUTs
-// the file to or DELETEs itself. COPY INTO reads the volume with the user's own rights,
-// so no credential travels in the load statement. Open-source Spark has no volumes.
+// the file to or DELETEs itself. COPY INTO, and a query over the files
+// (`parquet.\`/Volumes/...\``), read the volume with the user's own rights, so no
+// credential travels in the load statement. Open-source Spark has no volumes.
 #pragma once
 
 #include <functional>
