@@ -9,8 +9,9 @@ Delta table on the local stand-in, three ways in the same run:
 Prints wall times, the ratios against the targets and Mortar's peak RSS.
 
 With --volume, (a) loads through the stand-in's Databricks-faithful warehouse instead:
-staged through a Unity Catalog volume (PUT to presigned URLs) and loaded with COPY INTO
-into a table in catalog main (a replace: COPY INTO a staging table, then swapped in).
+staged through a Unity Catalog volume (PUT to presigned URLs) into a table in catalog
+main; a replace reads the volume's files in one CREATE OR REPLACE TABLE ... AS SELECT
+(COPY INTO, which only appends, is what an append uses).
 
 Usage: bench/load_databricks.py [--rows 10000000] [--insert-sample 100000] [--volume]
 Needs: scripts/build release, and the stand-in (scripts/workspace up; started if down
@@ -115,7 +116,7 @@ def main():
     parser.add_argument("--data", type=Path, help="a folder to keep the generated CSV in (reused when it "
                         "already holds one of --rows rows)")
     parser.add_argument("--volume", action="store_true",
-                        help="(a) through a volume and COPY INTO on the Databricks-faithful warehouse")
+                        help="(a) staged through a volume on the Databricks-faithful warehouse")
     args = parser.parse_args()
     if workspace("status").returncode != 0:
         # A stand-in owned by another checkout is found through MORTAR_WORKSPACE_STATE
@@ -220,7 +221,7 @@ def main():
         print()
         print(f"rows: {args.rows:,} (10 columns), {csv.stat().st_size / 2**20:.0f} MiB of CSV")
         print(f"{'load':44} {'wall s':>9} {'peak RSS MiB':>13}")
-        kind = "(a) Mortar fast-write" + (", volume + COPY INTO" if args.volume else "")
+        kind = "(a) Mortar fast-write" + (", through a volume" if args.volume else "")
         print(f"{kind:44} {fast_wall:9.1f} {fast_rss:13.0f}")
         print(f"{'(b) Mortar INSERT, extrapolated':44} {insert_full:9.1f} {insert_rss:13.0f}")
         print(f"{'(c) Spark spark.read + saveAsTable':44} {spark_wall:9.1f}")
