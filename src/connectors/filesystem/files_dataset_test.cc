@@ -1,5 +1,8 @@
 #include <arrow/api.h>
+#include <arrow/io/api.h>
+#include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
+#include <parquet/arrow/writer.h>
 
 #include "mortar/connectors/dataset.h"
 #include "testing/dataset_rows.h"
@@ -111,7 +114,11 @@ TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
     EXPECT_EQ(static_cast<const arrow::Decimal128Array&>(*(*batch)->column(1)).FormatValue(0),
               "1.25");
     EXPECT_TRUE((*batch)->column(1)->IsNull(1));
-    EXPECT_EQ((*batch)->column(3)->ToString(), (*batch)->column(3)->ToString());
+    auto tags = std::static_pointer_cast<arrow::ListArray>((*batch)->column(3));
+    EXPECT_EQ(tags->value_slice(0)->ToString(), R"([
+  "a"
+])");
+    EXPECT_EQ(tags->value_length(1), 0);
     auto detected = (*back)->DetectSchema();
     ASSERT_TRUE(detected.ok());
   }
@@ -122,6 +129,46 @@ TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
     ++files;
   }
   EXPECT_EQ(files, 2);
+}
+
+// A Parquet reader selects leaf columns: a struct or map has several, and every field
+// after it must still come back as itself, in the dataset's order.
+TEST(FilesDatasetTest, ReadsParquetStructsAndMapsBesideOtherColumns) {
+  testing::TempHome temp;
+  auto struct_type =
+      arrow::struct_({arrow::field("x", arrow::int32()), arrow::field("y", arrow::utf8())});
+  auto map_type = arrow::map(arrow::utf8(), arrow::int64());
+  auto file_schema = arrow::schema({arrow::field("s", struct_type), arrow::field("m", map_type),
+                                    arrow::field("id", arrow::int64())});
+  auto s = arrow::json::ArrayFromJSONString(struct_type, R"([{"x": 1, "y": "z"}, null])");
+  auto m = arrow::json::ArrayFromJSONString(map_type, R"([[["k", 7], ["l", 8]], []])");
+  auto id = arrow::json::ArrayFromJSONString(arrow::int64(), "[10, 20]");
+  ASSERT_TRUE(s.ok() && m.ok() && id.ok());
+  std::filesystem::create_directories(temp.Files());
+  auto out = arrow::io::FileOutputStream::Open((temp.Files() / "nested.parquet").string());
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(parquet::arrow::WriteTable(*arrow::Table::Make(file_schema, {*s, *m, *id}),
+                                         arrow::default_memory_pool(), *out)
+                  .ok());
+  ASSERT_TRUE((*out)->Close().ok());
+
+  auto context = temp.MakeContext();
+  auto config = FilesConfig("nested", "nested.parquet");
+  config.schema =
+      Schema({{"id", Type::Int64(), true},
+              {"m", Type::Map(Type::String(), Type::Int64()), true},
+              {"s", Type::Struct({Field{"x", Type::Int32()}, Field{"y", Type::String()}}), true}});
+  auto dataset = context->MakeDataset(config);
+  ASSERT_TRUE(dataset.ok());
+  auto reader = (*dataset)->Read(ReadOptions{});
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto batch = (*reader)->Next();
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_TRUE(*batch);
+  ASSERT_EQ((*batch)->num_columns(), 3);
+  EXPECT_TRUE((*batch)->column(0)->Equals(**id));
+  EXPECT_TRUE((*batch)->column(1)->Equals(**m)) << (*batch)->column(1)->ToString();
+  EXPECT_TRUE((*batch)->column(2)->Equals(**s)) << (*batch)->column(2)->ToString();
 }
 
 TEST(FilesDatasetTest, AbortedWriteLeavesThePreviousFile) {

@@ -4,6 +4,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/io/api.h>
 #include <parquet/arrow/reader.h>
+#include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
 
 #include "connectors/filesystem/file_commit.h"
@@ -13,6 +14,12 @@ namespace mortar::filesystem {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The Parquet leaf columns of `field`, in file order.
+void AddLeafColumns(const parquet::arrow::SchemaField& field, std::vector<int>* leaves) {
+  if (field.is_leaf()) leaves->push_back(field.column_index);
+  for (const auto& child : field.children) AddLeafColumns(child, leaves);
+}
 
 Result<std::unique_ptr<parquet::arrow::FileReader>> OpenFileReader(const FileToRead& file) {
   MORTAR_ASSIGN_OR_RETURN(auto input, file.open());
@@ -65,6 +72,9 @@ class ParquetReader final : public BatchReader {
     arrow::Status schema_status = file_reader_->GetSchema(&file_schema);
     if (!schema_status.ok())
       return Status::Invalid(files_[index].display_name + ": " + schema_status.message());
+    // The reader selects Parquet leaf columns, not fields: a struct, list or map field
+    // has a leaf per value in it, all of which it needs. Batches hold the fields in the
+    // order of their first leaf here, the dataset's order.
     std::vector<int> columns;
     for (const auto& column : schema_.columns()) {
       int found = file_schema->GetFieldIndex(column.name);
@@ -72,7 +82,8 @@ class ParquetReader final : public BatchReader {
         return Status::Invalid(files_[index].display_name + ": column '" + column.name +
                                "' of the dataset's schema is not in the file");
       }
-      columns.push_back(found);
+      AddLeafColumns(file_reader_->manifest().schema_fields[static_cast<std::size_t>(found)],
+                     &columns);
     }
     auto reader = file_reader_->GetRecordBatchReader(
         [&] {
