@@ -3,6 +3,7 @@
 #include <arrow/api.h>
 #include <arrow/util/decimal.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "mortar/core/batch.h"
@@ -16,6 +17,18 @@ namespace {
 // nested values): those become U+FFFD instead of an exception.
 std::string JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string DecimalText(const arrow::Decimal128& value, const arrow::DataType& type) {
+  return FormatDecimal(value.ToIntegerString(),
+                       static_cast<const arrow::Decimal128Type&>(type).scale());
+}
+
+// JSON has no NaN or infinities: they are the strings Databricks' JSON results carry.
+nlohmann::json DoubleToJson(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  return value;
 }
 
 nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
@@ -32,9 +45,11 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
     case arrow::Type::INT64:
       return static_cast<const arrow::Int64Scalar&>(scalar).value;
     case arrow::Type::FLOAT:
-      return static_cast<const arrow::FloatScalar&>(scalar).value;
+      return DoubleToJson(static_cast<const arrow::FloatScalar&>(scalar).value);
     case arrow::Type::DOUBLE:
-      return static_cast<const arrow::DoubleScalar&>(scalar).value;
+      return DoubleToJson(static_cast<const arrow::DoubleScalar&>(scalar).value);
+    case arrow::Type::DECIMAL128:
+      return DecimalText(static_cast<const arrow::Decimal128Scalar&>(scalar).value, *scalar.type);
     case arrow::Type::DATE32:
       return FormatDate(static_cast<const arrow::Date32Scalar&>(scalar).value);
     case arrow::Type::TIMESTAMP: {
@@ -76,11 +91,16 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
 
 }  // namespace
 
+std::string DecimalCellText(const arrow::Array& decimals, int64_t index) {
+  return DecimalText(
+      arrow::Decimal128(static_cast<const arrow::Decimal128Array&>(decimals).GetValue(index)),
+      *decimals.type());
+}
+
 std::string CellToJson(const arrow::Array& array, int64_t index) {
   if (array.IsNull(index)) return "null";
   if (array.type_id() == arrow::Type::DECIMAL128) {
-    return nlohmann::json(static_cast<const arrow::Decimal128Array&>(array).FormatValue(index))
-        .dump();
+    return nlohmann::json(DecimalCellText(array, index)).dump();
   }
   if (array.type_id() == arrow::Type::BINARY) {
     return nlohmann::json(std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index)))
@@ -99,7 +119,7 @@ std::string CellToText(const arrow::Array& array, int64_t index) {
     case arrow::Type::BINARY:
       return std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index));
     case arrow::Type::DECIMAL128:
-      return static_cast<const arrow::Decimal128Array&>(array).FormatValue(index);
+      return DecimalCellText(array, index);
     case arrow::Type::LIST:
     case arrow::Type::MAP:
     case arrow::Type::STRUCT:

@@ -1,7 +1,10 @@
 #include "mortar/core/cell_text.h"
 
 #include <arrow/api.h>
+#include <arrow/json/from_string.h>
 #include <gtest/gtest.h>
+
+#include <limits>
 
 namespace mortar {
 namespace {
@@ -19,6 +22,39 @@ TEST(CellTextTest, NestedBinaryThatIsNotUtf8BecomesReplacementCharacters) {
   ASSERT_TRUE(text.ok()) << text.status().message();
   EXPECT_EQ(static_cast<const arrow::StringArray&>(**text).GetString(0), "[\"a\xef\xbf\xbd\"]");
   EXPECT_EQ(CellToText(*array, 0), "[\"a\xef\xbf\xbd\"]");
+}
+
+// Arrow's own text of a decimal switches to an exponent below 1E-6 ("-1E-10"): the
+// text of a cell is the plain number at its scale, alone, in JSON and nested.
+TEST(CellTextTest, DecimalsAreInPlainNotationEverywhere) {
+  auto type = arrow::decimal128(38, 10);
+  auto decimals = arrow::json::ArrayFromJSONString(type, R"(["-0.0000000001", "12.5000000000"])");
+  ASSERT_TRUE(decimals.ok());
+  EXPECT_EQ(CellToText(**decimals, 0), "-0.0000000001");
+  EXPECT_EQ(CellToJson(**decimals, 0), "\"-0.0000000001\"");
+  EXPECT_EQ(CellToText(**decimals, 1), "12.5000000000");
+  auto list_type = arrow::list(type);
+  auto lists = arrow::json::ArrayFromJSONString(list_type, R"([["0.0000001000"]])");
+  ASSERT_TRUE(lists.ok());
+  EXPECT_EQ(CellToJson(**lists, 0), "[\"0.0000001000\"]");
+}
+
+// JSON has no NaN or infinity (a JSON writer makes them null): they are strings.
+TEST(CellTextTest, NanAndInfinitiesAreNamedNotNull) {
+  arrow::DoubleBuilder doubles;
+  ASSERT_TRUE(doubles
+                  .AppendValues({std::numeric_limits<double>::quiet_NaN(),
+                                 std::numeric_limits<double>::infinity(),
+                                 -std::numeric_limits<double>::infinity(), 1.5})
+                  .ok());
+  std::shared_ptr<arrow::Array> array;
+  ASSERT_TRUE(doubles.Finish(&array).ok());
+  EXPECT_EQ(CellToJson(*array, 0), "\"NaN\"");
+  EXPECT_EQ(CellToJson(*array, 1), "\"Infinity\"");
+  EXPECT_EQ(CellToJson(*array, 2), "\"-Infinity\"");
+  EXPECT_EQ(CellToJson(*array, 3), "1.5");
+  EXPECT_EQ(CellToText(*array, 1), "Infinity");
+  EXPECT_EQ(CellToText(*array, 3), "1.5");
 }
 
 }  // namespace

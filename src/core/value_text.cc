@@ -196,6 +196,19 @@ char* PutDate(char* out, int32_t days) {
 
 }  // namespace
 
+std::string FormatDecimal(std::string_view unscaled, int32_t scale) {
+  bool negative = !unscaled.empty() && unscaled.front() == '-';
+  std::string digits(negative ? unscaled.substr(1) : unscaled);
+  if (scale <= 0) {
+    if (digits != "0") digits.append(static_cast<std::size_t>(-static_cast<int64_t>(scale)), '0');
+    return (negative ? "-" : "") + digits;
+  }
+  auto fraction = static_cast<std::size_t>(scale);
+  if (digits.size() <= fraction) digits.insert(0, fraction + 1 - digits.size(), '0');
+  digits.insert(digits.size() - fraction, 1, '.');
+  return (negative ? "-" : "") + digits;
+}
+
 std::string FormatDate(int32_t days) {
   char buffer[32];
   if (PutDate(buffer, days) == nullptr) {

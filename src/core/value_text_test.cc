@@ -14,6 +14,19 @@ TEST(ValueTextTest, ParsesDatesAndRejectsImpossibleOnes) {
   EXPECT_EQ(FormatDate(-1), "1969-12-31");
 }
 
+TEST(ValueTextTest, DecimalsAreInPlainNotationAtTheirScale) {
+  EXPECT_EQ(FormatDecimal("-1", 10), "-0.0000000001");
+  EXPECT_EQ(FormatDecimal("1", 7), "0.0000001");
+  EXPECT_EQ(FormatDecimal("12345", 2), "123.45");
+  EXPECT_EQ(FormatDecimal("-12345", 5), "-0.12345");
+  EXPECT_EQ(FormatDecimal("0", 3), "0.000");
+  EXPECT_EQ(FormatDecimal("42", 0), "42");
+  EXPECT_EQ(FormatDecimal("5", -2), "500");
+  EXPECT_EQ(FormatDecimal("0", -2), "0");
+  EXPECT_EQ(FormatDecimal("99999999999999999999999999999999999999", 38),
+            "0.99999999999999999999999999999999999999");
+}
+
 TEST(ValueTextTest, ParsesTimestampsWithAndWithoutZones) {
   bool zone = false;
   EXPECT_EQ(ParseTimestamp("1970-01-01 00:00:01", &zone), 1000000);

@@ -1,6 +1,6 @@
 // One cell of an Arrow array as text: for display (tables, CSV-like output), as JSON
-// (numbers stay numbers, decimals stay exact strings), and nested values as JSON text
-// for stores without nested types (CSV, SQLite). Thread-safe.
+// (numbers stay numbers, decimals stay exact strings, NaN and infinities are strings), and nested
+// values as JSON text for stores without nested types (CSV, SQLite). Thread-safe.
 #pragma once
 
 #include <arrow/type_fwd.h>
@@ -20,5 +20,7 @@ Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& neste
 // One cell as display text ("" for null), and as JSON text.
 std::string CellToText(const arrow::Array& array, int64_t index);
 std::string CellToJson(const arrow::Array& array, int64_t index);
+// A cell of a decimal128 array in plain notation at its type's scale (FormatDecimal).
+std::string DecimalCellText(const arrow::Array& decimals, int64_t index);
 
 }  // namespace mortar

@@ -25,6 +25,10 @@ std::optional<int32_t> ParseDate(std::string_view text);
 std::optional<int64_t> ParseTimestamp(std::string_view text, bool* had_zone = nullptr);
 
 std::string FormatDate(int32_t days);
+// A decimal in plain notation, never with an exponent, from its unscaled integer (an
+// optional '-' and digits) and its scale: ("-1", 10) is "-0.0000000001", ("12345", 2)
+// "123.45", ("5", -2) "500". Arrow's own text switches to "-1E-10" for small values.
+std::string FormatDecimal(std::string_view unscaled, int32_t scale);
 // "2024-03-01 12:30:00" or with ".ffffff" when there are fractions; `zone` adds "Z".
 std::string FormatTimestamp(int64_t micros, bool zone);
 

@@ -178,8 +178,7 @@ class SqliteWriter final : public BatchWriter {
                          static_cast<const arrow::BooleanArray&>(array).Value(row) ? 1 : 0);
         break;
       case arrow::Type::DECIMAL128: {
-        const auto& decimals = static_cast<const arrow::Decimal128Array&>(array);
-        *scratch = decimals.FormatValue(row);
+        *scratch = DecimalCellText(array, row);
         sqlite3_bind_text(insert, index, scratch->data(), static_cast<int>(scratch->size()),
                           SQLITE_TRANSIENT);
         break;
