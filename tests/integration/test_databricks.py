@@ -1,7 +1,11 @@
 """Mortar's Databricks driver against the stand-in: a real Spark Thrift server behind
 a TLS front door that checks tokens."""
+import datetime
+import decimal
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from mortar_cli import write_json
@@ -224,8 +228,8 @@ def test_append_adds_rows_in_one_transaction(dbx, table):
 
 def test_replacing_an_older_table_with_timestamps_without_zone(dbx, table):
     # Delta turns its timestampNtz feature on when it creates a table, not when it
-    # replaces one created without it: the replace must ask for it (a sync writing
-    # through a staging table, and a SQL recipe replacing its output with a query).
+    # replaces one created without it: the replace must ask for it (a sync replacing it
+    # with rows, and a SQL recipe replacing its output with a query).
     dbx.run("sql", "dbx", f"CREATE TABLE default.{table} (id INT) USING DELTA")
     local_sync(dbx, table, "events", "id,at\n1,2024-03-01 10:00:00\n2,2024-03-02 11:30:00\n",
                [{"name": "id", "type": "int64"}, {"name": "at", "type": "timestamp_ntz"}], "load")
@@ -256,3 +260,68 @@ def test_values_that_look_like_spark_variables_are_written_as_they_are(dbx, tabl
     dbx.run("recipe", "run", "load_odd")
     rows = dbx.json("sql", "dbx", f"SELECT b FROM default.{table} ORDER BY a")["rows"]
     assert [r["b"] for r in rows] == values
+
+
+def test_a_small_write_of_every_type_is_one_statement_and_reads_back_exactly(dbx, table):
+    # Rows that fit in one INSERT statement are written by that statement alone, with no
+    # staging table: a replace as CREATE OR REPLACE TABLE ... AS SELECT CAST(...) FROM
+    # VALUES, an append as INSERT INTO ... VALUES. Each type must survive the literals.
+    utc = datetime.timezone.utc
+    columns = {
+        "i": pa.array([1, 2, 3], pa.int64()),
+        "d": pa.array([decimal.Decimal("1234567890123456789012345678.0123456789"),
+                       decimal.Decimal("-0.0000000001"), None], pa.decimal128(38, 10)),
+        "day": pa.array([datetime.date(2024, 2, 29), datetime.date(1, 1, 1), None], pa.date32()),
+        "ts": pa.array([datetime.datetime(2024, 1, 1, 10, 0, 0, 123456, tzinfo=utc), None, None],
+                       pa.timestamp("us", tz="UTC")),
+        "ntz": pa.array([datetime.datetime(2024, 1, 1, 10, 0, 0, 500000), None, None], pa.timestamp("us")),
+        "b": pa.array([b"\x00\xff", b"", None], pa.binary()),
+        "arr": pa.array([[1, 2], [], None], pa.list_(pa.int32())),
+        "m": pa.array([[("k", 1)], [], None], pa.map_(pa.string(), pa.int64())),
+        "s": pa.array([{"x": 1, "y": "z"}, {"x": None, "y": None}, None],
+                      pa.struct([("x", pa.int32()), ("y", pa.string())])),
+        "text": pa.array(["it's \\ \"quoted\"", "${env:HOME}", None], pa.string()),
+        "f": pa.array([1.5, float("inf"), None], pa.float64()),
+    }
+    files = dbx.home / "files"
+    files.mkdir(exist_ok=True)
+    pq.write_table(pa.table(columns), files / "every.parquet")
+    project = dbx.home / "projects" / "p"
+    write_json(project / "datasets" / "every.json",
+               {"name": "every", "connection": "filesystem_default", "type": "files",
+                "params": {"path": "every.parquet"}})
+    write_json(project / "datasets" / "target.json",
+               {"name": "target", "connection": "dbx", "type": "sql_table",
+                "params": {"schema": "default", "table": table}})
+    for mode, statement in [("replace", "CREATE OR REPLACE TABLE ... AS SELECT FROM VALUES"),
+                            ("append", "INSERT INTO ... VALUES")]:
+        write_json(project / "recipes" / "load.json",
+                   {"name": "load", "type": "sync", "inputs": ["every"], "outputs": ["target"],
+                    "params": {"mode": mode}})
+        log = open(dbx.json("recipe", "run", "load")["log"]).read()
+        assert (f"writing 3 row(s) into `default`.`{table}` in one statement, with no staging table: "
+                f"{statement}") in log, log
+    result = dbx.json("sql", "dbx", f"SELECT * FROM default.{table} ORDER BY i")
+    types = {c["name"]: c["type"] for c in result["schema"]}
+    assert types == {"i": "int64", "d": "decimal(38,10)", "day": "date", "ts": "timestamp",
+                     "ntz": "timestamp_ntz", "b": "binary", "arr": "array<int32>",
+                     "m": "map<string,int64>", "s": "struct<x:int32,y:string>", "text": "string",
+                     "f": "double"}
+    rows = result["rows"]
+    assert [r["i"] for r in rows] == [1, 1, 2, 2, 3, 3]
+    first, second, third = rows[0], rows[2], rows[4]
+    assert rows[1] == first and rows[3] == second and rows[5] == third
+    assert (first["d"], second["d"]) == ("1234567890123456789012345678.0123456789", "-0.0000000001")
+    assert (first["day"], second["day"]) == ("2024-02-29", "0001-01-01")
+    assert first["ts"] == "2024-01-01 10:00:00.123456Z"
+    assert first["ntz"] == "2024-01-01 10:00:00.500000"
+    assert (first["arr"], second["arr"]) == ([1, 2], [])
+    assert (first["m"], second["m"]) == ({"k": 1}, {})
+    assert (first["s"], second["s"]) == ({"x": 1, "y": "z"}, {"x": None, "y": None})
+    assert (first["text"], second["text"]) == ('it\'s \\ "quoted"', "${env:HOME}")
+    assert (first["f"], second["f"]) == (1.5, "Infinity")
+    hex_rows = dbx.json("sql", "dbx", f"SELECT hex(b) AS h FROM default.{table} ORDER BY i")["rows"]
+    assert [r["h"] for r in hex_rows] == ["00FF", "00FF", "", "", None, None]
+    assert all(value is None for name, value in third.items() if name != "i")
+    # No staging table was made.
+    assert dbx.json("sql", "dbx", f"SHOW TABLES IN default LIKE '__mortar_tmp_{table}_*'")["rows"] == []

@@ -40,7 +40,35 @@ Status InsertWriter::Flush() {
   return connection_.ExecuteOne(sql);
 }
 
+Status InsertWriter::WriteHeldRowsToTarget() {
+  const sql::Dialect& dialect = connection_.dialect();
+  Log("writing " + std::to_string(pending_rows_) + " row(s) into " +
+      dialect.TableReference(target_) + " in one statement, with no staging table: " +
+      (mode_ == WriteMode::kAppend ? "INSERT INTO ... VALUES"
+                                   : "CREATE OR REPLACE TABLE ... AS SELECT FROM VALUES"));
+  if (mode_ == WriteMode::kAppend) {
+    MORTAR_RETURN_IF_ERROR(connection_.CreateIfMissing(target_, schema_));
+    return connection_.ExecuteOne("INSERT INTO " + dialect.TableReference(target_) + " VALUES\n" +
+                                  values_);
+  }
+  // VALUES types each column by its literals (a column of NULLs has no type): the casts
+  // give the table the schema's types, as the staging table's would.
+  auto value_column = [&](std::size_t i) {
+    return dialect.QuoteIdentifier("_" + std::to_string(i));
+  };
+  std::string names;
+  for (std::size_t i = 0; i < schema_.size(); ++i) names += (i ? ", " : "") + value_column(i);
+  return connection_.ExecuteOne(ReplaceTableHead(dialect, target_, schema_) + "\nSELECT " +
+                                CastColumns(dialect, schema_, value_column, ", ") +
+                                "\nFROM VALUES\n" + values_ + " AS held(" + names + ")");
+}
+
 Status InsertWriter::Commit() {
+  if (!created_ && pending_rows_ > 0) {
+    Status status = WriteHeldRowsToTarget();
+    Abort();
+    return status;
+  }
   Status status = Flush();
   if (status.ok()) status = CreateStaging();  // no rows: the target still gets the schema
   const sql::Dialect& dialect = connection_.dialect();

@@ -1,6 +1,8 @@
 // The writer of a Databricks table when fast-write is off: rows as multi-row INSERT
 // ... VALUES (about 1 MiB of SQL each) into a staging table, which replaces the target
-// (or is appended to it) in one statement on Commit; Abort drops it.
+// (or is appended to it) in one statement on Commit; Abort drops it. Rows that fit in
+// one statement need no staging table: Commit writes them into the target in that one
+// statement, atomic on Delta.
 #pragma once
 
 #include <arrow/api.h>
@@ -23,7 +25,8 @@ class InsertTarget {
   virtual Status CreateIfMissing(const sql::TableName& table, const Schema& schema) = 0;
 };
 
-// INSERT with batched multi-row VALUES into a staging table, swapped in on Commit.
+// INSERT with batched multi-row VALUES into a staging table, swapped in on Commit; or,
+// for at most one statement's rows, the target written by that statement alone.
 class InsertWriter final : public BatchWriter {
  public:
   InsertWriter(InsertTarget& connection, sql::TableName target, sql::TableName staging,
@@ -44,6 +47,9 @@ class InsertWriter final : public BatchWriter {
 
  private:
   Status Flush();
+  // The rows held, written straight into the target: CREATE OR REPLACE TABLE ... AS
+  // SELECT CAST(...) FROM VALUES, or INSERT INTO ... VALUES.
+  Status WriteHeldRowsToTarget();
   InsertTarget& connection_;
   sql::TableName target_;
   sql::TableName staging_;
