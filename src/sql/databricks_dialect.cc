@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "mortar/sql/dialect.h"
+#include "sql/delta_table_properties.h"
 
 namespace mortar::sql {
 
@@ -149,7 +150,8 @@ class Databricks final : public Dialect {
   }
 
   std::string CreateTable(const TableName& table, const Schema& schema) const override {
-    return Dialect::CreateTable(table, schema) + " USING DELTA";
+    return Dialect::CreateTable(table, schema) + " USING DELTA" +
+           DeltaTableProperties(schema, /*replacing=*/false);
   }
 
   // Spark in ANSI mode fails a whole query on one bad value in CAST.
@@ -199,17 +201,6 @@ class Databricks final : public Dialect {
 
   std::string RandomBelow(double ratio) const override {
     return "rand() < " + std::to_string(ratio);
-  }
-
-  // Delta refuses these characters in column names unless column mapping is on.
-  std::string ColumnNameProblem(std::string_view name) const override {
-    std::string problem = Dialect::ColumnNameProblem(name);
-    if (!problem.empty()) return problem;
-    if (name.find_first_of(" ,;{}()\n\t=") != std::string_view::npos) {
-      return "Delta tables do not accept spaces or any of ,;{}()= and newlines or tabs in column "
-             "names";
-    }
-    return {};
   }
 
   // Spark has no fixed limit; Delta tables get slow to plan far beyond this.

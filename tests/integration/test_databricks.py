@@ -325,3 +325,38 @@ def test_a_small_write_of_every_type_is_one_statement_and_reads_back_exactly(dbx
     assert all(value is None for name, value in third.items() if name != "i")
     # No staging table was made.
     assert dbx.json("sql", "dbx", f"SHOW TABLES IN default LIKE '__mortar_tmp_{table}_*'")["rows"] == []
+
+
+def test_column_names_delta_refuses_are_written_with_column_mapping(dbx, table):
+    # Delta refuses spaces and ,;{}()= in column names unless the table maps its columns
+    # by name: Mortar turns that on for such names, in each way it creates a table.
+    names = ["semi;colon", "a b", "x=y"]
+    header = ",".join(f'"{name}"' for name in names) + "\n"
+    schema = [{"name": "semi;colon", "type": "int64"}, {"name": "a b", "type": "string"},
+              {"name": "x=y", "type": "int64"}]
+    project = dbx.home / "projects" / "p"
+    # One statement, then (about 1.5 MiB of SQL) a staging table swapped in.
+    for rows in (3, 40000):
+        local_sync(dbx, table, "odd_names", header + "".join(f"{i},v {i},{2 * i}\n" for i in range(rows)),
+                   schema, "load_odd_names")
+        log = open(dbx.json("recipe", "run", "load_odd_names")["log"]).read()
+        assert ("in one statement" in log) == (rows == 3), log
+        total = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(`x=y`) AS s FROM default.{table}")["rows"]
+        assert total == [{"n": rows, "s": rows * (rows - 1)}]
+    properties = {row["key"]: row["value"] for row in
+                  dbx.json("sql", "dbx", f"SHOW TBLPROPERTIES default.{table}")["rows"]}
+    assert properties.get("delta.columnMapping.mode") == "name", properties
+    # A SQL recipe whose query names a column so: its output maps its columns too.
+    write_json(project / "datasets" / "shown.json",
+               {"name": "shown", "connection": "dbx", "type": "sql_table",
+                "params": {"schema": "default", "table": f"{table}_shown"}})
+    write_json(project / "recipes" / "show.json",
+               {"name": "show", "type": "sql", "inputs": ["target"], "outputs": ["shown"],
+                "params": {"sql": "SELECT `a b`, `semi;colon` + 1 AS `plus (one)` FROM ${target} "
+                                  "WHERE `semi;colon` < 2"}})
+    try:
+        dbx.run("recipe", "run", "show")
+        rows = dbx.json("sql", "dbx", f"SELECT * FROM default.{table}_shown ORDER BY `plus (one)`")["rows"]
+        assert rows == [{"a b": "v 0", "plus (one)": 1}, {"a b": "v 1", "plus (one)": 2}]
+    finally:
+        dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS default.{table}_shown", check=False)

@@ -1,5 +1,7 @@
 #include "connectors/databricks/copy_into.h"
 
+#include "sql/delta_table_properties.h"
+
 namespace mortar::databricks {
 
 namespace {
@@ -71,11 +73,8 @@ std::string CopyIntoSql(const sql::Dialect& dialect, const sql::TableName& table
 
 std::string ReplaceTableHead(const sql::Dialect& dialect, const sql::TableName& table,
                              const Schema& schema) {
-  bool ntz = false;
-  for (std::size_t i = 0; i < schema.size(); ++i)
-    ntz = ntz || schema[i].type.kind() == TypeKind::kTimestampNtz;
   return "CREATE OR REPLACE TABLE " + dialect.TableReference(table) + " USING DELTA" +
-         (ntz ? " TBLPROPERTIES ('delta.feature.timestampNtz' = 'supported')" : "") + " AS";
+         sql::DeltaTableProperties(schema, /*replacing=*/true) + " AS";
 }
 
 std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table,

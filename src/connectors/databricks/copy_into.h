@@ -38,10 +38,9 @@ std::string CastColumns(const sql::Dialect& dialect, const Schema& schema,
 std::string SparkLoadHead(const sql::Dialect& dialect, const sql::TableName& table,
                           const Schema& schema, WriteMode mode);
 
-// "CREATE OR REPLACE TABLE <table> USING DELTA AS", with TBLPROPERTIES
-// ('delta.feature.timestampNtz' = 'supported') when the schema has a timestamp without
-// time zone: Delta turns that feature on by itself when it creates a table, but not
-// when it replaces one that was created without it.
+// "CREATE OR REPLACE TABLE <table> USING DELTA AS", with the TBLPROPERTIES the schema
+// needs (sql/delta_table_properties.h: column mapping for names Delta refuses without
+// it, the timestampNtz feature).
 std::string ReplaceTableHead(const sql::Dialect& dialect, const sql::TableName& table,
                              const Schema& schema);
 
