@@ -24,5 +24,27 @@ TEST(TypeGuesserTest, PicksTheNarrowestType) {
   EXPECT_EQ(guess({}), "string");
 }
 
+// A double holds 15 significant digits whatever they are: a column with a number of
+// more, written in fixed point, is a decimal wide enough for every value.
+TEST(TypeGuesserTest, FixedPointNumbersBeyondADoubleAreDecimals) {
+  auto guess = [](std::vector<std::string> values) {
+    TypeGuesser guesser;
+    for (const auto& value : values) guesser.Observe(value);
+    return guesser.Guess().ToString();
+  };
+  EXPECT_EQ(guess({"12345678901234567890123456.78", "1.5", ""}), "decimal(28,2)");
+  EXPECT_EQ(guess({"-0.0000000000000001234567890123456"}), "decimal(31,31)");
+  EXPECT_EQ(guess({"99999999999999999999", "1"}), "decimal(20,0)");  // beyond int64
+  EXPECT_EQ(guess({"+0012345678901234.56"}), "decimal(16,2)");
+  // Fifteen digits, or trailing zeros, survive a double.
+  EXPECT_EQ(guess({"1234567890123.45", "0.1"}), "double");
+  EXPECT_EQ(guess({"1.5000000000000000000000"}), "double");
+  EXPECT_EQ(guess({"0.000000000000000000001"}), "double");
+  // An exponent, or a value no decimal(38) holds, keeps the column a double.
+  EXPECT_EQ(guess({"12345678901234567890.5", "1e5"}), "double");
+  EXPECT_EQ(guess({"123456789012345678901234567890.123456789"}), "double");
+  EXPECT_EQ(guess({"1.", "12345678901234567890.5"}), "double");
+}
+
 }  // namespace
 }  // namespace mortar

@@ -77,3 +77,20 @@ def test_import_detects_the_schema(mortar):
     assert [c["type"] for c in detected["schema"]] == ["int64", "string", "date"]
     rows = mortar.json("dataset", "preview", "people")["rows"]
     assert rows[1] == {"id": 2, "name": "Grace; H", "born": "1906-12-09"}
+
+
+def test_import_detects_amounts_a_double_cannot_hold_as_decimals(mortar, tmp_path):
+    # Money amounts of 26 digits: a double would change their last digits.
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    amounts = ["12345678901234567890123456.78", "-0.05", "1.10", ""]
+    (mortar.home / "files" / "money.csv").write_text(
+        "id,amount,price\n" + "".join(f"{i},{a},{i}.5\n" for i, a in enumerate(amounts)))
+    imported = mortar.json("dataset", "import", "filesystem_default", "money.csv")
+    types = {c["name"]: c["type"] for c in imported["schema"]}
+    assert types == {"id": "int64", "amount": "decimal(28,2)", "price": "double"}
+    exported = tmp_path / "money.csv"
+    mortar.run("dataset", "export", "money", str(exported))
+    with exported.open() as out:
+        column = [row["amount"] for row in csv.DictReader(out)]
+    assert column == ["12345678901234567890123456.78", "-0.05", "1.10", ""]

@@ -9,7 +9,10 @@ namespace mortar {
 
 // Guesses the narrowest type that holds every observed value: boolean, int64,
 // double, date, timestamp_ntz, timestamp (with an explicit zone), else string.
-// Empty text says nothing. Not thread-safe.
+// Numbers written in fixed point (no exponent) of which one has more significant
+// digits than a double holds (15), integers beyond int64 among them, are
+// decimal(p,s) instead of double: s the most digits after the point, p the most before
+// it plus s, up to 38 (beyond that, double). Empty text says nothing. Not thread-safe.
 class TypeGuesser {
  public:
   void Observe(std::string_view text);
@@ -20,6 +23,12 @@ class TypeGuesser {
   bool can_boolean_ = true;
   bool can_integer_ = true;
   bool can_double_ = true;
+  // Fixed-point numbers: the most digits before and after the point, and whether
+  // one of them has more significant digits than a double holds.
+  bool can_fixed_point_ = true;
+  int integer_digits_ = 0;
+  int fraction_digits_ = 0;
+  bool beyond_double_ = false;
   bool can_date_ = true;
   bool can_timestamp_ = true;
   bool saw_zone_ = false;
