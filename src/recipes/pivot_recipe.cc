@@ -3,6 +3,8 @@
 // distinct values, up to a limit) just before the query is compiled.
 #include <arrow/api.h>
 
+#include <algorithm>
+
 #include "mortar/core/cell_text.h"
 #include "mortar/sql/expression.h"
 #include "recipes/builtin_recipes.h"
@@ -147,13 +149,19 @@ class PivotRecipe final : public VisualRecipe {
       auto literal = sql::ValueLiteral(dialect, value, (*pivot)->type);
       if (!literal.ok()) return params.Error("values", literal.status().message());
       std::string when = "CASE WHEN " + pivot_sql + " = " + *literal + " THEN ";
+      // Names compare without case in every database: a value whose columns would take
+      // a name already made (SHIPPED after shipped) is numbered: SHIPPED_2_count.
+      auto taken = [&](const std::string& label) {
+        return std::any_of(measures.begin(), measures.end(), [&](const Measure& measure) {
+          return output.IndexOf(label + "_" + measure.suffix).has_value();
+        });
+      };
+      std::string label = value;
+      for (int n = 2; taken(label); ++n) label = value + "_" + std::to_string(n);
       for (const auto& measure : measures) {
-        std::string name = value + "_" + measure.suffix;
+        std::string name = label + "_" + measure.suffix;
         if (Status check = CheckOutputName(dialect, name); !check.ok()) {
           return params.Error("values", check.message());
-        }
-        if (output.IndexOf(name)) {
-          return params.Error("values", "two output columns would be named '" + name + "'");
         }
         Type type = Type::Int64();
         std::string argument = when + "1 END";
