@@ -193,6 +193,25 @@ TEST(ChartTest, EveryTypeDrawsItsShapes) {
   EXPECT_NE(render("bar").find(">no data</text>"), std::string::npos);
 }
 
+// Sums of doubles carry binary noise: the axis ticks are round and the values read as
+// people write them.
+TEST(ChartTest, AxesTickRoundNumbersAndValuesCarryNoNoise) {
+  ChartData data;
+  data.columns = {"region", "amount"};
+  data.rows = {{"n", 24364.949999999997}, {"s", 14747.4}, {"e", 22121}};
+  Json json = {
+      {"name", "c"}, {"dataset", "d"}, {"type", "bar"}, {"dimensions", {{{"column", "region"}}}}};
+  std::string svg = RenderSvg(Parse(json), data);
+  for (const char* tick : {">0</text>", ">5,000</text>", ">10,000</text>", ">25,000</text>"}) {
+    EXPECT_NE(svg.find(tick), std::string::npos) << tick;
+  }
+  EXPECT_NE(svg.find("n: 24,364.95</title>"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("24364.9"), std::string::npos);
+  EXPECT_EQ(svg.find(">14747.4"), std::string::npos);
+  json["type"] = "pie";
+  EXPECT_NE(RenderSvg(Parse(json), data).find(">s: 14,747.4</text>"), std::string::npos);
+}
+
 TEST(ChartTest, PngIsTheSvgDrawnInPixels) {
   ChartData data;
   data.columns = {"x", "count"};

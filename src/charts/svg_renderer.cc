@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "charts/chart_numbers.h"
 #include "mortar/charts/chart.h"
 #include "mortar/core/markup_escape.h"
 
@@ -23,6 +24,7 @@ constexpr const char* kColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
 std::string Label(const config::Json& value) {
   if (value.is_null()) return "(empty)";
   if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_float()) return PlainNumber(value.get<double>());
   return value.dump();
 }
 
@@ -98,16 +100,18 @@ std::string RenderSvg(const ChartSpec& spec, const ChartData& data) {
              Format(kTop + 16 * static_cast<double>(i)) + "\" width=\"10\" height=\"10\" fill=\"" +
              color + "\"/>\n";
       svg += Text(kWidth - 224, kTop + 9 + 16 * static_cast<double>(i),
-                  Label(data.rows[i][0]) + ": " + Format(values[i]));
+                  Label(data.rows[i][0]) + ": " + ReadableNumber(values[i]));
       angle = end;
     }
     return svg + "</svg>\n";
   }
 
   // Axes for bars, lines, areas and points.
-  double low = std::min(0.0, *std::min_element(values.begin(), values.end()));
-  double high = std::max(0.0, *std::max_element(values.begin(), values.end()));
-  if (high == low) high = low + 1;
+  // Round ticks (1, 2 or 5 x 10^k) from zero or below to the highest value or above.
+  const ValueAxis axis = RoundAxis(std::min(0.0, *std::min_element(values.begin(), values.end())),
+                                   std::max(0.0, *std::max_element(values.begin(), values.end())));
+  const double low = axis.low;
+  const double high = axis.high;
   const double plot_width = kWidth - kLeft - kRight;
   const double plot_height = kHeight - kTop - kBottom;
   auto y_of = [&](double value) { return kTop + plot_height * (high - value) / (high - low); };
@@ -115,9 +119,11 @@ std::string RenderSvg(const ChartSpec& spec, const ChartData& data) {
          Format(kWidth - kRight) + "\" y2=\"" + Format(y_of(0)) + "\" stroke=\"#333\"/>\n";
   svg += "<line x1=\"" + Format(kLeft) + "\" y1=\"" + Format(kTop) + "\" x2=\"" + Format(kLeft) +
          "\" y2=\"" + Format(kTop + plot_height) + "\" stroke=\"#333\"/>\n";
-  for (int tick = 0; tick <= 4; ++tick) {
-    double value = low + (high - low) * tick / 4;
-    svg += Text(kLeft - 6, y_of(value) + 4, Format(value), " text-anchor=\"end\"");
+  const auto steps = static_cast<int>(std::lround((high - low) / axis.step));
+  for (int tick = 0; tick <= steps; ++tick) {
+    double value = low + axis.step * tick;
+    svg += Text(kLeft - 6, y_of(value) + 4, ReadableNumber(value, axis.decimals),
+                " text-anchor=\"end\"");
   }
   svg += Text(kLeft, kHeight - 8, data.columns[0] + " / " + data.columns[value_column]);
 
@@ -149,7 +155,7 @@ std::string RenderSvg(const ChartSpec& spec, const ChartData& data) {
       svg += "<rect x=\"" + Format(xs[i] - bar / 2) + "\" y=\"" + Format(top) + "\" width=\"" +
              Format(bar) + "\" height=\"" + Format(std::fabs(y_of(values[i]) - y_of(0))) +
              "\" fill=\"" + kColors[0] + "\"><title>" + EscapeMarkup(Label(data.rows[i][0])) +
-             ": " + Format(values[i]) + "</title></rect>\n";
+             ": " + ReadableNumber(values[i]) + "</title></rect>\n";
     }
   } else if (spec.type == ChartType::kScatter) {
     for (std::size_t i = 0; i < values.size(); ++i) {
