@@ -335,14 +335,18 @@ def test_column_names_delta_refuses_are_written_with_column_mapping(dbx, table):
     schema = [{"name": "semi;colon", "type": "int64"}, {"name": "a b", "type": "string"},
               {"name": "x=y", "type": "int64"}]
     project = dbx.home / "projects" / "p"
-    # One statement, then (about 1.5 MiB of SQL) a staging table swapped in.
-    for rows in (3, 40000):
-        local_sync(dbx, table, "odd_names", header + "".join(f"{i},v {i},{2 * i}\n" for i in range(rows)),
+    # One statement; then rows of 600 KiB each, more than one statement holds, through a
+    # staging table swapped in.
+    rows = 3
+    for pad in (0, 600 * 1024):
+        local_sync(dbx, table, "odd_names",
+                   header + "".join(f"{i},v {i}{'.' * pad},{2 * i}\n" for i in range(rows)),
                    schema, "load_odd_names")
         log = open(dbx.json("recipe", "run", "load_odd_names")["log"]).read()
-        assert ("in one statement" in log) == (rows == 3), log
-        total = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(`x=y`) AS s FROM default.{table}")["rows"]
-        assert total == [{"n": rows, "s": rows * (rows - 1)}]
+        assert ("in one statement" in log) == (pad == 0), log
+        total = dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n, SUM(`x=y`) AS s, "
+                                       f"MAX(LENGTH(`a b`)) AS longest FROM default.{table}")["rows"]
+        assert total == [{"n": rows, "s": rows * (rows - 1), "longest": 3 + pad}]
     properties = {row["key"]: row["value"] for row in
                   dbx.json("sql", "dbx", f"SHOW TBLPROPERTIES default.{table}")["rows"]}
     assert properties.get("delta.columnMapping.mode") == "name", properties
@@ -356,7 +360,10 @@ def test_column_names_delta_refuses_are_written_with_column_mapping(dbx, table):
                                   "WHERE `semi;colon` < 2"}})
     try:
         dbx.run("recipe", "run", "show")
-        rows = dbx.json("sql", "dbx", f"SELECT * FROM default.{table}_shown ORDER BY `plus (one)`")["rows"]
-        assert rows == [{"a b": "v 0", "plus (one)": 1}, {"a b": "v 1", "plus (one)": 2}]
+        shown = dbx.json("sql", "dbx", f"SELECT LEFT(`a b`, 3) AS a, `plus (one)` FROM default.{table}_shown "
+                                       "ORDER BY `plus (one)`")["rows"]
+        assert shown == [{"a": "v 0", "plus (one)": 1}, {"a": "v 1", "plus (one)": 2}]
+        columns = [c["name"] for c in dbx.json("sql", "dbx", f"SELECT * FROM default.{table}_shown LIMIT 0")["schema"]]
+        assert columns == ["a b", "plus (one)"]
     finally:
         dbx.run("sql", "dbx", f"DROP TABLE IF EXISTS default.{table}_shown", check=False)
