@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "mortar/core/value_text.h"
+
 namespace mortar::charts {
 
 ValueAxis RoundAxis(double low, double high, int ticks) {
@@ -34,10 +36,7 @@ ValueAxis RoundAxis(double low, double high, int ticks) {
 }
 
 std::string PlainNumber(double value) {
-  char text[40];
-  std::snprintf(text, sizeof(text), "%.15g", value);
-  std::string out = text;
-  return out == "-0" ? "0" : out;
+  return FormatDoubleForDisplay(value);
 }
 
 std::string ReadableNumber(double value, int decimals) {

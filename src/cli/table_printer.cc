@@ -77,7 +77,8 @@ Status PrintRows(std::ostream& out, BatchReader& reader, bool json) {
           json_row[schema[static_cast<std::size_t>(c)].name] =
               nlohmann::json::parse(CellToJson(*batch->column(c), r), nullptr, false);
         } else {
-          row.push_back(batch->column(c)->IsNull(r) ? "NULL" : CellToText(*batch->column(c), r));
+          row.push_back(batch->column(c)->IsNull(r) ? "NULL"
+                                                    : CellToDisplayText(*batch->column(c), r));
         }
       }
       if (json) {

@@ -133,6 +133,17 @@ std::string CellToText(const arrow::Array& array, int64_t index) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+std::string CellToDisplayText(const arrow::Array& array, int64_t index) {
+  if (array.IsNull(index)) return "";
+  if (array.type_id() == arrow::Type::DOUBLE) {
+    return FormatDoubleForDisplay(static_cast<const arrow::DoubleArray&>(array).Value(index));
+  }
+  if (array.type_id() == arrow::Type::FLOAT) {
+    return FormatDoubleForDisplay(static_cast<const arrow::FloatArray&>(array).Value(index), 7);
+  }
+  return CellToText(array, index);
+}
+
 Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& nested) {
   arrow::StringBuilder builder;
   for (int64_t i = 0; i < nested.length(); ++i) {

@@ -57,5 +57,25 @@ TEST(CellTextTest, NanAndInfinitiesAreNamedNotNull) {
   EXPECT_EQ(CellToText(*array, 3), "1.5");
 }
 
+// Tables for people show a double's 15 significant digits, a float's 7; the text and
+// JSON that are read back keep every digit.
+TEST(CellTextTest, DisplayTextHasNoBinaryNoise) {
+  arrow::DoubleBuilder doubles;
+  ASSERT_TRUE(doubles.AppendValues({24364.949999999997, 0.1 + 0.2, -0.0}).ok());
+  ASSERT_TRUE(doubles.AppendNull().ok());
+  std::shared_ptr<arrow::Array> array;
+  ASSERT_TRUE(doubles.Finish(&array).ok());
+  EXPECT_EQ(CellToDisplayText(*array, 0), "24364.95");
+  EXPECT_EQ(CellToDisplayText(*array, 1), "0.3");
+  EXPECT_EQ(CellToDisplayText(*array, 2), "0");
+  EXPECT_EQ(CellToDisplayText(*array, 3), "");
+  EXPECT_EQ(CellToJson(*array, 1), "0.30000000000000004");
+  arrow::FloatBuilder floats;
+  ASSERT_TRUE(floats.Append(1.1f).ok());
+  std::shared_ptr<arrow::Array> float_array;
+  ASSERT_TRUE(floats.Finish(&float_array).ok());
+  EXPECT_EQ(CellToDisplayText(*float_array, 0), "1.1");
+}
+
 }  // namespace
 }  // namespace mortar

@@ -209,6 +209,14 @@ std::string FormatDecimal(std::string_view unscaled, int32_t scale) {
   return (negative ? "-" : "") + digits;
 }
 
+std::string FormatDoubleForDisplay(double value, int digits) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char text[40];
+  std::snprintf(text, sizeof(text), "%.*g", digits, value);
+  return std::string_view(text) == "-0" ? "0" : text;
+}
+
 std::string FormatDate(int32_t days) {
   char buffer[32];
   if (PutDate(buffer, days) == nullptr) {

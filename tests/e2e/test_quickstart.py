@@ -94,3 +94,11 @@ def test_import_detects_amounts_a_double_cannot_hold_as_decimals(mortar, tmp_pat
     with exported.open() as out:
         column = [row["amount"] for row in csv.DictReader(out)]
     assert column == ["12345678901234567890123456.78", "-0.05", "1.10", ""]
+
+
+def test_tables_show_doubles_without_noise_and_json_keeps_every_digit(mortar):
+    mortar.run("init")
+    shown = mortar.run("sql", "sqlite_default", "SELECT 0.1 + 0.2 AS x, 24364.949999999997 AS y").stdout
+    assert "0.3 " in shown and "24364.95" in shown and "0.30000000000000004" not in shown
+    row = mortar.json("sql", "sqlite_default", "SELECT 0.1 + 0.2 AS x")["rows"][0]
+    assert row["x"] == 0.1 + 0.2

@@ -20,6 +20,9 @@ Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& neste
 // One cell as display text ("" for null), and as JSON text.
 std::string CellToText(const arrow::Array& array, int64_t index);
 std::string CellToJson(const arrow::Array& array, int64_t index);
+// One cell as people read it in a table ("" for null): doubles and floats without binary
+// noise (FormatDoubleForDisplay), everything else as CellToText.
+std::string CellToDisplayText(const arrow::Array& array, int64_t index);
 // A cell of a decimal128 array in plain notation at its type's scale (FormatDecimal).
 std::string DecimalCellText(const arrow::Array& decimals, int64_t index);
 

@@ -29,6 +29,10 @@ std::string FormatDate(int32_t days);
 // optional '-' and digits) and its scale: ("-1", 10) is "-0.0000000001", ("12345", 2)
 // "123.45", ("5", -2) "500". Arrow's own text switches to "-1E-10" for small values.
 std::string FormatDecimal(std::string_view unscaled, int32_t scale);
+// A double for people to read: at most `digits` significant digits (15, all a double
+// keeps whatever they are), so a sum shows 24364.95, not 24364.949999999997; NaN,
+// Infinity and -Infinity by name. Text meant to be read back keeps every digit instead.
+std::string FormatDoubleForDisplay(double value, int digits = 15);
 // "2024-03-01 12:30:00" or with ".ffffff" when there are fractions; `zone` adds "Z".
 std::string FormatTimestamp(int64_t micros, bool zone);
 
