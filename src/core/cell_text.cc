@@ -24,10 +24,10 @@ std::string DecimalText(const arrow::Decimal128& value, const arrow::DataType& t
                        static_cast<const arrow::Decimal128Type&>(type).scale());
 }
 
-// JSON has no NaN or infinities: they are the strings Databricks' JSON results carry.
+// JSON has no NaN or infinities: they are named as strings, as in Databricks' JSON
+// results (FormatDoubleForDisplay's names).
 nlohmann::json DoubleToJson(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (!std::isfinite(value)) return FormatDoubleForDisplay(value);
   return value;
 }
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
+#include <vector>
 
 namespace mortar {
 namespace {
@@ -39,16 +41,20 @@ TEST(CellTextTest, DecimalsAreInPlainNotationEverywhere) {
   EXPECT_EQ(CellToJson(**lists, 0), "[\"0.0000001000\"]");
 }
 
+// An array of doubles; nullopt is a null.
+std::shared_ptr<arrow::Array> Doubles(const std::vector<std::optional<double>>& values) {
+  arrow::DoubleBuilder doubles;
+  for (const auto& value : values) {
+    EXPECT_TRUE((value ? doubles.Append(*value) : doubles.AppendNull()).ok());
+  }
+  return doubles.Finish().ValueOrDie();
+}
+
 // JSON has no NaN or infinity (a JSON writer makes them null): they are strings.
 TEST(CellTextTest, NanAndInfinitiesAreNamedNotNull) {
-  arrow::DoubleBuilder doubles;
-  ASSERT_TRUE(doubles
-                  .AppendValues({std::numeric_limits<double>::quiet_NaN(),
-                                 std::numeric_limits<double>::infinity(),
-                                 -std::numeric_limits<double>::infinity(), 1.5})
-                  .ok());
-  std::shared_ptr<arrow::Array> array;
-  ASSERT_TRUE(doubles.Finish(&array).ok());
+  auto array =
+      Doubles({std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+               -std::numeric_limits<double>::infinity(), 1.5});
   EXPECT_EQ(CellToJson(*array, 0), "\"NaN\"");
   EXPECT_EQ(CellToJson(*array, 1), "\"Infinity\"");
   EXPECT_EQ(CellToJson(*array, 2), "\"-Infinity\"");
@@ -60,11 +66,7 @@ TEST(CellTextTest, NanAndInfinitiesAreNamedNotNull) {
 // Tables for people show a double's 15 significant digits, a float's 7; the text and
 // JSON that are read back keep every digit.
 TEST(CellTextTest, DisplayTextHasNoBinaryNoise) {
-  arrow::DoubleBuilder doubles;
-  ASSERT_TRUE(doubles.AppendValues({24364.949999999997, 0.1 + 0.2, -0.0}).ok());
-  ASSERT_TRUE(doubles.AppendNull().ok());
-  std::shared_ptr<arrow::Array> array;
-  ASSERT_TRUE(doubles.Finish(&array).ok());
+  auto array = Doubles({24364.949999999997, 0.1 + 0.2, -0.0, std::nullopt});
   EXPECT_EQ(CellToDisplayText(*array, 0), "24364.95");
   EXPECT_EQ(CellToDisplayText(*array, 1), "0.3");
   EXPECT_EQ(CellToDisplayText(*array, 2), "0");
