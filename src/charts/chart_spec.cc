@@ -209,7 +209,7 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
         return error(Status::Invalid("type mismatch: " + measure.function + " needs numbers; '" +
                                      column.name + "' is " + column.type.ToString()));
       }
-      call = dialect.AggregateCall(aggregate, dialect.QuoteIdentifier(column.name));
+      call = dialect.AggregateCall(aggregate, dialect.QuoteIdentifier(column.name), column.type);
     }
     items.push_back(call + " AS " + dialect.QuoteIdentifier("m" + std::to_string(i)));
   }

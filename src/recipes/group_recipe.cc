@@ -199,12 +199,16 @@ Result<std::string> GroupSpec::ToSql(const sql::Dialect& dialect, const std::str
     items.push_back(dialect.QuoteIdentifier(input[*input.IndexOf(key)].name));
   for (const auto& aggregation : aggregations) {
     std::string argument;
+    Type argument_type = Type::Int64();
+    if (aggregation.function != sql::Aggregate::kCountAll) {
+      argument_type = input[*input.IndexOf(aggregation.column)].type;
+    }
     if (aggregation.pick != GroupAggregation::Pick::kNone) {
       argument = dialect.QuoteIdentifier("__" + aggregation.output_name);
     } else if (aggregation.function != sql::Aggregate::kCountAll) {
       argument = dialect.QuoteIdentifier(input[*input.IndexOf(aggregation.column)].name);
     }
-    items.push_back(dialect.AggregateCall(aggregation.function, argument) + " AS " +
+    items.push_back(dialect.AggregateCall(aggregation.function, argument, argument_type) + " AS " +
                     dialect.QuoteIdentifier(aggregation.output_name));
   }
   query.AddSelect("group", items, output, partition.empty() ? "" : "GROUP BY " + partition);

@@ -164,6 +164,7 @@ class PivotRecipe final : public VisualRecipe {
           return params.Error("values", check.message());
         }
         Type type = Type::Int64();
+        Type argument_type = Type::Int64();
         std::string argument = when + "1 END";
         if (measure.column != nullptr) {
           auto aggregate_type = AggregateType(measure.function, *measure.column);
@@ -171,8 +172,9 @@ class PivotRecipe final : public VisualRecipe {
             return params.Error("aggregations", aggregate_type.status().message());
           type = *aggregate_type;
           argument = when + dialect.QuoteIdentifier(measure.column->name) + " END";
+          argument_type = measure.column->type;
         }
-        items.push_back(dialect.AggregateCall(measure.function, argument) + " AS " +
+        items.push_back(dialect.AggregateCall(measure.function, argument, argument_type) + " AS " +
                         dialect.QuoteIdentifier(name));
         output.Add(Column{name, type, true});
       }

@@ -145,7 +145,7 @@ class WindowRecipe final : public VisualRecipe {
           std::string frame_text = function == "cumulative_sum"
                                        ? "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
                                        : frame;
-          expression = dialect.AggregateCall(aggregate, quoted) + over(frame_text);
+          expression = dialect.AggregateCall(aggregate, quoted, (*column)->type) + over(frame_text);
         }
       }
       MORTAR_ASSIGN_OR_RETURN(std::string name, computation.StringOr("output", default_name));

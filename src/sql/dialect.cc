@@ -31,7 +31,8 @@ std::string Dialect::TableReference(const TableName& table) const {
   return text;
 }
 
-std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argument) const {
+std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argument,
+                                   const Type&) const {
   std::string arg(argument);
   switch (aggregate) {
     case Aggregate::kCount:
@@ -71,8 +72,7 @@ std::string Dialect::NativeType(const Type& type) const {
     case TypeKind::kBoolean:
       return "BOOLEAN";
     case TypeKind::kDecimal:
-      return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) +
-             ")";
+      return DecimalNativeType(type);
     case TypeKind::kDate:
       return "DATE";
     case TypeKind::kTimestamp:
@@ -89,6 +89,10 @@ std::string Dialect::NativeType(const Type& type) const {
   return DialectNativeType(type);
 }
 
+std::string Dialect::DecimalNativeType(const Type& type) const {
+  return "DECIMAL(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) + ")";
+}
+
 std::string Dialect::Cast(std::string_view expression, const Type& type) const {
   return "CAST(" + std::string(expression) + " AS " + NativeType(type) + ")";
 }
@@ -102,7 +106,8 @@ std::string Dialect::CreateTable(const TableName& table, const Schema& schema) c
   std::string sql = "CREATE TABLE " + TableReference(table) + " (";
   for (std::size_t i = 0; i < schema.size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += QuoteIdentifier(schema[i].name) + " " + NativeType(schema[i].type);
+    sql += QuoteIdentifier(schema[i].name) + " " + NativeType(schema[i].type) +
+           ColumnTypeSuffix(schema[i].type);
   }
   return sql + ")";
 }

@@ -10,11 +10,28 @@ TEST(DialectTest, SqliteQuotesIdentifiersAndStrings) {
   EXPECT_EQ(dialect.QuoteIdentifier("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(dialect.QuoteString("it's"), "'it''s'");
   EXPECT_EQ(dialect.TableReference({"", "main", "t"}), "\"main\".\"t\"");
-  EXPECT_EQ(dialect.NativeType(*Type::Parse("decimal(10,2)")), "DECIMAL(10,2)");
-  EXPECT_EQ(dialect.MortarType("DECIMAL(10,2)")->ToString(), "decimal(10,2)");
   EXPECT_EQ(dialect.MortarType(dialect.NativeType(*Type::Parse("array<int64>")))->ToString(),
             "array<int64>");
   EXPECT_EQ(dialect.MortarType("VARCHAR(20)")->ToString(), "string");
+}
+
+TEST(DialectTest, SqliteKeepsDecimalsAsTextComparedAndSummedByValue) {
+  const Dialect& dialect = SqliteDialect();
+  Type money = *Type::Parse("decimal(28,2)");
+  // TEXT affinity: SQLite keeps every digit instead of converting to a double.
+  EXPECT_EQ(dialect.NativeType(money), "TEXT DECIMAL(28,2)");
+  EXPECT_EQ(
+      dialect.CreateTable({"", "", "t"}, Schema(std::vector<Column>{{"amount", money, true}})),
+      "CREATE TABLE \"t\" (\"amount\" TEXT DECIMAL(28,2) COLLATE mortar_decimal)");
+  EXPECT_EQ(dialect.MortarType("TEXT DECIMAL(28,2)")->ToString(), "decimal(28,2)");
+  // Tables Mortar wrote before (NUMERIC affinity) still read as decimals.
+  EXPECT_EQ(dialect.MortarType("DECIMAL(10,2)")->ToString(), "decimal(10,2)");
+  EXPECT_EQ(dialect.AggregateCall(Aggregate::kSum, "x", money), "mortar_decimal_sum(x)");
+  EXPECT_EQ(dialect.AggregateCall(Aggregate::kAvg, "x", money), "mortar_decimal_avg(x)");
+  EXPECT_EQ(dialect.AggregateCall(Aggregate::kMax, "x", money), "MAX((x) COLLATE mortar_decimal)");
+  EXPECT_EQ(dialect.AggregateCall(Aggregate::kSum, "x", Type::Double()), "SUM(x)");
+  EXPECT_EQ(dialect.Cast("x", money), "(mortar_decimal(x, 28, 2) COLLATE mortar_decimal)");
+  EXPECT_EQ(DatabricksDialect().Cast("x", money), "CAST(x AS DECIMAL(28,2))");
 }
 
 }  // namespace
@@ -62,11 +79,12 @@ namespace mortar::sql {
 namespace {
 
 TEST(DialectTest, FunctionsAndLimitsDifferPerDatabase) {
-  EXPECT_EQ(SqliteDialect().AggregateCall(Aggregate::kStddev, "x"),
+  EXPECT_EQ(SqliteDialect().AggregateCall(Aggregate::kStddev, "x", Type::Double()),
             "SQRT((SUM(CAST(x AS DOUBLE) * CAST(x AS DOUBLE)) - SUM(CAST(x AS DOUBLE)) * "
             "SUM(CAST(x AS DOUBLE)) / COUNT(CAST(x AS DOUBLE))) / NULLIF(COUNT(CAST(x AS DOUBLE)) "
             "- 1, 0))");
-  EXPECT_EQ(DatabricksDialect().AggregateCall(Aggregate::kStddev, "x"), "STDDEV_SAMP(x)");
+  EXPECT_EQ(DatabricksDialect().AggregateCall(Aggregate::kStddev, "x", Type::Double()),
+            "STDDEV_SAMP(x)");
   EXPECT_EQ(SqliteDialect().AddDays("d", "2"), "date(d, printf('%+d days', 2))");
   EXPECT_EQ(DatabricksDialect().RandomBelow(0.25), "rand() < 0.250000");
   EXPECT_EQ(SqliteDialect().ColumnNameProblem("a b;c"), "");

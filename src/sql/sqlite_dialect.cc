@@ -1,5 +1,8 @@
 // SQLite: double-quoted identifiers, flexible typing. Mortar records its own type
 // name as the declared type so a table read back keeps dates, timestamps and decimals.
+// Decimals are text (`TEXT DECIMAL(p,s)`: TEXT affinity keeps every digit) compared by
+// value through the collation mortar_decimal, and summed, averaged and cast by the
+// functions the SQLite connection registers (connectors/sqlite/sqlite_decimal.h).
 #include <cctype>
 
 #include "mortar/core/ascii_case.h"
@@ -20,6 +23,21 @@ class Sqlite final : public Dialect {
       out += c;
     }
     return out + "\"";
+  }
+
+  std::string DecimalNativeType(const Type& type) const override {
+    return "TEXT " + Dialect::DecimalNativeType(type);
+  }
+
+  std::string ColumnTypeSuffix(const Type& type) const override {
+    return type.kind() == TypeKind::kDecimal ? " COLLATE mortar_decimal" : "";
+  }
+
+  // Rounded half up to the scale, compared by value wherever the result goes.
+  std::string Cast(std::string_view expression, const Type& type) const override {
+    if (type.kind() != TypeKind::kDecimal) return Dialect::Cast(expression, type);
+    return "(mortar_decimal(" + std::string(expression) + ", " + std::to_string(type.precision()) +
+           ", " + std::to_string(type.scale()) + ") COLLATE mortar_decimal)";
   }
 
   std::string DialectNativeType(const Type& type) const override {
@@ -48,6 +66,7 @@ class Sqlite final : public Dialect {
     }
     std::string upper = AsciiUpper(native);
     if (upper.rfind("JSON ", 0) == 0) return Type::Parse(std::string(native.substr(5)));
+    if (upper.rfind("TEXT DECIMAL(", 0) == 0) upper.erase(0, 5);
     if (upper.rfind("DECIMAL", 0) == 0 || upper.rfind("NUMERIC(", 0) == 0) {
       return Type::Parse(upper);
     }
@@ -80,10 +99,27 @@ class Sqlite final : public Dialect {
     return "ALTER TABLE " + TableReference(from) + " RENAME TO " + QuoteIdentifier(to.table);
   }
 
-  // SQLite has no STDDEV: the sample standard deviation from sums (NULL for fewer than
-  // two values, as elsewhere). SQRT needs SQLite's math functions (3.35+).
-  std::string AggregateCall(Aggregate aggregate, std::string_view argument) const override {
-    if (aggregate != Aggregate::kStddev) return Dialect::AggregateCall(aggregate, argument);
+  // Decimals are summed and averaged exactly. SQLite has no STDDEV: the sample standard
+  // deviation from sums (NULL for fewer than two values, as elsewhere). SQRT needs
+  // SQLite's math functions (3.35+).
+  std::string AggregateCall(Aggregate aggregate, std::string_view argument,
+                            const Type& argument_type) const override {
+    if (argument_type.kind() == TypeKind::kDecimal && aggregate == Aggregate::kSum) {
+      return "mortar_decimal_sum(" + std::string(argument) + ")";
+    }
+    if (argument_type.kind() == TypeKind::kDecimal && aggregate == Aggregate::kAvg) {
+      return "mortar_decimal_avg(" + std::string(argument) + ")";
+    }
+    // By value also when the argument is an expression (a pivot's CASE), which has no
+    // column's collation.
+    if (argument_type.kind() == TypeKind::kDecimal &&
+        (aggregate == Aggregate::kMin || aggregate == Aggregate::kMax)) {
+      return Dialect::AggregateCall(
+          aggregate, "(" + std::string(argument) + ") COLLATE mortar_decimal", argument_type);
+    }
+    if (aggregate != Aggregate::kStddev) {
+      return Dialect::AggregateCall(aggregate, argument, argument_type);
+    }
     std::string x = "CAST(" + std::string(argument) + " AS DOUBLE)";
     return "SQRT((SUM(" + x + " * " + x + ") - SUM(" + x + ") * SUM(" + x + ") / COUNT(" + x +
            ")) / NULLIF(COUNT(" + x + ") - 1, 0))";

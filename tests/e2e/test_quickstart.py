@@ -1,6 +1,8 @@
 """The quickstart from a fresh data directory, and the CLI verbs around it."""
 import csv
 
+from mortar_cli import write_json
+
 
 def test_quickstart_builds_the_whole_flow(mortar):
     result = mortar.run("quickstart", "--rows", "3000")
@@ -94,6 +96,44 @@ def test_import_detects_amounts_a_double_cannot_hold_as_decimals(mortar, tmp_pat
     with exported.open() as out:
         column = [row["amount"] for row in csv.DictReader(out)]
     assert column == ["12345678901234567890123456.78", "-0.05", "1.10", ""]
+
+
+def test_amounts_keep_every_digit_through_sqlite_and_its_in_database_sums(mortar, tmp_path):
+    # The issue's try: a CSV of orders synced into SQLite, grouped in-database, and the
+    # table exported back to CSV; a double would change the last seven or eight digits.
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    orders = [("a", "12345678901234567890123456.78"), ("a", "0.05"), ("b", "99999999999999999999999999.99"),
+              ("b", "-0.01"), ("c", "")]
+    (mortar.home / "files" / "orders.csv").write_text(
+        "customer,amount\n" + "".join(f"{c},{a}\n" for c, a in orders))
+    mortar.run("dataset", "import", "filesystem_default", "orders.csv", "--name", "orders_csv")
+    project = mortar.home / "projects" / "p"
+    for name in ["orders", "totals"]:
+        write_json(project / "datasets" / f"{name}.json",
+                   {"name": name, "connection": "sqlite_default", "type": "sql_table",
+                    "params": {"table": name}})
+    write_json(project / "recipes" / "load.json",
+               {"name": "load", "type": "sync", "inputs": ["orders_csv"], "outputs": ["orders"]})
+    write_json(project / "recipes" / "totals.json",
+               {"name": "totals", "type": "group", "inputs": ["orders"], "outputs": ["totals"],
+                "params": {"keys": ["customer"], "count": False,
+                           "aggregations": [{"column": "amount", "functions": ["sum", "max"]}]}})
+    report = mortar.json("build", "totals")
+    assert {r["recipe"]: r["engine"] for r in report["recipes"]} == {"load": "streaming",
+                                                                     "totals": "in-database"}
+    exported = tmp_path / "orders.csv"
+    mortar.run("dataset", "export", "orders", str(exported))
+    with exported.open() as out:
+        assert [(row["customer"], row["amount"]) for row in csv.DictReader(out)] == orders
+    totals = mortar.json("sql", "sqlite_default",
+                         "SELECT customer, amount_sum, amount_max FROM totals ORDER BY customer")["rows"]
+    assert totals == [
+        {"customer": "a", "amount_sum": "12345678901234567890123456.83",
+         "amount_max": "12345678901234567890123456.78"},
+        {"customer": "b", "amount_sum": "99999999999999999999999999.98",
+         "amount_max": "99999999999999999999999999.99"},
+        {"customer": "c", "amount_sum": None, "amount_max": None}]
 
 
 def test_tables_show_doubles_without_noise_and_json_keeps_every_digit(mortar):

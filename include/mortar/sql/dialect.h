@@ -40,12 +40,16 @@ class Dialect {
   // dialects share (TINYINT ... BIGINT, FLOAT, DOUBLE, BOOLEAN, DECIMAL(p,s), DATE,
   // TIMESTAMP, TIMESTAMP_NTZ) are the base's; the dialect names the rest.
   std::string NativeType(const Type& type) const;
+  // DECIMAL(p,s) by default.
+  virtual std::string DecimalNativeType(const Type& type) const;
   // Text, binary and nested types: where the dialects differ.
   virtual std::string DialectNativeType(const Type& type) const = 0;
   // The Mortar type of a native type name (as reported by the database).
   virtual Result<Type> MortarType(std::string_view native) const = 0;
 
-  virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument) const;
+  // `argument_type` is the type of the values aggregated (any type for COUNT(*)).
+  virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument,
+                                    const Type& argument_type) const;
   virtual std::string Cast(std::string_view expression, const Type& type) const;
   // A cast that gives NULL rather than an error when the value does not convert,
   // where the database has one (SQLite's CAST never fails).
@@ -76,6 +80,8 @@ class Dialect {
   virtual std::size_t MaxColumns() const = 0;
 
   virtual std::string CreateTable(const TableName& table, const Schema& schema) const;
+  // What follows a column's type in CREATE TABLE (such as a collation); none by default.
+  virtual std::string ColumnTypeSuffix(const Type&) const { return {}; }
   virtual std::string DropTableIfExists(const TableName& table) const;
   // Renames `from` to `to` (same catalog and schema).
   virtual std::string RenameTable(const TableName& from, const TableName& to) const = 0;

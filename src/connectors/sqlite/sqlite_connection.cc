@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "connectors/sqlite/sqlite_decimal.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
 
@@ -96,6 +97,11 @@ Result<sqlite3*> SqliteConnection::Handle() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_set_authorizer(db_, Authorize, nullptr);
+  if (Status registered = RegisterDecimalFunctions(db_); !registered.ok()) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    return registered;
+  }
   sqlite3_progress_handler(db_, 10000, OnProgress, this);
   // The default rollback journal, not WAL: a bulk load into a new table then writes
   // each page once. The page cache is capped to keep memory bounded.
