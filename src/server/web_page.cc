@@ -204,6 +204,14 @@ async function runSql(event) {
   } catch (e) { $('sql-error').textContent = e.message; }
 }
 
+// A value for people: doubles to 15 significant digits (0.3, not 0.30000000000000004),
+// as the command line's tables show them; decimals arrive as exact text.
+function readable(v) {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(15)));
+  return v;
+}
+
 function fillTable(table, columns, rows) {
   table.replaceChildren();
   const head = document.createElement('tr');
@@ -211,7 +219,7 @@ function fillTable(table, columns, rows) {
   table.appendChild(head);
   for (const values of rows) {
     const row = document.createElement('tr');
-    for (const v of values) cell(row, v === null ? 'NULL' : v);
+    for (const v of values) cell(row, readable(v));
     table.appendChild(row);
   }
 }

@@ -68,6 +68,7 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     dbx.run("sql", "dbx", f"CREATE TABLE {table} USING DELTA AS SELECT id, "
+                          f"CASE WHEN id < 3 THEN 0.1D WHEN id < 6 THEN 0.2D ELSE 0D END AS x, "
                           f"CASE WHEN id % 3 = 0 THEN 'north' WHEN id % 3 = 1 THEN 'south' ELSE 'west' END AS region "
                           f"FROM range(300)")
     server = None
@@ -77,7 +78,8 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
                    {"name": "sites", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
         write_json(project / "charts" / "by_region.json",
                    {"name": "by_region", "dataset": "sites", "type": "pie",
-                    "dimensions": [{"column": "region"}], "measures": [{"function": "count"}]})
+                    "dimensions": [{"column": "region"}],
+                    "measures": [{"function": "count"}, {"function": "sum", "column": "x"}]})
         dbx.run("user", "add", "dana", input="dana-mortar-pw-4\n")
         dbx.run("project", "grant", "p", "user", "dana", "--role", "read")
         dbx.run("connection", "grant", "dbx", "use", "--everyone")
@@ -99,7 +101,9 @@ def test_chart_on_the_web_page_from_the_live_engine(dbx, ws, table, tmp_path):
                        or d.find_element(By.ID, "chart-error").text)
             assert driver.find_element(By.ID, "chart-error").text == ""
             rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#chart-data tr + tr")]
-            assert rows == ["north 100", "south 100", "west 100"]
+            # Each region's sum of x is 0.1 + 0.2: shown as people write it, not as
+            # 0.30000000000000004 (the API's JSON keeps every digit).
+            assert rows == ["north 100 0.3", "south 100 0.3", "west 100 0.3"]
             assert "engine live" in driver.find_element(By.ID, "chart-caption").text
             # The picture itself loaded (an <img> of the server's SVG, with the session).
             wait.until(lambda d: d.execute_script("return document.getElementById('chart-image').complete"))
