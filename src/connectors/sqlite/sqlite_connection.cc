@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "connectors/sqlite/sqlite_case_mapping.h"
 #include "connectors/sqlite/sqlite_decimal.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
@@ -97,7 +98,9 @@ Result<sqlite3*> SqliteConnection::Handle() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_set_authorizer(db_, Authorize, nullptr);
-  if (Status registered = RegisterDecimalFunctions(db_); !registered.ok()) {
+  Status registered = RegisterDecimalFunctions(db_);
+  if (registered.ok()) registered = RegisterCaseMapping(db_);
+  if (!registered.ok()) {
     sqlite3_close_v2(db_);
     db_ = nullptr;
     return registered;
