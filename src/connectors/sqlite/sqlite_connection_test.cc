@@ -1,7 +1,9 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include "connectors/sqlite/scratch_database.h"
 #include "mortar/connectors/dataset.h"
+#include "mortar/core/cell_text.h"
 #include "testing/temp_home.h"
 
 namespace mortar {
@@ -169,6 +171,27 @@ TEST(SqliteConnectionTest, AQueryThatComputesTooLongIsStopped) {
       << endless.status().ToString();
   // The limit is per step: loads and later statements are not cut short by it.
   EXPECT_TRUE((*connection)->AsSql()->Execute("CREATE TABLE after (x INTEGER)").ok());
+}
+
+}  // namespace
+}  // namespace mortar
+
+namespace mortar {
+namespace {
+
+TEST(ScratchDatabaseTest, IsTunedAsTheThrowawayFileItIs) {
+  testing::TempHome temp;
+  sqlite::ScratchDatabase scratch(temp.root(), "tuned");
+  auto value = [&](const std::string& pragma) {
+    auto reader = scratch.connection().Query("PRAGMA " + pragma);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    auto batch = (*reader)->Next();
+    EXPECT_TRUE(batch.ok() && *batch);
+    return CellToText(*(*batch)->column(0), 0);
+  };
+  EXPECT_EQ(value("journal_mode"), "memory");
+  EXPECT_EQ(value("synchronous"), "0");
+  EXPECT_EQ(value("threads"), "2");
 }
 
 }  // namespace
