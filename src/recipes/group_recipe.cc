@@ -198,15 +198,15 @@ Result<std::string> GroupSpec::ToSql(const sql::Dialect& dialect, const std::str
   for (const auto& key : keys)
     items.push_back(dialect.QuoteIdentifier(input[*input.IndexOf(key)].name));
   for (const auto& aggregation : aggregations) {
+    const Column* column = aggregation.function == sql::Aggregate::kCountAll
+                               ? nullptr
+                               : &input[*input.IndexOf(aggregation.column)];
+    Type argument_type = column != nullptr ? column->type : Type::Int64();
     std::string argument;
-    Type argument_type = Type::Int64();
-    if (aggregation.function != sql::Aggregate::kCountAll) {
-      argument_type = input[*input.IndexOf(aggregation.column)].type;
-    }
     if (aggregation.pick != GroupAggregation::Pick::kNone) {
       argument = dialect.QuoteIdentifier("__" + aggregation.output_name);
-    } else if (aggregation.function != sql::Aggregate::kCountAll) {
-      argument = dialect.QuoteIdentifier(input[*input.IndexOf(aggregation.column)].name);
+    } else if (column != nullptr) {
+      argument = dialect.QuoteIdentifier(column->name);
     }
     items.push_back(dialect.AggregateCall(aggregation.function, argument, argument_type) + " AS " +
                     dialect.QuoteIdentifier(aggregation.output_name));

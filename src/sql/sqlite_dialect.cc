@@ -104,18 +104,16 @@ class Sqlite final : public Dialect {
   // SQLite's math functions (3.35+).
   std::string AggregateCall(Aggregate aggregate, std::string_view argument,
                             const Type& argument_type) const override {
-    if (argument_type.kind() == TypeKind::kDecimal && aggregate == Aggregate::kSum) {
-      return "mortar_decimal_sum(" + std::string(argument) + ")";
-    }
-    if (argument_type.kind() == TypeKind::kDecimal && aggregate == Aggregate::kAvg) {
-      return "mortar_decimal_avg(" + std::string(argument) + ")";
-    }
-    // By value also when the argument is an expression (a pivot's CASE), which has no
-    // column's collation.
-    if (argument_type.kind() == TypeKind::kDecimal &&
-        (aggregate == Aggregate::kMin || aggregate == Aggregate::kMax)) {
-      return Dialect::AggregateCall(
-          aggregate, "(" + std::string(argument) + ") COLLATE mortar_decimal", argument_type);
+    if (argument_type.kind() == TypeKind::kDecimal) {
+      std::string value(argument);
+      if (aggregate == Aggregate::kSum) return "mortar_decimal_sum(" + value + ")";
+      if (aggregate == Aggregate::kAvg) return "mortar_decimal_avg(" + value + ")";
+      // By value also when the argument is an expression (a pivot's CASE), which has no
+      // column's collation.
+      if (aggregate == Aggregate::kMin || aggregate == Aggregate::kMax) {
+        return Dialect::AggregateCall(aggregate, "(" + value + ") COLLATE mortar_decimal",
+                                      argument_type);
+      }
     }
     if (aggregate != Aggregate::kStddev) {
       return Dialect::AggregateCall(aggregate, argument, argument_type);

@@ -3,7 +3,7 @@
 #include <arrow/util/decimal.h>
 
 #include <charconv>
-#include <cstdlib>
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -56,14 +56,6 @@ int CompareMagnitude(const PlainNumber& left, const PlainNumber& right) {
   }
   if (int c = left.whole.compare(right.whole); c != 0) return Sign(c);
   return Sign(left.fraction.compare(right.fraction));
-}
-
-std::optional<double> ParseDouble(std::string_view text) {
-  std::string copy(text);
-  char* end = nullptr;
-  double value = std::strtod(copy.c_str(), &end);
-  if (copy.empty() || end != copy.c_str() + copy.size()) return std::nullopt;
-  return value;
 }
 
 // A value SQLite hands a function as decimal text: text and integers as they are,
@@ -235,14 +227,7 @@ void ToDecimal(sqlite3_context* context, int, sqlite3_value** values) {
   arrow::Decimal128 value = scaled->value;
   if (scaled->scale > scale) {
     // Half up, away from zero, as Spark and Databricks round a cast.
-    arrow::Decimal128 divisor = arrow::Decimal128::GetScaleMultiplier(scaled->scale - scale);
-    arrow::Decimal128 remainder;
-    auto divided = value.Divide(divisor);
-    if (!divided.ok()) return sqlite3_result_null(context);
-    value = divided->first;
-    remainder = divided->second;
-    if (remainder.Abs() * 2 >= divisor)
-      value += value.IsNegative() || remainder.IsNegative() ? -1 : 1;
+    value = value.ReduceScaleBy(scaled->scale - scale);
   } else if (scaled->scale < scale) {
     auto rescaled = value.Rescale(scaled->scale, scale);
     if (!rescaled.ok()) return sqlite3_result_null(context);
@@ -269,17 +254,16 @@ int CompareDecimalText(std::string_view left, std::string_view right) {
     int magnitude = CompareMagnitude(*a, *b);
     return a->negative ? -magnitude : magnitude;
   }
-  // Other spellings of numbers (1e5) by their double; anything else after the numbers.
-  std::optional<double> x = a ? std::nullopt : ParseDouble(left);
-  std::optional<double> y = b ? std::nullopt : ParseDouble(right);
-  bool left_number = a || x;
-  bool right_number = b || y;
-  if (left_number != right_number) return left_number ? -1 : 1;
-  if (left_number) {
-    double l = x ? *x : *ParseDouble(left);
-    double r = y ? *y : *ParseDouble(right);
-    if (l != r) return l < r ? -1 : 1;
-  }
+  // Other spellings of numbers (1e5) by their double; anything else (NaN too, which
+  // would break the order) after the numbers, by its bytes.
+  auto number = [](std::string_view text) {
+    std::optional<double> value = ParseDouble(text);
+    return value && !std::isnan(*value) ? value : std::nullopt;
+  };
+  std::optional<double> x = number(left);
+  std::optional<double> y = number(right);
+  if (x.has_value() != y.has_value()) return x ? -1 : 1;
+  if (x && *x != *y) return *x < *y ? -1 : 1;
   return Sign(left.compare(right));
 }
 

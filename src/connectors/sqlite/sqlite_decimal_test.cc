@@ -24,6 +24,9 @@ TEST(SqliteDecimalTest, TextComparesByValue) {
   // Anything that is not a number sorts after the numbers, by its bytes.
   EXPECT_LT(CompareDecimalText("99999", "abc"), 0);
   EXPECT_LT(CompareDecimalText("abc", "abd"), 0);
+  // NaN too: as a number it would be neither below nor above any, breaking the order.
+  EXPECT_LT(CompareDecimalText("5", "nan"), 0);
+  EXPECT_GT(CompareDecimalText("nan", "5"), 0);
 }
 
 // The first column of each row of a query, as text; "NULL" for nulls.
