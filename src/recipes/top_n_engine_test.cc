@@ -1,14 +1,9 @@
 #include "recipes/top_n_engine.h"
 
-#include <arrow/api.h>
-#include <gtest/gtest.h>
-
-#include <fstream>
+#include <algorithm>
 #include <map>
-#include <sstream>
 
-#include "mortar/core/job_log.h"
-#include "testing/temp_home.h"
+#include "recipes/grouped_rows_fixture.h"
 
 namespace mortar::recipes {
 namespace {
@@ -19,74 +14,30 @@ using Json = config::Json;
 // every 50th row), v = i, in the SQLite table t; the output goes to the table out.
 constexpr int64_t kRows = 300000;
 
-class LocalTopNEngineTest : public ::testing::Test {
+class LocalTopNEngineTest : public GroupedRowsTest {
  protected:
-  void SetUp() override {
-    context_ = temp_.MakeContext();
-    const config::Project& project = **context_->project();
-    Schema schema({{"g", Type::Int64(), true}, {"v", Type::Int64(), true}});
-    for (const char* name : {"t", "out"}) {
-      ASSERT_TRUE(
-          project
-              .SaveDataset({name, "sqlite_default", "sql_table", Json{{"table", name}},
-                            std::string(name) == "t" ? std::optional<Schema>(schema) : std::nullopt,
-                            ""})
-              .ok());
-    }
-    arrow::Int64Builder groups, values;
-    for (int64_t i = 0; i < kRows; ++i) {
-      ASSERT_TRUE((i % 50 == 0 ? groups.AppendNull() : groups.Append(i % 7)).ok());
-      ASSERT_TRUE(values.Append(i).ok());
-    }
-    auto batch = arrow::RecordBatch::Make(
-        schema.ToArrow(), kRows, {groups.Finish().ValueOrDie(), values.Finish().ValueOrDie()});
-    auto writer = (*context_->GetDataset("t"))->OpenWriter(schema, WriteMode::kReplace);
-    ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE((*writer)->Write(*batch).ok());
-    ASSERT_TRUE((*writer)->Commit().ok());
-  }
+  void SetUp() override { MakeRows(kRows); }
 
   // Runs top N (per g, by v descending, with a rank) on the engine; returns what the log
-  // said, and the output's rows as "g|v|rank" by group.
+  // said, and the output's rows as "v#rank" by group.
   std::string Run(int64_t n, TopNBounds bounds,
                   std::map<std::string, std::vector<std::string>>* rows) {
-    config::RecipeConfig recipe;
-    recipe.name = "top";
-    recipe.type = "top_n";
-    recipe.inputs = {"t"};
-    recipe.outputs = {"out"};
-    recipe.params = Json{{"n", n},
-                         {"partition_by", {"g"}},
-                         {"order_by", {{{"column", "v"}, {"descending", true}}}},
-                         {"rank_column", "rank"}};
-    auto log = JobLog::Create(temp_.root() / "jobs", "top", false);
-    EXPECT_TRUE(log.ok());
-    RecipeRun run{recipe, {*context_->GetDataset("t")}, {*context_->GetDataset("out")}, **log};
     auto engine = MakeLocalTopNEngine(MakeTopNRecipe(), bounds);
-    Status status = engine->Run(run);
-    EXPECT_TRUE(status.ok()) << status.ToString();
-    auto reader = (*context_->GetDataset("out"))->Read(ReadOptions{});
-    EXPECT_TRUE(reader.ok());
-    while (reader.ok()) {
-      auto batch = (*reader)->Next();
-      if (!batch.ok() || !*batch) break;
-      const auto& g = static_cast<const arrow::Int64Array&>(*(*batch)->column(0));
-      const auto& v = static_cast<const arrow::Int64Array&>(*(*batch)->column(1));
-      const auto& rank = static_cast<const arrow::Int64Array&>(*(*batch)->column(2));
-      for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
-        std::string group = g.IsNull(r) ? "null" : std::to_string(g.Value(r));
-        (*rows)[group].push_back(std::to_string(v.Value(r)) + "#" + std::to_string(rank.Value(r)));
-      }
+    std::string log =
+        GroupedRowsTest::Run("top_n",
+                             Json{{"n", n},
+                                  {"partition_by", {"g"}},
+                                  {"order_by", {{{"column", "v"}, {"descending", true}}}},
+                                  {"rank_column", "rank"}},
+                             *engine);
+    for (const auto& row : OutputRows()) {
+      std::size_t first = row.find('|'), second = row.find('|', first + 1);
+      (*rows)[row.substr(0, first)].push_back(row.substr(first + 1, second - first - 1) + "#" +
+                                              row.substr(second + 1));
     }
     for (auto& [group, values] : *rows) std::sort(values.begin(), values.end());
-    std::ifstream file((*log)->path());
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
+    return log;
   }
-
-  testing::TempHome temp_;
-  std::unique_ptr<Context> context_;
 };
 
 TEST_F(LocalTopNEngineTest, KeepsEachGroupsFirstRowsAcrossManyCuts) {

@@ -152,8 +152,12 @@ class LocalTopNEngine final : public Engine {
       }
       auto with_groups = batch->AddColumn(batch->num_columns(), kGroupColumn, groups);
       if (!with_groups.ok()) return FromArrowStatus(with_groups.status());
-      held.push_back(*with_groups);
-      held_rows += batch->num_rows();
+      // Each batch's own first N per group first: most of its rows go at once.
+      MORTAR_ASSIGN_OR_RETURN(auto batch_kept, Cut({*with_groups}, **plan, nullptr));
+      for (auto& kept : batch_kept) {
+        held_rows += kept->num_rows();
+        held.push_back(std::move(kept));
+      }
       if (held_rows > bound) {
         MORTAR_ASSIGN_OR_RETURN(held, Cut(held, **plan, nullptr));
         held_rows = 0;
@@ -173,27 +177,20 @@ class LocalTopNEngine final : public Engine {
     std::shared_ptr<arrow::Array> rank_values;
     if (!ranks.Finish(&rank_values).ok()) return Status::Internal("top N: cannot rank the rows");
 
-    MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
-    writer->set_log([&run](const std::string& line) { run.log.Info(line); });
-    auto arrow_output = output_schema.ToArrow();
+    std::size_t next = 0;
     int64_t rows = 0;
-    for (const auto& kept : held) {
+    auto kept_batches = [&]() -> Result<Batch> {
+      if (next == held.size()) return Batch();
+      const auto& kept = held[next++];
       std::vector<std::shared_ptr<arrow::Array>> columns = kept->columns();
       columns.pop_back();  // the group
       if (!(*plan)->rank_column.empty())
         columns.push_back(rank_values->Slice(rows, kept->num_rows()));
-      auto conformed = arrow::RecordBatch::Make(arrow_output, kept->num_rows(), std::move(columns));
-      if (Status write = writer->Write(*conformed); !write.ok()) {
-        writer->Abort();
-        return write;
-      }
       rows += kept->num_rows();
-    }
-    MORTAR_RETURN_IF_ERROR(writer->Commit());
-    run.output_schemas = {output_schema};
-    LogReplaced(run, rows, "rows");
-    run.rows_written = rows;
-    return Status::OK();
+      return arrow::RecordBatch::Make(output_schema.ToArrow(), kept->num_rows(),
+                                      std::move(columns));
+    };
+    return WriteLocalOutput(run, output_schema, "top N -> " + output.name(), kept_batches, "rows");
   }
 
  private:
@@ -233,48 +230,44 @@ class LocalTopNEngine final : public Engine {
       arrow::Int64Builder* ranks) {
     std::vector<std::shared_ptr<arrow::RecordBatch>> kept;
     if (held.empty()) return kept;
-    auto table = arrow::Table::FromRecordBatches(held.front()->schema(), held);
-    if (!table.ok()) return FromArrowStatus(table.status());
+    std::shared_ptr<arrow::RecordBatch> rows = held.front();
+    if (held.size() > 1) {
+      auto concatenated = arrow::ConcatenateRecordBatches(held);
+      if (!concatenated.ok()) return FromArrowStatus(concatenated.status());
+      rows = *concatenated;
+    }
     std::vector<cp::SortKey> keys{cp::SortKey(kGroupColumn)};
     for (const auto& item : plan.order) {
       keys.emplace_back(item.column,
                         item.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
                         item.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
     }
-    auto order = cp::SortIndices(arrow::Datum(*table), cp::SortOptions(keys));
+    auto order = cp::SortIndices(arrow::Datum(rows), cp::SortOptions(keys));
     if (!order.ok()) return FromArrowStatus(order.status());
-    auto sorted_groups = cp::Take((*table)->GetColumnByName(kGroupColumn), *order);
+    auto sorted_groups = cp::Take(rows->GetColumnByName(kGroupColumn), *order);
     if (!sorted_groups.ok()) return FromArrowStatus(sorted_groups.status());
     // The positions (in the sorted order) of each group's first N rows.
     arrow::UInt64Builder positions;
     const auto& order_values = static_cast<const arrow::UInt64Array&>(**order);
     int64_t place = 0;
     uint32_t previous = 0;
-    int64_t row = 0;
-    for (const auto& chunk : sorted_groups->chunked_array()->chunks()) {
-      const auto& groups = static_cast<const arrow::UInt32Array&>(*chunk);
-      for (int64_t i = 0; i < groups.length(); ++i, ++row) {
-        uint32_t group = groups.Value(i);
-        place = (row > 0 && group == previous) ? place + 1 : 0;
-        previous = group;
-        if (place >= plan.n) continue;
-        if (!positions.Append(order_values.Value(row)).ok() ||
-            (ranks != nullptr && !ranks->Append(place + 1).ok())) {
-          return Status::Internal("top N: out of memory keeping the rows");
-        }
+    auto group_values = sorted_groups->make_array();
+    const auto& groups = static_cast<const arrow::UInt32Array&>(*group_values);
+    for (int64_t row = 0; row < groups.length(); ++row) {
+      uint32_t group = groups.Value(row);
+      place = (row > 0 && group == previous) ? place + 1 : 0;
+      previous = group;
+      if (place >= plan.n) continue;
+      if (!positions.Append(order_values.Value(row)).ok() ||
+          (ranks != nullptr && !ranks->Append(place + 1).ok())) {
+        return Status::Internal("top N: out of memory keeping the rows");
       }
     }
     std::shared_ptr<arrow::Array> take;
     if (!positions.Finish(&take).ok()) return Status::Internal("top N: cannot keep the rows");
-    auto taken = cp::Take(arrow::Datum(*table), take);
+    auto taken = cp::Take(arrow::Datum(rows), take);
     if (!taken.ok()) return FromArrowStatus(taken.status());
-    arrow::TableBatchReader batches(*taken->table());
-    while (true) {
-      std::shared_ptr<arrow::RecordBatch> batch;
-      if (!batches.ReadNext(&batch).ok()) return Status::Internal("top N: cannot read the rows");
-      if (!batch) break;
-      kept.push_back(std::move(batch));
-    }
+    kept.push_back(taken->record_batch());
     return kept;
   }
 

@@ -239,10 +239,43 @@ Status CheckOutputName(const sql::Dialect& dialect, const std::string& name) {
                          std::string(dialect.name()) + ": " + problem);
 }
 
+fs::path ScratchFolder(const RecipeRun& run) {
+  return run.log.path().empty() ? fs::temp_directory_path() : run.log.path().parent_path();
+}
+
+Status WriteLocalOutput(RecipeRun& run, const Schema& schema, const std::string& progress_label,
+                        const std::function<Result<Batch>()>& next, const std::string& what) {
+  Dataset& output = *run.outputs.front();
+  MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(schema, WriteMode::kReplace));
+  writer->set_log([&run](const std::string& line) { run.log.Info(line); });
+  auto progress = run.log.StartProgress(progress_label);
+  auto arrow_schema = schema.ToArrow();
+  int64_t rows = 0;
+  while (true) {
+    Result<Batch> batch = next();
+    Status written = batch.status();
+    if (written.ok() && *batch == nullptr) break;
+    if (written.ok()) {
+      written = writer->Write(
+          *arrow::RecordBatch::Make(arrow_schema, (*batch)->num_rows(), (*batch)->columns()));
+    }
+    if (!written.ok()) {
+      writer->Abort();
+      return written;
+    }
+    rows += (*batch)->num_rows();
+    progress->Add((*batch)->num_rows());
+  }
+  MORTAR_RETURN_IF_ERROR(writer->Commit());
+  progress->Finish();
+  run.output_schemas = {schema};
+  LogReplaced(run, rows, what);
+  run.rows_written = rows;
+  return Status::OK();
+}
+
 Status RunOnScratchDatabase(RecipeRun& run, const VisualRecipe& recipe) {
-  fs::path folder =
-      run.log.path().empty() ? fs::temp_directory_path() : run.log.path().parent_path();
-  sqlite::ScratchDatabase database(folder, "scratch");
+  sqlite::ScratchDatabase database(ScratchFolder(run), "scratch");
   sqlite::SqliteConnection& scratch = database.connection();
   const sql::Dialect& dialect = scratch.dialect();
   std::vector<SqlInput> inputs;

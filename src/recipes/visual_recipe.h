@@ -5,6 +5,8 @@
 // queries run there, the results streamed out). Implementations are stateless.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +71,16 @@ void RegisterVisualRecipe(Registry& registry, std::shared_ptr<const VisualRecipe
 // beside the job's log (or in the temporary folder), queries run there, results
 // streamed into the outputs. Memory stays bounded by a few batches.
 Status RunOnScratchDatabase(RecipeRun& run, const VisualRecipe& recipe);
+
+// The folder for a local engine's scratch files: beside the job's log, else the
+// temporary folder.
+std::filesystem::path ScratchFolder(const RecipeRun& run);
+
+// A local engine's rows written into the run's only output, replacing it: each batch
+// `next` gives (null at the end) with `schema`'s names and types. A failure aborts the
+// write and leaves the output as it was. Logs and records the rows ("wrote N <what>").
+Status WriteLocalOutput(RecipeRun& run, const Schema& schema, const std::string& progress_label,
+                        const std::function<Result<Batch>()>& next, const std::string& what);
 
 // The visual recipes Mortar ships, one factory each.
 std::shared_ptr<const VisualRecipe> MakeGroupRecipe();

@@ -4,6 +4,7 @@
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
 #include "recipes/visual_recipe.h"
+#include "recipes/window_engine.h"
 
 namespace mortar::recipes {
 
@@ -160,6 +161,10 @@ class WindowRecipe final : public VisualRecipe {
     }
     query.AddSelect("window", items, std::move(output));
     return std::vector<CompiledOutput>{{query.ToSql(), query.schema()}};
+  }
+
+  std::unique_ptr<Engine> LocalEngine(std::shared_ptr<const VisualRecipe> self) const override {
+    return MakeLocalWindowEngine(std::move(self));
   }
 };
 

@@ -81,6 +81,13 @@ Status InitializeCompute();
 // kNotFound for IOError on missing files is left to callers that know the path).
 Status FromArrowStatus(const arrow::Status& status);
 
+// An Arrow result as a Mortar one (its error converted as FromArrowStatus does).
+template <typename T>
+Result<T> FromArrowResult(arrow::Result<T> result) {
+  if (!result.ok()) return FromArrowStatus(result.status());
+  return std::move(result).ValueUnsafe();
+}
+
 }  // namespace mortar
 
 // Returns from the function with the Arrow status, converted, when it is an error:
