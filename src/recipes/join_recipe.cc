@@ -5,6 +5,8 @@
 #include <map>
 
 #include "recipes/builtin_recipes.h"
+#include "recipes/join_engine.h"
+#include "recipes/join_plan.h"
 #include "recipes/visual_recipe.h"
 
 namespace mortar::recipes {
@@ -60,120 +62,149 @@ class JoinRecipe final : public VisualRecipe {
   Result<std::vector<CompiledOutput>> Compile(const config::RecipeConfig& recipe,
                                               const sql::Dialect& dialect,
                                               const std::vector<SqlInput>& inputs) const override {
-    MORTAR_RETURN_IF_ERROR(CheckParams(recipe));
-    ConfigObject params(recipe.params, recipe.file, "params");
+    MORTAR_ASSIGN_OR_RETURN(JoinPlan plan, PlanJoin(recipe, dialect, inputs));
     // Each input is aliased by its dataset name.
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < inputs.size(); ++i) index[inputs[i].name] = i;
     auto alias = [&](std::size_t i) { return dialect.QuoteIdentifier(inputs[i].name); };
-    // "column" (of `default_input`) or "dataset.column".
-    auto resolve = [&](const ConfigObject& object, const std::string& key,
-                       std::size_t default_input,
-                       std::size_t last_input) -> Result<std::pair<std::string, Type>> {
-      MORTAR_ASSIGN_OR_RETURN(std::string reference, object.String(key));
-      std::size_t input = default_input;
-      std::string name = reference;
-      auto dot = reference.find('.');
-      if (dot != std::string::npos && index.count(reference.substr(0, dot)) > 0 &&
-          !inputs[default_input].schema.IndexOf(reference)) {
-        input = index[reference.substr(0, dot)];
-        name = reference.substr(dot + 1);
-      }
-      if (input > last_input) {
-        return object.Error(key, "'" + inputs[input].name + "' is not joined yet at this point");
-      }
-      auto column = FindColumn(inputs[input].schema, name);
-      if (!column.ok()) {
-        return object.Error(key,
-                            "input '" + inputs[input].name + "': " + column.status().message());
-      }
-      return std::make_pair(alias(input) + "." + dialect.QuoteIdentifier((*column)->name),
-                            (*column)->type);
+    auto column_sql = [&](const JoinColumn& column) {
+      return alias(column.input) + "." +
+             dialect.QuoteIdentifier(inputs[column.input].schema[column.column].name);
     };
-
     std::string from = inputs[0].source + " AS " + alias(0);
-    MORTAR_ASSIGN_OR_RETURN(auto joins, params.Array("joins"));
-    for (std::size_t j = 0; j < joins.size(); ++j) {
-      const ConfigObject& join = joins[j];
-      std::size_t right = j + 1;
-      MORTAR_ASSIGN_OR_RETURN(std::string type, join.StringOr("type", "inner"));
+    for (const JoinStep& join : plan.joins) {
       std::string keyword;
       for (const auto& [name, sql] : kJoinTypes) {
-        if (name == type) keyword = sql;
+        if (name == join.type) keyword = sql;
       }
-      from += "\n" + keyword + " " + inputs[right].source + " AS " + alias(right);
-      if (type == "cross") continue;
-      MORTAR_ASSIGN_OR_RETURN(auto conditions, join.Array("on"));
-      if (conditions.empty()) return join.Error("on", "list at least one condition");
+      from += "\n" + keyword + " " + inputs[join.right].source + " AS " + alias(join.right);
+      if (join.type == "cross") continue;
       std::string on;
-      for (const auto& condition : conditions) {
-        MORTAR_RETURN_IF_ERROR(condition.CheckObject({"left", "right", "operator"}));
-        MORTAR_ASSIGN_OR_RETURN(
-            std::string op, condition.ChoiceOr("operator", {"=", "<>", "<", "<=", ">", ">="}, "="));
-        // "left" defaults to the first input, "right" to the input being joined.
-        MORTAR_ASSIGN_OR_RETURN(auto left_column, resolve(condition, "left", 0, right));
-        MORTAR_ASSIGN_OR_RETURN(auto right_column, resolve(condition, "right", right, right));
-        if (!Comparable(left_column.second, right_column.second)) {
-          return condition.Error("right", "type mismatch: " + left_column.second.ToString() +
-                                              " cannot be compared with " +
-                                              right_column.second.ToString());
-        }
-        on += (on.empty() ? "" : " AND ") + left_column.first + " " + op + " " + right_column.first;
+      for (const auto& condition : join.on) {
+        on += (on.empty() ? "" : " AND ") + column_sql(condition.left) + " " + condition.op + " " +
+              column_sql(condition.right);
       }
       from += " ON " + on;
     }
-
-    // The selection: every input, all columns, no prefix, unless said otherwise.
     std::vector<std::string> items;
-    Schema output;
-    std::map<std::string, std::string> origin;  // output name -> input
-    std::vector<ConfigObject> selection;
-    if (params.Has("select")) {
-      MORTAR_ASSIGN_OR_RETURN(selection, params.Array("select"));
+    for (const auto& column : plan.select) {
+      items.push_back(column_sql(column.source) + " AS " + dialect.QuoteIdentifier(column.name));
     }
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      std::vector<std::string> columns = inputs[i].schema.Names();
-      std::string prefix;
-      const ConfigObject* chosen = nullptr;
-      for (const auto& entry : selection) {
-        if (entry.json().value("input", "") == inputs[i].name) chosen = &entry;
-      }
-      if (!selection.empty() && chosen == nullptr) continue;
-      if (chosen != nullptr) {
-        MORTAR_RETURN_IF_ERROR(chosen->CheckObject({"input", "columns", "prefix"}));
-        MORTAR_ASSIGN_OR_RETURN(columns, chosen->StringsOr("columns", columns));
-        MORTAR_ASSIGN_OR_RETURN(prefix, chosen->StringOr("prefix", ""));
-      }
-      for (const auto& name : columns) {
-        auto column = FindColumn(inputs[i].schema, name);
-        if (!column.ok()) {
-          return chosen->Error("columns",
-                               "input '" + inputs[i].name + "': " + column.status().message());
-        }
-        std::string out = prefix + (*column)->name;
-        if (auto seen = origin.find(out); seen != origin.end()) {
-          return params.Error("select", "ambiguous: the column '" + out + "' comes from both '" +
-                                            seen->second + "' and '" + inputs[i].name +
-                                            "'; give one of them a prefix or leave the column "
-                                            "out");
-        }
-        if (Status check = CheckOutputName(dialect, out); !check.ok()) {
-          return params.Error("select", check.message());
-        }
-        origin[out] = inputs[i].name;
-        items.push_back(alias(i) + "." + dialect.QuoteIdentifier((*column)->name) + " AS " +
-                        dialect.QuoteIdentifier(out));
-        output.Add(Column{out, (*column)->type, true});
-      }
-    }
-    if (output.empty()) return params.Error("select", "selects no column");
     sql::QueryBuilder query(dialect, inputs[0].source, inputs[0].schema);
-    query.Add("join", "SELECT\n  " + sql::JoinLines(items) + "\nFROM " + from, output);
+    query.Add("join", "SELECT\n  " + sql::JoinLines(items) + "\nFROM " + from, plan.output);
     return std::vector<CompiledOutput>{{query.ToSql(), query.schema()}};
+  }
+
+  std::unique_ptr<Engine> LocalEngine(std::shared_ptr<const VisualRecipe> self) const override {
+    return MakeLocalJoinEngine(std::move(self));
   }
 };
 
 }  // namespace
+
+Result<JoinPlan> PlanJoin(const config::RecipeConfig& recipe, const sql::Dialect& dialect,
+                          const std::vector<SqlInput>& inputs) {
+  MORTAR_RETURN_IF_ERROR(CheckParams(recipe));
+  ConfigObject params(recipe.params, recipe.file, "params");
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < inputs.size(); ++i) index[inputs[i].name] = i;
+  // "column" (of `default_input`) or "dataset.column".
+  auto resolve = [&](const ConfigObject& object, const std::string& key, std::size_t default_input,
+                     std::size_t last_input) -> Result<JoinColumn> {
+    MORTAR_ASSIGN_OR_RETURN(std::string reference, object.String(key));
+    std::size_t input = default_input;
+    std::string name = reference;
+    auto dot = reference.find('.');
+    if (dot != std::string::npos && index.count(reference.substr(0, dot)) > 0 &&
+        !inputs[default_input].schema.IndexOf(reference)) {
+      input = index[reference.substr(0, dot)];
+      name = reference.substr(dot + 1);
+    }
+    if (input > last_input) {
+      return object.Error(key, "'" + inputs[input].name + "' is not joined yet at this point");
+    }
+    auto column = FindColumn(inputs[input].schema, name);
+    if (!column.ok()) {
+      return object.Error(key, "input '" + inputs[input].name + "': " + column.status().message());
+    }
+    return JoinColumn{input, static_cast<int>(*inputs[input].schema.IndexOf((*column)->name))};
+  };
+  auto type_of = [&](const JoinColumn& column) -> const Type& {
+    return inputs[column.input].schema[column.column].type;
+  };
+
+  JoinPlan plan;
+  MORTAR_ASSIGN_OR_RETURN(auto joins, params.Array("joins"));
+  for (std::size_t j = 0; j < joins.size(); ++j) {
+    const ConfigObject& join = joins[j];
+    JoinStep step;
+    step.right = j + 1;
+    MORTAR_ASSIGN_OR_RETURN(step.type, join.StringOr("type", "inner"));
+    if (step.type != "cross") {
+      MORTAR_ASSIGN_OR_RETURN(auto conditions, join.Array("on"));
+      if (conditions.empty()) return join.Error("on", "list at least one condition");
+      for (const auto& condition : conditions) {
+        MORTAR_RETURN_IF_ERROR(condition.CheckObject({"left", "right", "operator"}));
+        JoinCondition resolved;
+        MORTAR_ASSIGN_OR_RETURN(
+            resolved.op, condition.ChoiceOr("operator", {"=", "<>", "<", "<=", ">", ">="}, "="));
+        // "left" defaults to the first input, "right" to the input being joined.
+        MORTAR_ASSIGN_OR_RETURN(resolved.left, resolve(condition, "left", 0, step.right));
+        MORTAR_ASSIGN_OR_RETURN(resolved.right,
+                                resolve(condition, "right", step.right, step.right));
+        if (!Comparable(type_of(resolved.left), type_of(resolved.right))) {
+          return condition.Error("right", "type mismatch: " + type_of(resolved.left).ToString() +
+                                              " cannot be compared with " +
+                                              type_of(resolved.right).ToString());
+        }
+        step.on.push_back(std::move(resolved));
+      }
+    }
+    plan.joins.push_back(std::move(step));
+  }
+
+  // The selection: every input, all columns, no prefix, unless said otherwise.
+  std::map<std::string, std::string> origin;  // output name -> input
+  std::vector<ConfigObject> selection;
+  if (params.Has("select")) {
+    MORTAR_ASSIGN_OR_RETURN(selection, params.Array("select"));
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<std::string> columns = inputs[i].schema.Names();
+    std::string prefix;
+    const ConfigObject* chosen = nullptr;
+    for (const auto& entry : selection) {
+      if (entry.json().value("input", "") == inputs[i].name) chosen = &entry;
+    }
+    if (!selection.empty() && chosen == nullptr) continue;
+    if (chosen != nullptr) {
+      MORTAR_RETURN_IF_ERROR(chosen->CheckObject({"input", "columns", "prefix"}));
+      MORTAR_ASSIGN_OR_RETURN(columns, chosen->StringsOr("columns", columns));
+      MORTAR_ASSIGN_OR_RETURN(prefix, chosen->StringOr("prefix", ""));
+    }
+    for (const auto& name : columns) {
+      auto column = FindColumn(inputs[i].schema, name);
+      if (!column.ok()) {
+        return chosen->Error("columns",
+                             "input '" + inputs[i].name + "': " + column.status().message());
+      }
+      std::string out = prefix + (*column)->name;
+      if (auto seen = origin.find(out); seen != origin.end()) {
+        return params.Error("select", "ambiguous: the column '" + out + "' comes from both '" +
+                                          seen->second + "' and '" + inputs[i].name +
+                                          "'; give one of them a prefix or leave the column "
+                                          "out");
+      }
+      if (Status check = CheckOutputName(dialect, out); !check.ok()) {
+        return params.Error("select", check.message());
+      }
+      origin[out] = inputs[i].name;
+      plan.select.push_back(
+          {JoinColumn{i, static_cast<int>(*inputs[i].schema.IndexOf((*column)->name))}, out});
+      plan.output.Add(Column{out, (*column)->type, true});
+    }
+  }
+  if (plan.output.empty()) return params.Error("select", "selects no column");
+  return plan;
+}
 
 std::shared_ptr<const VisualRecipe> MakeJoinRecipe() {
   return std::make_shared<JoinRecipe>();

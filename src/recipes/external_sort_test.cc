@@ -1,0 +1,155 @@
+#include "recipes/external_sort.h"
+
+#include <arrow/compute/api.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cmath>
+#include <random>
+
+#include "mortar/core/batch.h"
+#include "testing/temp_home.h"
+
+namespace mortar::recipes {
+namespace {
+
+namespace cp = arrow::compute;
+
+// 20,000 rows of a text key with few values (and nulls), a double with NaNs, nulls and
+// ties, a decimal, and the row's place (to see that ties keep their input order).
+std::shared_ptr<arrow::RecordBatch> Rows(int64_t count) {
+  std::mt19937 random(11);
+  arrow::StringBuilder text;
+  arrow::DoubleBuilder number;
+  arrow::Decimal128Builder amount(arrow::decimal128(28, 2));
+  arrow::Int64Builder place;
+  for (int64_t i = 0; i < count; ++i) {
+    uint32_t draw = random();
+    EXPECT_TRUE(
+        (draw % 31 == 0 ? text.AppendNull() : text.Append("k" + std::to_string(draw % 13))).ok());
+    double value = static_cast<double>((draw >> 8) % 50) / 4;
+    EXPECT_TRUE((draw % 17 == 0   ? number.AppendNull()
+                 : draw % 19 == 0 ? number.Append(std::nan(""))
+                                  : number.Append(value))
+                    .ok());
+    EXPECT_TRUE(amount
+                    .Append(arrow::Decimal128(static_cast<int64_t>(draw % 1000) - 500) *
+                            arrow::Decimal128("1000000000000000000000"))
+                    .ok());
+    EXPECT_TRUE(place.Append(i).ok());
+  }
+  auto schema = arrow::schema(
+      {arrow::field("text", arrow::utf8()), arrow::field("number", arrow::float64()),
+       arrow::field("amount", arrow::decimal128(28, 2)), arrow::field("place", arrow::int64())});
+  return arrow::RecordBatch::Make(schema, count,
+                                  {text.Finish().ValueOrDie(), number.Finish().ValueOrDie(),
+                                   amount.Finish().ValueOrDie(), place.Finish().ValueOrDie()});
+}
+
+const std::vector<SortKeyColumn> kKeys = {{0, false, true}, {1, true, false}, {2, false, false}};
+
+// The places, in the order a stable in-memory sort of all rows gives.
+std::vector<int64_t> ExpectedPlaces(const arrow::RecordBatch& rows) {
+  std::vector<cp::SortKey> keys;
+  for (const auto& key : kKeys) {
+    keys.emplace_back(key.column,
+                      key.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
+                      key.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+  }
+  auto indices = cp::SortIndices(arrow::Datum(rows), cp::SortOptions(keys)).ValueOrDie();
+  const auto& order = static_cast<const arrow::UInt64Array&>(*indices);
+  std::vector<int64_t> places;
+  for (int64_t i = 0; i < order.length(); ++i)
+    places.push_back(static_cast<int64_t>(order.Value(i)));
+  return places;
+}
+
+std::vector<int64_t> SortedPlaces(ExternalSort& sort, int64_t* batches) {
+  auto sorted = sort.Finish();
+  EXPECT_TRUE(sorted.ok()) << sorted.status().ToString();
+  std::vector<int64_t> places;
+  while (sorted.ok()) {
+    auto batch = (*sorted)->Next();
+    EXPECT_TRUE(batch.ok()) << batch.status().ToString();
+    if (!batch.ok() || *batch == nullptr) break;
+    ++*batches;
+    const auto& place = static_cast<const arrow::Int64Array&>(*(*batch)->column(3));
+    for (int64_t i = 0; i < place.length(); ++i) places.push_back(place.Value(i));
+  }
+  return places;
+}
+
+class ExternalSortTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(InitializeCompute().ok()); }
+  std::filesystem::path folder() const { return temp_.root(); }
+  int FilesIn(const std::filesystem::path& path) const {
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path))
+      files += entry.is_regular_file();
+    return files;
+  }
+  testing::TempHome temp_;
+};
+
+TEST_F(ExternalSortTest, RunsSpilledToDiskMergeIntoTheStableInMemoryOrder) {
+  auto rows = Rows(20000);
+  auto sort =
+      ExternalSort::Make(rows->schema(), kKeys, folder(), "test", SortBounds{64 << 10, 700});
+  ASSERT_TRUE(sort.ok()) << sort.status().ToString();
+  for (int64_t offset = 0; offset < rows->num_rows(); offset += 1000) {
+    ASSERT_TRUE((*sort)->Add(rows->Slice(offset, 1000)).ok());
+  }
+  EXPECT_GT((*sort)->spilled_runs(), 5);
+  // Each spilled run is readable by this user only.
+  for (const auto& entry : std::filesystem::directory_iterator(folder())) {
+    if (entry.path().filename().string().rfind("test-", 0) != 0) continue;
+    struct stat info {};
+    ASSERT_EQ(::stat(entry.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u) << entry.path();
+  }
+  int64_t batches = 0;
+  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(*rows));
+  EXPECT_EQ(batches, (20000 + 699) / 700);  // full batches of the bound, but the last
+  sort->reset();
+  // The runs' files are gone with the sort.
+  for (const auto& entry : std::filesystem::directory_iterator(folder())) {
+    EXPECT_NE(entry.path().filename().string().rfind("test-", 0), 0u) << entry.path();
+  }
+}
+
+TEST_F(ExternalSortTest, RowsWithinTheBoundNeverTouchTheDisk) {
+  auto rows = Rows(5000);
+  int before = FilesIn(folder());
+  auto sort = ExternalSort::Make(rows->schema(), kKeys, folder(), "test");
+  ASSERT_TRUE(sort.ok());
+  for (int64_t offset = 0; offset < rows->num_rows(); offset += 1000) {
+    ASSERT_TRUE((*sort)->Add(rows->Slice(offset, 1000)).ok());
+  }
+  EXPECT_EQ(FilesIn(folder()), before);
+  int64_t batches = 0;
+  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(*rows));
+  EXPECT_EQ((*sort)->spilled_runs(), 0);
+}
+
+TEST_F(ExternalSortTest, NoRowsSortToNoBatches) {
+  auto rows = Rows(0);
+  auto sort = ExternalSort::Make(rows->schema(), kKeys, folder(), "test");
+  ASSERT_TRUE(sort.ok());
+  int64_t batches = 0;
+  EXPECT_TRUE(SortedPlaces(**sort, &batches).empty());
+  EXPECT_EQ(batches, 0);
+}
+
+TEST_F(ExternalSortTest, NestedValuesCannotBeSortKeys) {
+  auto list = arrow::list(arrow::int64());
+  EXPECT_FALSE(CanSortBy(*list));
+  EXPECT_TRUE(CanSortBy(*arrow::date32()));
+  auto sort =
+      ExternalSort::Make(arrow::schema({arrow::field("tags", list)}), {{0}}, folder(), "test");
+  ASSERT_FALSE(sort.ok());
+  EXPECT_NE(sort.status().message().find("cannot sort by column 'tags'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mortar::recipes
