@@ -6,6 +6,8 @@
 
 #include <arrow/api.h>
 
+#include <cmath>
+
 #include "mortar/core/progress.h"
 #include "mortar/sql/dialect.h"
 #include "recipes/sort_engine.h"
@@ -67,6 +69,7 @@ class RunningSum {
     seen_ = false;
     integer_ = 0;
     real_ = 0;
+    error_ = 0;
     decimal_ = 0;
   }
   // Adds row i of `values` (of any summable type) and appends the sum so far.
@@ -75,10 +78,10 @@ class RunningSum {
       seen_ = true;
       switch (values.type_id()) {
         case arrow::Type::DOUBLE:
-          real_ += static_cast<const arrow::DoubleArray&>(values).Value(i);
+          AddReal(static_cast<const arrow::DoubleArray&>(values).Value(i));
           break;
         case arrow::Type::FLOAT:
-          real_ += static_cast<const arrow::FloatArray&>(values).Value(i);
+          AddReal(static_cast<const arrow::FloatArray&>(values).Value(i));
           break;
         case arrow::Type::DECIMAL128: {
           // The output keeps the input's scale: the unscaled values add up as they are.
@@ -122,7 +125,7 @@ class RunningSum {
     if (!seen_) return FromArrowStatus(out.AppendNull());
     switch (out.type()->id()) {
       case arrow::Type::DOUBLE:
-        return FromArrowStatus(static_cast<arrow::DoubleBuilder&>(out).Append(real_));
+        return FromArrowStatus(static_cast<arrow::DoubleBuilder&>(out).Append(real_ + error_));
       case arrow::Type::DECIMAL128:
         return FromArrowStatus(static_cast<arrow::Decimal128Builder&>(out).Append(decimal_));
       default:
@@ -131,9 +134,18 @@ class RunningSum {
   }
 
  private:
+  // Kahan-Babuska-Neumaier summation, as SQLite's sum() does: the rounding error of each
+  // addition is kept and added back, so long running sums stay within an ulp or so.
+  void AddReal(double value) {
+    double sum = real_ + value;
+    error_ += std::fabs(real_) >= std::fabs(value) ? (real_ - sum) + value : (value - sum) + real_;
+    real_ = sum;
+  }
+
   bool seen_ = false;
   int64_t integer_ = 0;
   double real_ = 0;
+  double error_ = 0;
   arrow::Decimal128 decimal_;
 };
 
@@ -213,10 +225,12 @@ class LocalWindowEngine final : public Engine {
       MORTAR_RETURN_IF_ARROW_ERROR(builder->Reserve(batch->num_rows()));
       builders.push_back(std::move(builder));
     }
+    // The row before, in this batch or (for its first row) the one before.
+    const arrow::RecordBatch* previous = state.previous_batch.get();
+    int64_t previous_row = state.previous_row;
     for (int64_t row = 0; row < batch->num_rows(); ++row) {
-      bool first = state.previous_batch == nullptr;
       bool new_partition =
-          first || partitions.Compare(*state.previous_batch, state.previous_row, *batch, row) != 0;
+          previous == nullptr || partitions.Compare(*previous, previous_row, *batch, row) != 0;
       if (new_partition) {
         state.row_number = 0;
         state.rank = 0;
@@ -224,8 +238,7 @@ class LocalWindowEngine final : public Engine {
         for (auto& sum : state.sums) sum.Reset();
       }
       ++state.row_number;
-      if (new_partition ||
-          peers.Compare(*state.previous_batch, state.previous_row, *batch, row) != 0) {
+      if (new_partition || peers.Compare(*previous, previous_row, *batch, row) != 0) {
         state.rank = state.row_number;
         ++state.dense_rank;
       }
@@ -248,8 +261,12 @@ class LocalWindowEngine final : public Engine {
             break;
         }
       }
+      previous = batch.get();
+      previous_row = row;
+    }
+    if (batch->num_rows() > 0) {
       state.previous_batch = batch;
-      state.previous_row = row;
+      state.previous_row = previous_row;
     }
     std::vector<std::shared_ptr<arrow::Array>> columns = batch->columns();
     for (auto& builder : builders) {
