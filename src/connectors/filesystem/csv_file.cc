@@ -6,6 +6,8 @@
 #include <arrow/ipc/writer.h>
 #include <arrow/util/compression.h>
 
+#include <future>
+
 #include "connectors/filesystem/file_commit.h"
 #include "mortar/core/cell_text.h"
 #include "mortar/core/text_conversion.h"
@@ -103,9 +105,12 @@ class CsvReader final : public BatchReader {
         if (next_file_ >= files_.size()) return Batch();
         MORTAR_RETURN_IF_ERROR(OpenFile(next_file_++));
       }
-      std::shared_ptr<arrow::RecordBatch> text;
-      arrow::Status status = reader_->ReadNext(&text);
+      // The next block parses on a thread of its own while this one converts.
+      if (!parsing_.valid()) parsing_ = Parse();
+      auto [status, text] = parsing_.get();
       if (!status.ok()) return TranslateError(status);
+      // (Not past a row limit this block reaches: a preview reads no block it will not show.)
+      if (text && (remaining_ < 0 || remaining_ > text->num_rows())) parsing_ = Parse();
       if (!text) {
         reader_.reset();
         input_ = InputFile{};
@@ -177,6 +182,15 @@ class CsvReader final : public BatchReader {
     return Status::Invalid(display + ": " + status.message());
   }
 
+  using Parsed = std::pair<arrow::Status, std::shared_ptr<arrow::RecordBatch>>;
+  std::future<Parsed> Parse() {
+    return std::async(std::launch::async, [reader = reader_]() {
+      Parsed parsed;
+      parsed.first = reader->ReadNext(&parsed.second);
+      return parsed;
+    });
+  }
+
   std::vector<FileToRead> files_;
   Schema schema_;
   std::shared_ptr<arrow::Schema> arrow_schema_;
@@ -185,6 +199,7 @@ class CsvReader final : public BatchReader {
   std::size_t next_file_ = 0;
   InputFile input_;
   std::shared_ptr<arrow::csv::StreamingReader> reader_;
+  std::future<Parsed> parsing_;  // the next block of reader_, after the reader
   int64_t rows_in_file_ = 0;
   std::string ragged_;
 };
