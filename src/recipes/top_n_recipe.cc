@@ -89,9 +89,10 @@ struct TopNPlan {
   std::string rank_column;
 };
 
-// The input streamed once: whenever the rows held pass a bound, they are sorted by
-// group and order and only each group's first N stay. Memory holds N rows per group
-// and a few batches. Ties keep any of their rows, as ROW_NUMBER() does.
+// The input streamed once: each batch, as it comes, and the rows held, whenever they
+// pass a bound, are sorted by group and order and only each group's first N stay.
+// Memory holds N rows per group and a few batches. Ties keep any of their rows, as
+// ROW_NUMBER() does.
 class LocalTopNEngine final : public Engine {
  public:
   LocalTopNEngine(std::shared_ptr<const VisualRecipe> recipe, TopNBounds bounds)
