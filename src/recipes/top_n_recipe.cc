@@ -178,6 +178,7 @@ class LocalTopNEngine final : public Engine {
     std::shared_ptr<arrow::Array> rank_values;
     if (!ranks.Finish(&rank_values).ok()) return Status::Internal("top N: cannot rank the rows");
 
+    auto arrow_output = output_schema.ToArrow();
     std::size_t next = 0;
     int64_t rows = 0;
     auto kept_batches = [&]() -> Result<Batch> {
@@ -188,8 +189,7 @@ class LocalTopNEngine final : public Engine {
       if (!(*plan)->rank_column.empty())
         columns.push_back(rank_values->Slice(rows, kept->num_rows()));
       rows += kept->num_rows();
-      return arrow::RecordBatch::Make(output_schema.ToArrow(), kept->num_rows(),
-                                      std::move(columns));
+      return arrow::RecordBatch::Make(arrow_output, kept->num_rows(), std::move(columns));
     };
     return WriteLocalOutput(run, output_schema, "top N -> " + output.name(), kept_batches, "rows");
   }

@@ -201,22 +201,23 @@ class LocalWindowEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(auto sorted,
                             SortInput(run, std::move(reader), std::move(keys), bounds_));
 
+    auto arrow_output = output_schema.ToArrow();
     PassState state;
     state.sums.resize(computations->size());
     auto next = [&]() -> Result<Batch> {
       MORTAR_ASSIGN_OR_RETURN(Batch batch, sorted->Next());
       if (!batch) return batch;
-      return Compute(batch, *computations, partitions, peers, state);
+      return Compute(batch, *computations, partitions, peers, arrow_output, state);
     };
     return WriteLocalOutput(run, output_schema, "window -> " + run.outputs.front()->name(), next,
                             "rows");
   }
 
  private:
-  // The sorted batch with its computed columns after the input's.
+  // The sorted batch with its computed columns after the input's, as `output`.
   static Result<Batch> Compute(const Batch& batch, const std::vector<Computation>& computations,
                                const RowOrder& partitions, const RowOrder& peers,
-                               PassState& state) {
+                               const std::shared_ptr<arrow::Schema>& output, PassState& state) {
     std::vector<std::unique_ptr<arrow::ArrayBuilder>> builders;
     for (const auto& computation : computations) {
       std::unique_ptr<arrow::ArrayBuilder> builder;
@@ -274,12 +275,7 @@ class LocalWindowEngine final : public Engine {
       MORTAR_RETURN_IF_ARROW_ERROR(builder->Finish(&column));
       columns.push_back(std::move(column));
     }
-    std::vector<std::shared_ptr<arrow::Field>> fields = batch->schema()->fields();
-    for (std::size_t c = 0; c < computations.size(); ++c) {
-      fields.push_back(arrow::field("c" + std::to_string(c), computations[c].type));
-    }
-    return arrow::RecordBatch::Make(arrow::schema(std::move(fields)), batch->num_rows(),
-                                    std::move(columns));
+    return arrow::RecordBatch::Make(output, batch->num_rows(), std::move(columns));
   }
 
   std::shared_ptr<const VisualRecipe> recipe_;
