@@ -26,6 +26,16 @@ std::vector<std::string> Schema::Names() const {
   return names;
 }
 
+Result<Schema> Schema::Select(const std::vector<std::string>& names) const {
+  Schema selected;
+  for (const auto& name : names) {
+    auto index = IndexOf(name);
+    if (!index) return Status::Invalid("no column '" + name + "' among " + ToString());
+    selected.Add(columns_[*index]);
+  }
+  return selected;
+}
+
 std::shared_ptr<arrow::Schema> Schema::ToArrow() const {
   arrow::FieldVector fields;
   fields.reserve(columns_.size());

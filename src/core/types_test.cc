@@ -57,5 +57,19 @@ TEST(SchemaTest, FindsColumnsIgnoringCaseAsFallback) {
   EXPECT_FALSE(schema.IndexOf("missing").has_value());
 }
 
+TEST(SchemaTest, SelectsNamedColumnsInTheOrderAsked) {
+  Schema schema({{"Id", Type::Int64(), true},
+                 {"name", Type::String(), true},
+                 {"amount", Type::Double(), false}});
+  auto selected = schema.Select({"amount", "id"});
+  ASSERT_TRUE(selected.ok()) << selected.status().ToString();
+  EXPECT_EQ(selected->Names(), (std::vector<std::string>{"amount", "Id"}));
+  EXPECT_FALSE((*selected)[0].nullable);
+  auto missing = schema.Select({"name", "price"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no column 'price'"), std::string::npos)
+      << missing.status().ToString();
+}
+
 }  // namespace
 }  // namespace mortar

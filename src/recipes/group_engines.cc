@@ -6,6 +6,8 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include <algorithm>
+
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
 #include "recipes/visual_recipe.h"
@@ -66,6 +68,19 @@ std::string AceroFunction(sql::Aggregate aggregate, bool grouped) {
   return grouped ? "hash_" + name : name;
 }
 
+// The columns the aggregation reads (keys, then aggregated columns, each once), so a
+// CSV converts and a database sends only these. A count of rows alone reads the keys,
+// or with no keys every column (an empty list).
+std::vector<std::string> ColumnsRead(const GroupSpec& spec) {
+  std::vector<std::string> columns = spec.keys;
+  for (const auto& aggregation : spec.aggregations) {
+    if (aggregation.function == sql::Aggregate::kCountAll) continue;
+    if (std::find(columns.begin(), columns.end(), aggregation.column) == columns.end())
+      columns.push_back(aggregation.column);
+  }
+  return columns;
+}
+
 // Acero's hash aggregation when the recipe maps to it, else the scratch database.
 class LocalGroupEngine final : public Engine {
  public:
@@ -81,7 +96,7 @@ class LocalGroupEngine final : public Engine {
     MORTAR_RETURN_IF_ERROR(InitializeCompute());
     Dataset& input = *run.inputs.front();
     Dataset& output = *run.outputs.front();
-    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
+    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{.columns = ColumnsRead(spec)}));
     Schema input_schema = reader->schema();
     MORTAR_ASSIGN_OR_RETURN(Schema output_schema, spec.OutputSchema(input_schema));
 

@@ -13,6 +13,10 @@ namespace mortar {
 
 struct ReadOptions {
   int64_t limit = -1;  // rows; -1 reads everything
+  // Only these columns, in this order (empty: every column). Every dataset honours it:
+  // the reader's schema is these columns. Files and tables push it down, so a CSV
+  // converts and a database sends only what is asked for.
+  std::vector<std::string> columns;
 };
 
 // New content for a files dataset on cloud storage, written under a staged prefix by

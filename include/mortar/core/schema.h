@@ -28,6 +28,9 @@ class Schema {
   // Case-sensitive first, then case-insensitive (SQL identifiers are).
   std::optional<std::size_t> IndexOf(std::string_view name) const;
   std::vector<std::string> Names() const;
+  // The named columns, in that order (found as IndexOf finds them); an error names
+  // the first column this schema does not have.
+  Result<Schema> Select(const std::vector<std::string>& names) const;
 
   std::shared_ptr<arrow::Schema> ToArrow() const;
   static Result<Schema> FromArrow(const arrow::Schema& schema);

@@ -89,12 +89,17 @@ std::string DescribeRow(int64_t number) {
 
 class CsvReader final : public BatchReader {
  public:
-  CsvReader(std::vector<FileToRead> files, Schema schema, CsvOptions options, int64_t limit)
+  // `kept`: the indices in `file_schema` of the columns returned, in order.
+  CsvReader(std::vector<FileToRead> files, Schema file_schema, std::vector<std::size_t> kept,
+            CsvOptions options, int64_t limit)
       : files_(std::move(files)),
-        schema_(std::move(schema)),
-        arrow_schema_(schema_.ToArrow()),
+        file_schema_(std::move(file_schema)),
+        kept_(std::move(kept)),
         options_(options),
-        remaining_(limit) {}
+        remaining_(limit) {
+    for (std::size_t index : kept_) schema_.Add(file_schema_[index]);
+    arrow_schema_ = schema_.ToArrow();
+  }
 
   const Schema& schema() const override { return schema_; }
 
@@ -120,10 +125,11 @@ class CsvReader final : public BatchReader {
       if (remaining_ > 0 && text->num_rows() > remaining_) text = text->Slice(0, remaining_);
       std::vector<std::shared_ptr<arrow::Array>> columns;
       columns.reserve(schema_.size());
+      // The parser returns the kept columns only, each once, under their file position.
       for (std::size_t i = 0; i < schema_.size(); ++i) {
         TextOrigin origin{files_[next_file_ - 1].display_name, schema_[i].name, rows_in_file_ + 1};
-        MORTAR_ASSIGN_OR_RETURN(
-            auto column, ConvertText(*text->column(static_cast<int>(i)), schema_[i].type, origin));
+        const auto& text_column = text->GetColumnByName(ParsedName(kept_[i]));
+        MORTAR_ASSIGN_OR_RETURN(auto column, ConvertText(*text_column, schema_[i].type, origin));
         columns.push_back(std::move(column));
       }
       rows_in_file_ += text->num_rows();
@@ -137,12 +143,12 @@ class CsvReader final : public BatchReader {
     const FileToRead& file = files_[index];
     const std::string& display = file.display_name;
     MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, ReadCsvColumnNames(file, options_));
-    if (names.size() != schema_.size()) {
+    if (names.size() != file_schema_.size()) {
       std::string found;
       for (const auto& name : names) found += (found.empty() ? "" : ", ") + name;
       return Status::Invalid(display + ": the file has " + std::to_string(names.size()) +
                              " columns (" + found + ") but the dataset's schema has " +
-                             std::to_string(schema_.size()) + " (" + schema_.ToString() +
+                             std::to_string(file_schema_.size()) + " (" + file_schema_.ToString() +
                              "); fix the file or update the schema with 'mortar dataset detect'");
     }
     MORTAR_ASSIGN_OR_RETURN(input_, OpenInput(file, options_));
@@ -151,8 +157,7 @@ class CsvReader final : public BatchReader {
     read.block_size = 1 << 20;
     read.skip_rows = options_.header ? 1 : 0;
     read.column_names.clear();
-    for (std::size_t i = 0; i < names.size(); ++i)
-      read.column_names.push_back("c" + std::to_string(i));
+    for (std::size_t i = 0; i < names.size(); ++i) read.column_names.push_back(ParsedName(i));
     auto parse = arrow::csv::ParseOptions::Defaults();
     parse.delimiter = options_.delimiter;
     parse.quote_char = options_.quote;
@@ -165,7 +170,11 @@ class CsvReader final : public BatchReader {
       return arrow::csv::InvalidRowResult::Error;
     };
     auto convert = arrow::csv::ConvertOptions::Defaults();
-    for (const auto& name : read.column_names) convert.column_types[name] = arrow::utf8();
+    for (std::size_t index : kept_) {
+      const std::string& parsed = read.column_names[index];
+      if (convert.column_types.count(parsed) == 0) convert.include_columns.push_back(parsed);
+      convert.column_types[parsed] = arrow::utf8();
+    }
     convert.strings_can_be_null = false;
     convert.quoted_strings_can_be_null = false;
     auto reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), input_.stream,
@@ -175,6 +184,9 @@ class CsvReader final : public BatchReader {
     rows_in_file_ = 0;
     return Status::OK();
   }
+
+  // The parser's name for the file's column `index` (the header's names may repeat).
+  static std::string ParsedName(std::size_t index) { return "c" + std::to_string(index); }
 
   Status TranslateError(const arrow::Status& status) {
     if (!ragged_.empty()) return Status::Invalid("ragged CSV row: " + ragged_);
@@ -192,7 +204,9 @@ class CsvReader final : public BatchReader {
   }
 
   std::vector<FileToRead> files_;
-  Schema schema_;
+  Schema file_schema_;
+  std::vector<std::size_t> kept_;
+  Schema schema_;  // the kept columns
   std::shared_ptr<arrow::Schema> arrow_schema_;
   CsvOptions options_;
   int64_t remaining_;
@@ -335,9 +349,20 @@ Result<Schema> InferCsvSchema(const FileToRead& file, const CsvOptions& options,
 }
 
 Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<FileToRead> files, Schema schema,
-                                                   CsvOptions options, int64_t limit) {
+                                                   CsvOptions options, int64_t limit,
+                                                   const std::vector<std::string>& columns) {
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < schema.size(); ++i) kept.push_back(i);
+  if (!columns.empty()) {
+    kept.clear();
+    for (const auto& name : columns) {
+      auto index = schema.IndexOf(name);
+      if (!index) return Status::Invalid("no column '" + name + "' among " + schema.ToString());
+      kept.push_back(*index);
+    }
+  }
   return std::unique_ptr<BatchReader>(
-      new CsvReader(std::move(files), std::move(schema), options, limit));
+      new CsvReader(std::move(files), std::move(schema), std::move(kept), options, limit));
 }
 
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(const fs::path& target, const Schema& schema,

@@ -20,11 +20,14 @@ Result<std::vector<std::string>> ReadCsvColumnNames(const FileToRead& file,
 Result<Schema> InferCsvSchema(const FileToRead& file, const CsvOptions& options,
                               int64_t sample_rows);
 
-// Streams the files in order, converting text to `schema`. `limit` < 0: all rows.
-// Files are read sequentially through a read-ahead buffer, so remote files cost a
-// few large ranged requests and bounded memory.
+// Streams the files in order, converting text to `schema` (every column of the files).
+// `limit` < 0: all rows. `columns`, when not empty, are the only ones converted and
+// returned, in that order; the others are split off but never converted. Files are read
+// sequentially through a read-ahead buffer, so remote files cost a few large ranged
+// requests and bounded memory.
 Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<FileToRead> files, Schema schema,
-                                                   CsvOptions options, int64_t limit);
+                                                   CsvOptions options, int64_t limit,
+                                                   const std::vector<std::string>& columns = {});
 
 // Writes `target` through a temporary file renamed over it on Commit().
 Result<std::unique_ptr<BatchWriter>> OpenCsvWriter(const std::filesystem::path& target,

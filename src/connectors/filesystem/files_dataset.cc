@@ -87,9 +87,19 @@ class FilesDataset final : public Dataset {
     if (files.empty()) return MissingError();
     std::vector<FileToRead> inputs;
     for (const auto& file : files) inputs.push_back(ToRead(file));
-    if (format_ == Format::kParquet)
+    if (format_ == Format::kParquet) {
+      // The Parquet reader reads the schema's columns only, by name.
+      if (!options.columns.empty()) {
+        auto selected = schema.Select(options.columns);
+        if (!selected.ok()) return selected.status().WithContext("dataset '" + name() + "'");
+        schema = std::move(*selected);
+      }
       return OpenParquetReader(std::move(inputs), std::move(schema), options.limit);
-    return OpenCsvReader(std::move(inputs), std::move(schema), csv_, options.limit);
+    }
+    auto reader =
+        OpenCsvReader(std::move(inputs), std::move(schema), csv_, options.limit, options.columns);
+    if (!reader.ok()) return reader.status().WithContext("dataset '" + name() + "'");
+    return reader;
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) override {

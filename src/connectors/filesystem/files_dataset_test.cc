@@ -131,6 +131,57 @@ TEST(FilesDatasetTest, WritesGzipCsvAndParquetAndReadsThemBack) {
   EXPECT_EQ(files, 2);
 }
 
+// A reader asked for some columns returns those, in the order asked, from CSV (where
+// the others are never converted: a value there that would not convert is no error)
+// and from Parquet.
+TEST(FilesDatasetTest, ReadsOnlyTheColumnsAskedForInTheirOrder) {
+  testing::TempHome temp;
+  temp.WriteFile("files/w.csv", "id,note,day,amount\n1,x,2024-01-01,1.25\n2,y,2024-01-02,\n");
+  auto context = temp.MakeContext();
+  auto csv_config = FilesConfig("w", "w.csv");
+  csv_config.schema = Schema({{"id", Type::Int64(), true},
+                              {"note", Type::Int64(), true},  // would not convert
+                              {"day", Type::Date(), true},
+                              {"amount", *Type::Decimal(10, 2), true}});
+  auto csv = context->MakeDataset(csv_config);
+  ASSERT_TRUE(csv.ok());
+  auto parquet = context->MakeDataset(FilesConfig("p", "p.parquet"));
+  ASSERT_TRUE(parquet.ok());
+  {
+    auto whole = Schema({{"id", Type::Int64(), true},
+                         {"day", Type::Date(), true},
+                         {"amount", *Type::Decimal(10, 2), true}});
+    auto reader = (*csv)->Read(ReadOptions{.columns = {"id", "day", "amount"}});
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto writer = (*parquet)->OpenWriter(whole, WriteMode::kReplace);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(CopyBatches(**reader, **writer, nullptr).ok());
+  }
+  for (Dataset* dataset : {csv->get(), parquet->get()}) {
+    SCOPED_TRACE(dataset->name());
+    auto reader = dataset->Read(ReadOptions{.columns = {"amount", "ID"}});
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ((*reader)->schema().ToString(), "amount decimal(10,2), id int64");
+    auto batch = (*reader)->Next();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_TRUE(*batch);
+    ASSERT_EQ((*batch)->num_columns(), 2);
+    EXPECT_EQ((*batch)->schema()->field(0)->name(), "amount");
+    EXPECT_EQ(static_cast<const arrow::Decimal128Array&>(*(*batch)->column(0)).FormatValue(0),
+              "1.25");
+    EXPECT_TRUE((*batch)->column(0)->IsNull(1));
+    EXPECT_EQ(static_cast<const arrow::Int64Array&>(*(*batch)->column(1)).Value(1), 2);
+    auto missing = dataset->Read(ReadOptions{.columns = {"id", "price"}});
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.status().message().find("no column 'price'"), std::string::npos)
+        << missing.status().ToString();
+  }
+  // The column that does not convert is still an error when it is read.
+  auto all = testing::CountRows(**csv);
+  ASSERT_FALSE(all.ok());
+  EXPECT_NE(all.status().message().find("note"), std::string::npos) << all.status().ToString();
+}
+
 // A Parquet reader selects leaf columns: a struct or map has several, and every field
 // after it must still come back as itself, in the dataset's order.
 TEST(FilesDatasetTest, ReadsParquetStructsAndMapsBesideOtherColumns) {

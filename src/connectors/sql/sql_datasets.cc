@@ -48,6 +48,11 @@ class SqlTableDataset final : public Dataset {
     MORTAR_ASSIGN_OR_RETURN(auto existing, sql_->DescribeTable(table_));
     if (!existing) return Missing();
     MORTAR_ASSIGN_OR_RETURN(Schema schema, this->schema());
+    if (!options.columns.empty()) {
+      auto selected = schema.Select(options.columns);
+      if (!selected.ok()) return selected.status().WithContext("dataset '" + name() + "'");
+      schema = std::move(*selected);
+    }
     const sql::Dialect& dialect = sql_->dialect();
     std::string columns;
     for (std::size_t i = 0; i < schema.size(); ++i) {
@@ -105,8 +110,11 @@ class SqlQueryDataset final : public Dataset {
   Result<Schema> DetectSchema() override { return sql_->QuerySchema(query_); }
 
   Result<std::unique_ptr<BatchReader>> Read(const ReadOptions& options) override {
-    if (options.limit < 0) return sql_->Query(query_);
-    return QueryWithLimit(*sql_, "SELECT * FROM (" + query_ + ")", options.limit);
+    if (options.columns.empty() && options.limit < 0) return sql_->Query(query_);
+    std::string columns = options.columns.empty() ? "*" : "";
+    for (const auto& column : options.columns)
+      columns += (columns.empty() ? "" : ", ") + sql_->dialect().QuoteIdentifier(column);
+    return QueryWithLimit(*sql_, "SELECT " + columns + " FROM (" + query_ + ")", options.limit);
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema&, WriteMode) override {

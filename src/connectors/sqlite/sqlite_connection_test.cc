@@ -1,6 +1,8 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "connectors/sqlite/scratch_database.h"
 #include "mortar/connectors/dataset.h"
 #include "mortar/core/cell_text.h"
@@ -54,6 +56,35 @@ TEST(SqliteConnectionTest, RoundTripsEveryType) {
   ASSERT_TRUE(first.ok() && *first);
   EXPECT_EQ((*first)->num_rows(), 2);
   EXPECT_EQ(static_cast<const arrow::Int32Array&>(*(*first)->column(0)).Value(0), 7);
+}
+
+// Table and query datasets asked for some columns select those, in that order.
+TEST(SqliteConnectionTest, DatasetsReadOnlyTheColumnsAskedFor) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  auto connection = context->GetConnection("sqlite_default");
+  ASSERT_TRUE(connection.ok());
+  SqlConnection* sql = (*connection)->AsSql();
+  ASSERT_TRUE(sql->Execute("CREATE TABLE wide (id INTEGER, note TEXT, amount REAL)").ok());
+  ASSERT_TRUE(sql->Execute("INSERT INTO wide VALUES (1, 'a', 1.5), (2, 'b', 2.5)").ok());
+  config::Json table = {{"table", "wide"}};
+  config::Json query = {{"query", "SELECT id, note, amount FROM wide"}};
+  for (const auto& [name, type, params] :
+       {std::tuple{"t", "sql_table", table}, std::tuple{"q", "sql_query", query}}) {
+    SCOPED_TRACE(name);
+    auto dataset = context->MakeDataset(
+        config::DatasetConfig{name, "sqlite_default", type, params, std::nullopt, "d.json"});
+    ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+    auto reader = (*dataset)->Read(ReadOptions{.limit = 5, .columns = {"amount", "id"}});
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto batch = (*reader)->Next();
+    ASSERT_TRUE(batch.ok() && *batch) << batch.status().ToString();
+    ASSERT_EQ((*batch)->num_columns(), 2);
+    EXPECT_EQ((*batch)->schema()->field(0)->name(), "amount");
+    EXPECT_EQ((*batch)->schema()->field(1)->name(), "id");
+    EXPECT_EQ(CellToText(*(*batch)->column(0), 1), "2.5");
+    EXPECT_EQ(CellToText(*(*batch)->column(1), 1), "2");
+  }
 }
 
 TEST(SqliteConnectionTest, FailedReplaceLeavesTheOldTable) {
