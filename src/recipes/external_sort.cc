@@ -210,6 +210,7 @@ class MergedRuns final : public SortedBatches {
  private:
   struct Cursor {
     std::shared_ptr<arrow::RecordBatch> batch;
+    arrow::ArrayVector columns;  // the batch's
     int64_t row = 0;
     std::size_t segment = 0;
   };
@@ -229,7 +230,7 @@ class MergedRuns final : public SortedBatches {
     bool operator()(std::size_t a, std::size_t b) const {
       const Cursor& x = merge->cursors_[a];
       const Cursor& y = merge->cursors_[b];
-      int order = merge->order_.Compare(*x.batch, x.row, *y.batch, y.row);
+      int order = merge->order_.Compare(x.columns, x.row, y.columns, y.row);
       return order != 0 ? order > 0 : a > b;
     }
   };
@@ -242,6 +243,7 @@ class MergedRuns final : public SortedBatches {
       if (cursor.batch == nullptr) return Status::OK();
       if (cursor.batch->num_rows() > 0) break;
     }
+    cursor.columns = cursor.batch->columns();
     cursor.row = 0;
     cursor.segment = segments_.size();
     segments_.push_back({cursor.batch, 0, 0});
@@ -344,11 +346,11 @@ Result<RowOrder> RowOrder::Make(const arrow::Schema& schema,
   return RowOrder(std::move(order));
 }
 
-int RowOrder::Compare(const arrow::RecordBatch& a, int64_t i, const arrow::RecordBatch& b,
+int RowOrder::Compare(const arrow::ArrayVector& a, int64_t i, const arrow::ArrayVector& b,
                       int64_t j) const {
   for (const Key& key : keys_) {
-    const arrow::Array& x = *a.column(key.key.column);
-    const arrow::Array& y = *b.column(key.key.column);
+    const arrow::Array& x = *a[static_cast<std::size_t>(key.key.column)];
+    const arrow::Array& y = *b[static_cast<std::size_t>(key.key.column)];
     // Nulls, then NaNs, go to the end (or the start) whatever the direction.
     int last = key.key.nulls_first ? -1 : 1;
     bool x_null = x.IsNull(i), y_null = y.IsNull(j);

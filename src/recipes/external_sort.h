@@ -45,8 +45,10 @@ class RowOrder {
  public:
   // An error naming the column when one cannot be sorted by.
   static Result<RowOrder> Make(const arrow::Schema& schema, const std::vector<SortKeyColumn>& keys);
-  // Below, at or above 0 as row i of a sorts before, with or after row j of b.
-  int Compare(const arrow::RecordBatch& a, int64_t i, const arrow::RecordBatch& b, int64_t j) const;
+  // Below, at or above 0 as row i of a sorts before, with or after row j of b: the
+  // columns of two batches of the schema, taken once per batch (RecordBatch::columns()),
+  // since RecordBatch::column() copies a shared pointer under a lock on every call.
+  int Compare(const arrow::ArrayVector& a, int64_t i, const arrow::ArrayVector& b, int64_t j) const;
 
  private:
   using CompareValues = int (*)(const arrow::Array&, int64_t, const arrow::Array&, int64_t);

@@ -152,7 +152,7 @@ class RunningSum {
 // Where the pass stands: the last row seen (to tell a new partition or a new peer
 // group), and the counters of its partition.
 struct PassState {
-  std::shared_ptr<arrow::RecordBatch> previous_batch;
+  arrow::ArrayVector previous_columns;  // of the last batch; empty before the first
   int64_t previous_row = -1;
   int64_t row_number = 0;
   int64_t rank = 0;
@@ -227,11 +227,13 @@ class LocalWindowEngine final : public Engine {
       builders.push_back(std::move(builder));
     }
     // The row before, in this batch or (for its first row) the one before.
-    const arrow::RecordBatch* previous = state.previous_batch.get();
+    arrow::ArrayVector columns = batch->columns();
+    const arrow::ArrayVector* previous =
+        state.previous_columns.empty() ? nullptr : &state.previous_columns;
     int64_t previous_row = state.previous_row;
     for (int64_t row = 0; row < batch->num_rows(); ++row) {
       bool new_partition =
-          previous == nullptr || partitions.Compare(*previous, previous_row, *batch, row) != 0;
+          previous == nullptr || partitions.Compare(*previous, previous_row, columns, row) != 0;
       if (new_partition) {
         state.row_number = 0;
         state.rank = 0;
@@ -239,7 +241,7 @@ class LocalWindowEngine final : public Engine {
         for (auto& sum : state.sums) sum.Reset();
       }
       ++state.row_number;
-      if (new_partition || peers.Compare(*previous, previous_row, *batch, row) != 0) {
+      if (new_partition || peers.Compare(*previous, previous_row, columns, row) != 0) {
         state.rank = state.row_number;
         ++state.dense_rank;
       }
@@ -257,19 +259,18 @@ class LocalWindowEngine final : public Engine {
             static_cast<arrow::Int64Builder&>(builder).UnsafeAppend(state.dense_rank);
             break;
           case Computed::kCumulativeSum:
-            MORTAR_RETURN_IF_ERROR(
-                state.sums[c].AddAndAppend(*batch->column(computation.column), row, builder));
+            MORTAR_RETURN_IF_ERROR(state.sums[c].AddAndAppend(
+                *columns[static_cast<std::size_t>(computation.column)], row, builder));
             break;
         }
       }
-      previous = batch.get();
+      previous = &columns;
       previous_row = row;
     }
     if (batch->num_rows() > 0) {
-      state.previous_batch = batch;
+      state.previous_columns = columns;
       state.previous_row = previous_row;
     }
-    std::vector<std::shared_ptr<arrow::Array>> columns = batch->columns();
     for (auto& builder : builders) {
       std::shared_ptr<arrow::Array> column;
       MORTAR_RETURN_IF_ARROW_ERROR(builder->Finish(&column));

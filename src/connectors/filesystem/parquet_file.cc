@@ -144,7 +144,8 @@ class ParquetWriter final : public BatchWriter {
         ->max_row_group_length(options_.row_group_rows);
     if (!options_.dictionary) builder.disable_dictionary();
     auto properties = builder.build();
-    auto arrow_properties = parquet::ArrowWriterProperties::Builder().store_schema()->build();
+    auto arrow_properties =
+        parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
     auto writer = parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(),
                                                    stream_, properties, arrow_properties);
     if (!writer.ok()) return FromArrowStatus(writer.status());
