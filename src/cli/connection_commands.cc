@@ -1,4 +1,4 @@
-// mortar connection: list, show, test, browse, add, delete, grant, revoke.
+// mortar connection: list, show, test, browse, add, set, delete, grant, revoke.
 #include <cctype>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -29,11 +29,52 @@ Result<Json> ConnectionRightsJson(const config::User& user,
   return Json{{"use", use}, {"free_sql", free_sql}};
 }
 
+// Applies one --param KEY=VALUE: values that read as JSON (numbers, true, false,
+// objects) keep their kind, anything else is a string; a dotted key
+// (auth.token_file=...) sets a field of a nested object.
+Status SetParam(Json& params, const std::string& param) {
+  auto equals = param.find('=');
+  if (equals == std::string::npos || equals == 0)
+    return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
+  std::string key = param.substr(0, equals);
+  std::string text = param.substr(equals + 1);
+  Json value = Json::parse(text, nullptr, false);
+  if (value.is_discarded() || value.is_string()) value = text;
+  Json* target = &params;
+  std::size_t start = 0;
+  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    Json& child = (*target)[key.substr(start, dot - start)];
+    if (!child.is_object()) child = Json::object();
+    target = &child;
+    start = dot + 1;
+  }
+  (*target)[key.substr(start)] = value;
+  return Status::OK();
+}
+
+// Removes one --unset KEY (dotted for a nested field); an error when it is not set, so
+// a mistyped key is not taken for done.
+Status UnsetParam(Json& params, const std::string& key) {
+  Json* target = &params;
+  std::size_t start = 0;
+  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    auto child = target->find(key.substr(start, dot - start));
+    if (child == target->end() || !child->is_object()) target = nullptr;
+    if (target == nullptr) break;
+    target = &*child;
+    start = dot + 1;
+  }
+  if (target == nullptr || !target->is_object() || target->erase(key.substr(start)) == 0)
+    return Status::Invalid("--unset " + key + ": the connection has no such param");
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ConnectionVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action,
-                          Word(in, 1, "action (list, show, test, tables, columns, add, delete)"));
+  MORTAR_ASSIGN_OR_RETURN(
+      std::string action,
+      Word(in, 1, "action (list, show, test, tables, columns, add, set, delete)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   const config::Home& home = in.context->home();
   if (action == "list") {
@@ -181,26 +222,8 @@ Status ConnectionVerb(Invocation& in) {
         return Status::Invalid("--jdbc-url is for connections of type databricks");
       MORTAR_ASSIGN_OR_RETURN(config.params, databricks::ParamsFromJdbcUrl(*jdbc));
     }
-    for (const auto& param : in.args.Options("param")) {
-      auto equals = param.find('=');
-      if (equals == std::string::npos)
-        return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
-      std::string key = param.substr(0, equals);
-      std::string text = param.substr(equals + 1);
-      // Numbers, booleans and JSON values keep their kind; anything else is a string.
-      Json value = Json::parse(text, nullptr, false);
-      if (value.is_discarded() || value.is_string()) value = text;
-      // auth.token_file=... sets a field of a nested object.
-      Json* target = &config.params;
-      std::size_t start = 0;
-      for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-        Json& child = (*target)[key.substr(start, dot - start)];
-        if (!child.is_object()) child = Json::object();
-        target = &child;
-        start = dot + 1;
-      }
-      (*target)[key.substr(start)] = value;
-    }
+    for (const auto& param : in.args.Options("param"))
+      MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
     MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
     MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
     auto existing = home.ListConnections();
@@ -217,6 +240,34 @@ Status ConnectionVerb(Invocation& in) {
     }
     MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
     if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
+    return Status::OK();
+  }
+  if (action == "set") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"param", "unset", "description"}));
+    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "change connections"));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    auto params = in.args.Options("param");
+    auto unset = in.args.Options("unset");
+    auto description = in.args.Option("description");
+    if (params.empty() && unset.empty() && !description) {
+      return Status::Invalid(
+          "connection set needs --param KEY=VALUE, --unset KEY or --description TEXT "
+          "(secrets go in the vault: 'mortar connection set-secret " +
+          name + " FIELD')");
+    }
+    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+    for (const auto& key : unset) MORTAR_RETURN_IF_ERROR(UnsetParam(config.params, key));
+    for (const auto& param : params) MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
+    if (description) config.description = *description;
+    // The changed connection must still make sense before it replaces the old one.
+    MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
+    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    if (in.json) {
+      PrintJson(in.out, Json{{"connection", name}, {"params", config.params}});
+    } else {
+      in.out << "Changed connection " << name << "\n";
+    }
     return Status::OK();
   }
   if (action == "set-secret" || action == "authorize") return ConnectionSecretAction(in, action);

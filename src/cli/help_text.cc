@@ -13,7 +13,7 @@ Usage: mortar [--home DIR] [--user NAME] [--project NAME] [--json] VERB ...
 Verbs:
   init                       create the data directory (MORTAR_HOME, default ./mortar-data)
   quickstart                 create the sample project on the embedded default and build it
-  connection list|show|test|add|delete|set-secret|authorize|grant|revoke
+  connection list|show|test|add|set|delete|set-secret|authorize|grant|revoke
   project list|create|permissions|grant|revoke
   dataset list|show|preview|detect|import|export
   recipe list|show|run
@@ -64,6 +64,9 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar connection columns NAME TABLE [--catalog C] [--schema S]\n"
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
        "  mortar connection add NAME --type databricks --jdbc-url URL --param auth.token_env=VAR\n"
+       "  mortar connection set NAME [--param KEY=VALUE ...] [--unset KEY ...]\n"
+       "                        [--description TEXT]  change params (admin); secrets go in\n"
+       "                                            the vault with set-secret\n"
        "  mortar connection delete NAME\n"
        "  mortar connection grant|revoke NAME use|free_sql (--group G | --everyone)\n"
        "                                            who may use it (datasets, SQL recipes,\n"

@@ -113,3 +113,43 @@ def test_connections_are_used_and_queried_only_as_granted(team):
     assert "may not run free SQL" in refused(team, "alice", "sql", "lake", "SELECT x FROM t")
     assert json.loads((team.home / "connections" / "lake.json").read_text())["permissions"] == {
         "use": {"mode": "nobody"}, "free_sql": {"mode": "nobody"}}
+
+
+def test_an_admin_changes_a_connections_params_in_place(team):
+    team.run("connection", "add", "dbx", "--type", "databricks", "--param", "host=example.invalid",
+             "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=pat",
+             "--param", "auth.token_env=DBX_TOKEN")
+    team.run("connection", "grant", "dbx", "use", "--group", "engineers")
+    stored = team.home / "connections" / "dbx.json"
+
+    # What the error of a gate tells an admin to run, runs: nested keys, kinds kept.
+    team.run("connection", "set", "dbx", "--param", "details_readable_by.mode=analysts",
+             "--param", "port=8443", "--unset", "auth.token_env", "--param", "auth.token_file=tok",
+             "--description", "the team's warehouse")
+    config = json.loads(stored.read_text())
+    assert config["params"]["details_readable_by"] == {"mode": "analysts"}
+    assert config["params"]["port"] == 8443
+    assert config["params"]["auth"] == {"type": "pat", "token_file": "tok"}
+    assert config["params"]["host"] == "example.invalid"
+    assert config["description"] == "the team's warehouse"
+    # Who may use it is kept.
+    assert config["permissions"]["use"] == {"mode": "groups", "groups": ["engineers"]}
+
+    # A change that would not make a valid connection, or unsets what is not there, changes
+    # nothing and says why.
+    before = stored.read_text()
+    result = team.run("connection", "set", "dbx", "--param", "port=not-a-port", check=False)
+    assert result.returncode == 2 and "port" in result.stderr, result
+    result = team.run("connection", "set", "dbx", "--unset", "auth.nosuch", check=False)
+    assert result.returncode == 2 and "--unset auth.nosuch" in result.stderr, result
+    result = team.run("connection", "set", "dbx", "--param", "token=dapi-on-the-command-line", check=False)
+    assert result.returncode == 2 and "token" in result.stderr, result
+    result = team.run("connection", "set", "dbx", check=False)
+    assert result.returncode == 2 and "set-secret dbx" in result.stderr, result
+    assert stored.read_text() == before
+    # Only an admin changes a connection; a missing one is not found.
+    assert "only an admin may change connections" in refused(
+        team, "alice", "connection", "set", "dbx", "--param", "port=443")
+    assert stored.read_text() == before
+    result = team.run("connection", "set", "nosuch", "--param", "port=443", check=False)
+    assert result.returncode == 3, result
