@@ -61,6 +61,7 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
       {"recipe", RecipeVerb},
       {"chart", ChartVerb},
       {"build", BuildVerb},
+      {"flow", FlowVerb},
       {"sql", SqlVerb},
       {"user", UserVerb},
       {"group", GroupVerb},

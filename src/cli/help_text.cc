@@ -19,6 +19,7 @@ Verbs:
   recipe list|show|run
   chart list|render          charts computed by the database (the live engine), as SVG
   build DATASET...           build datasets and what they depend on
+  flow [--dot]               the recipes and datasets as a graph, and what is out of date
   sql CONNECTION "QUERY"     run a query on a connection and print the rows
   user list|add|passwd|delete      Mortar's users (admin)
   group list|add                   Mortar's groups (admin)
@@ -132,6 +133,12 @@ const std::map<std::string, std::string>& VerbHelp() {
        "are out of date\n"
        "(their definition or inputs changed, or their outputs are missing), upstream\n"
        "first. --force runs them all. Each build writes a job log under jobs/.\n"},
+      {"flow",
+       "Usage: mortar flow [--dot] [--json]\n\nThe project's recipes, upstream first: what "
+       "each reads and writes, and\n"
+       "whether 'mortar build' would run it (out of date: its definition or inputs changed,\n"
+       "or an output is missing). --dot prints the graph for Graphviz (datasets are boxes,\n"
+       "recipes ellipses, what is out of date dashed): mortar flow --dot | dot -Tsvg\n"},
       {"sql",
        "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N "
        "rows (default 100).\n"},

@@ -36,6 +36,7 @@ Status ProjectVerb(Invocation& in);
 Status DatasetVerb(Invocation& in);
 Status RecipeVerb(Invocation& in);
 Status BuildVerb(Invocation& in);
+Status FlowVerb(Invocation& in);
 Status ChartVerb(Invocation& in);
 Status SqlVerb(Invocation& in);
 // The verbs of security_commands.cc.

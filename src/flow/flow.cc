@@ -169,21 +169,18 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   return outcome;
 }
 
-Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>& targets,
-                                const BuildOptions& options) const {
-  MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
+Result<std::vector<RecipeState>> Flow::Plan(Context& context,
+                                            const std::vector<std::string>& targets) const {
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
-  for (const auto& target : targets) MORTAR_RETURN_IF_ERROR(project->LoadDataset(target).status());
-  MORTAR_ASSIGN_OR_RETURN(auto order, RecipesFor(targets));
-  std::string label = targets.size() == 1 ? targets.front() : "build";
-  MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(context.home().JobsDir(), label, options.echo));
-  BuildReport report;
-  report.job_id = log->id();
-  report.log_path = log->path().string();
-  if (order.empty()) {
-    log->Info("nothing to build: no recipe produces " + label + " (it is a source dataset)");
+  std::vector<std::string> wanted = targets;
+  if (wanted.empty()) {
+    for (const auto& [dataset, unused] : producers_) wanted.push_back(dataset);
   }
-  std::map<std::string, std::string> stamps;  // dataset -> stamp after this build
+  MORTAR_ASSIGN_OR_RETURN(auto order, RecipesFor(wanted));
+  // A recipe's stamp covers its inputs' stamps, so a change upstream makes every
+  // recipe below it out of date too. Upstream recipes come first, so each produced
+  // input's stamp is known when it is needed.
+  std::map<std::string, std::string> stamps;  // dataset -> its producer's stamp
   auto stamp_of = [&](const std::string& dataset) -> Result<std::string> {
     auto it = stamps.find(dataset);
     if (it != stamps.end()) return it->second;
@@ -191,6 +188,7 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
     MORTAR_ASSIGN_OR_RETURN(Dataset * source, context.GetDataset(dataset));
     return source->Fingerprint();
   };
+  std::vector<RecipeState> plan;
   for (const auto& name : order) {
     const config::RecipeConfig& recipe = recipes_.at(name);
     std::string material = recipe.ToJson().dump();
@@ -200,29 +198,50 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
       MORTAR_ASSIGN_OR_RETURN(std::string stamp, stamp_of(input));
       material += "|" + input + "=" + stamp;
     }
-    std::string stamp = Sha256Hex(material);
-    bool up_to_date = !options.force;
+    RecipeState state{name, Sha256Hex(material), true};
     for (const auto& output : recipe.outputs) {
-      if (!up_to_date) break;
+      if (!state.up_to_date) break;
       MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(output));
       MORTAR_ASSIGN_OR_RETURN(bool exists, dataset->Exists());
-      up_to_date = exists && ReadStamp(*project, output) == stamp;
+      state.up_to_date = exists && ReadStamp(*project, output) == state.stamp;
     }
-    if (up_to_date) {
-      log->Info("recipe " + name + ": up to date, skipped");
-      report.recipes.push_back(RecipeOutcome{name, "", false, -1, 0});
-    } else {
-      auto outcome = RunRecipe(context, name, *log);
-      if (!outcome.ok()) {
-        return outcome.status().WithDetail(JobDetail(log->id(), log->path().string()));
-      }
-      for (const auto& output : recipe.outputs) {
-        MORTAR_RETURN_IF_ERROR(config::WriteJsonFile(
-            StampFile(*project, output), config::Json{{"stamp", stamp}, {"recipe", name}}));
-      }
-      report.recipes.push_back(*outcome);
+    for (const auto& output : recipe.outputs) stamps[output] = state.stamp;
+    plan.push_back(std::move(state));
+  }
+  return plan;
+}
+
+Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>& targets,
+                                const BuildOptions& options) const {
+  MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  for (const auto& target : targets) MORTAR_RETURN_IF_ERROR(project->LoadDataset(target).status());
+  std::string label = targets.size() == 1 ? targets.front() : "build";
+  MORTAR_ASSIGN_OR_RETURN(auto plan, Plan(context, targets));
+  MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(context.home().JobsDir(), label, options.echo));
+  BuildReport report;
+  report.job_id = log->id();
+  report.log_path = log->path().string();
+  if (plan.empty()) {
+    log->Info("nothing to build: no recipe produces " + label + " (it is a source dataset)");
+  }
+  for (const RecipeState& state : plan) {
+    const config::RecipeConfig& recipe = recipes_.at(state.recipe);
+    if (state.up_to_date && !options.force) {
+      log->Info("recipe " + state.recipe + ": up to date, skipped");
+      report.recipes.push_back(RecipeOutcome{state.recipe, "", false, -1, 0});
+      continue;
     }
-    for (const auto& output : recipe.outputs) stamps[output] = stamp;
+    auto outcome = RunRecipe(context, state.recipe, *log);
+    if (!outcome.ok()) {
+      return outcome.status().WithDetail(JobDetail(log->id(), log->path().string()));
+    }
+    for (const auto& output : recipe.outputs) {
+      MORTAR_RETURN_IF_ERROR(
+          config::WriteJsonFile(StampFile(*project, output),
+                                config::Json{{"stamp", state.stamp}, {"recipe", state.recipe}}));
+    }
+    report.recipes.push_back(*outcome);
   }
   log->Info("build finished");
   return report;

@@ -33,12 +33,31 @@ def test_quickstart_builds_the_whole_flow(mortar):
 def test_out_of_date_detection_follows_the_inputs(mortar):
     mortar.run("quickstart", "--rows", "200")
     orders = mortar.home / "files" / "quickstart" / "orders.csv"
+    flow = mortar.json("flow")
+    assert all(r["up_to_date"] for r in flow["recipes"])
     with orders.open("a") as handle:
         handle.write("201,1,2025-01-01,Scale,1,24.99,delivered\n")
+    # `mortar flow` says beforehand what the build then runs: the recipes below the
+    # changed file, upstream first.
+    flow = mortar.json("flow")
+    stale = [r["name"] for r in flow["recipes"] if not r["up_to_date"]]
+    order = [r["name"] for r in flow["recipes"]]
+    assert "sync_customers" not in stale and "sync_orders" in stale
+    assert order.index("sync_orders") < order.index("group_orders") < order.index("export_summary")
+    assert {"name": "orders_csv", "connection": "filesystem_default", "type": "files",
+            "recipe": ""} in flow["datasets"]
+    dot = mortar.run("flow", "--dot").stdout
+    assert dot.startswith("digraph flow {")
+    assert '"dataset:orders_csv" -> "recipe:sync_orders";' in dot
+    assert '"recipe:sync_orders" [shape=ellipse, label="sync_orders\\nsync", style=dashed];' in dot
+    assert '"recipe:sync_customers" [shape=ellipse, label="sync_customers\\nsync"];' in dot
+    table = mortar.run("flow").stdout
+    assert "out of date" in table and "up to date" in table
     report = mortar.json("build", "customer_summary_csv")
     ran = {r["recipe"]: r["ran"] for r in report["recipes"]}
     assert ran == {"sync_customers": False, "sync_orders": True, "group_orders": True,
                    "summarize_customers": True, "export_summary": True}
+    assert sorted(r for r in stale if r in ran) == sorted(r for r, did in ran.items() if did)
     check = mortar.json("sql", "sqlite_default", "SELECT COUNT(*) AS n FROM qs_orders")
     assert check["rows"] == [{"n": 201}]
 
@@ -57,7 +76,7 @@ def test_verbs_list_show_preview_and_export(mortar, tmp_path):
     exported = tmp_path / "out.parquet"
     mortar.run("dataset", "export", "customer_summary", str(exported))
     assert exported.stat().st_size > 0
-    for verb in ["init", "connection", "dataset", "recipe", "build", "sql", "quickstart"]:
+    for verb in ["init", "connection", "dataset", "recipe", "build", "flow", "sql", "quickstart"]:
         assert "Usage" in mortar.run(verb, "--help").stdout
 
 

@@ -26,6 +26,13 @@ struct RecipeOutcome {
   double seconds = 0;
 };
 
+// A recipe of the flow, and whether a build would run it.
+struct RecipeState {
+  std::string recipe;
+  std::string stamp;        // of its definition and its inputs' stamps
+  bool up_to_date = false;  // each output exists and was written with this stamp
+};
+
 struct BuildReport {
   std::string job_id;
   std::string log_path;
@@ -44,6 +51,11 @@ class Flow {
   // The recipe producing a dataset, or empty.
   std::string ProducerOf(const std::string& dataset) const;
 
+  // The recipes building `targets` needs (every recipe when empty), upstream first, each
+  // with whether it is up to date: its definition and inputs unchanged since it last
+  // wrote its outputs. Reads source datasets' fingerprints; runs nothing.
+  Result<std::vector<RecipeState>> Plan(Context& context,
+                                        const std::vector<std::string>& targets) const;
   Result<BuildReport> Build(Context& context, const std::vector<std::string>& targets,
                             const BuildOptions& options) const;
   // Runs one recipe now, whatever its state.
