@@ -62,6 +62,7 @@ Status Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream
       {"chart", ChartVerb},
       {"build", BuildVerb},
       {"flow", FlowVerb},
+      {"job", JobVerb},
       {"sql", SqlVerb},
       {"user", UserVerb},
       {"group", GroupVerb},

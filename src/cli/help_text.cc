@@ -20,6 +20,7 @@ Verbs:
   chart list|render          charts computed by the database (the live engine), as SVG
   build DATASET...           build datasets and what they depend on
   flow [--dot]               the recipes and datasets as a graph, and what is out of date
+  job list|show|cancel       builds and recipe runs: state, log, and stopping one
   sql CONNECTION "QUERY"     run a query on a connection and print the rows
   user list|add|passwd|delete      Mortar's users (admin)
   group list|add                   Mortar's groups (admin)
@@ -139,6 +140,16 @@ const std::map<std::string, std::string>& VerbHelp() {
        "whether 'mortar build' would run it (out of date: its definition or inputs changed,\n"
        "or an output is missing). --dot prints the graph for Graphviz (datasets are boxes,\n"
        "recipes ellipses, what is out of date dashed): mortar flow --dot | dot -Tsvg\n"},
+      {"job",
+       "Usage:\n  mortar job list [--limit N]        the newest jobs of the projects you may "
+       "read\n"
+       "  mortar job show ID [--lines N]     its state, error and the end of its log\n"
+       "  mortar job cancel ID               stop a running job (the write role on its "
+       "project)\n\n"
+       "A job is a build or a recipe run. States: running, succeeded, failed, cancelled, or\n"
+       "ended (its process is gone without saying how). Cancelling stops it as Ctrl-C does:\n"
+       "a statement running on a database is cancelled there, and outputs stay as they "
+       "were.\n"},
       {"sql",
        "Usage: mortar sql CONNECTION \"QUERY\" [--limit N]\n\nRuns the query and prints up to N "
        "rows (default 100).\n"},

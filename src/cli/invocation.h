@@ -37,6 +37,7 @@ Status DatasetVerb(Invocation& in);
 Status RecipeVerb(Invocation& in);
 Status BuildVerb(Invocation& in);
 Status FlowVerb(Invocation& in);
+Status JobVerb(Invocation& in);
 Status ChartVerb(Invocation& in);
 Status SqlVerb(Invocation& in);
 // The verbs of security_commands.cc.

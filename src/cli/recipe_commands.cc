@@ -6,6 +6,7 @@
 #include "cli/table_printer.h"
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
+#include "mortar/flow/job_record.h"
 
 namespace mortar::cli {
 
@@ -86,7 +87,12 @@ Status RecipeVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name,
                                                      !in.json && !in.args.Flag("quiet")));
-    MORTAR_ASSIGN_OR_RETURN(RecipeOutcome outcome, flow.RunRecipe(*in.context, name, *log));
+    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
+    MORTAR_ASSIGN_OR_RETURN(JobRecord record,
+                            RecordJobStart(*log, name, project->name(), in.context->user()));
+    auto ran = flow.RunRecipe(*in.context, name, *log);
+    MORTAR_RETURN_IF_ERROR(RecordJobEnd(*log, std::move(record), ran.status()));
+    const RecipeOutcome& outcome = *ran;
     if (in.json) {
       PrintJson(in.out, Json{{"recipe", name},
                              {"engine", outcome.engine},

@@ -5,6 +5,7 @@
 
 #include "mortar/core/digest.h"
 #include "mortar/core/job_log.h"
+#include "mortar/flow/job_record.h"
 #include "mortar/recipes/recipe.h"
 
 namespace mortar {
@@ -219,31 +220,35 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
   std::string label = targets.size() == 1 ? targets.front() : "build";
   MORTAR_ASSIGN_OR_RETURN(auto plan, Plan(context, targets));
   MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(context.home().JobsDir(), label, options.echo));
+  MORTAR_ASSIGN_OR_RETURN(JobRecord record,
+                          RecordJobStart(*log, label, project->name(), context.user()));
   BuildReport report;
   report.job_id = log->id();
   report.log_path = log->path().string();
   if (plan.empty()) {
     log->Info("nothing to build: no recipe produces " + label + " (it is a source dataset)");
   }
-  for (const RecipeState& state : plan) {
-    const config::RecipeConfig& recipe = recipes_.at(state.recipe);
-    if (state.up_to_date && !options.force) {
-      log->Info("recipe " + state.recipe + ": up to date, skipped");
-      report.recipes.push_back(RecipeOutcome{state.recipe, "", false, -1, 0});
-      continue;
+  auto run_plan = [&]() -> Status {
+    for (const RecipeState& state : plan) {
+      const config::RecipeConfig& recipe = recipes_.at(state.recipe);
+      if (state.up_to_date && !options.force) {
+        log->Info("recipe " + state.recipe + ": up to date, skipped");
+        report.recipes.push_back(RecipeOutcome{state.recipe, "", false, -1, 0});
+        continue;
+      }
+      MORTAR_ASSIGN_OR_RETURN(RecipeOutcome outcome, RunRecipe(context, state.recipe, *log));
+      for (const auto& output : recipe.outputs) {
+        MORTAR_RETURN_IF_ERROR(
+            config::WriteJsonFile(StampFile(*project, output),
+                                  config::Json{{"stamp", state.stamp}, {"recipe", state.recipe}}));
+      }
+      report.recipes.push_back(outcome);
     }
-    auto outcome = RunRecipe(context, state.recipe, *log);
-    if (!outcome.ok()) {
-      return outcome.status().WithDetail(JobDetail(log->id(), log->path().string()));
-    }
-    for (const auto& output : recipe.outputs) {
-      MORTAR_RETURN_IF_ERROR(
-          config::WriteJsonFile(StampFile(*project, output),
-                                config::Json{{"stamp", state.stamp}, {"recipe", state.recipe}}));
-    }
-    report.recipes.push_back(*outcome);
-  }
-  log->Info("build finished");
+    log->Info("build finished");
+    return Status::OK();
+  };
+  Status status = RecordJobEnd(*log, std::move(record), run_plan());
+  if (!status.ok()) return status.WithDetail(JobDetail(log->id(), log->path().string()));
   return report;
 }
 

@@ -2,9 +2,15 @@
 (--user), on the embedded default. The server and the data API are checked in
 test_security.py, test_python_api.py and test_visual_recipes.py."""
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import time
 
 import pytest
+
+from mortar_cli import REPO, write_json
 
 
 @pytest.fixture
@@ -153,3 +159,68 @@ def test_an_admin_changes_a_connections_params_in_place(team):
     assert stored.read_text() == before
     result = team.run("connection", "set", "nosuch", "--param", "port=443", check=False)
     assert result.returncode == 3, result
+
+
+def test_jobs_are_seen_and_cancelled_as_their_project_allows(team):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    as_user(team, "alice", "project", "create", "shop")
+    as_user(team, "alice", "--project", "shop", "dataset", "import", "filesystem_default", "people.csv",
+            "--name", "people")
+    project = team.home / "projects" / "shop"
+    write_json(project / "datasets" / "slow_out.json",
+               {"name": "slow_out", "connection": "sqlite_default", "type": "sql_table",
+                "params": {"table": "slow_out"}})
+    (project / "recipes" / "slow.py").write_text("import time\ntime.sleep(300)\n")
+    write_json(project / "recipes" / "slow.json",
+               {"name": "slow", "type": "python", "inputs": ["people"], "outputs": ["slow_out"],
+                "params": {"script": "recipes/slow.py"}})
+    with sqlite3.connect(team.home / "sqlite" / "default.db") as db:
+        db.execute("CREATE TABLE slow_out AS SELECT 'before' AS was")
+
+    def start_build():
+        return subprocess.Popen([*team.command(), "--user", "alice", "--project", "shop", "build", "slow_out"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def running_job():
+        deadline = time.time() + 60
+        while True:
+            jobs = json.loads(as_user(team, "alice", "job", "list", "--json").stdout)
+            if jobs and jobs[0]["state"] == "running":
+                return jobs[0]
+            assert time.time() < deadline, jobs
+            time.sleep(0.2)
+
+    build = start_build()
+    try:
+        job = running_job()
+        assert (job["project"], job["user"], job["label"]) == ("shop", "alice", "slow_out")
+        # bob holds nothing on shop: its jobs are not listed, and not found by id.
+        assert json.loads(as_user(team, "bob", "job", "list", "--json").stdout) == []
+        result = as_user(team, "bob", "job", "show", job["id"], check=False)
+        assert result.returncode == 3 and "no job" in result.stderr
+        # Reading the project lets him see the job, not stop it.
+        as_user(team, "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+        assert [j["id"] for j in json.loads(as_user(team, "bob", "job", "list", "--json").stdout)] == [job["id"]]
+        assert "needs the write role on project 'shop'" in refused(team, "bob", "job", "cancel", job["id"])
+        assert "Asked job" in as_user(team, "alice", "job", "cancel", job["id"]).stdout
+        assert build.wait(timeout=60) == 130
+    finally:
+        if build.poll() is None:
+            build.kill()
+    shown = json.loads(as_user(team, "alice", "job", "show", job["id"], "--json").stdout)
+    assert shown["state"] == "cancelled" and shown["finished"], shown
+    assert any("slow" in line for line in shown["log"]), shown["log"]
+    # The output is as it was, and a job that is not running is not signalled again.
+    assert team.json("sql", "sqlite_default", "SELECT was FROM slow_out")["rows"] == [{"was": "before"}]
+    result = as_user(team, "alice", "job", "cancel", job["id"], check=False)
+    assert result.returncode == 5 and "is not running (state: cancelled)" in result.stderr
+
+    # A job whose process was killed outright is reported as ended, not as running.
+    build = start_build()
+    try:
+        killed = running_job()
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=60)
+    states = {j["id"]: j["state"] for j in json.loads(as_user(team, "alice", "job", "list", "--json").stdout)}
+    assert states[killed["id"]] == "ended" and states[job["id"]] == "cancelled"
