@@ -118,7 +118,7 @@ def test_the_server_serves_chart_data_and_pictures(mortar):
     mortar.run("quickstart", "--rows", "300")
     mortar.run("user", "add", "carol", input="a-long-password\n")
     key = mortar.run("api-key", "create", "--user", "carol").stdout.strip()
-    server = MortarServer(mortar.home, 18191, mortar.home / "server.log")
+    server = MortarServer(mortar.home, 18193, mortar.home / "server.log")
     try:
         def get(path, authorized=True):
             headers = {"Authorization": "Bearer " + key} if authorized else {}
