@@ -29,29 +29,6 @@ Result<Json> ConnectionRightsJson(const config::User& user,
   return Json{{"use", use}, {"free_sql", free_sql}};
 }
 
-// Applies one --param KEY=VALUE: values that read as JSON (numbers, true, false,
-// objects) keep their kind, anything else is a string; a dotted key
-// (auth.token_file=...) sets a field of a nested object.
-Status SetParam(Json& params, const std::string& param) {
-  auto equals = param.find('=');
-  if (equals == std::string::npos || equals == 0)
-    return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
-  std::string key = param.substr(0, equals);
-  std::string text = param.substr(equals + 1);
-  Json value = Json::parse(text, nullptr, false);
-  if (value.is_discarded() || value.is_string()) value = text;
-  Json* target = &params;
-  std::size_t start = 0;
-  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-    Json& child = (*target)[key.substr(start, dot - start)];
-    if (!child.is_object()) child = Json::object();
-    target = &child;
-    start = dot + 1;
-  }
-  (*target)[key.substr(start)] = value;
-  return Status::OK();
-}
-
 // Removes one --unset KEY (dotted for a nested field); an error when it is not set, so
 // a mistyped key is not taken for done.
 Status UnsetParam(Json& params, const std::string& key) {

@@ -1,4 +1,4 @@
-// mortar dataset: list, show, preview, detect, import, export.
+// mortar dataset: list, show, preview, detect, import, create, export.
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,10 +13,43 @@ namespace mortar::cli {
 
 using Json = nlohmann::json;
 
+namespace {
+
+// The params of a sql_table dataset from catalog.schema.table, schema.table or table.
+Result<Json> TableParams(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = name.find('.', start);
+    parts.push_back(name.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() > 3 || parts.back().empty())
+    return Status::Invalid("'" + name + "' is not a table name (catalog.schema.table)");
+  Json params = {{"table", parts.back()}};
+  if (parts.size() >= 2) params["schema"] = parts[parts.size() - 2];
+  if (parts.size() == 3) params["catalog"] = parts[0];
+  return params;
+}
+
+Status ExpectNewDataset(const Invocation& in, const config::Project& project,
+                        const std::string& name) {
+  auto names = project.ListDatasets();
+  if (names.ok() && std::find(names->begin(), names->end(), name) != names->end() &&
+      !in.args.Flag("replace")) {
+    return Status::Conflict("a dataset named '" + name +
+                            "' exists; choose another name, or pass --replace to redefine it");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status DatasetVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(
       std::string action,
-      Word(in, 1, "action (list, show, preview, detect, scan, import, export)"));
+      Word(in, 1, "action (list, show, preview, detect, scan, import, create, export)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   if (action == "list") {
@@ -124,20 +157,7 @@ Status DatasetVerb(Invocation& in) {
       if (auto format = in.args.Option("format")) config.params["format"] = *format;
     } else {
       config.type = "sql_table";
-      // catalog.schema.table, schema.table or table.
-      std::vector<std::string> parts;
-      std::size_t start = 0;
-      while (true) {
-        auto dot = source.find('.', start);
-        parts.push_back(source.substr(start, dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-      }
-      if (parts.size() > 3)
-        return Status::Invalid("'" + source + "' is not a table name (catalog.schema.table)");
-      config.params = Json{{"table", parts.back()}};
-      if (parts.size() >= 2) config.params["schema"] = parts[parts.size() - 2];
-      if (parts.size() == 3) config.params["catalog"] = parts[0];
+      MORTAR_ASSIGN_OR_RETURN(config.params, TableParams(source));
     }
     std::string default_name = source;
     auto slash = default_name.find_last_of("/.");
@@ -150,12 +170,7 @@ Status DatasetVerb(Invocation& in) {
     config.name = in.args.Option("name").value_or(default_name);
     config.file = "dataset '" + config.name + "'";
     MORTAR_RETURN_IF_ERROR(config::ValidateName("dataset", config.name));
-    auto names = project->ListDatasets();
-    if (names.ok() && std::find(names->begin(), names->end(), config.name) != names->end() &&
-        !in.args.Flag("replace")) {
-      return Status::Conflict("a dataset named '" + config.name +
-                              "' exists; pass --name or --replace");
-    }
+    MORTAR_RETURN_IF_ERROR(ExpectNewDataset(in, *project, config.name));
     MORTAR_ASSIGN_OR_RETURN(auto dataset, in.context->MakeDataset(config));
     MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
     config.schema = schema;
@@ -165,6 +180,56 @@ Status DatasetVerb(Invocation& in) {
     } else {
       in.out << "Imported " << source << " as dataset " << config.name << " (" << schema.ToString()
              << ")\n";
+    }
+    return Status::OK();
+  }
+  if (action == "create") {
+    // A dataset defined, not detected: typically a recipe's output, whose schema the
+    // recipe writes when it first runs.
+    MORTAR_RETURN_IF_ERROR(
+        in.args.CheckOptions({"connection", "path", "format", "table", "param", "replace"}));
+    MORTAR_RETURN_IF_ERROR(in.context->RequireProjectRole(security::ProjectRole::kWrite));
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "dataset name"));
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+    MORTAR_RETURN_IF_ERROR(config::ValidateName("dataset", name));
+    auto connection_name = in.args.Option("connection");
+    if (!connection_name)
+      return Status::Invalid("dataset create needs --connection (see 'mortar connection list')");
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(*connection_name));
+    config::DatasetConfig config;
+    config.name = name;
+    config.connection = *connection_name;
+    config.file = "dataset '" + name + "'";
+    auto path = in.args.Option("path");
+    auto table = in.args.Option("table");
+    if (connection->AsFiles() != nullptr) {
+      if (!path || table) {
+        return Status::Invalid("connection '" + *connection_name +
+                               "' holds files: give the dataset's --path (a file or folder), "
+                               "not --table");
+      }
+      config.type = "files";
+      config.params = Json{{"path", *path}};
+      if (auto format = in.args.Option("format")) config.params["format"] = *format;
+    } else {
+      if (!table || path) {
+        return Status::Invalid("connection '" + *connection_name +
+                               "' holds tables: give the dataset's --table "
+                               "([catalog.][schema.]table), not --path");
+      }
+      config.type = "sql_table";
+      MORTAR_ASSIGN_OR_RETURN(config.params, TableParams(*table));
+    }
+    for (const auto& param : in.args.Options("param"))
+      MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
+    MORTAR_RETURN_IF_ERROR(ExpectNewDataset(in, *project, name));
+    // The definition must open (params checked) before it is saved.
+    MORTAR_RETURN_IF_ERROR(in.context->MakeDataset(config).status());
+    MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+    if (in.json) {
+      PrintJson(in.out, config.ToJson());
+    } else {
+      in.out << "Created dataset " << name << " on connection " << *connection_name << "\n";
     }
     return Status::OK();
   }

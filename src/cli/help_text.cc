@@ -15,8 +15,8 @@ Verbs:
   quickstart                 create the sample project on the embedded default and build it
   connection list|show|test|add|set|delete|set-secret|authorize|grant|revoke
   project list|create|permissions|grant|revoke
-  dataset list|show|preview|detect|import|export
-  recipe list|show|run
+  dataset list|show|preview|detect|import|create|export
+  recipe list|show|create|run
   chart list|render          charts computed by the database (the live engine), as SVG
   build DATASET...           build datasets and what they depend on
   flow [--dot]               the recipes and datasets as a graph, and what is out of date
@@ -114,6 +114,9 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar dataset scan NAME              read every row and report the count and time\n"
        "  mortar dataset import CONNECTION SOURCE [--name NAME] [--format csv|parquet]\n"
        "        SOURCE is a path on a file connection, or a table on a SQL connection\n"
+       "  mortar dataset create NAME --connection C (--path P [--format csv|parquet] |\n"
+       "        --table [CATALOG.][SCHEMA.]TABLE) [--param KEY=VALUE ...] [--replace]\n"
+       "        define a dataset without reading it (a recipe's output)\n"
        "  mortar dataset export NAME FILE       write all rows to a local .csv, .csv.gz or "
        ".parquet file\n"},
       {"chart",
@@ -126,7 +129,11 @@ const std::map<std::string, std::string>& VerbHelp() {
        "prints the engine, the SQL and the rows instead.\n"},
       {"recipe",
        "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run "
-       "NAME\n\n"
+       "NAME\n"
+       "  mortar recipe create NAME --type TYPE [--input DATASET ...] [--output DATASET ...]\n"
+       "        [--params JSON | --params-file FILE] [--engine E] [--replace]\n\n"
+       "recipe create checks the params for the type (docs/recipes.md), that the datasets\n"
+       "exist, and that the flow keeps one producer per dataset and no cycle, then saves.\n"
        "recipe show --sql prints the SQL an in-database engine would run.\n"
        "recipe run runs the recipe now, whether or not it is out of date.\n"},
       {"build",

@@ -51,4 +51,24 @@ void PrintJson(std::ostream& out, const nlohmann::json& value) {
   out << value.dump(2) << "\n";
 }
 
+Status SetParam(nlohmann::json& params, const std::string& param) {
+  auto equals = param.find('=');
+  if (equals == std::string::npos || equals == 0)
+    return Status::Invalid("--param needs KEY=VALUE, got '" + param + "'");
+  std::string key = param.substr(0, equals);
+  std::string text = param.substr(equals + 1);
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded() || value.is_string()) value = text;
+  nlohmann::json* target = &params;
+  std::size_t start = 0;
+  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    nlohmann::json& child = (*target)[key.substr(start, dot - start)];
+    if (!child.is_object()) child = nlohmann::json::object();
+    target = &child;
+    start = dot + 1;
+  }
+  (*target)[key.substr(start)] = value;
+  return Status::OK();
+}
+
 }  // namespace mortar::cli

@@ -26,6 +26,10 @@ Status ExpectWords(const Invocation& in, std::size_t count);
 // Opens the data directory as the acting user (--user, $MORTAR_USER, else admin).
 Status OpenContext(Invocation& in);
 void PrintJson(std::ostream& out, const nlohmann::json& value);
+// Applies one --param KEY=VALUE to `params`: values that read as JSON (numbers, true,
+// false, objects) keep their kind, anything else is a string; a dotted key
+// (auth.token_file=...) sets a field of a nested object.
+Status SetParam(nlohmann::json& params, const std::string& param);
 // An Auth error unless the acting user is a Mortar admin; `what` completes "only an
 // admin may ...".
 Status RequireAdmin(const Invocation& in, const std::string& what);

@@ -1,4 +1,4 @@
-// mortar recipe: list, show, run.
+// mortar recipe: list, show, create, run.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -7,13 +7,14 @@
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
 #include "mortar/flow/job_record.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar::cli {
 
 using Json = nlohmann::json;
 
 Status RecipeVerb(Invocation& in) {
-  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, run)"));
+  MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, create, run)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
@@ -41,6 +42,62 @@ Status RecipeVerb(Invocation& in) {
   }
   MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "recipe name"));
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
+  if (action == "create") {
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions(
+        {"type", "input", "output", "params", "params-file", "engine", "replace"}));
+    MORTAR_RETURN_IF_ERROR(in.context->RequireProjectRole(security::ProjectRole::kWrite));
+    config::RecipeConfig recipe;
+    recipe.name = name;
+    recipe.file = "recipe '" + name + "'";
+    MORTAR_RETURN_IF_ERROR(config::ValidateName("recipe", name));
+    auto type = in.args.Option("type");
+    if (!type) return Status::Invalid("recipe create needs --type (sync, sql, group, ...)");
+    recipe.type = *type;
+    recipe.inputs = in.args.Options("input");
+    recipe.outputs = in.args.Options("output");
+    recipe.engine = in.args.Option("engine").value_or("");
+    auto params_text = in.args.Option("params");
+    auto params_file = in.args.Option("params-file");
+    if (params_text && params_file)
+      return Status::Invalid("give the recipe's params once: --params JSON or --params-file FILE");
+    if (params_file) {
+      MORTAR_ASSIGN_OR_RETURN(recipe.params, config::ReadJsonFile(*params_file));
+    } else if (params_text) {
+      recipe.params = Json::parse(*params_text, nullptr, false);
+      if (recipe.params.is_discarded())
+        return Status::Invalid("--params is not JSON: " + *params_text);
+    }
+    if (!recipe.params.is_object())
+      return Status::Invalid("the recipe's params must be a JSON object ({...})");
+    // The recipe must read and write datasets that exist, be valid for its type, and
+    // keep the flow one producer per dataset and free of cycles, before it is saved.
+    for (const auto& dataset : recipe.inputs)
+      MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
+    for (const auto& dataset : recipe.outputs)
+      MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
+    MORTAR_ASSIGN_OR_RETURN(const RecipeType* recipe_type,
+                            in.context->registry().FindRecipeType(recipe.type));
+    MORTAR_RETURN_IF_ERROR(recipe_type->Validate(recipe));
+    bool exists = flow.recipes().count(name) > 0;
+    if (exists && !in.args.Flag("replace")) {
+      return Status::Conflict("a recipe named '" + name +
+                              "' exists; choose another name, or pass --replace to redefine it");
+    }
+    std::vector<config::RecipeConfig> changed;
+    for (const auto& [other, config] : flow.recipes()) {
+      if (other != name) changed.push_back(config);
+    }
+    changed.push_back(recipe);
+    MORTAR_RETURN_IF_ERROR(Flow::Make(std::move(changed)).status());
+    MORTAR_RETURN_IF_ERROR(project->SaveRecipe(recipe));
+    if (in.json) {
+      PrintJson(in.out, recipe.ToJson());
+    } else {
+      in.out << (exists ? "Redefined" : "Created") << " recipe " << name << " (" << recipe.type
+             << ")\n";
+    }
+    return Status::OK();
+  }
   auto it = flow.recipes().find(name);
   if (it == flow.recipes().end())
     return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");

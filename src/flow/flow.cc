@@ -66,10 +66,19 @@ Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& ru
 }
 
 Result<Flow> Flow::Load(const config::Project& project) {
-  Flow flow;
+  std::vector<config::RecipeConfig> recipes;
   MORTAR_ASSIGN_OR_RETURN(auto names, project.ListRecipes());
   for (const auto& name : names) {
     MORTAR_ASSIGN_OR_RETURN(config::RecipeConfig recipe, project.LoadRecipe(name));
+    recipes.push_back(std::move(recipe));
+  }
+  return Make(std::move(recipes));
+}
+
+Result<Flow> Flow::Make(std::vector<config::RecipeConfig> recipes) {
+  Flow flow;
+  for (auto& recipe : recipes) {
+    const std::string name = recipe.name;
     for (const auto& output : recipe.outputs) {
       auto [it, inserted] = flow.producers_.emplace(output, name);
       if (!inserted) {

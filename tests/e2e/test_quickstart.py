@@ -1,5 +1,6 @@
 """The quickstart from a fresh data directory, and the CLI verbs around it."""
 import csv
+import json
 
 from mortar_cli import write_json
 
@@ -161,3 +162,59 @@ def test_tables_show_doubles_without_noise_and_json_keeps_every_digit(mortar):
     assert "0.3 " in shown and "24364.95" in shown and "0.30000000000000004" not in shown
     row = mortar.json("sql", "sqlite_default", "SELECT 0.1 + 0.2 AS x")["rows"][0]
     assert row["x"] == 0.1 + 0.2
+
+
+def test_a_flow_is_made_from_the_command_line_alone(mortar, tmp_path):
+    mortar.run("init")
+    mortar.run("project", "create", "shop")
+    (mortar.home / "files" / "orders.csv").write_text("id,customer,amount\n1,a,1.50\n2,b,2.25\n3,a,3.00\n")
+    mortar.run("dataset", "import", "filesystem_default", "orders.csv", "--name", "orders")
+    mortar.run("dataset", "create", "totals", "--connection", "sqlite_default", "--table", "totals")
+    mortar.run("dataset", "create", "totals_csv", "--connection", "filesystem_default",
+               "--path", "out/totals.csv")
+    group = {"keys": ["customer"], "aggregations": [{"column": "amount", "functions": ["sum"]}]}
+    mortar.run("recipe", "create", "group_orders", "--type", "group", "--input", "orders",
+               "--output", "totals", "--params", json.dumps(group))
+    params = tmp_path / "sync.json"
+    params.write_text("{}")
+    mortar.run("recipe", "create", "export_totals", "--type", "sync", "--input", "totals",
+               "--output", "totals_csv", "--params-file", str(params))
+    report = mortar.json("build", "totals_csv")
+    assert [r["recipe"] for r in report["recipes"]] == ["group_orders", "export_totals"]
+    with (mortar.home / "files" / "out" / "totals.csv").open() as handle:
+        rows = sorted((row["customer"], row["amount_sum"]) for row in csv.DictReader(handle))
+    assert rows == [("a", "4.5"), ("b", "2.25")]
+
+    # Each mistake is refused with what to fix, and nothing is saved.
+    recipes = mortar.home / "projects" / "shop" / "recipes"
+    before = sorted(p.name for p in recipes.iterdir())
+
+    def refused(*args, code=2):
+        result = mortar.run(*args, check=False)
+        assert result.returncode == code, result
+        return result.stderr
+
+    assert "'params.keys': expected a list" in refused("recipe", "create", "g2", "--type", "group", "--input", "orders",
+                               "--output", "totals_csv", "--params", '{"keys": "customer"}')
+    assert "the output of two recipes" in refused(
+        "recipe", "create", "g2", "--type", "sync", "--input", "orders", "--output", "totals")
+    assert "cycle" in refused("recipe", "create", "back", "--type", "sync", "--input", "totals_csv",
+                              "--output", "orders")
+    assert "nosuch" in refused("recipe", "create", "g2", "--type", "sync", "--input", "nosuch",
+                               "--output", "totals", code=3)
+    assert "--replace" in refused("recipe", "create", "group_orders", "--type", "sync", "--input",
+                                  "orders", "--output", "totals", code=5)
+    assert "not JSON" in refused("recipe", "create", "g2", "--type", "group", "--params", "{oops")
+    assert sorted(p.name for p in recipes.iterdir()) == before
+    assert "holds tables" in refused("dataset", "create", "t2", "--connection", "sqlite_default",
+                                     "--path", "x.csv")
+    assert "--replace" in refused("dataset", "create", "totals", "--connection", "sqlite_default",
+                                  "--table", "totals", code=5)
+    assert not (mortar.home / "projects" / "shop" / "datasets" / "t2.json").exists()
+    # Redefining with --replace keeps the flow consistent: the new definition runs.
+    mortar.run("recipe", "create", "group_orders", "--type", "group", "--input", "orders",
+               "--output", "totals", "--replace",
+               "--params", json.dumps({**group, "count": False}))
+    mortar.run("build", "totals_csv")
+    with (mortar.home / "files" / "out" / "totals.csv").open() as handle:
+        assert csv.DictReader(handle).fieldnames == ["customer", "amount_sum"]

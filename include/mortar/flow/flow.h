@@ -44,6 +44,8 @@ class Flow {
   // Loads every recipe and checks the graph: each dataset has at most one producing
   // recipe, and there are no cycles.
   static Result<Flow> Load(const config::Project& project);
+  // The same checks over recipes given (a changed recipe checked before it is saved).
+  static Result<Flow> Make(std::vector<config::RecipeConfig> recipes);
 
   // The recipes to consider for building `targets`, upstream first.
   Result<std::vector<std::string>> RecipesFor(const std::vector<std::string>& targets) const;
