@@ -71,28 +71,8 @@ Status FlowVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
   MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
-  MORTAR_ASSIGN_OR_RETURN(auto plan, flow.Plan(*in.context, {}));
-
-  Json datasets = Json::array();
-  MORTAR_ASSIGN_OR_RETURN(auto names, project->ListDatasets());
-  for (const auto& name : names) {
-    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
-    datasets.push_back({{"name", name},
-                        {"connection", config.connection},
-                        {"type", config.type},
-                        {"recipe", flow.ProducerOf(name)}});
-  }
-  Json recipes = Json::array();
-  for (const RecipeState& state : plan) {
-    const config::RecipeConfig& recipe = flow.recipes().at(state.recipe);
-    recipes.push_back({{"name", recipe.name},
-                       {"type", recipe.type},
-                       {"engine", recipe.engine},
-                       {"inputs", recipe.inputs},
-                       {"outputs", recipe.outputs},
-                       {"up_to_date", state.up_to_date}});
-  }
-  Json graph = {{"datasets", datasets}, {"recipes", recipes}};
+  MORTAR_ASSIGN_OR_RETURN(Json graph, FlowGraphJson(*in.context, flow));
+  const Json& recipes = graph["recipes"];
   if (in.args.Flag("dot")) {
     PrintDot(in.out, graph);
   } else if (in.json) {

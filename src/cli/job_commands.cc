@@ -1,6 +1,5 @@
 // mortar job: the jobs (builds and recipe runs) the acting user may see, one job's
 // record and log, and cancelling a running one.
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -17,16 +16,8 @@ using Json = nlohmann::json;
 
 namespace {
 
-// What the acting user may do with a job: see it with the read role on its project,
-// cancel it with the write role. Admins may do both; a job of no project is its user's.
 Result<security::ProjectRole> RoleOn(const Invocation& in, const JobRecord& job) {
-  const config::Home& home = in.context->home();
-  MORTAR_ASSIGN_OR_RETURN(config::User user, home.FindUser(in.context->user()));
-  if (user.admin) return security::ProjectRole::kAdmin;
-  if (job.project.empty()) {
-    return job.user == user.name ? security::ProjectRole::kWrite : security::ProjectRole::kNone;
-  }
-  return security::ProjectRoleOf(home, user, job.project);
+  return JobRoleOf(in.context->home(), in.context->user(), job);
 }
 
 // The job if the acting user may see it; otherwise the same NotFound as for a job that
@@ -37,29 +28,6 @@ Result<JobRecord> VisibleJob(const Invocation& in, const std::string& id) {
   if (role < security::ProjectRole::kRead)
     return Status::NotFound("no job '" + id + "' (see 'mortar job list')");
   return job;
-}
-
-Json ToJson(const JobRecord& job) {
-  return Json{{"id", job.id},
-              {"label", job.label},
-              {"project", job.project},
-              {"user", job.user},
-              {"state", job.state},
-              {"started", job.started},
-              {"finished", job.finished},
-              {"error", job.error}};
-}
-
-// The last `count` lines of the job's log.
-std::vector<std::string> LogTail(const config::Home& home, const std::string& id,
-                                 std::size_t count) {
-  std::ifstream file(home.JobsDir() / id / "log.txt");
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(file, line);) {
-    lines.push_back(std::move(line));
-    if (lines.size() > count) lines.erase(lines.begin());
-  }
-  return lines;
 }
 
 }  // namespace
@@ -80,7 +48,7 @@ Status JobVerb(Invocation& in) {
       if (static_cast<int64_t>(list.size()) >= limit) break;
       MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role, RoleOn(in, job));
       if (role < security::ProjectRole::kRead) continue;
-      list.push_back(ToJson(job));
+      list.push_back(JobJson(job));
       rows.push_back({job.id, job.project, job.user, job.state, job.started, job.finished});
     }
     if (in.json) {
@@ -97,9 +65,9 @@ Status JobVerb(Invocation& in) {
     MORTAR_ASSIGN_OR_RETURN(int64_t lines, in.args.IntegerOption("lines", 50));
     if (lines < 1) return Status::Invalid("--lines must be at least 1");
     MORTAR_ASSIGN_OR_RETURN(JobRecord job, VisibleJob(in, id));
-    auto log = LogTail(home, job.id, static_cast<std::size_t>(lines));
+    auto log = JobLogTail(home.JobsDir(), job.id, static_cast<std::size_t>(lines));
     if (in.json) {
-      Json shown = ToJson(job);
+      Json shown = JobJson(job);
       shown["log"] = log;
       shown["log_path"] = (home.JobsDir() / job.id / "log.txt").string();
       PrintJson(in.out, shown);

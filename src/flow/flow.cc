@@ -111,6 +111,31 @@ std::string Flow::ProducerOf(const std::string& dataset) const {
   return it == producers_.end() ? "" : it->second;
 }
 
+Result<config::Json> FlowGraphJson(Context& context, const Flow& flow) {
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  MORTAR_ASSIGN_OR_RETURN(auto plan, flow.Plan(context, {}));
+  config::Json datasets = config::Json::array();
+  MORTAR_ASSIGN_OR_RETURN(auto names, project->ListDatasets());
+  for (const auto& name : names) {
+    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
+    datasets.push_back({{"name", name},
+                        {"connection", config.connection},
+                        {"type", config.type},
+                        {"recipe", flow.ProducerOf(name)}});
+  }
+  config::Json recipes = config::Json::array();
+  for (const RecipeState& state : plan) {
+    const config::RecipeConfig& recipe = flow.recipes().at(state.recipe);
+    recipes.push_back({{"name", recipe.name},
+                       {"type", recipe.type},
+                       {"engine", recipe.engine},
+                       {"inputs", recipe.inputs},
+                       {"outputs", recipe.outputs},
+                       {"up_to_date", state.up_to_date}});
+  }
+  return config::Json{{"project", project->name()}, {"datasets", datasets}, {"recipes", recipes}};
+}
+
 Result<std::vector<std::string>> Flow::RecipesFor(const std::vector<std::string>& targets) const {
   std::vector<std::string> order;
   std::set<std::string> seen;

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <sstream>
 
@@ -41,12 +43,13 @@ bool ProcessAlive(const JobRecord& record) {
          ProcessStart(record.pid) == record.process_start;
 }
 
+// The stored record: what JobJson shows, and the process that runs the job.
 config::Json ToJson(const JobRecord& record) {
-  return config::Json{{"id", record.id},           {"label", record.label},
-                      {"project", record.project}, {"user", record.user},
-                      {"pid", record.pid},         {"process_start", record.process_start},
-                      {"started", record.started}, {"finished", record.finished},
-                      {"state", record.state},     {"error", record.error}};
+  config::Json json = JobJson(record);
+  json["pid"] = record.pid;
+  json["process_start"] = record.process_start;
+  json["started_ms"] = record.started_ms;
+  return json;
 }
 
 Result<JobRecord> FromJson(const config::Json& json, const fs::path& file) {
@@ -64,6 +67,9 @@ Result<JobRecord> FromJson(const config::Json& json, const fs::path& file) {
   if (pid != json.end() && pid->is_number_integer()) record.pid = pid->get<int64_t>();
   record.process_start = text("process_start");
   record.started = text("started");
+  auto started_ms = json.find("started_ms");
+  if (started_ms != json.end() && started_ms->is_number_integer())
+    record.started_ms = started_ms->get<int64_t>();
   record.finished = text("finished");
   record.state = text("state");
   record.error = text("error");
@@ -83,6 +89,9 @@ Result<JobRecord> RecordJobStart(const JobLog& log, const std::string& label,
   record.pid = ::getpid();
   record.process_start = ProcessStart(record.pid);
   record.started = UtcNow();
+  record.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   record.state = "running";
   MORTAR_RETURN_IF_ERROR(
       config::WriteJsonFile(log.path().parent_path() / kRecordFile, ToJson(record)));
@@ -113,9 +122,9 @@ Result<std::vector<JobRecord>> ListJobRecords(const fs::path& jobs_dir) {
     if (record.ok()) records.push_back(std::move(*record));
   }
   if (error) return Status::Invalid("cannot list " + jobs_dir.string() + ": " + error.message());
-  // Ids start with the start time: newest first.
+  // Newest first.
   std::sort(records.begin(), records.end(), [](const JobRecord& a, const JobRecord& b) {
-    return a.started != b.started ? a.started > b.started : a.id > b.id;
+    return a.started_ms != b.started_ms ? a.started_ms > b.started_ms : a.id > b.id;
   });
   return records;
 }
@@ -129,6 +138,38 @@ Result<JobRecord> ReadJobRecord(const fs::path& jobs_dir, const std::string& id)
     return Status::NotFound("no job '" + id + "' (see 'mortar job list')");
   MORTAR_ASSIGN_OR_RETURN(config::Json json, config::ReadJsonFile(file));
   return FromJson(json, file);
+}
+
+Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::string& user,
+                                        const JobRecord& job) {
+  MORTAR_ASSIGN_OR_RETURN(config::User account, home.FindUser(user));
+  if (account.admin) return security::ProjectRole::kAdmin;
+  if (job.project.empty()) {
+    return job.user == account.name ? security::ProjectRole::kWrite : security::ProjectRole::kNone;
+  }
+  return security::ProjectRoleOf(home, account, job.project);
+}
+
+config::Json JobJson(const JobRecord& job) {
+  return config::Json{{"id", job.id},
+                      {"label", job.label},
+                      {"project", job.project},
+                      {"user", job.user},
+                      {"state", job.state},
+                      {"started", job.started},
+                      {"finished", job.finished},
+                      {"error", job.error}};
+}
+
+std::vector<std::string> JobLogTail(const fs::path& jobs_dir, const std::string& id,
+                                    std::size_t count) {
+  std::ifstream file(jobs_dir / id / "log.txt");
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(file, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > count) lines.pop_front();
+  }
+  return std::vector<std::string>(lines.begin(), lines.end());
 }
 
 Status InterruptJob(const JobRecord& record) {

@@ -19,6 +19,9 @@ void AddSqlRoute(httplib::Server& http, RouteContext& routes);
 // Charts: the list, each chart's data as JSON (the live engine, or the cache), and its
 // picture as SVG or PNG for an <img>.
 void AddChartRoutes(httplib::Server& http, RouteContext& routes);
+// The project's flow (GET /api/flow, as 'mortar flow --json'), and jobs: the list the
+// caller may see, one job with the end of its log, and cancelling a running one.
+void AddFlowRoutes(httplib::Server& http, RouteContext& routes);
 // The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
 // outside the browser (/api/oauth2-confirm).
 void AddOAuthCallbackRoutes(httplib::Server& http, RouteContext& routes);

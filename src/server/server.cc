@@ -99,6 +99,7 @@ class Server {
     AddConnectionRoutes(http, routes_);
     AddSqlRoute(http, routes_);
     AddChartRoutes(http, routes_);
+    AddFlowRoutes(http, routes_);
     AddOAuthCallbackRoutes(http, routes_);
   }
 

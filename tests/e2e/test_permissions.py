@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from mortar_cli import REPO, write_json
+from mortar_cli import REPO, MortarServer, write_json
 
 
 @pytest.fixture
@@ -224,3 +224,31 @@ def test_jobs_are_seen_and_cancelled_as_their_project_allows(team):
         build.wait(timeout=60)
     states = {j["id"]: j["state"] for j in json.loads(as_user(team, "alice", "job", "list", "--json").stdout)}
     assert states[killed["id"]] == "ended" and states[job["id"]] == "cancelled"
+
+    # The REST API gives the same, under the same rules (the studio's flow and job views).
+    keys = {user: team.run("api-key", "create", "--user", user).stdout.strip() for user in ("alice", "bob")}
+    team.run("user", "add", "carol", input="a-third-password\n")
+    keys["carol"] = team.run("api-key", "create", "--user", "carol").stdout.strip()
+    server = MortarServer(team.home, 18194, team.home / "server.log")
+    try:
+        def call(user, method, path):
+            return server.api(method, path, key=keys[user])
+
+        status, listed = call("bob", "GET", "/api/jobs")
+        assert status == 200 and [j["id"] for j in listed["jobs"]][:2] == [killed["id"], job["id"]]
+        assert "pid" not in listed["jobs"][0]
+        status, shown = call("bob", "GET", f"/api/jobs/{job['id']}?lines=5")
+        assert status == 200 and shown["state"] == "cancelled" and 0 < len(shown["log"]) <= 5
+        assert call("bob", "GET", f"/api/jobs/{job['id']}?lines=0")[0] == 400
+        assert call("bob", "POST", f"/api/jobs/{job['id']}/cancel")[0] == 403
+        status, body = call("alice", "POST", f"/api/jobs/{job['id']}/cancel")
+        assert status == 409 and "is not running" in body["error"]
+        assert call("carol", "GET", "/api/jobs")[1]["jobs"] == []
+        assert call("carol", "GET", f"/api/jobs/{job['id']}")[0] == 404
+        assert call("alice", "GET", "/api/jobs/nosuch-job")[0] == 404
+        status, flow = call("bob", "GET", "/api/flow?project=shop")
+        assert status == 200 and flow["project"] == "shop"
+        assert [(r["name"], r["up_to_date"]) for r in flow["recipes"]] == [("slow", False)]
+        assert call("carol", "GET", "/api/flow?project=shop")[0] == 403
+    finally:
+        server.stop()

@@ -68,6 +68,11 @@ class Flow {
   std::map<std::string, std::string> producers_;  // dataset -> recipe
 };
 
+// The flow as data, as 'mortar flow --json' and GET /api/flow give it: "datasets" (name,
+// connection, type, the recipe that writes it or "") and "recipes" upstream first
+// (name, type, engine, inputs, outputs, up_to_date from Plan).
+Result<config::Json> FlowGraphJson(Context& context, const Flow& flow);
+
 // A token that changes every time a recipe writes the dataset ("" when no recipe has
 // written it yet). Caches of results computed from a dataset key on it.
 std::string DatasetVersion(const config::Project& project, const std::string& dataset);

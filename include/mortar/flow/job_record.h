@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "mortar/config/document.h"
+#include "mortar/config/home.h"
 #include "mortar/core/job_log.h"
 #include "mortar/core/result.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar {
 
@@ -22,8 +25,9 @@ struct JobRecord {
   // The process's start time (from /proc), to tell it from a later process that
   // reuses its pid.
   std::string process_start;
-  std::string started;   // UTC, ISO 8601
-  std::string finished;  // "" while running
+  std::string started;     // UTC, ISO 8601
+  int64_t started_ms = 0;  // the same in milliseconds since 1970, to order jobs
+  std::string finished;    // "" while running
   // running, succeeded, failed or cancelled; "ended" when the process is gone without
   // saying how (killed, or a crash).
   std::string state;
@@ -42,6 +46,16 @@ Status RecordJobEnd(JobLog& log, JobRecord record, const Status& status);
 Result<std::vector<JobRecord>> ListJobRecords(const std::filesystem::path& jobs_dir);
 // One job's record, as listed (NotFound when there is none).
 Result<JobRecord> ReadJobRecord(const std::filesystem::path& jobs_dir, const std::string& id);
+// What `user` may do with a job: see it with the read role on its project, cancel it
+// with the write role. Admins hold every role; a job of no project is its user's alone.
+Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::string& user,
+                                        const JobRecord& job);
+// The record as data (no pid), as 'mortar job list --json' and GET /api/jobs give it.
+config::Json JobJson(const JobRecord& job);
+// The last `count` lines of the job's log.
+std::vector<std::string> JobLogTail(const std::filesystem::path& jobs_dir, const std::string& id,
+                                    std::size_t count);
+
 // Asks a running job's process to stop as Ctrl-C does (SIGINT): it stops at its next
 // check, cancels what runs on a database, and leaves its outputs as they were. An error
 // when the job is not running.
