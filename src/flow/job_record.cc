@@ -147,7 +147,10 @@ Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::str
   if (job.project.empty()) {
     return job.user == account.name ? security::ProjectRole::kWrite : security::ProjectRole::kNone;
   }
-  return security::ProjectRoleOf(home, account, job.project);
+  // A project deleted since (or whose permissions cannot be read) grants nothing; its
+  // jobs stay visible to admins.
+  auto role = security::ProjectRoleOf(home, account, job.project);
+  return role.ok() ? *role : security::ProjectRole::kNone;
 }
 
 config::Json JobJson(const JobRecord& job) {

@@ -225,6 +225,14 @@ def test_jobs_are_seen_and_cancelled_as_their_project_allows(team):
     states = {j["id"]: j["state"] for j in json.loads(as_user(team, "alice", "job", "list", "--json").stdout)}
     assert states[killed["id"]] == "ended" and states[job["id"]] == "cancelled"
 
+    # A job of a project that is gone lists for admins only, and breaks no one's list.
+    gone = team.home / "jobs" / "20200101-000000-gone-1"
+    gone.mkdir()
+    (gone / "job.json").write_text(json.dumps({"id": gone.name, "project": "gone", "user": "alice",
+                                              "state": "succeeded", "started_ms": 1}))
+    assert gone.name not in [j["id"] for j in json.loads(as_user(team, "bob", "job", "list", "--json").stdout)]
+    assert gone.name in [j["id"] for j in team.json("job", "list")]
+
     # The REST API gives the same, under the same rules (the studio's flow and job views).
     keys = {user: team.run("api-key", "create", "--user", user).stdout.strip() for user in ("alice", "bob")}
     team.run("user", "add", "carol", input="a-third-password\n")

@@ -47,7 +47,8 @@ Result<std::vector<JobRecord>> ListJobRecords(const std::filesystem::path& jobs_
 // One job's record, as listed (NotFound when there is none).
 Result<JobRecord> ReadJobRecord(const std::filesystem::path& jobs_dir, const std::string& id);
 // What `user` may do with a job: see it with the read role on its project, cancel it
-// with the write role. Admins hold every role; a job of no project is its user's alone.
+// with the write role. Admins hold every role; a job of no project is its user's alone,
+// and one of a project that is gone is the admins' alone.
 Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::string& user,
                                         const JobRecord& job);
 // The record as data (no pid), as 'mortar job list --json' and GET /api/jobs give it.
