@@ -144,7 +144,6 @@ Status RecipeVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name,
                                                      !in.json && !in.args.Flag("quiet")));
-    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, in.context->project());
     MORTAR_ASSIGN_OR_RETURN(JobRecord record,
                             RecordJobStart(*log, name, project->name(), in.context->user()));
     auto ran = flow.RunRecipe(*in.context, name, *log);
