@@ -14,24 +14,6 @@ namespace mortar::cli {
 
 using Json = nlohmann::json;
 
-namespace {
-
-Result<security::ProjectRole> RoleOn(const Invocation& in, const JobRecord& job) {
-  return JobRoleOf(in.context->home(), in.context->user(), job);
-}
-
-// The job if the acting user may see it; otherwise the same NotFound as for a job that
-// does not exist, so ids of other projects' jobs are not revealed.
-Result<JobRecord> VisibleJob(const Invocation& in, const std::string& id) {
-  MORTAR_ASSIGN_OR_RETURN(JobRecord job, ReadJobRecord(in.context->home().JobsDir(), id));
-  MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role, RoleOn(in, job));
-  if (role < security::ProjectRole::kRead)
-    return Status::NotFound("no job '" + id + "' (see 'mortar job list')");
-  return job;
-}
-
-}  // namespace
-
 Status JobVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, show, cancel)"));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
@@ -41,13 +23,11 @@ Status JobVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 2));
     MORTAR_ASSIGN_OR_RETURN(int64_t limit, in.args.IntegerOption("limit", 20));
     if (limit < 1) return Status::Invalid("--limit must be at least 1");
-    MORTAR_ASSIGN_OR_RETURN(auto jobs, ListJobRecords(home.JobsDir()));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto jobs, JobsVisibleTo(home, in.context->user(), static_cast<std::size_t>(limit)));
     Json list = Json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& job : jobs) {
-      if (static_cast<int64_t>(list.size()) >= limit) break;
-      MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role, RoleOn(in, job));
-      if (role < security::ProjectRole::kRead) continue;
       list.push_back(JobJson(job));
       rows.push_back({job.id, job.project, job.user, job.state, job.started, job.finished});
     }
@@ -64,7 +44,8 @@ Status JobVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     MORTAR_ASSIGN_OR_RETURN(int64_t lines, in.args.IntegerOption("lines", 50));
     if (lines < 1) return Status::Invalid("--lines must be at least 1");
-    MORTAR_ASSIGN_OR_RETURN(JobRecord job, VisibleJob(in, id));
+    MORTAR_ASSIGN_OR_RETURN(JobRecord job,
+                            JobFor(home, in.context->user(), id, security::ProjectRole::kRead));
     auto log = JobLogTail(home.JobsDir(), job.id, static_cast<std::size_t>(lines));
     if (in.json) {
       Json shown = JobJson(job);
@@ -86,13 +67,8 @@ Status JobVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
     MORTAR_ASSIGN_OR_RETURN(std::string id, Word(in, 2, "job id"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
-    MORTAR_ASSIGN_OR_RETURN(JobRecord job, VisibleJob(in, id));
-    MORTAR_ASSIGN_OR_RETURN(security::ProjectRole role, RoleOn(in, job));
-    if (role < security::ProjectRole::kWrite) {
-      return Status::PermissionDenied("user '" + in.context->user() + "' may not cancel job '" +
-                                      id + "': it needs the write role on project '" + job.project +
-                                      "'");
-    }
+    MORTAR_ASSIGN_OR_RETURN(JobRecord job,
+                            JobFor(home, in.context->user(), id, security::ProjectRole::kWrite));
     MORTAR_RETURN_IF_ERROR(InterruptJob(job));
     if (in.json) {
       PrintJson(in.out, Json{{"job", id}, {"cancelling", true}});

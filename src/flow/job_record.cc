@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "mortar/config/document.h"
@@ -77,6 +78,16 @@ Result<JobRecord> FromJson(const config::Json& json, const fs::path& file) {
   return record;
 }
 
+security::ProjectRole RoleOn(const config::Home& home, const config::User& user,
+                             const JobRecord& job) {
+  if (user.admin) return security::ProjectRole::kAdmin;
+  if (job.project.empty())
+    return job.user == user.name ? security::ProjectRole::kWrite : security::ProjectRole::kNone;
+  // A project deleted since (or whose permissions cannot be read) grants nothing.
+  auto role = security::ProjectRoleOf(home, user, job.project);
+  return role.ok() ? *role : security::ProjectRole::kNone;
+}
+
 }  // namespace
 
 Result<JobRecord> RecordJobStart(const JobLog& log, const std::string& label,
@@ -140,17 +151,40 @@ Result<JobRecord> ReadJobRecord(const fs::path& jobs_dir, const std::string& id)
   return FromJson(json, file);
 }
 
-Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::string& user,
-                                        const JobRecord& job) {
+Result<std::vector<JobRecord>> JobsVisibleTo(const config::Home& home, const std::string& user,
+                                             std::size_t limit) {
   MORTAR_ASSIGN_OR_RETURN(config::User account, home.FindUser(user));
-  if (account.admin) return security::ProjectRole::kAdmin;
-  if (job.project.empty()) {
-    return job.user == account.name ? security::ProjectRole::kWrite : security::ProjectRole::kNone;
+  MORTAR_ASSIGN_OR_RETURN(auto jobs, ListJobRecords(home.JobsDir()));
+  std::map<std::string, security::ProjectRole> roles;  // by project, each read once
+  std::vector<JobRecord> visible;
+  for (auto& job : jobs) {
+    if (visible.size() >= limit) break;
+    // A job of no project is its user's: its role is not the project's to cache.
+    security::ProjectRole role = security::ProjectRole::kNone;
+    if (job.project.empty()) {
+      role = RoleOn(home, account, job);
+    } else {
+      auto [cached, added] = roles.try_emplace(job.project);
+      if (added) cached->second = RoleOn(home, account, job);
+      role = cached->second;
+    }
+    if (role >= security::ProjectRole::kRead) visible.push_back(std::move(job));
   }
-  // A project deleted since (or whose permissions cannot be read) grants nothing; its
-  // jobs stay visible to admins.
-  auto role = security::ProjectRoleOf(home, account, job.project);
-  return role.ok() ? *role : security::ProjectRole::kNone;
+  return visible;
+}
+
+Result<JobRecord> JobFor(const config::Home& home, const std::string& user, const std::string& id,
+                         security::ProjectRole needed) {
+  MORTAR_ASSIGN_OR_RETURN(JobRecord job, ReadJobRecord(home.JobsDir(), id));
+  MORTAR_ASSIGN_OR_RETURN(config::User account, home.FindUser(user));
+  security::ProjectRole role = RoleOn(home, account, job);
+  if (role < security::ProjectRole::kRead)
+    return Status::NotFound("no job '" + id + "' (see 'mortar job list')");
+  if (role < needed) {
+    return Status::PermissionDenied("user '" + user + "' may not cancel job '" + id +
+                                    "': it needs the write role on project '" + job.project + "'");
+  }
+  return job;
 }
 
 config::Json JobJson(const JobRecord& job) {

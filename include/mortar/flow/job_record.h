@@ -46,11 +46,18 @@ Status RecordJobEnd(JobLog& log, JobRecord record, const Status& status);
 Result<std::vector<JobRecord>> ListJobRecords(const std::filesystem::path& jobs_dir);
 // One job's record, as listed (NotFound when there is none).
 Result<JobRecord> ReadJobRecord(const std::filesystem::path& jobs_dir, const std::string& id);
-// What `user` may do with a job: see it with the read role on its project, cancel it
+// What a user may do with a job: see it with the read role on its project, cancel it
 // with the write role. Admins hold every role; a job of no project is its user's alone,
 // and one of a project that is gone is the admins' alone.
-Result<security::ProjectRole> JobRoleOf(const config::Home& home, const std::string& user,
-                                        const JobRecord& job);
+//
+// The newest `limit` jobs `user` may see, newest first.
+Result<std::vector<JobRecord>> JobsVisibleTo(const config::Home& home, const std::string& user,
+                                             std::size_t limit);
+// Job `id` when `user` holds `needed` on it. NotFound when they may not see it, as for a
+// job that does not exist, so other projects' job ids are not revealed; PermissionDenied
+// when they may see it but not cancel it.
+Result<JobRecord> JobFor(const config::Home& home, const std::string& user, const std::string& id,
+                         security::ProjectRole needed);
 // The record as data (no pid), as 'mortar job list --json' and GET /api/jobs give it.
 config::Json JobJson(const JobRecord& job);
 // The last `count` lines of the job's log.
