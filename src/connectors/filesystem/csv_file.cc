@@ -352,14 +352,12 @@ Result<std::unique_ptr<BatchReader>> OpenCsvReader(std::vector<FileToRead> files
                                                    CsvOptions options, int64_t limit,
                                                    const std::vector<std::string>& columns) {
   std::vector<std::size_t> kept;
-  for (std::size_t i = 0; i < schema.size(); ++i) kept.push_back(i);
-  if (!columns.empty()) {
-    kept.clear();
-    for (const auto& name : columns) {
-      auto index = schema.IndexOf(name);
-      if (!index) return Status::Invalid("no column '" + name + "' among " + schema.ToString());
-      kept.push_back(*index);
-    }
+  if (columns.empty()) {
+    for (std::size_t i = 0; i < schema.size(); ++i) kept.push_back(i);
+  } else {
+    // Select says which column is missing; the reader needs their positions.
+    MORTAR_RETURN_IF_ERROR(schema.Select(columns).status());
+    for (const auto& name : columns) kept.push_back(*schema.IndexOf(name));
   }
   return std::unique_ptr<BatchReader>(
       new CsvReader(std::move(files), std::move(schema), std::move(kept), options, limit));
