@@ -6,9 +6,9 @@ namespace mortar::cli {
 
 namespace {
 
-constexpr const char* kFlags[] = {"json",      "help",     "force",   "sql",   "quiet",
-                                  "no-header", "detect",   "replace", "admin", "print",
-                                  "save",      "everyone", "dot"};
+constexpr const char* kFlags[] = {"json",      "help",     "force",   "sql",      "quiet",
+                                  "no-header", "detect",   "replace", "admin",    "print",
+                                  "save",      "everyone", "dot",     "print-job"};
 constexpr const char* kGlobal[] = {"home", "user", "project", "json", "help", "quiet"};
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace mortar::cli {
 using Json = nlohmann::json;
 
 Status BuildVerb(Invocation& in) {
-  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"force"}));
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"force", "print-job"}));
   if (in.args.words().size() < 2)
     return Status::Invalid("build needs at least one dataset (see 'mortar build --help')");
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
@@ -21,6 +21,9 @@ Status BuildVerb(Invocation& in) {
   BuildOptions options;
   options.force = in.args.Flag("force");
   options.echo = !in.json && !in.args.Flag("quiet");
+  // For scripts (and the server) that follow the job while it runs.
+  if (in.args.Flag("print-job"))
+    options.on_start = [&in](const std::string& job_id) { in.out << job_id << std::endl; };
   MORTAR_ASSIGN_OR_RETURN(BuildReport report, flow.Build(*in.context, targets, options));
   if (in.json) {
     Json recipes = Json::array();

@@ -137,10 +137,11 @@ const std::map<std::string, std::string>& VerbHelp() {
        "recipe show --sql prints the SQL an in-database engine would run.\n"
        "recipe run runs the recipe now, whether or not it is out of date.\n"},
       {"build",
-       "Usage: mortar build DATASET... [--force]\n\nRuns the recipes the datasets depend on that "
-       "are out of date\n"
+       "Usage: mortar build DATASET... [--force] [--print-job]\n\nRuns the recipes the datasets "
+       "depend on that are out of date\n"
        "(their definition or inputs changed, or their outputs are missing), upstream\n"
-       "first. --force runs them all. Each build writes a job log under jobs/.\n"},
+       "first. --force runs them all. Each build writes a job log under jobs/.\n"
+       "--print-job prints the job's id as soon as it starts, for 'mortar job show ID'.\n"},
       {"flow",
        "Usage: mortar flow [--dot] [--json]\n\nThe project's recipes, upstream first: what "
        "each reads and writes, and\n"

@@ -256,6 +256,7 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
   MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(context.home().JobsDir(), label, options.echo));
   MORTAR_ASSIGN_OR_RETURN(JobRecord record,
                           RecordJobStart(*log, label, project->name(), context.user()));
+  if (options.on_start) options.on_start(log->id());
   BuildReport report;
   report.job_id = log->id();
   report.log_path = log->path().string();

@@ -2,6 +2,7 @@
 #include "mortar/flow/flow.h"
 #include "mortar/flow/job_record.h"
 #include "server/api_routes.h"
+#include "server/build_launcher.h"
 
 namespace mortar::server {
 
@@ -20,15 +21,53 @@ Result<std::size_t> CountParam(const httplib::Request& request, const std::strin
   return static_cast<std::size_t>(*count);
 }
 
+// POST /api/builds's body: {"project": P, "datasets": [D, ...], "force": false}.
+Result<BuildRequest> ParseBuildRequest(const Json& body, const std::string& user) {
+  BuildRequest request{.user = user};
+  auto project = body.find("project");
+  if (project == body.end() || !project->is_string())
+    return Status::Invalid("name the project to build in: {\"project\": \"NAME\", ...}");
+  request.project = project->get<std::string>();
+  auto datasets = body.find("datasets");
+  if (datasets == body.end() || !datasets->is_array() || datasets->empty() ||
+      datasets->size() > 1000)
+    return Status::Invalid("name the datasets to build (1 to 1000): {\"datasets\": [\"NAME\"]}");
+  for (const auto& dataset : *datasets) {
+    if (!dataset.is_string()) return Status::Invalid("each dataset to build is a name (text)");
+    request.datasets.push_back(dataset.get<std::string>());
+  }
+  auto force = body.find("force");
+  if (force != body.end()) {
+    if (!force->is_boolean()) return Status::Invalid("force is true or false");
+    request.force = force->get<bool>();
+  }
+  return request;
+}
+
 }  // namespace
 
 void AddFlowRoutes(httplib::Server& http, RouteContext& routes) {
+  auto launcher = std::make_shared<BuildLauncher>();
   http.Get("/api/flow", routes.Api([&routes](const httplib::Request& request,
                                              const Caller& caller) -> Result<Json> {
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
     MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
     MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
     return FlowGraphJson(*context, flow);
+  }));
+  http.Post("/api/builds", routes.Api([&routes, launcher](const httplib::Request& request,
+                                                          const Caller& caller) -> Result<Json> {
+    MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+    MORTAR_ASSIGN_OR_RETURN(BuildRequest build, ParseBuildRequest(body, caller.user));
+    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+    MORTAR_RETURN_IF_ERROR(context->SelectProject(build.project));
+    MORTAR_RETURN_IF_ERROR(context->RequireProjectRole(security::ProjectRole::kWrite));
+    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
+    // Known datasets only: the names go to the build's command line.
+    for (const auto& dataset : build.datasets)
+      MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
+    MORTAR_ASSIGN_OR_RETURN(std::string job, launcher->Start(routes.home(), build));
+    return Json{{"job", job}};
   }));
   http.Get("/api/jobs", routes.Api([&routes](const httplib::Request& request,
                                              const Caller& caller) -> Result<Json> {

@@ -3,6 +3,7 @@
 // them when forced), in dependency order, each with the first engine that can run it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ namespace mortar {
 struct BuildOptions {
   bool force = false;
   bool echo = true;  // job log lines on the terminal
+  // Called with the job's id once it is recorded, before any recipe runs.
+  std::function<void(const std::string& job_id)> on_start;
 };
 
 struct RecipeOutcome {
