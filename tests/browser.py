@@ -1,7 +1,7 @@
 """Headless Chromium for the tests that need a real browser (OAuth logins), driven
 through Selenium and Debian's chromium-driver; `scripts/workspace test-deps` installs
 them when missing. The browser trusts the stand-in's CA through an NSS database of its
-own, so its TLS checks stay on."""
+own, so its TLS checks stay on; pages Mortar serves on 127.0.0.1 need no CA."""
 import contextlib
 import os
 import shutil
@@ -23,16 +23,18 @@ def chromium(ca_file, tmp_path):
     home = tmp_path / "browser-home"
     nssdb = home / ".pki" / "nssdb"
     nssdb.mkdir(parents=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-A", "-n", "mortar-workspace-ca",
-                    "-t", "C,,", "-i", ca_file], check=True)
+    if ca_file:  # None: pages on plain http://127.0.0.1 only
+        subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
+        subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-A", "-n", "mortar-workspace-ca",
+                        "-t", "C,,", "-i", ca_file], check=True)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'browser-profile'}"):
+                 "--disable-dev-shm-usage", "--window-size=1280,900",
+                 f"--user-data-dir={tmp_path / 'browser-profile'}"):
         options.add_argument(flag)
     service = Service(executable_path=shutil.which("chromedriver"),
                       env={**os.environ, "HOME": str(home)})

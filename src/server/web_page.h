@@ -1,4 +1,5 @@
-// The web page of `mortar serve`: one HTML page, its script and its style sheet.
+// The studio that `mortar serve` serves: its HTML page, script and style sheet, bundled
+// from web/ by web/build.mjs into a generated source (build/*/generated/web).
 #pragma once
 
 #include <string_view>

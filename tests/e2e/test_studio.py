@@ -1,0 +1,202 @@
+"""The studio in the browser (web/), in headless Chromium against `mortar serve` on the
+embedded default: log in, the home page, the flow as a graph, the jobs with their log;
+and a user without a role on the project does not see it. Each page is saved as a
+screenshot (in $MORTAR_SCREENSHOTS when set, else beside the test's files)."""
+import json
+import os
+import pathlib
+import sqlite3
+import time
+
+import pytest
+
+from browser import chromium
+from mortar_cli import MortarServer
+
+PORT = 18195
+PASSWORDS = {"alice": "a-long-password", "bob": "another-password"}
+
+
+@pytest.fixture
+def shop(mortar):
+    mortar.run("init")
+    for user, password in PASSWORDS.items():
+        mortar.run("user", "add", user, input=password + "\n")
+    mortar.run("--user", "alice", "project", "create", "shop")
+    (mortar.home / "files" / "people.csv").write_text("name,city\nAnn,Oslo\nCy,Rome\nDee,Oslo\n")
+    shop = ("--user", "alice", "--project", "shop")
+    mortar.run(*shop, "dataset", "import", "filesystem_default", "people.csv", "--name", "people")
+    mortar.run(*shop, "dataset", "create", "people_copy", "--connection", "sqlite_default",
+               "--table", "people_copy")
+    mortar.run(*shop, "recipe", "create", "copy", "--type", "sync", "--input", "people",
+               "--output", "people_copy")
+    mortar.run(*shop, "dataset", "create", "by_city", "--connection", "sqlite_default",
+               "--table", "by_city")
+    mortar.run(*shop, "recipe", "create", "count_by_city", "--type", "group", "--input",
+               "people_copy", "--output", "by_city", "--params",
+               json.dumps({"keys": ["city"], "count": True}))
+    # A recipe that runs until it is cancelled, over a table it must leave as it was.
+    project = mortar.home / "projects" / "shop"
+    (project / "recipes" / "slow.py").write_text("import time\ntime.sleep(300)\n")
+    mortar.run(*shop, "dataset", "create", "slow_out", "--connection", "sqlite_default",
+               "--table", "slow_out")
+    mortar.run(*shop, "recipe", "create", "slow", "--type", "python", "--input", "people",
+               "--output", "slow_out", "--params", json.dumps({"script": "recipes/slow.py"}))
+    with sqlite3.connect(mortar.home / "sqlite" / "default.db") as db:
+        db.execute("CREATE TABLE slow_out AS SELECT 'before' AS was")
+    # One build: `copy` is up to date, `count_by_city` and `slow` are not.
+    mortar.run(*shop, "build", "people_copy")
+    return mortar
+
+
+def screenshots(tmp_path):
+    where = pathlib.Path(os.environ.get("MORTAR_SCREENSHOTS") or tmp_path / "screenshots")
+    where.mkdir(parents=True, exist_ok=True)
+    return where
+
+
+def log_in(driver, wait, url, user):
+    from selenium.webdriver.common.by import By
+    driver.get(url + "/")
+    wait.until(lambda d: d.find_elements(By.ID, "login-button"))
+    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(PASSWORDS[user])
+    driver.find_element(By.ID, "login-button").click()
+    wait.until(lambda d: d.find_elements(By.ID, "me"))
+
+
+def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    shots = screenshots(tmp_path)
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            driver.get(server.url + "/")
+            wait.until(lambda d: d.find_elements(By.ID, "login-button"))
+            driver.save_screenshot(str(shots / "login.png"))
+            driver.find_element(By.ID, "user").send_keys("alice")
+            driver.find_element(By.ID, "password").send_keys("not-her-password")
+            driver.find_element(By.ID, "login-button").click()
+            wait.until(lambda d: d.find_element(By.ID, "login-error").text)
+            assert not driver.find_elements(By.ID, "me")
+
+            log_in(driver, wait, server.url, "alice")
+            assert driver.find_element(By.ID, "my-projects").text == "Your projects: shop (admin)"
+            wait.until(lambda d: d.find_elements(By.ID, "connection-sqlite_default"))
+            driver.save_screenshot(str(shots / "home.png"))
+
+            # The flow: every dataset and recipe drawn, the recipe not yet run marked.
+            driver.find_element(By.ID, "nav-flow").click()
+            wait.until(lambda d: d.find_elements(By.ID, "node-recipe-count_by_city"))
+            assert driver.find_element(By.ID, "flow-summary").text == \
+                "4 datasets, 3 recipes, 2 out of date"
+            nodes = {n.get_attribute("id"): n.get_attribute("class")
+                     for n in driver.find_elements(By.CSS_SELECTOR, "#flow-graph g.node")}
+            assert set(nodes) == {"node-dataset-people", "node-dataset-people_copy", "node-dataset-by_city",
+                                  "node-dataset-slow_out", "node-recipe-copy", "node-recipe-count_by_city",
+                                  "node-recipe-slow"}
+            assert "fresh" in nodes["node-recipe-copy"] and "stale" in nodes["node-recipe-count_by_city"]
+            assert "stale" in nodes["node-dataset-by_city"] and "fresh" in nodes["node-dataset-people_copy"]
+            assert len(driver.find_elements(By.CSS_SELECTOR, "#flow-graph path.edge")) == 6
+            # Laid out left to right: each recipe between what it reads and what it writes.
+            x = {name: driver.find_element(By.ID, name).rect["x"] for name in nodes}
+            assert x["node-dataset-people"] < x["node-recipe-slow"] < x["node-dataset-slow_out"]
+            assert x["node-dataset-people"] < x["node-recipe-copy"] < x["node-dataset-people_copy"] \
+                < x["node-recipe-count_by_city"] < x["node-dataset-by_city"]
+            driver.find_element(By.ID, "node-dataset-by_city").click()
+            details = wait.until(lambda d: d.find_element(By.ID, "flow-details")).text
+            assert "sqlite_default" in details and "count_by_city (out of date)" in details
+            driver.find_element(By.ID, "node-recipe-copy").click()
+            wait.until(lambda d: "up to date" in d.find_element(By.ID, "flow-details").text)
+            driver.save_screenshot(str(shots / "flow.png"))
+            scale = float(driver.find_element(By.ID, "flow-graph").get_attribute("data-scale"))
+            driver.find_element(By.ID, "flow-zoom-in").click()
+            wait.until(lambda d: float(d.find_element(By.ID, "flow-graph").get_attribute("data-scale")) > scale)
+            driver.find_element(By.ID, "flow-fit").click()
+            wait.until(lambda d: float(d.find_element(By.ID, "flow-graph").get_attribute("data-scale")) == scale)
+
+            # Build one dataset from the flow: what it needs runs, what is up to date is skipped.
+            driver.find_element(By.ID, "node-dataset-by_city").click()
+            assert driver.find_element(By.ID, "flow-build").text == "Build by_city"
+            driver.find_element(By.ID, "flow-build").click()
+            wait.until(lambda d: d.find_element(By.ID, "build-state").text == "succeeded")
+            assert driver.find_element(By.ID, "build-recipe-copy").text == "copy skipped up to date"
+            counted = driver.find_element(By.ID, "build-recipe-count_by_city").text
+            assert counted.startswith("count_by_city ") and " done" in counted, counted
+            wait.until(lambda d: d.find_element(By.ID, "flow-summary").text ==
+                       "4 datasets, 3 recipes, 1 out of date")
+            assert "done" in driver.find_element(By.ID, "node-recipe-count_by_city").get_attribute("class")
+            assert shop.json("--user", "alice", "--project", "shop", "dataset", "preview", "by_city")
+            driver.save_screenshot(str(shots / "flow-built.png"))
+
+            # A build that runs until cancelled: live state, cancel, and the table as it was.
+            driver.find_element(By.ID, "node-recipe-slow").click()
+            driver.find_element(By.ID, "flow-build").click()
+            wait.until(lambda d: d.find_elements(By.ID, "build-recipe-slow"))
+            assert "running" in driver.find_element(By.ID, "build-recipe-slow").text
+            assert "running" in driver.find_element(By.ID, "node-recipe-slow").get_attribute("class")
+            driver.find_element(By.ID, "build-cancel").click()
+            WebDriverWait(driver, 60).until(lambda d: d.find_element(By.ID, "build-state").text == "cancelled")
+            assert shop.json("sql", "sqlite_default", "SELECT was FROM slow_out")["rows"] == [{"was": "before"}]
+
+            # The jobs: the run above, its log, no cancel for a job that has ended.
+            driver.find_element(By.ID, "nav-jobs").click()
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#jobs tr.job")) == 3)
+            states = [r.find_element(By.CSS_SELECTOR, ".state").text
+                      for r in driver.find_elements(By.CSS_SELECTOR, "#jobs tr.job")]
+            assert states == ["cancelled", "succeeded", "succeeded"]
+            row = driver.find_elements(By.CSS_SELECTOR, "#jobs tr.job")[-1]
+            assert "people_copy" in row.text and "shop" in row.text and "alice" in row.text
+            assert not row.find_elements(By.CSS_SELECTOR, "button[id^=job-cancel-]")
+            row.find_element(By.CSS_SELECTOR, "button[id^=job-show-]").click()
+            wait.until(lambda d: "recipe copy (sync)" in d.find_element(By.ID, "job-log").text)
+            driver.save_screenshot(str(shots / "jobs.png"))
+            driver.find_element(By.ID, "logout").click()
+
+            # bob has no role on shop: neither its flow nor its jobs.
+            log_in(driver, wait, server.url, "bob")
+            assert "no role on any project" in driver.find_element(By.ID, "my-projects").text
+            driver.find_element(By.ID, "nav-flow").click()
+            wait.until(lambda d: "no role on any project" in d.find_element(By.ID, "flow-error").text)
+            assert not driver.find_elements(By.ID, "flow-graph")
+            driver.find_element(By.ID, "nav-jobs").click()
+            wait.until(lambda d: d.find_elements(By.ID, "jobs-none"))
+    finally:
+        server.stop()
+
+
+def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path):
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        def build(user, body):
+            return server.api("POST", "/api/builds", body, key=keys[user])
+
+        status, body = build("bob", {"project": "shop", "datasets": ["by_city"]})
+        assert status == 403 and "may not" in body["error"], body
+        status, body = build("alice", {"project": "shop", "datasets": ["nosuch"]})
+        assert status == 404 and "no dataset named 'nosuch'" in body["error"], body
+        status, body = build("alice", {"project": "shop", "datasets": ["--home=/tmp"]})
+        assert status == 400, body
+        assert build("alice", {"project": "shop", "datasets": []})[0] == 400
+        assert build("alice", {"project": "shop", "datasets": ["by_city"], "force": "yes"})[0] == 400
+        assert build("alice", {"datasets": ["by_city"]})[0] == 400
+
+        status, body = build("alice", {"project": "shop", "datasets": ["by_city"]})
+        assert status == 200, body
+        job = body["job"]
+        deadline = time.time() + 60
+        while True:
+            status, shown = server.api("GET", f"/api/jobs/{job}", key=keys["alice"])
+            if shown["state"] != "running" or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        assert (shown["state"], shown["user"], shown["project"], shown["label"]) == \
+            ("succeeded", "alice", "shop", "by_city"), shown
+        assert any("recipe count_by_city (group)" in line for line in shown["log"]), shown["log"]
+        rows = shop.json("sql", "sqlite_default", "SELECT city, count FROM by_city ORDER BY city")["rows"]
+        assert rows == [{"city": "Oslo", "count": 2}, {"city": "Rome", "count": 1}]
+    finally:
+        server.stop()

@@ -1,0 +1,94 @@
+// The REST API as the studio calls it: JSON in and out, the header that marks a request
+// as the page's own (the server refuses cookie-authenticated writes without it), and an
+// Error carrying the server's message and status.
+
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'X-Mortar-Request': '1' };
+  const options: RequestInit = { method, headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(data.error || response.statusText, response.status);
+  return data as T;
+}
+
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface ProjectRole {
+  name: string;
+  role: string;
+}
+
+export interface Me {
+  user: string;
+  admin: boolean;
+  projects: ProjectRole[];
+}
+
+export interface Credentials {
+  method: string;
+  per_user?: boolean;
+  provided?: boolean;
+  obtained_at?: string;
+  refreshed_at?: string;
+}
+
+export interface Connection {
+  name: string;
+  type?: string;
+  may?: { use?: boolean; free_sql?: boolean };
+  credentials?: Credentials;
+  error?: string;
+}
+
+export type Value = string | number | boolean | null;
+
+export interface Rows {
+  columns: string[];
+  rows: Value[][];
+}
+
+export interface FlowDataset {
+  name: string;
+  connection: string;
+  type: string;
+  recipe: string;
+}
+
+export interface FlowRecipe {
+  name: string;
+  type: string;
+  engine: string;
+  inputs: string[];
+  outputs: string[];
+  up_to_date: boolean;
+}
+
+export interface FlowGraph {
+  project: string;
+  datasets: FlowDataset[];
+  recipes: FlowRecipe[];
+}
+
+export interface Job {
+  id: string;
+  label: string;
+  project: string;
+  user: string;
+  state: string;
+  started: string;
+  finished: string;
+  error: string;
+  log?: string[];
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { api, message, type Connection } from '../api';
+import { OutcomeLine, type Outcome } from '../table';
+import { Browse } from './Browse';
+
+function credentialsText(c: Connection): string {
+  const cred = c.credentials;
+  if (!cred) return c.error || '';
+  let text = cred.method + (cred.per_user ? ' (per user)' : '');
+  if (cred.per_user) text += cred.provided ? ': provided' : ': not provided yet';
+  if (cred.obtained_at) text += ', authorized ' + cred.obtained_at;
+  if (cred.refreshed_at && cred.refreshed_at !== cred.obtained_at)
+    text += ', refresh token renewed ' + cred.refreshed_at;
+  return text;
+}
+
+// The connections this user may see: what they may do with each, their own credentials
+// (authorize, enter a token), browse and test.
+export function Connections({ connections, reload }: { connections: Connection[]; reload: () => void }) {
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [browsing, setBrowsing] = useState<string | null>(null);
+  const fail = (e: unknown) => setOutcome({ text: message(e), error: true });
+
+  const authorize = async (c: Connection) => {
+    try {
+      const { url } = await api<{ url: string }>('POST', `/api/connections/${c.name}/authorize`);
+      window.location.assign(url);
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const enterToken = async (c: Connection) => {
+    const token = window.prompt('Personal access token for ' + c.name);
+    if (!token) return;
+    try {
+      await api('PUT', `/api/connections/${c.name}/credentials`, { token });
+      reload();
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const test = async (c: Connection) => {
+    setOutcome({ text: 'Testing ' + c.name + '…', error: false });
+    try {
+      const r = await api<{ report?: Record<string, string> }>('POST', `/api/connections/${c.name}/test`);
+      const report = Object.entries(r.report || {})
+        .map(([k, v]) => k + ' ' + v)
+        .join('; ');
+      setOutcome({ text: 'Connection ' + c.name + ' works: ' + report, error: false });
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  return (
+    <section>
+      <h2>Connections</h2>
+      <table id="connections">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Type</th>
+            <th>You may</th>
+            <th>Credentials</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {connections.map((c) => {
+            const cred = c.credentials;
+            return (
+              <tr key={c.name} id={'connection-' + c.name}>
+                <td>{c.name}</td>
+                <td>{c.type || ''}</td>
+                <td className="may">{c.may?.free_sql ? 'use, free SQL' : c.may?.use ? 'use' : ''}</td>
+                <td className="credentials">{credentialsText(c)}</td>
+                <td>
+                  {cred?.method === 'OAuth per-user' && (
+                    <button id={'authorize-' + c.name} onClick={() => authorize(c)}>
+                      {cred.provided ? 'Authorize again' : 'Authorize'}
+                    </button>
+                  )}
+                  {cred?.per_user && cred.method === 'personal access token' && (
+                    <button id={'token-' + c.name} onClick={() => enterToken(c)}>
+                      Enter token
+                    </button>
+                  )}
+                  {(c.type === 'databricks' || c.type === 'sqlite') && (
+                    <button id={'browse-' + c.name} onClick={() => setBrowsing(c.name)}>
+                      Browse
+                    </button>
+                  )}
+                  <button id={'test-' + c.name} onClick={() => test(c)}>
+                    Test
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <OutcomeLine id="connection-result" outcome={outcome} />
+      {browsing && <Browse connection={browsing} />}
+    </section>
+  );
+}
