@@ -82,7 +82,7 @@ void Login(RouteContext& routes, LoginThrottle& throttle, const httplib::Request
 
 }  // namespace
 
-void AddAccountRoutes(httplib::Server& http, RouteContext& routes, LoginThrottle& throttle) {
+void AddAccountRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle) {
   http.Post("/api/login", [&routes, &throttle](const auto& request, auto& response) {
     Login(routes, throttle, request, response);
   });

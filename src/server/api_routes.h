@@ -4,26 +4,33 @@
 
 #include <httplib.h>
 
+#include "server/data_api.h"
 #include "server/login_throttle.h"
 #include "server/route_context.h"
+#include "server/route_table.h"
 
 namespace mortar::server {
 
 // POST /api/login and /api/logout, GET /api/me, and the caller's API keys.
-void AddAccountRoutes(httplib::Server& http, RouteContext& routes, LoginThrottle& throttle);
+void AddAccountRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle);
 // The connections the caller may use: list, test, browse, and their own credentials
 // (a personal token, or the start of an OAuth grant).
-void AddConnectionRoutes(httplib::Server& http, RouteContext& routes);
+void AddConnectionRoutes(RouteTable& http, RouteContext& routes);
 // POST /api/sql: a query on a connection the caller may run free SQL on.
-void AddSqlRoute(httplib::Server& http, RouteContext& routes);
+void AddSqlRoute(RouteTable& http, RouteContext& routes);
 // Charts: the list, each chart's data as JSON (the live engine, or the cache), and its
 // picture as SVG or PNG for an <img>.
-void AddChartRoutes(httplib::Server& http, RouteContext& routes);
+void AddChartRoutes(RouteTable& http, RouteContext& routes);
 // The project's flow (GET /api/flow, as 'mortar flow --json'), and jobs: the list the
 // caller may see, one job with the end of its log, and cancelling a running one.
-void AddFlowRoutes(httplib::Server& http, RouteContext& routes);
+void AddFlowRoutes(RouteTable& http, RouteContext& routes);
 // The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
 // outside the browser (/api/oauth2-confirm).
-void AddOAuthCallbackRoutes(httplib::Server& http, RouteContext& routes);
+void AddOAuthCallbackRoutes(RouteTable& http, RouteContext& routes);
+
+// Every route under /api/ that `mortar serve` answers: the groups above, the data API of
+// the Python package, and GET /api/openapi.json, the document that describes them all.
+void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle,
+                  DataApi& data_api);
 
 }  // namespace mortar::server

@@ -20,7 +20,7 @@ Result<std::pair<charts::ChartSpec, charts::ChartData>> ComputeChart(
 
 }  // namespace
 
-void AddChartRoutes(httplib::Server& http, RouteContext& routes) {
+void AddChartRoutes(RouteTable& http, RouteContext& routes) {
   http.Get("/api/charts", routes.Api([&routes](const httplib::Request& request,
                                                const Caller& caller) -> Result<Json> {
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));

@@ -48,7 +48,7 @@ Status StorePersonalToken(RouteContext& routes, const std::string& user,
 
 }  // namespace
 
-void AddConnectionRoutes(httplib::Server& http, RouteContext& routes) {
+void AddConnectionRoutes(RouteTable& http, RouteContext& routes) {
   http.Get(
       "/api/connections", routes.Api([&routes](const auto&, const Caller& caller) -> Result<Json> {
         MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));

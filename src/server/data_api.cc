@@ -86,7 +86,7 @@ DataApi::DataApi(config::Home home, std::shared_ptr<const Registry> registry,
 
 DataApi::~DataApi() = default;
 
-void DataApi::Register(httplib::Server& http) {
+void DataApi::Register(RouteTable& http) {
   std::string project = kProject;
   std::string dataset = project + R"(/datasets/([A-Za-z0-9_-]+))";
   std::string connection = project + R"(/connections/([A-Za-z0-9_-]+))";

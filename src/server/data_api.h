@@ -18,6 +18,7 @@
 #include "mortar/recipes/registry.h"
 #include "mortar/security/permissions.h"
 #include "mortar/server/ticket_store.h"
+#include "server/route_table.h"
 
 namespace mortar::server {
 
@@ -34,7 +35,7 @@ class DataApi {
   DataApi(const DataApi&) = delete;
   DataApi& operator=(const DataApi&) = delete;
 
-  void Register(httplib::Server& http);
+  void Register(RouteTable& http);
   // Whether a request path is one whose body streams (an Arrow upload) rather than
   // being read whole first.
   static bool StreamsBody(const std::string& path);

@@ -46,7 +46,7 @@ Result<BuildRequest> ParseBuildRequest(const Json& body, const std::string& user
 
 }  // namespace
 
-void AddFlowRoutes(httplib::Server& http, RouteContext& routes) {
+void AddFlowRoutes(RouteTable& http, RouteContext& routes) {
   auto launcher = std::make_shared<BuildLauncher>();
   http.Get("/api/flow", routes.Api([&routes](const httplib::Request& request,
                                              const Caller& caller) -> Result<Json> {

@@ -31,7 +31,8 @@ Result<std::unique_ptr<LocalDataApi>> LocalDataApi::Start(const config::Home& ho
                                                           std::shared_ptr<const Registry> registry,
                                                           LogLine log) {
   auto impl = std::make_unique<Impl>(home, std::move(registry), std::move(log));
-  impl->api.Register(impl->http);
+  RouteTable routes(impl->http);
+  impl->api.Register(routes);
   impl->http.set_logger([log = impl->log](const httplib::Request& request,
                                           const httplib::Response& response) {
     if (log)

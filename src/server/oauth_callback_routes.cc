@@ -149,7 +149,7 @@ class OAuthCallback {
 
 }  // namespace
 
-void AddOAuthCallbackRoutes(httplib::Server& http, RouteContext& routes) {
+void AddOAuthCallbackRoutes(RouteTable& http, RouteContext& routes) {
   auto callback = std::make_shared<OAuthCallback>(routes);
   http.Get("/api/oauth2-callback",
            [callback](const httplib::Request& request, httplib::Response& response) {

@@ -11,6 +11,8 @@
 #include "server/api_routes.h"
 #include "server/data_api.h"
 #include "server/error_reply.h"
+#include "server/openapi_document.h"
+#include "server/route_table.h"
 #include "server/web_page.h"
 
 namespace mortar::server {
@@ -34,7 +36,6 @@ class Server {
     httplib::Server http;
     http.new_task_queue = [threads = options_.threads] { return new httplib::ThreadPool(threads); };
     Routes(http);
-    data_api_.Register(http);
     if (!http.bind_to_port(options_.host, options_.port)) {
       return Status::Conflict("cannot listen on " + options_.host + ":" +
                               std::to_string(options_.port) +
@@ -59,8 +60,9 @@ class Server {
   }
 
  private:
-  void Routes(httplib::Server& http) {
-    http.set_pre_routing_handler(
+  void Routes(httplib::Server& server) {
+    RouteTable http(server);
+    server.set_pre_routing_handler(
         [this](const httplib::Request& request, httplib::Response& response) {
           if (request.method == "GET" || DataApi::StreamsBody(request.path))
             return httplib::Server::HandlerResponse::Unhandled;
@@ -78,7 +80,7 @@ class Server {
           }
           return httplib::Server::HandlerResponse::Unhandled;
         });
-    http.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
       auto caller = routes_.sessions().Find(request);
       // The path only: callback queries hold the authorization code and state.
       routes_.Log(request.method + " " + request.path + " " + std::to_string(response.status) +
@@ -95,12 +97,7 @@ class Server {
     http.Get("/app.css", [](const httplib::Request&, httplib::Response& response) {
       response.set_content(std::string(WebPageStyle()), "text/css; charset=utf-8");
     });
-    AddAccountRoutes(http, routes_, throttle_);
-    AddConnectionRoutes(http, routes_);
-    AddSqlRoute(http, routes_);
-    AddChartRoutes(http, routes_);
-    AddFlowRoutes(http, routes_);
-    AddOAuthCallbackRoutes(http, routes_);
+    AddApiRoutes(http, routes_, throttle_, data_api_);
   }
 
   ServerOptions options_;
@@ -116,6 +113,20 @@ void OnTerminate(int) {
 }
 
 }  // namespace
+
+void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle,
+                  DataApi& data_api) {
+  http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(std::string(OpenApiDocument()), "application/json");
+  });
+  AddAccountRoutes(http, routes, throttle);
+  AddConnectionRoutes(http, routes);
+  AddSqlRoute(http, routes);
+  AddChartRoutes(http, routes);
+  AddFlowRoutes(http, routes);
+  AddOAuthCallbackRoutes(http, routes);
+  data_api.Register(http);
+}
 
 Status Serve(const config::Home& home, const ServerOptions& options,
              std::shared_ptr<const Registry> registry, std::ostream& log) {

@@ -41,7 +41,7 @@ Result<Json> RunSql(RouteContext& routes, const httplib::Request& request, const
 
 }  // namespace
 
-void AddSqlRoute(httplib::Server& http, RouteContext& routes) {
+void AddSqlRoute(RouteTable& http, RouteContext& routes) {
   http.Post("/api/sql",
             routes.Api([&routes](const httplib::Request& request, const Caller& caller) {
               return RunSql(routes, request, caller);

@@ -174,6 +174,9 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
         def build(user, body):
             return server.api("POST", "/api/builds", body, key=keys[user])
 
+        status, document = server.api("GET", "/api/openapi.json")
+        assert status == 200 and document["openapi"] == "3.1.0" and "/api/builds" in document["paths"]
+
         status, body = build("bob", {"project": "shop", "datasets": ["by_city"]})
         assert status == 403 and "may not" in body["error"], body
         status, body = build("alice", {"project": "shop", "datasets": ["nosuch"]})
