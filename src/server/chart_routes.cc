@@ -1,5 +1,6 @@
 #include "mortar/charts/chart.h"
 #include "server/api_routes.h"
+#include "server/body_reply.h"
 #include "server/error_reply.h"
 
 namespace mortar::server {
@@ -46,11 +47,11 @@ void AddChartRoutes(RouteTable& http, RouteContext& routes) {
              std::string svg = charts::RenderSvg(chart->first, chart->second);
              response.set_header("Cache-Control", "no-store");
              if (request.matches[2] == "svg") {
-               return response.set_content(svg, "image/svg+xml");
+               return ReplyBody(request, response, std::move(svg), "image/svg+xml");
              }
              auto png = charts::RenderPng(svg);
              if (!png.ok()) return ReplyError(response, png.status());
-             response.set_content(*png, "image/png");
+             response.set_content(*png, "image/png");  // compressed already
            });
 }
 

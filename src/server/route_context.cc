@@ -1,6 +1,7 @@
 #include "server/route_context.h"
 
 #include "mortar/security/accounts.h"
+#include "server/body_reply.h"
 #include "server/error_reply.h"
 
 namespace mortar::server {
@@ -57,7 +58,8 @@ httplib::Server::Handler RouteContext::Api(Handler handler) {
                                error.what());
     }
     if (!result.ok()) return ReplyError(response, result.status());
-    ReplyJson(response, *result);
+    response.set_header("Cache-Control", "no-store");
+    ReplyBody(request, response, result->dump(), "application/json");
   };
 }
 

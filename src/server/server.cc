@@ -9,6 +9,7 @@
 
 #include "mortar/core/interrupt.h"
 #include "server/api_routes.h"
+#include "server/body_reply.h"
 #include "server/data_api.h"
 #include "server/error_reply.h"
 #include "server/openapi_document.h"
@@ -86,16 +87,16 @@ class Server {
       routes_.Log(request.method + " " + request.path + " " + std::to_string(response.status) +
                   (caller ? " user=" + caller->user : ""));
     });
-    http.Get("/", [](const httplib::Request&, httplib::Response& response) {
+    http.Get("/", [this](const httplib::Request& request, httplib::Response& response) {
       response.set_header("Content-Security-Policy", "default-src 'self'");
       response.set_header("Cache-Control", "no-store");
-      response.set_content(std::string(WebPageHtml()), "text/html; charset=utf-8");
+      page_.Reply(request, response);
     });
-    http.Get("/app.js", [](const httplib::Request&, httplib::Response& response) {
-      response.set_content(std::string(WebPageScript()), "text/javascript; charset=utf-8");
+    http.Get("/app.js", [this](const httplib::Request& request, httplib::Response& response) {
+      script_.Reply(request, response);
     });
-    http.Get("/app.css", [](const httplib::Request&, httplib::Response& response) {
-      response.set_content(std::string(WebPageStyle()), "text/css; charset=utf-8");
+    http.Get("/app.css", [this](const httplib::Request& request, httplib::Response& response) {
+      style_.Reply(request, response);
     });
     AddApiRoutes(http, routes_, throttle_, data_api_);
   }
@@ -106,6 +107,10 @@ class Server {
   TicketStore tickets_;
   DataApi data_api_;
   LoginThrottle throttle_;
+  // The studio, compressed once.
+  StaticBody page_{WebPageHtml(), "text/html; charset=utf-8"};
+  StaticBody script_{WebPageScript(), "text/javascript; charset=utf-8"};
+  StaticBody style_{WebPageStyle(), "text/css; charset=utf-8"};
 };
 
 void OnTerminate(int) {
@@ -116,8 +121,9 @@ void OnTerminate(int) {
 
 void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle,
                   DataApi& data_api) {
-  http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content(std::string(OpenApiDocument()), "application/json");
+  http.Get("/api/openapi.json", [](const httplib::Request& request, httplib::Response& response) {
+    static const StaticBody document(OpenApiDocument(), "application/json");
+    document.Reply(request, response);
   });
   AddAccountRoutes(http, routes, throttle);
   AddConnectionRoutes(http, routes);

@@ -2,11 +2,13 @@
 embedded default: log in, the home page, the flow as a graph, the jobs with their log;
 and a user without a role on the project does not see it. Each page is saved as a
 screenshot (in $MORTAR_SCREENSHOTS when set, else beside the test's files)."""
+import gzip
 import json
 import os
 import pathlib
 import sqlite3
 import time
+import urllib.request
 
 import pytest
 
@@ -176,6 +178,19 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
 
         status, document = server.api("GET", "/api/openapi.json")
         assert status == 200 and document["openapi"] == "3.1.0" and "/api/builds" in document["paths"]
+        # Large bodies go gzip-compressed to who accepts it (compressed by Mortar, once for
+        # the studio's files), as they are to who does not.
+        for i in range(30):  # a flow whose answer is over 1 KiB
+            (shop.home / "projects" / "shop" / "datasets" / f"extra{i}.json").write_text(json.dumps(
+                {"name": f"extra{i}", "connection": "sqlite_default", "type": "sql_table",
+                 "params": {"table": f"extra{i}"}}))
+        for path, headers in (("/app.js", {}), ("/api/flow?project=shop", {"Authorization": "Bearer " + keys["alice"]})):
+            asked = urllib.request.Request(server.url + path, headers={**headers, "Accept-Encoding": "gzip, br"})
+            with urllib.request.urlopen(asked) as response:
+                assert response.headers["Content-Encoding"] == "gzip", path
+                unzipped = gzip.decompress(response.read())
+            with urllib.request.urlopen(urllib.request.Request(server.url + path, headers=headers)) as response:
+                assert response.headers["Content-Encoding"] is None and response.read() == unzipped, path
 
         status, body = build("bob", {"project": "shop", "datasets": ["by_city"]})
         assert status == 403 and "may not" in body["error"], body

@@ -68,6 +68,7 @@ export function FlowPage({ me }: { me: Me }) {
   const load = useCallback(
     (keepSelection: boolean) => {
       let current = true;
+      performance.mark('mortar:flow-open');
       if (!keepSelection) {
         setFlow(null);
         setSelected(null);
@@ -89,6 +90,10 @@ export function FlowPage({ me }: { me: Me }) {
     return load(false);
   }, [project, load]);
   const placed = useMemo(() => (flow ? placeFlow(flow) : null), [flow]);
+  // Marks for bench/studio_flow.py: from asking for the flow to its graph on screen.
+  useEffect(() => {
+    if (placed) requestAnimationFrame(() => performance.mark('mortar:flow-drawn'));
+  }, [placed]);
   const stale = flow?.recipes.filter((r) => !r.up_to_date).length ?? 0;
   const role = me.projects.find((p) => p.name === project)?.role;
   const mayBuild = role === 'write' || role === 'admin';

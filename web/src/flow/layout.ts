@@ -62,7 +62,9 @@ export function placeFlow(flow: FlowGraph): PlacedFlow {
     for (const input of r.inputs) if (nodes.has('d:' + input)) graph.setEdge('d:' + input, 'r:' + r.name);
     for (const output of r.outputs) if (nodes.has('d:' + output)) graph.setEdge('r:' + r.name, 'd:' + output);
   }
+  performance.mark('mortar:flow-layout-start');
   layout(graph);
+  performance.mark('mortar:flow-layout-end');
   const placed: PlacedNode[] = [];
   for (const [key, node] of nodes) {
     const at = graph.node(key);
