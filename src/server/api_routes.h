@@ -24,6 +24,9 @@ void AddChartRoutes(RouteTable& http, RouteContext& routes);
 // The project's flow (GET /api/flow, as 'mortar flow --json'), and jobs: the list the
 // caller may see, one job with the end of its log, and cancelling a running one.
 void AddFlowRoutes(RouteTable& http, RouteContext& routes);
+// A dataset of a project: its settings and schema, a page of its rows, and its column
+// statistics computed by a database (the read role, and use of its connection).
+void AddDatasetRoutes(RouteTable& http, RouteContext& routes);
 // The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
 // outside the browser (/api/oauth2-confirm).
 void AddOAuthCallbackRoutes(RouteTable& http, RouteContext& routes);

@@ -130,6 +130,7 @@ void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttl
   AddSqlRoute(http, routes);
   AddChartRoutes(http, routes);
   AddFlowRoutes(http, routes);
+  AddDatasetRoutes(http, routes);
   AddOAuthCallbackRoutes(http, routes);
   data_api.Register(http);
 }

@@ -130,8 +130,27 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             wait.until(lambda d: d.find_element(By.ID, "flow-summary").text ==
                        "4 datasets, 3 recipes, 1 out of date")
             assert "done" in driver.find_element(By.ID, "node-recipe-count_by_city").get_attribute("class")
-            assert shop.json("--user", "alice", "--project", "shop", "dataset", "preview", "by_city")
             driver.save_screenshot(str(shots / "flow-built.png"))
+
+            # The dataset it made: schema, rows, and statistics computed in SQLite.
+            driver.find_element(By.ID, "node-dataset-by_city").click()
+            wait.until(lambda d: d.find_elements(By.ID, "flow-open-dataset"))
+            driver.find_element(By.ID, "flow-open-dataset").click()
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 2)
+            assert [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr")] == \
+                ["Oslo 2", "Rome 1"]
+            assert driver.find_element(By.ID, "rows-range").text == "rows 1 to 2"
+            assert not driver.find_element(By.ID, "rows-next").is_enabled()
+            assert [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#dataset-schema tr")] == \
+                ["city string", "count int64"]
+            driver.find_element(By.ID, "statistics-compute").click()
+            wait.until(lambda d: d.find_elements(By.ID, "statistics-city"))
+            assert driver.find_element(By.ID, "statistics-summary").text == "2 rows, computed in the database"
+            assert driver.find_element(By.ID, "statistics-city").text == \
+                "city string 0 2 Oslo Rome Oslo (1), Rome (1)"
+            driver.save_screenshot(str(shots / "dataset.png"))
+            driver.find_element(By.ID, "nav-flow").click()
+            wait.until(lambda d: d.find_elements(By.ID, "node-recipe-slow"))
 
             # A build that runs until cancelled: live state, cancel, and the table as it was.
             driver.find_element(By.ID, "node-recipe-slow").click()
@@ -162,6 +181,8 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             assert "no role on any project" in driver.find_element(By.ID, "my-projects").text
             driver.find_element(By.ID, "nav-flow").click()
             wait.until(lambda d: "no role on any project" in d.find_element(By.ID, "flow-error").text)
+            driver.find_element(By.ID, "nav-datasets").click()
+            wait.until(lambda d: "no role on any project" in d.find_element(By.ID, "datasets-error").text)
             assert not driver.find_elements(By.ID, "flow-graph")
             driver.find_element(By.ID, "nav-jobs").click()
             wait.until(lambda d: d.find_elements(By.ID, "jobs-none"))
@@ -201,6 +222,25 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
         assert build("alice", {"project": "shop", "datasets": []})[0] == 400
         assert build("alice", {"project": "shop", "datasets": ["by_city"], "force": "yes"})[0] == 400
         assert build("alice", {"datasets": ["by_city"]})[0] == 400
+
+        # A dataset's pages of rows and its statistics, computed locally for a CSV file.
+        def get(user, path):
+            return server.api("GET", path, key=keys[user])
+        status, page = get("alice", "/api/datasets/people/rows?project=shop&offset=1&limit=1")
+        assert status == 200 and page["rows"] == [["Cy", "Rome"]] and page["more"] is True, page
+        assert get("alice", "/api/datasets/people/rows?project=shop&offset=2&limit=5")[1]["more"] is False
+        assert get("alice", "/api/datasets/people/rows?project=shop&limit=1001")[0] == 400
+        status, stats = get("alice", "/api/datasets/people/statistics?project=shop")
+        assert status == 200 and (stats["rows"], stats["engine"]) == (3, "local"), stats
+        city = stats["columns"][1]
+        assert (city["name"], city["distinct"], city["min"], city["max"], city["nulls"]) == \
+            ("city", 2, "Oslo", "Rome", 0)
+        assert city["top"] == [{"value": "Oslo", "count": 2}, {"value": "Rome", "count": 1}]
+        status, info = get("alice", "/api/datasets/people?project=shop")
+        assert status == 200 and info["params"] == {"path": "people.csv"} and info["exists"] is True
+        for path in ("/api/datasets/people?project=shop", "/api/datasets/people/rows?project=shop",
+                     "/api/datasets/people/statistics?project=shop"):
+            assert get("bob", path)[0] == 403, path
 
         status, body = build("alice", {"project": "shop", "datasets": ["by_city"]})
         assert status == 200, body

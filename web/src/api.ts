@@ -92,3 +92,42 @@ export interface Job {
   error: string;
   log?: string[];
 }
+
+export interface ColumnType {
+  name: string;
+  type: string;
+}
+
+export interface DatasetInfo {
+  name: string;
+  connection: string;
+  type: string;
+  params: Record<string, unknown>;
+  recipe: string;
+  recorded_schema: ColumnType[] | null;
+  exists: boolean;
+  columns: ColumnType[] | null;
+}
+
+export interface RowsPage {
+  columns: ColumnType[];
+  rows: Value[][];
+  offset: number;
+  more: boolean;
+}
+
+export interface ColumnStatistics {
+  name: string;
+  type: string;
+  nulls: number;
+  distinct: number | null;
+  min: string | null;
+  max: string | null;
+  top: { value: string | null; count: number }[];
+}
+
+export interface DatasetStatistics {
+  rows: number;
+  engine: string;
+  columns: ColumnStatistics[];
+}

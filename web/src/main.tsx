@@ -6,16 +6,26 @@ import { ApiKeys } from './home/ApiKeys';
 import { Charts } from './home/Charts';
 import { Connections } from './home/Connections';
 import { Query } from './home/Query';
+import { DatasetsPage } from './datasets/DatasetsPage';
 import { JobsPage } from './jobs/JobsPage';
 import './app.css';
 
-const PAGES = { home: 'Home', flow: 'Flow', jobs: 'Jobs' } as const;
+const PAGES = { home: 'Home', flow: 'Flow', datasets: 'Datasets', jobs: 'Jobs' } as const;
 type Page = keyof typeof PAGES;
 
-function pageOf(hash: string): Page {
-  const name = hash.replace(/^#\/?/, '');
-  return name in PAGES ? (name as Page) : 'home';
+// The page the address names: #/flow, #/jobs, #/datasets or #/datasets/NAME.
+interface Place {
+  page: Page;
+  item: string | null;
 }
+
+function placeOf(hash: string): Place {
+  const [name, item] = hash.replace(/^#\/?/, '').split('/');
+  const page = name in PAGES ? (name as Page) : 'home';
+  return { page, item: item ? decodeURIComponent(item) : null };
+}
+
+const PROJECT_KEY = 'mortar.project';
 
 function Login({ onLogin }: { onLogin: () => void }) {
   const [user, setUser] = useState('');
@@ -87,7 +97,15 @@ function Home({ me }: { me: Me }) {
 // The studio: the login form until the user is known, then the pages.
 function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [page, setPage] = useState<Page>(pageOf(window.location.hash));
+  const [place, setPlace] = useState<Place>(placeOf(window.location.hash));
+  const page = place.page;
+  // The project the pages show, kept across visits.
+  const [chosen, setChosen] = useState(() => window.localStorage.getItem(PROJECT_KEY) ?? '');
+  const project = me?.projects.some((p) => p.name === chosen) ? chosen : (me?.projects[0]?.name ?? '');
+  const choose = (name: string) => {
+    window.localStorage.setItem(PROJECT_KEY, name);
+    setChosen(name);
+  };
   const authorized = new URLSearchParams(window.location.search).get('authorized');
   const start = useCallback(() => {
     api<Me>('GET', '/api/me')
@@ -96,7 +114,7 @@ function App() {
   }, []);
   useEffect(start, [start]);
   useEffect(() => {
-    const onHash = () => setPage(pageOf(window.location.hash));
+    const onHash = () => setPlace(placeOf(window.location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -106,7 +124,7 @@ function App() {
   };
 
   return (
-    <main className={page === 'flow' ? 'wide' : ''}>
+    <main className={page === 'flow' || page === 'datasets' ? 'wide' : ''}>
       <header className="top">
         <h1>Mortar</h1>
         {me && (
@@ -117,6 +135,18 @@ function App() {
               </a>
             ))}
           </nav>
+        )}
+        {me && me.projects.length > 0 && (
+          <label className="project">
+            Project{' '}
+            <select id="project" value={project} onChange={(e) => choose(e.target.value)}>
+              {me.projects.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name} ({p.role})
+                </option>
+              ))}
+            </select>
+          </label>
         )}
         {me && (
           <p className="me">
@@ -136,7 +166,13 @@ function App() {
       {me && (
         <section id="app">
           {page === 'home' && <Home me={me} />}
-          {page === 'flow' && <FlowPage me={me} />}
+          {page === 'flow' && <FlowPage me={me} project={project} />}
+          {page === 'datasets' &&
+            (project ? (
+              <DatasetsPage project={project} open={place.item} />
+            ) : (
+              <p id="datasets-error">You have no role on any project yet: a project admin can grant you one.</p>
+            ))}
           {page === 'jobs' && <JobsPage />}
         </section>
       )}

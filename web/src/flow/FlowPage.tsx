@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, message, type FlowGraph, type Me } from '../api';
+import { useApi } from '../useApi';
 import { BuildPanel } from './BuildPanel';
 import type { RecipeActivity, RecipeProgress } from './buildProgress';
 import { FlowDiagram } from './FlowDiagram';
@@ -32,6 +33,11 @@ function Details({ flow, selected }: { flow: FlowGraph; selected: string }) {
         <dd>{d.recipe ? d.recipe + (maker && !maker.up_to_date ? ' (out of date)' : ' (up to date)') : 'no recipe: an input of the flow'}</dd>
         <dt>Read by</dt>
         <dd>{flow.recipes.filter((r) => r.inputs.includes(d.name)).map((r) => r.name).join(', ') || 'no recipe'}</dd>
+        <dd>
+          <a id="flow-open-dataset" href={'#/datasets/' + d.name}>
+            Open: schema, rows, statistics
+          </a>
+        </dd>
       </dl>
     );
   }
@@ -56,39 +62,23 @@ function Details({ flow, selected }: { flow: FlowGraph; selected: string }) {
 }
 
 // A project's datasets and recipes as a graph, with what is out of date marked.
-export function FlowPage({ me }: { me: Me }) {
-  const [project, setProject] = useState(me.projects[0]?.name ?? '');
-  const [flow, setFlow] = useState<FlowGraph | null>(null);
+export function FlowPage({ me, project }: { me: Me; project: string }) {
+  const { data: flow, error: loadError, reload } = useApi<FlowGraph>(
+    project ? '/api/flow?project=' + encodeURIComponent(project) : null,
+  );
   const [error, setError] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [force, setForce] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [activity, setActivity] = useState<Record<string, RecipeActivity>>({});
-  const load = useCallback(
-    (keepSelection: boolean) => {
-      let current = true;
-      performance.mark('mortar:flow-open');
-      if (!keepSelection) {
-        setFlow(null);
-        setSelected(null);
-      }
-      setError('');
-      api<FlowGraph>('GET', '/api/flow?project=' + encodeURIComponent(project))
-        .then((f) => current && setFlow(f))
-        .catch((e) => current && setError(message(e)));
-      return () => {
-        current = false;
-      };
-    },
-    [project],
-  );
   useEffect(() => {
-    if (!project) return;
+    performance.mark('mortar:flow-open');
+    setSelected(null);
     setJobId(null);
     setActivity({});
-    return load(false);
-  }, [project, load]);
+    setError('');
+  }, [project]);
   const placed = useMemo(() => (flow ? placeFlow(flow) : null), [flow]);
   // Marks for bench/studio_flow.py: from asking for the flow to its graph on screen.
   useEffect(() => {
@@ -116,21 +106,10 @@ export function FlowPage({ me }: { me: Me }) {
     setActivity(Object.fromEntries(recipes.map((r) => [r.recipe, r.state])));
   }, []);
 
-  if (me.projects.length === 0)
-    return <p id="flow-error">You have no role on any project yet: a project admin can grant you one.</p>;
+  if (!project) return <p id="flow-error">You have no role on any project yet: a project admin can grant you one.</p>;
   return (
     <section className="flow-page">
       <div className="flow-head">
-        <label>
-          Project{' '}
-          <select id="flow-project" value={project} onChange={(e) => setProject(e.target.value)}>
-            {me.projects.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name} ({p.role})
-              </option>
-            ))}
-          </select>
-        </label>
         {flow && (
           <span id="flow-summary">
             {flow.datasets.length} datasets, {flow.recipes.length} recipes
@@ -153,14 +132,14 @@ export function FlowPage({ me }: { me: Me }) {
         Datasets are boxes, recipes rounded; dashed with a dot: out of date. Wheel or +/− to zoom, drag to pan.
       </p>
       <p id="flow-error" className="error">
-        {error}
+        {error || loadError}
       </p>
       {placed && flow && (
         <div className="flow-body">
           <FlowDiagram flow={placed} selected={selected} activity={activity} onSelect={setSelected} />
           <aside className="flow-side">
             {selected ? <Details flow={flow} selected={selected} /> : <p>Select a dataset or a recipe.</p>}
-            {jobId && <BuildPanel key={jobId} jobId={jobId} onProgress={onProgress} onEnd={() => load(true)} />}
+            {jobId && <BuildPanel key={jobId} jobId={jobId} onProgress={onProgress} onEnd={reload} />}
           </aside>
         </div>
       )}

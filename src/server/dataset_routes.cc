@@ -1,0 +1,116 @@
+#include "mortar/charts/column_statistics.h"
+#include "mortar/core/cell_text.h"
+#include "mortar/core/parse_integer.h"
+#include "mortar/flow/flow.h"
+#include "server/api_routes.h"
+
+namespace mortar::server {
+
+namespace {
+
+constexpr const char* kDataset = R"(/api/datasets/([A-Za-z0-9_-]+))";
+// A page of rows is read from the start of the dataset; deeper pages than this are
+// for an export, not a preview.
+constexpr int64_t kDeepestOffset = 10'000'000;
+constexpr int64_t kLargestPage = 1000;
+
+// ?name=N as a whole number from `least` to `most`, `fallback` when absent.
+Result<int64_t> IntegerParam(const httplib::Request& request, const std::string& name,
+                             int64_t fallback, int64_t least, int64_t most) {
+  if (!request.has_param(name)) return fallback;
+  auto value = ParseInteger(request.get_param_value(name));
+  if (!value || *value < least || *value > most)
+    return Status::Invalid(name + " must be a whole number from " + std::to_string(least) + " to " +
+                           std::to_string(most));
+  return *value;
+}
+
+Json ColumnsJson(const Schema& schema) {
+  Json columns = Json::array();
+  for (const auto& column : schema.columns())
+    columns.push_back({{"name", column.name}, {"type", column.type.ToString()}});
+  return columns;
+}
+
+// The dataset's settings, the recipe that makes it, its recorded schema and the
+// schema its data has now.
+Result<Json> DatasetInfo(Context& context, const std::string& name) {
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
+  MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(name));
+  const config::DatasetConfig& config = dataset->config();
+  Json info{{"name", config.name},
+            {"connection", config.connection},
+            {"type", config.type},
+            {"params", config.params},
+            {"recipe", flow.ProducerOf(name)}};
+  info["recorded_schema"] = config.schema ? ColumnsJson(*config.schema) : Json();
+  MORTAR_ASSIGN_OR_RETURN(bool exists, dataset->Exists());
+  info["exists"] = exists;
+  if (exists) {
+    MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->schema());
+    info["columns"] = ColumnsJson(schema);
+  } else {
+    info["columns"] = Json();
+  }
+  return info;
+}
+
+// Rows [offset, offset + limit) as display text (null as null), and whether more follow.
+Result<Json> DatasetRows(Context& context, const std::string& name, int64_t offset, int64_t limit) {
+  MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(name));
+  MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{offset + limit + 1}));
+  Json rows = Json::array();
+  int64_t seen = 0;
+  bool more = false;
+  while (!more) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
+    if (!batch) break;
+    for (int64_t row = 0; row < batch->num_rows(); ++row, ++seen) {
+      if (seen < offset) continue;
+      if (seen >= offset + limit) {
+        more = true;
+        break;
+      }
+      Json values = Json::array();
+      for (int column = 0; column < batch->num_columns(); ++column) {
+        const auto& array = *batch->column(column);
+        values.push_back(array.IsNull(row) ? Json() : Json(CellToDisplayText(array, row)));
+      }
+      rows.push_back(std::move(values));
+    }
+  }
+  return Json{{"columns", ColumnsJson(reader->schema())},
+              {"rows", rows},
+              {"offset", offset},
+              {"more", more}};
+}
+
+}  // namespace
+
+void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
+  http.Get(kDataset, routes.Api([&routes](const httplib::Request& request,
+                                          const Caller& caller) -> Result<Json> {
+    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+    return DatasetInfo(*context, request.matches[1]);
+  }));
+  http.Get(std::string(kDataset) + "/rows", routes.Api([&routes](
+                                                           const httplib::Request& request,
+                                                           const Caller& caller) -> Result<Json> {
+    MORTAR_ASSIGN_OR_RETURN(int64_t offset, IntegerParam(request, "offset", 0, 0, kDeepestOffset));
+    MORTAR_ASSIGN_OR_RETURN(int64_t limit, IntegerParam(request, "limit", 100, 1, kLargestPage));
+    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+    return DatasetRows(*context, request.matches[1], offset, limit);
+  }));
+  http.Get(
+      std::string(kDataset) + "/statistics",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        MORTAR_ASSIGN_OR_RETURN(charts::DatasetStatistics statistics,
+                                charts::ComputeStatistics(*context, request.matches[1],
+                                                          std::filesystem::temp_directory_path()));
+        return charts::StatisticsJson(statistics);
+      }));
+}
+
+}  // namespace mortar::server
