@@ -8,6 +8,7 @@
 #include "connectors/databricks/connection_string.h"
 #include "mortar/config/home.h"
 #include "mortar/connectors/browse.h"
+#include "mortar/flow/connection_admin.h"
 #include "mortar/flow/context.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -83,13 +84,7 @@ Status ConnectionVerb(Invocation& in) {
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     if (action == "delete") {
-      MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "delete connections"));
-      // Its secrets go first: a new connection of the same name must not inherit them,
-      // and if they cannot be removed the connection is still there to retry.
-      MORTAR_RETURN_IF_ERROR(home.LoadConnection(name).status());
-      MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
-      MORTAR_RETURN_IF_ERROR(security::ForgetConnectionSecrets(vault, name).status());
-      MORTAR_RETURN_IF_ERROR(home.DeleteConnection(name));
+      MORTAR_RETURN_IF_ERROR(DeleteConnection(*in.context, name));
       if (!in.json) in.out << "Deleted connection " << name << "\n";
       return Status::OK();
     }
@@ -201,21 +196,12 @@ Status ConnectionVerb(Invocation& in) {
     }
     for (const auto& param : in.args.Options("param"))
       MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
-    MORTAR_RETURN_IF_ERROR(config::ValidateName("connection", name));
-    MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
-    auto existing = home.ListConnections();
-    bool exists =
-        existing.ok() && std::find(existing->begin(), existing->end(), name) != existing->end();
-    if (exists && !in.args.Flag("replace")) {
+    Status added = AddConnection(*in.context, config, in.args.Flag("replace"));
+    if (added.code() == ErrorCode::kConflict) {
       return Status::Conflict("a connection named '" + name +
                               "' exists; pass --replace to overwrite it");
     }
-    if (exists) {
-      // A replaced connection keeps who may use it.
-      MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig old, home.LoadConnection(name));
-      config.permissions = old.permissions;
-    }
-    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    MORTAR_RETURN_IF_ERROR(added);
     if (!in.json) in.out << "Added connection " << name << " (" << *type << ")\n";
     return Status::OK();
   }
@@ -237,9 +223,7 @@ Status ConnectionVerb(Invocation& in) {
     for (const auto& key : unset) MORTAR_RETURN_IF_ERROR(UnsetParam(config.params, key));
     for (const auto& param : params) MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
     if (description) config.description = *description;
-    // The changed connection must still make sense before it replaces the old one.
-    MORTAR_RETURN_IF_ERROR(in.context->MakeConnection(config).status());
-    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    MORTAR_RETURN_IF_ERROR(SaveChangedConnection(*in.context, config));
     if (in.json) {
       PrintJson(in.out, Json{{"connection", name}, {"params", config.params}});
     } else {

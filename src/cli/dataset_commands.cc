@@ -6,6 +6,7 @@
 #include "cli/invocation.h"
 #include "cli/table_printer.h"
 #include "mortar/flow/context.h"
+#include "mortar/flow/dataset_import.h"
 #include "mortar/flow/flow.h"
 #include "mortar/security/permissions.h"
 
@@ -15,33 +16,14 @@ using Json = nlohmann::json;
 
 namespace {
 
-// The params of a sql_table dataset from catalog.schema.table, schema.table or table.
-Result<Json> TableParams(const std::string& name) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto dot = name.find('.', start);
-    parts.push_back(name.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  if (parts.size() > 3 || parts.back().empty())
-    return Status::Invalid("'" + name + "' is not a table name (catalog.schema.table)");
-  Json params = {{"table", parts.back()}};
-  if (parts.size() >= 2) params["schema"] = parts[parts.size() - 2];
-  if (parts.size() == 3) params["catalog"] = parts[0];
-  return params;
-}
-
+// The CLI's --replace, for ExpectNewDataset.
 Status ExpectNewDataset(const Invocation& in, const config::Project& project,
                         const std::string& name) {
-  auto names = project.ListDatasets();
-  if (names.ok() && std::find(names->begin(), names->end(), name) != names->end() &&
-      !in.args.Flag("replace")) {
+  Status status = mortar::ExpectNewDataset(project, name, in.args.Flag("replace"));
+  if (status.code() == ErrorCode::kConflict)
     return Status::Conflict("a dataset named '" + name +
                             "' exists; choose another name, or pass --replace to redefine it");
-  }
-  return Status::OK();
+  return status;
 }
 
 }  // namespace
@@ -144,37 +126,16 @@ Status DatasetVerb(Invocation& in) {
   }
   if (action == "import") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"name", "format", "replace"}));
-    MORTAR_RETURN_IF_ERROR(in.context->RequireProjectRole(security::ProjectRole::kWrite));
     MORTAR_ASSIGN_OR_RETURN(std::string connection_name, Word(in, 2, "connection name"));
     MORTAR_ASSIGN_OR_RETURN(std::string source, Word(in, 3, "path or table"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(connection_name));
-    config::DatasetConfig config;
-    config.connection = connection_name;
-    if (connection->AsFiles() != nullptr) {
-      config.type = "files";
-      config.params = Json{{"path", source}};
-      if (auto format = in.args.Option("format")) config.params["format"] = *format;
-    } else {
-      config.type = "sql_table";
-      MORTAR_ASSIGN_OR_RETURN(config.params, TableParams(source));
-    }
-    std::string default_name = source;
-    auto slash = default_name.find_last_of("/.");
-    if (config.type == "files") {
-      default_name = std::filesystem::path(source).filename().string();
-      default_name = default_name.substr(0, default_name.find('.'));
-    } else if (slash != std::string::npos) {
-      default_name = default_name.substr(slash + 1);
-    }
-    config.name = in.args.Option("name").value_or(default_name);
-    config.file = "dataset '" + config.name + "'";
-    MORTAR_RETURN_IF_ERROR(config::ValidateName("dataset", config.name));
-    MORTAR_RETURN_IF_ERROR(ExpectNewDataset(in, *project, config.name));
-    MORTAR_ASSIGN_OR_RETURN(auto dataset, in.context->MakeDataset(config));
-    MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
-    config.schema = schema;
-    MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+    auto imported = ImportDataset(*in.context,
+                                  DatasetImport{connection_name, source, in.args.Option("name"),
+                                                in.args.Option("format"), in.args.Flag("replace")});
+    if (imported.status().code() == ErrorCode::kConflict)
+      return Status::Conflict(imported.status().message() + " (--replace)");
+    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, std::move(imported));
+    const Schema& schema = *config.schema;
     if (in.json) {
       PrintJson(in.out, config.ToJson());
     } else {

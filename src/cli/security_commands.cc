@@ -10,6 +10,7 @@
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/builtin/builtin_registry.h"
 #include "mortar/core/parse_integer.h"
+#include "mortar/flow/connection_admin.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -292,12 +293,7 @@ Status SecretsVerb(Invocation& in) {
 }
 
 Status RequireAdmin(const Invocation& in, const std::string& what) {
-  MORTAR_ASSIGN_OR_RETURN(config::User user, in.context->home().FindUser(in.context->user()));
-  if (!user.admin) {
-    return Status::PermissionDenied("only an admin may " + what + "; user '" + user.name +
-                                    "' is not one");
-  }
-  return Status::OK();
+  return mortar::RequireAdmin(*in.context, what);
 }
 
 Status ConnectionSecretAction(Invocation& in, const std::string& action) {
@@ -309,18 +305,12 @@ Status ConnectionSecretAction(Invocation& in, const std::string& action) {
   if (action == "set-secret") {
     MORTAR_ASSIGN_OR_RETURN(std::string field, Word(in, 3, "secret field"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    static const std::vector<std::string> kFields = {
-        "token",       "client_secret", "secret_access_key", "session_token",
-        "account_key", "sas_token",     "connect_token"};
-    if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
-      return Status::Invalid(
-          "unknown secret field '" + field +
-          "' (expected token, client_secret, secret_access_key, session_token, account_key, "
-          "sas_token or connect_token)");
-    }
+    const auto& fields = ConnectionSecretFields();
+    if (std::find(fields.begin(), fields.end(), field) == fields.end())
+      return SetConnectionSecret(*in.context, name, field, "");  // says which fields there are
     MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "set a connection's secrets"));
     MORTAR_ASSIGN_OR_RETURN(std::string value, ReadSecret(in, field + " for " + name));
-    MORTAR_RETURN_IF_ERROR(vault.Put(security::ConnectionSecretSlot(name, field), value));
+    MORTAR_RETURN_IF_ERROR(SetConnectionSecret(*in.context, name, field, value));
     return Done(in, "Stored " + field + " of connection " + name + " in the vault");
   }
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));

@@ -16,6 +16,9 @@ void AddAccountRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& thr
 // The connections the caller may use: list, test, browse, and their own credentials
 // (a personal token, or the start of an OAuth grant).
 void AddConnectionRoutes(RouteTable& http, RouteContext& routes);
+// An admin's changes to connections: create, settings (read and change), delete, and
+// secrets (write-only, into the vault).
+void AddConnectionAdminRoutes(RouteTable& http, RouteContext& routes);
 // POST /api/sql: a query on a connection the caller may run free SQL on.
 void AddSqlRoute(RouteTable& http, RouteContext& routes);
 // Charts: the list, each chart's data as JSON (the live engine, or the cache), and its

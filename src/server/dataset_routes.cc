@@ -1,6 +1,7 @@
 #include "mortar/charts/column_statistics.h"
 #include "mortar/core/cell_text.h"
 #include "mortar/core/parse_integer.h"
+#include "mortar/flow/dataset_import.h"
 #include "mortar/flow/flow.h"
 #include "server/api_routes.h"
 
@@ -86,9 +87,43 @@ Result<Json> DatasetRows(Context& context, const std::string& name, int64_t offs
               {"more", more}};
 }
 
+// POST /api/datasets's body: {"connection", "source", "name", "format", "replace"}.
+Result<DatasetImport> ParseImport(const Json& body) {
+  DatasetImport import;
+  auto text = [&body](const char* key) -> Result<std::optional<std::string>> {
+    if (!body.contains(key) || body[key].is_null()) return std::optional<std::string>();
+    if (!body[key].is_string()) return Status::Invalid(std::string(key) + " is text");
+    return std::optional<std::string>(body[key].get<std::string>());
+  };
+  MORTAR_ASSIGN_OR_RETURN(auto connection, text("connection"));
+  MORTAR_ASSIGN_OR_RETURN(auto source, text("source"));
+  if (!connection || !source)
+    return Status::Invalid(
+        "expected {\"connection\", \"source\": a path or [catalog.][schema.]table, \"name\"}");
+  import.connection = *connection;
+  import.source = *source;
+  MORTAR_ASSIGN_OR_RETURN(import.name, text("name"));
+  MORTAR_ASSIGN_OR_RETURN(import.format, text("format"));
+  if (import.name && import.name->empty()) import.name.reset();
+  if (import.format && import.format->empty()) import.format.reset();
+  if (body.contains("replace")) {
+    if (!body["replace"].is_boolean()) return Status::Invalid("replace is true or false");
+    import.replace = body["replace"].get<bool>();
+  }
+  return import;
+}
+
 }  // namespace
 
 void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
+  http.Post("/api/datasets", routes.Api([&routes](const httplib::Request& request,
+                                                  const Caller& caller) -> Result<Json> {
+    MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+    MORTAR_ASSIGN_OR_RETURN(DatasetImport import, ParseImport(body));
+    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, ImportDataset(*context, import));
+    return DatasetInfo(*context, config.name);
+  }));
   http.Get(kDataset, routes.Api([&routes](const httplib::Request& request,
                                           const Caller& caller) -> Result<Json> {
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));

@@ -127,6 +127,7 @@ void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttl
   });
   AddAccountRoutes(http, routes, throttle);
   AddConnectionRoutes(http, routes);
+  AddConnectionAdminRoutes(http, routes);
   AddSqlRoute(http, routes);
   AddChartRoutes(http, routes);
   AddFlowRoutes(http, routes);

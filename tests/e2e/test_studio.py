@@ -69,7 +69,7 @@ def log_in(driver, wait, url, user):
 
 def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
     shots = screenshots(tmp_path)
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
     try:
@@ -149,6 +149,20 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             assert driver.find_element(By.ID, "statistics-city").text == \
                 "city string 0 2 Oslo Rome Oslo (1), Rome (1)"
             driver.save_screenshot(str(shots / "dataset.png"))
+
+            # Import a table by browsing the SQLite connection: a new dataset, detected.
+            driver.find_element(By.ID, "dataset-import").click()
+            Select(wait.until(lambda d: d.find_element(By.ID, "import-connection"))).select_by_value(
+                "sqlite_default")
+            driver.find_element(By.ID, "import-name").send_keys("cities")
+            wait.until(lambda d: d.find_elements(By.ID, "browse-item-main")).pop().click()
+            wait.until(lambda d: d.find_elements(By.ID, "browse-pick-by_city")).pop().click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#dataset-view h2"))
+            assert driver.find_element(By.CSS_SELECTOR, "#dataset-view h2").text == "cities"
+            assert driver.current_url.endswith("#/datasets/cities")
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 2)
+            assert "cities" in [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#datasets a")]
+            assert shop.json("--project", "shop", "dataset", "show", "cities")["params"] == {"schema": "main", "table": "by_city"}
             driver.find_element(By.ID, "nav-flow").click()
             wait.until(lambda d: d.find_elements(By.ID, "node-recipe-slow"))
 
@@ -236,6 +250,21 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
         assert (city["name"], city["distinct"], city["min"], city["max"], city["nulls"]) == \
             ("city", 2, "Oslo", "Rome", 0)
         assert city["top"] == [{"value": "Oslo", "count": 2}, {"value": "Rome", "count": 1}]
+        status, body = server.api("POST", "/api/datasets?project=shop",
+                                  {"connection": "filesystem_default", "source": "people.csv"}, key=keys["alice"])
+        assert status == 409 and "a dataset named 'people' exists" in body["error"], body
+        status, body = server.api("POST", "/api/datasets?project=shop", {"connection": "filesystem_default",
+                                  "source": "people.csv", "name": "people2"}, key=keys["bob"])
+        assert status == 403, body
+        status, body = server.api("POST", "/api/datasets?project=shop",
+                                  {"connection": "filesystem_default", "source": "nosuch.csv", "name": "nope"},
+                                  key=keys["alice"])
+        assert status in (400, 404) and "nosuch.csv" in body["error"], body
+        assert not (shop.home / "projects" / "shop" / "datasets" / "nope.json").exists()
+        status, imported = server.api("POST", "/api/datasets?project=shop", {
+            "connection": "filesystem_default", "source": "people.csv", "name": "people2"}, key=keys["alice"])
+        assert status == 200 and imported["columns"] == [{"name": "name", "type": "string"},
+                                                          {"name": "city", "type": "string"}], imported
         status, info = get("alice", "/api/datasets/people?project=shop")
         assert status == 200 and info["params"] == {"path": "people.csv"} and info["exists"] is True
         for path in ("/api/datasets/people?project=shop", "/api/datasets/people/rows?project=shop",
@@ -256,5 +285,43 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
         assert any("recipe count_by_city (group)" in line for line in shown["log"]), shown["log"]
         rows = shop.json("sql", "sqlite_default", "SELECT city, count FROM by_city ORDER BY city")["rows"]
         assert rows == [{"city": "Oslo", "count": 2}, {"city": "Rome", "count": 1}]
+    finally:
+        server.stop()
+
+
+def test_admins_manage_connections_through_the_rest_api_and_secrets_stay_write_only(shop, tmp_path):
+    shop.run("user", "add", "root", "--admin", input="root-password-long\n")
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in ("root", "alice")}
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        def call(user, method, path, body=None):
+            return server.api(method, path, body, key=keys[user])
+
+        new = {"name": "lake", "type": "sqlite", "description": "a lake",
+               "params": {"path": str(tmp_path / "lake.db")}}
+        assert call("alice", "POST", "/api/connections", new)[0] == 403
+        status, settings = call("root", "POST", "/api/connections", new)
+        assert status == 200 and settings["params"] == new["params"] and settings["secrets"] == [], settings
+        assert call("root", "POST", "/api/connections", new)[0] == 409
+        status, body = call("root", "POST", "/api/connections", {**new, "name": "bad", "params": {"nope": 1}})
+        assert status == 400 and "nope" in body["error"], body
+        assert "bad" not in [c["name"] for c in call("root", "GET", "/api/connections")[1]]
+
+        status, settings = call("root", "PUT", "/api/connections/lake/settings", {"description": "the lake"})
+        assert status == 200 and settings["description"] == "the lake"
+        assert call("root", "PUT", "/api/connections/lake/settings", {"params": {"nope": 1}})[0] == 400
+        assert call("root", "GET", "/api/connections/lake/settings")[1]["params"] == new["params"]
+
+        status, settings = call("root", "PUT", "/api/connections/lake/secrets/token", {"value": "s3cr3t-value"})
+        assert status == 200 and [s["field"] for s in settings["secrets"]] == ["token"], settings
+        assert "s3cr3t-value" not in json.dumps(settings)
+        status, body = call("root", "PUT", "/api/connections/lake/secrets/password", {"value": "x"})
+        assert status == 400 and "unknown secret field" in body["error"], body
+        assert call("alice", "GET", "/api/connections/lake/settings")[0] == 403
+
+        assert call("alice", "DELETE", "/api/connections/lake")[0] == 403
+        assert call("root", "DELETE", "/api/connections/lake")[0] == 200
+        assert call("root", "GET", "/api/connections/lake/settings")[0] == 404
+        assert "s3cr3t-value" not in (tmp_path / "server.log").read_text()
     finally:
         server.stop()

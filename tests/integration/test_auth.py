@@ -129,6 +129,79 @@ def test_per_user_oauth_in_a_browser(site, ws, tmp_path):
     assert entry["provided"] and entry["authorized_at"].startswith("20"), entry
 
 
+def test_an_admin_sets_up_an_oauth_connection_in_the_studio_and_a_user_authorizes_it(site, ws, tmp_path):
+    """The seed's admin workflow in the browser: the connection form with OAuth per-user
+    and automatic fast-write, the redirect URI to register shown, the client secret
+    entered write-only; then a user authorizes it through the real OIDC login and tests
+    it. Only admins reach the form."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    mortar = site["mortar"]
+    mortar.run("user", "add", "dana", "--admin", input="dana-mortar-pw-44\n")
+    PASSWORDS["dana"] = "dana-mortar-pw-44"
+    with browser.chromium(ws["ca_file"], tmp_path) as driver:
+        from selenium.webdriver.support.ui import WebDriverWait
+        wait = WebDriverWait(driver, 30)
+        driver.get(site["server"].url + "/#/connections")
+        wait.until(lambda d: d.find_elements(By.ID, "login-button"))
+        driver.find_element(By.ID, "user").send_keys("dana")
+        driver.find_element(By.ID, "password").send_keys(PASSWORDS["dana"])
+        driver.find_element(By.ID, "login-button").click()
+        wait.until(lambda d: d.find_elements(By.ID, "connection-new"))
+        driver.find_element(By.ID, "connection-new").click()
+        driver.find_element(By.ID, "connection-name").send_keys("dbx_studio")
+        Select(driver.find_element(By.ID, "connection-type")).select_by_visible_text("databricks")
+        for field, value in (("host", ws["host"]), ("port", str(ws["port"])), ("http_path", ws["http_path"]),
+                             ("ca_file", ws["ca_file"]), ("fast_write-volume", "/Volumes/main/default/staging"),
+                             ("fast_write-path", "mortar-studio-staging")):
+            driver.find_element(By.ID, "param-" + field).send_keys(value)
+        Select(driver.find_element(By.ID, "param-auth-type")).select_by_value("oauth_user")
+        driver.find_element(By.ID, "param-auth-client_id").send_keys(ws["oauth_client_id"])
+        assert driver.find_element(By.ID, "redirect-uri").get_attribute("value") == \
+            site["server"].url + "/api/oauth2-callback"
+        assert driver.find_element(By.ID, "secret-state-client_secret").text == "not set"
+        driver.find_element(By.ID, "secret-client_secret").send_keys(ws["oauth_client_secret"])
+        driver.find_element(By.ID, "connection-save").click()
+        wait.until(lambda d: d.find_element(By.ID, "connection-form-result").text)
+        assert driver.find_element(By.ID, "connection-form-result").text == "Saved connection dbx_studio."
+        wait.until(lambda d: d.find_element(By.ID, "secret-state-client_secret").text.startswith("set 20"))
+        assert driver.find_element(By.ID, "secret-client_secret").get_attribute("value") == ""
+        os.makedirs(os.environ.get("MORTAR_SCREENSHOTS", str(tmp_path)), exist_ok=True)
+        driver.execute_script("document.getElementById('connection-form').scrollIntoView()")
+        driver.save_screenshot(os.path.join(os.environ.get("MORTAR_SCREENSHOTS", str(tmp_path)),
+                                            "connection-form.png"))
+        # A setting the type refuses is reported, and nothing is saved.
+        driver.find_element(By.ID, "param-cloudfetch_downloads").send_keys("99")
+        driver.find_element(By.ID, "connection-save").click()
+        wait.until(lambda d: "error" == d.find_element(By.ID, "connection-form-result").get_attribute("class"))
+        assert "cloudfetch_downloads" in driver.find_element(By.ID, "connection-form-result").text
+        driver.find_element(By.ID, "logout").click()
+    saved = mortar.json("connection", "show", "dbx_studio")
+    assert saved["params"]["auth"] == {"type": "oauth_user", "client_id": ws["oauth_client_id"]}
+    assert saved["params"]["fast_write"] == {"volume": "/Volumes/main/default/staging",
+                                             "path": "mortar-studio-staging"}
+    assert "cloudfetch_downloads" not in saved["params"]
+    assert ws["oauth_client_secret"] not in json.dumps(saved)
+    mortar.run("connection", "grant", "dbx_studio", "free_sql", "--group", "analysts")
+
+    # Not for a user who is not an admin, through the API either.
+    api = site["server"].api
+    assert api("GET", "/api/connections/dbx_studio/settings", key=site["keys"]["alice"])[0] == 403
+    assert api("PUT", "/api/connections/dbx_studio/secrets/client_secret", {"value": "x"},
+               key=site["keys"]["alice"])[0] == 403
+    assert api("DELETE", "/api/connections/dbx_studio", key=site["keys"]["alice"])[0] == 403
+
+    with browser.chromium(ws["ca_file"], tmp_path / "alice") as driver:
+        from selenium.webdriver.support.ui import WebDriverWait
+        wait = authorize_in_browser(driver, site, ws, "alice", ws["user"], ws["password"], "dbx_studio")
+        assert not driver.find_elements(By.ID, "nav-connections")
+        driver.find_element(By.ID, "test-dbx_studio").click()
+        wait.until(lambda d: "works" in d.find_element(By.ID, "connection-result").text
+                   or d.find_element(By.ID, "connection-result").get_attribute("class") == "error")
+        result = driver.find_element(By.ID, "connection-result").text
+        assert "Connection dbx_studio works" in result and "user " + ws["user"] in result, result
+
+
 def test_two_users_get_their_own_identity_and_not_each_others(site, ws, tmp_path):
     server = site["server"]
     # Before bob authorizes, the connection refuses him and says what to do.

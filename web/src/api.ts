@@ -34,6 +34,7 @@ export interface Me {
   user: string;
   admin: boolean;
   projects: ProjectRole[];
+  redirect_uri: string;
 }
 
 export interface Credentials {
@@ -130,4 +131,15 @@ export interface DatasetStatistics {
   rows: number;
   engine: string;
   columns: ColumnStatistics[];
+}
+
+export interface ConnectionSettings {
+  name: string;
+  type: string;
+  description: string;
+  params: Record<string, unknown>;
+  permissions: Record<string, unknown>;
+  secrets: { field: string; updated_at: string }[];
+  secret_fields: string[];
+  redirect_uri: string;
 }

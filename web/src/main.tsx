@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, message, type Connection, type Me } from './api';
+import { ConnectionsAdmin } from './connections/ConnectionsAdmin';
 import { FlowPage } from './flow/FlowPage';
 import { ApiKeys } from './home/ApiKeys';
 import { Charts } from './home/Charts';
@@ -10,7 +11,9 @@ import { DatasetsPage } from './datasets/DatasetsPage';
 import { JobsPage } from './jobs/JobsPage';
 import './app.css';
 
-const PAGES = { home: 'Home', flow: 'Flow', datasets: 'Datasets', jobs: 'Jobs' } as const;
+const PAGES = { home: 'Home', flow: 'Flow', datasets: 'Datasets', jobs: 'Jobs', connections: 'Connections' } as const;
+// Pages only admins see in the menu.
+const ADMIN_PAGES: Page[] = ['connections'];
 type Page = keyof typeof PAGES;
 
 // The page the address names: #/flow, #/jobs, #/datasets or #/datasets/NAME.
@@ -124,12 +127,14 @@ function App() {
   };
 
   return (
-    <main className={page === 'flow' || page === 'datasets' ? 'wide' : ''}>
+    <main className={page === 'home' || page === 'jobs' ? '' : 'wide'}>
       <header className="top">
         <h1>Mortar</h1>
         {me && (
           <nav>
-            {(Object.keys(PAGES) as Page[]).map((p) => (
+            {(Object.keys(PAGES) as Page[])
+              .filter((p) => me.admin || !ADMIN_PAGES.includes(p))
+              .map((p) => (
               <a key={p} id={'nav-' + p} href={'#/' + p} className={p === page ? 'current' : ''}>
                 {PAGES[p]}
               </a>
@@ -174,6 +179,7 @@ function App() {
               <p id="datasets-error">You have no role on any project yet: a project admin can grant you one.</p>
             ))}
           {page === 'jobs' && <JobsPage />}
+          {page === 'connections' && <ConnectionsAdmin me={me} />}
         </section>
       )}
     </main>

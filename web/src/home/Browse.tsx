@@ -23,8 +23,9 @@ function levelOf(place: BrowsePlace): string {
   return place.catalog !== undefined ? 'schemas' : 'catalogs';
 }
 
-// Catalogs, then schemas, tables and a table's columns: one level a click.
-export function Browse({ connection }: { connection: string }) {
+// Catalogs, then schemas, tables and a table's columns: one level a click. With
+// `onTable`, each table also gets a button that picks it ([catalog.][schema.]table).
+export function Browse({ connection, onTable }: { connection: string; onTable?: (table: string) => void }) {
   const [place, setPlace] = useState<BrowsePlace>({});
   const [items, setItems] = useState<Item[]>([]);
   const [error, setError] = useState('');
@@ -86,6 +87,17 @@ export function Browse({ connection }: { connection: string }) {
                 <button id={'browse-item-' + label} onClick={() => setPlace(next(item))}>
                   {label}
                 </button>
+                {level === 'tables' && onTable && (
+                  <button
+                    id={'browse-pick-' + label}
+                    onClick={() => {
+                      const where = next(item);
+                      onTable([where.catalog, where.schema, where.table].filter((p) => p).join('.'));
+                    }}
+                  >
+                    Import
+                  </button>
+                )}
               </li>
             );
           })}

@@ -1,0 +1,33 @@
+// Datasets made from what a connection holds, as the CLI's `dataset import` and the
+// studio's import do: a file or folder of a files connection, or a table of a SQL
+// connection, with its schema detected from the data.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mortar/config/model.h"
+#include "mortar/core/result.h"
+#include "mortar/flow/context.h"
+
+namespace mortar {
+
+// The params of a sql_table dataset from catalog.schema.table, schema.table or table.
+Result<config::Json> TableParams(const std::string& name);
+
+// A conflict when the project has a dataset of that name, unless it is to be replaced.
+Status ExpectNewDataset(const config::Project& project, const std::string& name, bool replace);
+
+struct DatasetImport {
+  std::string connection;
+  std::string source;                 // a path (files connections) or a table name
+  std::optional<std::string> name;    // else the file's stem or the table's name
+  std::optional<std::string> format;  // files only: else from the file's extension
+  bool replace = false;
+};
+
+// Defines the dataset in the context's project (the write role) and records the schema
+// detected from its data; nothing is saved when the source cannot be read.
+Result<config::DatasetConfig> ImportDataset(Context& context, const DatasetImport& import);
+
+}  // namespace mortar
