@@ -157,36 +157,28 @@ Status DatasetVerb(Invocation& in) {
     if (!connection_name)
       return Status::Invalid("dataset create needs --connection (see 'mortar connection list')");
     MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(*connection_name));
-    config::DatasetConfig config;
-    config.name = name;
-    config.connection = *connection_name;
-    config.file = "dataset '" + name + "'";
     auto path = in.args.Option("path");
     auto table = in.args.Option("table");
-    if (connection->AsFiles() != nullptr) {
-      if (!path || table) {
-        return Status::Invalid("connection '" + *connection_name +
-                               "' holds files: give the dataset's --path (a file or folder), "
-                               "not --table");
-      }
-      config.type = "files";
-      config.params = Json{{"path", *path}};
-      if (auto format = in.args.Option("format")) config.params["format"] = *format;
-    } else {
-      if (!table || path) {
-        return Status::Invalid("connection '" + *connection_name +
-                               "' holds tables: give the dataset's --table "
-                               "([catalog.][schema.]table), not --path");
-      }
-      config.type = "sql_table";
-      MORTAR_ASSIGN_OR_RETURN(config.params, TableParams(*table));
+    if (connection->AsFiles() != nullptr && (!path || table)) {
+      return Status::Invalid("connection '" + *connection_name +
+                             "' holds files: give the dataset's --path (a file or folder), "
+                             "not --table");
     }
+    if (connection->AsFiles() == nullptr && (!table || path)) {
+      return Status::Invalid("connection '" + *connection_name +
+                             "' holds tables: give the dataset's --table "
+                             "([catalog.][schema.]table), not --path");
+    }
+    Json extra = Json::object();
     for (const auto& param : in.args.Options("param"))
-      MORTAR_RETURN_IF_ERROR(SetParam(config.params, param));
+      MORTAR_RETURN_IF_ERROR(SetParam(extra, param));
     MORTAR_RETURN_IF_ERROR(ExpectNewDataset(in, *project, name));
-    // The definition must open (params checked) before it is saved.
-    MORTAR_RETURN_IF_ERROR(in.context->MakeDataset(config).status());
-    MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+    MORTAR_ASSIGN_OR_RETURN(
+        config::DatasetConfig config,
+        DefineDataset(*in.context,
+                      DatasetImport{*connection_name, path ? *path : *table, name,
+                                    in.args.Option("format"), in.args.Flag("replace")},
+                      extra));
     if (in.json) {
       PrintJson(in.out, config.ToJson());
     } else {

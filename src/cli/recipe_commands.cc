@@ -7,6 +7,7 @@
 #include "mortar/flow/context.h"
 #include "mortar/flow/flow.h"
 #include "mortar/flow/job_record.h"
+#include "mortar/flow/recipe_definition.h"
 #include "mortar/security/permissions.h"
 
 namespace mortar::cli {
@@ -67,29 +68,12 @@ Status RecipeVerb(Invocation& in) {
       if (recipe.params.is_discarded())
         return Status::Invalid("--params is not JSON: " + *params_text);
     }
-    if (!recipe.params.is_object())
-      return Status::Invalid("the recipe's params must be a JSON object ({...})");
-    // The recipe must read and write datasets that exist, be valid for its type, and
-    // keep the flow one producer per dataset and free of cycles, before it is saved.
-    for (const auto& dataset : recipe.inputs)
-      MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
-    for (const auto& dataset : recipe.outputs)
-      MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
-    MORTAR_ASSIGN_OR_RETURN(const RecipeType* recipe_type,
-                            in.context->registry().FindRecipeType(recipe.type));
-    MORTAR_RETURN_IF_ERROR(recipe_type->Validate(recipe));
     bool exists = flow.recipes().count(name) > 0;
-    if (exists && !in.args.Flag("replace")) {
+    Status defined = DefineRecipe(*in.context, recipe, in.args.Flag("replace"));
+    if (defined.code() == ErrorCode::kConflict && exists)
       return Status::Conflict("a recipe named '" + name +
                               "' exists; choose another name, or pass --replace to redefine it");
-    }
-    std::vector<config::RecipeConfig> changed;
-    for (const auto& [other, config] : flow.recipes()) {
-      if (other != name) changed.push_back(config);
-    }
-    changed.push_back(recipe);
-    MORTAR_RETURN_IF_ERROR(Flow::Make(std::move(changed)).status());
-    MORTAR_RETURN_IF_ERROR(project->SaveRecipe(recipe));
+    MORTAR_RETURN_IF_ERROR(defined);
     if (in.json) {
       PrintJson(in.out, recipe.ToJson());
     } else {
@@ -104,40 +88,24 @@ Status RecipeVerb(Invocation& in) {
   const config::RecipeConfig& recipe = it->second;
   if (action == "show") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"sql"}));
-    MORTAR_ASSIGN_OR_RETURN(const RecipeType* type,
-                            in.context->registry().FindRecipeType(recipe.type));
-    MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
-    JobLog quiet;
-    RecipeRun run{recipe, {}, {}, quiet};
-    for (const auto& input : recipe.inputs) {
-      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(input));
-      run.inputs.push_back(dataset);
-    }
-    for (const auto& output : recipe.outputs) {
-      MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(output));
-      run.outputs.push_back(dataset);
-    }
-    MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(in.context->registry(), run));
-    std::string sql;
-    if (in.args.Flag("sql") || in.json) {
-      MORTAR_ASSIGN_OR_RETURN(sql, engine->Explain(run));
-    }
+    MORTAR_ASSIGN_OR_RETURN(RecipeExplanation explained, ExplainRecipe(*in.context, recipe));
+    const std::string& sql = explained.sql;
     if (in.json) {
       Json json = recipe.ToJson();
-      json["chosen_engine"] = std::string(engine->name());
+      json["chosen_engine"] = explained.engine;
       if (!sql.empty()) json["sql"] = sql;
       PrintJson(in.out, json);
       return Status::OK();
     }
     if (in.args.Flag("sql")) {
       if (sql.empty()) {
-        return Status::Invalid("recipe '" + name + "' runs on the " + std::string(engine->name()) +
+        return Status::Invalid("recipe '" + name + "' runs on the " + explained.engine +
                                " engine, which runs no SQL");
       }
       in.out << sql << (sql.back() == '\n' ? "" : "\n");
       return Status::OK();
     }
-    in.out << recipe.ToJson().dump(2) << "\nengine: " << engine->name() << "\n";
+    in.out << recipe.ToJson().dump(2) << "\nengine: " << explained.engine << "\n";
     return Status::OK();
   }
   if (action == "run") {

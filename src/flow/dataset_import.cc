@@ -31,10 +31,13 @@ Status ExpectNewDataset(const config::Project& project, const std::string& name,
   return Status::OK();
 }
 
-Result<config::DatasetConfig> ImportDataset(Context& context, const DatasetImport& import) {
+namespace {
+
+// The dataset's definition: files or a table, as the connection holds.
+Result<config::DatasetConfig> Definition(Context& context, const DatasetImport& import) {
   MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
-  if (import.source.empty()) return Status::Invalid("name the path or table to import");
+  if (import.source.empty()) return Status::Invalid("name the dataset's path or table");
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, context.GetConnection(import.connection));
   config::DatasetConfig config;
   config.connection = import.connection;
@@ -55,9 +58,29 @@ Result<config::DatasetConfig> ImportDataset(Context& context, const DatasetImpor
   config.file = "dataset '" + config.name + "'";
   MORTAR_RETURN_IF_ERROR(config::ValidateName("dataset", config.name));
   MORTAR_RETURN_IF_ERROR(ExpectNewDataset(*project, config.name, import.replace));
+  return config;
+}
+
+}  // namespace
+
+Result<config::DatasetConfig> ImportDataset(Context& context, const DatasetImport& import) {
+  MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, Definition(context, import));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
   MORTAR_ASSIGN_OR_RETURN(auto dataset, context.MakeDataset(config));
   MORTAR_ASSIGN_OR_RETURN(Schema schema, dataset->DetectSchema());
   config.schema = schema;
+  MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+  context.ForgetDataset(config.name);
+  return config;
+}
+
+Result<config::DatasetConfig> DefineDataset(Context& context, const DatasetImport& definition,
+                                            const config::Json& extra_params) {
+  if (!definition.name) return Status::Invalid("name the new dataset");
+  MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, Definition(context, definition));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  config.params.merge_patch(extra_params);
+  MORTAR_RETURN_IF_ERROR(context.MakeDataset(config).status());
   MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
   context.ForgetDataset(config.name);
   return config;

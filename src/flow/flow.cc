@@ -150,6 +150,21 @@ Result<std::vector<std::string>> Flow::RecipesFor(const std::vector<std::string>
   return order;
 }
 
+Status PrepareRecipeRun(Context& context, RecipeRun& run) {
+  MORTAR_ASSIGN_OR_RETURN(const RecipeType* type,
+                          context.registry().FindRecipeType(run.recipe.type));
+  MORTAR_RETURN_IF_ERROR(type->Validate(run.recipe));
+  for (const auto& input : run.recipe.inputs) {
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(input));
+    run.inputs.push_back(dataset);
+  }
+  for (const auto& output : run.recipe.outputs) {
+    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(output));
+    run.outputs.push_back(dataset);
+  }
+  return Status::OK();
+}
+
 Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
                                       JobLog& log) const {
   MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
@@ -157,18 +172,9 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   if (it == recipes_.end())
     return Status::NotFound("no recipe named '" + name + "' (see 'mortar recipe list')");
   const config::RecipeConfig& recipe = it->second;
-  MORTAR_ASSIGN_OR_RETURN(const RecipeType* type, context.registry().FindRecipeType(recipe.type));
-  MORTAR_RETURN_IF_ERROR(type->Validate(recipe));
   RecipeRun run{recipe, {}, {}, log};
   run.host = &context;
-  for (const auto& input : recipe.inputs) {
-    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(input));
-    run.inputs.push_back(dataset);
-  }
-  for (const auto& output : recipe.outputs) {
-    MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(output));
-    run.outputs.push_back(dataset);
-  }
+  MORTAR_RETURN_IF_ERROR(PrepareRecipeRun(context, run));
   MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(context.registry(), run));
   log.Info("recipe " + name + " (" + recipe.type + "): engine " + std::string(engine->name()));
   auto start = std::chrono::steady_clock::now();

@@ -30,6 +30,9 @@ void AddFlowRoutes(RouteTable& http, RouteContext& routes);
 // A dataset of a project: its settings and schema, a page of its rows, and its column
 // statistics computed by a database (the read role, and use of its connection).
 void AddDatasetRoutes(RouteTable& http, RouteContext& routes);
+// A project's recipes: one with the engine a build would choose and its SQL, a recipe
+// checked and explained without being saved, and one defined (the write role).
+void AddRecipeRoutes(RouteTable& http, RouteContext& routes);
 // The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
 // outside the browser (/api/oauth2-confirm).
 void AddOAuthCallbackRoutes(RouteTable& http, RouteContext& routes);

@@ -121,7 +121,10 @@ void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
     MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
     MORTAR_ASSIGN_OR_RETURN(DatasetImport import, ParseImport(body));
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
-    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, ImportDataset(*context, import));
+    // "define": true makes a dataset that need not exist yet (a recipe's output).
+    bool define = body.value("define", false);
+    MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, define ? DefineDataset(*context, import)
+                                                                 : ImportDataset(*context, import));
     return DatasetInfo(*context, config.name);
   }));
   http.Get(kDataset, routes.Api([&routes](const httplib::Request& request,

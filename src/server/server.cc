@@ -132,6 +132,7 @@ void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttl
   AddChartRoutes(http, routes);
   AddFlowRoutes(http, routes);
   AddDatasetRoutes(http, routes);
+  AddRecipeRoutes(http, routes);
   AddOAuthCallbackRoutes(http, routes);
   data_api.Register(http);
 }

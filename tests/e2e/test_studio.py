@@ -163,6 +163,43 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 2)
             assert "cities" in [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#datasets a")]
             assert shop.json("--project", "shop", "dataset", "show", "cities")["params"] == {"schema": "main", "table": "by_city"}
+
+            # A SQL recipe written in the studio, into a new dataset: checked, saved, explained.
+            driver.get(server.url + "/#/recipes/+new")
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-name"))
+            driver.find_element(By.ID, "recipe-name").send_keys("oslo_only")
+            driver.find_element(By.ID, "recipe-input-people_copy").click()
+            driver.find_element(By.ID, "output-name").send_keys("oslo")
+            driver.find_element(By.ID, "output-source").send_keys("oslo")
+            sql = driver.find_element(By.ID, "recipe-sql-text")
+            sql.clear()
+            sql.send_keys("SELECT name FROM people_copy WHERE city = 'Oslo'")
+            driver.find_element(By.ID, "recipe-save").click()
+            wait.until(lambda d: d.current_url.endswith("#/recipes/oslo_only"))
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-engine-chosen"))
+            assert driver.find_element(By.ID, "recipe-engine-chosen").text == "Runs on the in-database engine."
+            assert "WHERE city = 'Oslo'" in driver.find_element(By.ID, "recipe-sql").text
+            driver.save_screenshot(str(shots / "recipe.png"))
+            recipe = shop.json("--project", "shop", "recipe", "show", "oslo_only")
+            assert (recipe["type"], recipe["inputs"], recipe["outputs"]) == ("sql", ["people_copy"], ["oslo"])
+            # A group recipe whose params its type refuses: the error, and nothing saved.
+            driver.get(server.url + "/#/recipes/+new")
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-name"))
+            driver.find_element(By.ID, "recipe-name").send_keys("bad_group")
+            Select(driver.find_element(By.ID, "recipe-type")).select_by_value("group")
+            driver.find_element(By.ID, "recipe-input-people").click()
+            Select(driver.find_element(By.ID, "recipe-output")).select_by_value("by_city")
+            driver.find_element(By.ID, "recipe-check").click()
+            wait.until(lambda d: d.find_element(By.ID, "recipe-error").text)
+            assert "'by_city' is the output of two recipes" in driver.find_element(By.ID, "recipe-error").text
+            Select(driver.find_element(By.ID, "recipe-output")).select_by_value("cities")
+            params = driver.find_element(By.ID, "recipe-params")
+            params.clear()
+            params.send_keys('{"keys": "city"}')
+            driver.find_element(By.ID, "recipe-check").click()
+            wait.until(lambda d: "keys" in d.find_element(By.ID, "recipe-error").text)
+            assert not (shop.home / "projects" / "shop" / "recipes" / "bad_group.json").exists()
+            driver.get(server.url + "/#/flow")
             driver.find_element(By.ID, "nav-flow").click()
             wait.until(lambda d: d.find_elements(By.ID, "node-recipe-slow"))
 

@@ -143,3 +143,18 @@ export interface ConnectionSettings {
   secret_fields: string[];
   redirect_uri: string;
 }
+
+export interface RecipeConfig {
+  name: string;
+  type: string;
+  inputs: string[];
+  outputs: string[];
+  params: Record<string, unknown>;
+  engine?: string;
+}
+
+export interface RecipeExplanation {
+  engine?: string;
+  sql?: string;
+  error?: string;
+}

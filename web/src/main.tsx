@@ -9,9 +9,17 @@ import { Connections } from './home/Connections';
 import { Query } from './home/Query';
 import { DatasetsPage } from './datasets/DatasetsPage';
 import { JobsPage } from './jobs/JobsPage';
+import { RecipesPage } from './recipes/RecipesPage';
 import './app.css';
 
-const PAGES = { home: 'Home', flow: 'Flow', datasets: 'Datasets', jobs: 'Jobs', connections: 'Connections' } as const;
+const PAGES = {
+  home: 'Home',
+  flow: 'Flow',
+  datasets: 'Datasets',
+  recipes: 'Recipes',
+  jobs: 'Jobs',
+  connections: 'Connections',
+} as const;
 // Pages only admins see in the menu.
 const ADMIN_PAGES: Page[] = ['connections'];
 type Page = keyof typeof PAGES;
@@ -172,11 +180,13 @@ function App() {
         <section id="app">
           {page === 'home' && <Home me={me} />}
           {page === 'flow' && <FlowPage me={me} project={project} />}
-          {page === 'datasets' &&
-            (project ? (
+          {(page === 'datasets' || page === 'recipes') &&
+            (!project ? (
+              <p id="datasets-error">You have no role on any project yet: a project admin can grant you one.</p>
+            ) : page === 'datasets' ? (
               <DatasetsPage project={project} open={place.item} />
             ) : (
-              <p id="datasets-error">You have no role on any project yet: a project admin can grant you one.</p>
+              <RecipesPage project={project} open={place.item} />
             ))}
           {page === 'jobs' && <JobsPage />}
           {page === 'connections' && <ConnectionsAdmin me={me} />}

@@ -30,4 +30,11 @@ struct DatasetImport {
 // detected from its data; nothing is saved when the source cannot be read.
 Result<config::DatasetConfig> ImportDataset(Context& context, const DatasetImport& import);
 
+// Defines a dataset that need not exist yet, typically a recipe's output, whose schema
+// the recipe writes when it first runs (the write role). `extra_params` are merged into
+// its params; they are checked by opening it, and nothing is read.
+Result<config::DatasetConfig> DefineDataset(
+    Context& context, const DatasetImport& definition,
+    const config::Json& extra_params = config::Json::object());
+
 }  // namespace mortar

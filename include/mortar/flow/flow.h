@@ -83,5 +83,7 @@ std::string DatasetVersion(const config::Project& project, const std::string& da
 // Picks the engine for a run: the forced one (failing with its reason), else the
 // first that can run it (failing with every engine's reason).
 Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run);
+// Checks the run's recipe against its type and opens the datasets it reads and writes.
+Status PrepareRecipeRun(Context& context, RecipeRun& run);
 
 }  // namespace mortar

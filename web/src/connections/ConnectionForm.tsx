@@ -153,7 +153,9 @@ export function ConnectionForm({
             <span>Type</span>
             <select id="connection-type" value={type} onChange={(e) => setType(e.target.value)}>
               {CONNECTION_TYPES.map((t) => (
-                <option key={t}>{t}</option>
+                <option key={t} value={t}>
+                  {t}
+                </option>
               ))}
             </select>
           </label>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, message, type Connection, type DatasetInfo } from '../api';
+import { ConnectionSelect } from '../connections/ConnectionSelect';
 import { Browse } from '../home/Browse';
 import { useApi } from '../useApi';
 
@@ -40,14 +41,13 @@ export function ImportForm({ project, onImported }: { project: string; onImporte
       <h2>Import a dataset</h2>
       <label className="field">
         <span>From connection</span>
-        <select id="import-connection" value={connection} onChange={(e) => setConnection(e.target.value)}>
-          <option value="">(choose)</option>
-          {connections?.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name} ({c.type})
-            </option>
-          ))}
-        </select>
+        <ConnectionSelect
+          id="import-connection"
+          connections={connections}
+          value={connection}
+          onChange={setConnection}
+          placeholder="(choose)"
+        />
       </label>
       <label className="field">
         <span>Dataset name</span>

@@ -57,6 +57,11 @@ function Details({ flow, selected }: { flow: FlowGraph; selected: string }) {
       <dd>{r.outputs.join(', ')}</dd>
       <dt>State</dt>
       <dd>{r.up_to_date ? 'up to date' : 'out of date: an input or its settings changed since it last ran'}</dd>
+      <dd>
+        <a id="flow-open-recipe" href={'#/recipes/' + r.name}>
+          Open: settings, engine and SQL
+        </a>
+      </dd>
     </dl>
   );
 }

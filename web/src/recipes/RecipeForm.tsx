@@ -1,0 +1,237 @@
+import { useState } from 'react';
+import {
+  api,
+  message,
+  type Connection,
+  type FlowGraph,
+  type RecipeConfig,
+  type RecipeExplanation,
+} from '../api';
+import { ConnectionSelect } from '../connections/ConnectionSelect';
+import { useApi } from '../useApi';
+import { RECIPE_TEMPLATES, RECIPE_TYPES } from './templates';
+
+const NEW_OUTPUT = '+new';
+
+// The recipe's definition, new or existing: what it reads and writes, its params (the
+// SQL of a SQL recipe in its own box), Check (the engine a build would choose and the SQL
+// it would run, or what is wrong) and Save. A new output dataset is defined with it.
+export function RecipeForm({
+  project,
+  flow,
+  existing,
+  explained,
+  onSaved,
+}: {
+  project: string;
+  flow: FlowGraph;
+  existing: RecipeConfig | null;
+  // An existing recipe's engine and SQL as the server explained them.
+  explained: RecipeExplanation | null;
+  onSaved: (name: string) => void;
+}) {
+  const { data: connections } = useApi<Connection[]>('/api/connections');
+  const [name, setName] = useState(existing?.name ?? '');
+  const [type, setType] = useState(existing?.type ?? 'sql');
+  const [inputs, setInputs] = useState<string[]>(existing?.inputs ?? []);
+  const [output, setOutput] = useState(existing?.outputs[0] ?? NEW_OUTPUT);
+  const [newOutput, setNewOutput] = useState({ name: '', connection: 'sqlite_default', source: '' });
+  const [engine, setEngine] = useState(existing?.engine ?? '');
+  const [paramsText, setParamsText] = useState(JSON.stringify(existing?.params ?? RECIPE_TEMPLATES.sql, null, 2));
+  const [explanation, setExplanation] = useState<RecipeExplanation | null>(explained);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const query = '?project=' + encodeURIComponent(project);
+  const isSql = type === 'sql';
+  const params = (() => {
+    try {
+      return JSON.parse(paramsText) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  })();
+
+  const chooseType = (next: string) => {
+    setType(next);
+    if (!existing) setParamsText(JSON.stringify(RECIPE_TEMPLATES[next] ?? {}, null, 2));
+    setExplanation(null);
+  };
+  const setSql = (sql: string) => setParamsText(JSON.stringify({ ...(params ?? {}), sql }, null, 2));
+  const outputName = output === NEW_OUTPUT ? newOutput.name : output;
+  const recipe = (): RecipeConfig => ({
+    name,
+    type,
+    inputs,
+    outputs: outputName ? [outputName] : [],
+    params: params ?? {},
+    ...(engine ? { engine } : {}),
+  });
+
+  const run = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setError('');
+    try {
+      if (params === null) throw new Error('the params are not a JSON object');
+      await what();
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const check = () =>
+    run(async () => {
+      setExplanation(null);
+      if (output === NEW_OUTPUT) throw new Error('Save defines the new output dataset; check with an existing one, or save');
+      setExplanation(await api<RecipeExplanation>('POST', '/api/recipes/explain' + query, { recipe: recipe() }));
+    });
+  const save = () =>
+    run(async () => {
+      if (output === NEW_OUTPUT) {
+        await api('POST', '/api/datasets' + query, { ...newOutput, define: true });
+        setOutput(newOutput.name);
+      }
+      const saved = await api<{ explanation: RecipeExplanation }>('POST', '/api/recipes' + query, {
+        recipe: recipe(),
+        replace: existing !== null,
+      });
+      setExplanation(saved.explanation);
+      onSaved(name);
+    });
+
+  return (
+    <section id="recipe-form" className="connection-form">
+      <h2>{existing ? 'Recipe ' + existing.name : 'New recipe'}</h2>
+      {!existing && (
+        <label className="field">
+          <span>Name</span>
+          <input id="recipe-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+      )}
+      <label className="field">
+        <span>Type</span>
+        <select id="recipe-type" value={type} onChange={(e) => chooseType(e.target.value)}>
+          {RECIPE_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>Reads</legend>
+        {flow.datasets.map((d) => (
+          <label key={d.name} className="check">
+            <input
+              type="checkbox"
+              id={'recipe-input-' + d.name}
+              checked={inputs.includes(d.name)}
+              onChange={(e) =>
+                setInputs(e.target.checked ? [...inputs, d.name] : inputs.filter((i) => i !== d.name))
+              }
+            />{' '}
+            {d.name}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Writes</legend>
+        <label className="field">
+          <span>Output</span>
+          <select id="recipe-output" value={output} onChange={(e) => setOutput(e.target.value)}>
+            <option value={NEW_OUTPUT}>a new dataset…</option>
+            {flow.datasets
+              .filter((d) => !inputs.includes(d.name))
+              .map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.name}
+                  {d.recipe && d.recipe !== existing?.name ? ' (made by ' + d.recipe + ')' : ''}
+                </option>
+              ))}
+          </select>
+        </label>
+        {output === NEW_OUTPUT && (
+          <>
+            <label className="field">
+              <span>New dataset</span>
+              <input id="output-name" value={newOutput.name} onChange={(e) => setNewOutput({ ...newOutput, name: e.target.value })} />
+            </label>
+            <label className="field">
+              <span>On connection</span>
+              <ConnectionSelect
+                id="output-connection"
+                connections={connections}
+                value={newOutput.connection}
+                onChange={(connection) => setNewOutput({ ...newOutput, connection })}
+              />
+            </label>
+            <label className="field">
+              <span>Table or path</span>
+              <input
+                id="output-source"
+                value={newOutput.source}
+                placeholder="[catalog.][schema.]table, or a path"
+                onChange={(e) => setNewOutput({ ...newOutput, source: e.target.value })}
+              />
+            </label>
+          </>
+        )}
+      </fieldset>
+      <label className="field">
+        <span>Engine</span>
+        <input id="recipe-engine" value={engine} placeholder="chosen for its datasets" onChange={(e) => setEngine(e.target.value)} />
+      </label>
+      {isSql && (
+        <label className="field wide">
+          <span>SQL</span>
+          <textarea
+            id="recipe-sql-text"
+            className="code"
+            rows={8}
+            spellCheck={false}
+            value={typeof params?.sql === 'string' ? params.sql : ''}
+            onChange={(e) => setSql(e.target.value)}
+          />
+          <small>input datasets by name, as tables; the output is what the query returns</small>
+        </label>
+      )}
+      <label className="field wide">
+        <span>Params (JSON)</span>
+        <textarea
+          id="recipe-params"
+          className="code"
+          rows={isSql ? 4 : 10}
+          spellCheck={false}
+          value={paramsText}
+          onChange={(e) => setParamsText(e.target.value)}
+        />
+        <small className={params === null ? 'error' : ''}>
+          {params === null ? 'not a JSON object' : 'as in docs/recipes.md for a ' + type + ' recipe'}
+        </small>
+      </label>
+      <div className="actions">
+        <button id="recipe-check" type="button" disabled={busy} onClick={check}>
+          Check
+        </button>
+        <button id="recipe-save" type="button" disabled={busy || !name} onClick={save}>
+          Save
+        </button>
+      </div>
+      <p id="recipe-error" className="error">
+        {error}
+      </p>
+      {explanation && (
+        <section id="recipe-explanation">
+          {explanation.error ? (
+            <p className="error">{explanation.error}</p>
+          ) : (
+            <>
+              <p id="recipe-engine-chosen">Runs on the {explanation.engine} engine.</p>
+              {explanation.sql && <pre id="recipe-sql">{explanation.sql}</pre>}
+            </>
+          )}
+        </section>
+      )}
+    </section>
+  );
+}
