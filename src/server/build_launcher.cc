@@ -65,13 +65,13 @@ Status ExitError(int exit_code, std::string message) {
 
 Result<std::string> BuildLauncher::Start(const config::Home& home, const BuildRequest& request) {
   if (request.datasets.empty()) return Status::Invalid("name at least one dataset to build");
+  MORTAR_ASSIGN_OR_RETURN(std::string program, ThisProgram());
   if (running_->fetch_add(1) >= kMostRunning) {
     running_->fetch_sub(1);
     return Status::Conflict(std::to_string(kMostRunning) +
                             " builds started here are running: wait for one to end, or "
                             "cancel one (POST /api/jobs/ID/cancel)");
   }
-  MORTAR_ASSIGN_OR_RETURN(std::string program, ThisProgram());
   ChildProcess child;
   // Names only: nothing secret goes on a command line.
   child.argv = {program,       "--home",    home.root().string(), "--user",
