@@ -87,6 +87,17 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             log_in(driver, wait, server.url, "alice")
             assert driver.find_element(By.ID, "my-projects").text == "Your projects: shop (admin)"
             wait.until(lambda d: d.find_elements(By.ID, "connection-sqlite_default"))
+            # An API key: shown once, then listed by its id, and revoked.
+            driver.find_element(By.ID, "api-key-create").click()
+            wait.until(lambda d: "shown once" in d.find_element(By.ID, "api-key-new").text)
+            key = driver.find_element(By.ID, "api-key-new").text.split(": ")[1]
+            assert server.api("GET", "/api/me", key=key)[0] == 200
+            row = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#api-keys tr"))
+            key_id = row.get_attribute("id")[len("api-key-"):]
+            assert key_id in key and key.split("_")[-1] not in row.text
+            driver.find_element(By.ID, "api-key-revoke-" + key_id).click()
+            wait.until(lambda d: not d.find_elements(By.ID, "api-key-" + key_id))
+            assert server.api("GET", "/api/me", key=key)[0] == 401
             driver.save_screenshot(str(shots / "home.png"))
 
             # The flow: every dataset and recipe drawn, the recipe not yet run marked.
