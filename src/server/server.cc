@@ -7,6 +7,7 @@
 #include <csignal>
 #include <thread>
 
+#include "mortar/auth/oauth_client.h"
 #include "mortar/core/interrupt.h"
 #include "server/api_routes.h"
 #include "server/body_reply.h"
@@ -21,6 +22,8 @@ namespace mortar::server {
 namespace {
 
 constexpr std::size_t kMaxBodyBytes = 1 << 20;
+// Where web/src/index.html takes the page's style nonce.
+constexpr std::string_view kNoncePlaceholder = "__CSP_NONCE__";
 
 // The HTTP server: the web page, the REST API's route groups (api_routes.h) and the
 // data API of the Python package, until SIGINT or SIGTERM.
@@ -87,10 +90,17 @@ class Server {
       routes_.Log(request.method + " " + request.path + " " + std::to_string(response.status) +
                   (caller ? " user=" + caller->user : ""));
     });
-    http.Get("/", [this](const httplib::Request& request, httplib::Response& response) {
-      response.set_header("Content-Security-Policy", "default-src 'self'");
+    http.Get("/", [](const httplib::Request& request, httplib::Response& response) {
+      // Scripts from Mortar's own address only; styles also when they carry this page's
+      // nonce (the code editor makes its style sheets at run time).
+      std::string nonce = auth::RandomUrlSafe();
+      response.set_header("Content-Security-Policy",
+                          "default-src 'self'; style-src 'self' 'nonce-" + nonce + "'");
       response.set_header("Cache-Control", "no-store");
-      page_.Reply(request, response);
+      std::string page(WebPageHtml());
+      std::size_t at = page.find(kNoncePlaceholder);
+      if (at != std::string::npos) page.replace(at, kNoncePlaceholder.size(), nonce);
+      ReplyBody(request, response, std::move(page), "text/html; charset=utf-8");
     });
     http.Get("/app.js", [this](const httplib::Request& request, httplib::Response& response) {
       script_.Reply(request, response);
@@ -107,8 +117,7 @@ class Server {
   TicketStore tickets_;
   DataApi data_api_;
   LoginThrottle throttle_;
-  // The studio, compressed once.
-  StaticBody page_{WebPageHtml(), "text/html; charset=utf-8"};
+  // The studio's script and style sheet, compressed once (the page has a nonce per answer).
   StaticBody script_{WebPageScript(), "text/javascript; charset=utf-8"};
   StaticBody style_{WebPageStyle(), "text/css; charset=utf-8"};
 };

@@ -69,6 +69,7 @@ def log_in(driver, wait, url, user):
 
 def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
     shots = screenshots(tmp_path)
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
@@ -182,9 +183,20 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             driver.find_element(By.ID, "recipe-input-people_copy").click()
             driver.find_element(By.ID, "output-name").send_keys("oslo")
             driver.find_element(By.ID, "output-source").send_keys("oslo")
-            sql = driver.find_element(By.ID, "recipe-sql-text")
-            sql.clear()
-            sql.send_keys("SELECT name FROM people_copy WHERE city = 'Oslo'")
+            # The SQL editor (CodeMirror) completes the columns of what the recipe reads.
+            sql = driver.find_element(By.CSS_SELECTOR, "#recipe-sql-text .cm-content")
+            sql.click()
+            sql.send_keys(Keys.CONTROL, "a")
+            sql.send_keys(Keys.DELETE)
+            sql.send_keys("SELECT na")
+            sql.send_keys(Keys.CONTROL, " ")
+            options = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-tooltip-autocomplete li"))
+            labels = [o.get_attribute("textContent") for o in options]
+            assert any(label.startswith("name") for label in labels), labels
+            sql.send_keys(Keys.ESCAPE)
+            sql.send_keys("me FROM people_copy WHERE city = 'Oslo'")
+            assert driver.find_element(By.CSS_SELECTOR, "#recipe-sql-text .cm-content").text == \
+                "SELECT name FROM people_copy WHERE city = 'Oslo'"
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: d.current_url.endswith("#/recipes/oslo_only"))
             wait.until(lambda d: d.find_elements(By.ID, "recipe-engine-chosen"))
@@ -267,6 +279,16 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
             (shop.home / "projects" / "shop" / "datasets" / f"extra{i}.json").write_text(json.dumps(
                 {"name": f"extra{i}", "connection": "sqlite_default", "type": "sql_table",
                  "params": {"table": f"extra{i}"}}))
+        # The page: scripts from its own address only, styles also with a nonce of its own.
+        policies = []
+        for _ in range(2):
+            with urllib.request.urlopen(server.url + "/") as response:
+                policy = response.headers["Content-Security-Policy"]
+                nonce = policy.split("'nonce-")[1].split("'")[0]
+                assert policy == f"default-src 'self'; style-src 'self' 'nonce-{nonce}'"
+                assert f'content="{nonce}"' in response.read().decode()
+                policies.append(policy)
+        assert policies[0] != policies[1]
         for path, headers in (("/app.js", {}), ("/api/flow?project=shop", {"Authorization": "Bearer " + keys["alice"]})):
             asked = urllib.request.Request(server.url + path, headers={**headers, "Accept-Encoding": "gzip, br"})
             with urllib.request.urlopen(asked) as response:

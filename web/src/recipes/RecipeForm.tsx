@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   api,
   message,
   type Connection,
+  type DatasetInfo,
   type FlowGraph,
   type RecipeConfig,
   type RecipeExplanation,
 } from '../api';
+import { CodeEditor, type SqlSchema } from '../CodeEditor';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
 import { useApi } from '../useApi';
 import { RECIPE_TEMPLATES, RECIPE_TYPES } from './templates';
@@ -43,6 +45,25 @@ export function RecipeForm({
   const [busy, setBusy] = useState(false);
   const query = '?project=' + encodeURIComponent(project);
   const isSql = type === 'sql';
+  const [schema, setSchema] = useState<SqlSchema>({});
+  // What the SQL editor completes: the project's datasets, with the columns of those the
+  // recipe reads.
+  useEffect(() => {
+    let current = true;
+    const tables: SqlSchema = Object.fromEntries(flow.datasets.map((d) => [d.name, []]));
+    Promise.all(
+      inputs.map((name) =>
+        api<DatasetInfo>('GET', `/api/datasets/${name}${query}`)
+          .then((info) => {
+            tables[name] = (info.columns ?? info.recorded_schema ?? []).map((c) => c.name);
+          })
+          .catch(() => undefined),
+      ),
+    ).then(() => current && setSchema(tables));
+    return () => {
+      current = false;
+    };
+  }, [flow, inputs, query]);
   const params = (() => {
     try {
       return JSON.parse(paramsText) as Record<string, unknown>;
@@ -184,15 +205,15 @@ export function RecipeForm({
       {isSql && (
         <label className="field wide">
           <span>SQL</span>
-          <textarea
+          <CodeEditor
             id="recipe-sql-text"
-            className="code"
-            rows={8}
-            spellCheck={false}
+            language="sql"
+            schema={schema}
+            defaultTable={inputs[0]}
             value={typeof params?.sql === 'string' ? params.sql : ''}
-            onChange={(e) => setSql(e.target.value)}
+            onChange={setSql}
           />
-          <small>input datasets by name, as tables; the output is what the query returns</small>
+          <small>input datasets by name, as tables; the output is what the query returns (Ctrl-Space completes)</small>
         </label>
       )}
       <label className="field wide">
