@@ -69,13 +69,15 @@ def log_in(driver, wait, url, user):
 
 def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
     shots = screenshots(tmp_path)
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
     try:
         with chromium(None, tmp_path) as driver:
-            wait = WebDriverWait(driver, 30)
+            # Pages that open again on what was saved replace their elements.
+            wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
             driver.get(server.url + "/")
             wait.until(lambda d: d.find_elements(By.ID, "login-button"))
             driver.save_screenshot(str(shots / "login.png"))
@@ -199,8 +201,8 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
                 "SELECT name FROM people_copy WHERE city = 'Oslo'"
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: d.current_url.endswith("#/recipes/oslo_only"))
-            wait.until(lambda d: d.find_elements(By.ID, "recipe-engine-chosen"))
-            assert driver.find_element(By.ID, "recipe-engine-chosen").text == "Runs on the in-database engine."
+            wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#recipe-form h2").text == "Recipe oslo_only"
+                       and d.find_element(By.ID, "recipe-engine-chosen").text == "Runs on the in-database engine.")
             assert "WHERE city = 'Oslo'" in driver.find_element(By.ID, "recipe-sql").text
             driver.save_screenshot(str(shots / "recipe.png"))
             recipe = shop.json("--project", "shop", "recipe", "show", "oslo_only")

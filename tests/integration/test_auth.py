@@ -140,8 +140,10 @@ def test_an_admin_sets_up_an_oauth_connection_in_the_studio_and_a_user_authorize
     mortar.run("user", "add", "dana", "--admin", input="dana-mortar-pw-44\n")
     PASSWORDS["dana"] = "dana-mortar-pw-44"
     with browser.chromium(ws["ca_file"], tmp_path) as driver:
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
-        wait = WebDriverWait(driver, 30)
+        # A saved form opens again on what was saved: elements found before go stale.
+        wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
         driver.get(site["server"].url + "/#/connections")
         wait.until(lambda d: d.find_elements(By.ID, "login-button"))
         driver.find_element(By.ID, "user").send_keys("dana")
