@@ -305,9 +305,7 @@ Status ConnectionSecretAction(Invocation& in, const std::string& action) {
   if (action == "set-secret") {
     MORTAR_ASSIGN_OR_RETURN(std::string field, Word(in, 3, "secret field"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
-    const auto& fields = ConnectionSecretFields();
-    if (std::find(fields.begin(), fields.end(), field) == fields.end())
-      return SetConnectionSecret(*in.context, name, field, "");  // says which fields there are
+    MORTAR_RETURN_IF_ERROR(CheckConnectionSecretField(field));
     MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "set a connection's secrets"));
     MORTAR_ASSIGN_OR_RETURN(std::string value, ReadSecret(in, field + " for " + name));
     MORTAR_RETURN_IF_ERROR(SetConnectionSecret(*in.context, name, field, value));

@@ -56,14 +56,17 @@ Status DeleteConnection(Context& context, const std::string& name) {
   return home.DeleteConnection(name);
 }
 
+Status CheckConnectionSecretField(const std::string& field) {
+  const auto& fields = ConnectionSecretFields();
+  if (std::find(fields.begin(), fields.end(), field) != fields.end()) return Status::OK();
+  std::string known;
+  for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
+  return Status::Invalid("unknown secret field '" + field + "' (expected one of " + known + ")");
+}
+
 Status SetConnectionSecret(Context& context, const std::string& name, const std::string& field,
                            const std::string& value) {
-  const auto& fields = ConnectionSecretFields();
-  if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
-    std::string known;
-    for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
-    return Status::Invalid("unknown secret field '" + field + "' (expected one of " + known + ")");
-  }
+  MORTAR_RETURN_IF_ERROR(CheckConnectionSecretField(field));
   MORTAR_RETURN_IF_ERROR(RequireAdmin(context, "set a connection's secrets"));
   MORTAR_RETURN_IF_ERROR(context.home().LoadConnection(name).status());
   if (value.empty())

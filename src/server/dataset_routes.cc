@@ -1,6 +1,5 @@
 #include "mortar/charts/column_statistics.h"
 #include "mortar/core/cell_text.h"
-#include "mortar/core/parse_integer.h"
 #include "mortar/flow/dataset_import.h"
 #include "mortar/flow/flow.h"
 #include "server/api_routes.h"
@@ -14,17 +13,6 @@ constexpr const char* kDataset = R"(/api/datasets/([A-Za-z0-9_-]+))";
 // for an export, not a preview.
 constexpr int64_t kDeepestOffset = 10'000'000;
 constexpr int64_t kLargestPage = 1000;
-
-// ?name=N as a whole number from `least` to `most`, `fallback` when absent.
-Result<int64_t> IntegerParam(const httplib::Request& request, const std::string& name,
-                             int64_t fallback, int64_t least, int64_t most) {
-  if (!request.has_param(name)) return fallback;
-  auto value = ParseInteger(request.get_param_value(name));
-  if (!value || *value < least || *value > most)
-    return Status::Invalid(name + " must be a whole number from " + std::to_string(least) + " to " +
-                           std::to_string(most));
-  return *value;
-}
 
 Json ColumnsJson(const Schema& schema) {
   Json columns = Json::array();
@@ -132,14 +120,16 @@ void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
     return DatasetInfo(*context, request.matches[1]);
   }));
-  http.Get(std::string(kDataset) + "/rows", routes.Api([&routes](
-                                                           const httplib::Request& request,
-                                                           const Caller& caller) -> Result<Json> {
-    MORTAR_ASSIGN_OR_RETURN(int64_t offset, IntegerParam(request, "offset", 0, 0, kDeepestOffset));
-    MORTAR_ASSIGN_OR_RETURN(int64_t limit, IntegerParam(request, "limit", 100, 1, kLargestPage));
-    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
-    return DatasetRows(*context, request.matches[1], offset, limit);
-  }));
+  http.Get(
+      std::string(kDataset) + "/rows",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(int64_t offset,
+                                BoundedIntegerParam(request, "offset", 0, 0, kDeepestOffset));
+        MORTAR_ASSIGN_OR_RETURN(int64_t limit,
+                                BoundedIntegerParam(request, "limit", 100, 1, kLargestPage));
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        return DatasetRows(*context, request.matches[1], offset, limit);
+      }));
   http.Get(
       std::string(kDataset) + "/statistics",
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {

@@ -1,4 +1,3 @@
-#include "mortar/core/parse_integer.h"
 #include "mortar/flow/flow.h"
 #include "mortar/flow/job_record.h"
 #include "server/api_routes.h"
@@ -10,16 +9,6 @@ namespace {
 
 // A job id as the routes accept it (what JobLog makes: time, label and a number).
 constexpr const char* kJobId = R"(([A-Za-z0-9_.-]+))";
-
-// ?name=N as a count between 1 and `most`, `fallback` when absent.
-Result<std::size_t> CountParam(const httplib::Request& request, const std::string& name,
-                               std::size_t fallback, int64_t most) {
-  if (!request.has_param(name)) return fallback;
-  auto count = ParseInteger(request.get_param_value(name));
-  if (!count || *count < 1 || *count > most)
-    return Status::Invalid(name + " must be a whole number from 1 to " + std::to_string(most));
-  return static_cast<std::size_t>(*count);
-}
 
 // POST /api/builds's body: {"project": P, "datasets": [D, ...], "force": false}.
 Result<BuildRequest> ParseBuildRequest(const Json& body, const std::string& user) {
@@ -71,8 +60,9 @@ void AddFlowRoutes(RouteTable& http, RouteContext& routes) {
   }));
   http.Get("/api/jobs", routes.Api([&routes](const httplib::Request& request,
                                              const Caller& caller) -> Result<Json> {
-    MORTAR_ASSIGN_OR_RETURN(std::size_t limit, CountParam(request, "limit", 20, 1000));
-    MORTAR_ASSIGN_OR_RETURN(auto jobs, JobsVisibleTo(routes.home(), caller.user, limit));
+    MORTAR_ASSIGN_OR_RETURN(int64_t limit, BoundedIntegerParam(request, "limit", 20, 1, 1000));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto jobs, JobsVisibleTo(routes.home(), caller.user, static_cast<std::size_t>(limit)));
     Json list = Json::array();
     for (const auto& job : jobs) list.push_back(JobJson(job));
     return Json{{"jobs", list}};
@@ -80,12 +70,12 @@ void AddFlowRoutes(RouteTable& http, RouteContext& routes) {
   http.Get(
       std::string("/api/jobs/") + kJobId,
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
-        MORTAR_ASSIGN_OR_RETURN(std::size_t lines, CountParam(request, "lines", 50, 10000));
+        MORTAR_ASSIGN_OR_RETURN(int64_t lines, BoundedIntegerParam(request, "lines", 50, 1, 10000));
         MORTAR_ASSIGN_OR_RETURN(
             JobRecord job,
             JobFor(routes.home(), caller.user, request.matches[1], security::ProjectRole::kRead));
         Json shown = JobJson(job);
-        shown["log"] = JobLogTail(routes.home().JobsDir(), job.id, lines);
+        shown["log"] = JobLogTail(routes.home().JobsDir(), job.id, static_cast<std::size_t>(lines));
         return shown;
       }));
   http.Post(

@@ -1,5 +1,6 @@
 #include "server/route_context.h"
 
+#include "mortar/core/parse_integer.h"
 #include "mortar/security/accounts.h"
 #include "server/body_reply.h"
 #include "server/error_reply.h"
@@ -82,6 +83,16 @@ Result<Json> JsonBody(const httplib::Request& request) {
   Json body = Json::parse(request.body, nullptr, false);
   if (!body.is_object()) return Status::Invalid("expected a JSON object in the request body");
   return body;
+}
+
+Result<int64_t> BoundedIntegerParam(const httplib::Request& request, const std::string& name,
+                                    int64_t fallback, int64_t least, int64_t most) {
+  if (!request.has_param(name)) return fallback;
+  auto value = ParseInteger(request.get_param_value(name));
+  if (!value || *value < least || *value > most)
+    return Status::Invalid(name + " must be a whole number from " + std::to_string(least) + " to " +
+                           std::to_string(most));
+  return *value;
 }
 
 std::string OriginOf(const std::string& url) {

@@ -74,6 +74,9 @@ class RouteContext {
 
 // The request's body as a JSON object, or an error saying one was expected.
 Result<Json> JsonBody(const httplib::Request& request);
+// ?name=N as a whole number from `least` to `most`, `fallback` when absent.
+Result<int64_t> BoundedIntegerParam(const httplib::Request& request, const std::string& name,
+                                    int64_t fallback, int64_t least, int64_t most);
 
 // The scheme, host and port of a URL, as browsers send it in Origin.
 std::string OriginOf(const std::string& url);

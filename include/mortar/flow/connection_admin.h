@@ -19,6 +19,8 @@ Status RequireAdmin(const Context& context, const std::string& what);
 
 // The fields a connection may keep in the vault.
 const std::vector<std::string>& ConnectionSecretFields();
+// Refused, saying which fields there are, unless `field` is one of them.
+Status CheckConnectionSecretField(const std::string& field);
 
 // Adds the connection; with `replace`, one of the same name is replaced and keeps who
 // may use it, else that is a conflict.
