@@ -189,10 +189,11 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
   return Status::OK();
 }
 
-Status CloudFetchDownloads::Decode(DownloadedFile& file) const {
+Status CloudFetchDownloads::Decode(DownloadedFile& file) {
   const ResultLink& link = file.link;
   const std::string prefix = "connection '" + options_.connection_name + "': ";
-  auto batches = DecodeArrowStream(file.body, options_.lz4, static_cast<std::size_t>(link.bytes));
+  auto batches = DecodeArrowStream(file.body, options_.lz4, static_cast<std::size_t>(link.bytes),
+                                   &decode_buffers_);
   std::string().swap(file.body);
   if (!batches.ok()) {
     return Status::Remote(prefix + "the result file of " + Rows(link) +

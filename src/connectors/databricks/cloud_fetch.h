@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/databricks/decode_buffers.h"
 #include "mortar/core/batch.h"
 #include "mortar/http/client.h"
 
@@ -76,7 +77,7 @@ class CloudFetchDownloads {
   struct Slot;
   void Work();
   Status Download(http::Transport& transport, Slot& slot);
-  Status Decode(DownloadedFile& file) const;
+  Status Decode(DownloadedFile& file);
   bool Expired(const ResultLink& link) const;
 
   CloudFetchOptions options_;
@@ -87,6 +88,7 @@ class CloudFetchDownloads {
   std::deque<std::shared_ptr<Slot>> slots_;  // in row order; the first is handed over next
   std::vector<std::thread> workers_;
   bool stopping_ = false;
+  DecodeBuffers decode_buffers_;  // used by Next, on the caller's thread
 };
 
 }  // namespace mortar::databricks

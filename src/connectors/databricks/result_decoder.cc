@@ -6,6 +6,7 @@
 #include <arrow/ipc/reader.h>
 #include <lz4frame.h>
 
+#include "connectors/databricks/decode_buffers.h"
 #include "mortar/core/arrow_input.h"
 #include "mortar/core/text_conversion.h"
 
@@ -229,18 +230,26 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 }
 
 Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view compressed,
-                                                           std::size_t size_hint) {
+                                                           std::size_t size_hint,
+                                                           DecodeBuffers* buffers) {
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
   }
   // Straight into an Arrow buffer, not zero-filled first (page faults of a fresh
   // zero-filled buffer were a third of a large read's CPU), grown when the hint is short.
-  auto allocated = arrow::AllocateResizableBuffer(
-      static_cast<int64_t>(Lz4InitialCapacity(compressed.size(), size_hint)));
+  // A kept buffer when `buffers` has one free, its pages already faulted in.
+  auto initial = static_cast<int64_t>(Lz4InitialCapacity(compressed.size(), size_hint));
+  auto allocated = [&]() -> Result<std::shared_ptr<arrow::ResizableBuffer>> {
+    if (buffers) return buffers->Take(initial);
+    auto made = arrow::AllocateResizableBuffer(initial);
+    if (!made.ok())
+      return Status::Internal("cannot allocate for an LZ4 result: " + made.status().message());
+    return std::shared_ptr<arrow::ResizableBuffer>(std::move(*made));
+  }();
   if (!allocated.ok()) {
     LZ4F_freeDecompressionContext(context);
-    return Status::Internal("cannot allocate for an LZ4 result: " + allocated.status().message());
+    return allocated.status();
   }
   std::shared_ptr<arrow::ResizableBuffer> out = std::move(*allocated);
   std::size_t written = 0;
@@ -295,7 +304,7 @@ std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint) {
 }
 
 Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint) {
-  MORTAR_ASSIGN_OR_RETURN(auto buffer, DecompressLz4Buffer(compressed, size_hint));
+  MORTAR_ASSIGN_OR_RETURN(auto buffer, DecompressLz4Buffer(compressed, size_hint, nullptr));
   return buffer->ToString();
 }
 
@@ -314,9 +323,9 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
 }
 
 Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
-                                             std::size_t size_hint) {
+                                             std::size_t size_hint, DecodeBuffers* buffers) {
   if (lz4) {
-    MORTAR_ASSIGN_OR_RETURN(auto plain, DecompressLz4Buffer(stream, size_hint));
+    MORTAR_ASSIGN_OR_RETURN(auto plain, DecompressLz4Buffer(stream, size_hint, buffers));
     return ReadStream(std::move(plain));
   }
   return ReadStream(arrow::Buffer::FromString(std::string(stream)));

@@ -12,6 +12,8 @@
 
 namespace mortar::databricks {
 
+class DecodeBuffers;
+
 // The Mortar type of a Thrift column: DECIMAL precision and scale from the type
 // qualifiers; nested types, which Thrift describes only by kind, as JSON strings.
 Type TypeOfColumn(const wire::TColumnDesc& column);
@@ -42,7 +44,9 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
                                               const std::vector<std::string>& batches, bool lz4);
 // Decodes a whole Arrow IPC stream (a CloudFetch file), decompressing it first when
 // `lz4` is set; `size_hint` is its size after decompression (the link's bytesNum).
+// `buffers`, when given, is where it decompresses to.
 Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
-                                             std::size_t size_hint = 0);
+                                             std::size_t size_hint = 0,
+                                             DecodeBuffers* buffers = nullptr);
 
 }  // namespace mortar::databricks

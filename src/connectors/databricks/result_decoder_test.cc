@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <lz4frame.h>
 
+#include "connectors/databricks/decode_buffers.h"
+
 namespace mortar::databricks {
 namespace {
 
@@ -102,6 +104,39 @@ TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
   auto cut = DecompressLz4Frames(file.substr(0, file.size() - 12));
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find("middle of a frame"), std::string::npos);
+}
+
+TEST(ResultDecoderTest, FilesDecodedIntoKeptBuffersKeepTheirValuesWhileHeld) {
+  // One stream per file, each of other rows: a buffer written over while a file's
+  // batches are still held would change that file's values.
+  auto stream_of = [](int64_t start) {
+    auto batch = SampleBatch(start);
+    auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+    auto writer = arrow::ipc::MakeStreamWriter(sink, batch->schema()).ValueOrDie();
+    EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
+    EXPECT_TRUE(writer->Close().ok());
+    return Lz4(sink->Finish().ValueOrDie()->ToString());
+  };
+  auto name = [](const Batch& batch, int64_t row) {
+    return static_cast<const arrow::StringArray&>(*batch->column(1)).GetString(row);
+  };
+  DecodeBuffers buffers;
+  std::vector<std::vector<Batch>> held;
+  for (int64_t start : {0, 10, 20, 30}) {
+    auto file = DecodeArrowStream(stream_of(start), true, 0, &buffers);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    held.push_back(std::move(*file));
+  }
+  for (std::size_t i = 0; i < held.size(); ++i)
+    EXPECT_EQ(name(held[i][0], 2), "row " + std::to_string(i * 10 + 2));
+  // Once a file's batches are gone, its buffer takes the next file.
+  const uint8_t* released = held[3][0]->column_data(1)->buffers[2]->data();
+  held.pop_back();
+  auto next = DecodeArrowStream(stream_of(40), true, 0, &buffers);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(name((*next)[0], 1), "row 41");
+  EXPECT_EQ((*next)[0]->column_data(1)->buffers[2]->data(), released);
+  EXPECT_EQ(name(held[2][0], 2), "row 22");
 }
 
 // A stream whose string column's last offset points far past its data buffer: Arrow's
