@@ -1,11 +1,14 @@
 """Databricks Connect: Spark sessions on a Mortar Databricks connection, and Spark
 DataFrames on its datasets.
 
+    import mortar
     from mortar import DatabricksConnect
     dbc = DatabricksConnect()
-    session = dbc.get_session("dbx")
+    session = dbc.get_session("dbx")                 # or a dataset: its connection
     df = dbc.get_dataframe("orders")                 # session.read.table(<the table>)
-    dbc.write_with_schema("orders_by_day", df.groupBy("day").count())
+    dbc.write_with_schema(mortar.Dataset("orders_by_day"), df.groupBy("day").count())
+
+Datasets are given by name or as `Dataset` handles alike.
 
 The session is built from the connection's credentials, which Mortar gives only when
 the connection's "details readable by" setting covers the current user. Against
@@ -46,8 +49,14 @@ class DatabricksConnect:
         return self._client.json("GET", self._client.path("connections", connection,
                                                           "client-credentials"))
 
+    def _dataset(self, dataset):
+        return dataset if isinstance(dataset, Dataset) else Dataset(dataset, self._client)
+
     def get_session(self, connection):
-        """A SparkSession on the connection (one per connection, reused)."""
+        """A SparkSession on the connection (one per connection, reused). `connection` is
+        a connection's name, or a dataset (a name's `Dataset`) whose connection to use."""
+        if isinstance(connection, Dataset):
+            connection = connection.info()["connection"]
         if connection in self._sessions:
             return self._sessions[connection]
         details = self.get_credentials(connection)
@@ -92,15 +101,16 @@ class DatabricksConnect:
         return builder.getOrCreate()
 
     def get_dataframe(self, dataset, session=None):
-        """A Spark DataFrame on the dataset's table (session.read.table)."""
-        info = Dataset(dataset, self._client).info()
+        """A Spark DataFrame on the dataset's table (session.read.table). `dataset` is a
+        `Dataset` or a dataset's name."""
+        info = self._dataset(dataset).info()
         session = session or self.get_session(info["connection"])
         return session.read.table(table_name(info))
 
     def write_with_schema(self, dataset, df, mode="overwrite"):
         """Saves the Spark DataFrame as the dataset's table and records its schema in
-        Mortar. Returns the recorded columns."""
-        target = Dataset(dataset, self._client)
+        Mortar. Returns the recorded columns. `dataset` is a `Dataset` or a name."""
+        target = self._dataset(dataset)
         info = target.info()
         df.write.mode(mode).saveAsTable(table_name(info))
         return target.detect_schema()

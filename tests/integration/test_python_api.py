@@ -61,15 +61,21 @@ mortar.Dataset("big_sales").write_with_schema(sales)
     assert "doubled" in dbx.run("dataset", "show", "big_sales").stdout
 
 
+# Shaped as DSS's own Databricks Connect example: datasets as handles, the session of
+# the input's connection; names work alike.
 GROUP_WITH_SPARK = """
+import mortar
 from pyspark.sql import functions as F
 from mortar import DatabricksConnect
 
+sales_dataset = mortar.Dataset("sales")
 dbc = DatabricksConnect()
-sales = dbc.get_dataframe("sales")
+session = dbc.get_session(sales_dataset)
+sales = dbc.get_dataframe(sales_dataset)
 by_city = sales.groupBy("city").agg(F.sum("amount").alias("total"), F.count("*").alias("orders"))
-dbc.write_with_schema("by_city", by_city)
-print("session says", dbc.get_session("dbx").sql("SELECT 6 * 7 AS answer").collect()[0].answer)
+dbc.write_with_schema(mortar.Dataset("by_city"), by_city)
+assert dbc.get_session("dbx") is session and dbc.get_dataframe("sales").count() == 3
+print("session says", session.sql("SELECT 6 * 7 AS answer").collect()[0].answer)
 """
 
 
