@@ -13,6 +13,7 @@
 
 #include "connectors/databricks/connection_string.h"
 #include "mortar/core/child_process.h"
+#include "mortar/recipes/python_script.h"
 #include "mortar/recipes/recipe_data_api.h"
 #include "recipes/builtin_recipes.h"
 
@@ -126,12 +127,8 @@ Result<fs::path> ScriptFile(const config::RecipeConfig& recipe, const config::Pr
     if (!out) return Status::Internal("cannot write " + file.string());
     return file;
   }
-  MORTAR_ASSIGN_OR_RETURN(std::string script, params.String("script"));
-  fs::path folder = project.dir().lexically_normal();
-  fs::path file = (folder / script).lexically_normal();
-  auto [end, unused] = std::mismatch(folder.begin(), folder.end(), file.begin());
-  if (end != folder.end() || fs::path(script).is_absolute())
-    return params.Error("script", "must be a file inside the project folder " + folder.string());
+  MORTAR_ASSIGN_OR_RETURN(std::optional<fs::path> path, PythonScriptPath(recipe, project));
+  const fs::path& file = *path;
   if (!fs::is_regular_file(file)) {
     return params.Error("script", "there is no file " + file.string() +
                                       "; write the script there or give params.code");
@@ -168,12 +165,11 @@ class PythonEngine final : public Engine {
   explicit PythonEngine(StartRecipeDataApi start_api) : start_api_(std::move(start_api)) {}
   std::string_view name() const override { return "python"; }
   std::string_view recipe_type() const override { return "python"; }
-  Status CanRun(const RecipeRun& run) const override {
-    if (run.host == nullptr) return Status::Invalid("python recipes run only inside a build");
-    return Status::OK();
-  }
+  // The only engine of python recipes: explaining one (no build, so no host) says so.
+  Status CanRun(const RecipeRun&) const override { return Status::OK(); }
 
   Status Run(RecipeRun& run) const override {
+    if (run.host == nullptr) return Status::Internal("python recipes run only inside a build");
     RecipeHost& host = *run.host;
     MORTAR_ASSIGN_OR_RETURN(const config::Project* project, host.project());
     MORTAR_ASSIGN_OR_RETURN(fs::path script, ScriptFile(run.recipe, *project));

@@ -1,5 +1,6 @@
 #include "mortar/flow/flow.h"
 #include "mortar/flow/recipe_definition.h"
+#include "mortar/flow/recipe_script.h"
 #include "server/api_routes.h"
 
 namespace mortar::server {
@@ -26,6 +27,10 @@ Json ExplanationJson(Context& context, const config::RecipeConfig& recipe) {
   return Json{{"engine", explained->engine}, {"sql", explained->sql}};
 }
 
+Json ScriptJson(const RecipeScript& script) {
+  return Json{{"script", script.script}, {"code", script.code}};
+}
+
 }  // namespace
 
 void AddRecipeRoutes(RouteTable& http, RouteContext& routes) {
@@ -41,6 +46,27 @@ void AddRecipeRoutes(RouteTable& http, RouteContext& routes) {
                                   "' in project '" + project->name() + "'");
         return Json{{"recipe", it->second.ToJson()},
                     {"explanation", ExplanationJson(*context, it->second)}};
+      }));
+  http.Get(
+      R"(/api/recipes/([A-Za-z0-9_-]+)/script)",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        MORTAR_ASSIGN_OR_RETURN(RecipeScript script,
+                                ReadRecipeScript(*context, request.matches[1]));
+        return ScriptJson(script);
+      }));
+  http.Put(
+      R"(/api/recipes/([A-Za-z0-9_-]+)/script)",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+        if (!body.contains("code") || !body["code"].is_string())
+          return Status::Invalid("expected {\"code\": \"...\"}");
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        MORTAR_RETURN_IF_ERROR(
+            WriteRecipeScript(*context, request.matches[1], body["code"].get<std::string>()));
+        MORTAR_ASSIGN_OR_RETURN(RecipeScript script,
+                                ReadRecipeScript(*context, request.matches[1]));
+        return ScriptJson(script);
       }));
   // Checks a recipe as it would be saved, and explains it; nothing is saved.
   http.Post("/api/recipes/explain", routes.Api([&routes](const httplib::Request& request,

@@ -207,6 +207,37 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             driver.save_screenshot(str(shots / "recipe.png"))
             recipe = shop.json("--project", "shop", "recipe", "show", "oslo_only")
             assert (recipe["type"], recipe["inputs"], recipe["outputs"]) == ("sql", ["people_copy"], ["oslo"])
+            # A python recipe written in the studio: its code starts from what it reads and
+            # writes, is saved into its script file, builds, and opens again as saved.
+            driver.get(server.url + "/#/recipes/+new")
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-name"))
+            driver.find_element(By.ID, "recipe-name").send_keys("shout")
+            Select(driver.find_element(By.ID, "recipe-type")).select_by_value("python")
+            driver.find_element(By.ID, "recipe-input-people_copy").click()
+            driver.find_element(By.ID, "output-name").send_keys("shouted")
+            driver.find_element(By.ID, "output-source").send_keys("shouted")
+            code = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#recipe-python-code .cm-content"))
+            wait.until(lambda d: 'mortar.Dataset("shouted")' in code.text)
+            assert 'df = mortar.Dataset("people_copy").get_dataframe()' in code.text
+            assert json.loads(driver.find_element(By.ID, "recipe-params").get_attribute("value")) == \
+                {"script": "recipes/shout.py"}
+            code.click()
+            code.send_keys(Keys.CONTROL, Keys.END)
+            code.send_keys('print("shouting", len(df')
+            code.send_keys(Keys.CONTROL, Keys.END)
+            driver.find_element(By.ID, "recipe-save").click()
+            wait.until(lambda d: d.current_url.endswith("#/recipes/shout"))
+            script = shop.home / "projects" / "shop" / "recipes" / "shout.py"
+            wait.until(lambda d: script.exists())
+            assert script.read_text().endswith('print("shouting", len(df))')
+            assert oct(script.stat().st_mode & 0o777) == "0o640"
+            built = shop.json("--project", "shop", "--user", "alice", "build", "shouted")
+            assert "python: shouting 3" in pathlib.Path(built["log"]).read_text()
+            driver.refresh()
+            wait.until(lambda d: 'print("shouting"' in d.find_element(
+                By.CSS_SELECTOR, "#recipe-python-code .cm-content").text)
+            driver.save_screenshot(str(shots / "recipe-python.png"))
+
             # A group recipe whose params its type refuses: the error, and nothing saved.
             driver.get(server.url + "/#/recipes/+new")
             wait.until(lambda d: d.find_elements(By.ID, "recipe-name"))
@@ -238,12 +269,12 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             WebDriverWait(driver, 60).until(lambda d: d.find_element(By.ID, "build-state").text == "cancelled")
             assert shop.json("sql", "sqlite_default", "SELECT was FROM slow_out")["rows"] == [{"was": "before"}]
 
-            # The jobs: the run above, its log, no cancel for a job that has ended.
+            # The jobs: the runs above, a log, no cancel for a job that has ended.
             driver.find_element(By.ID, "nav-jobs").click()
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#jobs tr.job")) == 3)
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#jobs tr.job")) == 4)
             states = [r.find_element(By.CSS_SELECTOR, ".state").text
                       for r in driver.find_elements(By.CSS_SELECTOR, "#jobs tr.job")]
-            assert states == ["cancelled", "succeeded", "succeeded"]
+            assert states == ["cancelled", "succeeded", "succeeded", "succeeded"]
             row = driver.find_elements(By.CSS_SELECTOR, "#jobs tr.job")[-1]
             assert "people_copy" in row.text and "shop" in row.text and "alice" in row.text
             assert not row.find_elements(By.CSS_SELECTOR, "button[id^=job-cancel-]")
@@ -262,6 +293,57 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             assert not driver.find_elements(By.ID, "flow-graph")
             driver.find_element(By.ID, "nav-jobs").click()
             wait.until(lambda d: d.find_elements(By.ID, "jobs-none"))
+    finally:
+        server.stop()
+
+
+def test_a_python_recipes_code_is_read_and_written_as_the_role_allows(shop, tmp_path):
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+    project = shop.home / "projects" / "shop"
+    shop_as_alice = ("--user", "alice", "--project", "shop")
+
+    def python_recipe(name, params):
+        shop.run(*shop_as_alice, "dataset", "create", name + "_out", "--connection",
+                 "sqlite_default", "--table", name + "_out")
+        shop.run(*shop_as_alice, "recipe", "create", name, "--type", "python", "--input",
+                 "people", "--output", name + "_out", "--params", json.dumps(params))
+
+    python_recipe("inline", {"code": "print(1)"})
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        def call(method, user, recipe, body=None):
+            return server.api(method, f"/api/recipes/{recipe}/script?project=shop", body, key=keys[user])
+
+        assert call("GET", "bob", "slow") == \
+            (200, {"script": "recipes/slow.py", "code": "import time\ntime.sleep(300)\n"})
+        status, body = call("PUT", "bob", "slow", {"code": "print(2)"})
+        assert status == 403 and "may not" in body["error"], body
+        assert (project / "recipes" / "slow.py").read_text() == "import time\ntime.sleep(300)\n"
+        assert call("PUT", "alice", "slow", {"code": "print(2)\n"}) == \
+            (200, {"script": "recipes/slow.py", "code": "print(2)\n"})
+        assert (project / "recipes" / "slow.py").read_text() == "print(2)\n"
+        # Code kept in params.code is replaced there.
+        assert call("GET", "alice", "inline") == (200, {"script": "", "code": "print(1)"})
+        assert call("PUT", "alice", "inline", {"code": "print(3)"})[0] == 200
+        assert shop.json("--project", "shop", "recipe", "show", "inline")["params"] == {"code": "print(3)"}
+        # Refused, with nothing written: other recipe types, bodies without code, code
+        # over 512 KiB, and a script path that is not a .py file (project.json holds the
+        # project's permissions).
+        status, body = call("PUT", "alice", "count_by_city", {"code": "x"})
+        assert status == 400 and "only python recipes have code" in body["error"], body
+        assert call("PUT", "alice", "slow", {"text": "x"})[0] == 400
+        status, body = call("PUT", "alice", "slow", {"code": "#" * (600 << 10)})
+        assert status == 400 and "at most 512 KiB" in body["error"], body
+        assert (project / "recipes" / "slow.py").read_text() == "print(2)\n"
+        before = (project / "project.json").read_text()
+        for recipe, script in (("sneaky", "project.json"), ("stateful", "state/python-x.py")):
+            python_recipe(recipe, {"script": script})
+            status, body = call("PUT", "alice", recipe, {"code": '{"permissions": []}'})
+            assert status == 400 and "only as a .py file" in body["error"], body
+            assert call("GET", "alice", recipe)[0] == 400
+        assert (project / "project.json").read_text() == before
+        assert call("GET", "alice", "nosuch")[0] == 404
     finally:
         server.stop()
 

@@ -144,6 +144,12 @@ export interface ConnectionSettings {
   redirect_uri: string;
 }
 
+// A python recipe's code: the file params.script names ("" for params.code) and its text.
+export interface RecipeScript {
+  script: string;
+  code: string;
+}
+
 export interface RecipeConfig {
   name: string;
   type: string;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   api,
   message,
@@ -7,6 +7,7 @@ import {
   type FlowGraph,
   type RecipeConfig,
   type RecipeExplanation,
+  type RecipeScript,
 } from '../api';
 import { CodeEditor, type SqlSchema } from '../CodeEditor';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
@@ -45,6 +46,35 @@ export function RecipeForm({
   const [busy, setBusy] = useState(false);
   const query = '?project=' + encodeURIComponent(project);
   const isSql = type === 'sql';
+  const isPython = type === 'python';
+  const outputName = output === NEW_OUTPUT ? newOutput.name : output;
+  // A python recipe's code: its script file's content or its params.code, saved with it.
+  const [code, setCode] = useState<string | null>(null);
+  const editingScript = isPython && existing?.type === 'python';
+  // Until it is edited, a new recipe's code follows what it reads and writes.
+  const starter = useRef('');
+  useEffect(() => {
+    if (!isPython || editingScript) return;
+    const next = starterScript(inputs, outputName ? [outputName] : []);
+    const previous = starter.current;
+    starter.current = next;
+    setCode((current) => (current === null || current === previous ? next : current));
+  }, [isPython, editingScript, inputs, outputName]);
+  useEffect(() => {
+    if (!existing || !editingScript) return;
+    let current = true;
+    api<RecipeScript>('GET', `/api/recipes/${existing.name}/script${query}`)
+      .then((script) => current && setCode(script.code || starterScript(existing.inputs, existing.outputs)))
+      .catch((e) => current && setError(message(e)));
+    return () => {
+      current = false;
+    };
+  }, [existing, editingScript, query]);
+  // A new python recipe's script is named after it.
+  useEffect(() => {
+    if (!existing && isPython)
+      setParamsText(JSON.stringify({ script: 'recipes/' + (name || 'my_recipe') + '.py' }, null, 2));
+  }, [existing, isPython, name]);
   const [schema, setSchema] = useState<SqlSchema>({});
   // What the SQL editor completes: the project's datasets, with the columns of those the
   // recipe reads.
@@ -78,7 +108,6 @@ export function RecipeForm({
     setExplanation(null);
   };
   const setSql = (sql: string) => setParamsText(JSON.stringify({ ...(params ?? {}), sql }, null, 2));
-  const outputName = output === NEW_OUTPUT ? newOutput.name : output;
   const recipe = (): RecipeConfig => ({
     name,
     type,
@@ -116,6 +145,8 @@ export function RecipeForm({
         recipe: recipe(),
         replace: existing !== null,
       });
+      if (isPython && code !== null)
+        await api('PUT', `/api/recipes/${name}/script${query}`, { code });
       setExplanation(saved.explanation);
       onSaved(name);
     });
@@ -216,12 +247,22 @@ export function RecipeForm({
           <small>input datasets by name, as tables; the output is what the query returns (Ctrl-Space completes)</small>
         </label>
       )}
+      {isPython && (
+        <label className="field wide">
+          <span>Python</span>
+          <CodeEditor id="recipe-python-code" language="python" value={code ?? ''} onChange={setCode} />
+          <small>
+            saved with the recipe, into {typeof params?.script === 'string' ? params.script : 'its params.code'}; read
+            and write datasets with mortar.Dataset (docs/python.md)
+          </small>
+        </label>
+      )}
       <label className="field wide">
         <span>Params (JSON)</span>
         <textarea
           id="recipe-params"
           className="code"
-          rows={isSql ? 4 : 10}
+          rows={isSql || isPython ? 4 : 10}
           spellCheck={false}
           value={paramsText}
           onChange={(e) => setParamsText(e.target.value)}
@@ -255,4 +296,17 @@ export function RecipeForm({
       )}
     </section>
   );
+}
+
+// What a new python recipe's code starts from: read the first input, write the output.
+function starterScript(inputs: string[], outputs: string[]): string {
+  const input = inputs[0] ?? 'input';
+  const output = outputs[0] ?? 'output';
+  return [
+    'import mortar',
+    '',
+    `df = mortar.Dataset(${JSON.stringify(input)}).get_dataframe()`,
+    `mortar.Dataset(${JSON.stringify(output)}).write_with_schema(df)`,
+    '',
+  ].join('\n');
 }
