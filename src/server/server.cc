@@ -92,10 +92,12 @@ class Server {
     });
     http.Get("/", [](const httplib::Request& request, httplib::Response& response) {
       // Scripts from Mortar's own address only; styles also when they carry this page's
-      // nonce (the code editor makes its style sheets at run time).
+      // nonce (the code editor makes its style sheets at run time); images also as data:
+      // URLs (a chart drawn before it is saved; an image runs no script).
       std::string nonce = auth::RandomUrlSafe();
-      response.set_header("Content-Security-Policy",
-                          "default-src 'self'; style-src 'self' 'nonce-" + nonce + "'");
+      response.set_header(
+          "Content-Security-Policy",
+          "default-src 'self'; style-src 'self' 'nonce-" + nonce + "'; img-src 'self' data:");
       response.set_header("Cache-Control", "no-store");
       std::string page(WebPageHtml());
       std::size_t at = page.find(kNoncePlaceholder);

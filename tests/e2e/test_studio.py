@@ -348,6 +348,82 @@ def test_a_python_recipes_code_is_read_and_written_as_the_role_allows(shop, tmp_
         server.stop()
 
 
+def test_a_chart_is_built_drawn_saved_and_downloaded_in_the_studio(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
+    charts = shop.home / "projects" / "shop" / "charts"
+    shots = screenshots(tmp_path)
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "alice")
+            driver.find_element(By.ID, "nav-charts").click()
+            wait.until(lambda d: d.find_elements(By.ID, "chart-new")).pop().click()
+            wait.until(lambda d: d.find_elements(By.ID, "chart-name")).pop().send_keys("people_by_city")
+            Select(driver.find_element(By.ID, "chart-dataset")).select_by_value("people")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-dimension-0 option[value=city]"))
+            Select(driver.find_element(By.ID, "chart-dimension-0")).select_by_value("city")
+            Select(driver.find_element(By.ID, "chart-sort")).select_by_value("measure")
+            driver.find_element(By.ID, "chart-descending").click()
+            # Drawn before it is saved: the picture (a data: image the page's policy allows)
+            # and the bins, from the local engine on the CSV file.
+            driver.find_element(By.ID, "chart-draw").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-bins tr"))
+            assert [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#chart-bins tr")] == \
+                ["city count", "Oslo 2", "Rome 1"]
+            picture = driver.find_element(By.ID, "chart-picture")
+            assert picture.get_attribute("src").startswith("data:image/svg+xml")
+            wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", picture) > 0)
+            assert "engine local" in driver.find_element(By.ID, "chart-drawn-caption").text
+            assert not charts.exists() or not list(charts.iterdir())
+            driver.find_element(By.ID, "chart-save").click()
+            wait.until(lambda d: d.current_url.endswith("#/charts/people_by_city"))
+            wait.until(lambda d: d.find_elements(By.ID, "chart-download-png"))
+            assert json.loads((charts / "people_by_city.json").read_text()) == {
+                "name": "people_by_city", "dataset": "people", "type": "bar",
+                "dimensions": [{"column": "city"}], "measures": [{"function": "count"}],
+                "sort": {"by": "measure", "descending": True}}
+            saved = wait.until(lambda d: d.find_element(By.ID, "chart-picture"))
+            assert "/api/charts/people_by_city.svg" in saved.get_attribute("src")
+            wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", saved) > 0)
+            assert driver.find_element(By.ID, "chart-download-png").get_attribute("download") == "people_by_city.png"
+            driver.save_screenshot(str(shots / "chart.png"))
+            # A formula the chart cannot run: the server's message, nothing saved.
+            driver.find_element(By.ID, "chart-filters").send_keys("nosuch > 1")
+            driver.find_element(By.ID, "chart-draw").click()
+            wait.until(lambda d: d.find_element(By.ID, "chart-builder-error").text)
+            assert "nosuch" in driver.find_element(By.ID, "chart-builder-error").text
+            assert "filters" not in json.loads((charts / "people_by_city.json").read_text())
+
+        def post(path, body, user="alice"):
+            return server.api("POST", path + "?project=shop", body, key=keys[user])
+        chart = {"name": "by_count", "dataset": "people_copy", "type": "pie",
+                 "dimensions": [{"column": "city"}], "measures": [{"column": "name", "function": "count_distinct"}]}
+        status, drawn = post("/api/charts/preview", {"chart": chart}, "bob")
+        assert status == 200 and drawn["svg"].startswith("<svg") and drawn["engine"] == "live", drawn
+        status, body = post("/api/charts", {"chart": chart}, "bob")
+        assert status == 403 and "may not" in body["error"], body
+        assert post("/api/charts", {"chart": chart})[0] == 200
+        status, body = post("/api/charts", {"chart": chart})
+        assert status == 409 and "a chart named 'by_count' exists" in body["error"], body
+        assert post("/api/charts", {"chart": chart, "replace": True})[0] == 200
+        for bad, says in (({**chart, "type": "radar"}, "type"), ({**chart, "dataset": "nosuch"}, "nosuch"),
+                          ({**chart, "name": "../x"}, "name"), ({**chart, "dimensions": []}, "dimension")):
+            status, body = post("/api/charts", {"chart": bad})
+            assert status in (400, 404) and says in body["error"], (bad, body)
+        assert sorted(p.name for p in charts.iterdir()) == ["by_count.json", "people_by_city.json"]
+        request = urllib.request.Request(server.url + "/api/charts/by_count.png?project=shop",
+                                         headers={"Authorization": "Bearer " + keys["bob"]})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Type"] == "image/png" and response.read(8) == b"\x89PNG\r\n\x1a\n"
+    finally:
+        server.stop()
+
+
 def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path):
     keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
@@ -369,7 +445,7 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
             with urllib.request.urlopen(server.url + "/") as response:
                 policy = response.headers["Content-Security-Policy"]
                 nonce = policy.split("'nonce-")[1].split("'")[0]
-                assert policy == f"default-src 'self'; style-src 'self' 'nonce-{nonce}'"
+                assert policy == f"default-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:"
                 assert f'content="{nonce}"' in response.read().decode()
                 policies.append(policy)
         assert policies[0] != policies[1]

@@ -164,3 +164,27 @@ export interface RecipeExplanation {
   sql?: string;
   error?: string;
 }
+
+// A chart's definition, as docs/charts.md describes it.
+export interface ChartDefinition {
+  name: string;
+  dataset: string;
+  type: string;
+  dimensions: { column: string; bin?: number | string }[];
+  measures: { function: string; column?: string }[];
+  filters?: string[];
+  sort?: { by: string; descending: boolean };
+  limit?: number;
+  [field: string]: unknown;
+}
+
+// A chart's bins as its engine computed them.
+export interface ChartData extends Rows {
+  chart: string;
+  type: string;
+  engine: string;
+  cached?: boolean;
+  sql: string;
+  definition?: ChartDefinition;
+  svg?: string;
+}

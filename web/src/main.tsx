@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, message, type Connection, type Me } from './api';
 import { ConnectionsAdmin } from './connections/ConnectionsAdmin';
 import { FlowPage } from './flow/FlowPage';
+import { ChartsPage } from './charts/ChartsPage';
 import { ApiKeys } from './home/ApiKeys';
 import { Charts } from './home/Charts';
 import { Connections } from './home/Connections';
@@ -17,6 +18,7 @@ const PAGES = {
   flow: 'Flow',
   datasets: 'Datasets',
   recipes: 'Recipes',
+  charts: 'Charts',
   jobs: 'Jobs',
   connections: 'Connections',
 } as const;
@@ -24,7 +26,7 @@ const PAGES = {
 const ADMIN_PAGES: Page[] = ['connections'];
 type Page = keyof typeof PAGES;
 
-// The page the address names: #/flow, #/jobs, #/datasets or #/datasets/NAME.
+// The page the address names: #/flow, #/jobs, #/datasets or #/datasets/NAME, ...
 interface Place {
   page: Page;
   item: string | null;
@@ -180,13 +182,15 @@ function App() {
         <section id="app">
           {page === 'home' && <Home me={me} />}
           {page === 'flow' && <FlowPage me={me} project={project} />}
-          {(page === 'datasets' || page === 'recipes') &&
+          {(page === 'datasets' || page === 'recipes' || page === 'charts') &&
             (!project ? (
               <p id="datasets-error">You have no role on any project yet: a project admin can grant you one.</p>
             ) : page === 'datasets' ? (
               <DatasetsPage project={project} open={place.item} />
-            ) : (
+            ) : page === 'recipes' ? (
               <RecipesPage project={project} open={place.item} />
+            ) : (
+              <ChartsPage project={project} open={place.item} />
             ))}
           {page === 'jobs' && <JobsPage />}
           {page === 'connections' && <ConnectionsAdmin me={me} />}

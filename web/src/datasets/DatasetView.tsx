@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { api, message, type DatasetInfo, type DatasetStatistics, type RowsPage } from '../api';
+import { api, type DatasetInfo, type DatasetStatistics, type RowsPage } from '../api';
 import { readable } from '../table';
+import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 
 const PAGE_ROWS = 50;
@@ -70,20 +71,12 @@ function Preview({ project, name }: { project: string; name: string }) {
 // Column statistics, computed by a database when asked (they read every row).
 function Statistics({ project, name }: { project: string; name: string }) {
   const [statistics, setStatistics] = useState<DatasetStatistics | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useAction();
   useEffect(() => setStatistics(null), [project, name]);
-  const compute = async () => {
-    setBusy(true);
-    setError('');
-    try {
+  const compute = () =>
+    run(async () => {
       setStatistics(await api<DatasetStatistics>('GET', `/api/datasets/${name}/statistics${query(project)}`));
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section>
       <h3>Column statistics</h3>

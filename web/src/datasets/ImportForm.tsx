@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, message, type Connection, type DatasetInfo } from '../api';
+import { api, type Connection, type DatasetInfo } from '../api';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
 import { Browse } from '../home/Browse';
+import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 
 const SQL_TYPES = ['databricks', 'sqlite'];
@@ -14,15 +15,12 @@ export function ImportForm({ project, onImported }: { project: string; onImporte
   const [path, setPath] = useState('');
   const [format, setFormat] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const chosen = connections?.find((c) => c.name === connection);
   const isSql = chosen !== undefined && SQL_TYPES.includes(chosen.type ?? '');
 
-  const importSource = async (source: string) => {
-    setBusy(true);
-    setError('');
-    try {
+  const importSource = (source: string) =>
+    run(async () => {
       const info = await api<DatasetInfo>('POST', '/api/datasets?project=' + encodeURIComponent(project), {
         connection,
         source,
@@ -30,12 +28,7 @@ export function ImportForm({ project, onImported }: { project: string; onImporte
         format: isSql ? '' : format,
       });
       onImported(info.name);
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section id="import-form" className="connection-form">
       <h2>Import a dataset</h2>

@@ -11,6 +11,7 @@ import {
 } from '../api';
 import { CodeEditor, type SqlSchema } from '../CodeEditor';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
+import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 import { RECIPE_TEMPLATES, RECIPE_TYPES } from './templates';
 
@@ -42,8 +43,7 @@ export function RecipeForm({
   const [engine, setEngine] = useState(existing?.engine ?? '');
   const [paramsText, setParamsText] = useState(JSON.stringify(existing?.params ?? RECIPE_TEMPLATES.sql, null, 2));
   const [explanation, setExplanation] = useState<RecipeExplanation | null>(explained);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run: act } = useAction();
   const query = '?project=' + encodeURIComponent(project);
   const isSql = type === 'sql';
   const isPython = type === 'python';
@@ -117,18 +117,11 @@ export function RecipeForm({
     ...(engine ? { engine } : {}),
   });
 
-  const run = async (what: () => Promise<void>) => {
-    setBusy(true);
-    setError('');
-    try {
+  const run = (what: () => Promise<void>) =>
+    act(async () => {
       if (params === null) throw new Error('the params are not a JSON object');
       await what();
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const check = () =>
     run(async () => {
       setExplanation(null);

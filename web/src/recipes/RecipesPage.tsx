@@ -1,4 +1,5 @@
 import type { FlowGraph, RecipeConfig, RecipeExplanation } from '../api';
+import { ItemsPage } from '../ItemsPage';
 import { useApi } from '../useApi';
 import { RecipeForm } from './RecipeForm';
 
@@ -29,29 +30,19 @@ export function RecipesPage({ project, open }: { project: string; open: string |
     window.location.hash = '#/recipes/' + name;
   };
   return (
-    <div className="datasets-page">
-      <nav className="dataset-list">
-        <h2>Recipes</h2>
-        <p className="error">{error}</p>
-        <ul id="recipes">
-          {flow?.recipes.map((r) => (
-            <li key={r.name} className={r.name === open ? 'current' : ''}>
-              <a id={'recipe-' + r.name} href={'#/recipes/' + r.name}>
-                {r.name}
-              </a>{' '}
-              <span className="detail">{r.type}</span>
-            </li>
-          ))}
-        </ul>
-        <a id="recipe-new" href="#/recipes/+new">
-          New recipe…
-        </a>
-      </nav>
-      <div className="dataset-main">
-        {flow && open === '+new' && <RecipeForm key="new" project={project} flow={flow} existing={null} explained={null} onSaved={saved} />}
-        {flow && open && open !== '+new' && <OpenRecipe project={project} name={open} flow={flow} onSaved={() => saved(open)} />}
-        {!open && <p>Choose a recipe, or make a new one.</p>}
-      </div>
-    </div>
+    <ItemsPage
+      title="Recipes"
+      listId="recipes"
+      linkId={(name) => 'recipe-' + name}
+      page="recipes"
+      items={flow?.recipes.map((r) => ({ name: r.name, detail: r.type }))}
+      open={open}
+      error={error}
+      make={{ id: 'recipe-new', item: '+new', label: 'New recipe…' }}
+    >
+      {flow && open === '+new' && <RecipeForm key="new" project={project} flow={flow} existing={null} explained={null} onSaved={saved} />}
+      {flow && open && open !== '+new' && <OpenRecipe project={project} name={open} flow={flow} onSaved={() => saved(open)} />}
+      {!open && <p>Choose a recipe, or make a new one.</p>}
+    </ItemsPage>
   );
 }
