@@ -57,12 +57,12 @@ def screenshots(tmp_path):
     return where
 
 
-def log_in(driver, wait, url, user):
+def log_in(driver, wait, url, user, password=None):
     from selenium.webdriver.common.by import By
     driver.get(url + "/")
     wait.until(lambda d: d.find_elements(By.ID, "login-button"))
     driver.find_element(By.ID, "user").send_keys(user)
-    driver.find_element(By.ID, "password").send_keys(PASSWORDS[user])
+    driver.find_element(By.ID, "password").send_keys(password or PASSWORDS[user])
     driver.find_element(By.ID, "login-button").click()
     wait.until(lambda d: d.find_elements(By.ID, "me"))
 
@@ -420,6 +420,90 @@ def test_a_chart_is_built_drawn_saved_and_downloaded_in_the_studio(shop, tmp_pat
                                          headers={"Authorization": "Bearer " + keys["bob"]})
         with urllib.request.urlopen(request) as response:
             assert response.headers["Content-Type"] == "image/png" and response.read(8) == b"\x89PNG\r\n\x1a\n"
+    finally:
+        server.stop()
+
+
+def test_who_may_do_what_is_seen_and_changed_as_each_user_may(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    shop.run("user", "add", "carl", "--admin", input="carls-password\n")
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip()
+            for user in ("alice", "bob", "carl")}
+
+    def grants():
+        return {(g.get("user") or "group " + g["group"], g["role"])
+                for g in shop.json("--user", "alice", "project", "permissions", "shop")}
+
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            # A project admin changes the grants; the Mortar admin's forms are not theirs.
+            log_in(driver, wait, server.url, "alice")
+            driver.find_element(By.ID, "nav-access").click()
+            wait.until(lambda d: d.find_elements(By.ID, "grant-user-bob"))
+            assert driver.find_element(By.ID, "grant-user-alice").text.startswith("user alice admin")
+            assert not driver.find_elements(By.ID, "new-user-add")
+            driver.find_element(By.ID, "grant-who").send_keys("bob")
+            Select(driver.find_element(By.ID, "grant-role")).select_by_value("write")
+            driver.find_element(By.ID, "grant-button").click()
+            wait.until(lambda d: "write" in d.find_element(By.ID, "grant-user-bob").text)
+            assert grants() == {("alice", "admin"), ("bob", "write")}
+            driver.find_element(By.ID, "grant-who").clear()
+            driver.find_element(By.ID, "grant-who").send_keys("nobody")
+            driver.find_element(By.ID, "grant-button").click()
+            wait.until(lambda d: d.find_element(By.ID, "grants-error").text)
+            assert "nobody" in driver.find_element(By.ID, "grants-error").text
+            driver.find_element(By.ID, "revoke-user-alice").click()
+            wait.until(lambda d: "admin" in d.find_element(By.ID, "grants-error").text)
+            driver.find_element(By.ID, "revoke-user-bob").click()
+            wait.until(lambda d: not d.find_elements(By.ID, "grant-user-bob"))
+            assert grants() == {("alice", "admin")}
+            driver.save_screenshot(str(screenshots(tmp_path) / "access.png"))
+            driver.find_element(By.ID, "logout").click()
+            # The Mortar admin adds a group, then a user in it, who can log in.
+            log_in(driver, wait, server.url, "carl", "carls-password")
+            driver.find_element(By.ID, "nav-access").click()
+            wait.until(lambda d: d.find_elements(By.ID, "new-group-name")).pop().send_keys("auditors")
+            driver.find_element(By.ID, "new-group-add").click()
+            wait.until(lambda d: d.find_elements(By.ID, "group-auditors"))
+            assert driver.find_element(By.ID, "new-group-error").text == ""
+            driver.find_element(By.ID, "new-user-name").send_keys("dora")
+            driver.find_element(By.ID, "new-user-password").send_keys("short")
+            wait.until(lambda d: d.find_elements(By.ID, "new-user-group-auditors")).pop().click()
+            driver.find_element(By.ID, "new-user-add").click()
+            wait.until(lambda d: "at least 8 characters" in d.find_element(By.ID, "new-user-error").text)
+            driver.find_element(By.ID, "new-user-password").send_keys("-and-longer")
+            driver.find_element(By.ID, "new-user-add").click()
+            wait.until(lambda d: d.find_elements(By.ID, "user-dora"))
+            assert driver.find_element(By.ID, "user-dora").text == "dora dora auditors"
+            assert driver.find_element(By.ID, "new-user-password").get_attribute("value") == ""
+        users = {u["name"]: u for u in shop.json("user", "list")}
+        assert users["dora"]["groups"] == ["auditors"] and users["dora"]["admin"] is False
+        assert server.api("POST", "/api/login", {"user": "dora", "password": "short-and-longer"},
+                          headers={"Origin": server.url})[0] == 200
+
+        def call(method, path, body, user):
+            return server.api(method, path, body, key=keys[user])
+        status, body = call("PUT", "/api/permissions?project=shop", {"user": "bob", "role": "admin"}, "bob")
+        assert status == 403 and "may not" in body["error"], body
+        for bad in ({"user": "bob"}, {"user": "bob", "group": "auditors", "role": "read"},
+                    {"user": "bob", "role": "owner"}, {"user": 7, "role": "read"}):
+            assert call("PUT", "/api/permissions?project=shop", bad, "alice")[0] == 400, bad
+        assert call("PUT", "/api/permissions?project=shop", {"group": "auditors", "role": "read"}, "alice")[0] == 200
+        assert ("group auditors", "read") in grants()
+        status, body = call("POST", "/api/users", {"name": "eve", "password": "a-long-password"}, "alice")
+        assert status == 403 and "only an admin may manage users" in body["error"], body
+        assert call("POST", "/api/groups", {"name": "x"}, "bob")[0] == 403
+        assert call("POST", "/api/users", {"name": "eve", "password": "a-long-password",
+                                           "groups": ["nosuch"]}, "carl")[0] == 404
+        assert call("POST", "/api/users", {"name": "dora", "password": "a-long-password"}, "carl")[0] == 409
+        assert "eve" not in {u["name"] for u in shop.json("user", "list")}
+        assert call("POST", "/api/groups", {"name": "auditors"}, "carl")[0] == 409
+        assert "auditors" in [g["name"] for g in call("GET", "/api/groups", None, "bob")[1]["groups"]]
     finally:
         server.stop()
 

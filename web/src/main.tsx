@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, message, type Connection, type Me } from './api';
 import { ConnectionsAdmin } from './connections/ConnectionsAdmin';
 import { FlowPage } from './flow/FlowPage';
+import { AccessPage } from './access/AccessPage';
 import { ChartsPage } from './charts/ChartsPage';
 import { ApiKeys } from './home/ApiKeys';
 import { Charts } from './home/Charts';
@@ -20,6 +21,7 @@ const PAGES = {
   recipes: 'Recipes',
   charts: 'Charts',
   jobs: 'Jobs',
+  access: 'Access',
   connections: 'Connections',
 } as const;
 // Pages only admins see in the menu.
@@ -137,7 +139,7 @@ function App() {
   };
 
   return (
-    <main className={page === 'home' || page === 'jobs' ? '' : 'wide'}>
+    <main className={page === 'home' || page === 'jobs' || page === 'access' ? '' : 'wide'}>
       <header className="top">
         <h1>Mortar</h1>
         {me && (
@@ -193,6 +195,7 @@ function App() {
               <ChartsPage project={project} open={place.item} />
             ))}
           {page === 'jobs' && <JobsPage />}
+          {page === 'access' && <AccessPage me={me} project={project} />}
           {page === 'connections' && <ConnectionsAdmin me={me} />}
         </section>
       )}
