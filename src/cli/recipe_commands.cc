@@ -93,6 +93,7 @@ Status RecipeVerb(Invocation& in) {
     if (in.json) {
       Json json = recipe.ToJson();
       json["chosen_engine"] = explained.engine;
+      if (!explained.why.empty()) json["engine_why"] = explained.why;
       if (!sql.empty()) json["sql"] = sql;
       PrintJson(in.out, json);
       return Status::OK();
@@ -105,7 +106,8 @@ Status RecipeVerb(Invocation& in) {
       in.out << sql << (sql.back() == '\n' ? "" : "\n");
       return Status::OK();
     }
-    in.out << recipe.ToJson().dump(2) << "\nengine: " << explained.engine << "\n";
+    in.out << recipe.ToJson().dump(2) << "\nengine: " << explained.engine
+           << (explained.why.empty() ? "" : " (" + explained.why + ")") << "\n";
     return Status::OK();
   }
   if (action == "run") {

@@ -37,7 +37,7 @@ std::string DatasetVersion(const config::Project& project, const std::string& da
   return (*json)["version"].dump();
 }
 
-Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run) {
+Result<EngineChoice> ChooseEngine(const Registry& registry, const RecipeRun& run) {
   auto engines = registry.EnginesFor(run.recipe.type);
   if (!run.recipe.engine.empty()) {
     for (const Engine* engine : engines) {
@@ -47,7 +47,7 @@ Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& ru
         return Status::Invalid("recipe '" + run.recipe.name + "': the engine '" +
                                run.recipe.engine + "' cannot run it: " + can.message());
       }
-      return engine;
+      return EngineChoice{engine, "chosen in the recipe"};
     }
     std::string known;
     for (const Engine* engine : engines)
@@ -59,10 +59,10 @@ Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& ru
   std::string reasons;
   for (const Engine* engine : engines) {
     Status can = engine->CanRun(run);
-    if (can.ok()) return engine;
-    reasons += "; " + std::string(engine->name()) + ": " + can.message();
+    if (can.ok()) return EngineChoice{engine, reasons};
+    reasons += (reasons.empty() ? "" : "; ") + std::string(engine->name()) + ": " + can.message();
   }
-  return Status::Invalid("recipe '" + run.recipe.name + "': no engine can run it" + reasons);
+  return Status::Invalid("recipe '" + run.recipe.name + "': no engine can run it; " + reasons);
 }
 
 Result<Flow> Flow::Load(const config::Project& project) {
@@ -175,8 +175,10 @@ Result<RecipeOutcome> Flow::RunRecipe(Context& context, const std::string& name,
   RecipeRun run{recipe, {}, {}, log};
   run.host = &context;
   MORTAR_RETURN_IF_ERROR(PrepareRecipeRun(context, run));
-  MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(context.registry(), run));
-  log.Info("recipe " + name + " (" + recipe.type + "): engine " + std::string(engine->name()));
+  MORTAR_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(context.registry(), run));
+  const Engine* engine = choice.engine;
+  log.Info("recipe " + name + " (" + recipe.type + "): engine " + std::string(engine->name()) +
+           (choice.why.empty() ? "" : " (" + choice.why + ")"));
   auto start = std::chrono::steady_clock::now();
   Status status = engine->Run(run);
   if (!status.ok()) {

@@ -40,9 +40,9 @@ Result<RecipeExplanation> ExplainRecipe(Context& context, const config::RecipeCo
   JobLog quiet;
   RecipeRun run{recipe, {}, {}, quiet};
   MORTAR_RETURN_IF_ERROR(PrepareRecipeRun(context, run));
-  MORTAR_ASSIGN_OR_RETURN(const Engine* engine, ChooseEngine(context.registry(), run));
-  MORTAR_ASSIGN_OR_RETURN(std::string sql, engine->Explain(run));
-  return RecipeExplanation{std::string(engine->name()), sql};
+  MORTAR_ASSIGN_OR_RETURN(EngineChoice choice, ChooseEngine(context.registry(), run));
+  MORTAR_ASSIGN_OR_RETURN(std::string sql, choice.engine->Explain(run));
+  return RecipeExplanation{std::string(choice.engine->name()), sql, choice.why};
 }
 
 }  // namespace mortar

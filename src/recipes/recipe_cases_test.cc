@@ -176,7 +176,7 @@ TEST_P(RecipeCaseTest, EveryEngineGivesTheExpectedRows) {
           run.outputs.push_back(*context->GetDataset(output));
         auto chosen = ChooseEngine(context->registry(), run);
         ASSERT_TRUE(chosen.ok()) << chosen.status().ToString();
-        auto sql = (*chosen)->Explain(run);
+        auto sql = chosen->engine->Explain(run);
         ASSERT_TRUE(sql.ok()) << sql.status().ToString();
         EXPECT_EQ(*sql, expected_sql["sqlite"].get<std::string>());
       }

@@ -24,7 +24,7 @@ Result<config::RecipeConfig> RecipeOf(const Json& body) {
 Json ExplanationJson(Context& context, const config::RecipeConfig& recipe) {
   auto explained = ExplainRecipe(context, recipe);
   if (!explained.ok()) return Json{{"error", explained.status().message()}};
-  return Json{{"engine", explained->engine}, {"sql", explained->sql}};
+  return Json{{"engine", explained->engine}, {"sql", explained->sql}, {"why", explained->why}};
 }
 
 Json ScriptJson(const RecipeScript& script) {
@@ -78,7 +78,7 @@ void AddRecipeRoutes(RouteTable& http, RouteContext& routes) {
     MORTAR_ASSIGN_OR_RETURN(Flow flow, Flow::Load(*project));
     MORTAR_RETURN_IF_ERROR(CheckRecipe(*context, flow, recipe, true));
     MORTAR_ASSIGN_OR_RETURN(RecipeExplanation explained, ExplainRecipe(*context, recipe));
-    return Json{{"engine", explained.engine}, {"sql", explained.sql}};
+    return Json{{"engine", explained.engine}, {"sql", explained.sql}, {"why", explained.why}};
   }));
   http.Post("/api/recipes", routes.Api([&routes](const httplib::Request& request,
                                                  const Caller& caller) -> Result<Json> {

@@ -2,6 +2,7 @@
 default: the SQL shown by `recipe show --sql`, the engine chosen for SQLite and for
 files, errors that name the recipe's file and field, and charts as SVG, PNG and JSON."""
 import json
+import pathlib
 import struct
 import urllib.error
 import urllib.request
@@ -57,6 +58,11 @@ def test_prepare_into_a_file_runs_on_the_local_engine(mortar):
                 "params": {"steps": STEPS}})
     report = mortar.json("build", "adults_csv")
     assert report["recipes"][-1]["engine"] == "local"
+    # Why not in the database: the job log, `recipe show` and its JSON say so.
+    why = "in-database: the output 'adults_csv' is not a SQL table"
+    assert f"recipe adults_csv (prepare): engine local ({why})" in pathlib.Path(report["log"]).read_text()
+    assert f"engine: local ({why})" in mortar.run("recipe", "show", "adults_csv").stdout
+    assert mortar.json("recipe", "show", "adults_csv")["engine_why"] == why
     shown = mortar.run("recipe", "show", "adults_csv", "--sql").stdout
     assert "scratch SQLite database" in shown and "FROM \"people\"" in shown
     text = (mortar.home / "files" / "adults_csv.csv").read_text()

@@ -162,6 +162,8 @@ export interface RecipeConfig {
 export interface RecipeExplanation {
   engine?: string;
   sql?: string;
+  // Why not an engine preferred to it, when one was passed over.
+  why?: string;
   error?: string;
 }
 

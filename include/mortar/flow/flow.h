@@ -80,9 +80,17 @@ Result<config::Json> FlowGraphJson(Context& context, const Flow& flow);
 // written it yet). Caches of results computed from a dataset key on it.
 std::string DatasetVersion(const config::Project& project, const std::string& dataset);
 
+// The engine picked for a run, and why: "chosen in the recipe", or what kept each
+// engine preferred to it from running it ("in-database: the output 'x' is not a SQL
+// table"); empty when the first engine for the recipe's type runs it.
+struct EngineChoice {
+  const Engine* engine = nullptr;
+  std::string why;
+};
+
 // Picks the engine for a run: the forced one (failing with its reason), else the
 // first that can run it (failing with every engine's reason).
-Result<const Engine*> ChooseEngine(const Registry& registry, const RecipeRun& run);
+Result<EngineChoice> ChooseEngine(const Registry& registry, const RecipeRun& run);
 // Checks the run's recipe against its type and opens the datasets it reads and writes.
 Status PrepareRecipeRun(Context& context, RecipeRun& run);
 

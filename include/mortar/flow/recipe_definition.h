@@ -23,6 +23,7 @@ Status DefineRecipe(Context& context, const config::RecipeConfig& recipe, bool r
 struct RecipeExplanation {
   std::string engine;  // the engine a build would run it on
   std::string sql;     // the SQL that engine runs, empty for engines that run none
+  std::string why;     // why not an engine preferred to it (EngineChoice::why)
 };
 
 // What running the recipe would do, without running it: its type's checks, then the

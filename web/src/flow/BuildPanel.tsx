@@ -66,7 +66,10 @@ export function BuildPanel({
           {recipes.map((r) => (
             <tr key={r.recipe} id={'build-recipe-' + r.recipe} className={r.state}>
               <td>{r.recipe}</td>
-              <td>{r.engine}</td>
+              <td>
+                {r.engine}
+                {r.why && <small className="detail"> (not a preferred one: {r.why})</small>}
+              </td>
               <td className="state">{r.state}</td>
               <td>{r.progress}</td>
             </tr>

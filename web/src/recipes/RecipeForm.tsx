@@ -282,6 +282,7 @@ export function RecipeForm({
           ) : (
             <>
               <p id="recipe-engine-chosen">Runs on the {explanation.engine} engine.</p>
+              {explanation.why && <p id="recipe-engine-why" className="detail">Not on a preferred engine: {explanation.why}.</p>}
               {explanation.sql && <pre id="recipe-sql">{explanation.sql}</pre>}
             </>
           )}
