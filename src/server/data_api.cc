@@ -15,6 +15,7 @@
 #include "mortar/core/arrow_input.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/flow/context.h"
+#include "mortar/flow/dataset_schema.h"
 #include "mortar/security/accounts.h"
 #include "server/arrow_stream_reply.h"
 #include "server/column_lookup.h"
@@ -238,21 +239,16 @@ void DataApi::RecordSchema(const httplib::Request& request, httplib::Response& r
     Json body = Json::parse(request.body, nullptr, false);
     if (!body.is_object())
       return Status::Invalid("expected {\"columns\": [...]} or {\"detect\": true}");
-    config::DatasetConfig config = opened.dataset->config();
+    Schema schema;
     if (body.contains("columns")) {
       config::ConfigObject object(body, "the request", "");
-      MORTAR_ASSIGN_OR_RETURN(config.schema, config::SchemaFromJson(object, "columns"));
+      MORTAR_ASSIGN_OR_RETURN(schema, config::SchemaFromJson(object, "columns"));
     } else {
       // Detected from the data as it is now (a table Spark just wrote).
-      config::DatasetConfig bare = config;
-      bare.schema.reset();
-      MORTAR_ASSIGN_OR_RETURN(auto fresh, context->MakeDataset(bare));
-      MORTAR_ASSIGN_OR_RETURN(config.schema, fresh->DetectSchema());
+      MORTAR_ASSIGN_OR_RETURN(schema, DetectDatasetSchema(*context, opened.name));
     }
-    MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
-    MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
-    ReplyJson(response,
-              Json{{"dataset", opened.name}, {"columns", config::SchemaToJson(*config.schema)}});
+    MORTAR_RETURN_IF_ERROR(RecordDatasetSchema(*context, opened.name, schema));
+    ReplyJson(response, Json{{"dataset", opened.name}, {"columns", config::SchemaToJson(schema)}});
     return Status::OK();
   });
 }

@@ -1,6 +1,7 @@
 #include "mortar/charts/column_statistics.h"
 #include "mortar/core/cell_text.h"
 #include "mortar/flow/dataset_import.h"
+#include "mortar/flow/dataset_schema.h"
 #include "mortar/flow/flow.h"
 #include "server/api_routes.h"
 
@@ -129,6 +130,26 @@ void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
                                 BoundedIntegerParam(request, "limit", 100, 1, kLargestPage));
         MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
         return DatasetRows(*context, request.matches[1], offset, limit);
+      }));
+  // The schema as the data has it now, to suggest types (nothing recorded).
+  http.Get(
+      std::string(kDataset) + "/detected-schema",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        MORTAR_ASSIGN_OR_RETURN(Schema schema, DetectDatasetSchema(*context, request.matches[1]));
+        return Json{{"columns", ColumnsJson(schema)}};
+      }));
+  // Records the schema: {"columns": [{"name", "type"}]} (the write role).
+  http.Put(
+      std::string(kDataset) + "/schema",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+        config::ConfigObject object(body, "the request");
+        MORTAR_RETURN_IF_ERROR(object.CheckObject({"columns"}));
+        MORTAR_ASSIGN_OR_RETURN(Schema schema, config::SchemaFromJson(object, "columns"));
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        MORTAR_RETURN_IF_ERROR(RecordDatasetSchema(*context, request.matches[1], schema));
+        return DatasetInfo(*context, request.matches[1]);
       }));
   http.Get(
       std::string(kDataset) + "/statistics",

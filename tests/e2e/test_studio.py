@@ -508,6 +508,66 @@ def test_who_may_do_what_is_seen_and_changed_as_each_user_may(shop, tmp_path):
         server.stop()
 
 
+def test_a_datasets_schema_is_edited_beside_the_types_its_data_has(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    (shop.home / "files" / "amounts.csv").write_text("id,amount\n1,2.5\n2,10.25\n")
+    shop.run("--user", "alice", "--project", "shop", "dataset", "import", "filesystem_default",
+             "amounts.csv", "--name", "amounts")
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+
+    def recorded():
+        return {c["name"]: c["type"] for c in shop.json("--project", "shop", "dataset", "show", "amounts")["schema"]}
+
+    assert recorded() == {"id": "int64", "amount": "double"}
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "alice")
+            driver.get(server.url + "/#/datasets/amounts")
+            wait.until(lambda d: d.find_elements(By.ID, "schema-edit")).pop().click()
+            wait.until(lambda d: d.find_element(By.ID, "schema-detected-amount").text == "detected: double")
+
+            def set_type(column, value):
+                field = driver.find_element(By.ID, "schema-type-" + column)
+                field.send_keys(Keys.CONTROL, "a")
+                field.send_keys(value)
+
+            # A type Mortar does not have: refused, nothing recorded.
+            set_type("amount", "decimal(99,2)")
+            driver.find_element(By.ID, "schema-save").click()
+            wait.until(lambda d: d.find_element(By.ID, "schema-error").text)
+            assert "decimal" in driver.find_element(By.ID, "schema-error").text
+            assert recorded()["amount"] == "double"
+            set_type("amount", "decimal(10,2)")
+            driver.find_element(By.ID, "schema-save").click()
+            wait.until(lambda d: d.find_elements(By.ID, "schema-edit"))
+            assert [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#dataset-schema tr")] == \
+                ["id int64", "amount decimal(10,2)"]
+            wait.until(lambda d: [r.text for r in d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")] ==
+                       ["1 2.50", "2 10.25"])
+            assert recorded() == {"id": "int64", "amount": "decimal(10,2)"}
+            # Back to what the data has, in one click.
+            driver.find_element(By.ID, "schema-edit").click()
+            wait.until(lambda d: d.find_element(By.ID, "schema-detected-amount").text == "detected: double")
+            driver.find_element(By.ID, "schema-use-detected").click()
+            assert driver.find_element(By.ID, "schema-type-amount").get_attribute("value") == "double"
+            driver.find_element(By.ID, "schema-cancel").click()
+            assert recorded()["amount"] == "decimal(10,2)"
+        key = shop.run("api-key", "create", "--user", "bob").stdout.strip()
+        status, detected = server.api("GET", "/api/datasets/amounts/detected-schema?project=shop", key=key)
+        assert status == 200 and detected["columns"][1] == {"name": "amount", "type": "double"}, detected
+        status, body = server.api("PUT", "/api/datasets/amounts/schema?project=shop",
+                                  {"columns": [{"name": "id", "type": "string"}]}, key=key)
+        assert status == 403 and "may not" in body["error"], body
+        assert recorded()["id"] == "int64"
+    finally:
+        server.stop()
+
+
 def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path):
     keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")

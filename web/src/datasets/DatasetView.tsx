@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type DatasetInfo, type DatasetStatistics, type RowsPage } from '../api';
+import { api, type ColumnType, type DatasetInfo, type DatasetStatistics, type RowsPage } from '../api';
 import { readable } from '../table';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
@@ -124,9 +124,88 @@ function Statistics({ project, name }: { project: string; name: string }) {
   );
 }
 
+// Mortar's types, offered as each column's type is typed (decimal(p,s) takes any
+// precision and scale).
+const TYPES = ['string', 'int64', 'int32', 'int16', 'int8', 'double', 'float', 'boolean', 'date', 'timestamp', 'timestamp_ntz', 'binary', 'decimal(38,2)'];
+
+// The recorded schema's types, each column beside the type its data has now.
+function SchemaEditor({
+  project,
+  name,
+  columns,
+  onDone,
+}: {
+  project: string;
+  name: string;
+  columns: ColumnType[];
+  onDone: (saved: boolean) => void;
+}) {
+  const [types, setTypes] = useState(columns.map((c) => c.type));
+  const { data: detected, error: detectError } = useApi<{ columns: ColumnType[] }>(
+    `/api/datasets/${name}/detected-schema${query(project)}`,
+  );
+  const { busy, error, run } = useAction();
+  const detectedType = (column: string) => detected?.columns.find((c) => c.name === column)?.type ?? '';
+  const save = () =>
+    run(async () => {
+      await api('PUT', `/api/datasets/${name}/schema${query(project)}`, {
+        columns: columns.map((c, i) => ({ name: c.name, type: types[i] })),
+      });
+      onDone(true);
+    });
+  return (
+    <div id="schema-editor">
+      <datalist id="schema-types">
+        {TYPES.map((t) => (
+          <option key={t} value={t} />
+        ))}
+      </datalist>
+      <table>
+        <tbody>
+          {columns.map((c, i) => (
+            <tr key={c.name}>
+              <td>{c.name}</td>
+              <td>
+                <input
+                  id={'schema-type-' + c.name}
+                  list="schema-types"
+                  value={types[i]}
+                  onChange={(e) => setTypes(types.map((t, j) => (j === i ? e.target.value : t)))}
+                />
+              </td>
+              <td className="detail" id={'schema-detected-' + c.name}>
+                {detectedType(c.name) && 'detected: ' + detectedType(c.name)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="error">{detectError}</p>
+      <div className="actions">
+        <button id="schema-use-detected" disabled={!detected} onClick={() => setTypes(columns.map((c, i) => detectedType(c.name) || types[i]))}>
+          Use the detected types
+        </button>
+        <button id="schema-save" disabled={busy} onClick={save}>
+          Save
+        </button>
+        <button id="schema-cancel" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+      <p id="schema-error" className="error">
+        {error}
+      </p>
+    </div>
+  );
+}
+
 // A dataset: its settings, schema, rows and column statistics.
 export function DatasetView({ project, name }: { project: string; name: string }) {
-  const { data: info, error } = useApi<DatasetInfo>(`/api/datasets/${name}${query(project)}`);
+  const { data: info, error, reload } = useApi<DatasetInfo>(`/api/datasets/${name}${query(project)}`);
+  const [editing, setEditing] = useState(false);
+  // Bumped when the schema is saved: the rows are read again with its types.
+  const [saves, setSaves] = useState(0);
+  useEffect(() => setEditing(false), [project, name]);
   if (error) return <p className="error" id="dataset-error">{error}</p>;
   if (!info) return <p>Loading {name}…</p>;
   const columns = info.columns ?? info.recorded_schema ?? [];
@@ -149,19 +228,39 @@ export function DatasetView({ project, name }: { project: string; name: string }
       </dl>
       <h3>Schema</h3>
       {!info.recorded_schema && <p className="note">Not recorded yet: the columns below are detected from the data.</p>}
-      <table id="dataset-schema">
-        <tbody>
-          {columns.map((c) => (
-            <tr key={c.name}>
-              <td>{c.name}</td>
-              <td>{c.type}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {editing ? (
+        <SchemaEditor
+          project={project}
+          name={name}
+          columns={columns}
+          onDone={(saved) => {
+            setEditing(false);
+            if (saved) {
+              setSaves(saves + 1);
+              reload();
+            }
+          }}
+        />
+      ) : (
+        <>
+          <table id="dataset-schema">
+            <tbody>
+              {columns.map((c) => (
+                <tr key={c.name}>
+                  <td>{c.name}</td>
+                  <td>{c.type}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button id="schema-edit" onClick={() => setEditing(true)}>
+            Edit the schema
+          </button>
+        </>
+      )}
       {info.exists ? (
         <>
-          <Preview project={project} name={name} />
+          <Preview key={saves} project={project} name={name} />
           <Statistics project={project} name={name} />
         </>
       ) : (
