@@ -196,9 +196,9 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             labels = [o.get_attribute("textContent") for o in options]
             assert any(label.startswith("name") for label in labels), labels
             sql.send_keys(Keys.ESCAPE)
-            sql.send_keys("me FROM people_copy WHERE city = 'Oslo'")
+            sql.send_keys("me FROM ${people_copy} WHERE city = 'Oslo'")
             assert driver.find_element(By.CSS_SELECTOR, "#recipe-sql-text .cm-content").text == \
-                "SELECT name FROM people_copy WHERE city = 'Oslo'"
+                "SELECT name FROM ${people_copy} WHERE city = 'Oslo'"
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: d.current_url.endswith("#/recipes/oslo_only"))
             wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#recipe-form h2").text == "Recipe oslo_only"

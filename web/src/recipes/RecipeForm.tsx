@@ -237,7 +237,10 @@ export function RecipeForm({
             value={typeof params?.sql === 'string' ? params.sql : ''}
             onChange={setSql}
           />
-          <small>input datasets by name, as tables; the output is what the query returns (Ctrl-Space completes)</small>
+          <small>
+            an input is written {'${name}'}, which becomes its table; the output is what the query returns
+            (Ctrl-Space completes)
+          </small>
         </label>
       )}
       {isPython && (
