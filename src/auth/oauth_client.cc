@@ -86,6 +86,10 @@ Result<TokenGrant> OAuthClient::RequestToken(
   if (body.value("expires_in", Json()).is_number())
     grant.expires_in = body["expires_in"].get<int64_t>();
   if (body.value("scope", Json()).is_string()) grant.scope = body["scope"].get<std::string>();
+  for (const char* key : {"refresh_token_expires_in", "refresh_expires_in"}) {
+    if (body.value(key, Json()).is_number_integer() && body[key].get<int64_t>() > 0)
+      grant.refresh_expires_in = body[key].get<int64_t>();
+  }
   return grant;
 }
 

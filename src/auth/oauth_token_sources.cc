@@ -136,6 +136,9 @@ class UserGrantSource final : public TokenSource {
       if (!grant->refresh_token.empty()) {
         state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
         state["refreshed_at"] = UtcNow();
+        state.erase("refresh_expires_at");
+        if (grant->refresh_expires_in > 0)
+          state["refresh_expires_at"] = UnixSeconds() + grant->refresh_expires_in;
       }
       Status saved = Persist(state.dump());
       if (!saved.ok()) {
@@ -208,6 +211,8 @@ Status StoreUserGrant(const security::Vault& vault, const std::string& slot,
                 {"lifetime", grant.expires_in},
                 {"authorized_at", now},
                 {"refreshed_at", now}};
+  if (grant.refresh_expires_in > 0)
+    state["refresh_expires_at"] = UnixSeconds() + grant.refresh_expires_in;
   return vault.Put(slot, state.dump());
 }
 
@@ -217,8 +222,13 @@ Result<std::optional<UserGrantInfo>> ReadUserGrantInfo(const security::Vault& va
   if (!value) return std::optional<UserGrantInfo>();
   Json state = Json::parse(*value, nullptr, false);
   if (!state.is_object()) return std::optional<UserGrantInfo>();
+  auto when = [&](const char* key) {
+    return state.value(key, Json()).is_number_integer() ? UtcText(state[key].get<int64_t>())
+                                                        : std::string();
+  };
   return std::optional<UserGrantInfo>(
-      UserGrantInfo{state.value("authorized_at", ""), state.value("refreshed_at", "")});
+      UserGrantInfo{state.value("authorized_at", ""), state.value("refreshed_at", ""),
+                    when("expires_at"), when("refresh_expires_at")});
 }
 
 }  // namespace mortar::auth

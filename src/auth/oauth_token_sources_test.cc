@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "mortar/auth/authorization_flow.h"
+#include "mortar/core/wall_time.h"
 #include "testing/temp_home.h"
 
 namespace mortar::auth {
@@ -38,6 +39,7 @@ class FakeTokenEndpoint {
     return live_refresh_;
   }
   int64_t expires_in = 3600;
+  int64_t refresh_token_expires_in = 0;   // said when not 0, as Entra ID says it
   bool unavailable = false;               // answer 500
   std::function<void()> while_answering;  // runs inside each request, before the answer
 
@@ -69,11 +71,15 @@ class FakeTokenEndpoint {
     }
     int n = requests_;
     live_refresh_ = "refresh-" + std::to_string(n);
-    return http::Response{200,
-                          {},
-                          R"({"access_token":"access-)" + std::to_string(n) +
-                              R"(","refresh_token":")" + live_refresh_ + R"(","expires_in":)" +
-                              std::to_string(expires_in) + R"(,"token_type":"Bearer"})"};
+    return http::Response{
+        200,
+        {},
+        R"({"access_token":"access-)" + std::to_string(n) + R"(","refresh_token":")" +
+            live_refresh_ + R"(","expires_in":)" + std::to_string(expires_in) +
+            (refresh_token_expires_in > 0
+                 ? R"(,"refresh_token_expires_in":)" + std::to_string(refresh_token_expires_in)
+                 : std::string()) +
+            R"(,"token_type":"Bearer"})"};
   }
 
   std::mutex mutex_;
@@ -179,6 +185,46 @@ TEST(TokenSourcesTest, UserGrantRefreshesOnceAndPersistsTheRotatedRefreshToken) 
                                     "user/alice/connection/dbx/oauth", "dbx", "authorize again");
   EXPECT_EQ(second->AuthorizationHeader().ValueOr(""), "Bearer access-1");
   EXPECT_EQ(endpoint.requests(), 1);
+}
+
+TEST(TokenSourcesTest, AGrantSaysWhenItsTokensExpireWhenTheServerSays) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  const std::string slot = "user/alice/connection/dbx/oauth";
+  // Stored with an access token already expired, and no word on the refresh token.
+  int64_t stored_at = UnixSeconds();
+  ASSERT_TRUE(StoreUserGrant(vault, slot, TokenGrant{"access-0", "refresh-0", 0, "sql"}).ok());
+  auto info = ReadUserGrantInfo(vault, slot);
+  ASSERT_TRUE(info.ok() && info->has_value());
+  EXPECT_GE((*info)->access_expires_at, UtcText(stored_at));
+  EXPECT_EQ((*info)->refresh_expires_at, "");
+  // A refresh whose answer gives the new refresh token's lifetime (90 days).
+  FakeTokenEndpoint endpoint;
+  endpoint.refresh_token_expires_in = 90 * 86400;
+  auto source = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault, slot,
+                                    "dbx", "authorize again");
+  int64_t before = UnixSeconds();
+  ASSERT_EQ(source->AuthorizationHeader().ValueOr(""), "Bearer access-1");
+  int64_t after = UnixSeconds();
+  info = ReadUserGrantInfo(vault, slot);
+  ASSERT_TRUE(info.ok() && info->has_value());
+  EXPECT_GE((*info)->access_expires_at, UtcText(before + 3600));
+  EXPECT_LE((*info)->access_expires_at, UtcText(after + 3600));
+  EXPECT_GE((*info)->refresh_expires_at, UtcText(before + 90 * 86400));
+  EXPECT_LE((*info)->refresh_expires_at, UtcText(after + 90 * 86400));
+  // A rotation that says nothing of the new token's lifetime forgets the old one's.
+  endpoint.refresh_token_expires_in = 0;
+  endpoint.expires_in = 0;
+  ASSERT_TRUE(vault
+                  .Put(slot, R"({"refresh_token":")" + endpoint.live_refresh_token() +
+                                 R"(","access_token":"x","expires_at":0,"refresh_expires_at":1})")
+                  .ok());
+  auto again = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault, slot, "dbx",
+                                   "authorize again");
+  ASSERT_TRUE(again->AuthorizationHeader().ok());
+  info = ReadUserGrantInfo(vault, slot);
+  ASSERT_TRUE(info.ok() && info->has_value());
+  EXPECT_EQ((*info)->refresh_expires_at, "");
 }
 
 TEST(TokenSourcesTest, TheVaultStaysUsableWhileTheTokenEndpointIsSlow) {

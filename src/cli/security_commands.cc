@@ -217,6 +217,8 @@ Status CredentialsVerb(Invocation& in) {
                       {"provided", state.provided},
                       {"authorized_at", state.obtained_at},
                       {"refreshed_at", state.refreshed_at},
+                      {"access_expires_at", state.access_expires_at},
+                      {"refresh_expires_at", state.refresh_expires_at},
                       {"action", state.action}});
       rows.push_back({name, state.method, state.per_user ? "per user" : "global",
                       state.provided ? "yes" : "NO", state.obtained_at, state.refreshed_at});

@@ -16,6 +16,8 @@ Json CredentialsJson(const CredentialState& state) {
               {"provided", state.provided},
               {"obtained_at", state.obtained_at},
               {"refreshed_at", state.refreshed_at},
+              {"access_expires_at", state.access_expires_at},
+              {"refresh_expires_at", state.refresh_expires_at},
               {"action", state.action}};
 }
 

@@ -113,6 +113,8 @@ def test_per_user_oauth_in_a_browser(site, ws, tmp_path):
         wait = authorize_in_browser(driver, site, ws, "alice", ws["user"], ws["password"], "dbx_user")
         row = driver.find_element(By.ID, "connection-dbx_user").text
         assert "provided" in row and "authorized 20" in row, row
+        # The stand-in's provider does not say how long a refresh token lasts.
+        assert "access token valid until 20" in row and "did not say when" in row, row
         driver.find_element(By.ID, "test-dbx_user").click()
         wait.until(lambda d: "works" in d.find_element(By.ID, "connection-result").text
                    or d.find_element(By.ID, "connection-result").get_attribute("class") == "error")
@@ -127,6 +129,7 @@ def test_per_user_oauth_in_a_browser(site, ws, tmp_path):
     listed = site["mortar"].json("credentials", "list", "--user", "alice")
     entry = next(c for c in listed if c["connection"] == "dbx_user")
     assert entry["provided"] and entry["authorized_at"].startswith("20"), entry
+    assert entry["access_expires_at"] > entry["authorized_at"] and entry["refresh_expires_at"] == "", entry
 
 
 def test_an_admin_sets_up_an_oauth_connection_in_the_studio_and_a_user_authorizes_it(site, ws, tmp_path):

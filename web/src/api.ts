@@ -43,6 +43,8 @@ export interface Credentials {
   provided?: boolean;
   obtained_at?: string;
   refreshed_at?: string;
+  access_expires_at?: string;
+  refresh_expires_at?: string;
 }
 
 export interface Connection {

@@ -42,6 +42,9 @@ struct TokenGrant {
   std::string refresh_token;  // empty when none was issued
   int64_t expires_in = 3600;  // seconds
   std::string scope;
+  // The refresh token's lifetime in seconds, when the server says (Entra ID's
+  // refresh_token_expires_in, Keycloak's refresh_expires_in); 0 when it does not.
+  int64_t refresh_expires_in = 0;
 };
 
 using TransportFactory = std::function<Result<std::unique_ptr<http::Transport>>()>;

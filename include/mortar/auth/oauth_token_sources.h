@@ -30,10 +30,14 @@ std::shared_ptr<TokenSource> MakeUserGrantSource(OAuthClient client, security::V
 Status StoreUserGrant(const security::Vault& vault, const std::string& slot,
                       const TokenGrant& grant);
 
-// When the user's grant was made and its refresh token last renewed (ISO 8601, UTC).
+// When the user's grant was made, its refresh token last renewed, its current access
+// token expires (renewed by itself before then) and, when the server said, its refresh
+// token expires (after which the user authorizes again). ISO 8601, UTC; "" if unknown.
 struct UserGrantInfo {
   std::string authorized_at;
   std::string refreshed_at;
+  std::string access_expires_at;
+  std::string refresh_expires_at;
 };
 Result<std::optional<UserGrantInfo>> ReadUserGrantInfo(const security::Vault& vault,
                                                        const std::string& slot);

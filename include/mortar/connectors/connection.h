@@ -55,10 +55,12 @@ struct OpenScope {
 struct CredentialState {
   std::string method = "none";  // "personal access token", "OAuth per-user", ...
   bool per_user = false;
-  bool provided = true;      // false: the user must act first (see action)
-  std::string obtained_at;   // per-user OAuth: when the user authorized
-  std::string refreshed_at;  // per-user OAuth: when the refresh token was last renewed
-  std::string action;        // what the user must do when !provided
+  bool provided = true;            // false: the user must act first (see action)
+  std::string obtained_at;         // per-user OAuth: when the user authorized
+  std::string refreshed_at;        // per-user OAuth: when the refresh token was last renewed
+  std::string access_expires_at;   // per-user OAuth: the current access token's expiry
+  std::string refresh_expires_at;  // per-user OAuth: the refresh token's, if known
+  std::string action;              // what the user must do when !provided
 };
 
 // One file of a FileStore.

@@ -300,6 +300,8 @@ Result<CredentialState> DescribeCredentials(const AuthSettings& settings, const 
   if (info) {
     state.obtained_at = info->authorized_at;
     state.refreshed_at = info->refreshed_at;
+    state.access_expires_at = info->access_expires_at;
+    state.refresh_expires_at = info->refresh_expires_at;
   } else {
     state.action = "authorize Mortar: " + AuthorizeAction(settings, scope);
   }

@@ -11,6 +11,9 @@ function credentialsText(c: Connection): string {
   if (cred.obtained_at) text += ', authorized ' + cred.obtained_at;
   if (cred.refreshed_at && cred.refreshed_at !== cred.obtained_at)
     text += ', refresh token renewed ' + cred.refreshed_at;
+  if (cred.access_expires_at) text += '; access token valid until ' + cred.access_expires_at + ' (renewed by itself)';
+  if (cred.refresh_expires_at) text += '; authorize again before ' + cred.refresh_expires_at;
+  else if (cred.obtained_at) text += '; the provider did not say when the authorization expires';
   return text;
 }
 
