@@ -9,7 +9,8 @@ namespace {
 
 Result<ChartSpec> CheckedChart(Context& context, const config::Json& definition) {
   if (!definition.is_object()) return Status::Invalid("expected a chart definition ({...})");
-  const std::string file = "chart '" + definition.value("name", std::string()) + "'";
+  const config::Json& name = definition.value("name", config::Json());
+  const std::string file = "chart '" + (name.is_string() ? name.get<std::string>() : "") + "'";
   MORTAR_ASSIGN_OR_RETURN(ChartSpec spec, ChartSpec::FromJson(definition, file));
   MORTAR_RETURN_IF_ERROR(config::ValidateName("chart", spec.name));
   MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());

@@ -65,8 +65,7 @@ Status ProjectVerb(Invocation& in) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& grant : grants) {
       std::string role(security::ProjectRoleName(grant.role));
-      list.push_back(grant.user.empty() ? Json{{"group", grant.group}, {"role", role}}
-                                        : Json{{"user", grant.user}, {"role", role}});
+      list.push_back(security::ProjectGrantJson(grant));
       rows.push_back({grant.user.empty() ? "group" : "user",
                       grant.user.empty() ? grant.group : grant.user, role});
     }

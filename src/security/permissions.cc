@@ -34,12 +34,6 @@ Result<ProjectGrant> GrantFromJson(const config::ConfigObject& entry) {
   return grant;
 }
 
-Json GrantToJson(const ProjectGrant& grant) {
-  Json json = grant.user.empty() ? Json{{"group", grant.group}} : Json{{"user", grant.user}};
-  json["role"] = std::string(ProjectRoleName(grant.role));
-  return json;
-}
-
 // A refusal for want of a role or right (the data API names it "forbidden").
 Status Denied(const std::string& message) {
   return Status::PermissionDenied(message);
@@ -61,6 +55,12 @@ Result<ProjectRole> ParseProjectRole(std::string_view text) {
   }
   return Status::Invalid("unknown role '" + std::string(text) +
                          "': a project role is read, write or admin");
+}
+
+Json ProjectGrantJson(const ProjectGrant& grant) {
+  Json json = grant.user.empty() ? Json{{"group", grant.group}} : Json{{"user", grant.user}};
+  json["role"] = std::string(ProjectRoleName(grant.role));
+  return json;
 }
 
 Result<std::vector<ProjectGrant>> ProjectGrants(const config::Home& home,
@@ -135,7 +135,7 @@ Status SetProjectGrant(const config::Home& home, const std::string& project,
   }
   MORTAR_ASSIGN_OR_RETURN(Json json, config::ReadJsonFile(ProjectFile(home, project)));
   Json list = Json::array();
-  for (const auto& g : grants) list.push_back(GrantToJson(g));
+  for (const auto& g : grants) list.push_back(ProjectGrantJson(g));
   json["permissions"] = std::move(list);
   return config::WriteJsonFile(ProjectFile(home, project), json);
 }

@@ -20,11 +20,7 @@ Result<std::string> StringField(const Json& body, const std::string& key,
 
 Json GrantsJson(const std::vector<security::ProjectGrant>& grants) {
   Json list = Json::array();
-  for (const auto& grant : grants) {
-    std::string role(security::ProjectRoleName(grant.role));
-    list.push_back(grant.user.empty() ? Json{{"group", grant.group}, {"role", role}}
-                                      : Json{{"user", grant.user}, {"role", role}});
-  }
+  for (const auto& grant : grants) list.push_back(security::ProjectGrantJson(grant));
   return list;
 }
 

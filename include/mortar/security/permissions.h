@@ -41,6 +41,10 @@ struct ProjectGrant {
   ProjectRole role = ProjectRole::kNone;
 };
 
+// {"user"|"group": NAME, "role": "read"|"write"|"admin"}, as project.json keeps it and
+// the CLI and the REST API show it.
+config::Json ProjectGrantJson(const ProjectGrant& grant);
+
 Result<std::vector<ProjectGrant>> ProjectGrants(const config::Home& home,
                                                 const std::string& project);
 // The highest role the user holds on the project, directly or through a group.
