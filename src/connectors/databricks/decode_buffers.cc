@@ -7,7 +7,11 @@
 namespace mortar::databricks {
 
 Result<std::shared_ptr<arrow::ResizableBuffer>> DecodeBuffers::Take(int64_t size) {
-  // use_count 1: only this list holds it, and nothing else can take it from here.
+  // use_count 1: only this list holds it, and nothing else can take it from here. One
+  // that a file grew past the bound while decompressing is let go.
+  std::erase_if(kept_, [](const auto& kept) {
+    return kept.use_count() == 1 && kept->capacity() > kMaxKeptBytes;
+  });
   for (auto& kept : kept_) {
     if (kept.use_count() != 1 || kept->capacity() < size) continue;
     arrow::Status resized = kept->Resize(size, /*shrink_to_fit=*/false);

@@ -49,6 +49,22 @@ TEST(DecodeBuffersTest, AKeptBufferTooSmallIsReplacedNotGrown) {
   EXPECT_GE((*large)->capacity(), 1 << 20);
 }
 
+TEST(DecodeBuffersTest, ABufferGrownPastTheBoundIsLetGo) {
+  DecodeBuffers buffers;
+  const uint8_t* grown = nullptr;
+  {
+    auto taken = buffers.Take(100);
+    ASSERT_TRUE(taken.ok());
+    // The decompression grows a buffer when the file is larger than its hint said.
+    ASSERT_TRUE((*taken)->Resize(DecodeBuffers::kMaxKeptBytes + 1, false).ok());
+    grown = (*taken)->data();
+  }
+  auto next = buffers.Take(100);
+  ASSERT_TRUE(next.ok());
+  EXPECT_NE((*next)->data(), grown);
+  EXPECT_LE((*next)->capacity(), DecodeBuffers::kMaxKeptBytes);
+}
+
 TEST(DecodeBuffersTest, BuffersPastTheBoundAreNotKept) {
   DecodeBuffers buffers;
   const uint8_t* data = nullptr;
