@@ -69,10 +69,7 @@ Status UserVerb(Invocation& in) {
     for (const auto& user : users) {
       std::string groups;
       for (const auto& group : user.groups) groups += (groups.empty() ? "" : ",") + group;
-      list.push_back({{"name", user.name},
-                      {"display_name", user.display_name},
-                      {"admin", user.admin},
-                      {"groups", user.groups}});
+      list.push_back(security::UserJson(user));
       rows.push_back({user.name, user.display_name, user.admin ? "yes" : "", groups});
     }
     if (in.json) {

@@ -133,6 +133,13 @@ Status DeleteUser(const config::Home& home, const std::string& user) {
   return config::WriteJsonFile(UsersFile(home), json, kOwnerOnly);
 }
 
+config::Json UserJson(const config::User& user) {
+  return {{"name", user.name},
+          {"display_name", user.display_name},
+          {"admin", user.admin},
+          {"groups", user.groups}};
+}
+
 Status AddGroup(const config::Home& home, const config::Group& group) {
   MORTAR_RETURN_IF_ERROR(config::ValidateName("group", group.name));
   MORTAR_ASSIGN_OR_RETURN(auto lock, LockAccounts(home));

@@ -47,12 +47,7 @@ void AddAccessRoutes(RouteTable& http, RouteContext& routes) {
              MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
              MORTAR_ASSIGN_OR_RETURN(auto users, context->home().LoadUsers());
              Json list = Json::array();
-             for (const auto& user : users) {
-               list.push_back({{"name", user.name},
-                               {"display_name", user.display_name},
-                               {"admin", user.admin},
-                               {"groups", user.groups}});
-             }
+             for (const auto& user : users) list.push_back(security::UserJson(user));
              return Json{{"users", list}};
            }));
   http.Post("/api/users", routes.Api([&routes](const httplib::Request& request,

@@ -29,6 +29,10 @@ Status DeleteUser(const config::Home& home, const std::string& user);
 Status AddGroup(const config::Home& home, const config::Group& group);
 // The user when the password is right; an Auth error naming nothing secret otherwise
 // (the same message for an unknown user and a wrong password).
+// What `mortar user list` and GET /api/users show of a user: name, display name, admin,
+// groups (never the password hash).
+config::Json UserJson(const config::User& user);
+
 Result<config::User> Authenticate(const config::Home& home, const std::string& user,
                                   const std::string& password);
 
