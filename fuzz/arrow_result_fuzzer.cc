@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   switch ((choice >> 1) % 3) {
     case 0:
-      (void)DecodeArrowStream(rest, lz4, choice >> 3);
+      (void)DecodeArrowStream(std::string(rest), lz4);
       break;
     case 1: {
       auto parts = mortar::fuzz::SplitParts(data + 1, size - 1);

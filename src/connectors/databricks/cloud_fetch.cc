@@ -94,7 +94,7 @@ Result<DownloadedFile> CloudFetchDownloads::Next() {
   }
   DownloadedFile file = std::move(slot->file);
   changed_.notify_all();  // the window moves on: a worker may start the next file
-  if (!file.expired) MORTAR_RETURN_IF_ERROR(Decode(file));
+  if (!file.expired) MORTAR_RETURN_IF_ERROR(Open(file));
   return file;
 }
 
@@ -184,30 +184,45 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
         .WithDetail(http::HttpErrorDetail(response->status));
   }
   // Kept as it came (LZ4 compressed): the files waiting to be handed over take a third
-  // of the memory they would decoded. Next decodes each as it hands it over.
+  // of the memory they would decoded. Next opens each as it hands it over.
   file.body = std::move(response->body);
   return Status::OK();
 }
 
-Status CloudFetchDownloads::Decode(DownloadedFile& file) {
-  const ResultLink& link = file.link;
-  const std::string prefix = "connection '" + options_.connection_name + "': ";
-  auto batches = DecodeArrowStream(file.body, options_.lz4, static_cast<std::size_t>(link.bytes),
-                                   &decode_buffers_);
+Status CloudFetchDownloads::Open(DownloadedFile& file) {
+  auto batches = ArrowStreamBatches::Open(std::move(file.body), options_.lz4);
   std::string().swap(file.body);
   if (!batches.ok()) {
-    return Status::Remote(prefix + "the result file of " + Rows(link) +
+    return Status::Remote("connection '" + options_.connection_name + "': the result file of " +
+                          Rows(file.link) +
                           " is not a valid Arrow stream: " + batches.status().message());
   }
-  int64_t rows = 0;
-  for (const auto& batch : *batches) rows += batch->num_rows();
-  if (link.row_count > 0 && rows != link.row_count) {
-    return Status::Remote(prefix + "the result file of " + Rows(link) + " holds " +
-                          std::to_string(rows) + " rows where the server announced " +
-                          std::to_string(link.row_count));
-  }
-  file.batches = std::move(*batches);
+  file.batches =
+      std::make_unique<FileBatches>(file.link, std::move(*batches), options_.connection_name);
   return Status::OK();
+}
+
+FileBatches::FileBatches(ResultLink link, std::unique_ptr<ArrowStreamBatches> batches,
+                         std::string connection_name)
+    : link_(std::move(link)),
+      batches_(std::move(batches)),
+      connection_name_(std::move(connection_name)) {}
+
+Result<Batch> FileBatches::Next() {
+  auto batch = batches_->Next();
+  if (!batch.ok()) return Invalid("is not a valid Arrow stream: " + batch.status().message());
+  if (*batch) {
+    rows_ += (*batch)->num_rows();
+  } else if (link_.row_count > 0 && rows_ != link_.row_count) {
+    return Invalid("holds " + std::to_string(rows_) + " rows where the server announced " +
+                   std::to_string(link_.row_count));
+  }
+  return batch;
+}
+
+Status FileBatches::Invalid(const std::string& what) const {
+  return Status::Remote("connection '" + connection_name_ + "': the result file of " + Rows(link_) +
+                        " " + what);
 }
 
 }  // namespace mortar::databricks

@@ -1,7 +1,8 @@
 // CloudFetch: a result's Arrow files downloaded from their presigned links several at a
 // time and handed over in row order. At most `parallelism` files are downloaded or held
-// at once (compressed, as they came; each is decoded as it is handed over), so memory
-// stays bounded by a few files whatever the result's size. A link
+// at once (compressed, as they came), and the one handed over is decoded a batch at a
+// time as it is read, so memory stays bounded by a few compressed files and the batches
+// the caller holds, whatever the result's size. A link
 // that has expired (or that storage refuses as expired) is reported, not retried: the
 // caller lists links again from that file's first row (FetchResults with
 // startRowOffset) and queues the fresh ones. Other failures are retried within the
@@ -21,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "connectors/databricks/decode_buffers.h"
+#include "connectors/databricks/result_decoder.h"
 #include "mortar/core/batch.h"
 #include "mortar/http/client.h"
 
@@ -47,12 +48,30 @@ struct CloudFetchOptions {
   std::chrono::milliseconds expiry_margin{5000};
 };
 
+// A handed-over file's batches, read one at a time. At the file's end its rows are
+// checked against the count its link announced.
+class FileBatches {
+ public:
+  FileBatches(ResultLink link, std::unique_ptr<ArrowStreamBatches> batches,
+              std::string connection_name);
+  // The next batch; an empty Batch at the file's end.
+  Result<Batch> Next();
+
+ private:
+  Status Invalid(const std::string& what) const;
+
+  ResultLink link_;
+  std::unique_ptr<ArrowStreamBatches> batches_;
+  std::string connection_name_;
+  int64_t rows_ = 0;
+};
+
 // A file handed over: its batches, or the fact that its link expired first.
 struct DownloadedFile {
   ResultLink link;
   bool expired = false;
-  std::vector<Batch> batches;
-  std::string body;  // as downloaded, until decoded
+  std::string body;                      // as downloaded, until Next opens it
+  std::unique_ptr<FileBatches> batches;  // set by Next, unless the link expired
 };
 
 class CloudFetchDownloads {
@@ -68,7 +87,8 @@ class CloudFetchDownloads {
   void Add(std::vector<ResultLink> links);
   // Files queued and not handed over yet.
   std::size_t Waiting() const;
-  // The next file in row order, once downloaded and decoded. Call only when Waiting().
+  // The next file in row order, once downloaded, open for reading. Call only when
+  // Waiting().
   Result<DownloadedFile> Next();
   // Forgets every queued file (downloads in flight finish and are dropped).
   void Clear();
@@ -77,7 +97,7 @@ class CloudFetchDownloads {
   struct Slot;
   void Work();
   Status Download(http::Transport& transport, Slot& slot);
-  Status Decode(DownloadedFile& file);
+  Status Open(DownloadedFile& file);
   bool Expired(const ResultLink& link) const;
 
   CloudFetchOptions options_;
@@ -88,7 +108,6 @@ class CloudFetchDownloads {
   std::deque<std::shared_ptr<Slot>> slots_;  // in row order; the first is handed over next
   std::vector<std::thread> workers_;
   bool stopping_ = false;
-  DecodeBuffers decode_buffers_;  // used by Next, on the caller's thread
 };
 
 }  // namespace mortar::databricks

@@ -6,7 +6,9 @@
 #include <arrow/ipc/reader.h>
 #include <lz4frame.h>
 
-#include "connectors/databricks/decode_buffers.h"
+#include <functional>
+
+#include "connectors/databricks/lz4_frame_stream.h"
 #include "mortar/core/arrow_input.h"
 #include "mortar/core/text_conversion.h"
 
@@ -69,22 +71,39 @@ Result<std::shared_ptr<arrow::Array>> Strings(const std::vector<std::string>& va
   return out;
 }
 
-Result<std::vector<Batch>> ReadStream(std::shared_ptr<arrow::Buffer> buffer) {
-  auto input = std::make_shared<arrow::io::BufferReader>(std::move(buffer));
-  auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
-  if (!reader.ok())
-    return Status::Remote("cannot read the Arrow result: " + reader.status().message());
-  std::vector<Batch> batches;
-  while (true) {
-    std::shared_ptr<arrow::RecordBatch> batch;
-    arrow::Status status = (*reader)->ReadNext(&batch);
-    if (!status.ok()) return Status::Remote("cannot read the Arrow result: " + status.message());
-    if (!batch) break;
+Result<Batch> ReadValidated(arrow::RecordBatchReader& reader) {
+  std::shared_ptr<arrow::RecordBatch> batch;
+  arrow::Status status = reader.ReadNext(&batch);
+  if (!status.ok()) return Status::Remote("cannot read the Arrow result: " + status.message());
+  if (batch) {
     if (Status valid = ValidateArrowInput(*batch, "the server's result"); !valid.ok())
       return Status::Remote(valid.message());
+  }
+  return batch;
+}
+
+Result<std::shared_ptr<arrow::RecordBatchReader>> OpenStream(
+    std::shared_ptr<arrow::io::InputStream> input) {
+  auto reader = arrow::ipc::RecordBatchStreamReader::Open(std::move(input));
+  if (!reader.ok())
+    return Status::Remote("cannot read the Arrow result: " + reader.status().message());
+  return std::shared_ptr<arrow::RecordBatchReader>(std::move(*reader));
+}
+
+// Every batch `next` gives before the empty one.
+Result<std::vector<Batch>> Gather(const std::function<Result<Batch>()>& next) {
+  std::vector<Batch> batches;
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, next());
+    if (!batch) return batches;
     batches.push_back(std::move(batch));
   }
-  return batches;
+}
+
+Result<std::vector<Batch>> ReadStream(std::shared_ptr<arrow::Buffer> buffer) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader,
+                          OpenStream(std::make_shared<arrow::io::BufferReader>(std::move(buffer))));
+  return Gather([&] { return ReadValidated(*reader); });
 }
 
 }  // namespace
@@ -230,26 +249,17 @@ Result<Batch> DecodeColumns(const wire::TRowSet& rows, const Schema& schema, int
 }
 
 Result<std::shared_ptr<arrow::Buffer>> DecompressLz4Buffer(std::string_view compressed,
-                                                           std::size_t size_hint,
-                                                           DecodeBuffers* buffers) {
+                                                           std::size_t size_hint) {
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
   }
-  // Straight into an Arrow buffer, not zero-filled first (page faults of a fresh
-  // zero-filled buffer were a third of a large read's CPU), grown when the hint is short.
-  // A kept buffer when `buffers` has one free, its pages already faulted in.
-  auto initial = static_cast<int64_t>(Lz4InitialCapacity(compressed.size(), size_hint));
-  auto allocated = [&]() -> Result<std::shared_ptr<arrow::ResizableBuffer>> {
-    if (buffers) return buffers->Take(initial);
-    auto made = arrow::AllocateResizableBuffer(initial);
-    if (!made.ok())
-      return Status::Internal("cannot allocate for an LZ4 result: " + made.status().message());
-    return std::shared_ptr<arrow::ResizableBuffer>(std::move(*made));
-  }();
+  // Straight into an Arrow buffer, not zero-filled first, grown when the hint is short.
+  auto allocated = arrow::AllocateResizableBuffer(
+      static_cast<int64_t>(Lz4InitialCapacity(compressed.size(), size_hint)));
   if (!allocated.ok()) {
     LZ4F_freeDecompressionContext(context);
-    return allocated.status();
+    return Status::Internal("cannot allocate for an LZ4 result: " + allocated.status().message());
   }
   std::shared_ptr<arrow::ResizableBuffer> out = std::move(*allocated);
   std::size_t written = 0;
@@ -304,7 +314,7 @@ std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint) {
 }
 
 Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t size_hint) {
-  MORTAR_ASSIGN_OR_RETURN(auto buffer, DecompressLz4Buffer(compressed, size_hint, nullptr));
+  MORTAR_ASSIGN_OR_RETURN(auto buffer, DecompressLz4Buffer(compressed, size_hint));
   return buffer->ToString();
 }
 
@@ -322,13 +332,25 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
   return ReadStream(arrow::Buffer::FromString(std::move(stream)));
 }
 
-Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
-                                             std::size_t size_hint, DecodeBuffers* buffers) {
+Result<std::unique_ptr<ArrowStreamBatches>> ArrowStreamBatches::Open(std::string stream, bool lz4) {
+  std::shared_ptr<arrow::io::InputStream> input;
   if (lz4) {
-    MORTAR_ASSIGN_OR_RETURN(auto plain, DecompressLz4Buffer(stream, size_hint, buffers));
-    return ReadStream(std::move(plain));
+    MORTAR_ASSIGN_OR_RETURN(input,
+                            Lz4FrameInputStream::Open(std::move(stream), kMaxLz4ResultBytes));
+  } else {
+    input = std::make_shared<arrow::io::BufferReader>(arrow::Buffer::FromString(std::move(stream)));
   }
-  return ReadStream(arrow::Buffer::FromString(std::string(stream)));
+  MORTAR_ASSIGN_OR_RETURN(auto reader, OpenStream(std::move(input)));
+  return std::unique_ptr<ArrowStreamBatches>(new ArrowStreamBatches(std::move(reader)));
+}
+
+Result<Batch> ArrowStreamBatches::Next() {
+  return ReadValidated(*reader_);
+}
+
+Result<std::vector<Batch>> DecodeArrowStream(std::string stream, bool lz4) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, ArrowStreamBatches::Open(std::move(stream), lz4));
+  return Gather([&] { return reader->Next(); });
 }
 
 }  // namespace mortar::databricks

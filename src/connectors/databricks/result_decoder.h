@@ -12,8 +12,6 @@
 
 namespace mortar::databricks {
 
-class DecodeBuffers;
-
 // The Mortar type of a Thrift column: DECIMAL precision and scale from the type
 // qualifiers; nested types, which Thrift describes only by kind, as JSON strings.
 Type TypeOfColumn(const wire::TColumnDesc& column);
@@ -42,11 +40,22 @@ std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint);
 // when `lz4` is set.
 Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
                                               const std::vector<std::string>& batches, bool lz4);
-// Decodes a whole Arrow IPC stream (a CloudFetch file), decompressing it first when
-// `lz4` is set; `size_hint` is its size after decompression (the link's bytesNum).
-// `buffers`, when given, is where it decompresses to.
-Result<std::vector<Batch>> DecodeArrowStream(std::string_view stream, bool lz4,
-                                             std::size_t size_hint = 0,
-                                             DecodeBuffers* buffers = nullptr);
+// Reads an Arrow IPC stream (a CloudFetch file) one record batch at a time, each checked
+// as it is read. An LZ4 stream is decompressed only as far as the batch asked for, so a
+// file is never held decompressed whole: only the batches the caller still holds are.
+class ArrowStreamBatches {
+ public:
+  static Result<std::unique_ptr<ArrowStreamBatches>> Open(std::string stream, bool lz4);
+  // The next batch; an empty Batch at the stream's end.
+  Result<Batch> Next();
+
+ private:
+  explicit ArrowStreamBatches(std::shared_ptr<arrow::RecordBatchReader> reader)
+      : reader_(std::move(reader)) {}
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+};
+
+// A whole Arrow IPC stream's batches (read through ArrowStreamBatches).
+Result<std::vector<Batch>> DecodeArrowStream(std::string stream, bool lz4);
 
 }  // namespace mortar::databricks

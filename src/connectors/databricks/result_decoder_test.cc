@@ -9,8 +9,6 @@
 #include <gtest/gtest.h>
 #include <lz4frame.h>
 
-#include "connectors/databricks/decode_buffers.h"
-
 namespace mortar::databricks {
 namespace {
 
@@ -96,7 +94,7 @@ TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
   Frames frames = MakeFrames();
   std::string file = Lz4(frames.schema + frames.batches[0]) + Lz4(frames.batches[1]) +
                      Lz4(frames.whole.substr(frames.whole.size() - 8));
-  auto decoded = DecodeArrowStream(file, true, frames.whole.size());
+  auto decoded = DecodeArrowStream(file, true);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->size(), 2u);
   EXPECT_EQ((*decoded)[1]->column(0)->ToString(), SampleBatch(3)->column(0)->ToString());
@@ -104,39 +102,46 @@ TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
   auto cut = DecompressLz4Frames(file.substr(0, file.size() - 12));
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find("middle of a frame"), std::string::npos);
+  auto cut_file = DecodeArrowStream(file.substr(0, file.size() - 12), true);
+  ASSERT_FALSE(cut_file.ok());
+  EXPECT_NE(cut_file.status().message().find("middle of a frame"), std::string::npos)
+      << cut_file.status().ToString();
 }
 
-TEST(ResultDecoderTest, FilesDecodedIntoKeptBuffersKeepTheirValuesWhileHeld) {
-  // One stream per file, each of other rows: a buffer written over while a file's
-  // batches are still held would change that file's values.
-  auto stream_of = [](int64_t start) {
-    auto batch = SampleBatch(start);
-    auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
-    auto writer = arrow::ipc::MakeStreamWriter(sink, batch->schema()).ValueOrDie();
-    EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
-    EXPECT_TRUE(writer->Close().ok());
-    return Lz4(sink->Finish().ValueOrDie()->ToString());
-  };
-  auto name = [](const Batch& batch, int64_t row) {
-    return static_cast<const arrow::StringArray&>(*batch->column(1)).GetString(row);
-  };
-  DecodeBuffers buffers;
-  std::vector<std::vector<Batch>> held;
-  for (int64_t start : {0, 10, 20, 30}) {
-    auto file = DecodeArrowStream(stream_of(start), true, 0, &buffers);
-    ASSERT_TRUE(file.ok()) << file.status().ToString();
-    held.push_back(std::move(*file));
+TEST(ResultDecoderTest, AnLz4FileIsDecompressedOnlyAsFarAsTheBatchesRead) {
+  // A file of 40 batches of about 100 KiB each, as one frame: reading its first batch
+  // must not decompress (and allocate) the rest.
+  auto schema = arrow::schema({arrow::field("text", arrow::utf8())});
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  auto writer = arrow::ipc::MakeStreamWriter(sink, schema).ValueOrDie();
+  for (int b = 0; b < 40; ++b) {
+    arrow::StringBuilder texts;
+    for (int i = 0; i < 1000; ++i)
+      ASSERT_TRUE(texts.Append(std::string(90, static_cast<char>('a' + (b + i) % 26))).ok());
+    auto batch = arrow::RecordBatch::Make(schema, 1000, {texts.Finish().ValueOrDie()});
+    ASSERT_TRUE(writer->WriteRecordBatch(*batch).ok());
   }
-  for (std::size_t i = 0; i < held.size(); ++i)
-    EXPECT_EQ(name(held[i][0], 2), "row " + std::to_string(i * 10 + 2));
-  // Once a file's batches are gone, its buffer takes the next file.
-  const uint8_t* released = held[3][0]->column_data(1)->buffers[2]->data();
-  held.pop_back();
-  auto next = DecodeArrowStream(stream_of(40), true, 0, &buffers);
-  ASSERT_TRUE(next.ok());
-  EXPECT_EQ(name((*next)[0], 1), "row 41");
-  EXPECT_EQ((*next)[0]->column_data(1)->buffers[2]->data(), released);
-  EXPECT_EQ(name(held[2][0], 2), "row 22");
+  ASSERT_TRUE(writer->Close().ok());
+  std::string whole = sink->Finish().ValueOrDie()->ToString();
+  ASSERT_GT(whole.size(), 3u << 20);
+
+  arrow::MemoryPool* pool = arrow::default_memory_pool();
+  const int64_t before = pool->bytes_allocated();
+  auto reader = ArrowStreamBatches::Open(Lz4(whole), true);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto first = (*reader)->Next();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*first)->column(0)).GetString(1),
+            std::string(90, 'b'));
+  EXPECT_LT(pool->bytes_allocated() - before, static_cast<int64_t>(whole.size() / 8));
+  int batches = 1;
+  while (true) {
+    auto next = (*reader)->Next();
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    if (!*next) break;
+    ++batches;
+  }
+  EXPECT_EQ(batches, 40);
 }
 
 // A stream whose string column's last offset points far past its data buffer: Arrow's

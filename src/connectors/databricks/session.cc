@@ -426,6 +426,7 @@ class ResultReader final : public BatchReader {
   }
 
   Status FetchPage() {
+    if (file_) return NextFromFile();
     if (downloads_ && downloads_->Waiting() > 0) return NextFile();
     wire::TFetchResultsResp page;
     if (operation_.first_page) {
@@ -497,10 +498,22 @@ class ResultReader final : public BatchReader {
     MORTAR_ASSIGN_OR_RETURN(DownloadedFile file, downloads_->Next());
     if (file.expired) return Renew(file.link.start_row);
     renewals_ = 0;
+    file_ = std::move(file.batches);
+    return Status::OK();
+  }
+
+  // The file in hand's next batch: read one at a time, so only the batches the caller
+  // holds are ever decoded, not the file.
+  Status NextFromFile() {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, file_->Next());
+    if (!batch) {
+      file_.reset();
+      if (downloads_->Waiting() == 0 && !more_pages_) done_ = true;
+      return Status::OK();
+    }
     int64_t count = 0;
-    for (auto& batch : file.batches) MORTAR_RETURN_IF_ERROR(Add(std::move(batch), &count));
+    MORTAR_RETURN_IF_ERROR(Add(std::move(batch), &count));
     rows_ += count;
-    if (downloads_->Waiting() == 0 && !more_pages_) done_ = true;
     return Status::OK();
   }
 
@@ -558,6 +571,7 @@ class ResultReader final : public BatchReader {
   bool lz4_ = false;
   int format_ = 1;
   std::deque<Batch> pending_;
+  std::unique_ptr<FileBatches> file_;  // the CloudFetch file being read
   int64_t rows_ = 0;
   bool done_ = false;
   std::unique_ptr<CloudFetchDownloads> downloads_;

@@ -1,0 +1,50 @@
+// LZ4 frames (one, or several back to back as the last CloudFetch file of a result
+// usually is) read as an Arrow input stream. Each read decompresses only what it asks
+// for, straight into the caller's memory where LZ4 allows, so an Arrow IPC reader on top
+// holds one message at a time, never the whole file decompressed. Internal to the
+// connector. Used from one thread.
+#pragma once
+
+#include <arrow/io/interfaces.h>
+#include <arrow/result.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "mortar/core/result.h"
+
+typedef struct LZ4F_dctx_s LZ4F_dctx;
+
+namespace mortar::databricks {
+
+class Lz4FrameInputStream final : public arrow::io::InputStream {
+ public:
+  // Reads `compressed`, refusing to decompress past `max_bytes` in all (a decompression
+  // bomb's bound).
+  static Result<std::shared_ptr<Lz4FrameInputStream>> Open(std::string compressed,
+                                                           int64_t max_bytes);
+  ~Lz4FrameInputStream() override;
+  Lz4FrameInputStream(const Lz4FrameInputStream&) = delete;
+  Lz4FrameInputStream& operator=(const Lz4FrameInputStream&) = delete;
+
+  arrow::Status Close() override;
+  bool closed() const override { return closed_; }
+  arrow::Result<int64_t> Tell() const override { return produced_; }
+  // Fewer bytes than asked for only at the end of the last frame.
+  arrow::Result<int64_t> Read(int64_t nbytes, void* out) override;
+  arrow::Result<std::shared_ptr<arrow::Buffer>> Read(int64_t nbytes) override;
+
+ private:
+  Lz4FrameInputStream(std::string compressed, int64_t max_bytes, LZ4F_dctx* context);
+
+  std::string compressed_;
+  std::size_t consumed_ = 0;
+  int64_t produced_ = 0;
+  int64_t max_bytes_;
+  LZ4F_dctx* context_;
+  std::size_t hint_ = 0;  // LZ4's: 0 when a frame ended and all it held was handed over
+  bool closed_ = false;
+};
+
+}  // namespace mortar::databricks
