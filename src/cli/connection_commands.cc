@@ -234,7 +234,6 @@ Status ConnectionVerb(Invocation& in) {
   if (action == "set-secret" || action == "authorize") return ConnectionSecretAction(in, action);
   if (action == "grant" || action == "revoke") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"group", "everyone"}));
-    MORTAR_RETURN_IF_ERROR(RequireAdmin(in, "change who may use a connection"));
     MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
     MORTAR_ASSIGN_OR_RETURN(std::string right_text, Word(in, 3, "right (use or free_sql)"));
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 4));
@@ -243,15 +242,9 @@ Status ConnectionVerb(Invocation& in) {
     std::string group = in.args.Option("group").value_or("");
     if (group.empty() == !in.args.Flag("everyone"))
       return Status::Invalid("connection " + action + " needs --group GROUP or --everyone");
-    if (!group.empty()) {
-      MORTAR_ASSIGN_OR_RETURN(auto groups, home.LoadGroups());
-      if (std::none_of(groups.begin(), groups.end(),
-                       [&](const config::Group& g) { return g.name == group; }))
-        return Status::NotFound("no group named '" + group + "' (see 'mortar group list')");
-    }
-    MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
-    MORTAR_RETURN_IF_ERROR(security::SetConnectionGrant(config, right, group, action == "grant"));
-    MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+    MORTAR_ASSIGN_OR_RETURN(
+        config::ConnectionConfig config,
+        ChangeConnectionGrant(*in.context, name, right, group, action == "grant"));
     std::string who = group.empty() ? "every user" : "group " + group;
     if (in.json) {
       PrintJson(in.out, Json{{"connection", name}, {"permissions", config.permissions}});

@@ -11,6 +11,7 @@
 #include "mortar/builtin/builtin_registry.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/flow/connection_admin.h"
+#include "mortar/flow/user_admin.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -93,19 +94,11 @@ Status UserVerb(Invocation& in) {
   MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
   if (action == "passwd") {
     MORTAR_ASSIGN_OR_RETURN(std::string password, ReadSecret(in, "new password for " + name));
-    MORTAR_RETURN_IF_ERROR(security::SetPassword(home, name, password));
+    MORTAR_RETURN_IF_ERROR(ChangePassword(*in.context, name, password, std::nullopt));
     return Done(in, "Changed the password of " + name);
   }
   if (action == "delete") {
-    if (name == in.context->user()) return Status::Invalid("you cannot delete yourself");
-    // Their project grants go first (a later user of the same name must inherit none),
-    // and the deletion is refused while they are a project's last admin.
-    MORTAR_RETURN_IF_ERROR(security::ForgetUserGrants(home, name));
-    MORTAR_RETURN_IF_ERROR(security::DeleteUser(home, name));
-    // Their own credentials go with them.
-    MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
-    MORTAR_ASSIGN_OR_RETURN(auto slots, vault.List("user/" + name + "/"));
-    for (const auto& slot : slots) MORTAR_RETURN_IF_ERROR(vault.Delete(slot.slot));
+    MORTAR_RETURN_IF_ERROR(RemoveUser(*in.context, name));
     return Done(in, "Deleted user " + name);
   }
   return Status::Invalid("unknown action 'user " + action + "' (see 'mortar user --help')");

@@ -56,6 +56,23 @@ Status DeleteConnection(Context& context, const std::string& name) {
   return home.DeleteConnection(name);
 }
 
+Result<config::ConnectionConfig> ChangeConnectionGrant(Context& context, const std::string& name,
+                                                       security::ConnectionRight right,
+                                                       const std::string& group, bool grant) {
+  MORTAR_RETURN_IF_ERROR(RequireAdmin(context, "change who may use a connection"));
+  const config::Home& home = context.home();
+  if (!group.empty()) {
+    MORTAR_ASSIGN_OR_RETURN(auto groups, home.LoadGroups());
+    if (std::none_of(groups.begin(), groups.end(),
+                     [&](const config::Group& g) { return g.name == group; }))
+      return Status::NotFound("no group named '" + group + "' (see 'mortar group list')");
+  }
+  MORTAR_ASSIGN_OR_RETURN(config::ConnectionConfig config, home.LoadConnection(name));
+  MORTAR_RETURN_IF_ERROR(security::SetConnectionGrant(config, right, group, grant));
+  MORTAR_RETURN_IF_ERROR(home.SaveConnection(config));
+  return config;
+}
+
 Status CheckConnectionSecretField(const std::string& field) {
   const auto& fields = ConnectionSecretFields();
   if (std::find(fields.begin(), fields.end(), field) != fields.end()) return Status::OK();

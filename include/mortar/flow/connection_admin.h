@@ -10,6 +10,7 @@
 #include "mortar/config/model.h"
 #include "mortar/core/result.h"
 #include "mortar/flow/context.h"
+#include "mortar/security/permissions.h"
 
 namespace mortar {
 
@@ -30,6 +31,12 @@ Status SaveChangedConnection(Context& context, const config::ConnectionConfig& c
 // Deletes the connection, its secrets first (a new connection of the same name must not
 // inherit them; if they cannot be removed, the connection is still there to retry).
 Status DeleteConnection(Context& context, const std::string& name);
+
+// Grants or takes away a right on the connection (admins): from a group, which must
+// exist, or with `group` empty from every user. Answers the connection as saved.
+Result<config::ConnectionConfig> ChangeConnectionGrant(Context& context, const std::string& name,
+                                                       security::ConnectionRight right,
+                                                       const std::string& group, bool grant);
 
 Status SetConnectionSecret(Context& context, const std::string& name, const std::string& field,
                            const std::string& value);
