@@ -1,4 +1,5 @@
 #include "mortar/flow/connection_admin.h"
+#include "mortar/flow/user_admin.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "server/api_routes.h"
@@ -6,6 +7,8 @@
 namespace mortar::server {
 
 namespace {
+
+constexpr const char* kUser = R"(/api/users/([A-Za-z0-9_-]+))";
 
 // A string field of a request body: absent is `fallback`, any other kind is refused.
 Result<std::string> StringField(const Json& body, const std::string& key,
@@ -71,6 +74,31 @@ void AddAccessRoutes(RouteTable& http, RouteContext& routes) {
     user.admin = body.value("admin", false);
     MORTAR_RETURN_IF_ERROR(security::AddUser(context->home(), user, password));
     return Json{{"user", user.name}};
+  }));
+  // A user's own password (with the current one), or anyone's for an admin. Their other
+  // login sessions end: whoever else knew the old password is out.
+  http.Put(
+      std::string(kUser) + "/password",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+        MORTAR_ASSIGN_OR_RETURN(std::string password, StringField(body, "password"));
+        std::optional<std::string> current;
+        if (body.contains("current_password")) {
+          MORTAR_ASSIGN_OR_RETURN(current, StringField(body, "current_password"));
+        }
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+        const std::string name = request.matches[1];
+        MORTAR_RETURN_IF_ERROR(ChangePassword(*context, name, password, current));
+        routes.sessions().EndUser(name, name == caller.user ? caller.session_id : "");
+        return Json{{"user", name}};
+      }));
+  http.Delete(kUser, routes.Api([&routes](const httplib::Request& request,
+                                          const Caller& caller) -> Result<Json> {
+    MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+    const std::string name = request.matches[1];
+    MORTAR_RETURN_IF_ERROR(RemoveUser(*context, name));
+    routes.sessions().EndUser(name, "");
+    return Json{{"deleted", name}};
   }));
   http.Get("/api/groups",
            routes.Api([&routes](const httplib::Request&, const Caller& caller) -> Result<Json> {

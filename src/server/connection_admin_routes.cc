@@ -38,6 +38,25 @@ Result<Json> SettingsJson(RouteContext& routes, Context& context, const std::str
               {"redirect_uri", routes.redirect_uri()}};
 }
 
+// {"right": "use"|"free_sql", "group": G | "everyone": true, "grant": true|false}.
+Result<Json> ChangeGrant(Context& context, const std::string& name, const Json& body) {
+  if (!body.value("right", Json()).is_string() || !body.value("grant", Json()).is_boolean())
+    return Status::Invalid(
+        "expected {\"right\": \"use\" or \"free_sql\", \"group\": NAME or \"everyone\": true, "
+        "\"grant\": true or false}");
+  MORTAR_ASSIGN_OR_RETURN(security::ConnectionRight right,
+                          security::ParseConnectionRight(body["right"].get<std::string>()));
+  const bool everyone = body.value("everyone", Json(false)) == Json(true);
+  const Json group = body.value("group", Json());
+  if (everyone == group.is_string() || (!everyone && !group.is_string()))
+    return Status::Invalid("name a \"group\" (text) or say \"everyone\": true, not both");
+  MORTAR_ASSIGN_OR_RETURN(
+      config::ConnectionConfig config,
+      ChangeConnectionGrant(context, name, right, everyone ? "" : group.get<std::string>(),
+                            body["grant"].get<bool>()));
+  return Json{{"connection", config.name}, {"permissions", config.permissions}};
+}
+
 }  // namespace
 
 void AddConnectionAdminRoutes(RouteTable& http, RouteContext& routes) {
@@ -71,6 +90,14 @@ void AddConnectionAdminRoutes(RouteTable& http, RouteContext& routes) {
         MORTAR_RETURN_IF_ERROR(ApplySettings(body, config));
         MORTAR_RETURN_IF_ERROR(SaveChangedConnection(*context, config));
         return SettingsJson(routes, *context, config.name);
+      }));
+  // Who may use the connection and run free SQL on it, as 'mortar connection grant'.
+  http.Put(
+      std::string(kConnection) + "/permissions",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+        return ChangeGrant(*context, request.matches[1], body);
       }));
   http.Delete(kConnection, routes.Api([&routes](const httplib::Request& request,
                                                 const Caller& caller) -> Result<Json> {

@@ -33,4 +33,11 @@ void SessionStore::End(const std::string& id) {
   sessions_.erase(id);
 }
 
+void SessionStore::EndUser(const std::string& user, const std::string& keep) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::erase_if(sessions_, [&](const auto& entry) {
+    return entry.second.user == user && entry.first != keep;
+  });
+}
+
 }  // namespace mortar::server

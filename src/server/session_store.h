@@ -28,6 +28,8 @@ class SessionStore {
   // The session the request's cookie names, when it is known and has not expired.
   std::optional<Caller> Find(const httplib::Request& request);
   void End(const std::string& id);
+  // Ends every session of `user` but `keep` (a password changed, a user deleted).
+  void EndUser(const std::string& user, const std::string& keep);
 
  private:
   struct Session {

@@ -479,7 +479,7 @@ def test_who_may_do_what_is_seen_and_changed_as_each_user_may(shop, tmp_path):
             driver.find_element(By.ID, "new-user-password").send_keys("-and-longer")
             driver.find_element(By.ID, "new-user-add").click()
             wait.until(lambda d: d.find_elements(By.ID, "user-dora"))
-            assert driver.find_element(By.ID, "user-dora").text == "dora dora auditors"
+            assert driver.find_element(By.ID, "user-dora").text == "dora dora auditors Delete"
             assert driver.find_element(By.ID, "new-user-password").get_attribute("value") == ""
         users = {u["name"]: u for u in shop.json("user", "list")}
         assert users["dora"]["groups"] == ["auditors"] and users["dora"]["admin"] is False
@@ -697,5 +697,123 @@ def test_admins_manage_connections_through_the_rest_api_and_secrets_stay_write_o
         assert call("root", "DELETE", "/api/connections/lake")[0] == 200
         assert call("root", "GET", "/api/connections/lake/settings")[0] == 404
         assert "s3cr3t-value" not in (tmp_path / "server.log").read_text()
+    finally:
+        server.stop()
+
+
+def test_passwords_users_and_connection_rights_are_managed_in_the_studio(shop, tmp_path):
+    import http.cookiejar
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    shop.run("user", "add", "carl", "--admin", input="carls-password\n")
+    shop.run("group", "add", "auditors")
+    shop.run("user", "add", "dora", "--group", "auditors", input="doras-password\n")
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "dora", "--role", "write")
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip()
+            for user in ("bob", "carl")}
+
+    def rules(name):
+        return json.loads((shop.home / "connections" / f"{name}.json").read_text()).get("permissions")
+
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        # Bob is logged in elsewhere: changing his password ends that session.
+        elsewhere = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        assert server.api("POST", "/api/login", {"user": "bob", "password": PASSWORDS["bob"]},
+                          opener=elsewhere, headers={"Origin": server.url})[0] == 200
+        assert server.api("GET", "/api/me", opener=elsewhere)[0] == 200
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "bob")
+            driver.find_element(By.ID, "nav-access").click()
+            wait.until(lambda d: d.find_elements(By.ID, "password-current"))
+            # Not an admin: no user to choose, no deleting, no connection rights.
+            assert not driver.find_elements(By.ID, "password-user")
+            assert not driver.find_elements(By.ID, "delete-user-dora")
+            assert not driver.find_elements(By.ID, "connection-grants-name")
+            driver.find_element(By.ID, "password-current").send_keys("not-my-password")
+            driver.find_element(By.ID, "password-new").send_keys("bobs-new-password")
+            driver.find_element(By.ID, "password-change").click()
+            wait.until(lambda d: d.find_element(By.ID, "password-error").text)
+            driver.find_element(By.ID, "password-current").clear()
+            driver.find_element(By.ID, "password-current").send_keys(PASSWORDS["bob"])
+            driver.find_element(By.ID, "password-change").click()
+            wait.until(lambda d: "Changed the password of bob" in d.find_element(By.ID, "password-done").text)
+            assert driver.find_element(By.ID, "password-error").text == ""
+            # This session goes on; the other one is over.
+            driver.find_element(By.ID, "nav-flow").click()
+            driver.find_element(By.ID, "nav-access").click()
+            wait.until(lambda d: d.find_elements(By.ID, "password-current"))
+            driver.find_element(By.ID, "logout").click()
+
+            # The admin deletes a user (asked twice) and grants a group free SQL.
+            log_in(driver, wait, server.url, "carl", "carls-password")
+            driver.find_element(By.ID, "nav-access").click()
+            wait.until(lambda d: d.find_elements(By.ID, "delete-user-dora")).pop().click()
+            assert not driver.find_elements(By.ID, "delete-user-carl")
+            driver.find_element(By.ID, "delete-user-confirm-dora").click()
+            wait.until(lambda d: not d.find_elements(By.ID, "user-dora"))
+            Select(driver.find_element(By.ID, "connection-grants-name")).select_by_value("sqlite_default")
+            wait.until(lambda d: "every user" in d.find_element(By.ID, "connection-rule-use").text)
+            assert "admins only" in driver.find_element(By.ID, "connection-rule-free_sql").text
+            Select(driver.find_element(By.ID, "connection-grant-right")).select_by_value("free_sql")
+            Select(driver.find_element(By.ID, "connection-grant-who")).select_by_value("auditors")
+            driver.find_element(By.ID, "connection-grant").click()
+            wait.until(lambda d: "groups auditors" in d.find_element(By.ID, "connection-rule-free_sql").text)
+            assert rules("sqlite_default")["free_sql"] == {"mode": "groups", "groups": ["auditors"]}
+            # Free SQL came with use for the group: taking use from every user leaves the
+            # group's; taking it from the group takes its free SQL too.
+            Select(driver.find_element(By.ID, "connection-grant-right")).select_by_value("use")
+            Select(driver.find_element(By.ID, "connection-grant-who")).select_by_value("")
+            driver.find_element(By.ID, "connection-revoke").click()
+            wait.until(lambda d: "groups auditors" in d.find_element(By.ID, "connection-rule-use").text)
+            Select(driver.find_element(By.ID, "connection-grant-who")).select_by_value("auditors")
+            driver.find_element(By.ID, "connection-revoke").click()
+            wait.until(lambda d: "admins only" in d.find_element(By.ID, "connection-rule-use").text)
+            assert "admins only" in driver.find_element(By.ID, "connection-rule-free_sql").text
+            driver.save_screenshot(str(screenshots(tmp_path) / "access-admin.png"))
+
+        assert server.api("GET", "/api/me", opener=elsewhere)[0] == 401
+        assert server.api("POST", "/api/login", {"user": "bob", "password": PASSWORDS["bob"]},
+                          headers={"Origin": server.url})[0] == 401
+        assert server.api("POST", "/api/login", {"user": "bob", "password": "bobs-new-password"},
+                          headers={"Origin": server.url})[0] == 200
+        users = {u["name"] for u in shop.json("user", "list")}
+        assert "dora" not in users
+        assert {g.get("user") for g in shop.json("--user", "alice", "project", "permissions", "shop")} \
+            == {"alice"}
+
+        def call(method, path, body, user):
+            return server.api(method, path, body, key=keys[user])
+        status, body = call("PUT", "/api/users/alice/password", {"password": "alices-new-one"}, "bob")
+        assert status == 403 and "only an admin may change another user's password" in body["error"]
+        status, body = call("PUT", "/api/users/bob/password", {"password": "and-another-one"}, "bob")
+        assert status == 403 and "without the current one" in body["error"], body
+        assert call("PUT", "/api/users/bob/password", {"password": "short",
+                                                       "current_password": "bobs-new-password"},
+                    "bob")[0] == 400
+        assert call("PUT", "/api/users/nobody/password", {"password": "long-enough"}, "carl")[0] == 404
+        assert call("PUT", "/api/users/alice/password", {"password": 7}, "carl")[0] == 400
+        assert call("DELETE", "/api/users/alice", None, "bob")[0] == 403
+        status, body = call("DELETE", "/api/users/carl", None, "carl")
+        assert status == 400 and "yourself" in body["error"], body
+        # Alice is the project's last admin: deleting her is refused, nothing changes.
+        status, body = call("DELETE", "/api/users/alice", None, "carl")
+        assert status in (400, 409) and "admin" in body["error"], body
+        assert "alice" in {u["name"] for u in shop.json("user", "list")}
+        grant = {"right": "use", "everyone": True, "grant": True}
+        assert call("PUT", "/api/connections/sqlite_default/permissions", grant, "bob")[0] == 403
+        for bad in ({"right": "use", "grant": True},
+                    {"right": "use", "group": "auditors", "everyone": True, "grant": True},
+                    {"right": "drop", "everyone": True, "grant": True},
+                    {"right": "use", "everyone": True, "grant": "yes"}):
+            assert call("PUT", "/api/connections/sqlite_default/permissions", bad, "carl")[0] == 400, bad
+        assert call("PUT", "/api/connections/sqlite_default/permissions",
+                    {"right": "use", "group": "nosuch", "grant": True}, "carl")[0] == 404
+        assert rules("sqlite_default")["use"] == {"mode": "nobody"}
+        status, body = call("PUT", "/api/connections/sqlite_default/permissions", grant, "carl")
+        assert status == 200 and body["permissions"]["use"] == {"mode": "analysts"}, body
     finally:
         server.stop()

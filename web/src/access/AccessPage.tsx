@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type Me } from '../api';
+import { api, type Connection, type Me } from '../api';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 
@@ -17,6 +17,10 @@ interface User {
 interface Group {
   name: string;
   description: string;
+}
+interface Rule {
+  mode?: string;
+  groups?: string[];
 }
 
 // Who may do what: the chosen project's grants (changed by its admins), and the users
@@ -44,6 +48,7 @@ export function AccessPage({ me, project }: { me: Me; project: string }) {
               <th>display name</th>
               <th>admin</th>
               <th>groups</th>
+              {me.admin && <th />}
             </tr>
             {users.data?.users.map((u) => (
               <tr key={u.name} id={'user-' + u.name}>
@@ -51,11 +56,13 @@ export function AccessPage({ me, project }: { me: Me; project: string }) {
                 <td>{u.display_name}</td>
                 <td>{u.admin ? 'yes' : ''}</td>
                 <td>{u.groups.join(', ')}</td>
+                {me.admin && <td>{u.name !== me.user && <DeleteUser name={u.name} onDeleted={users.reload} />}</td>}
               </tr>
             ))}
           </tbody>
         </table>
         {me.admin && <AddUser groups={groups.data?.groups ?? []} onAdded={users.reload} />}
+        <ChangePassword me={me} users={users.data?.users ?? []} />
       </section>
       <section>
         <h2>Groups</h2>
@@ -69,6 +76,7 @@ export function AccessPage({ me, project }: { me: Me; project: string }) {
         </ul>
         {me.admin && <AddGroup onAdded={groups.reload} />}
       </section>
+      {me.admin && <ConnectionGrants groups={groups.data?.groups ?? []} />}
     </>
   );
 }
@@ -248,5 +256,168 @@ function AddGroup({ onAdded }: { onAdded: () => void }) {
         {error}
       </p>
     </div>
+  );
+}
+
+// Deleting asks twice: the second button says whom.
+function DeleteUser({ name, onDeleted }: { name: string; onDeleted: () => void }) {
+  const { busy, error, run } = useAction();
+  const [asked, setAsked] = useState(false);
+  const remove = () =>
+    run(async () => {
+      await api('DELETE', '/api/users/' + encodeURIComponent(name));
+      onDeleted();
+    });
+  return (
+    <>
+      {asked ? (
+        <button id={'delete-user-confirm-' + name} disabled={busy} onClick={remove}>
+          Delete {name} for good
+        </button>
+      ) : (
+        <button id={'delete-user-' + name} onClick={() => setAsked(true)}>
+          Delete
+        </button>
+      )}
+      <span className="error">{error}</span>
+    </>
+  );
+}
+
+// One's own password, with the current one; an admin also sets anyone's.
+function ChangePassword({ me, users }: { me: Me; users: User[] }) {
+  const { busy, error, run } = useAction();
+  const [who, setWho] = useState(me.user);
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [done, setDone] = useState('');
+  const own = who === me.user;
+  const change = () =>
+    run(async () => {
+      setDone('');
+      await api('PUT', '/api/users/' + encodeURIComponent(who) + '/password', own ? { password, current_password: current } : { password });
+      setCurrent('');
+      setPassword('');
+      setDone('Changed the password of ' + who + (own ? '; your other sessions are logged out' : '; their sessions are logged out'));
+    });
+  return (
+    <div className="connection-form">
+      <h3>Change a password</h3>
+      {me.admin && (
+        <label className="field">
+          <span>User</span>
+          <select id="password-user" value={who} onChange={(e) => setWho(e.target.value)}>
+            {users.map((u) => (
+              <option key={u.name} value={u.name}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {own && (
+        <label className="field">
+          <span>Current password</span>
+          <input id="password-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </label>
+      )}
+      <label className="field">
+        <span>New password</span>
+        <input id="password-new" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      </label>
+      <div className="actions">
+        <button id="password-change" disabled={busy || !password || (own && !current)} onClick={change}>
+          Change password
+        </button>
+      </div>
+      <p id="password-done" className="detail">
+        {done}
+      </p>
+      <p id="password-error" className="error">
+        {error}
+      </p>
+    </div>
+  );
+}
+
+function describeRule(rule: Rule | undefined): string {
+  if (!rule || !rule.mode || rule.mode === 'nobody') return 'admins only';
+  if (rule.mode === 'analysts') return 'every user';
+  return 'groups ' + (rule.groups ?? []).join(', ');
+}
+
+// Who may use each connection and run free SQL on it (admins), as `mortar connection
+// grant|revoke`.
+function ConnectionGrants({ groups }: { groups: Group[] }) {
+  const { data: connections, error: listError } = useApi<Connection[]>('/api/connections');
+  const [name, setName] = useState('');
+  const path = name ? '/api/connections/' + encodeURIComponent(name) + '/settings' : null;
+  const { data: settings, error: loadError, reload } = useApi<{ permissions?: { use?: Rule; free_sql?: Rule } }>(path);
+  const { busy, error, run } = useAction();
+  const [right, setRight] = useState('use');
+  const [who, setWho] = useState('');
+  const change = (grant: boolean) =>
+    run(async () => {
+      await api('PUT', '/api/connections/' + encodeURIComponent(name) + '/permissions', {
+        right,
+        grant,
+        ...(who ? { group: who } : { everyone: true }),
+      });
+      reload();
+    });
+  return (
+    <section>
+      <h2>Connections</h2>
+      <p className="error">{listError}</p>
+      <select id="connection-grants-name" value={name} onChange={(e) => setName(e.target.value)}>
+        <option value="">choose a connection</option>
+        {connections?.map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+      {name && (
+        <>
+          <p className="error">{loadError}</p>
+          <table id="connection-rules">
+            <tbody>
+              <tr id="connection-rule-use">
+                <td>use</td>
+                <td>{settings ? describeRule(settings.permissions?.use) : ''}</td>
+              </tr>
+              <tr id="connection-rule-free_sql">
+                <td>free SQL</td>
+                <td>{settings ? describeRule(settings.permissions?.free_sql) : ''}</td>
+              </tr>
+            </tbody>
+          </table>
+          <div className="actions">
+            <select id="connection-grant-right" value={right} onChange={(e) => setRight(e.target.value)}>
+              <option value="use">use</option>
+              <option value="free_sql">free SQL</option>
+            </select>{' '}
+            <select id="connection-grant-who" value={who} onChange={(e) => setWho(e.target.value)}>
+              <option value="">every user</option>
+              {groups.map((g) => (
+                <option key={g.name} value={g.name}>
+                  group {g.name}
+                </option>
+              ))}
+            </select>{' '}
+            <button id="connection-grant" disabled={busy} onClick={() => change(true)}>
+              Grant
+            </button>{' '}
+            <button id="connection-revoke" disabled={busy} onClick={() => change(false)}>
+              Revoke
+            </button>
+          </div>
+          <p className="detail">Admins may do everything; free SQL needs use, and revoking use revokes free SQL.</p>
+          <p id="connection-grants-error" className="error">
+            {error}
+          </p>
+        </>
+      )}
+    </section>
   );
 }
