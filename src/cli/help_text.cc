@@ -129,13 +129,14 @@ const std::map<std::string, std::string>& VerbHelp() {
        "prints the engine, the SQL and the rows instead.\n"},
       {"recipe",
        "Usage:\n  mortar recipe list\n  mortar recipe show NAME [--sql]\n  mortar recipe run "
-       "NAME\n"
+       "NAME [--print-job]\n"
        "  mortar recipe create NAME --type TYPE [--input DATASET ...] [--output DATASET ...]\n"
        "        [--params JSON | --params-file FILE] [--engine E] [--replace]\n\n"
        "recipe create checks the params for the type (docs/recipes.md), that the datasets\n"
        "exist, and that the flow keeps one producer per dataset and no cycle, then saves.\n"
        "recipe show --sql prints the SQL an in-database engine would run.\n"
-       "recipe run runs the recipe now, whether or not it is out of date.\n"},
+       "recipe run runs the recipe now, whether or not it is out of date; --print-job\n"
+       "prints its job id first, as build does.\n"},
       {"build",
        "Usage: mortar build DATASET... [--force] [--print-job]\n\nRuns the recipes the datasets "
        "depend on that are out of date\n"

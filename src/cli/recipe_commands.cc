@@ -111,11 +111,13 @@ Status RecipeVerb(Invocation& in) {
     return Status::OK();
   }
   if (action == "run") {
-    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+    MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"print-job"}));
     MORTAR_ASSIGN_OR_RETURN(auto log, JobLog::Create(in.context->home().JobsDir(), name,
                                                      !in.json && !in.args.Flag("quiet")));
     MORTAR_ASSIGN_OR_RETURN(JobRecord record,
                             RecordJobStart(*log, name, project->name(), in.context->user()));
+    // For the server, which follows the job while it runs (as with build --print-job).
+    if (in.args.Flag("print-job")) in.out << log->id() << std::endl;
     auto ran = flow.RunRecipe(*in.context, name, *log);
     MORTAR_RETURN_IF_ERROR(RecordJobEnd(*log, std::move(record), ran.status()));
     const RecipeOutcome& outcome = *ran;

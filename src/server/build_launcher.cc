@@ -64,7 +64,8 @@ Status ExitError(int exit_code, std::string message) {
 }  // namespace
 
 Result<std::string> BuildLauncher::Start(const config::Home& home, const BuildRequest& request) {
-  if (request.datasets.empty()) return Status::Invalid("name at least one dataset to build");
+  if (request.datasets.empty() == request.recipe.empty())
+    return Status::Invalid("name the datasets to build or the recipe to run");
   MORTAR_ASSIGN_OR_RETURN(std::string program, ThisProgram());
   if (running_->fetch_add(1) >= kMostRunning) {
     running_->fetch_sub(1);
@@ -74,12 +75,18 @@ Result<std::string> BuildLauncher::Start(const config::Home& home, const BuildRe
   }
   ChildProcess child;
   // Names only: nothing secret goes on a command line.
-  child.argv = {program,       "--home",    home.root().string(), "--user",
-                request.user,  "--project", request.project,      "build",
-                "--print-job", "--quiet"};
-  if (request.force) child.argv.push_back("--force");
-  child.argv.push_back("--");
-  for (const auto& dataset : request.datasets) child.argv.push_back(dataset);
+  child.argv = {program,      "--home",    home.root().string(), "--user",
+                request.user, "--project", request.project};
+  if (!request.recipe.empty()) {
+    // A recipe's name starts with a letter or digit: never read as an option.
+    child.argv.insert(child.argv.end(),
+                      {"recipe", "run", request.recipe, "--print-job", "--quiet"});
+  } else {
+    child.argv.insert(child.argv.end(), {"build", "--print-job", "--quiet"});
+    if (request.force) child.argv.push_back("--force");
+    child.argv.push_back("--");
+    for (const auto& dataset : request.datasets) child.argv.push_back(dataset);
+  }
   child.environment = CurrentEnvironment();
   child.working_directory = home.root();
   auto handshake = std::make_shared<Handshake>();

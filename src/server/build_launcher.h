@@ -14,10 +14,12 @@
 
 namespace mortar::server {
 
+// The datasets to build, or one recipe to run now (`mortar recipe run`).
 struct BuildRequest {
   std::string user;
   std::string project;
   std::vector<std::string> datasets;
+  std::string recipe;
   bool force = false;
 };
 

@@ -17,10 +17,20 @@ Result<BuildRequest> ParseBuildRequest(const Json& body, const std::string& user
   if (project == body.end() || !project->is_string())
     return Status::Invalid("name the project to build in: {\"project\": \"NAME\", ...}");
   request.project = project->get<std::string>();
+  auto recipe = body.find("recipe");
   auto datasets = body.find("datasets");
+  if (recipe != body.end()) {
+    if (!recipe->is_string() || datasets != body.end() || body.contains("force"))
+      return Status::Invalid(
+          "a recipe to run is named alone: {\"project\": \"P\", \"recipe\": \"NAME\"}");
+    request.recipe = recipe->get<std::string>();
+    return request;
+  }
   if (datasets == body.end() || !datasets->is_array() || datasets->empty() ||
       datasets->size() > 1000)
-    return Status::Invalid("name the datasets to build (1 to 1000): {\"datasets\": [\"NAME\"]}");
+    return Status::Invalid(
+        "name the datasets to build (1 to 1000): {\"datasets\": [\"NAME\"]}, or the recipe to "
+        "run: {\"recipe\": \"NAME\"}");
   for (const auto& dataset : *datasets) {
     if (!dataset.is_string()) return Status::Invalid("each dataset to build is a name (text)");
     request.datasets.push_back(dataset.get<std::string>());
@@ -52,9 +62,10 @@ void AddFlowRoutes(RouteTable& http, RouteContext& routes) {
     MORTAR_RETURN_IF_ERROR(context->SelectProject(build.project));
     MORTAR_RETURN_IF_ERROR(context->RequireProjectRole(security::ProjectRole::kWrite));
     MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
-    // Known datasets only: the names go to the build's command line.
+    // Known datasets and recipes only: the names go to the child's command line.
     for (const auto& dataset : build.datasets)
       MORTAR_RETURN_IF_ERROR(project->LoadDataset(dataset).status());
+    if (!build.recipe.empty()) MORTAR_RETURN_IF_ERROR(project->LoadRecipe(build.recipe).status());
     MORTAR_ASSIGN_OR_RETURN(std::string job, launcher->Start(routes.home(), build));
     return Json{{"job", job}};
   }));

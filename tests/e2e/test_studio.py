@@ -817,3 +817,39 @@ def test_passwords_users_and_connection_rights_are_managed_in_the_studio(shop, t
         assert status == 200 and body["permissions"]["use"] == {"mode": "analysts"}, body
     finally:
         server.stop()
+
+
+def test_a_recipe_runs_from_its_page_and_shows_what_it_wrote(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+    keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 60)
+            log_in(driver, wait, server.url, "alice")
+            driver.get(server.url + "/#/recipes/count_by_city")
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-run-button")).pop().click()
+            wait.until(lambda d: d.find_element(By.ID, "build-state").text == "succeeded")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rows tbody tr"))
+            rows = sorted(r.text for r in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr"))
+            assert rows == ["Oslo 2", "Rome 1"], rows
+            assert "count_by_city" in driver.find_element(By.ID, "build-log").text
+            driver.execute_script("document.getElementById('recipe-run').scrollIntoView()")
+            driver.save_screenshot(str(screenshots(tmp_path) / "recipe-run.png"))
+        jobs = shop.json("--user", "alice", "job", "list")
+        assert jobs[0]["label"] == "count_by_city" and jobs[0]["state"] == "succeeded", jobs[0]
+
+        def run(user, body):
+            return server.api("POST", "/api/builds", body, key=keys[user])
+        status, body = run("bob", {"project": "shop", "recipe": "count_by_city"})
+        assert status == 403 and "may not" in body["error"], body
+        assert run("alice", {"project": "shop", "recipe": "nosuch"})[0] == 404
+        for bad in ({"project": "shop", "recipe": 7},
+                    {"project": "shop", "recipe": "copy", "datasets": ["people_copy"]},
+                    {"project": "shop", "recipe": "copy", "force": True}):
+            assert run("alice", bad)[0] == 400, bad
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ import { CodeEditor, type SqlSchema } from '../CodeEditor';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
+import { RecipeRun } from './RecipeRun';
 import { RECIPE_TEMPLATES, RECIPE_TYPES } from './templates';
 
 const NEW_OUTPUT = '+new';
@@ -291,6 +292,7 @@ export function RecipeForm({
           )}
         </section>
       )}
+      {existing && <RecipeRun project={project} name={existing.name} outputs={existing.outputs} />}
     </section>
   );
 }
