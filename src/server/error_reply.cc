@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "mortar/config/document.h"
+
 namespace mortar::server {
 
 Status WithReplyKind(Status status, const std::string& kind) {
@@ -52,6 +54,8 @@ void ReplyError(httplib::Response& response, const Status& status, int http_stat
   } else if (status.code() == ErrorCode::kPermissionDenied) {
     body["kind"] = "forbidden";  // a role or right the user lacks (PermissionDeniedError)
   }
+  // The configuration field that is wrong (params.keys), for forms to show it there.
+  if (const auto* field = status.detail<config::ConfigFieldDetail>()) body["field"] = field->field;
   ReplyJson(response, body, http_status);
 }
 

@@ -250,7 +250,7 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             assert "'by_city' is the output of two recipes" in driver.find_element(By.ID, "recipe-error").text
             Select(driver.find_element(By.ID, "recipe-output")).select_by_value("cities")
             params = driver.find_element(By.ID, "recipe-params")
-            params.clear()
+            params.send_keys(Keys.CONTROL, "a")
             params.send_keys('{"keys": "city"}')
             driver.find_element(By.ID, "recipe-check").click()
             wait.until(lambda d: "keys" in d.find_element(By.ID, "recipe-error").text)
@@ -851,5 +851,50 @@ def test_a_recipe_runs_from_its_page_and_shows_what_it_wrote(shop, tmp_path):
                     {"project": "shop", "recipe": "copy", "datasets": ["people_copy"]},
                     {"project": "shop", "recipe": "copy", "force": True}):
             assert run("alice", bad)[0] == 400, bad
+    finally:
+        server.stop()
+
+
+def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "alice")
+            driver.get(server.url + "/#/recipes/count_by_city")
+            # The group form shows the recipe's params, with the input's columns offered.
+            city = wait.until(lambda d: d.find_elements(By.ID, "param-input-keys-city")).pop()
+            assert city.is_selected()
+            assert not driver.find_element(By.ID, "param-input-keys-name").is_selected()
+            assert driver.find_element(By.ID, "param-input-count").is_selected()
+            driver.find_element(By.ID, "param-input-aggregations-add").click()
+            Select(driver.find_element(By.ID, "param-input-aggregations-0")).select_by_value("name")
+            driver.find_element(By.ID, "param-input-aggregations-0-sum").click()  # none left
+            assert json.loads(driver.find_element(By.ID, "recipe-params").get_attribute("value"))[
+                "aggregations"] == [{"column": "name", "functions": []}]
+            driver.find_element(By.ID, "recipe-save").click()
+            error = wait.until(lambda d: d.find_elements(By.ID, "param-error-aggregations")).pop()
+            assert "list at least one of count" in error.text, error.text
+            assert not driver.find_elements(By.ID, "param-error-keys")
+            driver.find_element(By.ID, "param-input-aggregations-0-count_distinct").click()
+            driver.find_element(By.ID, "param-input-filter_after").send_keys("count > 1")
+            driver.find_element(By.ID, "recipe-save").click()
+            wait.until(lambda d: "COUNT(DISTINCT" in d.find_element(By.ID, "recipe-sql").text)
+            assert not driver.find_elements(By.ID, "param-error-aggregations")
+            driver.save_screenshot(str(screenshots(tmp_path) / "recipe-visual.png"))
+            # A field the JSON gets wrong is shown at its field too.
+            params = driver.find_element(By.ID, "recipe-params")
+            params.send_keys(Keys.CONTROL, "a")
+            params.send_keys('{"keys": "city"}')
+            driver.find_element(By.ID, "recipe-save").click()
+            error = wait.until(lambda d: d.find_elements(By.ID, "param-error-keys")).pop()
+            assert "expected a list of strings" in error.text, error.text
+        saved = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "count_by_city")
+        assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1",
+                                   "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}
     finally:
         server.stop()

@@ -3,7 +3,8 @@
 // Error carrying the server's message and status.
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  // field: the configuration field the server says is wrong (params.keys), if any.
+  constructor(message: string, readonly status: number, readonly field?: string) {
     super(message);
   }
 }
@@ -17,7 +18,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   }
   const response = await fetch(path, options);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(data.error || response.statusText, response.status);
+  if (!response.ok) throw new ApiError(data.error || response.statusText, response.status, data.field);
   return data as T;
 }
 

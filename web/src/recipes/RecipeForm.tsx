@@ -15,6 +15,7 @@ import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 import { RecipeRun } from './RecipeRun';
 import { RECIPE_TEMPLATES, RECIPE_TYPES } from './templates';
+import { hasVisualForm, paramOfField, VisualParamsForm } from './VisualParamsForm';
 
 const NEW_OUTPUT = '+new';
 
@@ -44,7 +45,7 @@ export function RecipeForm({
   const [engine, setEngine] = useState(existing?.engine ?? '');
   const [paramsText, setParamsText] = useState(JSON.stringify(existing?.params ?? RECIPE_TEMPLATES.sql, null, 2));
   const [explanation, setExplanation] = useState<RecipeExplanation | null>(explained);
-  const { busy, error, setError, run: act } = useAction();
+  const { busy, error, errorField, setError, run: act } = useAction();
   const query = '?project=' + encodeURIComponent(project);
   const isSql = type === 'sql';
   const isPython = type === 'python';
@@ -254,8 +255,18 @@ export function RecipeForm({
           </small>
         </label>
       )}
+      {hasVisualForm(type) && params !== null && (
+        <VisualParamsForm
+          type={type}
+          params={params}
+          columns={[...new Set(inputs.flatMap((i) => schema[i] ?? []))]}
+          errorParam={paramOfField(errorField)}
+          error={error}
+          onChange={(next) => setParamsText(JSON.stringify(next, null, 2))}
+        />
+      )}
       <label className="field wide">
-        <span>Params (JSON)</span>
+        <span>{hasVisualForm(type) ? 'Params (JSON, as the form sets them)' : 'Params (JSON)'}</span>
         <textarea
           id="recipe-params"
           className="code"
