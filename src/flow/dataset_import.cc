@@ -86,4 +86,27 @@ Result<config::DatasetConfig> DefineDataset(Context& context, const DatasetImpor
   return config;
 }
 
+Result<config::DatasetConfig> RedefineDataset(Context& context, const std::string& name,
+                                              const std::string& connection,
+                                              const config::Json& params) {
+  MORTAR_RETURN_IF_ERROR(context.RequireProjectRole(security::ProjectRole::kWrite));
+  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context.project());
+  MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(name));
+  if (!params.is_object()) return Status::Invalid("a dataset's params are an object");
+  MORTAR_ASSIGN_OR_RETURN(Connection * target, context.GetConnection(connection));
+  if (connection == config.connection && params == config.params) return config;
+  config.connection = connection;
+  config.params = params;
+  if (target->AsFiles() != nullptr) {
+    config.type = "files";
+  } else if (config.type != "sql_query") {
+    config.type = "sql_table";
+  }
+  config.schema.reset();
+  MORTAR_RETURN_IF_ERROR(context.MakeDataset(config).status());
+  MORTAR_RETURN_IF_ERROR(project->SaveDataset(config));
+  context.ForgetDataset(config.name);
+  return config;
+}
+
 }  // namespace mortar

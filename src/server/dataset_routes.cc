@@ -132,6 +132,21 @@ void AddDatasetRoutes(RouteTable& http, RouteContext& routes) {
         return DatasetRows(*context, request.matches[1], offset, limit);
       }));
   // The schema as the data has it now, to suggest types (nothing recorded).
+  // Where the dataset's data is: its connection and params, replaced whole.
+  http.Put(
+      std::string(kDataset) + "/settings",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+        if (!body.value("connection", Json()).is_string() ||
+            !body.value("params", Json()).is_object())
+          return Status::Invalid("expected {\"connection\": NAME, \"params\": {...}}");
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ProjectContextFor(caller.user, request));
+        const std::string name = request.matches[1];
+        MORTAR_RETURN_IF_ERROR(
+            RedefineDataset(*context, name, body["connection"].get<std::string>(), body["params"])
+                .status());
+        return DatasetInfo(*context, name);
+      }));
   http.Get(
       std::string(kDataset) + "/detected-schema",
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {

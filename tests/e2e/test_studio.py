@@ -898,3 +898,53 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
                                    "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}
     finally:
         server.stop()
+
+
+def test_a_datasets_settings_are_changed_in_the_studio(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    (shop.home / "files" / "people2.csv").write_text("name,city\nEd,Lima\n")
+    shop.run("--user", "alice", "project", "grant", "shop", "user", "bob", "--role", "read")
+
+    def shown():
+        return shop.json("--project", "shop", "--user", "alice", "dataset", "show", "people")
+
+    before = shown()
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "alice")
+            driver.get(server.url + "/#/datasets/people")
+            wait.until(lambda d: d.find_elements(By.ID, "settings-edit")).pop().click()
+            params = wait.until(lambda d: d.find_elements(By.ID, "settings-params")).pop()
+            assert json.loads(params.get_attribute("value"))["path"] == "people.csv"
+            # A param the files dataset does not know: refused, named, nothing saved.
+            params.send_keys(Keys.CONTROL, "a")
+            params.send_keys('{"path": "people2.csv", "colour": "red"}')
+            driver.find_element(By.ID, "settings-save").click()
+            wait.until(lambda d: d.find_element(By.ID, "settings-error").text)
+            assert "colour" in driver.find_element(By.ID, "settings-error").text
+            assert shown() == before
+            params.send_keys(Keys.CONTROL, "a")
+            params.send_keys('{"path": "people2.csv"}')
+            driver.find_element(By.ID, "settings-save").click()
+            wait.until(lambda d: d.find_elements(By.ID, "settings-edit"))
+            wait.until(lambda d: [r.text for r in d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")] == ["Ed Lima"])
+        after = shown()
+        assert after["params"] == {"path": "people2.csv"} and after["connection"] == "filesystem_default"
+        key = shop.run("api-key", "create", "--user", "bob").stdout.strip()
+        status, body = server.api("PUT", "/api/datasets/people/settings?project=shop",
+                                  {"connection": "filesystem_default", "params": {"path": "people.csv"}}, key=key)
+        assert status == 403 and "may not" in body["error"], body
+        alice = shop.run("api-key", "create", "--user", "alice").stdout.strip()
+        for bad in ({"connection": "filesystem_default"}, {"connection": 3, "params": {}},
+                    {"connection": "filesystem_default", "params": []}):
+            assert server.api("PUT", "/api/datasets/people/settings?project=shop", bad, key=alice)[0] == 400, bad
+        assert server.api("PUT", "/api/datasets/people/settings?project=shop",
+                          {"connection": "nosuch", "params": {"path": "people.csv"}}, key=alice)[0] == 404
+        assert shown()["params"] == {"path": "people2.csv"}
+    finally:
+        server.stop()

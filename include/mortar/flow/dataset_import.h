@@ -37,4 +37,13 @@ Result<config::DatasetConfig> DefineDataset(
     Context& context, const DatasetImport& definition,
     const config::Json& extra_params = config::Json::object());
 
+// Changes where an existing dataset's data is (the write role, and use of the
+// connection): its connection and params, replaced whole and checked by opening it. Its
+// type follows the connection (files, or a table; a SQL query stays one). The recorded
+// schema stays while the connection and params are unchanged; otherwise it goes (the data
+// is detected again when read, or its recipe writes it).
+Result<config::DatasetConfig> RedefineDataset(Context& context, const std::string& name,
+                                              const std::string& connection,
+                                              const config::Json& params);
+
 }  // namespace mortar

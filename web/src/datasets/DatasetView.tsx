@@ -3,6 +3,7 @@ import { api, type ColumnType, type DatasetInfo, type DatasetStatistics } from '
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 import { RowsPreview } from './RowsPreview';
+import { SettingsEditor } from './SettingsEditor';
 
 function query(project: string, extra = '') {
   return '?project=' + encodeURIComponent(project) + extra;
@@ -145,29 +146,52 @@ function SchemaEditor({
 export function DatasetView({ project, name }: { project: string; name: string }) {
   const { data: info, error, reload } = useApi<DatasetInfo>(`/api/datasets/${name}${query(project)}`);
   const [editing, setEditing] = useState(false);
+  const [editingSettings, setEditingSettings] = useState(false);
   // Bumped when the schema is saved: the rows are read again with its types.
   const [saves, setSaves] = useState(0);
-  useEffect(() => setEditing(false), [project, name]);
+  useEffect(() => {
+    setEditing(false);
+    setEditingSettings(false);
+  }, [project, name]);
   if (error) return <p className="error" id="dataset-error">{error}</p>;
   if (!info) return <p>Loading {name}…</p>;
   const columns = info.columns ?? info.recorded_schema ?? [];
   return (
     <section id="dataset-view">
       <h2>{info.name}</h2>
-      <dl className="settings" id="dataset-settings">
-        <dt>Connection</dt>
-        <dd>{info.connection}</dd>
-        <dt>Type</dt>
-        <dd>{info.type}</dd>
-        {Object.entries(info.params).map(([key, value]) => (
-          <div key={key}>
-            <dt>{key}</dt>
-            <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-          </div>
-        ))}
-        <dt>Made by</dt>
-        <dd>{info.recipe || 'no recipe: an input of the flow'}</dd>
-      </dl>
+      {editingSettings ? (
+        <SettingsEditor
+          project={project}
+          info={info}
+          onDone={(saved) => {
+            setEditingSettings(false);
+            if (saved) {
+              setSaves(saves + 1);
+              reload();
+            }
+          }}
+        />
+      ) : (
+        <>
+        <dl className="settings" id="dataset-settings">
+          <dt>Connection</dt>
+          <dd>{info.connection}</dd>
+          <dt>Type</dt>
+          <dd>{info.type}</dd>
+          {Object.entries(info.params).map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            </div>
+          ))}
+          <dt>Made by</dt>
+          <dd>{info.recipe || 'no recipe: an input of the flow'}</dd>
+        </dl>
+          <button id="settings-edit" onClick={() => setEditingSettings(true)}>
+            Edit settings
+          </button>
+        </>
+      )}
       <h3>Schema</h3>
       {!info.recorded_schema && <p className="note">Not recorded yet: the columns below are detected from the data.</p>}
       {editing ? (
