@@ -860,6 +860,19 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
+    # Also a window recipe and a pivot, edited through their forms further down.
+    shop_as_alice = ("--user", "alice", "--project", "shop")
+    shop.run(*shop_as_alice, "dataset", "create", "ranked", "--connection", "sqlite_default",
+             "--table", "ranked")
+    shop.run(*shop_as_alice, "recipe", "create", "rank_people", "--type", "window", "--input",
+             "people_copy", "--output", "ranked", "--params", json.dumps(
+                 {"partition_by": ["city"], "order_by": [{"column": "name"}],
+                  "computations": [{"function": "row_number", "output": "rn"}]}))
+    shop.run(*shop_as_alice, "dataset", "create", "pivoted", "--connection", "sqlite_default",
+             "--table", "pivoted")
+    shop.run(*shop_as_alice, "recipe", "create", "pivot_people", "--type", "pivot", "--input",
+             "people_copy", "--output", "pivoted", "--params",
+             json.dumps({"keys": ["name"], "column": "city"}))
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
     try:
         with chromium(None, tmp_path) as driver:
@@ -873,7 +886,7 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             assert driver.find_element(By.ID, "param-input-count").is_selected()
             driver.find_element(By.ID, "param-input-aggregations-add").click()
             Select(driver.find_element(By.ID, "param-input-aggregations-0")).select_by_value("name")
-            driver.find_element(By.ID, "param-input-aggregations-0-sum").click()  # none left
+            driver.find_element(By.ID, "param-input-aggregations-0-count").click()  # none left
             assert json.loads(driver.find_element(By.ID, "recipe-params").get_attribute("value"))[
                 "aggregations"] == [{"column": "name", "functions": []}]
             driver.find_element(By.ID, "recipe-save").click()
@@ -893,9 +906,36 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             driver.find_element(By.ID, "recipe-save").click()
             error = wait.until(lambda d: d.find_elements(By.ID, "param-error-keys")).pop()
             assert "expected a list of strings" in error.text, error.text
+            # A window recipe's computations, and a pivot's values, through their forms.
+            driver.get(server.url + "/#/recipes/rank_people")
+            function = wait.until(lambda d: d.find_elements(By.ID, "param-input-computations-0-function")).pop()
+            assert driver.find_element(By.ID, "param-input-computations-0-output").get_attribute("value") == "rn"
+            assert driver.find_element(By.ID, "param-input-partition_by-city").is_selected()
+            driver.find_element(By.ID, "param-input-computations-add").click()
+            Select(driver.find_element(By.ID, "param-input-computations-1-function")).select_by_value("lag")
+            Select(driver.find_element(By.ID, "param-input-computations-1")).select_by_value("name")
+            driver.find_element(By.ID, "param-input-order_by-0-descending").click()
+            driver.find_element(By.ID, "recipe-save").click()
+            wait.until(lambda d: "LAG(" in d.find_element(By.ID, "recipe-sql").text.upper())
+            driver.get(server.url + "/#/recipes/pivot_people")
+            values = wait.until(lambda d: d.find_elements(By.ID, "param-input-values")).pop()
+            values.send_keys("Oslo, Rome")
+            driver.find_element(By.ID, "param-input-count").click()  # counts off...
+            driver.find_element(By.ID, "param-input-count").click()  # ...and on again
+            driver.find_element(By.ID, "param-input-aggregations-add").click()
+            driver.find_element(By.ID, "recipe-save").click()
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-sql"))
         saved = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "count_by_city")
         assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1",
                                    "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}
+
+        window = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "rank_people")["params"]
+        assert window["order_by"] == [{"column": "name", "descending": True}]
+        assert window["computations"] == [{"function": "row_number", "output": "rn"},
+                                          {"function": "lag", "column": "name"}], window
+        pivot = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "pivot_people")["params"]
+        assert pivot["values"] == ["Oslo", "Rome"] and pivot["count"] is True, pivot
+        assert pivot["aggregations"] == [{"column": "name", "functions": ["count"]}], pivot
     finally:
         server.stop()
 

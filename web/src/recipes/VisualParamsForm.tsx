@@ -3,12 +3,24 @@ import type { ReactNode } from 'react';
 type Params = Record<string, unknown>;
 
 // The kinds of field a visual recipe's form is made of.
-type Kind = 'columns' | 'column' | 'text' | 'formula' | 'number' | 'boolean' | 'order' | 'aggregations';
+type Kind =
+  | 'columns'
+  | 'column'
+  | 'text'
+  | 'formula'
+  | 'number'
+  | 'boolean'
+  | 'choice'
+  | 'values'
+  | 'order'
+  | 'aggregations'
+  | 'computations';
 interface Field {
   key: string;
   label: string;
   kind: Kind;
   help?: string;
+  choices?: string[]; // a choice's options, the first the default
 }
 
 // The form of each visual recipe type that has one (docs/recipes.md); the others are
@@ -37,7 +49,25 @@ const FORMS: Record<string, Field[]> = {
     { key: 'rank_column', label: 'Rank column', kind: 'text', help: 'empty: no rank' },
   ],
   sort: [{ key: 'order_by', label: 'Sort by', kind: 'order' }],
+  window: [
+    { key: 'partition_by', label: 'Per group of', kind: 'columns', help: 'none: over every row' },
+    { key: 'order_by', label: 'In order of', kind: 'order' },
+    { key: 'computations', label: 'Computations', kind: 'computations', help: 'output: empty for <column>_<function>' },
+  ],
+  pivot: [
+    { key: 'keys', label: 'One row per', kind: 'columns' },
+    { key: 'column', label: 'One column per value of', kind: 'column' },
+    { key: 'values', label: 'Values', kind: 'values', help: 'comma-separated; empty: the values the data has' },
+    { key: 'count', label: 'Count rows', kind: 'boolean' },
+    { key: 'aggregations', label: 'Aggregations', kind: 'aggregations' },
+  ],
+  stack: [
+    { key: 'mode', label: 'Match columns by', kind: 'choice', choices: ['name', 'position'] },
+    { key: 'origin_column', label: 'Input name column', kind: 'text', help: 'empty: none' },
+  ],
 };
+
+export const WINDOW_FUNCTIONS = ['row_number', 'rank', 'dense_rank', 'lag', 'lead', 'cumulative_sum', 'sum', 'avg', 'min', 'max', 'count'];
 
 export const GROUP_FUNCTIONS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'stddev', 'first', 'last'];
 
@@ -52,6 +82,11 @@ interface OrderItem {
 interface Aggregation {
   column: string;
   functions: string[];
+}
+interface Computation {
+  column: string;
+  function: string;
+  output?: string;
 }
 
 // The field of params a server error names: params.aggregations[0].functions is
@@ -120,6 +155,18 @@ function input(f: Field, value: unknown, columns: string[], set: (value: unknown
           onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
         />
       );
+    case 'choice':
+      return (
+        <select id={id} value={typeof value === 'string' ? value : (f.choices ?? [])[0]} onChange={(e) => set(e.target.value)}>
+          {(f.choices ?? []).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      );
+    case 'values':
+      return <ValuesInput id={id} value={value} set={set} />;
     case 'boolean':
       return <input id={id} type="checkbox" checked={value !== false} onChange={(e) => set(e.target.checked)} />;
     case 'column':
@@ -171,7 +218,7 @@ function input(f: Field, value: unknown, columns: string[], set: (value: unknown
           value={value}
           columns={columns}
           set={set}
-          fresh={(column) => ({ column, functions: ['sum'] })}
+          fresh={(column) => ({ column, functions: ['count'] })}
           add="Add an aggregation"
           rest={(item, i, change) =>
             GROUP_FUNCTIONS.map((fn) => {
@@ -193,7 +240,58 @@ function input(f: Field, value: unknown, columns: string[], set: (value: unknown
           }
         />
       );
+    case 'computations':
+      return (
+        <ColumnItems<Computation>
+          id={id}
+          value={value}
+          columns={columns}
+          set={set}
+          fresh={() => ({ function: 'row_number' }) as Computation}
+          add="Add a computation"
+          optional="(no column)"
+          rest={(item, i, change) => (
+            <>
+              <select id={`${id}-${i}-function`} value={item.function} onChange={(e) => change({ ...item, function: e.target.value })}>
+                {WINDOW_FUNCTIONS.map((fn) => (
+                  <option key={fn} value={fn}>
+                    {fn}
+                  </option>
+                ))}
+              </select>{' '}
+              <input
+                id={`${id}-${i}-output`}
+                placeholder="output"
+                value={item.output ?? ''}
+                onChange={(e) => {
+                  const { output: _, ...rest } = item;
+                  change(e.target.value ? { ...rest, output: e.target.value } : rest);
+                }}
+              />
+            </>
+          )}
+        />
+      );
   }
+}
+
+// A pivot's values as the user types them, comma-separated; numbers stay numbers.
+function ValuesInput({ id, value, set }: { id: string; value: unknown; set: (value: unknown) => void }) {
+  const shown = Array.isArray(value) ? value.map(String).join(', ') : '';
+  return (
+    <input
+      id={id}
+      key={shown}
+      defaultValue={shown}
+      onBlur={(e) => {
+        const parts = e.target.value
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+        set(parts.length === 0 ? undefined : parts.map((p) => (/^-?\d+(\.\d+)?$/.test(p) ? Number(p) : p)));
+      }}
+    />
+  );
 }
 
 // A list of items that each name a column (ordering, aggregations): a row per item with
@@ -206,6 +304,7 @@ function ColumnItems<T extends { column: string }>({
   fresh,
   add,
   rest,
+  optional,
 }: {
   id: string;
   value: unknown;
@@ -214,6 +313,7 @@ function ColumnItems<T extends { column: string }>({
   fresh: (column: string) => T;
   add: string;
   rest: (item: T, i: number, change: (item: T) => void) => ReactNode;
+  optional?: string; // when set, the column may be left out: what its absence is called
 }) {
   const items = Array.isArray(value) ? (value as T[]) : [];
   const change = (i: number, item: T | null) =>
@@ -222,7 +322,16 @@ function ColumnItems<T extends { column: string }>({
     <span id={id}>
       {items.map((item, i) => (
         <span key={i} className="row">
-          <ColumnSelect id={`${id}-${i}`} value={item.column} columns={columns} onChange={(c) => change(i, { ...item, column: c })} />{' '}
+          <ColumnSelect
+            id={`${id}-${i}`}
+            value={item.column ?? ''}
+            columns={columns}
+            none={optional}
+            onChange={(c) => {
+              const { column: _, ...others } = item;
+              change(i, (c || !optional ? { ...item, column: c } : others) as T);
+            }}
+          />{' '}
           {rest(item, i, (next) => change(i, next))}{' '}
           <button type="button" onClick={() => change(i, null)}>
             Remove
@@ -242,9 +351,22 @@ function withChosen(columns: string[], chosen: string[]): string[] {
   return [...columns, ...chosen.filter((c) => !columns.includes(c))];
 }
 
-function ColumnSelect({ id, value, columns, onChange }: { id: string; value: string; columns: string[]; onChange: (column: string) => void }) {
+function ColumnSelect({
+  id,
+  value,
+  columns,
+  none,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  columns: string[];
+  none?: string; // offered as the empty choice, when a column may be left out
+  onChange: (column: string) => void;
+}) {
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {none !== undefined && <option value="">{none}</option>}
       {withChosen(columns, value ? [value] : []).map((c) => (
         <option key={c} value={c}>
           {c}
