@@ -19,5 +19,13 @@ TEST(SqliteCaseMappingTest, MapsLettersOfEveryScriptAndLeavesTheRest) {
             "C\xE4\xB8");
 }
 
+TEST(SqliteCaseMappingTest, MapsLettersWhoseOtherCaseIsLongerAsDatabricksDoes) {
+  // Capitals of more than one letter (SpecialCasing.txt), as Spark's upper gives them.
+  EXPECT_EQ(UnicodeUpper("straße ﬁx ᾳ ŉ"), "STRASSE FIX ΑΙ ʼN");
+  // The Greek capital sigma lowers to ς at a word's end, σ elsewhere; İ to i and a dot.
+  EXPECT_EQ(UnicodeLower("ΟΔΟΣ ΣΟΦΙΑ ΟΔΟΣ. Σ İ"), "οδος σοφια οδος. σ i\xCC\x87");
+  EXPECT_EQ(UnicodeLower("Σ"), "σ");
+}
+
 }  // namespace
 }  // namespace mortar::sqlite
