@@ -873,6 +873,13 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
     shop.run(*shop_as_alice, "recipe", "create", "pivot_people", "--type", "pivot", "--input",
              "people_copy", "--output", "pivoted", "--params",
              json.dumps({"keys": ["name"], "column": "city"}))
+    shop.run(*shop_as_alice, "dataset", "create", "joined", "--connection", "sqlite_default",
+             "--table", "joined")
+    shop.run(*shop_as_alice, "recipe", "create", "join_people", "--type", "join", "--input",
+             "people_copy", "--input", "people", "--output", "joined", "--params", json.dumps(
+                 {"joins": [{"type": "inner", "on": [{"left": "name", "right": "city"}]}],
+                  "select": [{"input": "people_copy", "columns": ["name", "city"]},
+                             {"input": "people", "columns": ["city"], "prefix": "p_"}]}))
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
     try:
         with chromium(None, tmp_path) as driver:
@@ -925,6 +932,21 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             driver.find_element(By.ID, "param-input-aggregations-add").click()
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: d.find_elements(By.ID, "recipe-sql"))
+            # A join: its type, and its conditions between the inputs' columns.
+            driver.get(server.url + "/#/recipes/join_people")
+            kind = wait.until(lambda d: d.find_elements(By.ID, "param-input-joins-0-type")).pop()
+            assert kind.get_attribute("value") == "inner"
+            Select(kind).select_by_value("left")
+            Select(driver.find_element(By.ID, "param-input-joins-0-0-right")).select_by_value("name")
+            driver.find_element(By.ID, "param-input-joins-0-add").click()
+            Select(driver.find_element(By.ID, "param-input-joins-0-1-left")).select_by_value("city")
+            Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
+            driver.find_element(By.ID, "recipe-save").click()
+            # (on the local engine, since one input is a CSV file: no SQL to show)
+            wait.until(lambda d: d.find_elements(By.ID, "recipe-engine-chosen"))
+        join = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "join_people")["params"]
+        assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
+                                                         {"left": "city", "right": "city"}]}], join
         saved = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "count_by_city")
         assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1",
                                    "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}

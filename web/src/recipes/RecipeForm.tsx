@@ -259,7 +259,7 @@ export function RecipeForm({
         <VisualParamsForm
           type={type}
           params={params}
-          columns={[...new Set(inputs.flatMap((i) => schema[i] ?? []))]}
+          inputs={inputs.map((i) => ({ name: i, columns: schema[i] ?? [] }))}
           errorParam={paramOfField(errorField)}
           error={error}
           onChange={(next) => setParamsText(JSON.stringify(next, null, 2))}

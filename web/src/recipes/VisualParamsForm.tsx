@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { type InputColumns, JoinsEditor } from './JoinsEditor';
 
 type Params = Record<string, unknown>;
 
@@ -14,7 +15,8 @@ type Kind =
   | 'values'
   | 'order'
   | 'aggregations'
-  | 'computations';
+  | 'computations'
+  | 'joins';
 interface Field {
   key: string;
   label: string;
@@ -61,6 +63,7 @@ const FORMS: Record<string, Field[]> = {
     { key: 'count', label: 'Count rows', kind: 'boolean' },
     { key: 'aggregations', label: 'Aggregations', kind: 'aggregations' },
   ],
+  join: [{ key: 'joins', label: 'Joins', kind: 'joins', help: 'the columns kept are the select of the JSON params (default: all)' }],
   stack: [
     { key: 'mode', label: 'Match columns by', kind: 'choice', choices: ['name', 'position'] },
     { key: 'origin_column', label: 'Input name column', kind: 'text', help: 'empty: none' },
@@ -101,18 +104,19 @@ export function paramOfField(field: string): string {
 export function VisualParamsForm({
   type,
   params,
-  columns,
+  inputs,
   errorParam,
   error,
   onChange,
 }: {
   type: string;
   params: Params;
-  columns: string[];
+  inputs: InputColumns[]; // the recipe's inputs in order, each with its columns
   errorParam: string;
   error: string;
   onChange: (params: Params) => void;
 }) {
+  const columns = [...new Set(inputs.flatMap((i) => i.columns))];
   const set = (key: string, value: unknown) => {
     const next = { ...params };
     if (value === undefined || value === '') delete next[key];
@@ -126,7 +130,7 @@ export function VisualParamsForm({
         <div key={f.key} className="field" id={'param-' + f.key}>
           <span>{f.label}</span>
           <div>
-            {input(f, params[f.key], columns, (value) => set(f.key, value))}
+            {input(f, params[f.key], columns, inputs, (value) => set(f.key, value))}
             {f.help && <small>{f.help}</small>}
             {errorParam === f.key && (
               <small id={'param-error-' + f.key} className="error">
@@ -140,7 +144,7 @@ export function VisualParamsForm({
   );
 }
 
-function input(f: Field, value: unknown, columns: string[], set: (value: unknown) => void): ReactNode {
+function input(f: Field, value: unknown, columns: string[], inputs: InputColumns[], set: (value: unknown) => void): ReactNode {
   const id = 'param-input-' + f.key;
   switch (f.kind) {
     case 'text':
@@ -240,6 +244,8 @@ function input(f: Field, value: unknown, columns: string[], set: (value: unknown
           }
         />
       );
+    case 'joins':
+      return <JoinsEditor id={id} value={value} inputs={inputs} set={set} />;
     case 'computations':
       return (
         <ColumnItems<Computation>
