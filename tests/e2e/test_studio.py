@@ -856,6 +856,14 @@ def test_a_recipe_runs_from_its_page_and_shows_what_it_wrote(shop, tmp_path):
 
 
 def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, tmp_path):
+    def saved_params(driver, wait, recipe, check):
+        """Waits until the recipe's saved params pass `check` and the page is done saving
+        (it then moves to the recipe's address, so leaving before would be undone)."""
+        from selenium.webdriver.common.by import By
+        wait.until(lambda d: check(shop.json("--project", "shop", "--user", "alice", "recipe",
+                                             "show", recipe)["params"]))
+        wait.until(lambda d: d.find_element(By.ID, "recipe-save").is_enabled())
+
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -931,7 +939,8 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             driver.find_element(By.ID, "param-input-count").click()  # ...and on again
             driver.find_element(By.ID, "param-input-aggregations-add").click()
             driver.find_element(By.ID, "recipe-save").click()
-            wait.until(lambda d: d.find_elements(By.ID, "recipe-sql"))
+            # The page showed an explanation before the save: wait for the save itself.
+            saved_params(driver, wait, "pivot_people", lambda p: "values" in p)
             # A join: its type, and its conditions between the inputs' columns.
             driver.get(server.url + "/#/recipes/join_people")
             kind = wait.until(lambda d: d.find_elements(By.ID, "param-input-joins-0-type")).pop()
@@ -942,8 +951,7 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             Select(driver.find_element(By.ID, "param-input-joins-0-1-left")).select_by_value("city")
             Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
             driver.find_element(By.ID, "recipe-save").click()
-            # (on the local engine, since one input is a CSV file: no SQL to show)
-            wait.until(lambda d: d.find_elements(By.ID, "recipe-engine-chosen"))
+            saved_params(driver, wait, "join_people", lambda p: p["joins"][0]["type"] == "left")
         join = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "join_people")["params"]
         assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
                                                          {"left": "city", "right": "city"}]}], join
