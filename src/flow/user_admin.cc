@@ -11,8 +11,12 @@ Status ChangePassword(Context& context, const std::string& name, const std::stri
                       const std::optional<std::string>& current) {
   const config::Home& home = context.home();
   if (name == context.user() && current) {
-    // The same answer for a wrong password as at login: it says nothing more.
-    MORTAR_RETURN_IF_ERROR(security::Authenticate(home, name, *current).status());
+    // Refused, not unauthenticated: the caller is logged in, the password they gave is
+    // not theirs.
+    if (!security::Authenticate(home, name, *current).ok())
+      return Status::PermissionDenied(
+          "the current password is not right: give the one you "
+          "log in with");
   } else {
     MORTAR_RETURN_IF_ERROR(RequireAdmin(context, name == context.user()
                                                      ? "change a password without the current one"

@@ -3,6 +3,7 @@
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "server/api_routes.h"
+#include "server/error_reply.h"
 
 namespace mortar::server {
 
@@ -43,7 +44,7 @@ Result<security::ProjectGrant> GrantOf(const Json& body) {
 
 }  // namespace
 
-void AddAccessRoutes(RouteTable& http, RouteContext& routes) {
+void AddAccessRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle) {
   // Who may log in, and the groups: seen by every user, as `mortar user list` shows them.
   http.Get("/api/users",
            routes.Api([&routes](const httplib::Request&, const Caller& caller) -> Result<Json> {
@@ -77,21 +78,39 @@ void AddAccessRoutes(RouteTable& http, RouteContext& routes) {
   }));
   // A user's own password (with the current one), or anyone's for an admin. Their other
   // login sessions end: whoever else knew the old password is out.
-  http.Put(
-      std::string(kUser) + "/password",
-      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
-        MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
-        MORTAR_ASSIGN_OR_RETURN(std::string password, StringField(body, "password"));
-        std::optional<std::string> current;
-        if (body.contains("current_password")) {
-          MORTAR_ASSIGN_OR_RETURN(current, StringField(body, "current_password"));
-        }
-        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
-        const std::string name = request.matches[1];
-        MORTAR_RETURN_IF_ERROR(ChangePassword(*context, name, password, current));
-        routes.sessions().EndUser(name, name == caller.user ? caller.session_id : "");
-        return Json{{"user", name}};
-      }));
+  http.Put(std::string(kUser) + "/password",
+           routes.Api([&routes, &throttle](const httplib::Request& request,
+                                           const Caller& caller) -> Result<Json> {
+             MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
+             MORTAR_ASSIGN_OR_RETURN(std::string password, StringField(body, "password"));
+             std::optional<std::string> current;
+             if (body.contains("current_password")) {
+               MORTAR_ASSIGN_OR_RETURN(current, StringField(body, "current_password"));
+             }
+             MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+             const std::string name = request.matches[1];
+             // The current password is guessed no faster than at login, and the 64 MiB hashes
+             // take turns with the logins'.
+             const bool checks_current = current && name == caller.user;
+             if (int64_t wait = throttle.SecondsToWait(name, request.remote_addr);
+                 checks_current && wait > 0) {
+               return Status::PermissionDenied(
+                          "too many wrong passwords for this user or from "
+                          "this address: try again in " +
+                          std::to_string(wait) + " s")
+                   .WithDetail(RetryAfterDetail(wait));
+             }
+             LoginThrottle::Slot slot(throttle);
+             if (!slot.held())
+               return Status::Cancelled("too many password checks at once: try again");
+             Status changed = ChangePassword(*context, name, password, current);
+             if (checks_current && changed.code() == ErrorCode::kPermissionDenied)
+               throttle.Failed(name, request.remote_addr);
+             if (checks_current && changed.ok()) throttle.Succeeded(name);
+             MORTAR_RETURN_IF_ERROR(changed);
+             routes.sessions().EndUser(name, name == caller.user ? caller.session_id : "");
+             return Json{{"user", name}};
+           }));
   http.Delete(kUser, routes.Api([&routes](const httplib::Request& request,
                                           const Caller& caller) -> Result<Json> {
     MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));

@@ -33,9 +33,10 @@ void AddDatasetRoutes(RouteTable& http, RouteContext& routes);
 // A project's recipes: one with the engine a build would choose and its SQL, a recipe
 // checked and explained without being saved, and one defined (the write role).
 void AddRecipeRoutes(RouteTable& http, RouteContext& routes);
-// Users and groups (listed for every user, added by admins), and a project's grants
+// Users and groups (listed for every user, added by admins; password changes take turns
+// with logins under `throttle`), and a project's grants
 // (seen with the read role, changed by the project's admins).
-void AddAccessRoutes(RouteTable& http, RouteContext& routes);
+void AddAccessRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttle);
 // The OAuth redirect URI (/api/oauth2-callback) and the confirmation of a grant started
 // outside the browser (/api/oauth2-confirm).
 void AddOAuthCallbackRoutes(RouteTable& http, RouteContext& routes);

@@ -44,6 +44,10 @@ void ReplyJson(httplib::Response& response, const nlohmann::json& body, int http
 }
 
 void ReplyError(httplib::Response& response, const Status& status) {
+  if (const auto* wait = status.detail<RetryAfterDetail>()) {
+    response.set_header("Retry-After", std::to_string(wait->seconds));
+    return ReplyError(response, status, 429);
+  }
   ReplyError(response, status, HttpStatusOf(status));
 }
 

@@ -25,6 +25,16 @@ class ReplyKindDetail final : public StatusDetail {
   std::string kind;
 };
 
+// A refusal that waiting ends (too many wrong passwords): answered 429, with
+// Retry-After.
+class RetryAfterDetail final : public StatusDetail {
+ public:
+  explicit RetryAfterDetail(int64_t seconds) : seconds(seconds) {}
+  std::string ToString() const override { return "retry_after=" + std::to_string(seconds); }
+
+  int64_t seconds;
+};
+
 // The status with a ReplyKindDetail.
 Status WithReplyKind(Status status, const std::string& kind);
 

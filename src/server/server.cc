@@ -144,7 +144,7 @@ void AddApiRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& throttl
   AddFlowRoutes(http, routes);
   AddDatasetRoutes(http, routes);
   AddRecipeRoutes(http, routes);
-  AddAccessRoutes(http, routes);
+  AddAccessRoutes(http, routes, throttle);
   AddOAuthCallbackRoutes(http, routes);
   data_api.Register(http);
 }

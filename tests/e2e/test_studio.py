@@ -815,6 +815,21 @@ def test_passwords_users_and_connection_rights_are_managed_in_the_studio(shop, t
         assert rules("sqlite_default")["use"] == {"mode": "nobody"}
         status, body = call("PUT", "/api/connections/sqlite_default/permissions", grant, "carl")
         assert status == 200 and body["permissions"]["use"] == {"mode": "analysts"}, body
+        # A wrong current password is refused, and guessed no faster than at login: five
+        # wrong ones (the right one above cleared the browser's), then a wait.
+        wrong = {"password": "yet-another-one", "current_password": "a-wrong-guess"}
+        for _ in range(5):
+            status, body = call("PUT", "/api/users/bob/password", wrong, "bob")
+            assert status == 403 and "current password is not right" in body["error"], body
+        request = urllib.request.Request(server.url + "/api/users/bob/password", method="PUT",
+                                         data=json.dumps(wrong).encode(),
+                                         headers={"Authorization": "Bearer " + keys["bob"],
+                                                  "Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(request)
+            raise AssertionError("a sixth wrong password was not refused")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 429 and int(refused.headers["Retry-After"]) > 0
     finally:
         server.stop()
 
