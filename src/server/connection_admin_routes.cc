@@ -48,7 +48,7 @@ Result<Json> ChangeGrant(Context& context, const std::string& name, const Json& 
                           security::ParseConnectionRight(body["right"].get<std::string>()));
   const bool everyone = body.value("everyone", Json(false)) == Json(true);
   const Json group = body.value("group", Json());
-  if (everyone == group.is_string() || (!everyone && !group.is_string()))
+  if (everyone == group.is_string())
     return Status::Invalid("name a \"group\" (text) or say \"everyone\": true, not both");
   MORTAR_ASSIGN_OR_RETURN(
       config::ConnectionConfig config,
