@@ -27,28 +27,31 @@ function levelOf(place: BrowsePlace): string {
 // `onTable`, each table also gets a button that picks it ([catalog.][schema.]table).
 export function Browse({ connection, onTable }: { connection: string; onTable?: (table: string) => void }) {
   const [place, setPlace] = useState<BrowsePlace>({});
-  const [items, setItems] = useState<Item[]>([]);
+  // The items with the address they were listed from: a render right after a click must
+  // not show the previous level's items as this level's (a table's name as a column).
+  const [listed, setListed] = useState<{ from: string; items: Item[] }>({ from: '', items: [] });
   const [error, setError] = useState('');
   useEffect(() => setPlace({}), [connection]);
   const level = levelOf(place);
+  const query = new URLSearchParams(
+    Object.entries(place).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+  const address = `/api/connections/${connection}/${level}${query ? '?' + query : ''}`;
+  const items = listed.from === address ? listed.items : [];
   useEffect(() => {
     let current = true;
-    setItems([]);
     setError('');
-    const query = new URLSearchParams(
-      Object.entries(place).filter((entry): entry is [string, string] => Boolean(entry[1])),
-    ).toString();
-    api<Item[]>('GET', `/api/connections/${connection}/${level}${query ? '?' + query : ''}`)
+    api<Item[]>('GET', address)
       .then((list) => {
         if (!current) return;
         if (level === 'catalogs' && list.length === 0) setPlace({ catalog: '' });
-        else setItems(list);
+        else setListed({ from: address, items: list });
       })
       .catch((e) => current && setError(message(e)));
     return () => {
       current = false;
     };
-  }, [connection, place, level]);
+  }, [address, level]);
 
   const path = [place.catalog, place.schema, place.table].filter((p) => p).join('.');
   const next = (item: Item): BrowsePlace =>
