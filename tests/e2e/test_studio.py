@@ -896,6 +896,13 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
     shop.run(*shop_as_alice, "recipe", "create", "pivot_people", "--type", "pivot", "--input",
              "people_copy", "--output", "pivoted", "--params",
              json.dumps({"keys": ["name"], "column": "city"}))
+    for name in ("in_oslo", "elsewhere"):
+        shop.run(*shop_as_alice, "dataset", "create", name, "--connection", "sqlite_default",
+                 "--table", name)
+    shop.run(*shop_as_alice, "recipe", "create", "split_people", "--type", "split", "--input",
+             "people_copy", "--output", "in_oslo", "--output", "elsewhere", "--params",
+             json.dumps({"rules": [{"expression": "city = 'Oslo'", "output": "in_oslo"}],
+                         "otherwise": "elsewhere"}))
     shop.run(*shop_as_alice, "dataset", "create", "joined", "--connection", "sqlite_default",
              "--table", "joined")
     shop.run(*shop_as_alice, "recipe", "create", "join_people", "--type", "join", "--input",
@@ -967,6 +974,19 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
             driver.find_element(By.ID, "recipe-save").click()
             saved_params(driver, wait, "join_people", lambda p: p["joins"][0]["type"] == "left")
+            # A split recipe's further outputs stay when it is saved from its page.
+            driver.get(server.url + "/#/recipes/split_people")
+            more = wait.until(lambda d: d.find_elements(By.ID, "recipe-more-output-elsewhere")).pop()
+            assert more.is_selected()
+            params = driver.find_element(By.ID, "recipe-params")
+            params.send_keys(Keys.CONTROL, "a")
+            params.send_keys(json.dumps({"rules": [{"expression": "city <> 'Rome'", "output": "in_oslo"}],
+                                         "otherwise": "elsewhere"}))
+            driver.find_element(By.ID, "recipe-save").click()
+            saved_params(driver, wait, "split_people",
+                         lambda p: p["rules"][0]["expression"] == "city <> 'Rome'")
+        split = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "split_people")
+        assert split["outputs"] == ["in_oslo", "elsewhere"], split
         join = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "join_people")["params"]
         assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
                                                          {"left": "city", "right": "city"}]}], join

@@ -41,6 +41,8 @@ export function RecipeForm({
   const [type, setType] = useState(existing?.type ?? 'sql');
   const [inputs, setInputs] = useState<string[]>(existing?.inputs ?? []);
   const [output, setOutput] = useState(existing?.outputs[0] ?? NEW_OUTPUT);
+  // A split recipe's further outputs (its rules name them), kept as they are otherwise.
+  const [moreOutputs, setMoreOutputs] = useState<string[]>(existing?.outputs.slice(1) ?? []);
   const [newOutput, setNewOutput] = useState({ name: '', connection: 'sqlite_default', source: '' });
   const [engine, setEngine] = useState(existing?.engine ?? '');
   const [paramsText, setParamsText] = useState(JSON.stringify(existing?.params ?? RECIPE_TEMPLATES.sql, null, 2));
@@ -114,7 +116,7 @@ export function RecipeForm({
     name,
     type,
     inputs,
-    outputs: outputName ? [outputName] : [],
+    outputs: outputName ? [outputName, ...moreOutputs.filter((o) => o !== outputName)] : [],
     params: params ?? {},
     ...(engine ? { engine } : {}),
   });
@@ -197,6 +199,28 @@ export function RecipeForm({
               ))}
           </select>
         </label>
+        {(type === 'split' || moreOutputs.length > 0) && (
+          <div className="field">
+            <span>Also writes</span>
+            <span id="recipe-more-outputs">
+              {flow.datasets
+                .filter((d) => !inputs.includes(d.name) && d.name !== output)
+                .map((d) => (
+                  <label key={d.name} className="check">
+                    <input
+                      type="checkbox"
+                      id={'recipe-more-output-' + d.name}
+                      checked={moreOutputs.includes(d.name)}
+                      onChange={(e) =>
+                        setMoreOutputs(e.target.checked ? [...moreOutputs, d.name] : moreOutputs.filter((o) => o !== d.name))
+                      }
+                    />{' '}
+                    {d.name}
+                  </label>
+                ))}
+            </span>
+          </div>
+        )}
         {output === NEW_OUTPUT && (
           <>
             <label className="field">
