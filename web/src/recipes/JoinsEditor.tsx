@@ -1,3 +1,5 @@
+import { ColumnSelect } from './ColumnSelect';
+
 // A join recipe's joins: one per input after the first, each a type and its conditions.
 // A condition's left side is a column of the first input, or `dataset.column` of an input
 // joined before; its right side a column of the input being joined (docs/recipes.md).
@@ -52,7 +54,7 @@ export function JoinsEditor({ id, value, inputs, set }: { id: string; value: unk
                 const setCondition = (next: Condition) => setOn(on.map((x, j) => (j === c ? next : x)));
                 return (
                   <span key={c} className="row">
-                    <Choice id={`${id}-${k}-${c}-left`} value={condition.left} options={left} onChange={(v) => setCondition({ ...condition, left: v })} />{' '}
+                    <ColumnSelect id={`${id}-${k}-${c}-left`} value={condition.left} columns={left} onChange={(v) => setCondition({ ...condition, left: v })} />{' '}
                     <select
                       id={`${id}-${k}-${c}-operator`}
                       value={condition.operator ?? '='}
@@ -67,7 +69,7 @@ export function JoinsEditor({ id, value, inputs, set }: { id: string; value: unk
                         </option>
                       ))}
                     </select>{' '}
-                    <Choice id={`${id}-${k}-${c}-right`} value={condition.right} options={input.columns} onChange={(v) => setCondition({ ...condition, right: v })} />{' '}
+                    <ColumnSelect id={`${id}-${k}-${c}-right`} value={condition.right} columns={input.columns} onChange={(v) => setCondition({ ...condition, right: v })} />{' '}
                     <button type="button" onClick={() => setOn(on.filter((_, j) => j !== c))}>
                       Remove
                     </button>
@@ -83,19 +85,5 @@ export function JoinsEditor({ id, value, inputs, set }: { id: string; value: unk
         );
       })}
     </span>
-  );
-}
-
-// A select of `options`, keeping a value the options lack so that it can be seen.
-function Choice({ id, value, options, onChange }: { id: string; value: string; options: string[]; onChange: (value: string) => void }) {
-  const shown = value && !options.includes(value) ? [...options, value] : options;
-  return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-      {shown.map((o) => (
-        <option key={o} value={o}>
-          {o}
-        </option>
-      ))}
-    </select>
   );
 }
