@@ -92,8 +92,9 @@ void AddAccessRoutes(RouteTable& http, RouteContext& routes, LoginThrottle& thro
              // The current password is guessed no faster than at login, and the 64 MiB hashes
              // take turns with the logins'.
              const bool checks_current = current && name == caller.user;
-             if (int64_t wait = throttle.SecondsToWait(name, request.remote_addr);
-                 checks_current && wait > 0) {
+             const int64_t wait =
+                 checks_current ? throttle.SecondsToWait(name, request.remote_addr) : 0;
+             if (wait > 0) {
                return Status::PermissionDenied(
                           "too many wrong passwords for this user or from "
                           "this address: try again in " +

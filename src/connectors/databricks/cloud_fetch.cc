@@ -24,6 +24,13 @@ std::string Rows(const ResultLink& link) {
          std::to_string(link.start_row + std::max<int64_t>(link.row_count, 1) - 1);
 }
 
+// What is wrong with a downloaded file, named by its rows (never its link).
+Status FileError(const std::string& connection_name, const ResultLink& link,
+                 const std::string& what) {
+  return Status::Remote("connection '" + connection_name + "': the result file of " + Rows(link) +
+                        " " + what);
+}
+
 bool SaysExpired(const std::string& body) {
   std::string lower = body.substr(0, 4096);
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -193,9 +200,8 @@ Status CloudFetchDownloads::Open(DownloadedFile& file) {
   auto batches = ArrowStreamBatches::Open(std::move(file.body), options_.lz4);
   std::string().swap(file.body);
   if (!batches.ok()) {
-    return Status::Remote("connection '" + options_.connection_name + "': the result file of " +
-                          Rows(file.link) +
-                          " is not a valid Arrow stream: " + batches.status().message());
+    return FileError(options_.connection_name, file.link,
+                     "is not a valid Arrow stream: " + batches.status().message());
   }
   file.batches =
       std::make_unique<FileBatches>(file.link, std::move(*batches), options_.connection_name);
@@ -221,8 +227,7 @@ Result<Batch> FileBatches::Next() {
 }
 
 Status FileBatches::Invalid(const std::string& what) const {
-  return Status::Remote("connection '" + connection_name_ + "': the result file of " + Rows(link_) +
-                        " " + what);
+  return FileError(connection_name_, link_, what);
 }
 
 }  // namespace mortar::databricks
