@@ -4,7 +4,6 @@ by frame against replies recorded from real workspaces (test/recorded/databricks
 import base64
 import datetime
 import decimal
-import io
 import json
 import os
 import ssl
@@ -23,61 +22,20 @@ from databricks.sql.exc import DatabaseError, ServerOperationError
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from warehouse_admin import warehouse_admin
-from warehouse_client import (V7, V8, V9, RawClient, connect, operation_tag, read_reply,
-                              running_jobs_tagged, set_fields, spark)
+from warehouse_client import (V7, V8, V9, RawClient, connect, normalise,
+                              operation_tag, read_reply, running_jobs_tagged, set_fields, spark,
+                              spark_rows, types_table_session)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECORDED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "test", "recorded", "databricks")
 
 TYPES_TABLE = f"dbsql_types_{uuid.uuid4().hex[:8]}"
-# Every type the issue names, extreme values, and a row of nulls.
-TYPES_ROWS = """
-    (1, CAST('12345678901234567890123456.789012345678' AS DECIMAL(38,12)),
-     CAST('-99999999999999999999999999999999999999' AS DECIMAL(38,0)),
-     TIMESTAMP'2024-02-29 23:59:59.123456', TIMESTAMP_NTZ'1999-12-31 00:00:00.5', DATE'0001-01-01',
-     X'00FF10', array(1, NULL, 3), map('a', 1, 'b', NULL), named_struct('x', 7, 'y', 'é ü 字'),
-     'plain', 1.5D, true),
-    (2, CAST('0.000000000001' AS DECIMAL(38,12)), CAST('0' AS DECIMAL(38,0)),
-     TIMESTAMP'1970-01-01 00:00:00', TIMESTAMP_NTZ'2038-01-19 03:14:08', DATE'9999-12-31',
-     X'', array(), map(), named_struct('x', NULL, 'y', NULL), '', -0.25D, false),
-    (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"""
 
 
 @pytest.fixture(scope="module")
 def reference(ws):
-    session = spark(ws)
-    session.sql(f"""CREATE TABLE {TYPES_TABLE} (id INT, d38 DECIMAL(38,12), d0 DECIMAL(38,0),
-        ts TIMESTAMP, ntz TIMESTAMP_NTZ, day DATE, bin BINARY, arr ARRAY<INT>, kv MAP<STRING,INT>,
-        st STRUCT<x: INT, y: STRING>, s STRING, f DOUBLE, b BOOLEAN)""").collect()
-    session.sql(f"INSERT INTO {TYPES_TABLE} VALUES {TYPES_ROWS}").collect()
-    yield session
-    session.sql(f"DROP TABLE IF EXISTS {TYPES_TABLE}").collect()
-    session.stop()
-
-
-def spark_rows(session, query):
-    return [row.asDict(recursive=True) for row in session.sql(query).collect()]
-
-
-def normalise(value):
-    """Python values from the connector and from Spark, in one form."""
-    if isinstance(value, dict):
-        return {k: normalise(v) for k, v in value.items()}
-    if hasattr(value, "tolist"):  # numpy arrays for Arrow lists
-        value = value.tolist()
-    if isinstance(value, list):
-        if value and isinstance(value[0], tuple):  # maps as (key, value) pairs
-            return {k: normalise(v) for k, v in value}
-        return [normalise(v) for v in value]
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    if isinstance(value, float):  # pandas turns ints in a list with a null into floats
-        if value != value:
-            return None
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value
+    with types_table_session(ws, TYPES_TABLE) as session:
+        yield session
 
 
 # ---------------------------------------------------------------- sessions

@@ -6,6 +6,8 @@
   query time-out, an abandoned operation).
 - `spark()`: Spark Connect to the same Spark, for the values Spark itself returns.
 """
+import contextlib
+import datetime
 import json
 import ssl
 import urllib.request
@@ -31,6 +33,65 @@ def connect(ws, http_path=None, **options):
 def spark(ws):
     from pyspark.sql import SparkSession
     return SparkSession.builder.remote(ws["connect_url"]).create()
+
+
+# Every type the issue names, extreme values, and a row of nulls.
+TYPES_COLUMNS = """id INT, d38 DECIMAL(38,12), d0 DECIMAL(38,0), ts TIMESTAMP, ntz TIMESTAMP_NTZ,
+    day DATE, bin BINARY, arr ARRAY<INT>, kv MAP<STRING,INT>, st STRUCT<x: INT, y: STRING>,
+    s STRING, f DOUBLE, b BOOLEAN"""
+TYPES_ROWS = """
+    (1, CAST('12345678901234567890123456.789012345678' AS DECIMAL(38,12)),
+     CAST('-99999999999999999999999999999999999999' AS DECIMAL(38,0)),
+     TIMESTAMP'2024-02-29 23:59:59.123456', TIMESTAMP_NTZ'1999-12-31 00:00:00.5', DATE'0001-01-01',
+     X'00FF10', array(1, NULL, 3), map('a', 1, 'b', NULL), named_struct('x', 7, 'y', 'é ü 字'),
+     'plain', 1.5D, true),
+    (2, CAST('0.000000000001' AS DECIMAL(38,12)), CAST('0' AS DECIMAL(38,0)),
+     TIMESTAMP'1970-01-01 00:00:00', TIMESTAMP_NTZ'2038-01-19 03:14:08', DATE'9999-12-31',
+     X'', array(), map(), named_struct('x', NULL, 'y', NULL), '', -0.25D, false),
+    (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"""
+
+
+def create_types_table(session, name):
+    """A table of every type (TYPES_COLUMNS) holding TYPES_ROWS, made through Spark."""
+    session.sql(f"CREATE TABLE {name} ({TYPES_COLUMNS})").collect()
+    session.sql(f"INSERT INTO {name} VALUES {TYPES_ROWS}").collect()
+
+
+@contextlib.contextmanager
+def types_table_session(ws, name):
+    """A Spark session and the table of every type, dropped afterwards."""
+    session = spark(ws)
+    create_types_table(session, name)
+    try:
+        yield session
+    finally:
+        session.sql(f"DROP TABLE IF EXISTS {name}").collect()
+        session.stop()
+
+
+def spark_rows(session, query):
+    return [row.asDict(recursive=True) for row in session.sql(query).collect()]
+
+
+def normalise(value):
+    """Python values from the connector and from Spark, in one form."""
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):  # numpy arrays for Arrow lists
+        value = value.tolist()
+    if isinstance(value, list):
+        if value and isinstance(value[0], tuple):  # maps as (key, value) pairs
+            return {k: normalise(v) for k, v in value}
+        return [normalise(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, float):  # pandas turns ints in a list with a null into floats
+        if value != value:
+            return None
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
 
 
 class RawClient:

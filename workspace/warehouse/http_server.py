@@ -38,11 +38,13 @@ from databricks.sql.thrift_api.TCLIService import TCLIService
 from thrift.protocol import TBinaryProtocol
 from thrift.transport import TTransport
 
-from . import thrift_service
+from . import statement_api, thrift_service
 
 log = logging.getLogger("warehouse")
 
 WAREHOUSE_PATH = re.compile(r"^/sql/1\.0/warehouses/([^/?]+)$")
+STATEMENTS_PATH = re.compile(
+    r"^/api/2\.0/sql/statements(?:/([0-9a-f-]{1,64})(?:/(cancel)|/result/chunks/(\d{1,9}))?)?/?$")
 
 
 class Server(ThreadingHTTPServer):
@@ -55,6 +57,7 @@ class Server(ThreadingHTTPServer):
         self.warehouse = warehouse
         self.processor = TCLIService.Processor(thrift_service.Handler(warehouse))
         self.faults = Faults()
+        self.statement_api = statement_api.StatementApi(warehouse)
         super().__init__(("127.0.0.1", settings.port), RequestHandler)
 
 
@@ -132,6 +135,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
 
     def do_GET(self):
+        if self.path.startswith(statement_api.PREFIX):
+            self._statement_api("GET")
+            return
         if self.path == "/health":
             self._reply(200, b'{"status":"ok"}\n')
             return
@@ -148,8 +154,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _arm(self, length_text):
         if not self._admin():
-            self._discard(length_text)
-            self._json(401, "UNAUTHENTICATED", "The admin token is required.")
+            self._refuse(length_text, 401, "UNAUTHENTICATED", "The admin token is required.")
             return
         try:
             length = int(length_text or 0)
@@ -169,8 +174,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _settings(self, length_text):
         """Changes a warehouse id's link lifetime while running; answers the previous value."""
         if not self._admin():
-            self._discard(length_text)
-            self._json(401, "UNAUTHENTICATED", "The admin token is required.")
+            self._refuse(length_text, 401, "UNAUTHENTICATED", "The admin token is required.")
             return
         try:
             length = int(length_text or 0)
@@ -187,6 +191,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._reply(200, (json.dumps({"link_ttl_seconds": previous}) + "\n").encode())
 
     def do_DELETE(self):
+        if self.path.startswith(statement_api.PREFIX):
+            self._statement_api("DELETE")
+            return
         if self.path == "/admin/faults" and self._admin():
             with self.server.faults.lock:
                 disarmed, self.server.faults.armed = len(self.server.faults.armed), []
@@ -195,6 +202,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
 
     def do_POST(self):
+        if self.path.startswith(statement_api.PREFIX):
+            self._statement_api("POST")
+            return
         if self.path == "/admin/faults":
             self._arm(self.headers.get("Content-Length"))
             return
@@ -204,44 +214,30 @@ class RequestHandler(BaseHTTPRequestHandler):
         match = WAREHOUSE_PATH.match(self.path)
         length_text = self.headers.get("Content-Length")
         if match is None:
-            self._discard(length_text)
-            self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
+            self._refuse(length_text, 404, "ENDPOINT_NOT_FOUND", "No API found here.")
             return
         profile = self.server.settings.warehouses.get(match.group(1))
         if profile is None:
-            self._discard(length_text)
-            self._json(404, "RESOURCE_DOES_NOT_EXIST", "No SQL warehouse with this id.")
+            self._refuse(length_text, 404, "RESOURCE_DOES_NOT_EXIST",
+                         "No SQL warehouse with this id.")
             return
         user = self._user()
         if user is None:
-            self._discard(length_text)
-            self._json(401, "UNAUTHENTICATED", "Requests must come through the front door.")
+            self._refuse(length_text, 401, "UNAUTHENTICATED",
+                         "Requests must come through the front door.")
             return
         if length_text is None:
             self._json(411, "BAD_REQUEST", "A Thrift request needs a Content-Length.",
                        headers=[("Connection", "close")])
             self.close_connection = True
             return
-        try:
-            length = int(length_text)
-        except ValueError:
-            length = -1
-        if length < 0 or length > self.server.settings.max_request_bytes:
-            self._json(413, "BAD_REQUEST", f"A Thrift request may have at most "
-                       f"{self.server.settings.max_request_bytes} bytes.",
-                       headers=[("Connection", "close")])
-            self.close_connection = True
+        body = self._body(length_text, "A Thrift request")
+        if body is None:
             return
-        body = self.rfile.read(length)
         method, statement, start_row = _call_of(body)
         fault = self.server.faults.take(profile.id, method)
         thrift_service.context.expire_links = bool(fault and fault["expire_links"])
-        if fault is not None and fault["delay_seconds"]:
-            time.sleep(fault["delay_seconds"])
-        elif fault is not None and not fault["expire_links"]:
-            headers = [("Retry-After", str(fault["retry_after"]))] if fault["retry_after"] else []
-            self._json(fault["status"], "TEMPORARILY_UNAVAILABLE",
-                       f"Injected fault: HTTP {fault['status']} for {method}.", headers=headers)
+        if self._fault_answered(fault, method):
             return
         self.server.faults.record(profile.id, method, statement, start_row)
         thrift_service.context.user = user
@@ -260,6 +256,94 @@ class RequestHandler(BaseHTTPRequestHandler):
                        "Thrift binary protocol.")
             return
         self._reply(200, output_transport.getvalue(), "application/x-thrift")
+
+    def _statement_api(self, verb):
+        """The Statement Execution API (statement_api.py). Faults and the call log name its
+        calls StatementExecution.execute|get|chunk|cancel|close."""
+        length_text = self.headers.get("Content-Length")
+        match = STATEMENTS_PATH.match(self.path.split("?", 1)[0])
+        statement_id, cancel, chunk = match.groups() if match else (None, None, None)
+        routes = {("POST", False, False, False): "execute", ("GET", True, False, False): "get",
+                  ("GET", True, False, True): "chunk", ("POST", True, True, False): "cancel",
+                  ("DELETE", True, False, False): "close"}
+        call = routes.get((verb, statement_id is not None, cancel is not None, chunk is not None))
+        if match is None or call is None:
+            self._refuse(length_text, 404, "ENDPOINT_NOT_FOUND", "No API found here.")
+            return
+        user = self._user()
+        if user is None:
+            self._refuse(length_text, 401, "UNAUTHENTICATED",
+                         "Requests must come through the front door.")
+            return
+        body = {}
+        if verb == "POST":
+            raw = self._body(length_text or "0", "A request")
+            if raw is None:
+                return
+            try:
+                body = json.loads(raw) if raw.strip() else {}
+            except (ValueError, UnicodeDecodeError):
+                self._json(400, "MALFORMED_REQUEST", "The request body is not JSON.")
+                return
+        api = self.server.statement_api
+        if call == "execute":
+            warehouse_id = body.get("warehouse_id") if isinstance(body, dict) else None
+            warehouse_id = warehouse_id if isinstance(warehouse_id, str) else None
+        else:
+            warehouse_id = api.warehouse_of(user, statement_id)
+        method = "StatementExecution." + call
+        fault = self.server.faults.take(warehouse_id, method) if warehouse_id else None
+        if self._fault_answered(fault, method):
+            return
+        if warehouse_id:
+            text = body.get("statement") if call == "execute" else None
+            self.server.faults.record(warehouse_id, method, text if isinstance(text, str) else None,
+                                      int(chunk) if chunk is not None else None)
+        expired = bool(fault and fault["expire_links"])
+        try:
+            if call == "execute":
+                answer = api.execute(user, body, expired)
+            elif call == "get":
+                answer = api.get(user, statement_id, expired)
+            elif call == "chunk":
+                answer = api.chunk(user, statement_id, int(chunk), expired)
+            else:
+                answer = getattr(api, call)(user, statement_id)
+        except statement_api.ApiError as error:
+            self._json(error.status, error.error_code, error.message)
+            return
+        self._reply(200, (json.dumps(answer, ensure_ascii=False) + "\n").encode())
+
+    def _refuse(self, length_text, status, error_code, message):
+        """Answers an error without reading the request; its body is dropped."""
+        self._discard(length_text)
+        self._json(status, error_code, message)
+
+    def _body(self, length_text, what):
+        """The request's body, or None once a too-large one is refused (413)."""
+        try:
+            length = int(length_text)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.server.settings.max_request_bytes:
+            self._json(413, "BAD_REQUEST", f"{what} may have at most "
+                       f"{self.server.settings.max_request_bytes} bytes.",
+                       headers=[("Connection", "close")])
+            self.close_connection = True
+            return None
+        return self.rfile.read(length)
+
+    def _fault_answered(self, fault, method):
+        """Serves an armed fault: a wait (then the call is served), or an HTTP status
+        answered instead of the call (True)."""
+        if fault is not None and fault["delay_seconds"]:
+            time.sleep(fault["delay_seconds"])
+        elif fault is not None and not fault["expire_links"]:
+            headers = [("Retry-After", str(fault["retry_after"]))] if fault["retry_after"] else []
+            self._json(fault["status"], "TEMPORARILY_UNAVAILABLE",
+                       f"Injected fault: HTTP {fault['status']} for {method}.", headers=headers)
+            return True
+        return False
 
     def _discard(self, length_text):
         """Reads and drops a refused request's body, so the connection stays usable."""

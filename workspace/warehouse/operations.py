@@ -64,6 +64,12 @@ class Operation:
         self.completed_ms = None
         self.last_used = time.monotonic()
         self.waiting = 0
+        # The Statement Execution API's row_limit and byte_limit: the rows kept, and
+        # whether there were more (`truncated`); called when the operation is done.
+        self.keep_rows = None
+        self.keep_bytes = None
+        self.truncated = False
+        self.on_done = None
         self._condition = threading.Condition()
         self._cancel_reason = None  # CANCELED or TIMEDOUT once asked
         self._thread = None
@@ -109,6 +115,8 @@ class Operation:
                     struct, source_schema, batches = self.runner.run(self)
                     if self.row_limit is not None:
                         batches = _limit(batches, self.row_limit)
+                    if self.keep_rows is not None or self.keep_bytes is not None:
+                        batches = self._keep(batches)
                     self.shape = ResultShape(struct, source_schema, self.wanted)
                     builder = ResultBuilder(self.shape, self.session.profile, self.session.storage,
                                             self.session.settings.spool_dir,
@@ -131,6 +139,31 @@ class Operation:
         finally:
             if self._timer:
                 self._timer.cancel()
+            if self.on_done is not None:
+                self.on_done()
+
+    def _keep(self, batches):
+        """The first keep_rows rows within about keep_bytes; notes whether more came."""
+        rows_left = self.keep_rows
+        bytes_left = self.keep_bytes
+        for batch in batches:
+            if (rows_left is not None and rows_left <= 0) or (bytes_left is not None and bytes_left <= 0):
+                if batch.num_rows:
+                    self.truncated = True
+                    return
+                continue
+            take = batch.num_rows if rows_left is None else min(batch.num_rows, rows_left)
+            if bytes_left is not None and batch.nbytes > bytes_left and batch.num_rows:
+                take = min(take, max(1, bytes_left * batch.num_rows // batch.nbytes))
+            if take < batch.num_rows:
+                self.truncated = True
+            yield batch.slice(0, take) if take < batch.num_rows else batch
+            if rows_left is not None:
+                rows_left -= take
+            if bytes_left is not None:
+                bytes_left -= batch.slice(0, take).nbytes if take < batch.num_rows else batch.nbytes
+            if take < batch.num_rows:
+                return
 
     def _apply_overlay(self):
         """Per-statement confs (confOverlay); the old values to put back."""

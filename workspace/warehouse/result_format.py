@@ -31,7 +31,8 @@ class Wanted:
     """What the client can take: Arrow at all, and which types natively."""
 
     def __init__(self, arrow=True, timestamps=True, decimals=True, complex_types=True,
-                 intervals=False, lz4=False, downloads=False):
+                 intervals=False, lz4=False, downloads=False, files_only=False,
+                 file_format="arrow"):
         self.arrow = arrow
         self.timestamps = timestamps
         self.decimals = decimals
@@ -39,6 +40,10 @@ class Wanted:
         self.intervals = intervals
         self.lz4 = lz4
         self.downloads = downloads
+        # The Statement Execution API's EXTERNAL_LINKS: every row in files, whatever the
+        # size, as Arrow streams or as "json" or "csv" text (text_results).
+        self.files_only = files_only
+        self.file_format = file_format
 
     @classmethod
     def from_request(cls, request, timestamps_as_string=False):

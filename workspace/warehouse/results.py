@@ -29,7 +29,7 @@ import lz4.frame
 import pyarrow as pa
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
-from . import result_format
+from . import result_format, text_results
 
 EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 
@@ -66,6 +66,7 @@ class InlineResult:
         else:
             counts = [b.num_rows for b in self._batches]
         self._starts = []
+        self.arrow_bytes = sum(self._batch(i).nbytes for i in range(self._count()))
         total = 0
         for count in counts:
             self._starts.append(total)
@@ -82,8 +83,8 @@ class InlineResult:
     def _count(self):
         return self._file.num_record_batches if self._file else len(self._batches)
 
-    def page(self, start, limits, expired=False):
-        """(TRowSet, rows in it, has more rows after it)."""
+    def slices(self, start, limits):
+        """(record batches holding the rows from `start`, within the limits; their rows)."""
         pieces = []
         rows = 0
         size = 0
@@ -104,6 +105,11 @@ class InlineResult:
             if limits.max_bytes and size >= limits.max_bytes:
                 break
             index += 1
+        return pieces, rows
+
+    def page(self, start, limits, expired=False):
+        """(TRowSet, rows in it, has more rows after it)."""
+        pieces, rows = self.slices(start, limits)
         has_more = start + rows < self.total_rows
         if self.format == T.TSparkRowSetType.COLUMN_BASED_SET:
             if pieces:
@@ -157,16 +163,21 @@ class CloudFetchResult:
         self._profile = profile  # link lifetime and links a page, read as each page is made
         self._last_expiry = 0.0  # the latest expiry of a link handed out
 
+    def link(self, result_file, expired=False):
+        """(presigned URL of one file, when it expires in Unix seconds): fresh each time;
+        `expired`: one that has expired already (fault tests)."""
+        ttl = 1 if expired else self._profile.link_ttl_seconds
+        url = self._storage.presign("get_object", result_file.key, ttl)
+        self._last_expiry = max(self._last_expiry, time.time() + ttl)
+        return url, time.time() + (-1 if expired else ttl)
+
     def page(self, start, limits, expired=False):
         index = max(0, bisect.bisect_right(self._starts, start) - 1)
         links = []
-        ttl = 1 if expired else self._profile.link_ttl_seconds
         for result_file in self.files[index:index + self._profile.links_per_page]:
-            url = self._storage.presign("get_object", result_file.key, ttl)
-            self._last_expiry = max(self._last_expiry, time.time() + ttl)
-            expiry = int((time.time() + (-1 if expired else ttl)) * 1000)
+            url, expiry = self.link(result_file, expired)
             links.append(T.TSparkArrowResultLink(
-                fileLink=url, expiryTime=expiry, startRowOffset=result_file.start,
+                fileLink=url, expiryTime=int(expiry * 1000), startRowOffset=result_file.start,
                 rowCount=result_file.rows, bytesNum=result_file.size, httpHeaders={}))
         first = links[0].startRowOffset if links else start
         end = links[-1].startRowOffset + links[-1].rowCount if links else start
@@ -193,9 +204,14 @@ class ResultBuilder:
         self.spool_dir = spool_dir
         self.prefix = prefix
 
-    def _file_body(self, batches, last):
+    def _file_body(self, batches, last, first):
         """(size after decompression, body) of one CloudFetch file: a whole IPC stream,
-        in one LZ4 frame, or one frame per batch for the result's last file."""
+        in one LZ4 frame, or one frame per batch for the result's last file. (Or, for the
+        Statement Execution API's JSON_ARRAY and CSV formats, that text.)"""
+        if self.shape.wanted.file_format != "arrow":
+            body = text_results.file_body(self.shape.wanted.file_format, batches,
+                                          self.shape.struct, header=first)
+            return len(body), body
         sink = pa.BufferOutputStream()
         cuts = []  # where each record batch message ends
         with pa.ipc.new_stream(sink, self.shape.file_schema) as writer:
@@ -218,6 +234,8 @@ class ResultBuilder:
         return stream.size, b"".join(frames)
 
     def build(self, batches, cancelled):
+        if self.shape.wanted.files_only:  # the Statement Execution API's EXTERNAL_LINKS
+            return self._cloudfetch([], iter(batches), cancelled)
         buffered = []
         size = 0
         iterator = iter(batches)
@@ -266,7 +284,7 @@ class ResultBuilder:
         state = {"start": 0, "batches": [], "bytes": 0}
 
         def write_and_upload(result_file, batches, last):
-            result_file.size, body = self._file_body(batches, last)
+            result_file.size, body = self._file_body(batches, last, result_file.start == 0)
             result_file.compressed = len(body)
             self.storage.put(result_file.key, body)
 

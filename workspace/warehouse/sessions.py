@@ -17,10 +17,22 @@ import uuid
 
 from pyspark.sql import SparkSession
 
-from . import errors
+from . import errors, sql_text
 from .operations import Operation
 
 log = logging.getLogger("warehouse")
+
+
+def enter_namespace(spark, settings, catalog, schema):
+    """Sets a new Spark session's current catalog and schema (None: the default). Spark
+    lists only the catalogs a session has used: each is touched first, so that SHOW
+    CATALOGS and GetCatalogs see every one, as on Databricks."""
+    for name in settings.catalogs:
+        spark.sql(f"SHOW SCHEMAS IN `{name}`").collect()
+    if catalog:
+        spark.sql(f"SET CATALOG {sql_text.quote_string(catalog)}").collect()
+    if schema:
+        spark.sql(f"USE SCHEMA `{schema.replace('`', '``')}`").collect()
 
 
 class Session:
@@ -55,16 +67,20 @@ class Session:
         with self.lock:
             self.operations.pop(operation.guid, None)
 
+    def stop_spark(self):
+        """Ends the Spark session (a Statement Execution API statement's, once it is done)."""
+        try:
+            self.spark.stop()
+        except Exception:  # Spark may be gone already
+            pass
+
     def close(self):
         with self.lock:
             operations = list(self.operations.values())
             self.operations.clear()
         for operation in operations:
             operation.close()
-        try:
-            self.spark.stop()
-        except Exception:  # Spark may be gone; the session is closed on our side anyway
-            pass
+        self.stop_spark()
 
 
 class Warehouse:
@@ -89,10 +105,12 @@ class Warehouse:
 
     # ------------------------------------------------------------ sessions
 
+    def new_spark(self, user):
+        """A Spark Connect session of its own for this user."""
+        return SparkSession.builder.remote(f"{self.settings.connect_url};user_id={user}").create()
+
     def open_session(self, profile, user, protocol):
-        url = f"{self.settings.connect_url};user_id={user}"
-        spark = SparkSession.builder.remote(url).create()
-        session = Session(self, profile, user, protocol, spark)
+        session = Session(self, profile, user, protocol, self.new_spark(user))
         with self.lock:
             self.sessions[session.guid] = session
         log.info("session %s opened for %s on warehouse %s", session.guid_text, user, profile.id)
@@ -119,8 +137,11 @@ class Warehouse:
     # ------------------------------------------------------------ operations
 
     def start_operation(self, session, kind, statement, runner, wanted, timeout_seconds=0,
-                        row_limit=None):
+                        row_limit=None, prepare=None):
+        """Starts an operation; `prepare(operation)` is called before it starts."""
         operation = Operation(session, kind, statement, runner, wanted, timeout_seconds, row_limit)
+        if prepare is not None:
+            prepare(operation)
         session.add(operation)
         with self.lock:
             self.operations[operation.guid] = operation

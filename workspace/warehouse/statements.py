@@ -92,6 +92,16 @@ class TableRunner(Runner):
         return struct, table.schema, iter(table.to_batches())
 
 
+class FailingRunner(Runner):
+    """A statement refused before it runs (its error becomes the operation's)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def run(self, operation):
+        raise self.error
+
+
 def runner_for(text, parameters):
     """The runner of one statement."""
     try:

@@ -24,10 +24,11 @@ import traceback
 
 from databricks.sql.thrift_api.TCLIService import TCLIService, ttypes as T
 
-from . import errors, metadata, sql_text, statements
-from .operations import CANCELED, ERROR, FINISHED, TIMEDOUT, Runner
+from . import errors, metadata, statements
+from .operations import CANCELED, ERROR, FINISHED, TIMEDOUT
 from .result_format import Wanted
 from .results import Limits
+from .sessions import enter_namespace
 
 log = logging.getLogger("warehouse")
 
@@ -72,14 +73,6 @@ def answers_errors(response_type):
     return decorate
 
 
-class FailingRunner(Runner):
-    def __init__(self, error):
-        self.error = error
-
-    def run(self, operation):
-        raise self.error
-
-
 class Handler(TCLIService.Iface):
     def __init__(self, warehouse):
         self.warehouse = warehouse
@@ -119,20 +112,13 @@ class Handler(TCLIService.Iface):
                 spark.conf.set(SESSION_CONFS[key.lower()], value)
             elif key.startswith("spark.") and key not in CLIENT_ONLY_CONFS:
                 spark.conf.set(key, value)
-        # Spark lists only the catalogs a session has used: touch them so that SHOW CATALOGS
-        # and GetCatalogs see every one, as on Databricks.
-        for name in session.settings.catalogs:
-            spark.sql(f"SHOW SCHEMAS IN `{name}`").collect()
         namespace = request.initialNamespace
         catalog = namespace.catalogName if namespace else None
         schema = namespace.schemaName if namespace else None
         echo_catalog = None
-        if catalog and catalog.lower() != "spark":  # "SPARK": the JDBC driver's "the default"
-            spark.sql(f"SET CATALOG {sql_text.quote_string(catalog)}").collect()
-        elif catalog:
-            echo_catalog = catalog.lower()
-        if schema:
-            spark.sql(f"USE SCHEMA `{schema.replace('`', '``')}`").collect()
+        if catalog and catalog.lower() == "spark":  # "SPARK": the JDBC driver's "the default"
+            echo_catalog, catalog = catalog.lower(), None
+        enter_namespace(spark, session.settings, catalog, schema)
         current = spark.sql("SELECT current_catalog(), current_schema()").collect()[0]
         return T.TNamespace(catalogName=echo_catalog or current[0], schemaName=current[1])
 
@@ -162,7 +148,7 @@ class Handler(TCLIService.Iface):
         try:
             runner = statements.runner_for(request.statement or "", request.parameters)
         except errors.WarehouseError as error:
-            runner = FailingRunner(error)
+            runner = statements.FailingRunner(error)
         runner.conf_overlay = {k: v for k, v in overlay.items() if k not in CLIENT_ONLY_CONFS}
         timeout = request.queryTimeout or session.statement_timeout or 0
         operation = self.warehouse.start_operation(
