@@ -41,12 +41,14 @@ TYPES_SELECT = """SELECT id,
 FROM range({rows})"""
 
 
-@pytest.fixture
-def dbsql(mortar, ws, add_databricks):
-    """A data directory with a project and 'dbx' on the Databricks-faithful warehouse."""
+@pytest.fixture(params=["thrift", "rest"])
+def dbsql(request, mortar, ws, add_databricks):
+    """A data directory with a project and 'dbx' on the Databricks-faithful warehouse,
+    over Thrift and over the Statement Execution API (transport=rest) in turn."""
     mortar.run("init")
     mortar.run("project", "create", "p")
-    add_databricks(mortar, ws, http_path=ws["databricks_http_path"])
+    add_databricks(mortar, ws, http_path=ws["databricks_http_path"], transport=request.param)
+    mortar.transport = request.param
     return mortar
 
 
@@ -78,6 +80,11 @@ def same_values(got, expected):
 
 def test_connection_test_says_spark_protocol_arrow_lz4_and_cloudfetch(dbsql, ws):
     report = dbsql.json("connection", "test", "dbx")
+    if dbsql.transport == "rest":
+        assert report["server"] == "Databricks SQL (Statement Execution API)"
+        assert report["protocol"] == "REST /api/2.0/sql/statements"
+        assert report["results"].startswith("Arrow streams through external links")
+        return
     assert report["server"] == "Databricks SQL"
     assert report["protocol"] == "SPARK_CLI_SERVICE_PROTOCOL_V8"
     assert report["results"].startswith("Arrow, LZ4 compressed; CloudFetch")

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "connectors/databricks/connection_string.h"
+#include "connectors/databricks/statement_execution.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
@@ -19,7 +20,7 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
   MORTAR_RETURN_IF_ERROR(params.CheckObject(
       {"host", "port", "http_path", "catalog", "schema", "auth", "ca_file", "query_timeout_seconds",
        "cloudfetch_downloads", "driver", "details_readable_by", "fast_write", "connect_url",
-       "cluster_id", "serverless"}));
+       "cluster_id", "serverless", "transport"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
     MORTAR_RETURN_IF_ERROR(security::ValidateAccessRule(rule));
@@ -46,6 +47,9 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
     return params.Error("connect_url", "expected a Spark Connect URL, sc://host:port");
   MORTAR_ASSIGN_OR_RETURN(settings.cluster_id, params.StringOr("cluster_id", ""));
   MORTAR_ASSIGN_OR_RETURN(settings.serverless, params.BooleanOr("serverless", false));
+  MORTAR_ASSIGN_OR_RETURN(std::string transport,
+                          params.ChoiceOr("transport", {"thrift", "rest"}, "thrift"));
+  settings.rest = transport == "rest";
   MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
   MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));
   MORTAR_ASSIGN_OR_RETURN(std::string mode,
@@ -107,6 +111,14 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
                         "missing; expected /sql/1.0/warehouses/<id> or a cluster path");
   }
   if (settings.http_path[0] != '/') settings.http_path = "/" + settings.http_path;
+  if (settings.rest) {
+    if (!settings.driver_path.empty()) {
+      return params.Error("transport",
+                          "'rest' is Mortar's built-in driver; a user-provided "
+                          "driver (driver.mode) chooses its own transport");
+    }
+    MORTAR_ASSIGN_OR_RETURN(settings.warehouse_id, WarehouseIdOf(settings.http_path));
+  }
   settings.auth.workspace_url = "https://" + settings.host + ":" + std::to_string(settings.port);
   settings.auth.ca_file = settings.ca_file;
   return settings;

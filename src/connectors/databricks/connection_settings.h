@@ -22,6 +22,10 @@ struct ConnectionSettings {
   std::string ca_file;
   int64_t query_timeout_seconds = 0;
   int64_t cloudfetch_downloads = 3;  // CloudFetch files downloaded at once
+  // transport "rest": the Statement Execution API on the warehouse (id from http_path)
+  // instead of Thrift.
+  bool rest = false;
+  std::string warehouse_id;
   // For Databricks Connect: a Spark Connect URL (sc://host:port, e.g. the stand-in's),
   // or the cluster to attach to, or serverless compute.
   std::string connect_url;

@@ -18,6 +18,7 @@
 #include "connectors/databricks/insert_writer.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
+#include "connectors/databricks/statement_execution.h"
 #include "connectors/databricks/volume_store.h"
 #include "connectors/object_store_connection.h"
 #include "connectors/staging_table_name.h"
@@ -94,6 +95,23 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
     }
     MORTAR_ASSIGN_OR_RETURN(auto http,
                             http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+    auto downloads = [ca_file = settings_.ca_file] {
+      return http::MakeCurlTransport(http::TlsOptions{ca_file, true});
+    };
+    if (settings_.rest) {
+      StatementExecutionOptions options;
+      options.connection_name = name();
+      options.workspace_url = settings_.auth.workspace_url;
+      options.warehouse_id = settings_.warehouse_id;
+      options.catalog = settings_.catalog;
+      options.schema = settings_.schema;
+      options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
+      options.downloads = static_cast<int>(settings_.cloudfetch_downloads);
+      options.download_transport = downloads;
+      backend_ = std::make_unique<StatementExecution>(std::move(options), std::move(http),
+                                                      std::move(tokens));
+      return backend_.get();
+    }
     SessionOptions options;
     options.connection_name = name();
     options.url =
@@ -102,9 +120,7 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
     options.schema = settings_.schema;
     options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
     options.cloudfetch_downloads = static_cast<int>(settings_.cloudfetch_downloads);
-    options.download_transport = [ca_file = settings_.ca_file] {
-      return http::MakeCurlTransport(http::TlsOptions{ca_file, true});
-    };
+    options.download_transport = downloads;
     MORTAR_ASSIGN_OR_RETURN(backend_, Session::Open(options, std::move(http), std::move(tokens)));
     return backend_.get();
   }

@@ -353,4 +353,27 @@ Result<std::vector<Batch>> DecodeArrowStream(std::string stream, bool lz4) {
   return Gather([&] { return reader->Next(); });
 }
 
+Result<Batch> ConformBatch(Batch batch, const std::shared_ptr<arrow::Schema>& schema,
+                           const std::string& source) {
+  if (batch->schema()->Equals(*schema, false)) return batch;
+  if (batch->num_columns() != schema->num_fields()) {
+    return Status::Remote(source + ": the server sent a batch of " +
+                          std::to_string(batch->num_columns()) + " columns for a result of " +
+                          std::to_string(schema->num_fields()));
+  }
+  MORTAR_RETURN_IF_ERROR(InitializeCompute());
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int i = 0; i < batch->num_columns(); ++i) {
+    auto want = schema->field(i)->type();
+    auto column = batch->column(i);
+    if (!column->type()->Equals(*want)) {
+      auto cast = arrow::compute::Cast(*column, want);
+      if (!cast.ok()) return Status::Remote(source + ": " + cast.status().message());
+      column = *cast;
+    }
+    columns.push_back(column);
+  }
+  return arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns));
+}
+
 }  // namespace mortar::databricks

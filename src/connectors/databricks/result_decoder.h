@@ -55,6 +55,11 @@ class ArrowStreamBatches {
   std::shared_ptr<arrow::RecordBatchReader> reader_;
 };
 
+// A decoded batch in the reader's Arrow types (time zone names and the like): columns
+// cast where their types differ. `source` names the result in errors.
+Result<Batch> ConformBatch(Batch batch, const std::shared_ptr<arrow::Schema>& schema,
+                           const std::string& source);
+
 // A whole Arrow IPC stream's batches (read through ArrowStreamBatches).
 Result<std::vector<Batch>> DecodeArrowStream(std::string stream, bool lz4);
 

@@ -1,7 +1,6 @@
 #include "connectors/databricks/session.h"
 
 #include <arrow/api.h>
-#include <arrow/compute/api.h>
 #include <arrow/io/memory.h>
 #include <arrow/ipc/reader.h>
 #include <thrift/TApplicationException.h>
@@ -14,8 +13,7 @@
 #include "connectors/databricks/checked_binary_protocol.h"
 #include "connectors/databricks/cloud_fetch.h"
 #include "connectors/databricks/result_decoder.h"
-#include "mortar/core/interrupt.h"
-#include "mortar/core/sql_error_detail.h"
+#include "connectors/databricks/statement_error.h"
 #include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
@@ -111,26 +109,7 @@ class Session::Impl {
 
   Status ServerError(const std::string& what, std::string message,
                      const std::string& sql_state) const {
-    // Spark puts a Java stack trace after the first line; the first line says it.
-    if (auto newline = message.find('\n'); newline != std::string::npos)
-      message = message.substr(0, newline);
-    ErrorCode code = ErrorCode::kInvalidInput;
-    if (message.find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos ||
-        message.find("SCHEMA_NOT_FOUND") != std::string::npos ||
-        message.find("Table or view not found") != std::string::npos) {
-      code = ErrorCode::kNotFound;
-    }
-    Status error(code, Prefix() + what + " failed: " + message);
-    // Error classes come in brackets: [TABLE_OR_VIEW_NOT_FOUND] ...
-    std::string error_class;
-    auto open = message.find('[');
-    auto close = message.find(']');
-    if (open != std::string::npos && close != std::string::npos && close > open + 1 &&
-        close - open < 80) {
-      error_class = message.substr(open + 1, close - open - 1);
-    }
-    if (sql_state.empty() && error_class.empty()) return error;
-    return error.WithDetail(SqlErrorDetail(sql_state, error_class));
+    return StatementFailed(Prefix(), what, std::move(message), sql_state);
   }
 
   Result<ServerInfo> OpenSession() {
@@ -219,16 +198,10 @@ class Session::Impl {
             break;
         }
       }
-      if (InterruptRequested().load()) {
+      if (Status stop = KeepWaiting(Prefix(), what, options_.query_timeout, clock().Now() - start);
+          !stop.ok()) {
         CancelOperation(operation);
-        return Status::Cancelled(Prefix() + what + " was interrupted; the statement was cancelled");
-      }
-      if (options_.query_timeout.count() > 0 && clock().Now() - start > options_.query_timeout) {
-        CancelOperation(operation);
-        return Status::Remote(
-            Prefix() + what + " took longer than the query time-out of " +
-            std::to_string(options_.query_timeout.count()) +
-            " s and was cancelled; raise params.query_timeout_seconds if it needs longer");
+        return stop;
       }
       if (status) {
         clock().SleepFor(pause);
@@ -543,21 +516,7 @@ class ResultReader final : public BatchReader {
   Status Add(Batch batch, int64_t* count) {
     *count += batch->num_rows();
     if (batch->num_rows() == 0) return Status::OK();
-    if (!batch->schema()->Equals(*arrow_schema_, false)) {
-      std::vector<std::shared_ptr<arrow::Array>> columns;
-      MORTAR_RETURN_IF_ERROR(InitializeCompute());
-      for (int i = 0; i < batch->num_columns(); ++i) {
-        auto want = arrow_schema_->field(i)->type();
-        auto column = batch->column(i);
-        if (!column->type()->Equals(*want)) {
-          auto cast = arrow::compute::Cast(*column, want);
-          if (!cast.ok()) return Status::Remote(source_ + ": " + cast.status().message());
-          column = *cast;
-        }
-        columns.push_back(column);
-      }
-      batch = arrow::RecordBatch::Make(arrow_schema_, batch->num_rows(), std::move(columns));
-    }
+    MORTAR_ASSIGN_OR_RETURN(batch, ConformBatch(std::move(batch), arrow_schema_, source_));
     pending_.push_back(std::move(batch));
     return Status::OK();
   }

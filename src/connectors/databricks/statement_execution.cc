@@ -1,0 +1,500 @@
+#include "connectors/databricks/statement_execution.h"
+
+#include <arrow/api.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "connectors/databricks/cloud_fetch.h"
+#include "connectors/databricks/statement_error.h"
+#include "mortar/core/cell_text.h"
+#include "mortar/http/http_error_detail.h"
+#include "mortar/sql/dialect.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kStatements = "/api/2.0/sql/statements";
+// Statement replies carry links, not rows: a few KiB; this bounds a hostile one.
+constexpr std::size_t kMaxReplyBytes = std::size_t{16} << 20;
+constexpr int kMaxRenewals = 5;
+
+std::string Text(const Json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+int64_t Number(const Json& object, const char* key, int64_t otherwise = 0) {
+  if (!object.is_object()) return otherwise;
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : otherwise;
+}
+
+const Json& Field(const Json& object, const char* key) {
+  static const Json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+
+// Statement ids are UUIDs: anything else is refused before it goes into a URL path.
+bool PlainId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) || c == '-';
+  });
+}
+
+// ISO 8601 UTC ("2024-01-01T00:00:00.000Z") as Unix milliseconds, or nullopt.
+std::optional<int64_t> ExpiryMs(const std::string& text) {
+  std::tm parts{};
+  int milliseconds = 0;
+  char zone = 0;
+  int read = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &parts.tm_year,
+                         &parts.tm_mon, &parts.tm_mday, &parts.tm_hour, &parts.tm_min,
+                         &parts.tm_sec, &milliseconds, &zone);
+  if (read < 6) return std::nullopt;
+  parts.tm_year -= 1900;
+  parts.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&parts)) * 1000 + (read >= 7 ? milliseconds : 0);
+}
+
+}  // namespace
+
+Result<std::string> WarehouseIdOf(const std::string& http_path) {
+  constexpr std::string_view kPrefix = "/sql/1.0/warehouses/";
+  std::string path = http_path;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.rfind(kPrefix, 0) == 0) {
+    std::string id = path.substr(kPrefix.size());
+    if (!id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0;
+        })) {
+      return id;
+    }
+  }
+  return Status::Invalid(
+      "params.http_path: transport 'rest' (the Statement Execution API) runs statements on a "
+      "SQL warehouse: the HTTP path must be /sql/1.0/warehouses/<id>, not '" +
+      http_path + "'; use transport 'thrift' for a cluster");
+}
+
+class StatementExecution::Impl {
+ public:
+  Impl(StatementExecutionOptions options, std::unique_ptr<http::Transport> http,
+       std::unique_ptr<auth::TokenSource> tokens)
+      : options_(std::move(options)), http_(std::move(http)), tokens_(std::move(tokens)) {}
+
+  const StatementExecutionOptions& options() const { return options_; }
+  std::string Prefix() const { return "connection '" + options_.connection_name + "': "; }
+  http::Clock& clock() const {
+    return options_.clock != nullptr ? *options_.clock : http::SystemClock();
+  }
+
+  // One call to the API: the reply as JSON, or what the workspace answered. A call that
+  // may change something (`repeatable` false) is never sent twice.
+  Result<Json> Call(const std::string& method, const std::string& path, std::string body,
+                    bool repeatable, const std::string& what) {
+    MORTAR_ASSIGN_OR_RETURN(std::string authorization, tokens_->AuthorizationHeader());
+    http::Request request;
+    request.method = method;
+    request.url = options_.workspace_url + path;
+    request.body = std::move(body);
+    request.max_response_bytes = kMaxReplyBytes;
+    request.timeout = std::chrono::minutes(2);  // a POST waits at most 10 s on the server
+    request.headers = {{"Accept", "application/json"},
+                       {"User-Agent", "Mortar/0.1"},
+                       {"Authorization", std::move(authorization)}};
+    if (method == "POST") request.headers.push_back({"Content-Type", "application/json"});
+    http::RetryPolicy policy = options_.retry;
+    policy.unavailable_needs_retry_after = !repeatable;
+    policy.retry_connection_errors = repeatable;
+    auto response = http::SendWithRetry(*http_, request, policy, clock());
+    if (!response.ok()) return response.status().WithContext(Prefix() + what);
+    Json reply = Json::parse(response->body, nullptr, false);
+    if (response->status != 200) return Refused(*response, reply, what);
+    if (reply.is_discarded() || !reply.is_object()) {
+      return Status::Remote(Prefix() + "the workspace's reply to " + what +
+                            " is not a JSON object; is the host a Databricks workspace?");
+    }
+    return reply;
+  }
+
+  Status Refused(const http::Response& response, const Json& reply, const std::string& what) {
+    std::string code = Text(reply, "error_code");
+    std::string message = Text(reply, "message");
+    if (message.empty()) message = "no message";
+    if (message.size() > 500) message = message.substr(0, 500) + "...";
+    std::string said = "HTTP " + std::to_string(response.status) +
+                       (code.empty() ? "" : " " + code) + ": " + message;
+    Status error;
+    switch (response.status) {
+      case 401:
+      case 403:
+        error = Status::Auth(Prefix() + "the workspace refused the credentials for " + what + " (" +
+                             said +
+                             "); check the token: it may be wrong, expired, revoked or lack the "
+                             "sql scope");
+        break;
+      case 404:
+        error = Status::NotFound(Prefix() + what + " found nothing (" + said +
+                                 "); check the warehouse id at the end of params.http_path");
+        break;
+      case 400:
+        error = Status::Invalid(Prefix() + "the workspace refused " + what + " (" + said + ")");
+        break;
+      default:
+        error = Status::Remote(Prefix() + "the workspace answered " + what + " with " + said);
+    }
+    return error.WithDetail(http::HttpErrorDetail(response.status));
+  }
+
+  // Runs a statement to its end: the reply once it has SUCCEEDED (its manifest and first
+  // chunk of links).
+  Result<Json> Run(const std::string& sql, const std::string& what) {
+    Json body = {{"statement", sql},         {"warehouse_id", options_.warehouse_id},
+                 {"format", "ARROW_STREAM"}, {"disposition", "EXTERNAL_LINKS"},
+                 {"wait_timeout", "10s"},    {"on_wait_timeout", "CONTINUE"}};
+    if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
+    if (!options_.schema.empty()) body["schema"] = options_.schema;
+    MORTAR_ASSIGN_OR_RETURN(Json reply,
+                            Call("POST", std::string(kStatements), body.dump(), false, what));
+    std::string id = Text(reply, "statement_id");
+    if (!PlainId(id)) {
+      return Status::Remote(Prefix() + "the workspace answered " + what +
+                            " without a statement id");
+    }
+    auto start = clock().Now();
+    auto pause = std::chrono::milliseconds(10);
+    while (true) {
+      const Json& status = Field(reply, "status");
+      std::string state = Text(status, "state");
+      if (state == "SUCCEEDED") return reply;
+      if (state == "FAILED") {
+        return StatementFailed(Prefix(), what, Text(Field(status, "error"), "message"),
+                               Text(status, "sql_state"));
+      }
+      if (state == "CANCELED" || state == "CLOSED") {
+        return Status::Cancelled(Prefix() + what + " was " +
+                                 (state == "CANCELED" ? "cancelled" : "closed") + " on the server");
+      }
+      if (state != "PENDING" && state != "RUNNING") {
+        return Status::Remote(Prefix() + "the workspace answered " + what +
+                              " with the unknown state '" + state + "'");
+      }
+      if (Status stop = KeepWaiting(Prefix(), what, options_.query_timeout, clock().Now() - start);
+          !stop.ok()) {
+        Cancel(id);
+        return stop;
+      }
+      clock().SleepFor(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(500));
+      MORTAR_ASSIGN_OR_RETURN(reply,
+                              Call("GET", std::string(kStatements) + "/" + id, "", true, what));
+    }
+  }
+
+  // One chunk's links (fresh ones each time it is asked for).
+  Result<Json> Chunk(const std::string& id, int64_t index) {
+    return Call("GET",
+                std::string(kStatements) + "/" + id + "/result/chunks/" + std::to_string(index), "",
+                true, "fetching the result's chunk " + std::to_string(index));
+  }
+
+  void Cancel(const std::string& id) {
+    (void)Call("POST", std::string(kStatements) + "/" + id + "/cancel", "{}", true,
+               "cancelling the statement");
+  }
+
+  // Frees the result on the server (best effort: it expires anyway).
+  void Close(const std::string& id) {
+    (void)Call("DELETE", std::string(kStatements) + "/" + id, "", true, "closing the statement");
+  }
+
+  std::unique_ptr<CloudFetchDownloads> MakeDownloads() {
+    CloudFetchOptions options;
+    options.connection_name = options_.connection_name;
+    options.parallelism = std::max(1, options_.downloads);
+    options.lz4 = false;  // no result_compression asked for
+    options.retry = options_.retry;
+    options.retry.retry_connection_errors = true;
+    options.retry.retry_statuses = {429, 500, 502, 503, 504};
+    auto factory = options_.download_transport;
+    return std::make_unique<CloudFetchDownloads>(options, factory, clock());
+  }
+
+ private:
+  StatementExecutionOptions options_;
+  std::unique_ptr<http::Transport> http_;
+  std::unique_ptr<auth::TokenSource> tokens_;
+};
+
+namespace {
+
+// A statement's rows: its chunks' external links downloaded a few at a time, each file
+// read a batch at a time, in row order. Closes the statement when destroyed.
+class LinkedResultReader final : public BatchReader {
+ public:
+  LinkedResultReader(StatementExecution::Impl& impl, Json reply, std::string source)
+      : impl_(impl), reply_(std::move(reply)), source_(std::move(source)) {
+    id_ = Text(reply_, "statement_id");
+  }
+  ~LinkedResultReader() override {
+    downloads_.reset();  // joins the download threads before the result goes
+    impl_.Close(id_);
+  }
+
+  Status Init(const std::optional<Schema>& declared) {
+    const Json& manifest = Field(reply_, "manifest");
+    chunk_count_ = Number(manifest, "total_chunk_count");
+    const Json& columns = Field(Field(manifest, "schema"), "columns");
+    if (columns.is_array()) {
+      for (const auto& column : columns) {
+        auto type = sql::DatabricksDialect().MortarType(Text(column, "type_text"));
+        schema_.Add(Column{Text(column, "name"), type.ok() ? *type : Type::String(), true});
+      }
+    }
+    if (declared && declared->size() == schema_.size()) schema_ = *declared;
+    arrow_schema_ = schema_.ToArrow();
+    const Json& chunks = Field(manifest, "chunks");
+    if (chunks.is_array()) {
+      for (const auto& chunk : chunks) chunk_starts_.push_back(Number(chunk, "row_offset"));
+    }
+    downloads_ = impl_.MakeDownloads();
+    AddLinks(Field(Field(reply_, "result"), "external_links"));
+    return Status::OK();
+  }
+
+  const Schema& schema() const override { return schema_; }
+
+  Result<Batch> Next() override {
+    while (true) {
+      if (file_) {
+        MORTAR_ASSIGN_OR_RETURN(Batch batch, file_->Next());
+        if (!batch) {
+          file_.reset();
+          continue;
+        }
+        if (batch->num_rows() == 0) continue;
+        return ConformBatch(std::move(batch), arrow_schema_, source_);
+      }
+      if (downloads_->Waiting() == 0 && next_chunk_ >= chunk_count_) return Batch();
+      MORTAR_RETURN_IF_ERROR(NextFile());
+    }
+  }
+
+ private:
+  std::string Prefix() const { return "connection '" + impl_.options().connection_name + "': "; }
+
+  void AddLinks(const Json& links) {
+    if (!links.is_array()) return;
+    std::vector<ResultLink> queued;
+    for (const auto& link : links) {
+      ResultLink result;
+      result.url = Text(link, "external_link");
+      const Json& headers = Field(link, "http_headers");
+      if (headers.is_object()) {
+        for (const auto& [name, value] : headers.items()) {
+          if (value.is_string()) result.headers.push_back({name, value.get<std::string>()});
+        }
+      }
+      result.start_row = Number(link, "row_offset");
+      result.row_count = Number(link, "row_count");
+      result.bytes = Number(link, "byte_count");
+      result.expires_ms = ExpiryMs(Text(link, "expiration"));
+      next_chunk_ = std::max(next_chunk_, Number(link, "chunk_index") + 1);
+      queued.push_back(std::move(result));
+    }
+    downloads_->Add(std::move(queued));
+  }
+
+  // Asks for the links of the chunks ahead while the files in hand download, then hands
+  // over the next file; a link that expired is asked for again.
+  Status NextFile() {
+    while (next_chunk_ < chunk_count_ &&
+           downloads_->Waiting() <= static_cast<std::size_t>(impl_.options().downloads)) {
+      int64_t index = next_chunk_;
+      MORTAR_ASSIGN_OR_RETURN(Json chunk, impl_.Chunk(id_, index));
+      AddLinks(Field(chunk, "external_links"));
+      if (next_chunk_ <= index) {
+        return Status::Remote(Prefix() + "the workspace listed no link for the result's chunk " +
+                              std::to_string(index));
+      }
+    }
+    MORTAR_ASSIGN_OR_RETURN(DownloadedFile file, downloads_->Next());
+    if (file.expired) return Renew(file.link.start_row);
+    renewals_ = 0;
+    file_ = std::move(file.batches);
+    return Status::OK();
+  }
+
+  Status Renew(int64_t start_row) {
+    if (++renewals_ > kMaxRenewals) {
+      return Status::Remote(Prefix() +
+                            "result links keep expiring before their files can be "
+                            "downloaded; check this machine's clock");
+    }
+    auto at = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), start_row);
+    if (at == chunk_starts_.begin()) {
+      return Status::Remote(Prefix() + "the result's manifest has no chunk holding row " +
+                            std::to_string(start_row));
+    }
+    downloads_->Clear();
+    next_chunk_ = static_cast<int64_t>(at - chunk_starts_.begin()) - 1;
+    return Status::OK();
+  }
+
+  StatementExecution::Impl& impl_;
+  Json reply_;
+  std::string source_;
+  std::string id_;
+  Schema schema_;
+  std::shared_ptr<arrow::Schema> arrow_schema_;
+  int64_t chunk_count_ = 0;
+  int64_t next_chunk_ = 0;  // the first chunk whose links are not asked for yet
+  std::vector<int64_t> chunk_starts_;
+  std::unique_ptr<CloudFetchDownloads> downloads_;
+  std::unique_ptr<FileBatches> file_;
+  int renewals_ = 0;
+};
+
+// Rows of names as the metadata calls give them (TABLE_CAT, TABLE_SCHEM, ...).
+Result<std::unique_ptr<BatchReader>> NameRows(const std::vector<std::string>& columns,
+                                              const std::vector<std::vector<std::string>>& rows) {
+  arrow::FieldVector fields;
+  std::vector<std::shared_ptr<arrow::Array>> arrays;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    arrow::StringBuilder builder;
+    for (const auto& row : rows) {
+      if (!builder.Append(row[c]).ok()) return Status::Internal("cannot build a name column");
+    }
+    std::shared_ptr<arrow::Array> array;
+    if (!builder.Finish(&array).ok()) return Status::Internal("cannot build a name column");
+    fields.push_back(arrow::field(columns[c], arrow::utf8()));
+    arrays.push_back(std::move(array));
+  }
+  auto schema = arrow::schema(fields);
+  auto batch = arrow::RecordBatch::Make(schema, static_cast<int64_t>(rows.size()), arrays);
+  auto reader = arrow::RecordBatchReader::Make({batch}, schema);
+  if (!reader.ok()) return Status::Internal("cannot build the names' reader");
+  return FromArrowReader(*reader);
+}
+
+// The text of column `index` of every row a query returns.
+Result<std::vector<std::vector<std::string>>> TextRows(BatchReader& reader) {
+  std::vector<std::vector<std::string>> rows;
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(Batch batch, reader.Next());
+    if (!batch) return rows;
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      std::vector<std::string> row;
+      for (int c = 0; c < batch->num_columns(); ++c)
+        row.push_back(CellToText(*batch->column(c), r));
+      rows.push_back(std::move(row));
+    }
+  }
+}
+
+std::string Quoted(const std::string& name) {
+  return sql::DatabricksDialect().QuoteIdentifier(name);
+}
+
+}  // namespace
+
+StatementExecution::StatementExecution(StatementExecutionOptions options,
+                                       std::unique_ptr<http::Transport> http,
+                                       std::unique_ptr<auth::TokenSource> tokens)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(http), std::move(tokens))) {}
+
+StatementExecution::~StatementExecution() = default;
+
+Result<std::unique_ptr<BatchReader>> StatementExecution::Query(
+    const std::string& sql, const std::optional<Schema>& declared) {
+  MORTAR_ASSIGN_OR_RETURN(Json reply, impl_->Run(sql, "running the query"));
+  auto reader = std::make_unique<LinkedResultReader>(*impl_, std::move(reply), "query");
+  MORTAR_RETURN_IF_ERROR(reader->Init(declared));
+  return std::unique_ptr<BatchReader>(std::move(reader));
+}
+
+Status StatementExecution::Execute(const std::string& sql) {
+  MORTAR_ASSIGN_OR_RETURN(Json reply, impl_->Run(sql, "running the statement"));
+  impl_->Close(Text(reply, "statement_id"));
+  return Status::OK();
+}
+
+Result<std::unique_ptr<BatchReader>> StatementExecution::Catalogs() {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, Query("SHOW CATALOGS"));
+  MORTAR_ASSIGN_OR_RETURN(auto rows, TextRows(*reader));
+  std::vector<std::vector<std::string>> names;
+  for (auto& row : rows) {
+    if (!row.empty()) names.push_back({row[0]});
+  }
+  return NameRows({"TABLE_CAT"}, names);
+}
+
+Result<std::unique_ptr<BatchReader>> StatementExecution::Schemas(const std::string& catalog) {
+  std::string sql = "SHOW SCHEMAS";
+  if (!catalog.empty()) sql += " IN " + Quoted(catalog);
+  MORTAR_ASSIGN_OR_RETURN(auto reader, Query(sql));
+  MORTAR_ASSIGN_OR_RETURN(auto rows, TextRows(*reader));
+  std::vector<std::vector<std::string>> names;
+  for (auto& row : rows) {
+    if (!row.empty()) names.push_back({row[0], catalog});
+  }
+  return NameRows({"TABLE_SCHEM", "TABLE_CATALOG"}, names);
+}
+
+Result<std::unique_ptr<BatchReader>> StatementExecution::Tables(const std::string& catalog,
+                                                                const std::string& schema) {
+  // SHOW TABLES answers (schema, table, isTemporary); temporary views have no schema.
+  std::string sql = "SHOW TABLES";
+  if (!schema.empty()) {
+    sql += " IN " + (catalog.empty() ? "" : Quoted(catalog) + ".") + Quoted(schema);
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto reader, Query(sql));
+  MORTAR_ASSIGN_OR_RETURN(auto rows, TextRows(*reader));
+  std::vector<std::vector<std::string>> names;
+  for (auto& row : rows) {
+    if (row.size() < 2 || (row.size() > 2 && row[2] == "true")) continue;
+    names.push_back({catalog, row[0], row[1]});
+  }
+  return NameRows({"TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME"}, names);
+}
+
+Result<std::unique_ptr<BatchReader>> StatementExecution::Columns(const std::string& catalog,
+                                                                 const std::string& schema,
+                                                                 const std::string& table) {
+  // A query's manifest has the table's exact types (what DESCRIBE would parse).
+  std::string name = (catalog.empty() ? "" : Quoted(catalog) + ".") +
+                     (schema.empty() ? "" : Quoted(schema) + ".") + Quoted(table);
+  auto ran = impl_->Run("SELECT * FROM " + name + " LIMIT 0", "reading the columns of " + name);
+  // A table that does not exist has no columns (the caller says so).
+  if (!ran.ok() && ran.status().code() != ErrorCode::kNotFound) return ran.status();
+  Json reply = ran.ok() ? std::move(*ran) : Json();
+  std::vector<std::vector<std::string>> rows;
+  const Json& columns = Field(Field(Field(reply, "manifest"), "schema"), "columns");
+  if (columns.is_array()) {
+    for (const auto& column : columns)
+      rows.push_back({schema, table, Text(column, "name"), Text(column, "type_text")});
+  }
+  if (reply.is_object()) impl_->Close(Text(reply, "statement_id"));
+  return NameRows({"TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "TYPE_NAME"}, rows);
+}
+
+TestReport StatementExecution::Describe() const {
+  return {{"server", "Databricks SQL (Statement Execution API)"},
+          {"protocol", "REST /api/2.0/sql/statements"},
+          {"driver", "built-in (Mortar's Statement Execution API driver)"},
+          {"results", "Arrow streams through external links (" +
+                          std::to_string(impl_->options().downloads) + " downloads at a time)"}};
+}
+
+}  // namespace mortar::databricks
