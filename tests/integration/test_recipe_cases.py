@@ -27,7 +27,7 @@ import pytest
 
 from mortar_cli import REPO, Mortar, write_json
 
-pytestmark = pytest.mark.services("frontdoor", "spark")
+pytestmark = pytest.mark.services("frontdoor", "spark", "warehouse")
 
 CASES = sorted((REPO / "test" / "sql").rglob("*.json"))
 SCHEMA = os.environ.get("MORTAR_CASES_SCHEMA") or f"mortar_cases_{uuid.uuid4().hex[:8]}"
@@ -49,6 +49,11 @@ def home(tmp_path_factory, ws):
     home.run("connection", "add", "dbx", "--type", "databricks", "--param", f"host={ws['host']}",
              "--param", f"port={ws['port']}", "--param", f"http_path={ws['http_path']}",
              "--param", f"ca_file={ws['ca_file']}", "--param", f"auth.token_file={token_file}")
+    # The same Spark through the Databricks-faithful warehouse's Statement Execution API.
+    home.run("connection", "add", "dbr", "--type", "databricks", "--param", f"host={ws['host']}",
+             "--param", f"port={ws['port']}", "--param", f"http_path={ws['databricks_http_path']}",
+             "--param", f"ca_file={ws['ca_file']}", "--param", f"auth.token_file={token_file}",
+             "--param", "transport=rest")
     home.run("sql", "dbx", f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     yield home
     home.run("sql", "dbx", f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE", check=False)
@@ -152,8 +157,15 @@ def inputs(home):
                   commits=commits)
 
 
+# Each case runs over Thrift (the open-source warehouse) and over the Statement Execution
+# API (transport=rest on the Databricks-faithful warehouse, connection dbr): one Spark.
+CONNECTIONS = {"thrift": "dbx", "rest": "dbr"}
+
+
+@pytest.mark.parametrize("transport", CONNECTIONS)
 @pytest.mark.parametrize("case_file", CASES, ids=[str(c.relative_to(REPO / "test" / "sql")) for c in CASES])
-def test_case_on_spark(home, inputs, case_file):
+def test_case_on_spark(home, inputs, case_file, transport):
+    connection = CONNECTIONS[transport]
     case = json.loads(case_file.read_text())
     override = case.get("dialects", {}).get("databricks", {})
     if override:
@@ -170,12 +182,13 @@ def test_case_on_spark(home, inputs, case_file):
     home.run("project", "create", project)
     folder = home.home / "projects" / project
     for name, spec in case["inputs"].items():
-        write_json(folder / "datasets" / f"{name}.json", dict(inputs.datasets[input_table(spec)], name=name))
+        write_json(folder / "datasets" / f"{name}.json",
+                   dict(inputs.datasets[input_table(spec)], name=name, connection=connection))
     tables = {}
     for name in expected:
         tables[name] = f"{SCHEMA}.{tag}_out_{name}"
         write_json(folder / "datasets" / f"{name}.json",
-                   {"name": name, "connection": "dbx", "type": "sql_table",
+                   {"name": name, "connection": connection, "type": "sql_table",
                     "params": {"schema": SCHEMA, "table": f"{tag}_out_{name}"}})
     recipe = dict(case["recipe"], name="case", outputs=list(expected), engine="in-database")
     write_json(folder / "recipes" / "case.json", recipe)
@@ -188,7 +201,7 @@ def test_case_on_spark(home, inputs, case_file):
         return
     assert build.returncode == 0, build.stdout + build.stderr
     for name, want in expected.items():
-        result = home.json("sql", "dbx", f"SELECT * FROM {tables[name]}", "--limit", "100000")
+        result = home.json("sql", connection, f"SELECT * FROM {tables[name]}", "--limit", "100000")
         columns = [column["name"] for column in result["schema"]]
         assert columns == want["columns"], name
         rows = [[row[column] for column in columns] for row in result["rows"]]
