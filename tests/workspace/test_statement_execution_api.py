@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+import lz4.frame
 import pyarrow as pa
 import pytest
 from databricks.sdk import WorkspaceClient
@@ -65,6 +66,16 @@ def every_link(client, response):
             response.statement_id, links[-1].next_chunk_index)
         links.extend(chunk.external_links)
     return links
+
+
+def lz4_frames(data):
+    """LZ4 frames back to back (a result's last file is one frame per batch), decompressed."""
+    out = b""
+    while data:
+        frame = lz4.frame.LZ4FrameDecompressor()
+        out += frame.decompress(data)
+        data = frame.unused_data
+    return out
 
 
 def arrow_of(client, response, tls):
@@ -346,3 +357,31 @@ def test_statements_run_side_by_side(ws, client):
     for thread in threads:
         thread.join(120)
     assert answers == {n: [[str(n * 2)]] for n in range(4)}
+
+
+def test_lz4_compressed_arrow_files_as_the_jdbc_driver_asks(ws, tls, client):
+    # Databricks' JDBC driver sends result_compression (the SDK has no field for it).
+    reply = client.api_client.do("POST", "/api/2.0/sql/statements", body={
+        "statement": "SELECT id, CAST(id AS STRING) AS s FROM range(50000)",
+        "warehouse_id": ws["databricks_test_warehouse_id"], "wait_timeout": "50s",
+        "format": "ARROW_STREAM", "disposition": "EXTERNAL_LINKS",
+        "result_compression": "LZ4_FRAME"})
+    assert reply["status"]["state"] == "SUCCEEDED"
+    assert reply["manifest"]["result_compression"] == "LZ4_FRAME"
+    tables = []
+    index = 0
+    while index is not None:
+        data = (reply["result"] if index == 0 else client.api_client.do(
+            "GET", f"/api/2.0/sql/statements/{reply['statement_id']}/result/chunks/{index}"))
+        link = data["external_links"][0]
+        with urllib.request.urlopen(link["external_link"], timeout=60, context=tls) as response:
+            body = response.read()
+        assert body[:4] == b"\x04\x22\x4d\x18"  # an LZ4 frame
+        assert len(body) == link["byte_count"]
+        tables.append(pa.ipc.open_stream(lz4_frames(body)).read_all())
+        index = link.get("next_chunk_index")
+    assert pa.concat_tables(tables).column("id").to_pylist() == list(range(50000))
+    plain = client.api_client.do("POST", "/api/2.0/sql/statements", body={
+        "statement": "SELECT 1", "warehouse_id": ws["databricks_test_warehouse_id"],
+        "wait_timeout": "50s", "format": "ARROW_STREAM", "disposition": "EXTERNAL_LINKS"})
+    assert plain["manifest"]["result_compression"] == "NONE"

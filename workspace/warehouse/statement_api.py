@@ -3,7 +3,8 @@
 - `POST /api/2.0/sql/statements`: runs a statement on a warehouse id (`warehouse_id`,
   `statement`, `catalog`, `schema`, named `parameters`, `row_limit`, `byte_limit`,
   `wait_timeout` 0 s or 5-50 s, `on_wait_timeout` CONTINUE|CANCEL, `format`
-  JSON_ARRAY|ARROW_STREAM|CSV, `disposition` INLINE|EXTERNAL_LINKS). It waits up to
+  JSON_ARRAY|ARROW_STREAM|CSV, `disposition` INLINE|EXTERNAL_LINKS, `result_compression`
+  LZ4_FRAME|NONE for Arrow files, as Databricks' JDBC driver asks). It waits up to
   `wait_timeout` and answers the statement as `GET` would.
 - `GET /api/2.0/sql/statements/{id}`: its status; when it has SUCCEEDED, the manifest
   (schema, chunks, rows, whether truncated) and the first chunk.
@@ -102,6 +103,11 @@ class Request:
         if self.format != "JSON_ARRAY" and self.disposition == "INLINE":
             raise _invalid(f"The format {self.format} is supported only with the EXTERNAL_LINKS "
                            "disposition.")
+        # Databricks' own drivers ask for LZ4-compressed Arrow files (as the JDBC driver
+        # sends it); the manifest says what was done.
+        self.compression = self._choice(body, "result_compression", ("LZ4_FRAME", "NONE"), "NONE")
+        if self.format != "ARROW_STREAM":
+            self.compression = "NONE"
         self.on_wait_timeout = self._choice(body, "on_wait_timeout", ("CONTINUE", "CANCEL"), "CONTINUE")
         wait = body.get("wait_timeout", "10s")
         match = re.fullmatch(r"(\d{1,3})s", wait) if isinstance(wait, str) else None
@@ -146,7 +152,8 @@ class Request:
         external = self.disposition == "EXTERNAL_LINKS"
         file_format = {"ARROW_STREAM": "arrow", "JSON_ARRAY": "json", "CSV": "csv"}[self.format]
         return result_format.Wanted(arrow=True, timestamps=True, decimals=True,
-                                    complex_types=True, intervals=False, lz4=False,
+                                    complex_types=True, intervals=False,
+                                    lz4=external and self.compression == "LZ4_FRAME",
                                     downloads=external, files_only=external,
                                     file_format=file_format)
 
@@ -246,6 +253,7 @@ class Statement:
                        for i, (start, rows, size) in enumerate(chunks)],
             "total_row_count": self.operation.result.total_rows,
             "truncated": self.operation.truncated,
+            "result_compression": self.request.compression,
         }
         if self.request.disposition == "EXTERNAL_LINKS":
             manifest["total_byte_count"] = sum(size for _, _, size in chunks)

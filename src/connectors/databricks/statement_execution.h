@@ -2,10 +2,10 @@
 // workspaces that allow only HTTPS REST (the connection parameter transport=rest).
 // Each statement is one POST (never repeated: a 503 is retried only with Retry-After,
 // the server's word that it ran nothing), polled with GET until it is done, cancelled
-// on time-out or interruption. Results come as Arrow streams through external links,
-// downloaded several at a time by CloudFetchDownloads and read a batch at a time; an
-// expired link is renewed by asking for its chunk again. The metadata calls are SQL
-// (SHOW CATALOGS, SHOW SCHEMAS, SHOW TABLES, and a query's own schema for a table's
+// on time-out or interruption. Results come as Arrow streams (LZ4-framed when the
+// server agrees) through external links, downloaded several at a time by CloudFetchDownloads and
+// read a batch at a time; an expired link is renewed by asking for its chunk again. The metadata
+// calls are SQL (SHOW CATALOGS, SHOW SCHEMAS, SHOW TABLES, and a query's own schema for a table's
 // columns). Statements run in no session: the connection's catalog and schema go with
 // each one. Internal to the connector. Not thread-safe: one per connection.
 #pragma once

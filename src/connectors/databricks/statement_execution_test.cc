@@ -119,6 +119,7 @@ TEST_F(StatementExecutionTest, SendsTheStatementOnceAndPollsUntilItSucceeds) {
   EXPECT_EQ(body["schema"], "sales");
   EXPECT_EQ(body["format"], "ARROW_STREAM");
   EXPECT_EQ(body["disposition"], "EXTERNAL_LINKS");
+  EXPECT_EQ(body["result_compression"], "LZ4_FRAME");
   EXPECT_EQ(script_.sent[0].Header("Authorization"), "Bearer dapi-secret");
 }
 
