@@ -147,7 +147,8 @@ class Operation:
         rows_left = self.keep_rows
         bytes_left = self.keep_bytes
         for batch in batches:
-            if (rows_left is not None and rows_left <= 0) or (bytes_left is not None and bytes_left <= 0):
+            if (rows_left is not None and rows_left <= 0) or \
+                    (bytes_left is not None and bytes_left <= 0):
                 if batch.num_rows:
                     self.truncated = True
                     return
