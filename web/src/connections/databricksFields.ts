@@ -60,6 +60,14 @@ export const DATABRICKS_FIELDS: { section: string; fields: Field[] }[] = [
     section: 'Driver and access',
     fields: [
       { path: 'driver.mode', label: 'Driver', kind: 'text', choices: ['builtin', 'user_provided'] },
+      {
+        path: 'transport',
+        label: 'Transport',
+        kind: 'text',
+        choices: ['thrift', 'rest'],
+        hint: 'rest: the Statement Execution API, for workspaces that allow only HTTPS REST (SQL warehouses only)',
+        when: { path: 'driver.mode', values: ['', 'builtin'] },
+      },
       { path: 'driver.path', label: 'Driver path', kind: 'text', when: { path: 'driver.mode', values: ['user_provided'] } },
       {
         path: 'details_readable_by.mode',
