@@ -177,8 +177,6 @@ class Statement:
         self.request = request
         self.user = user
         self.operation = operation
-        self.lock = threading.Lock()
-        self._inline_error = None
 
     @property
     def id(self):
