@@ -23,7 +23,13 @@ struct CachedToken {
   bool Fresh() const {
     return !access_token.empty() && UnixSeconds() + RenewalMargin(lifetime) < expires_at;
   }
+  ExpiringHeader Header() const { return {"Bearer " + access_token, expires_at}; }
 };
+
+Result<std::string> HeaderValue(Result<ExpiringHeader> header) {
+  if (!header.ok()) return header.status();
+  return std::move(header->value);
+}
 
 // The outcome of a source's last renewal, shared with the callers that waited for it:
 // a slow or failing token endpoint costs the requests waiting on it one wait, not one
@@ -51,7 +57,8 @@ class ClientCredentialsSource final : public TokenSource {
   ClientCredentialsSource(OAuthClient client, std::string description)
       : client_(std::move(client)), description_(std::move(description)) {}
 
-  Result<std::string> AuthorizationHeader() override {
+  Result<std::string> AuthorizationHeader() override { return HeaderValue(CurrentHeader()); }
+  Result<ExpiringHeader> CurrentHeader() override {
     const uint64_t begun = renewal_.Begin();
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time; others wait for it
     if (!cached_.Fresh()) {
@@ -65,7 +72,7 @@ class ClientCredentialsSource final : public TokenSource {
       renewal_.Ended(Status::OK());
       cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
     }
-    return "Bearer " + cached_.access_token;
+    return cached_.Header();
   }
   std::string Describe() const override { return description_; }
 
@@ -87,10 +94,11 @@ class UserGrantSource final : public TokenSource {
         description_(std::move(description)),
         reauthorize_(std::move(reauthorize)) {}
 
-  Result<std::string> AuthorizationHeader() override {
+  Result<std::string> AuthorizationHeader() override { return HeaderValue(CurrentHeader()); }
+  Result<ExpiringHeader> CurrentHeader() override {
     const uint64_t begun = renewal_.Begin();
     std::lock_guard<std::mutex> lock(mutex_);  // one renewal at a time in this process
-    if (cached_.Fresh() && !unsaved_) return "Bearer " + cached_.access_token;
+    if (cached_.Fresh() && !unsaved_) return cached_.Header();
     if (auto failed = renewal_.FailedSince(begun)) return *failed;
     // Across processes: this slot's own lock (never the vault's while the token
     // endpoint is called: a slow one would stall every process), and a token another
@@ -154,7 +162,7 @@ class UserGrantSource final : public TokenSource {
     });
     renewal_.Ended(status);
     if (!status.ok()) return status;
-    return "Bearer " + cached_.access_token;
+    return cached_.Header();
   }
   std::string Describe() const override { return description_; }
 

@@ -166,6 +166,30 @@ TEST(TokenSourcesTest, ConcurrentCallersShareOneFailedClientCredentialsRequest) 
   EXPECT_EQ(endpoint.requests(), 2);
 }
 
+// What a recipe's Databricks Connect session is given: the token with its expiry, the
+// same token until Mortar renews it, and a static token as never expiring.
+TEST(TokenSourcesTest, TheCurrentHeaderSaysWhenItsTokenExpires) {
+  FakeTokenEndpoint endpoint;
+  endpoint.expires_in = 600;
+  auto source = MakeClientCredentialsSource(OAuthClient(Config(), endpoint.Transports()), "test");
+  const int64_t before = UnixSeconds();
+  auto header = source->CurrentHeader();
+  ASSERT_TRUE(header.ok()) << header.status().ToString();
+  EXPECT_EQ(header->value, "Bearer access-1");
+  EXPECT_GE(header->expires_at, before + 600);
+  EXPECT_LE(header->expires_at, UnixSeconds() + 600);
+  auto shared = ShareTokenSource(source);
+  auto again = shared->CurrentHeader();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->value, "Bearer access-1");
+  EXPECT_EQ(again->expires_at, header->expires_at);
+  EXPECT_EQ(endpoint.requests(), 1);
+  auto fixed = MakeStaticTokenSource("dapi-1", "a token")->CurrentHeader();
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->value, "Bearer dapi-1");
+  EXPECT_EQ(fixed->expires_at, 0);
+}
+
 TEST(TokenSourcesTest, UserGrantRefreshesOnceAndPersistsTheRotatedRefreshToken) {
   testing::TempHome temp;
   auto vault = *security::Vault::Open(temp.home());

@@ -2,6 +2,11 @@
 
 namespace mortar::auth {
 
+Result<ExpiringHeader> TokenSource::CurrentHeader() {
+  MORTAR_ASSIGN_OR_RETURN(std::string header, AuthorizationHeader());
+  return ExpiringHeader{std::move(header), 0};
+}
+
 namespace {
 
 class StaticTokenSource final : public TokenSource {
@@ -20,6 +25,7 @@ class SharedTokenSource final : public TokenSource {
  public:
   explicit SharedTokenSource(std::shared_ptr<TokenSource> shared) : shared_(std::move(shared)) {}
   Result<std::string> AuthorizationHeader() override { return shared_->AuthorizationHeader(); }
+  Result<ExpiringHeader> CurrentHeader() override { return shared_->CurrentHeader(); }
   std::string Describe() const override { return shared_->Describe(); }
 
  private:

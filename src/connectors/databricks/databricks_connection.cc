@@ -57,9 +57,12 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
 
   Result<config::Json> ClientDetails() override {
     MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
-    MORTAR_ASSIGN_OR_RETURN(std::string header, tokens->AuthorizationHeader());
+    // OAuth tokens come with their expiry: the recipe asks again before then (and
+    // never holds the refresh token or the client secret that renew them).
+    MORTAR_ASSIGN_OR_RETURN(auth::ExpiringHeader header, tokens->CurrentHeader());
     constexpr std::string_view kBearer = "Bearer ";
-    std::string token = header.rfind(kBearer, 0) == 0 ? header.substr(kBearer.size()) : header;
+    std::string token =
+        header.value.rfind(kBearer, 0) == 0 ? header.value.substr(kBearer.size()) : header.value;
     // A self-hosted Spark Connect server (connect_url) may take its own token
     // (the connect_token secret); Databricks takes the workspace's.
     std::string connect_token = token;
@@ -78,7 +81,9 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
                         {"connect_url", settings_.connect_url},
                         {"cluster_id", settings_.cluster_id},
                         {"serverless", settings_.serverless},
+                        {"ca_file", settings_.ca_file},
                         {"token", token},
+                        {"token_expires_at", header.expires_at},
                         {"connect_token", connect_token}};
   }
 
