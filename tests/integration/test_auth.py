@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 import browser
-from mortar_cli import Mortar, MortarServer as Server
+from mortar_cli import REPO, Mortar, MortarServer as Server, write_json
 
 pytestmark = pytest.mark.services("frontdoor", "oidc", "spark")
 
@@ -337,6 +337,48 @@ def test_twenty_concurrent_queries_make_one_refresh(site, ws, tmp_path):
     entry = next(c for c in site["mortar"].json("credentials", "list", "--user", "alice")
                  if c["connection"] == "dbx_short")
     assert entry["refreshed_at"] >= entry["authorized_at"]
+
+
+# A Databricks Connect session that outlives the user's access token (the tokens of
+# dbx_short live a few tens of seconds): databricks-connect asks Mortar again, Mortar
+# renews with the user's refresh token, which the recipe never sees.
+LONG_SESSION = """
+import time
+import mortar
+from mortar import DatabricksConnect
+
+dbc = DatabricksConnect()
+spark = dbc.get_session("dbx_short")
+deadline = time.time() + {seconds}
+while time.time() < deadline:
+    assert spark.range(10).count() == 10
+    time.sleep(1)
+dbc.write_with_schema(mortar.Dataset("numbers"), spark.range(3))
+print("session user", spark.sql("SELECT 1 AS one").collect()[0].one)
+"""
+
+
+def test_a_databricks_connect_session_lives_on_the_users_renewed_tokens(site, ws):
+    mortar = site["mortar"]
+    mortar.run("connection", "set", "dbx_short", "--param", f"cluster_id={ws['cluster_id']}",
+               "--param", "details_readable_by.mode=analysts")
+    mortar.run("connection", "grant", "dbx_short", "use", "--group", "analysts")
+    mortar.run("project", "create", "connect")
+    mortar.run("project", "grant", "connect", "group", "analysts", "--role", "write")
+    project = mortar.home / "projects" / "connect"
+    table = "auth_connect_" + str(int(time.time()))
+    write_json(project / "datasets" / "numbers.json",
+               {"name": "numbers", "connection": "dbx_short", "type": "sql_table", "params": {"table": table}})
+    ttl = ws["short_u2m_access_token_ttl"]
+    write_json(project / "recipes" / "count.json",
+               {"name": "count", "type": "python", "inputs": [], "outputs": ["numbers"],
+                "params": {"code": LONG_SESSION.format(seconds=ttl + 5)}})
+    before = token_requests(ws, ws["oauth_short_client_id"], "refresh_token")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "MORTAR_PYTHON": ws["databricks_connect_python"]}
+    mortar.run("build", "numbers", "--project", "connect", "--user", "alice", env=env)
+    assert token_requests(ws, ws["oauth_short_client_id"], "refresh_token") > before
+    rows = mortar.json("sql", "dbx_short", f"SELECT COUNT(*) AS n FROM {table}", "--user", "alice")
+    assert rows["rows"] == [{"n": 3}], rows
 
 
 def test_a_revoked_refresh_token_says_to_authorize_again(site, ws):

@@ -11,6 +11,7 @@ import pytest
 from mortar_cli import REPO, write_json
 from s3_bucket import fast_write_through_s3
 from s3_bucket import keys as staged_keys
+from spark_recipe import BY_CITY, by_city_rows, setup_sales_recipe
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "s3")
 
@@ -61,37 +62,11 @@ mortar.Dataset("big_sales").write_with_schema(sales)
     assert "doubled" in dbx.run("dataset", "show", "big_sales").stdout
 
 
-# Shaped as DSS's own Databricks Connect example: datasets as handles, the session of
-# the input's connection; names work alike.
-GROUP_WITH_SPARK = """
-import mortar
-from pyspark.sql import functions as F
-from mortar import DatabricksConnect
-
-sales_dataset = mortar.Dataset("sales")
-dbc = DatabricksConnect()
-session = dbc.get_session(sales_dataset)
-sales = dbc.get_dataframe(sales_dataset)
-by_city = sales.groupBy("city").agg(F.sum("amount").alias("total"), F.count("*").alias("orders"))
-dbc.write_with_schema(mortar.Dataset("by_city"), by_city)
-assert dbc.get_session("dbx") is session and dbc.get_dataframe("sales").count() == 3
-print("session says", session.sql("SELECT 6 * 7 AS answer").collect()[0].answer)
-"""
-
-
 def connect_setup(dbx, ws, add_databricks, table, **readable_by):
     add_databricks(dbx, ws, connect_url=f"sc://{ws['connect_host']}:{ws['connect_port']}",
                    **{f"details_readable_by.{key}": value for key, value in readable_by.items()})
     dbx.run("connection", "set-secret", "dbx", "connect_token", input=ws["connect_token"] + "\n")
-    dbx.run("sql", "dbx", f"CREATE TABLE {table} (city STRING, amount INT) USING DELTA")
-    dbx.run("sql", "dbx", f"INSERT INTO {table} VALUES ('Paris', 10), ('Oslo', 5), ('Paris', 7)")
-    project = dbx.home / "projects" / "p"
-    write_json(project / "datasets" / "sales.json",
-               {"name": "sales", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
-    write_json(project / "datasets" / "by_city.json",
-               {"name": "by_city", "connection": "dbx", "type": "sql_table",
-                "params": {"table": table + "_by_city"}})
-    python_recipe(project, "group", ["sales"], ["by_city"], GROUP_WITH_SPARK)
+    setup_sales_recipe(dbx, table)
     return {**ENV, "MORTAR_PYTHON": SPARK_PYTHON}
 
 
@@ -101,8 +76,7 @@ def test_databricks_connect_recipe_groups_a_table_and_mortar_shows_the_new_schem
     log = open(report["log"]).read()
     assert "python: session says 42" in log
     assert ws["connect_token"] not in log and ws["pat"] not in log
-    rows = dbx.json("sql", "dbx", f"SELECT city, total, orders FROM {table}_by_city ORDER BY city")["rows"]
-    assert rows == [{"city": "Oslo", "total": 5, "orders": 1}, {"city": "Paris", "total": 17, "orders": 2}]
+    assert by_city_rows(dbx, table) == BY_CITY
     schema = {c["name"]: c["type"] for c in
               json.loads((dbx.home / "projects" / "p" / "datasets" / "by_city.json").read_text())["schema"]}
     assert schema == {"city": "string", "total": "int64", "orders": "int64"}
