@@ -5,9 +5,11 @@ import http.cookiejar
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 import uuid
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,6 +22,7 @@ from stand_in import add_databricks_connection
 from test_cloud_files import STORES
 from test_sync_engines import ROWS as SYNC_ROWS
 from test_sync_engines import csv_rows, make_setup, recipe
+from warehouse_admin import warehouse_admin
 
 pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
 
@@ -409,5 +412,31 @@ mortar.Dataset("out").write_with_schema(df[["id"]])
         assert frame["rows"] == 50000
         assert frame["d38_type"] == "Decimal" and frame["d38"] == str(expected.column("d38")[1].as_py())
         assert frame["ntz"] == "2000-01-01 00:00:00.500000" and "+00:00" in frame["ts"]
+    finally:
+        dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+def test_a_chart_runs_on_the_warehouse_over_either_transport(dbsql, ws, table):
+    dbsql.run("sql", "dbx", f"CREATE TABLE {table} AS SELECT id, id % 3 AS k, "
+                            f"CAST(id AS DECIMAL(20,2)) / 4 AS amount FROM range(600)")
+    try:
+        project = dbsql.home / "projects" / "p"
+        write_json(project / "datasets" / "events.json",
+                   {"name": "events", "connection": "dbx", "type": "sql_table", "params": {"table": table}})
+        write_json(project / "charts" / "by_k.json",
+                   {"name": "by_k", "dataset": "events", "type": "bar",
+                    "dimensions": [{"column": "k"}],
+                    "measures": [{"function": "count"}, {"column": "amount", "function": "sum"}]})
+        started = time.time()
+        result = dbsql.json("chart", "render", "by_k")
+        assert result["engine"] == "live"
+        assert sorted(row[:2] for row in result["rows"]) == [[0, 200], [1, 200], [2, 200]]
+        totals = {row[0]: Decimal(str(row[2])) for row in result["rows"]}
+        assert totals == {k: sum(Decimal(i) / 4 for i in range(k, 600, 3)) for k in range(3)}
+        # The aggregation ran on the warehouse, over the connection's own transport.
+        method = "StatementExecution.execute" if dbsql.transport == "rest" else "ExecuteStatement"
+        assert any(c["method"] == method and c["time"] >= started and
+                   c["warehouse_id"] == ws["databricks_warehouse_id"]
+                   for c in warehouse_admin(ws, "GET", "/calls"))
     finally:
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
