@@ -16,6 +16,7 @@
 
 #include "mortar/core/batch.h"
 #include "recipes/prefetched_batches.h"
+#include "recipes/spark_sort_indices.h"
 
 namespace mortar::recipes {
 
@@ -351,21 +352,22 @@ int RowOrder::Compare(const arrow::ArrayVector& a, int64_t i, const arrow::Array
   for (const Key& key : keys_) {
     const arrow::Array& x = *a[static_cast<std::size_t>(key.key.column)];
     const arrow::Array& y = *b[static_cast<std::size_t>(key.key.column)];
-    // Nulls, then NaNs, go to the end (or the start) whatever the direction.
+    // Nulls go to the end (or the start) whatever the direction; NaN is above every
+    // number, as Spark orders it.
     int last = key.key.nulls_first ? -1 : 1;
     bool x_null = x.IsNull(i), y_null = y.IsNull(j);
     if (x_null || y_null) {
       if (x_null && y_null) continue;
       return x_null ? last : -last;
     }
-    if (key.floating) {
-      bool x_nan = IsNaN(x, i), y_nan = IsNaN(y, j);
-      if (x_nan || y_nan) {
-        if (x_nan && y_nan) continue;
-        return x_nan ? last : -last;
-      }
+    int order = 0;
+    bool x_nan = key.floating && IsNaN(x, i), y_nan = key.floating && IsNaN(y, j);
+    if (x_nan || y_nan) {
+      if (x_nan && y_nan) continue;
+      order = x_nan ? 1 : -1;
+    } else {
+      order = key.compare(x, i, y, j);
     }
-    int order = key.compare(x, i, y, j);
     if (order != 0) return key.key.descending ? -order : order;
   }
   return 0;
@@ -402,8 +404,7 @@ struct ExternalSort::State {
           key.column, key.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
           key.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
     }
-    MORTAR_ASSIGN_OR_RETURN(auto indices, FromArrowResult(cp::SortIndices(
-                                              arrow::Datum(rows), cp::SortOptions(sort_keys))));
+    MORTAR_ASSIGN_OR_RETURN(auto indices, SparkSortIndices(rows, sort_keys));
     auto taken = cp::Take(arrow::Datum(rows), indices);
     rows.reset();
     MORTAR_ASSIGN_OR_RETURN(auto sorted, FromArrowResult(std::move(taken)));

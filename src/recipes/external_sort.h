@@ -5,7 +5,7 @@
 // input is read on; at the end the runs are merged a batch at a time, one batch ahead
 // of the reader on that thread. Rows that never pass the bound are sorted in memory and never
 // touch the disk. The sort is stable: ties keep their input order. Nulls go first or
-// last as each key says; NaN sits between the numbers and the nulls, as in Arrow.
+// last as each key says; NaN is above every number, as Spark orders it.
 #pragma once
 
 #include <arrow/api.h>

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "mortar/core/batch.h"
+#include "recipes/spark_sort_indices.h"
 #include "testing/temp_home.h"
 
 namespace mortar::recipes {
@@ -48,16 +49,17 @@ std::shared_ptr<arrow::RecordBatch> Rows(int64_t count) {
 
 const std::vector<SortKeyColumn> kKeys = {{0, false, true}, {1, true, false}, {2, false, false}};
 
-// The places, in the order a stable in-memory sort of all rows gives.
-std::vector<int64_t> ExpectedPlaces(const arrow::RecordBatch& rows) {
+// The places, in the order a stable in-memory sort of all rows gives (Spark's order).
+std::vector<int64_t> ExpectedPlaces(const std::shared_ptr<arrow::RecordBatch>& rows) {
   std::vector<cp::SortKey> keys;
   for (const auto& key : kKeys) {
     keys.emplace_back(key.column,
                       key.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
                       key.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
   }
-  auto indices = cp::SortIndices(arrow::Datum(rows), cp::SortOptions(keys)).ValueOrDie();
-  const auto& order = static_cast<const arrow::UInt64Array&>(*indices);
+  auto indices = SparkSortIndices(rows, keys);
+  EXPECT_TRUE(indices.ok()) << indices.status().ToString();
+  const auto& order = static_cast<const arrow::UInt64Array&>(**indices);
   std::vector<int64_t> places;
   for (int64_t i = 0; i < order.length(); ++i)
     places.push_back(static_cast<int64_t>(order.Value(i)));
@@ -92,6 +94,42 @@ class ExternalSortTest : public ::testing::Test {
   testing::TempHome temp_;
 };
 
+// NaN is above every number, as Spark orders it (Arrow puts it beside the nulls): last
+// going up, first going down, and the nulls where the key says.
+TEST_F(ExternalSortTest, NaNSortsAboveEveryNumberAsInSpark) {
+  arrow::DoubleBuilder values;
+  ASSERT_TRUE(values.AppendValues({2.0, std::nan(""), -1.0}).ok());
+  ASSERT_TRUE(values.AppendNull().ok());
+  ASSERT_TRUE(values.Append(INFINITY).ok());
+  auto rows = arrow::RecordBatch::Make(arrow::schema({arrow::field("v", arrow::float64())}), 5,
+                                       {values.Finish().ValueOrDie()});
+  // In memory, and one row at a time each spilled as its own run (the merge orders them).
+  auto order = [&](bool descending, bool nulls_first, int64_t memory_bytes) {
+    auto sort = ExternalSort::Make(rows->schema(), {{0, descending, nulls_first}}, folder(), "nan",
+                                   SortBounds{memory_bytes, 2});
+    EXPECT_TRUE(sort.ok());
+    for (int64_t row = 0; row < rows->num_rows(); ++row)
+      EXPECT_TRUE((*sort)->Add(rows->Slice(row, 1)).ok());
+    std::string text;
+    auto sorted = (*sort)->Finish();
+    EXPECT_TRUE(sorted.ok());
+    while (true) {
+      auto batch = (*sorted)->Next();
+      if (!batch.ok() || *batch == nullptr) break;
+      const auto& column = static_cast<const arrow::DoubleArray&>(*(*batch)->column(0));
+      for (int64_t i = 0; i < column.length(); ++i)
+        text += column.IsNull(i) ? "null " : std::to_string(column.Value(i)) + " ";
+    }
+    return text;
+  };
+  for (int64_t memory_bytes : {int64_t{64} << 10, int64_t{1}}) {
+    EXPECT_EQ(order(false, false, memory_bytes), "-1.000000 2.000000 inf nan null ");
+    EXPECT_EQ(order(false, true, memory_bytes), "null -1.000000 2.000000 inf nan ");
+    EXPECT_EQ(order(true, false, memory_bytes), "nan inf 2.000000 -1.000000 null ");
+    EXPECT_EQ(order(true, true, memory_bytes), "null nan inf 2.000000 -1.000000 ");
+  }
+}
+
 TEST_F(ExternalSortTest, RunsSpilledToDiskMergeIntoTheStableInMemoryOrder) {
   auto rows = Rows(20000);
   auto sort =
@@ -109,7 +147,7 @@ TEST_F(ExternalSortTest, RunsSpilledToDiskMergeIntoTheStableInMemoryOrder) {
     EXPECT_EQ(info.st_mode & 0777, 0600u) << entry.path();
   }
   int64_t batches = 0;
-  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(*rows));
+  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(rows));
   EXPECT_EQ(batches, (20000 + 699) / 700);  // full batches of the bound, but the last
   sort->reset();
   // The runs' files are gone with the sort.
@@ -128,7 +166,7 @@ TEST_F(ExternalSortTest, RowsWithinTheBoundNeverTouchTheDisk) {
   }
   EXPECT_EQ(FilesIn(folder()), before);
   int64_t batches = 0;
-  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(*rows));
+  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(rows));
   EXPECT_EQ((*sort)->spilled_runs(), 0);
 }
 

@@ -7,6 +7,7 @@
 #include <arrow/compute/row/grouper.h>
 
 #include "recipes/builtin_recipes.h"
+#include "recipes/spark_sort_indices.h"
 #include "recipes/top_n_engine.h"
 #include "recipes/visual_recipe.h"
 
@@ -243,8 +244,8 @@ class LocalTopNEngine final : public Engine {
                         item.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
                         item.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
     }
-    auto order = cp::SortIndices(arrow::Datum(rows), cp::SortOptions(keys));
-    if (!order.ok()) return FromArrowStatus(order.status());
+    auto order = SparkSortIndices(rows, keys);
+    if (!order.ok()) return order.status();
     auto sorted_groups = cp::Take(rows->GetColumnByName(kGroupColumn), *order);
     if (!sorted_groups.ok()) return FromArrowStatus(sorted_groups.status());
     // The positions (in the sorted order) of each group's first N rows.
