@@ -1,6 +1,7 @@
 #include "mortar/core/cell_text.h"
 
 #include <arrow/api.h>
+#include <arrow/util/base64.h>
 #include <arrow/util/decimal.h>
 
 #include <cmath>
@@ -13,10 +14,16 @@ namespace mortar {
 
 namespace {
 
-// JSON text of a value whose strings may hold bytes that are not UTF-8 (binary inside
-// nested values): those become U+FFFD instead of an exception.
+// JSON text of a value whose strings may hold bytes that are not UTF-8 (a string
+// column's bad bytes): those become U+FFFD instead of an exception.
 std::string JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Bytes in JSON are base64 (standard alphabet, padded): lossless, and what Spark's
+// from_json and Databricks' JSON results read and write for BINARY.
+nlohmann::json BytesToJson(std::string_view bytes) {
+  return arrow::util::base64_encode(bytes);
 }
 
 std::string DecimalText(const arrow::Decimal128& value, const arrow::DataType& type) {
@@ -50,6 +57,10 @@ nlohmann::json ScalarToJson(const arrow::Scalar& scalar) {
       return DoubleToJson(static_cast<const arrow::DoubleScalar&>(scalar).value);
     case arrow::Type::DECIMAL128:
       return DecimalText(static_cast<const arrow::Decimal128Scalar&>(scalar).value, *scalar.type);
+    case arrow::Type::BINARY:
+    case arrow::Type::LARGE_BINARY:
+    case arrow::Type::FIXED_SIZE_BINARY:
+      return BytesToJson(static_cast<const arrow::BaseBinaryScalar&>(scalar).view());
     case arrow::Type::DATE32:
       return FormatDate(static_cast<const arrow::Date32Scalar&>(scalar).value);
     case arrow::Type::TIMESTAMP: {
@@ -103,8 +114,7 @@ std::string CellToJson(const arrow::Array& array, int64_t index) {
     return nlohmann::json(DecimalCellText(array, index)).dump();
   }
   if (array.type_id() == arrow::Type::BINARY) {
-    return nlohmann::json(std::string(static_cast<const arrow::BinaryArray&>(array).GetView(index)))
-        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return BytesToJson(static_cast<const arrow::BinaryArray&>(array).GetView(index)).dump();
   }
   auto scalar = array.GetScalar(index);
   if (!scalar.ok()) return "null";

@@ -1,6 +1,7 @@
 #include "mortar/core/text_conversion.h"
 
 #include <arrow/api.h>
+#include <arrow/util/base64.h>
 #include <arrow/util/decimal.h>
 
 #include <nlohmann/json.hpp>
@@ -68,6 +69,17 @@ arrow::Status AppendJson(arrow::ArrayBuilder* builder, const nlohmann::json& val
       return AppendJsonMap(builder, value);
     case arrow::Type::STRUCT:
       return AppendJsonStruct(builder, value);
+    case arrow::Type::BINARY:
+      // Bytes in JSON are base64, as Mortar writes them (and Spark's to_json).
+      if (value.is_string()) {
+        auto bytes = arrow::util::base64_decode(value.get<std::string>());
+        if (!bytes.ok()) {
+          return arrow::Status::Invalid("a binary value inside a nested value is not base64: ",
+                                        bytes.status().message());
+        }
+        return static_cast<arrow::BinaryBuilder*>(builder)->Append(*bytes);
+      }
+      break;
     default:
       break;
   }
