@@ -974,19 +974,38 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
             driver.find_element(By.ID, "recipe-save").click()
             saved_params(driver, wait, "join_people", lambda p: p["joins"][0]["type"] == "left")
-            # A split recipe's further outputs stay when it is saved from its page.
+            # A split recipe's rules through its form; its further outputs stay when it
+            # is saved from its page.
             driver.get(server.url + "/#/recipes/split_people")
             more = wait.until(lambda d: d.find_elements(By.ID, "recipe-more-output-elsewhere")).pop()
             assert more.is_selected()
-            params = driver.find_element(By.ID, "recipe-params")
-            params.send_keys(Keys.CONTROL, "a")
-            params.send_keys(json.dumps({"rules": [{"expression": "city <> 'Rome'", "output": "in_oslo"}],
-                                         "otherwise": "elsewhere"}))
+            expression = driver.find_element(By.ID, "param-input-rules-0-expression")
+            assert expression.get_attribute("value") == "city = 'Oslo'"
+            assert Select(driver.find_element(By.ID, "param-input-otherwise")).first_selected_option.text == "elsewhere"
+            expression.send_keys(Keys.CONTROL, "a")
+            expression.send_keys("city <> 'Rome'")
+            driver.find_element(By.ID, "param-input-rules-add").click()
+            driver.find_element(By.ID, "param-input-rules-1-expression").send_keys(Keys.CONTROL, "a")
+            driver.find_element(By.ID, "param-input-rules-1-expression").send_keys("name IS NULL")
+            Select(driver.find_element(By.ID, "param-input-rules-1-output")).select_by_value("elsewhere")
             driver.find_element(By.ID, "recipe-save").click()
-            saved_params(driver, wait, "split_people",
-                         lambda p: p["rules"][0]["expression"] == "city <> 'Rome'")
+            saved_params(driver, wait, "split_people", lambda p: len(p["rules"]) == 2)
+            # Split on a column's values instead: each rule gives a value.
+            Select(driver.find_element(By.ID, "param-input-column")).select_by_value("city")
+            driver.find_element(By.ID, "param-input-rules-1-remove").click()
+            driver.find_element(By.ID, "param-input-rules-0-value").send_keys("Oslo")
+            # Every output needs a rule: sending the others nowhere is refused at its field.
+            Select(driver.find_element(By.ID, "param-input-otherwise")).select_by_value("")
+            driver.find_element(By.ID, "recipe-save").click()
+            error = wait.until(lambda d: d.find_elements(By.ID, "param-error-rules")).pop()
+            assert "no rule sends rows to the output 'elsewhere'" in error.text, error.text
+            Select(driver.find_element(By.ID, "param-input-otherwise")).select_by_value("elsewhere")
+            driver.find_element(By.ID, "recipe-save").click()
+            saved_params(driver, wait, "split_people", lambda p: "column" in p)
         split = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "split_people")
         assert split["outputs"] == ["in_oslo", "elsewhere"], split
+        assert split["params"] == {"column": "city", "rules": [{"output": "in_oslo", "value": "Oslo"}],
+                                   "otherwise": "elsewhere"}, split
         join = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "join_people")["params"]
         assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
                                                          {"left": "city", "right": "city"}]}], join

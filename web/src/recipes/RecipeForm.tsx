@@ -284,6 +284,7 @@ export function RecipeForm({
           type={type}
           params={params}
           inputs={inputs.map((i) => ({ name: i, columns: schema[i] ?? [] }))}
+          outputs={recipe().outputs}
           errorParam={paramOfField(errorField)}
           error={error}
           onChange={(next) => setParamsText(JSON.stringify(next, null, 2))}

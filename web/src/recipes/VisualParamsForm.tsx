@@ -17,13 +17,24 @@ type Kind =
   | 'order'
   | 'aggregations'
   | 'computations'
-  | 'joins';
+  | 'joins'
+  | 'rules'
+  | 'output';
 interface Field {
   key: string;
   label: string;
   kind: Kind;
   help?: string;
   choices?: string[]; // a choice's options, the first the default
+  none?: string; // a column or output that may be left out: what its absence is called
+}
+
+// What a field's input sees besides its own value.
+interface FormContext {
+  params: Params;
+  columns: string[];
+  inputs: InputColumns[];
+  outputs: string[];
 }
 
 // The form of each visual recipe type that has one (docs/recipes.md); the others are
@@ -69,6 +80,11 @@ const FORMS: Record<string, Field[]> = {
     { key: 'mode', label: 'Match columns by', kind: 'choice', choices: ['name', 'position'] },
     { key: 'origin_column', label: 'Input name column', kind: 'text', help: 'empty: none' },
   ],
+  split: [
+    { key: 'column', label: 'Split on the values of', kind: 'column', none: '(no column: formulas)' },
+    { key: 'rules', label: 'Rules', kind: 'rules', help: 'each row goes to the output of the first rule it matches' },
+    { key: 'otherwise', label: 'Other rows go to', kind: 'output', none: '(nowhere: dropped)' },
+  ],
 };
 
 export const WINDOW_FUNCTIONS = ['row_number', 'rank', 'dense_rank', 'lag', 'lead', 'cumulative_sum', 'sum', 'avg', 'min', 'max', 'count'];
@@ -92,6 +108,11 @@ interface Computation {
   function: string;
   output?: string;
 }
+interface SplitRule {
+  expression?: string;
+  value?: unknown;
+  output: string;
+}
 
 // The field of params a server error names: params.aggregations[0].functions is
 // aggregations.
@@ -106,6 +127,7 @@ export function VisualParamsForm({
   type,
   params,
   inputs,
+  outputs,
   errorParam,
   error,
   onChange,
@@ -113,6 +135,7 @@ export function VisualParamsForm({
   type: string;
   params: Params;
   inputs: InputColumns[]; // the recipe's inputs in order, each with its columns
+  outputs: string[]; // the recipe's outputs
   errorParam: string;
   error: string;
   onChange: (params: Params) => void;
@@ -131,7 +154,7 @@ export function VisualParamsForm({
         <div key={f.key} className="field" id={'param-' + f.key}>
           <span>{f.label}</span>
           <div>
-            {input(f, params[f.key], columns, inputs, (value) => set(f.key, value))}
+            {input(f, params[f.key], { params, columns, inputs, outputs }, (value) => set(f.key, value))}
             {f.help && <small>{f.help}</small>}
             {errorParam === f.key && (
               <small id={'param-error-' + f.key} className="error">
@@ -145,7 +168,8 @@ export function VisualParamsForm({
   );
 }
 
-function input(f: Field, value: unknown, columns: string[], inputs: InputColumns[], set: (value: unknown) => void): ReactNode {
+function input(f: Field, value: unknown, context: FormContext, set: (value: unknown) => void): ReactNode {
+  const { columns, inputs, outputs } = context;
   const id = 'param-input-' + f.key;
   switch (f.kind) {
     case 'text':
@@ -175,7 +199,11 @@ function input(f: Field, value: unknown, columns: string[], inputs: InputColumns
     case 'boolean':
       return <input id={id} type="checkbox" checked={value !== false} onChange={(e) => set(e.target.checked)} />;
     case 'column':
-      return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={columns} onChange={set} />;
+      return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={columns} none={f.none} onChange={set} />;
+    case 'output':
+      return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={outputs} none={f.none} onChange={set} />;
+    case 'rules':
+      return <SplitRules id={id} value={value} byValue={typeof context.params.column === 'string'} outputs={outputs} set={set} />;
     case 'columns': {
       const chosen = Array.isArray(value) ? (value as string[]) : [];
       return (
@@ -282,6 +310,70 @@ function input(f: Field, value: unknown, columns: string[], inputs: InputColumns
   }
 }
 
+// A value as the user types it: a number stays a number (but "007" or "1.50" stay text).
+function typedValue(text: string): unknown {
+  return /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text ? Number(text) : text;
+}
+
+// A split's rules, a row each: the formula (or, split on a column, the value) that sends
+// a row to the rule's output, the output, and Remove.
+function SplitRules({
+  id,
+  value,
+  byValue,
+  outputs,
+  set,
+}: {
+  id: string;
+  value: unknown;
+  byValue: boolean; // the recipe splits on a column's values
+  outputs: string[];
+  set: (value: unknown) => void;
+}) {
+  const rules = Array.isArray(value) ? (value as SplitRule[]) : [];
+  const change = (i: number, rule: SplitRule | null) =>
+    set(rule === null ? rules.filter((_, j) => j !== i) : rules.map((x, j) => (j === i ? rule : x)));
+  return (
+    <span id={id}>
+      {rules.map((rule, i) => {
+        const { expression: _e, value: _v, ...kept } = rule;
+        return (
+          <span key={i} className="row">
+            {byValue ? (
+              <input
+                id={`${id}-${i}-value`}
+                placeholder="value"
+                value={rule.value === undefined || rule.value === null ? '' : String(rule.value)}
+                onChange={(e) => change(i, { ...kept, value: typedValue(e.target.value) })}
+              />
+            ) : (
+              <input
+                id={`${id}-${i}-expression`}
+                className="code"
+                placeholder="formula, as amount < 10"
+                value={rule.expression ?? ''}
+                onChange={(e) => change(i, { ...kept, expression: e.target.value })}
+              />
+            )}{' '}
+            to{' '}
+            <ColumnSelect id={`${id}-${i}-output`} value={rule.output ?? ''} columns={outputs} onChange={(output) => change(i, { ...rule, output })} />{' '}
+            <button type="button" id={`${id}-${i}-remove`} onClick={() => change(i, null)}>
+              Remove
+            </button>
+          </span>
+        );
+      })}
+      <button
+        type="button"
+        id={id + '-add'}
+        onClick={() => set([...rules, byValue ? { value: '', output: outputs[0] ?? '' } : { expression: 'TRUE', output: outputs[0] ?? '' }])}
+      >
+        Add a rule
+      </button>
+    </span>
+  );
+}
+
 // A pivot's values as the user types them, comma-separated; numbers stay numbers.
 function ValuesInput({ id, value, set }: { id: string; value: unknown; set: (value: unknown) => void }) {
   const shown = Array.isArray(value) ? value.map(String).join(', ') : '';
@@ -295,7 +387,7 @@ function ValuesInput({ id, value, set }: { id: string; value: unknown; set: (val
           .split(',')
           .map((p) => p.trim())
           .filter((p) => p !== '');
-        set(parts.length === 0 ? undefined : parts.map((p) => (/^-?\d+(\.\d+)?$/.test(p) ? Number(p) : p)));
+        set(parts.length === 0 ? undefined : parts.map(typedValue));
       }}
     />
   );
