@@ -903,6 +903,11 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
              "people_copy", "--output", "in_oslo", "--output", "elsewhere", "--params",
              json.dumps({"rules": [{"expression": "city = 'Oslo'", "output": "in_oslo"}],
                          "otherwise": "elsewhere"}))
+    shop.run(*shop_as_alice, "dataset", "create", "prepared", "--connection", "sqlite_default",
+             "--table", "prepared")
+    shop.run(*shop_as_alice, "recipe", "create", "prepare_people", "--type", "prepare", "--input",
+             "people_copy", "--output", "prepared", "--params", json.dumps(
+                 {"steps": [{"type": "fill_empty", "columns": ["city"], "value": "?"}]}))
     shop.run(*shop_as_alice, "dataset", "create", "joined", "--connection", "sqlite_default",
              "--table", "joined")
     shop.run(*shop_as_alice, "recipe", "create", "join_people", "--type", "join", "--input",
@@ -1002,6 +1007,35 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             Select(driver.find_element(By.ID, "param-input-otherwise")).select_by_value("elsewhere")
             driver.find_element(By.ID, "recipe-save").click()
             saved_params(driver, wait, "split_people", lambda p: "column" in p)
+            # A prepare recipe's steps: a formula's new column is offered to the steps after it.
+            driver.get(server.url + "/#/recipes/prepare_people")
+            city = wait.until(lambda d: d.find_elements(By.ID, "param-input-steps-0-columns-city")).pop()
+            assert city.is_selected()
+            assert Select(driver.find_element(By.ID, "param-input-steps-0-type")).first_selected_option.text == "fill_empty"
+            driver.find_element(By.ID, "param-input-steps-add").click()
+            driver.find_element(By.ID, "param-input-steps-1-expression").send_keys("upper(name)")
+            driver.find_element(By.ID, "param-input-steps-1-output").send_keys("shout")
+            driver.find_element(By.ID, "param-input-steps-add").click()
+            Select(driver.find_element(By.ID, "param-input-steps-2-type")).select_by_value("rename")
+            driver.find_element(By.ID, "param-input-steps-2-renames-add").click()
+            Select(driver.find_element(By.ID, "param-input-steps-2-renames-0-from")).select_by_value("shout")
+            driver.find_element(By.ID, "param-input-steps-2-renames-0-to").send_keys("loud")
+            driver.find_element(By.ID, "param-input-steps-add").click()
+            Select(driver.find_element(By.ID, "param-input-steps-3-type")).select_by_value("filter")
+            Select(driver.find_element(By.ID, "param-input-steps-3-column")).select_by_value("loud")
+            driver.find_element(By.ID, "param-input-steps-3-values").send_keys("ANA, 7")
+            driver.find_element(By.ID, "param-input-steps-3-keep").click()  # remove them instead
+            driver.find_element(By.ID, "param-input-steps-3-up").click()  # the filter before the rename...
+            assert Select(driver.find_element(By.ID, "param-input-steps-2-type")).first_selected_option.text == "filter"
+            driver.find_element(By.ID, "param-input-steps-3-up").click()  # ...and the rename back before it
+            driver.find_element(By.ID, "recipe-save").click()
+            saved_params(driver, wait, "prepare_people", lambda p: len(p["steps"]) == 4)
+        prepare = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "prepare_people")["params"]
+        assert prepare["steps"] == [
+            {"type": "fill_empty", "columns": ["city"], "value": "?"},
+            {"type": "formula", "expression": "upper(name)", "output": "shout"},
+            {"type": "rename", "renames": [{"from": "shout", "to": "loud"}]},
+            {"type": "filter", "column": "loud", "values": ["ANA", 7], "keep": False}], prepare
         split = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "split_people")
         assert split["outputs"] == ["in_oslo", "elsewhere"], split
         assert split["params"] == {"column": "city", "rules": [{"output": "in_oslo", "value": "Oslo"}],

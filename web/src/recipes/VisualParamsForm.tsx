@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { ColumnSelect, withChosen } from './ColumnSelect';
 import { type InputColumns, JoinsEditor } from './JoinsEditor';
+import { PrepareSteps } from './PrepareSteps';
+import { typedValue, ValuesInput } from './ValuesInput';
 
 type Params = Record<string, unknown>;
 
@@ -19,7 +21,8 @@ type Kind =
   | 'computations'
   | 'joins'
   | 'rules'
-  | 'output';
+  | 'output'
+  | 'steps';
 interface Field {
   key: string;
   label: string;
@@ -80,6 +83,7 @@ const FORMS: Record<string, Field[]> = {
     { key: 'mode', label: 'Match columns by', kind: 'choice', choices: ['name', 'position'] },
     { key: 'origin_column', label: 'Input name column', kind: 'text', help: 'empty: none' },
   ],
+  prepare: [{ key: 'steps', label: 'Steps', kind: 'steps', help: 'applied in order, each to what the one before left' }],
   split: [
     { key: 'column', label: 'Split on the values of', kind: 'column', none: '(no column: formulas)' },
     { key: 'rules', label: 'Rules', kind: 'rules', help: 'each row goes to the output of the first rule it matches' },
@@ -202,6 +206,8 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
       return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={columns} none={f.none} onChange={set} />;
     case 'output':
       return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={outputs} none={f.none} onChange={set} />;
+    case 'steps':
+      return <PrepareSteps id={id} value={value} columns={columns} set={set} />;
     case 'rules':
       return <SplitRules id={id} value={value} byValue={typeof context.params.column === 'string'} outputs={outputs} set={set} />;
     case 'columns': {
@@ -310,11 +316,6 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
   }
 }
 
-// A value as the user types it: a number stays a number (but "007" or "1.50" stay text).
-function typedValue(text: string): unknown {
-  return /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text ? Number(text) : text;
-}
-
 // A split's rules, a row each: the formula (or, split on a column, the value) that sends
 // a row to the rule's output, the output, and Remove.
 function SplitRules({
@@ -371,25 +372,6 @@ function SplitRules({
         Add a rule
       </button>
     </span>
-  );
-}
-
-// A pivot's values as the user types them, comma-separated; numbers stay numbers.
-function ValuesInput({ id, value, set }: { id: string; value: unknown; set: (value: unknown) => void }) {
-  const shown = Array.isArray(value) ? value.map(String).join(', ') : '';
-  return (
-    <input
-      id={id}
-      key={shown}
-      defaultValue={shown}
-      onBlur={(e) => {
-        const parts = e.target.value
-          .split(',')
-          .map((p) => p.trim())
-          .filter((p) => p !== '');
-        set(parts.length === 0 ? undefined : parts.map(typedValue));
-      }}
-    />
   );
 }
 
