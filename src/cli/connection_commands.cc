@@ -117,6 +117,27 @@ Status ConnectionVerb(Invocation& in) {
     }
     return Status::OK();
   }
+  if (action == "files") {
+    MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
+    std::string path = in.args.words().size() > 3 ? in.args.words()[3] : "";
+    MORTAR_RETURN_IF_ERROR(ExpectWords(in, path.empty() ? 3 : 4));
+    MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
+    MORTAR_ASSIGN_OR_RETURN(Json listing, BrowseFolder(*connection, path));
+    if (in.json) {
+      PrintJson(in.out, listing);
+      return Status::OK();
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& folder : listing["folders"])
+      rows.push_back({folder.get<std::string>() + "/", ""});
+    for (const auto& file : listing["files"])
+      rows.push_back(
+          {file["path"].get<std::string>(), std::to_string(file["size"].get<int64_t>())});
+    PrintTable(in.out, {"PATH", "BYTES"}, rows);
+    if (listing["truncated"].get<bool>())
+      in.out << "(more than " << kMaxFolderEntries << " entries: only the first are shown)\n";
+    return Status::OK();
+  }
   if (action == "catalogs" || action == "schemas" || action == "tables" || action == "columns") {
     MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({"catalog", "schema"}));
     MORTAR_ASSIGN_OR_RETURN(BrowseLevel level, ParseBrowseLevel(action));

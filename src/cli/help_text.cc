@@ -64,6 +64,8 @@ const std::map<std::string, std::string>& VerbHelp() {
        "  mortar connection schemas NAME [--catalog C]\n"
        "  mortar connection tables NAME [--catalog C] [--schema S]\n"
        "  mortar connection columns NAME TABLE [--catalog C] [--schema S]\n"
+       "  mortar connection files NAME [PATH]       the folders and files in a folder of a\n"
+       "                                            file, S3 or Azure connection\n"
        "  mortar connection add NAME --type TYPE [--param KEY=VALUE ...] [--description TEXT]\n"
        "  mortar connection add NAME --type databricks --jdbc-url URL --param auth.token_env=VAR\n"
        "  mortar connection set NAME [--param KEY=VALUE ...] [--unset KEY ...]\n"

@@ -45,4 +45,22 @@ Result<config::Json> Browse(SqlConnection& sql, BrowseLevel level, const sql::Ta
   return Status::Internal("unknown browse level");
 }
 
+Result<config::Json> BrowseFolder(Connection& connection, const std::string& path) {
+  FileStore* files = connection.AsFiles();
+  if (files == nullptr) {
+    return Status::Invalid("connection '" + connection.name() + "' has no folders: it is of type " +
+                           connection.type() +
+                           " (browse its tables with catalogs, schemas and tables)");
+  }
+  MORTAR_ASSIGN_OR_RETURN(FolderListing listing, files->ListFolder(path));
+  config::Json json = {{"connection", connection.name()},
+                       {"path", path},
+                       {"folders", listing.folders},
+                       {"files", config::Json::array()},
+                       {"truncated", listing.truncated}};
+  for (const auto& file : listing.files)
+    json["files"].push_back({{"path", file.path}, {"size", file.size}});
+  return json;
+}
+
 }  // namespace mortar

@@ -17,6 +17,13 @@
 
 namespace mortar {
 
+// A delimited listing: the objects directly under a prefix, and its subfolders' prefixes.
+struct ObjectFolder {
+  std::vector<StoredFile> objects;
+  std::vector<std::string> prefixes;  // each ends in '/'
+  bool truncated = false;             // stopped at the limit
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -27,6 +34,10 @@ class ObjectStore {
   virtual Result<TestReport> Check() const = 0;
   // The objects whose keys start with `prefix` (all pages), folder markers left out.
   virtual Result<std::vector<StoredFile>> List(const std::string& prefix) const = 0;
+  // The objects and the next level's prefixes (the keys' part up to the next '/', as
+  // "a/b/") directly under `prefix` ("" or ending in '/'), listed with '/' as the
+  // delimiter; pages are read until `limit` entries, folder markers left out.
+  virtual Result<ObjectFolder> ListFolder(const std::string& prefix, std::size_t limit) const = 0;
   // `length` bytes of an object from `offset` (one ranged GET).
   virtual Result<std::string> GetRange(const std::string& key, int64_t offset,
                                        int64_t length) const = 0;

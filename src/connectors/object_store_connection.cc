@@ -1,5 +1,6 @@
 #include "connectors/object_store_connection.h"
 
+#include "connectors/browsable_folder.h"
 #include "connectors/cloud_file_store.h"
 
 namespace mortar {
@@ -32,6 +33,24 @@ Result<std::vector<StoredFile>> ObjectStoreConnection::ListFiles(const std::stri
   MORTAR_RETURN_IF_ERROR(CheckPath(path));
   MORTAR_ASSIGN_OR_RETURN(auto store, Store());
   return FolderFiles(path, [&store](const std::string& prefix) { return store->List(prefix); });
+}
+
+Result<FolderListing> ObjectStoreConnection::ListFolder(const std::string& path) const {
+  std::string prefix = path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty()) {
+    MORTAR_RETURN_IF_ERROR(CheckPath(prefix));
+    prefix += '/';
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto store, Store());
+  MORTAR_ASSIGN_OR_RETURN(ObjectFolder folder, store->ListFolder(prefix, kMaxFolderEntries));
+  std::vector<std::string> folders;
+  for (auto& name : folder.prefixes) {
+    while (!name.empty() && name.back() == '/') name.pop_back();
+    folders.push_back(std::move(name));
+  }
+  return BrowsableFolder(prefix.size(), std::move(folders), std::move(folder.objects),
+                         folder.truncated);
 }
 
 Result<std::shared_ptr<arrow::io::RandomAccessFile>> ObjectStoreConnection::OpenFile(

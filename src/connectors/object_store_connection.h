@@ -30,6 +30,7 @@ class ObjectStoreConnection : public Connection, public FileStore {
   const std::string& connection_name() const override { return name(); }
   Status CheckPath(const std::string& path) const override;
   Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override;
+  Result<FolderListing> ListFolder(const std::string& path) const override;
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
       const StoredFile& file) const override;
   Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,

@@ -116,6 +116,15 @@ void AddConnectionRoutes(RouteTable& http, RouteContext& routes) {
                              request.get_param_value("table")};
         return Browse(*sql, level, where);
       }));
+  // Browsing what a files connection holds: ?path= (the root when absent).
+  http.Get(
+      R"(/api/connections/([A-Za-z0-9_-]+)/files)",
+      routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+        MORTAR_ASSIGN_OR_RETURN(Connection * connection,
+                                context->GetConnection(request.matches[1]));
+        return BrowseFolder(*connection, request.get_param_value("path"));
+      }));
   http.Post(
       R"(/api/connections/([A-Za-z0-9_-]+)/authorize)",
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {

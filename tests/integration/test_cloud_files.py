@@ -158,3 +158,23 @@ def test_a_wrong_azure_key_says_what_to_do(mortar, ws):
     assert result.returncode == 4, result.stderr
     assert "HTTP 403" in result.stderr and "check the account name and the account key" in result.stderr
     assert WRONG_KEY not in result.stdout + result.stderr
+
+
+def test_browsing_folders_lists_one_level_with_hidden_names_left_out(lake, ws):
+    mortar, store, prefix = lake
+    for key in ("in/a.csv", "in/sub/b.csv", "in/sub/deeper/c.csv", "in/_SUCCESS", "in/.hidden",
+                "in/_delta_log/0.json"):
+        store.put(ws, f"{prefix}/{key}", b"x,y\n1,2\n")
+    top = mortar.json("connection", "files", "lake", f"{prefix}/in")
+    assert top["folders"] == [f"{prefix}/in/sub"], top
+    assert top["files"] == [{"path": f"{prefix}/in/a.csv", "size": 8}], top
+    assert top["truncated"] is False
+    sub = mortar.json("connection", "files", "lake", f"{prefix}/in/sub/")
+    assert (sub["folders"], [f["path"] for f in sub["files"]]) == \
+        ([f"{prefix}/in/sub/deeper"], [f"{prefix}/in/sub/b.csv"]), sub
+    root = mortar.json("connection", "files", "lake")
+    assert prefix.split("/")[0] in root["folders"], root
+    assert mortar.json("connection", "files", "lake", f"{prefix}/nothing") == \
+        {"connection": "lake", "path": f"{prefix}/nothing", "folders": [], "files": [], "truncated": False}
+    shown = mortar.run("connection", "files", "lake", f"{prefix}/in").stdout
+    assert f"{prefix}/in/sub/" in shown and f"{prefix}/in/a.csv" in shown and "_SUCCESS" not in shown

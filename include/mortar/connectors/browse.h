@@ -1,5 +1,6 @@
-// Browsing a SQL connection: the catalogs, schemas, tables and columns it holds, as one
-// JSON list the CLI (`mortar connection catalogs|schemas|tables|columns`), the REST API
+// Browsing a connection: the catalogs, schemas, tables and columns a SQL connection
+// holds, or the folders and files of a files connection, as the JSON the CLI (`mortar
+// connection catalogs|schemas|tables|columns|files`), the REST API
 // (`GET /api/connections/<name>/<level>`) and the web page all show.
 #pragma once
 
@@ -19,5 +20,10 @@ Result<BrowseLevel> ParseBrowseLevel(const std::string& word);
 // [{"catalog", "schema", "table"}] or the table's columns [{"name", "type", "nullable"}].
 // Empty parts of `where` are the connection's defaults; columns need a table.
 Result<config::Json> Browse(SqlConnection& sql, BrowseLevel level, const sql::TableName& where);
+
+// What the folder `path` of a files connection (file, S3, Azure) holds, for
+// `mortar connection files` and `GET /api/connections/<name>/files?path=`:
+// {"connection", "path", "folders": [path...], "files": [{"path", "size"}], "truncated"}.
+Result<config::Json> BrowseFolder(Connection& connection, const std::string& path);
 
 }  // namespace mortar

@@ -70,6 +70,16 @@ struct StoredFile {
   std::string version;  // changes with the content (modification time, ETag)
 };
 
+// What one folder of a store holds directly, for browsing: its subfolders and files,
+// each in name order, as paths from the root ('/'-separated, no trailing '/'). At most
+// kMaxFolderEntries of them; `truncated` says there were more.
+struct FolderListing {
+  std::vector<std::string> folders;
+  std::vector<StoredFile> files;
+  bool truncated = false;
+};
+inline constexpr std::size_t kMaxFolderEntries = 5000;
+
 // Where files of a cloud store are, as a database names them. Holds no secret: a
 // database connector gets the credentials from the named connection itself.
 struct CloudLocation {
@@ -226,6 +236,9 @@ class FileStore {
   // start with '.' or '_' are skipped, as Spark does), in name order; empty when
   // there is nothing there.
   virtual Result<std::vector<StoredFile>> ListFiles(const std::string& path) const = 0;
+  // The folder `path` ("" is the root) as the user browses it: subfolders and files,
+  // hidden names ('.' and '_', as above) left out. A path that is no folder is empty.
+  virtual Result<FolderListing> ListFolder(const std::string& path) const = 0;
   // Opens a file for reading at any offset (ranged requests on remote stores, so
   // memory stays bounded whatever the file's size).
   virtual Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(

@@ -179,12 +179,14 @@ Status AzureBlobClient::PutBlocks(const fs::path& file, const std::string& name,
   return failure;
 }
 
-Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& prefix) const {
-  std::vector<BlobInfo> blobs;
+Result<AzureBlobClient::Level> AzureBlobClient::Pages(const std::string& prefix, bool delimited,
+                                                      std::size_t limit) const {
+  Level level;
   std::string marker;
   while (true) {
     std::string query =
         "restype=container&comp=list&include=metadata&prefix=" + http::UrlEncode(prefix);
+    if (delimited) query += "&delimiter=%2F";
     if (!marker.empty()) query += "&marker=" + http::UrlEncode(marker);
     MORTAR_ASSIGN_OR_RETURN(std::string xml, Send("GET", Url("", query), "", "listing " + prefix));
     // One <Blob> element per blob, each with its <Name> and <Properties>.
@@ -203,12 +205,28 @@ Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& pref
       info.size = parsed.value_or(0);
       info.etag = http::XmlValue(blob, "Etag");
       info.folder_marker = http::XmlValue(blob, "hdi_isfolder") == "true";
-      blobs.push_back(std::move(info));
+      level.blobs.push_back(std::move(info));
     }
+    for (const auto& folder : http::XmlValues(xml, "BlobPrefix"))
+      level.prefixes.push_back(http::XmlValue(folder, "Name"));
     marker = http::XmlValue(xml, "NextMarker");
+    if (level.blobs.size() + level.prefixes.size() >= limit) {
+      level.truncated = !marker.empty() || level.blobs.size() + level.prefixes.size() > limit;
+      break;
+    }
     if (marker.empty()) break;
   }
-  return blobs;
+  return level;
+}
+
+Result<std::vector<BlobInfo>> AzureBlobClient::ListBlobs(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(Level level, Pages(prefix, false, SIZE_MAX));
+  return std::move(level.blobs);
+}
+
+Result<AzureBlobClient::Level> AzureBlobClient::ListLevel(const std::string& prefix,
+                                                          std::size_t limit) const {
+  return Pages(prefix, true, limit);
 }
 
 Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix) const {

@@ -54,6 +54,14 @@ class AzureBlobClient {
   Status DownloadFile(const std::string& name, const std::filesystem::path& file) const;
   // Blobs under the prefix (all pages), with their sizes, ETags and folder markers.
   Result<std::vector<BlobInfo>> ListBlobs(const std::string& prefix) const;
+  // One level under the prefix ('/' as the delimiter): the blobs there and the prefixes
+  // of the folders below it (BlobPrefix), pages read until `limit` entries.
+  struct Level {
+    std::vector<BlobInfo> blobs;
+    std::vector<std::string> prefixes;
+    bool truncated = false;
+  };
+  Result<Level> ListLevel(const std::string& prefix, std::size_t limit) const;
   // Blob names under the prefix.
   Result<std::vector<std::string>> List(const std::string& prefix) const;
   Status Delete(const std::string& name) const;
@@ -73,6 +81,8 @@ class AzureBlobClient {
 
  private:
   std::string Url(const std::string& name, const std::string& query) const;
+  // Listing pages under the prefix, delimited by '/' or not, until `limit` entries.
+  Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit) const;
   // The response of a request that succeeded (2xx), or a clear error.
   Result<http::Response> Call(const std::string& method, const std::string& url, std::string body,
                               const std::string& what,

@@ -34,6 +34,14 @@ class AzureObjectStore final : public ObjectStore {
     }
     return files;
   }
+  Result<ObjectFolder> ListFolder(const std::string& prefix, std::size_t limit) const override {
+    MORTAR_ASSIGN_OR_RETURN(auto level, client_.ListLevel(prefix, limit));
+    ObjectFolder folder{{}, std::move(level.prefixes), level.truncated};
+    for (const auto& blob : level.blobs) {
+      if (!blob.folder_marker) folder.objects.push_back({blob.name, blob.size, blob.etag});
+    }
+    return folder;
+  }
   Result<std::string> GetRange(const std::string& key, int64_t offset,
                                int64_t length) const override {
     return client_.GetRange(key, offset, length);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "connectors/browsable_folder.h"
 #include "mortar/config/home.h"
 
 namespace mortar::filesystem {
@@ -80,6 +81,35 @@ Result<std::vector<StoredFile>> FilesystemConnection::ListFiles(const std::strin
   std::sort(files.begin(), files.end(),
             [](const StoredFile& a, const StoredFile& b) { return a.path < b.path; });
   return files;
+}
+
+Result<FolderListing> FilesystemConnection::ListFolder(const std::string& path) const {
+  std::string folder = path;
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  MORTAR_ASSIGN_OR_RETURN(fs::path base, LocalPath(folder));
+  std::string prefix = folder.empty() ? "" : folder + "/";
+  std::vector<std::string> folders;
+  std::vector<StoredFile> files;
+  bool truncated = false;
+  std::error_code error, ignored;
+  if (!fs::is_directory(base, ignored)) return FolderListing{};
+  for (const auto& entry : fs::directory_iterator(base, error)) {
+    if (folders.size() + files.size() > kMaxFolderEntries) {
+      truncated = true;
+      break;
+    }
+    std::string relative = prefix + entry.path().filename().string();
+    if (entry.is_directory(ignored)) {
+      folders.push_back(std::move(relative));
+    } else if (entry.is_regular_file(ignored)) {
+      files.push_back({std::move(relative), static_cast<int64_t>(entry.file_size(ignored)), ""});
+    }
+  }
+  if (error) {
+    return Status::Invalid("connection '" + name() + "': cannot list '" + folder +
+                           "': " + error.message());
+  }
+  return BrowsableFolder(prefix.size(), std::move(folders), std::move(files), truncated);
 }
 
 Result<std::shared_ptr<arrow::io::RandomAccessFile>> FilesystemConnection::OpenFile(

@@ -22,6 +22,7 @@ class FilesystemConnection final : public Connection, public FileStore {
 
   Status CheckPath(const std::string& path) const override { return LocalPath(path).status(); }
   Result<std::vector<StoredFile>> ListFiles(const std::string& path) const override;
+  Result<FolderListing> ListFolder(const std::string& path) const override;
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenFile(
       const StoredFile& file) const override;
   Result<std::unique_ptr<FileReplacement>> ReplaceFile(const std::string& path,

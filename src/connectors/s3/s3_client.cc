@@ -126,11 +126,13 @@ Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t
   return failure;
 }
 
-Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix) const {
-  std::vector<ObjectInfo> objects;
+Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimited,
+                                        std::size_t limit) const {
+  Level level;
   std::string token;
   while (true) {
     std::string query = "list-type=2&prefix=" + http::UrlEncode(prefix);
+    if (delimited) query += "&delimiter=%2F";
     if (!token.empty()) query += "&continuation-token=" + http::UrlEncode(token);
     MORTAR_ASSIGN_OR_RETURN(std::string xml,
                             Send("GET", ObjectUrl("", query), "", "listing " + prefix));
@@ -148,13 +150,29 @@ Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix)
       }
       object.size = parsed.value_or(0);
       object.etag = XmlValue(contents, "ETag");
-      objects.push_back(std::move(object));
+      level.objects.push_back(std::move(object));
     }
-    if (XmlValue(xml, "IsTruncated") != "true") break;
+    for (const auto& common : http::XmlValues(xml, "CommonPrefixes"))
+      level.prefixes.push_back(XmlValue(common, "Prefix"));
+    bool more = XmlValue(xml, "IsTruncated") == "true";
+    if (level.objects.size() + level.prefixes.size() >= limit) {
+      level.truncated = more || level.objects.size() + level.prefixes.size() > limit;
+      break;
+    }
+    if (!more) break;
     token = XmlValue(xml, "NextContinuationToken");
     if (token.empty()) break;
   }
-  return objects;
+  return level;
+}
+
+Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix) const {
+  MORTAR_ASSIGN_OR_RETURN(Level level, Pages(prefix, false, SIZE_MAX));
+  return std::move(level.objects);
+}
+
+Result<S3Client::Level> S3Client::ListLevel(const std::string& prefix, std::size_t limit) const {
+  return Pages(prefix, true, limit);
 }
 
 Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const {

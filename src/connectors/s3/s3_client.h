@@ -49,6 +49,14 @@ class S3Client {
   Result<std::vector<std::string>> List(const std::string& prefix) const;
   // Keys under the prefix with their sizes and ETags (all pages).
   Result<std::vector<ObjectInfo>> ListObjects(const std::string& prefix) const;
+  // One level under the prefix ('/' as the delimiter): the objects there and the
+  // prefixes of the folders below it, pages read until `limit` entries.
+  struct Level {
+    std::vector<ObjectInfo> objects;
+    std::vector<std::string> prefixes;
+    bool truncated = false;
+  };
+  Result<Level> ListLevel(const std::string& prefix, std::size_t limit) const;
   // Bytes [offset, offset + length) of an object (a ranged GET).
   Result<std::string> GetRange(const std::string& key, int64_t offset, int64_t length) const;
   // Writes an object into a local file with ranged GETs of part_bytes (bounded memory).
@@ -66,6 +74,8 @@ class S3Client {
 
  private:
   std::string ObjectUrl(const std::string& key, const std::string& query = "") const;
+  // Listing pages under the prefix, delimited by '/' or not, until `limit` entries.
+  Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit) const;
   Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
                            const std::string& what, std::vector<http::Header> headers = {},
                            std::string* etag = nullptr) const;

@@ -23,6 +23,16 @@ class S3ObjectStore final : public ObjectStore {
     for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
     return files;
   }
+  Result<ObjectFolder> ListFolder(const std::string& prefix, std::size_t limit) const override {
+    MORTAR_ASSIGN_OR_RETURN(auto level, client_.ListLevel(prefix, limit));
+    ObjectFolder folder{{}, std::move(level.prefixes), level.truncated};
+    for (const auto& object : level.objects) {
+      // A folder marker (an empty object named as the folder) is no file.
+      if (object.key.empty() || object.key.back() == '/') continue;
+      folder.objects.push_back({object.key, object.size, object.etag});
+    }
+    return folder;
+  }
   Result<std::string> GetRange(const std::string& key, int64_t offset,
                                int64_t length) const override {
     return client_.GetRange(key, offset, length);
