@@ -178,6 +178,32 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             assert "cities" in [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#datasets a")]
             assert shop.json("--project", "shop", "dataset", "show", "cities")["params"] == {"schema": "main", "table": "by_city"}
 
+            # Import a CSV file by browsing the folders of the files connection.
+            exports = shop.home / "files" / "exports"
+            exports.mkdir(parents=True, exist_ok=True)
+            (exports / "towns.csv").write_text("town,people\nOslo,700000\nBergen,290000\n")
+            (exports / "_SUCCESS").write_text("")
+            driver.find_element(By.ID, "dataset-import").click()
+            Select(wait.until(lambda d: d.find_element(By.ID, "import-connection"))).select_by_value(
+                "filesystem_default")
+            driver.find_element(By.ID, "import-name").send_keys("towns")
+            wait.until(lambda d: d.find_elements(By.ID, "folder-exports")).pop().click()
+            wait.until(lambda d: d.find_elements(By.ID, "file-exports/towns.csv")).pop().click()
+            assert driver.find_element(By.ID, "folder-browse-path").text.startswith("exports/")
+            assert "_SUCCESS" not in driver.find_element(By.ID, "folder-browse-items").text
+            assert driver.find_element(By.ID, "import-path").get_attribute("value") == "exports/towns.csv"
+            driver.find_element(By.ID, "import-path-button").click()
+            wait.until(lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "#dataset-view h2")] == ["towns"])
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 2)
+            # The same listing through the REST API, and what it refuses.
+            key = shop.run("api-key", "create", "--user", "alice").stdout.strip()
+            status, listing = server.api("GET", "/api/connections/filesystem_default/files?path=exports", key=key)
+            assert status == 200 and listing["files"] == [{"path": "exports/towns.csv", "size": 38}], listing
+            status, body = server.api("GET", "/api/connections/filesystem_default/files?path=../..", key=key)
+            assert status == 400 and "leaves the connection's root" in body["error"], body
+            status, body = server.api("GET", "/api/connections/sqlite_default/files", key=key)
+            assert status == 400 and "has no folders" in body["error"], body
+
             # A SQL recipe written in the studio, into a new dataset: checked, saved, explained.
             driver.get(server.url + "/#/recipes/+new")
             wait.until(lambda d: d.find_elements(By.ID, "recipe-name"))

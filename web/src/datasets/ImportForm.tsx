@@ -2,13 +2,15 @@ import { useState } from 'react';
 import { api, type Connection, type DatasetInfo } from '../api';
 import { ConnectionSelect } from '../connections/ConnectionSelect';
 import { Browse } from '../home/Browse';
+import { FolderBrowse } from './FolderBrowse';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 
 const SQL_TYPES = ['databricks', 'sqlite'];
 
 // A new dataset from a connection: a table picked by browsing a SQL connection, or a
-// path of a files connection; its schema is detected from the data.
+// path of a files connection, typed or picked by browsing its folders; its schema is
+// detected from the data.
 export function ImportForm({ project, onImported }: { project: string; onImported: (name: string) => void }) {
   const { data: connections } = useApi<Connection[]>('/api/connections');
   const [connection, setConnection] = useState('');
@@ -63,6 +65,7 @@ export function ImportForm({ project, onImported }: { project: string; onImporte
           <button id="import-path-button" disabled={busy || !path} onClick={() => importSource(path)}>
             Import
           </button>
+          <FolderBrowse connection={connection} onPick={setPath} />
         </>
       )}
       {isSql && <Browse connection={connection} onTable={importSource} />}
