@@ -354,7 +354,7 @@ while time.time() < deadline:
     assert spark.range(10).count() == 10
     time.sleep(1)
 dbc.write_with_schema(mortar.Dataset("numbers"), spark.range(3))
-print("session user", spark.sql("SELECT 1 AS one").collect()[0].one)
+print("session still answers", spark.sql("SELECT 1 AS one").collect()[0].one)
 """
 
 
