@@ -929,6 +929,10 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
              "people_copy", "--output", "in_oslo", "--output", "elsewhere", "--params",
              json.dumps({"rules": [{"expression": "city = 'Oslo'", "output": "in_oslo"}],
                          "otherwise": "elsewhere"}))
+    shop.run(*shop_as_alice, "dataset", "create", "sampled", "--connection", "sqlite_default",
+             "--table", "sampled")
+    shop.run(*shop_as_alice, "recipe", "create", "sample_people", "--type", "filter", "--input",
+             "people_copy", "--output", "sampled", "--params", json.dumps({"expression": "city <> 'Rome'"}))
     shop.run(*shop_as_alice, "dataset", "create", "prepared", "--connection", "sqlite_default",
              "--table", "prepared")
     shop.run(*shop_as_alice, "recipe", "create", "prepare_people", "--type", "prepare", "--input",
@@ -963,6 +967,7 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             assert not driver.find_elements(By.ID, "param-error-keys")
             driver.find_element(By.ID, "param-input-aggregations-0-count_distinct").click()
             driver.find_element(By.ID, "param-input-filter_after").send_keys("count > 1")
+            Select(driver.find_element(By.ID, "param-input-order_by")).select_by_value("name")
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: "COUNT(DISTINCT" in d.find_element(By.ID, "recipe-sql").text)
             assert not driver.find_elements(By.ID, "param-error-aggregations")
@@ -982,18 +987,23 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             driver.find_element(By.ID, "param-input-computations-add").click()
             Select(driver.find_element(By.ID, "param-input-computations-1-function")).select_by_value("lag")
             Select(driver.find_element(By.ID, "param-input-computations-1")).select_by_value("name")
+            driver.find_element(By.ID, "param-input-computations-1-offset").send_keys("2")
+            Select(driver.find_element(By.ID, "param-input-frame-unit")).select_by_value("rows")
+            driver.find_element(By.ID, "param-input-frame-from").send_keys("-1")
+            driver.find_element(By.ID, "param-input-frame-to").send_keys("0")
             driver.find_element(By.ID, "param-input-order_by-0-descending").click()
             driver.find_element(By.ID, "recipe-save").click()
             wait.until(lambda d: "LAG(" in d.find_element(By.ID, "recipe-sql").text.upper())
             driver.get(server.url + "/#/recipes/pivot_people")
             values = wait.until(lambda d: d.find_elements(By.ID, "param-input-values")).pop()
             values.send_keys("Oslo, Rome")
+            driver.find_element(By.ID, "param-input-max_values").send_keys("10")
             driver.find_element(By.ID, "param-input-count").click()  # counts off...
             driver.find_element(By.ID, "param-input-count").click()  # ...and on again
             driver.find_element(By.ID, "param-input-aggregations-add").click()
             driver.find_element(By.ID, "recipe-save").click()
             # The page showed an explanation before the save: wait for the save itself.
-            saved_params(driver, wait, "pivot_people", lambda p: "values" in p)
+            saved_params(driver, wait, "pivot_people", lambda p: "values" in p and p.get("max_values") == 10)
             # A join: its type, and its conditions between the inputs' columns.
             driver.get(server.url + "/#/recipes/join_people")
             kind = wait.until(lambda d: d.find_elements(By.ID, "param-input-joins-0-type")).pop()
@@ -1033,6 +1043,11 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             Select(driver.find_element(By.ID, "param-input-otherwise")).select_by_value("elsewhere")
             driver.find_element(By.ID, "recipe-save").click()
             saved_params(driver, wait, "split_people", lambda p: "column" in p)
+            # A filter that samples: a random share of the rows it keeps.
+            driver.get(server.url + "/#/recipes/sample_people")
+            wait.until(lambda d: d.find_elements(By.ID, "param-input-ratio")).pop().send_keys("0.25")
+            driver.find_element(By.ID, "recipe-save").click()
+            saved_params(driver, wait, "sample_people", lambda p: p == {"expression": "city <> 'Rome'", "ratio": 0.25})
             # A prepare recipe's steps: a formula's new column is offered to the steps after it.
             driver.get(server.url + "/#/recipes/prepare_people")
             city = wait.until(lambda d: d.find_elements(By.ID, "param-input-steps-0-columns-city")).pop()
@@ -1070,13 +1085,14 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
         assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
                                                          {"left": "city", "right": "city"}]}], join
         saved = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "count_by_city")
-        assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1",
+        assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1", "order_by": "name",
                                    "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}
 
         window = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "rank_people")["params"]
         assert window["order_by"] == [{"column": "name", "descending": True}]
         assert window["computations"] == [{"function": "row_number", "output": "rn"},
-                                          {"function": "lag", "column": "name"}], window
+                                          {"function": "lag", "column": "name", "offset": 2}], window
+        assert window["frame"] == {"unit": "rows", "from": -1, "to": 0}, window
         pivot = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "pivot_people")["params"]
         assert pivot["values"] == ["Oslo", "Rome"] and pivot["count"] is True, pivot
         assert pivot["aggregations"] == [{"column": "name", "functions": ["count"]}], pivot

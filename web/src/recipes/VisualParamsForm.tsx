@@ -22,7 +22,8 @@ type Kind =
   | 'joins'
   | 'rules'
   | 'output'
-  | 'steps';
+  | 'steps'
+  | 'frame';
 interface Field {
   key: string;
   label: string;
@@ -45,8 +46,10 @@ interface FormContext {
 const FORMS: Record<string, Field[]> = {
   filter: [
     { key: 'expression', label: 'Keep rows where', kind: 'formula', help: 'a formula, as v > 1 AND name <> \'b\'' },
+    { key: 'sql', label: 'Or where, in SQL', kind: 'formula', help: "the database's own SQL, run as written (not portable)" },
     { key: 'head', label: 'First rows only', kind: 'number', help: 'empty: every row' },
     { key: 'order_by', label: 'First in order of', kind: 'order' },
+    { key: 'ratio', label: 'Or a random share', kind: 'number', help: 'between 0 and 1, a new sample each run' },
   ],
   group: [
     { key: 'keys', label: 'Group by', kind: 'columns' },
@@ -54,6 +57,7 @@ const FORMS: Record<string, Field[]> = {
     { key: 'aggregations', label: 'Aggregations', kind: 'aggregations' },
     { key: 'filter_before', label: 'Rows kept before', kind: 'formula', help: 'a formula on the input' },
     { key: 'filter_after', label: 'Groups kept after', kind: 'formula', help: 'a formula on the output' },
+    { key: 'order_by', label: 'First and last in order of', kind: 'column', none: '(none)' },
   ],
   distinct: [
     { key: 'columns', label: 'Distinct on', kind: 'columns', help: 'none: every column' },
@@ -70,6 +74,7 @@ const FORMS: Record<string, Field[]> = {
     { key: 'partition_by', label: 'Per group of', kind: 'columns', help: 'none: over every row' },
     { key: 'order_by', label: 'In order of', kind: 'order' },
     { key: 'computations', label: 'Computations', kind: 'computations', help: 'output: empty for <column>_<function>' },
+    { key: 'frame', label: 'Aggregates over', kind: 'frame', help: 'offsets from the current row (negative: before); empty: unbounded' },
   ],
   pivot: [
     { key: 'keys', label: 'One row per', kind: 'columns' },
@@ -77,6 +82,7 @@ const FORMS: Record<string, Field[]> = {
     { key: 'values', label: 'Values', kind: 'values', help: 'comma-separated; empty: the values the data has' },
     { key: 'count', label: 'Count rows', kind: 'boolean' },
     { key: 'aggregations', label: 'Aggregations', kind: 'aggregations' },
+    { key: 'max_values', label: 'At most', kind: 'number', help: 'values found in the data (default 100)' },
   ],
   join: [{ key: 'joins', label: 'Joins', kind: 'joins', help: 'the columns kept are the select of the JSON params (default: all)' }],
   stack: [
@@ -111,6 +117,12 @@ interface Computation {
   column: string;
   function: string;
   output?: string;
+  offset?: number;
+}
+interface Frame {
+  unit: string;
+  from?: number;
+  to?: number;
 }
 interface SplitRule {
   expression?: string;
@@ -184,6 +196,7 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
         <input
           id={id}
           type="number"
+          step="any"
           value={typeof value === 'number' ? value : ''}
           onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
         />
@@ -208,6 +221,8 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
       return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={outputs} none={f.none} onChange={set} />;
     case 'steps':
       return <PrepareSteps id={id} value={value} columns={columns} set={set} />;
+    case 'frame':
+      return <FrameInput id={id} value={value} set={set} />;
     case 'rules':
       return <SplitRules id={id} value={value} byValue={typeof context.params.column === 'string'} outputs={outputs} set={set} />;
     case 'columns': {
@@ -300,6 +315,18 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
                   </option>
                 ))}
               </select>{' '}
+              {(item.function === 'lag' || item.function === 'lead') && (
+                <input
+                  id={`${id}-${i}-offset`}
+                  type="number"
+                  placeholder="offset (1)"
+                  value={typeof item.offset === 'number' ? item.offset : ''}
+                  onChange={(e) => {
+                    const { offset: _, ...rest } = item;
+                    change(e.target.value === '' ? rest : { ...rest, offset: Number(e.target.value) });
+                  }}
+                />
+              )}{' '}
               <input
                 id={`${id}-${i}-output`}
                 placeholder="output"
@@ -314,6 +341,36 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
         />
       );
   }
+}
+
+// A window's frame: its unit (none: the aggregates see the whole partition), and the
+// offsets it runs from and to (empty: unbounded).
+function FrameInput({ id, value, set }: { id: string; value: unknown; set: (value: unknown) => void }) {
+  const frame = value && typeof value === 'object' ? (value as Frame) : null;
+  const offset = (key: 'from' | 'to') => (
+    <input
+      id={`${id}-${key}`}
+      type="number"
+      placeholder={key === 'from' ? 'from (unbounded)' : 'to (unbounded)'}
+      disabled={frame === null}
+      value={frame && typeof frame[key] === 'number' ? frame[key] : ''}
+      onChange={(e) => {
+        if (frame === null) return;
+        const { [key]: _, ...rest } = frame;
+        set(e.target.value === '' ? rest : { ...rest, [key]: Number(e.target.value) });
+      }}
+    />
+  );
+  return (
+    <span id={id}>
+      <select id={id + '-unit'} value={frame?.unit ?? ''} onChange={(e) => set(e.target.value ? { ...(frame ?? {}), unit: e.target.value } : undefined)}>
+        <option value="">the whole partition</option>
+        <option value="rows">rows</option>
+        <option value="range">range</option>
+      </select>{' '}
+      {offset('from')} {offset('to')}
+    </span>
+  );
 }
 
 // A split's rules, a row each: the formula (or, split on a column, the value) that sends
