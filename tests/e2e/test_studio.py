@@ -166,8 +166,8 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
 
             # Import a table by browsing the SQLite connection: a new dataset, detected.
             driver.find_element(By.ID, "dataset-import").click()
-            Select(wait.until(lambda d: d.find_element(By.ID, "import-connection"))).select_by_value(
-                "sqlite_default")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#import-connection option[value='sqlite_default']"))
+            Select(driver.find_element(By.ID, "import-connection")).select_by_value("sqlite_default")
             driver.find_element(By.ID, "import-name").send_keys("cities")
             wait.until(lambda d: d.find_elements(By.ID, "browse-item-main")).pop().click()
             wait.until(lambda d: d.find_elements(By.ID, "browse-pick-by_city")).pop().click()
@@ -184,8 +184,8 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             (exports / "towns.csv").write_text("town,people\nOslo,700000\nBergen,290000\n")
             (exports / "_SUCCESS").write_text("")
             driver.find_element(By.ID, "dataset-import").click()
-            Select(wait.until(lambda d: d.find_element(By.ID, "import-connection"))).select_by_value(
-                "filesystem_default")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#import-connection option[value='filesystem_default']"))
+            Select(driver.find_element(By.ID, "import-connection")).select_by_value("filesystem_default")
             driver.find_element(By.ID, "import-name").send_keys("towns")
             wait.until(lambda d: d.find_elements(By.ID, "folder-exports")).pop().click()
             wait.until(lambda d: d.find_elements(By.ID, "file-exports/towns.csv")).pop().click()

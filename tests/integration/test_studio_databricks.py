@@ -65,7 +65,9 @@ def test_an_analyst_builds_a_flow_on_databricks_and_charts_it_in_the_studio(mort
 
             # A table imported by browsing the warehouse's catalogs and schemas.
             driver.get(server.url + "/#/datasets/+import")
-            Select(wait.until(lambda d: d.find_element(By.ID, "import-connection"))).select_by_value("dbx")
+            # The connections' list arrives after the page: wait for its option.
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#import-connection option[value='dbx']"))
+            Select(driver.find_element(By.ID, "import-connection")).select_by_value("dbx")
             for step in ("browse-item-main", f"browse-item-{schema}", "browse-pick-orders"):
                 click(step)
             wait.until(lambda d: d.current_url.endswith("#/datasets/orders"))
