@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ColumnSelect, withChosen } from './ColumnSelect';
+import { ColumnChecks, NumberInput, TextInput } from './FieldInputs';
 import { ValuesInput } from './ValuesInput';
 
 type Step = Record<string, unknown> & { type: string };
@@ -124,16 +125,9 @@ function stepInput(id: string, f: StepField, value: unknown, columns: string[], 
   switch (f.kind) {
     case 'text':
     case 'formula':
-      return <input id={id} className={f.kind === 'formula' ? 'code' : ''} value={typeof value === 'string' ? value : ''} onChange={(e) => set(e.target.value)} />;
+      return <TextInput id={id} value={value} code={f.kind === 'formula'} set={set} />;
     case 'number':
-      return (
-        <input
-          id={id}
-          type="number"
-          value={typeof value === 'number' ? value : ''}
-          onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
-      );
+      return <NumberInput id={id} value={value} set={set} />;
     case 'keep':
       return <input id={id} type="checkbox" checked={value !== false} onChange={(e) => set(e.target.checked ? undefined : false)} />;
     case 'values':
@@ -142,25 +136,8 @@ function stepInput(id: string, f: StepField, value: unknown, columns: string[], 
       return <ValuesInput id={id} value={value} set={(v) => set(Array.isArray(v) ? v.map(String) : v)} />;
     case 'column':
       return <ColumnSelect id={id} value={typeof value === 'string' ? value : ''} columns={columns} none="" onChange={set} />;
-    case 'columns': {
-      const chosen = Array.isArray(value) ? (value as string[]) : [];
-      // In the order chosen (it matters to reorder and concat).
-      return (
-        <span id={id}>
-          {withChosen(columns, chosen).map((c) => (
-            <label key={c} className="check">
-              <input
-                type="checkbox"
-                id={id + '-' + c}
-                checked={chosen.includes(c)}
-                onChange={(e) => set(e.target.checked ? [...chosen, c] : chosen.filter((x) => x !== c))}
-              />{' '}
-              {c}
-            </label>
-          ))}
-        </span>
-      );
-    }
+    case 'columns':
+      return <ColumnChecks id={id} value={value} columns={columns} set={set} />;
     case 'renames': {
       const renames = Array.isArray(value) ? (value as Rename[]) : [];
       const change = (j: number, rename: Rename | null) =>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { ColumnSelect, withChosen } from './ColumnSelect';
+import { ColumnSelect } from './ColumnSelect';
+import { ColumnChecks, NumberInput, TextInput } from './FieldInputs';
 import { type InputColumns, JoinsEditor } from './JoinsEditor';
 import { PrepareSteps } from './PrepareSteps';
 import { typedValue, ValuesInput } from './ValuesInput';
@@ -190,17 +191,9 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
   switch (f.kind) {
     case 'text':
     case 'formula':
-      return <input id={id} className={f.kind === 'formula' ? 'code' : ''} value={typeof value === 'string' ? value : ''} onChange={(e) => set(e.target.value)} />;
+      return <TextInput id={id} value={value} code={f.kind === 'formula'} set={set} />;
     case 'number':
-      return (
-        <input
-          id={id}
-          type="number"
-          step="any"
-          value={typeof value === 'number' ? value : ''}
-          onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
-        />
-      );
+      return <NumberInput id={id} value={value} set={set} />;
     case 'choice':
       return (
         <select id={id} value={typeof value === 'string' ? value : (f.choices ?? [])[0]} onChange={(e) => set(e.target.value)}>
@@ -225,24 +218,8 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
       return <FrameInput id={id} value={value} set={set} />;
     case 'rules':
       return <SplitRules id={id} value={value} byValue={typeof context.params.column === 'string'} outputs={outputs} set={set} />;
-    case 'columns': {
-      const chosen = Array.isArray(value) ? (value as string[]) : [];
-      return (
-        <span id={id}>
-          {withChosen(columns, chosen).map((c) => (
-            <label key={c} className="check">
-              <input
-                type="checkbox"
-                id={id + '-' + c}
-                checked={chosen.includes(c)}
-                onChange={(e) => set(e.target.checked ? [...chosen, c] : chosen.filter((x) => x !== c))}
-              />{' '}
-              {c}
-            </label>
-          ))}
-        </span>
-      );
-    }
+    case 'columns':
+      return <ColumnChecks id={id} value={value} columns={columns} set={set} />;
     case 'order':
       return (
         <ColumnItems<OrderItem>
