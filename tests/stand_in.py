@@ -81,6 +81,17 @@ def add_databricks_connection(mortar, ws, name="dbx", token=None, **overrides):
     mortar.run(*args)
 
 
+def oidc_log(ws):
+    """What the stand-in's OAuth provider logged (never a token or secret)."""
+    with open(os.path.join(ws["log_dir"], "oidc.log")) as f:
+        return f.read()
+
+
+def token_requests(ws, client_id, grant_type):
+    """How many tokens the OAuth provider has issued to the client with this grant."""
+    return oidc_log(ws).count(f"token issued grant_type={grant_type} client_id={client_id}\n")
+
+
 @pytest.fixture
 def add_databricks():
     return add_databricks_connection

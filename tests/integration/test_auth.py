@@ -19,6 +19,7 @@ import pytest
 
 import browser
 from mortar_cli import REPO, Mortar, MortarServer as Server, write_json
+from stand_in import token_requests
 
 pytestmark = pytest.mark.services("frontdoor", "oidc", "spark")
 
@@ -35,15 +36,6 @@ class Recorder(Mortar):
         result = super().run(*args, **kwargs)
         Recorder.transcript += [result.stdout, result.stderr]
         return result
-
-
-def oidc_log(ws):
-    with open(os.path.join(ws["log_dir"], "oidc.log")) as f:
-        return f.read()
-
-
-def token_requests(ws, client_id, grant_type):
-    return oidc_log(ws).count(f"token issued grant_type={grant_type} client_id={client_id}\n")
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ refused token are clear errors."""
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from mortar_cli import REPO
 from spark_recipe import BY_CITY, by_city_rows, setup_sales_recipe
+from stand_in import token_requests
 
 pytestmark = pytest.mark.services("frontdoor", "spark", "oidc")
 
@@ -53,11 +53,6 @@ def access_log_size(ws):
     return (Path(ws["log_dir"]) / "nginx-access.log").stat().st_size
 
 
-def token_requests(ws, client_id):
-    with open(Path(ws["log_dir"]) / "oidc.log") as f:
-        return f.read().count(f"token issued grant_type=client_credentials client_id={client_id}\n")
-
-
 def test_the_seed_example_runs_on_databricks_connect_through_the_front_door(dbx, ws, add_databricks, table):
     add_databricks(dbx, ws, cluster_id=ws["cluster_id"])
     setup_sales_recipe(dbx, table)
@@ -84,12 +79,12 @@ def test_an_oauth_session_outlives_its_tokens(dbx, ws, add_databricks, table):
         "auth.token_file": None, "auth.type": "oauth_m2m", "auth.client_id": client,
         "auth.token_endpoint": ws["oauth_token_url"]})
     dbx.run("connection", "set-secret", "dbx", "client_secret", input=ws["oauth_m2m_short_client_secret"] + "\n")
-    before = token_requests(ws, client)
+    before = token_requests(ws, client, "client_credentials")
     report = json.loads(dbx.run("build", "by_city", "--json", env=connect_python(ws)).stdout)
     log = open(report["log"]).read()
     queries = int(re.search(r"python: queries (\d+)", log).group(1))
     # Tokens of a few seconds each: the session went on with new ones, from Mortar.
-    assert token_requests(ws, client) - before >= 3, queries
+    assert token_requests(ws, client, "client_credentials") - before >= 3, queries
     assert ws["oauth_m2m_short_client_secret"] not in log
     assert dbx.json("sql", "dbx", f"SELECT COUNT(*) AS n FROM {table}_by_city")["rows"] == [{"n": 2}]
 
