@@ -1013,6 +1013,16 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             driver.find_element(By.ID, "param-input-joins-0-add").click()
             Select(driver.find_element(By.ID, "param-input-joins-0-1-left")).select_by_value("city")
             Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
+            # The columns kept: fewer of the first input's, all of the second's, prefixed.
+            keep = Select(driver.find_element(By.ID, "param-input-select-people_copy-keep"))
+            assert keep.first_selected_option.get_attribute("value") == "some"
+            assert driver.find_element(By.ID, "param-input-select-people_copy-columns-city").is_selected()
+            driver.find_element(By.ID, "param-input-select-people_copy-columns-city").click()
+            Select(driver.find_element(By.ID, "param-input-select-people-keep")).select_by_value("all")
+            prefix = driver.find_element(By.ID, "param-input-select-people-prefix")
+            assert prefix.get_attribute("value") == "p_"
+            prefix.send_keys(Keys.CONTROL, "a")
+            prefix.send_keys("q_")
             driver.find_element(By.ID, "recipe-save").click()
             saved_params(driver, wait, "join_people", lambda p: p["joins"][0]["type"] == "left")
             # A split recipe's rules through its form; its further outputs stay when it
@@ -1084,6 +1094,8 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
         join = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "join_people")["params"]
         assert join["joins"] == [{"type": "left", "on": [{"left": "name", "right": "name"},
                                                          {"left": "city", "right": "city"}]}], join
+        assert join["select"] == [{"input": "people_copy", "columns": ["name"]},
+                                  {"input": "people", "prefix": "q_"}], join
         saved = shop.json("--project", "shop", "--user", "alice", "recipe", "show", "count_by_city")
         assert saved["params"] == {"keys": ["city"], "count": True, "filter_after": "count > 1", "order_by": "name",
                                    "aggregations": [{"column": "name", "functions": ["count_distinct"]}]}
@@ -1103,6 +1115,7 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
 def test_a_datasets_settings_are_changed_in_the_studio(shop, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
     from selenium.webdriver.support.ui import WebDriverWait
 
     (shop.home / "files" / "people2.csv").write_text("name,city\nEd,Lima\n")
@@ -1128,13 +1141,31 @@ def test_a_datasets_settings_are_changed_in_the_studio(shop, tmp_path):
             wait.until(lambda d: d.find_element(By.ID, "settings-error").text)
             assert "colour" in driver.find_element(By.ID, "settings-error").text
             assert shown() == before
+            # The fields: a file picked by browsing, CSV options; a bad one is refused at
+            # its field.
             params.send_keys(Keys.CONTROL, "a")
-            params.send_keys('{"path": "people2.csv"}')
+            params.send_keys("{}")
+            path = driver.find_element(By.ID, "dataset-param-path")
+            assert path.get_attribute("value") == ""
+            driver.find_element(By.ID, "dataset-param-browse").click()
+            wait.until(lambda d: d.find_elements(By.ID, "file-people2.csv")).pop().click()
+            assert path.get_attribute("value") == "people2.csv"
+            delimiter = driver.find_element(By.ID, "dataset-param-csv-delimiter")
+            delimiter.send_keys(";;")
+            driver.find_element(By.ID, "settings-save").click()
+            refused = wait.until(lambda d: d.find_elements(By.ID, "dataset-param-error-csv")).pop()
+            assert "delimiter" in refused.text, refused.text
+            assert shown() == before
+            delimiter.send_keys(Keys.BACKSPACE, Keys.BACKSPACE, ",")
+            Select(driver.find_element(By.ID, "dataset-param-csv-compression")).select_by_value("none")
+            assert json.loads(params.get_attribute("value")) == {
+                "path": "people2.csv", "csv": {"delimiter": ",", "compression": "none"}}
             driver.find_element(By.ID, "settings-save").click()
             wait.until(lambda d: d.find_elements(By.ID, "settings-edit"))
             wait.until(lambda d: [r.text for r in d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")] == ["Ed Lima"])
         after = shown()
-        assert after["params"] == {"path": "people2.csv"} and after["connection"] == "filesystem_default"
+        assert after["params"] == {"path": "people2.csv", "csv": {"delimiter": ",", "compression": "none"}}, after
+        assert after["connection"] == "filesystem_default"
         key = shop.run("api-key", "create", "--user", "bob").stdout.strip()
         status, body = server.api("PUT", "/api/datasets/people/settings?project=shop",
                                   {"connection": "filesystem_default", "params": {"path": "people.csv"}}, key=key)
@@ -1145,6 +1176,6 @@ def test_a_datasets_settings_are_changed_in_the_studio(shop, tmp_path):
             assert server.api("PUT", "/api/datasets/people/settings?project=shop", bad, key=alice)[0] == 400, bad
         assert server.api("PUT", "/api/datasets/people/settings?project=shop",
                           {"connection": "nosuch", "params": {"path": "people.csv"}}, key=alice)[0] == 404
-        assert shown()["params"] == {"path": "people2.csv"}
+        assert shown()["params"] == after["params"]
     finally:
         server.stop()

@@ -1,5 +1,11 @@
 import type { Connection } from '../api';
 
+// Connections whose data is tables (browsed by catalog, schema and table); the others
+// hold files.
+export function isSqlConnection(connection: Connection | undefined): boolean {
+  return connection !== undefined && ['databricks', 'sqlite'].includes(connection.type ?? '');
+}
+
 // A menu of the connections the user may use, each with its type.
 export function ConnectionSelect({
   id,

@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { api, type Connection, type DatasetInfo } from '../api';
-import { ConnectionSelect } from '../connections/ConnectionSelect';
+import { ConnectionSelect, isSqlConnection } from '../connections/ConnectionSelect';
 import { Browse } from '../home/Browse';
 import { FolderBrowse } from './FolderBrowse';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
-
-const SQL_TYPES = ['databricks', 'sqlite'];
 
 // A new dataset from a connection: a table picked by browsing a SQL connection, or a
 // path of a files connection, typed or picked by browsing its folders; its schema is
@@ -19,7 +17,7 @@ export function ImportForm({ project, onImported }: { project: string; onImporte
   const [name, setName] = useState('');
   const { busy, error, run } = useAction();
   const chosen = connections?.find((c) => c.name === connection);
-  const isSql = chosen !== undefined && SQL_TYPES.includes(chosen.type ?? '');
+  const isSql = isSqlConnection(chosen);
 
   const importSource = (source: string) =>
     run(async () => {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { ColumnSelect } from './ColumnSelect';
 import { ColumnChecks, NumberInput, TextInput } from './FieldInputs';
 import { type InputColumns, JoinsEditor } from './JoinsEditor';
+import { JoinSelectEditor } from './JoinSelectEditor';
 import { PrepareSteps } from './PrepareSteps';
 import { typedValue, ValuesInput } from './ValuesInput';
 
@@ -21,6 +22,7 @@ type Kind =
   | 'aggregations'
   | 'computations'
   | 'joins'
+  | 'select'
   | 'rules'
   | 'output'
   | 'steps'
@@ -85,7 +87,10 @@ const FORMS: Record<string, Field[]> = {
     { key: 'aggregations', label: 'Aggregations', kind: 'aggregations' },
     { key: 'max_values', label: 'At most', kind: 'number', help: 'values found in the data (default 100)' },
   ],
-  join: [{ key: 'joins', label: 'Joins', kind: 'joins', help: 'the columns kept are the select of the JSON params (default: all)' }],
+  join: [
+    { key: 'joins', label: 'Joins', kind: 'joins' },
+    { key: 'select', label: 'Columns kept', kind: 'select', help: 'a prefix tells apart columns of the same name' },
+  ],
   stack: [
     { key: 'mode', label: 'Match columns by', kind: 'choice', choices: ['name', 'position'] },
     { key: 'origin_column', label: 'Input name column', kind: 'text', help: 'empty: none' },
@@ -273,6 +278,8 @@ function input(f: Field, value: unknown, context: FormContext, set: (value: unkn
       );
     case 'joins':
       return <JoinsEditor id={id} value={value} inputs={inputs} set={set} />;
+    case 'select':
+      return <JoinSelectEditor id={id} value={value} inputs={inputs} set={set} />;
     case 'computations':
       return (
         <ColumnItems<Computation>
