@@ -395,12 +395,19 @@ def test_a_chart_is_built_drawn_saved_and_downloaded_in_the_studio(shop, tmp_pat
             Select(driver.find_element(By.ID, "chart-dimension-0")).select_by_value("city")
             Select(driver.find_element(By.ID, "chart-sort")).select_by_value("measure")
             driver.find_element(By.ID, "chart-descending").click()
+            # A second measure, and a third taken out again.
+            driver.find_element(By.ID, "chart-measure-add").click()
+            Select(driver.find_element(By.ID, "chart-function-1")).select_by_value("count_distinct")
+            Select(driver.find_element(By.ID, "chart-measure-column-1")).select_by_value("name")
+            driver.find_element(By.ID, "chart-measure-add").click()
+            driver.find_element(By.ID, "chart-measure-remove-2").click()
+            assert not driver.find_elements(By.ID, "chart-function-2")
             # Drawn before it is saved: the picture (a data: image the page's policy allows)
             # and the bins, from the local engine on the CSV file.
             driver.find_element(By.ID, "chart-draw").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-bins tr"))
             assert [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#chart-bins tr")] == \
-                ["city count", "Oslo 2", "Rome 1"]
+                ["city count count_distinct(name)", "Oslo 2 2", "Rome 1 1"]
             picture = driver.find_element(By.ID, "chart-picture")
             assert picture.get_attribute("src").startswith("data:image/svg+xml")
             wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", picture) > 0)
@@ -411,7 +418,8 @@ def test_a_chart_is_built_drawn_saved_and_downloaded_in_the_studio(shop, tmp_pat
             wait.until(lambda d: d.find_elements(By.ID, "chart-download-png"))
             assert json.loads((charts / "people_by_city.json").read_text()) == {
                 "name": "people_by_city", "dataset": "people", "type": "bar",
-                "dimensions": [{"column": "city"}], "measures": [{"function": "count"}],
+                "dimensions": [{"column": "city"}],
+                "measures": [{"function": "count"}, {"function": "count_distinct", "column": "name"}],
                 "sort": {"by": "measure", "descending": True}}
             saved = wait.until(lambda d: d.find_element(By.ID, "chart-picture"))
             assert "/api/charts/people_by_city.svg" in saved.get_attribute("src")

@@ -3,6 +3,8 @@ import { api, type ChartData, type ChartDefinition, type DatasetInfo, type FlowG
 import { RowsTable } from '../table';
 import { useAction } from '../useAction';
 
+type Measure = ChartDefinition['measures'][number];
+
 const TYPES = ['bar', 'line', 'area', 'pie', 'scatter', 'histogram', 'pivot_table'];
 const FUNCTIONS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max'];
 // How a dimension is binned: its values, a date part, or numbers in bins of a width.
@@ -46,7 +48,7 @@ export function ChartBuilder({
   const [dataset, setDataset] = useState(start?.dataset ?? flow.datasets[0]?.name ?? '');
   const [type, setType] = useState(start?.type ?? 'bar');
   const [axes, setAxes] = useState<Axis[]>([axisOf(start?.dimensions[0]), axisOf(start?.dimensions[1])]);
-  const [measure, setMeasure] = useState(start?.measures?.[0] ?? { function: 'count' });
+  const [measures, setMeasures] = useState<Measure[]>(start?.measures?.length ? start.measures : [{ function: 'count' }]);
   const [filters, setFilters] = useState((start?.filters ?? []).join('\n'));
   const [sortBy, setSortBy] = useState(start?.sort?.by ?? 'dimension');
   const [descending, setDescending] = useState(start?.sort?.descending ?? false);
@@ -75,10 +77,7 @@ export function ChartBuilder({
       dataset,
       type,
       dimensions,
-      measures: [
-        measure.function === 'count' ? { function: 'count' } : { function: measure.function, column: measure.column ?? '' },
-        ...(start?.measures.slice(1) ?? []),
-      ],
+      measures: measures.map((m) => (m.function === 'count' ? { function: 'count' } : { function: m.function, column: m.column ?? '' })),
       sort: { by: sortBy, descending },
     };
     const lines = filters.split('\n').map((f) => f.trim()).filter(Boolean);
@@ -165,20 +164,38 @@ export function ChartBuilder({
       </label>
       {axisFields(0, type === 'pivot_table' ? 'Rows' : 'Dimension')}
       {type === 'pivot_table' && axisFields(1, 'Columns', 'none')}
-      <label className="field">
-        <span>Measure</span>
-        <span>
-          <select id="chart-function" value={measure.function} onChange={(e) => setMeasure({ ...measure, function: e.target.value })}>
-            {FUNCTIONS.map((f) => (
-              <option key={f} value={f}>
-                {f.replace('_', ' ')}
-              </option>
-            ))}
-          </select>{' '}
-          {measure.function !== 'count' &&
-            columnSelect('chart-measure-column', measure.column ?? '', (column) => setMeasure({ ...measure, column }))}
-        </span>
-      </label>
+      <div className="field">
+        <span>Measures</span>
+        <div>
+          {measures.map((measure, i) => {
+            // The first measure's fields keep their ids from when there was one.
+            const suffix = i === 0 ? '' : '-' + i;
+            const change = (next: Measure) => setMeasures(measures.map((m, j) => (i === j ? next : m)));
+            return (
+              <span key={i} className="row">
+                <select id={'chart-function' + suffix} value={measure.function} onChange={(e) => change({ ...measure, function: e.target.value })}>
+                  {FUNCTIONS.map((f) => (
+                    <option key={f} value={f}>
+                      {f.replace('_', ' ')}
+                    </option>
+                  ))}
+                </select>{' '}
+                {measure.function !== 'count' &&
+                  columnSelect('chart-measure-column' + suffix, measure.column ?? '', (column) => change({ ...measure, column }))}{' '}
+                {i > 0 && (
+                  <button type="button" id={'chart-measure-remove' + suffix} onClick={() => setMeasures(measures.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                )}
+              </span>
+            );
+          })}
+          <button type="button" id="chart-measure-add" onClick={() => setMeasures([...measures, { function: 'count' }])}>
+            Add a measure
+          </button>
+          <small>the first is drawn; every one is in the table of bins</small>
+        </div>
+      </div>
       <label className="field wide">
         <span>Filters</span>
         <textarea
