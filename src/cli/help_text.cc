@@ -173,11 +173,13 @@ const std::map<std::string, std::string>& VerbHelp() {
        "as Argon2id hashes. The CLI is the admin's tool: it works on the data directory.\n"},
       {"group", "Usage:\n  mortar group list\n  mortar group add NAME [--description TEXT]\n"},
       {"credentials",
-       "Usage:\n  mortar credentials list\n  mortar credentials set CONNECTION\n"
+       "Usage:\n  mortar credentials list\n"
+       "  mortar credentials set CONNECTION [--expires yyyy-mm-dd]\n"
        "  mortar credentials delete CONNECTION\n\n"
        "The acting user's (--user) own credentials for per-user connections: 'set' reads a\n"
-       "personal access token from standard input; 'list' shows what is provided and when\n"
-       "each OAuth authorization was obtained. OAuth per-user grants start with\n"
+       "personal access token from standard input (--expires: the day it expires, as\n"
+       "Databricks showed it); 'list' shows what is provided, when each token was entered\n"
+       "or OAuth authorization obtained, and when it expires. OAuth per-user grants start with\n"
        "'mortar connection authorize' or the web page's Authorize button.\n"},
       {"api-key",
        "Usage:\n  mortar api-key list\n  mortar api-key create [--label TEXT]\n"

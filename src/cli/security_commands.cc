@@ -9,6 +9,7 @@
 #include "cli/table_printer.h"
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/builtin/builtin_registry.h"
+#include "mortar/connectors/personal_token.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/flow/connection_admin.h"
 #include "mortar/flow/user_admin.h"
@@ -181,7 +182,8 @@ Status ApiKeyVerb(Invocation& in) {
 
 Status CredentialsVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string action, Word(in, 1, "action (list, set, delete)"));
-  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions({}));
+  MORTAR_RETURN_IF_ERROR(in.args.CheckOptions(action == "set" ? std::vector<std::string>{"expires"}
+                                                              : std::vector<std::string>{}));
   MORTAR_RETURN_IF_ERROR(OpenContext(in));
   const config::Home& home = in.context->home();
   const std::string& user = in.context->user();
@@ -226,23 +228,16 @@ Status CredentialsVerb(Invocation& in) {
   MORTAR_ASSIGN_OR_RETURN(std::string name, Word(in, 2, "connection name"));
   MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
   MORTAR_ASSIGN_OR_RETURN(Connection * connection, in.context->GetConnection(name));
-  MORTAR_ASSIGN_OR_RETURN(CredentialState state, connection->Credentials());
-  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(home));
   if (action == "set") {
-    if (!state.per_user || state.method != "personal access token") {
-      return Status::Invalid("connection '" + name +
-                             "' does not take per-user personal access tokens (it uses " +
-                             state.method + (state.per_user ? ", per user" : ", global") + ")");
-    }
+    MORTAR_RETURN_IF_ERROR(CheckTakesPersonalToken(*connection));
     MORTAR_ASSIGN_OR_RETURN(std::string token, ReadSecret(in, "personal access token for " + name));
-    MORTAR_RETURN_IF_ERROR(
-        vault.Put(security::UserConnectionSecretSlot(user, name, "token"), token));
-    return Done(in, "Stored the personal access token of " + user + " for " + name);
+    const std::string expires = in.args.Option("expires").value_or("");
+    MORTAR_RETURN_IF_ERROR(StorePersonalToken(home, *connection, user, token, expires));
+    return Done(in, "Stored the personal access token of " + user + " for " + name +
+                        (expires.empty() ? "" : ", expiring on " + expires));
   }
   if (action == "delete") {
-    for (const char* field : {"token", "oauth"}) {
-      MORTAR_RETURN_IF_ERROR(vault.Delete(security::UserConnectionSecretSlot(user, name, field)));
-    }
+    MORTAR_RETURN_IF_ERROR(ForgetUserCredentials(home, user, name));
     return Done(in, "Deleted the credentials of " + user + " for " + name);
   }
   return Status::Invalid("unknown action 'credentials " + action +

@@ -1,5 +1,6 @@
 #include "mortar/auth/authorization_flow.h"
 #include "mortar/connectors/browse.h"
+#include "mortar/connectors/personal_token.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 #include "mortar/security/vault.h"
@@ -31,21 +32,6 @@ Result<std::string> StartGrant(RouteContext& routes, const std::string& user,
   return auth::StartUserGrant(
       vault, client,
       auth::PendingGrant{user, connection_name, "", routes.redirect_uri(), session, 0});
-}
-
-// Stores the user's own personal access token for a connection that takes one.
-Status StorePersonalToken(RouteContext& routes, const std::string& user,
-                          const std::string& connection_name, const std::string& token) {
-  MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(user));
-  MORTAR_ASSIGN_OR_RETURN(Connection * connection, context->GetConnection(connection_name));
-  MORTAR_ASSIGN_OR_RETURN(CredentialState state, connection->Credentials());
-  if (!state.per_user || state.method != "personal access token") {
-    return Status::Invalid("connection '" + connection_name +
-                           "' does not take per-user personal access tokens (" + state.method +
-                           ")");
-  }
-  MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(routes.home()));
-  return vault.Put(security::UserConnectionSecretSlot(user, connection_name, "token"), token);
 }
 
 }  // namespace
@@ -138,20 +124,22 @@ void AddConnectionRoutes(RouteTable& http, RouteContext& routes) {
       R"(/api/connections/([A-Za-z0-9_-]+)/credentials)",
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
         MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
-        if (!body.value("token", Json()).is_string() || body["token"].get<std::string>().empty())
-          return Status::Invalid("expected {\"token\": \"...\"}");
-        MORTAR_RETURN_IF_ERROR(StorePersonalToken(routes, caller.user, request.matches[1],
-                                                  body["token"].get<std::string>()));
+        if (!body.value("token", Json()).is_string() || body["token"].get<std::string>().empty() ||
+            !body.value("expires", Json("")).is_string())
+          return Status::Invalid("expected {\"token\": \"...\", \"expires\": \"yyyy-mm-dd\"}");
+        MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
+        MORTAR_ASSIGN_OR_RETURN(Connection * connection,
+                                context->GetConnection(request.matches[1]));
+        MORTAR_RETURN_IF_ERROR(StorePersonalToken(routes.home(), *connection, caller.user,
+                                                  body["token"].get<std::string>(),
+                                                  body.value("expires", std::string())));
         return Json{{"ok", true}};
       }));
   http.Delete(
       R"(/api/connections/([A-Za-z0-9_-]+)/credentials)",
       routes.Api([&routes](const httplib::Request& request, const Caller& caller) -> Result<Json> {
-        MORTAR_ASSIGN_OR_RETURN(auto vault, security::Vault::Open(routes.home()));
-        for (const char* field : {"token", "oauth"}) {
-          MORTAR_RETURN_IF_ERROR(vault.Delete(
-              security::UserConnectionSecretSlot(caller.user, request.matches[1], field)));
-        }
+        MORTAR_RETURN_IF_ERROR(
+            ForgetUserCredentials(routes.home(), caller.user, request.matches[1]));
         return Json{{"ok", true}};
       }));
 }

@@ -79,9 +79,22 @@ def test_per_user_tokens_are_each_users_own(mortar):
     assert "mortar credentials set dbx --user alice" in entry["action"]
     mortar.run("credentials", "set", "dbx", "--user", "alice", input=TOKEN + "\n")
     entry = next(c for c in mortar.json("credentials", "list", "--user", "alice") if c["connection"] == "dbx")
-    assert entry["provided"]
+    assert entry["provided"] and entry["authorized_at"] and not entry["access_expires_at"], entry
     entry = next(c for c in mortar.json("credentials", "list") if c["connection"] == "dbx")
     assert not entry["provided"], "admin must not see alice's token as theirs"
+    # The day the token expires, as the user gives it: checked, kept, shown; a new token
+    # without one forgets it.
+    for bad, said in (("2027-02-30", "not a day"), ("yesterday", "not a day"), ("2020-01-01", "expired on 2020-01-01")):
+        refused = mortar.run("credentials", "set", "dbx", "--user", "alice", "--expires", bad,
+                             input=TOKEN + "\n", check=False)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    stored = mortar.run("credentials", "set", "dbx", "--user", "alice", "--expires", "2999-12-31", input=TOKEN + "\n")
+    assert "expiring on 2999-12-31" in stored.stdout
+    entry = next(c for c in mortar.json("credentials", "list", "--user", "alice") if c["connection"] == "dbx")
+    assert entry["access_expires_at"] == "2999-12-31" and not entry["action"], entry
+    mortar.run("credentials", "set", "dbx", "--user", "alice", input=TOKEN + "\n")
+    entry = next(c for c in mortar.json("credentials", "list", "--user", "alice") if c["connection"] == "dbx")
+    assert entry["provided"] and not entry["access_expires_at"], entry
     result = mortar.run("credentials", "set", "sqlite_default", input=TOKEN + "\n", check=False)
     assert result.returncode == 2 and "does not take per-user personal access tokens" in result.stderr
 

@@ -1187,3 +1187,57 @@ def test_a_datasets_settings_are_changed_in_the_studio(shop, tmp_path):
         assert shown()["params"] == after["params"]
     finally:
         server.stop()
+
+
+def test_a_user_enters_their_own_token_with_the_day_it_expires(shop, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    token = "dapi-alices-own-0123456789abcdef"
+    shop.run("connection", "add", "dbx", "--type", "databricks", "--param", "host=example.invalid",
+             "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=pat",
+             "--param", "auth.credentials=per_user")
+    shop.run("connection", "grant", "dbx", "use", "--everyone")
+    server = MortarServer(shop.home, PORT, tmp_path / "server.log")
+    try:
+        with chromium(None, tmp_path) as driver:
+            wait = WebDriverWait(driver, 30)
+            log_in(driver, wait, server.url, "alice")
+
+            def shown():
+                return driver.find_element(By.CSS_SELECTOR, "#connection-dbx .credentials").text
+            wait.until(lambda d: d.find_elements(By.ID, "connection-dbx"))
+            assert "not provided yet" in shown()
+            driver.find_element(By.ID, "token-dbx").click()
+            form = wait.until(lambda d: d.find_elements(By.ID, "token-form")).pop()
+            assert "Access tokens" in form.text
+            driver.find_element(By.ID, "token-value").send_keys(token)
+            expires = driver.find_element(By.ID, "token-expires")
+
+            def set_day(day):  # a date input, set as the browser's date picker would
+                driver.execute_script(
+                    "const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+                    "setter.call(arguments[0], arguments[1]);"
+                    "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", expires, day)
+            set_day("2020-01-01")
+            driver.find_element(By.ID, "token-save").click()
+            wait.until(lambda d: "expired on 2020-01-01" in d.find_element(By.ID, "token-error").text)
+            set_day("2999-12-31")
+            driver.find_element(By.ID, "token-save").click()
+            wait.until(lambda d: not d.find_elements(By.ID, "token-form"))
+            wait.until(lambda d: "expires 2999-12-31 (as you said)" in shown())
+            assert "provided, entered 20" in shown(), shown()
+            driver.save_screenshot(str(screenshots(tmp_path) / "credentials-token.png"))
+            assert token not in driver.page_source
+        listed = shop.json("credentials", "list", "--user", "alice")
+        entry = next(c for c in listed if c["connection"] == "dbx")
+        assert entry["provided"] and entry["access_expires_at"] == "2999-12-31", entry
+        assert token not in pathlib.Path(server.log_path).read_text()
+        alice = shop.run("api-key", "create", "--user", "alice").stdout.strip()
+        for bad in ({"token": token, "expires": 20991231}, {"token": token, "expires": "someday"}, {"token": ""}):
+            assert server.api("PUT", "/api/connections/dbx/credentials", bad, key=alice)[0] == 400, bad
+        assert server.api("DELETE", "/api/connections/dbx/credentials", None, key=alice)[0] == 200
+        entry = next(c for c in shop.json("credentials", "list", "--user", "alice") if c["connection"] == "dbx")
+        assert not entry["provided"] and not entry["access_expires_at"], entry
+    finally:
+        server.stop()

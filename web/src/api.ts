@@ -46,6 +46,7 @@ export interface Credentials {
   refreshed_at?: string;
   access_expires_at?: string;
   refresh_expires_at?: string;
+  action?: string;
 }
 
 export interface Connection {

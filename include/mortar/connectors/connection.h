@@ -56,9 +56,10 @@ struct CredentialState {
   std::string method = "none";  // "personal access token", "OAuth per-user", ...
   bool per_user = false;
   bool provided = true;            // false: the user must act first (see action)
-  std::string obtained_at;         // per-user OAuth: when the user authorized
+  std::string obtained_at;         // per user: when the user authorized, or entered the token
   std::string refreshed_at;        // per-user OAuth: when the refresh token was last renewed
-  std::string access_expires_at;   // per-user OAuth: the current access token's expiry
+  std::string access_expires_at;   // per-user OAuth: the current access token's expiry; a
+                                   // per-user token: the day the user said it expires
   std::string refresh_expires_at;  // per-user OAuth: the refresh token's, if known
   std::string action;              // what the user must do when !provided
 };

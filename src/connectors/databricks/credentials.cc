@@ -8,6 +8,8 @@
 #include "connectors/databricks/connection_string.h"
 #include "mortar/auth/oauth_token_sources.h"
 #include "mortar/config/home.h"
+#include "mortar/connectors/personal_token.h"
+#include "mortar/core/wall_time.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::databricks {
@@ -269,6 +271,32 @@ Result<std::unique_ptr<auth::TokenSource>> OpenTokenSource(const AuthSettings& s
   });
 }
 
+namespace {
+
+// When the user entered their token, and the day they said it expires; past that day,
+// what to do.
+Status DescribeUserToken(const AuthSettings& settings, const OpenScope& scope,
+                         const security::Vault& vault, CredentialState& state) {
+  const std::string slot = PatSlot(settings, scope);
+  MORTAR_ASSIGN_OR_RETURN(auto slots, vault.List(slot));
+  for (const auto& info : slots) {
+    if (info.slot == slot) state.obtained_at = info.updated_at;
+  }
+  MORTAR_ASSIGN_OR_RETURN(
+      auto expires, vault.Get(security::UserConnectionSecretSlot(scope.user, settings.connection,
+                                                                 kPersonalTokenExpiresField)));
+  if (!expires) return Status::OK();
+  state.access_expires_at = *expires;
+  if (*expires < UtcNow("%Y-%m-%d")) {
+    state.action = "the personal access token of user '" + scope.user + "' for connection '" +
+                   settings.connection + "' expired on " + *expires +
+                   ": make a new one in Databricks and enter it";
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<CredentialState> DescribeCredentials(const AuthSettings& settings, const OpenScope& scope) {
   CredentialState state;
   state.per_user = settings.per_user;
@@ -287,6 +315,9 @@ Result<CredentialState> DescribeCredentials(const AuthSettings& settings, const 
       MORTAR_ASSIGN_OR_RETURN(auto token, vault.Get(PatSlot(settings, scope)));
       state.provided = token.has_value();
       if (!state.provided) state.action = MissingPatAction(settings, scope);
+      if (state.provided && settings.per_user) {
+        MORTAR_RETURN_IF_ERROR(DescribeUserToken(settings, scope, vault, state));
+      }
     }
     return state;
   }

@@ -4,6 +4,7 @@ import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 import { RowsPreview } from './RowsPreview';
 import { SettingsEditor } from './SettingsEditor';
+import { SaveCancel } from '../SaveCancel';
 
 function query(project: string, extra = '') {
   return '?project=' + encodeURIComponent(project) + extra;
@@ -128,12 +129,7 @@ function SchemaEditor({
         <button id="schema-use-detected" disabled={!detected} onClick={() => setTypes(columns.map((c, i) => detectedType(c.name) || types[i]))}>
           Use the detected types
         </button>
-        <button id="schema-save" disabled={busy} onClick={save}>
-          Save
-        </button>
-        <button id="schema-cancel" onClick={() => onDone(false)}>
-          Cancel
-        </button>
+        <SaveCancel id="schema" busy={busy} onSave={save} onCancel={() => onDone(false)} />
       </div>
       <p id="schema-error" className="error">
         {error}

@@ -5,6 +5,7 @@ import { paramOfField } from '../recipes/VisualParamsForm';
 import { useAction } from '../useAction';
 import { useApi } from '../useApi';
 import { type DatasetKind, DatasetParamsFields } from './DatasetParamsFields';
+import { SaveCancel } from '../SaveCancel';
 
 function parsed(text: string): Record<string, unknown> | null {
   try {
@@ -59,12 +60,7 @@ export function SettingsEditor({ project, info, onDone }: { project: string; inf
         </small>
       </label>
       <div className="actions">
-        <button id="settings-save" disabled={busy} onClick={save}>
-          Save
-        </button>
-        <button id="settings-cancel" onClick={() => onDone(false)}>
-          Cancel
-        </button>
+        <SaveCancel id="settings" busy={busy} onSave={save} onCancel={() => onDone(false)} />
       </div>
       <p id="settings-error" className="error">
         {error}

@@ -2,12 +2,20 @@ import { useState } from 'react';
 import { api, message, type Connection } from '../api';
 import { OutcomeLine, type Outcome } from '../table';
 import { Browse } from './Browse';
+import { TokenForm } from './TokenForm';
 
 function credentialsText(c: Connection): string {
   const cred = c.credentials;
   if (!cred) return c.error || '';
   let text = cred.method + (cred.per_user ? ' (per user)' : '');
   if (cred.per_user) text += cred.provided ? ': provided' : ': not provided yet';
+  if (cred.method === 'personal access token') {
+    if (cred.obtained_at) text += ', entered ' + cred.obtained_at;
+    if (cred.access_expires_at) text += '; expires ' + cred.access_expires_at + ' (as you said)';
+    else if (cred.obtained_at) text += '; you did not say when it expires';
+    if (cred.provided && cred.action) text += '; ' + cred.action;
+    return text;
+  }
   if (cred.obtained_at) text += ', authorized ' + cred.obtained_at;
   if (cred.refreshed_at && cred.refreshed_at !== cred.obtained_at)
     text += ', refresh token renewed ' + cred.refreshed_at;
@@ -22,22 +30,13 @@ function credentialsText(c: Connection): string {
 export function Connections({ connections, reload }: { connections: Connection[]; reload: () => void }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [browsing, setBrowsing] = useState<string | null>(null);
+  const [entering, setEntering] = useState<string | null>(null);
   const fail = (e: unknown) => setOutcome({ text: message(e), error: true });
 
   const authorize = async (c: Connection) => {
     try {
       const { url } = await api<{ url: string }>('POST', `/api/connections/${c.name}/authorize`);
       window.location.assign(url);
-    } catch (e) {
-      fail(e);
-    }
-  };
-  const enterToken = async (c: Connection) => {
-    const token = window.prompt('Personal access token for ' + c.name);
-    if (!token) return;
-    try {
-      await api('PUT', `/api/connections/${c.name}/credentials`, { token });
-      reload();
     } catch (e) {
       fail(e);
     }
@@ -84,7 +83,7 @@ export function Connections({ connections, reload }: { connections: Connection[]
                     </button>
                   )}
                   {cred?.per_user && cred.method === 'personal access token' && (
-                    <button id={'token-' + c.name} onClick={() => enterToken(c)}>
+                    <button id={'token-' + c.name} onClick={() => setEntering(c.name)}>
                       Enter token
                     </button>
                   )}
@@ -103,6 +102,18 @@ export function Connections({ connections, reload }: { connections: Connection[]
         </tbody>
       </table>
       <OutcomeLine id="connection-result" outcome={outcome} />
+      {entering && (
+        <TokenForm
+          connection={entering}
+          onDone={(saved) => {
+            setEntering(null);
+            if (saved) {
+              setOutcome({ text: 'Stored your token for ' + entering + ': Test checks it', error: false });
+              reload();
+            }
+          }}
+        />
+      )}
       {browsing && <Browse connection={browsing} />}
     </section>
   );
