@@ -12,6 +12,8 @@
 #include <arrow/compute/row/grouper.h>
 #include <arrow/util/byte_size.h>
 
+#include <algorithm>
+
 #include "mortar/sql/dialect.h"
 #include "recipes/join_plan.h"
 #include "recipes/prefetched_batches.h"
@@ -185,6 +187,12 @@ class Probe {
       }
       auto pairs = static_cast<int64_t>(left_rows_.size());
       if (pairs == 0) continue;
+      // Each row of the first input once, in a run (every order has its one customer):
+      // its columns are a slice of the batch, not a copy.
+      bool left_run =
+          left_rows_.back() - left_rows_.front() + 1 == pairs &&
+          std::adjacent_find(left_rows_.begin(), left_rows_.end(),
+                             [](int64_t a, int64_t b) { return b != a + 1; }) == left_rows_.end();
       arrow::Int64Builder left_rows, right_rows;
       MORTAR_RETURN_IF_ARROW_ERROR(left_rows.AppendValues(left_rows_.data(), pairs));
       MORTAR_RETURN_IF_ARROW_ERROR(
@@ -195,6 +203,10 @@ class Probe {
       for (const auto& column : plan_.select) {
         bool left = column.source.input == 0;
         const auto& values = (left ? batch_ : build_.rows)->column(column.source.column);
+        if (left && left_run) {
+          columns.push_back(values->Slice(left_rows_.front(), pairs));
+          continue;
+        }
         MORTAR_ASSIGN_OR_RETURN(
             auto taken, FromArrowResult(cp::Take(*values, left ? *left_take : *right_take)));
         columns.push_back(std::move(taken));

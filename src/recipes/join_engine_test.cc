@@ -3,6 +3,9 @@
 #include "recipes/join_engine.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "recipes/grouped_rows_fixture.h"
 
@@ -19,23 +22,33 @@ class LocalJoinEngineTest : public GroupedRowsTest {
  protected:
   void SetUp() override {
     MakeRows(kRows);
+    WriteNames("names", {{0, 100},
+                         {1, 101},
+                         {2, 102},
+                         {3, 103},
+                         {4, 104},
+                         {5, 105},
+                         {3, 200},
+                         {std::nullopt, 300}});
+  }
+
+  // A dataset (g, name) of `rows` on SQLite.
+  void WriteNames(const std::string& dataset,
+                  const std::vector<std::pair<std::optional<int64_t>, int64_t>>& rows) {
     Schema schema({{"g", Type::Int64(), true}, {"name", Type::Int64(), true}});
     ASSERT_TRUE((**context_->project())
-                    .SaveDataset({"names", "sqlite_default", "sql_table", Json{{"table", "names"}},
+                    .SaveDataset({dataset, "sqlite_default", "sql_table", Json{{"table", dataset}},
                                   schema, ""})
                     .ok());
     arrow::Int64Builder groups, names;
-    for (int64_t g = 0; g < 6; ++g) {
-      ASSERT_TRUE(groups.Append(g).ok());
-      ASSERT_TRUE(names.Append(100 + g).ok());
+    for (const auto& [g, name] : rows) {
+      ASSERT_TRUE((g ? groups.Append(*g) : groups.AppendNull()).ok());
+      ASSERT_TRUE(names.Append(name).ok());
     }
-    ASSERT_TRUE(groups.Append(3).ok());
-    ASSERT_TRUE(names.Append(200).ok());
-    ASSERT_TRUE(groups.AppendNull().ok());
-    ASSERT_TRUE(names.Append(300).ok());
-    auto batch = arrow::RecordBatch::Make(
-        schema.ToArrow(), 8, {groups.Finish().ValueOrDie(), names.Finish().ValueOrDie()});
-    auto writer = (*context_->GetDataset("names"))->OpenWriter(schema, WriteMode::kReplace);
+    auto batch =
+        arrow::RecordBatch::Make(schema.ToArrow(), static_cast<int64_t>(rows.size()),
+                                 {groups.Finish().ValueOrDie(), names.Finish().ValueOrDie()});
+    auto writer = (*context_->GetDataset(dataset))->OpenWriter(schema, WriteMode::kReplace);
     ASSERT_TRUE(writer.ok());
     ASSERT_TRUE((*writer)->Write(*batch).ok());
     ASSERT_TRUE((*writer)->Commit().ok());
@@ -78,6 +91,28 @@ TEST_F(LocalJoinEngineTest, InnerAndLeftJoinsMatchAsSqlDoes) {
     std::string log = RunJoin(type, *engine);
     EXPECT_EQ(log.find("scratch"), std::string::npos) << log;
     EXPECT_EQ(SortedOutput(), Expected(type == "left")) << type;
+  }
+}
+
+// `codes`: every g from 0 to 6 once. A left join then keeps each row of t once, in
+// order (its columns sliced from t's batches, not copied); an inner join drops the
+// rows of NULL g, leaving gaps.
+TEST_F(LocalJoinEngineTest, RowsMatchedOnceEachComeOutAsTheyWentIn) {
+  WriteNames("codes", {{0, 100}, {1, 101}, {2, 102}, {3, 103}, {4, 104}, {5, 105}, {6, 106}});
+  for (const std::string type : {"left", "inner"}) {
+    auto engine = MakeLocalJoinEngine(MakeJoinRecipe(), JoinBounds{1 << 20, 1000});
+    Json params = Params(type);
+    params["select"][1]["input"] = "codes";
+    std::string log = Run("join", params, *engine, {"t", "codes"});
+    EXPECT_EQ(log.find("scratch"), std::string::npos) << log;
+    std::vector<std::string> expected;
+    for (int64_t i = 0; i < kRows; ++i) {
+      bool null = i % 50 == 0;
+      if (null && type == "inner") continue;
+      expected.push_back((null ? "null" : std::to_string(i % 7)) + "|" + std::to_string(i) + "|" +
+                         (null ? "null" : std::to_string(100 + i % 7)));
+    }
+    EXPECT_EQ(OutputRows(), expected) << type;  // in t's order
   }
 }
 
