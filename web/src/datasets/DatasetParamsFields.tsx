@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
+import { ParamField, withParam } from '../ParamField';
 import { FolderBrowse } from './FolderBrowse';
 
 // A dataset's params as fields, by the kind of dataset its connection makes: a file or
@@ -25,26 +26,20 @@ export function DatasetParamsFields({
   error: string;
 }) {
   const [browsing, setBrowsing] = useState(false);
-  const put = (into: Params, key: string, value: unknown): Params => {
-    const next = { ...into };
-    if (value === undefined || value === '') delete next[key];
-    else next[key] = value;
-    return next;
-  };
   const csv = (typeof params.csv === 'object' && params.csv !== null ? params.csv : {}) as Params;
   const setCsv = (key: string, value: unknown) => {
-    const options = put(csv, key, value);
-    set(put(params, 'csv', Object.keys(options).length ? options : undefined));
+    const options = withParam(csv, key, value);
+    set(withParam(params, 'csv', Object.keys(options).length ? options : undefined));
   };
   const text = (key: string, label: string, help?: string) => (
     <Field name={key} label={label} help={help} errorParam={errorParam} error={error}>
-      <input id={'dataset-param-' + key} value={typeof params[key] === 'string' ? (params[key] as string) : ''} onChange={(e) => set(put(params, key, e.target.value))} />
+      <input id={'dataset-param-' + key} value={typeof params[key] === 'string' ? (params[key] as string) : ''} onChange={(e) => set(withParam(params, key, e.target.value))} />
     </Field>
   );
   if (kind === 'sql_query')
     return (
       <Field name="query" label="Query" help="read-only: the dataset cannot be written" errorParam={errorParam} error={error}>
-        <textarea id="dataset-param-query" className="code" rows={5} spellCheck={false} value={typeof params.query === 'string' ? params.query : ''} onChange={(e) => set(put(params, 'query', e.target.value))} />
+        <textarea id="dataset-param-query" className="code" rows={5} spellCheck={false} value={typeof params.query === 'string' ? params.query : ''} onChange={(e) => set(withParam(params, 'query', e.target.value))} />
       </Field>
     );
   if (kind === 'sql_table')
@@ -66,7 +61,7 @@ export function DatasetParamsFields({
   return (
     <>
       <Field name="path" label="Path" help="a file, or a folder of files read in name order" errorParam={errorParam} error={error}>
-        <input id="dataset-param-path" value={path} onChange={(e) => set(put(params, 'path', e.target.value))} />{' '}
+        <input id="dataset-param-path" value={path} onChange={(e) => set(withParam(params, 'path', e.target.value))} />{' '}
         <button type="button" id="dataset-param-browse" onClick={() => setBrowsing(!browsing)}>
           {browsing ? 'Close' : 'Browse'}
         </button>
@@ -74,14 +69,14 @@ export function DatasetParamsFields({
           <FolderBrowse
             connection={connection}
             onPick={(picked) => {
-              set(put(params, 'path', picked));
+              set(withParam(params, 'path', picked));
               setBrowsing(false);
             }}
           />
         )}
       </Field>
       <Field name="format" label="Format" errorParam={errorParam} error={error}>
-        <select id="dataset-param-format" value={format} onChange={(e) => set(put(params, 'format', e.target.value))}>
+        <select id="dataset-param-format" value={format} onChange={(e) => set(withParam(params, 'format', e.target.value))}>
           <option value="">from the file's extension</option>
           <option value="csv">csv</option>
           <option value="parquet">parquet</option>
@@ -111,19 +106,11 @@ export function DatasetParamsFields({
   );
 }
 
-function Field({ name, label, help, errorParam, error, children }: { name: string; label: string; help?: string; errorParam: string; error: string; children: React.ReactNode }) {
+// A field of the dataset's params, its error shown when the server named it.
+function Field({ name, label, help, errorParam, error, children }: { name: string; label: string; help?: string; errorParam: string; error: string; children: ReactNode }) {
   return (
-    <div className="field" id={'dataset-field-' + name}>
-      <span>{label}</span>
-      <div>
-        {children}
-        {help && <small>{help}</small>}
-        {errorParam === name && (
-          <small id={'dataset-param-error-' + name} className="error">
-            {error}
-          </small>
-        )}
-      </div>
-    </div>
+    <ParamField id={'dataset-field-' + name} errorId={'dataset-param-error-' + name} label={label} help={help} shown={errorParam === name} error={error}>
+      {children}
+    </ParamField>
   );
 }

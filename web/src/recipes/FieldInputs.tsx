@@ -1,7 +1,8 @@
 import { withChosen } from './ColumnSelect';
 
 // The plain inputs a visual recipe's settings are made of, shared by the recipe forms
-// and the prepare recipe's steps. Each sets undefined when emptied (the key is left out).
+// and the prepare recipe's steps. An emptied one sets undefined or '', which withParam
+// (ParamField.tsx) leaves out of the params.
 
 // Text, or a formula (shown as code).
 export function TextInput({ id, value, code, set }: { id: string; value: unknown; code?: boolean; set: (value: unknown) => void }) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { withParam } from '../ParamField';
 import { ColumnSelect, withChosen } from './ColumnSelect';
 import { ColumnChecks, NumberInput, TextInput } from './FieldInputs';
 import { ValuesInput } from './ValuesInput';
@@ -95,12 +96,7 @@ export function PrepareSteps({ id, value, columns, set }: { id: string; value: u
             {(PROCESSORS[step.type] ?? []).map((f) => (
               <span key={f.key} className="check">
                 {f.label}{' '}
-                {stepInput(sid + '-' + f.key, f, step[f.key], seen, (v) => {
-                  const next = { ...step };
-                  if (v === undefined || v === '') delete next[f.key];
-                  else next[f.key] = v;
-                  change(i, next);
-                })}
+                {stepInput(sid + '-' + f.key, f, step[f.key], seen, (v) => change(i, withParam(step, f.key, v)))}
               </span>
             ))}
             {i > 0 && (

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ParamField, withParam } from '../ParamField';
 import { ColumnSelect } from './ColumnSelect';
 import { ColumnChecks, NumberInput, TextInput } from './FieldInputs';
 import { type InputColumns, JoinsEditor } from './JoinsEditor';
@@ -163,28 +164,14 @@ export function VisualParamsForm({
   onChange: (params: Params) => void;
 }) {
   const columns = [...new Set(inputs.flatMap((i) => i.columns))];
-  const set = (key: string, value: unknown) => {
-    const next = { ...params };
-    if (value === undefined || value === '') delete next[key];
-    else next[key] = value;
-    onChange(next);
-  };
+  const set = (key: string, value: unknown) => onChange(withParam(params, key, value));
   return (
     <fieldset id="recipe-visual-form">
       <legend>{type} settings</legend>
       {(FORMS[type] ?? []).map((f) => (
-        <div key={f.key} className="field" id={'param-' + f.key}>
-          <span>{f.label}</span>
-          <div>
-            {input(f, params[f.key], { params, columns, inputs, outputs }, (value) => set(f.key, value))}
-            {f.help && <small>{f.help}</small>}
-            {errorParam === f.key && (
-              <small id={'param-error-' + f.key} className="error">
-                {error}
-              </small>
-            )}
-          </div>
-        </div>
+        <ParamField key={f.key} id={'param-' + f.key} errorId={'param-error-' + f.key} label={f.label} help={f.help} shown={errorParam === f.key} error={error}>
+          {input(f, params[f.key], { params, columns, inputs, outputs }, (value) => set(f.key, value))}
+        </ParamField>
       ))}
     </fieldset>
   );
