@@ -1,13 +1,66 @@
 #include "mortar/core/arrow_input.h"
 
+#include <arrow/array.h>
 #include <arrow/buffer.h>
 #include <arrow/ipc/reader.h>
 #include <arrow/record_batch.h>
+#include <arrow/util/utf8.h>
 
 #include <string>
 #include <utility>
 
 namespace mortar {
+
+namespace {
+
+// Whether a string column is valid as a whole, checked the fast way: its offsets rise
+// within its data, the bytes they span are UTF-8 as one run, and no offset falls
+// inside a character (then every value is UTF-8 on its own). Arrow checks each value
+// apart, at several times the cost, which was a sixth of a CloudFetch read's CPU.
+// False says only "not proven": the caller then asks Arrow, which also accepts bytes
+// that only null values cover.
+template <typename ArrayType>
+bool StringColumnValid(const ArrayType& array) {
+  // Arrow's UTF-8 tables are filled on first use: unfilled, every byte passes.
+  static const bool utf8_ready = (arrow::util::InitializeUTF8(), true);
+  if (!utf8_ready || !array.Validate().ok()) return false;
+  const int64_t length = array.length();
+  if (length == 0) return true;                     // an empty column may have no offsets at all
+  const auto* offsets = array.raw_value_offsets();  // the array's own, slicing applied
+  const auto* data = array.value_data() ? array.value_data()->data() : nullptr;
+  const int64_t data_size = array.value_data() ? array.value_data()->size() : 0;
+  if (offsets[0] < 0 || offsets[length] > data_size) return false;
+  const int64_t begin = offsets[0];
+  const int64_t end = offsets[length];
+  for (int64_t i = 0; i < length; ++i) {
+    if (offsets[i + 1] < offsets[i]) return false;
+  }
+  if (begin == end) return true;
+  if (!arrow::util::ValidateUTF8(data + begin, end - begin)) return false;
+  // A continuation byte (10xxxxxx) where a value starts would split a character.
+  for (int64_t i = 1; i < length; ++i) {
+    if (offsets[i] < end && (data[offsets[i]] & 0xC0) == 0x80) return false;
+  }
+  return true;
+}
+
+arrow::Status ValidateColumn(const arrow::Array& column) {
+  switch (column.type_id()) {
+    case arrow::Type::STRING:
+      if (StringColumnValid(static_cast<const arrow::StringArray&>(column)))
+        return arrow::Status::OK();
+      break;
+    case arrow::Type::LARGE_STRING:
+      if (StringColumnValid(static_cast<const arrow::LargeStringArray&>(column)))
+        return arrow::Status::OK();
+      break;
+    default:
+      break;
+  }
+  return column.ValidateFull();
+}
+
+}  // namespace
 
 Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view source) {
   if (batch.num_rows() > kMaxArrowBatchRows) {
@@ -15,7 +68,26 @@ Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view sour
                            std::to_string(batch.num_rows()) + " rows, refused: the limit is " +
                            std::to_string(kMaxArrowBatchRows) + "; write smaller record batches");
   }
-  arrow::Status valid = batch.ValidateFull();
+  const arrow::Schema& schema = *batch.schema();
+  arrow::Status valid;
+  if (batch.num_columns() != schema.num_fields())
+    valid = arrow::Status::Invalid(batch.num_columns(), " columns where the schema has ",
+                                   schema.num_fields());
+  for (int i = 0; valid.ok() && i < batch.num_columns(); ++i) {
+    const arrow::Array& column = *batch.column(i);
+    if (column.length() != batch.num_rows()) {
+      valid =
+          arrow::Status::Invalid(column.length(), " rows where the batch has ", batch.num_rows());
+    } else if (!column.type()->Equals(*schema.field(i)->type())) {
+      valid =
+          arrow::Status::Invalid("of type ", column.type()->ToString(), " where the schema says ",
+                                 schema.field(i)->type()->ToString());
+    } else {
+      valid = ValidateColumn(column);
+    }
+    if (!valid.ok())
+      valid = arrow::Status::Invalid("column '", schema.field(i)->name(), "': ", valid.message());
+  }
   if (valid.ok()) return Status::OK();
   return Status::Invalid(std::string(source) +
                          " holds invalid Arrow data, refused: " + valid.message());

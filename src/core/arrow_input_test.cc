@@ -1,0 +1,100 @@
+#include "mortar/core/arrow_input.h"
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace mortar {
+namespace {
+
+// A string column made of raw parts, as a server could send it: any offsets, any bytes.
+template <typename ArrayType = arrow::StringArray, typename Offset = int32_t>
+std::shared_ptr<arrow::Array> Strings(const std::vector<Offset>& offsets, const std::string& data,
+                                      const std::vector<bool>& valid = {}) {
+  auto offset_buffer = arrow::Buffer::FromString(
+      std::string(reinterpret_cast<const char*>(offsets.data()), offsets.size() * sizeof(Offset)));
+  std::shared_ptr<arrow::Buffer> bitmap;
+  int64_t nulls = 0;
+  if (!valid.empty()) {
+    arrow::TypedBufferBuilder<bool> bits;
+    for (bool v : valid) {
+      EXPECT_TRUE(bits.Append(v).ok());
+      nulls += v ? 0 : 1;
+    }
+    bitmap = bits.Finish().ValueOrDie();
+  }
+  return std::make_shared<ArrayType>(static_cast<int64_t>(offsets.size()) - 1, offset_buffer,
+                                     arrow::Buffer::FromString(data), bitmap, nulls);
+}
+
+Status Check(const std::shared_ptr<arrow::Array>& column) {
+  auto schema = arrow::schema({arrow::field("text", column->type())});
+  return ValidateArrowInput(*arrow::RecordBatch::Make(schema, column->length(), {column}),
+                            "the test's batch");
+}
+
+void ExpectRefused(const std::shared_ptr<arrow::Array>& column, const std::string& why) {
+  Status status = Check(column);
+  ASSERT_FALSE(status.ok()) << why;
+  EXPECT_NE(status.message().find("invalid Arrow data"), std::string::npos) << status.ToString();
+  EXPECT_NE(status.message().find("column 'text'"), std::string::npos) << status.ToString();
+}
+
+TEST(ArrowInputTest, StringColumnsOfWholeCharactersAreAccepted) {
+  // "a", "é" (2 bytes), "", "日本" (3 + 3 bytes), "z"
+  EXPECT_TRUE(Check(Strings({0, 1, 3, 3, 9, 10},
+                            "a\xC3\xA9\xE6\x97\xA5\xE6\x9C\xAC"
+                            "z"))
+                  .ok());
+  EXPECT_TRUE(Check(Strings<arrow::LargeStringArray, int64_t>({0, 2, 5},
+                                                              "\xC3\xA9"
+                                                              "abc"))
+                  .ok());
+  EXPECT_TRUE(Check(Strings({0}, "")).ok());            // no rows
+  EXPECT_TRUE(Check(Strings({4, 4, 4}, "abcd")).ok());  // empty values past the start
+}
+
+TEST(ArrowInputTest, StringColumnsThatAreNotUtf8AreRefused) {
+  ExpectRefused(Strings({0, 1, 2}, "a\xFF"), "a byte that is never UTF-8");
+  ExpectRefused(Strings({0, 1, 2}, "a\xC3"), "a character cut off at the end");
+  // The bytes are UTF-8 as one run, but the second value starts inside "é".
+  ExpectRefused(Strings({0, 2, 3, 4},
+                        "a\xC3\xA9"
+                        "b"),
+                "a value boundary inside a character");
+  ExpectRefused(Strings<arrow::LargeStringArray, int64_t>({0, 1, 3}, "\xC3\xA9\xA9"),
+                "a large string column with a stray continuation byte");
+}
+
+TEST(ArrowInputTest, StringOffsetsOutsideTheirDataOrFallingAreRefused) {
+  ExpectRefused(Strings({0, 3, 9}, "abcd"), "an offset past the data");
+  ExpectRefused(Strings({0, 3, 1, 4}, "abcd"), "offsets that fall");
+  ExpectRefused(Strings({-1, 2}, "abcd"), "a negative first offset");
+}
+
+TEST(ArrowInputTest, BytesOnlyNullValuesCoverAreLeftAloneAsArrowDoes) {
+  // The second value is null; its bytes are not UTF-8, which the format allows.
+  EXPECT_TRUE(Check(Strings({0, 1, 2, 3},
+                            "a\xFF"
+                            "b",
+                            {true, false, true}))
+                  .ok());
+  ExpectRefused(Strings({0, 1, 2, 3},
+                        "a\xFF"
+                        "b",
+                        {true, true, false}),
+                "the same bytes under a valid value");
+}
+
+TEST(ArrowInputTest, SlicedStringColumnsAreCheckedOnTheirOwnRows) {
+  auto column = Strings({0, 1, 2, 4},
+                        "\xFF"
+                        "a\xC3\xA9");
+  EXPECT_TRUE(Check(column->Slice(1)).ok());
+  ExpectRefused(column->Slice(0, 2), "the slice that holds the bad byte");
+}
+
+}  // namespace
+}  // namespace mortar
