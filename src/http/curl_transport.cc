@@ -214,6 +214,10 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
 #endif
   Set(CURLOPT_HTTPHEADER, headers);
   Set(CURLOPT_WRITEFUNCTION, AppendBody);
+  if (request.body_memory != nullptr) {
+    response.body = std::move(*request.body_memory);
+    response.body.clear();
+  }
   body_ = BodySink{&response.body, handle_.get(), request.max_response_bytes, false};
   Set(CURLOPT_WRITEDATA, &body_);
   Set(CURLOPT_HEADERFUNCTION, AppendHeader);

@@ -239,6 +239,23 @@ TEST_F(HttpCurlTransportTest, RequestsRoundTripOverOneKeptAliveConnection) {
   }
 }
 
+TEST_F(HttpCurlTransportTest, TheResponseBodyFillsTheMemoryItIsGiven) {
+  auto transport = TrustingTransport();
+  ASSERT_NE(transport, nullptr);
+  std::string memory = "left over from an earlier body";
+  memory.reserve(1 << 20);
+  const char* pages = memory.data();
+  Request get;
+  get.method = "GET";
+  get.url = BaseUrl() + "/echo?reused=1";
+  get.body_memory = &memory;
+  auto response = transport->Send(get);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(response->body)["query"], "reused=1");
+  EXPECT_EQ(response->body.data(), pages);
+  EXPECT_GE(response->body.capacity(), std::size_t{1} << 20);
+}
+
 TEST_F(HttpCurlTransportTest, AFileBodyIsSentAsItIsRead) {
   auto transport = TrustingTransport();
   ASSERT_NE(transport, nullptr);

@@ -32,6 +32,10 @@ struct Request {
   // error instead of exhausting memory (real answers, CloudFetch files included, are
   // far smaller).
   std::size_t max_response_bytes = std::size_t{1} << 30;
+  // Memory for the response body, or null: a string (its contents are dropped) whose
+  // capacity the body reuses, so that repeated large downloads do not each have fresh
+  // pages faulted in. Not owned; the first attempt takes it, later ones allocate.
+  std::string* body_memory = nullptr;
 
   // The first header with this name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;

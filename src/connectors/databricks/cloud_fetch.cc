@@ -57,6 +57,7 @@ CloudFetchDownloads::CloudFetchDownloads(CloudFetchOptions options, TransportFac
                                          http::Clock& clock)
     : options_(std::move(options)), transports_(std::move(transports)), clock_(clock) {
   options_.parallelism = std::max(1, options_.parallelism);
+  spares_ = std::make_shared<SpareBuffers>(static_cast<std::size_t>(options_.parallelism) + 1);
 }
 
 CloudFetchDownloads::~CloudFetchDownloads() {
@@ -169,6 +170,8 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
   request.url = link.url;
   request.headers = link.headers;
   request.timeout = std::chrono::minutes(10);
+  std::string memory = spares_->Take();
+  request.body_memory = &memory;
   auto response = http::SendWithRetry(transport, request, options_.retry, clock_);
   if (!response.ok()) {
     Status failed = Status::Remote(prefix + "the result file of " + Rows(link) +
@@ -197,7 +200,7 @@ Status CloudFetchDownloads::Download(http::Transport& transport, Slot& slot) {
 }
 
 Status CloudFetchDownloads::Open(DownloadedFile& file) {
-  auto batches = ArrowStreamBatches::Open(std::move(file.body), options_.lz4);
+  auto batches = ArrowStreamBatches::Open(std::move(file.body), options_.lz4, spares_);
   std::string().swap(file.body);
   if (!batches.ok()) {
     return FileError(options_.connection_name, file.link,

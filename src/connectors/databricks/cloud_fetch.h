@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "connectors/databricks/result_decoder.h"
+#include "connectors/databricks/spare_buffers.h"
 #include "mortar/core/batch.h"
 #include "mortar/http/client.h"
 
@@ -106,6 +107,9 @@ class CloudFetchDownloads {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::shared_ptr<Slot>> slots_;  // in row order; the first is handed over next
+  // The memory of files read, for the next downloads: those in the window and the one
+  // being read.
+  std::shared_ptr<SpareBuffers> spares_;
   std::vector<std::thread> workers_;
   bool stopping_ = false;
 };

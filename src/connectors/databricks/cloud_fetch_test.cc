@@ -43,6 +43,7 @@ class Storage {
     std::lock_guard lock(mutex_);
     int& count = requests_[request.url];
     ++count;
+    memory_[request.url] = request.body_memory ? request.body_memory->capacity() : 0;
     auto it = answers_.find(request.url);
     http::Response response;
     if (it == answers_.end()) {
@@ -56,18 +57,31 @@ class Storage {
     std::lock_guard lock(mutex_);
     return requests_[url];
   }
+  // The capacity of the memory the last request for `url` came with for its body.
+  std::size_t MemoryGiven(const std::string& url) {
+    std::lock_guard lock(mutex_);
+    return memory_[url];
+  }
 
  private:
   std::mutex mutex_;
   std::map<std::string, std::vector<http::Response>> answers_;
   std::map<std::string, int> requests_;
+  std::map<std::string, std::size_t> memory_;
 };
 
 class StorageTransport : public http::Transport {
  public:
   explicit StorageTransport(Storage& storage) : storage_(storage) {}
+  // Like libcurl's transport, fills the memory a request comes with.
   Result<http::Response> Send(const http::Request& request) override {
-    return storage_.Get(request);
+    auto response = storage_.Get(request);
+    if (response.ok() && request.body_memory != nullptr) {
+      std::string body = std::move(*request.body_memory);
+      body.assign(response->body);
+      response->body = std::move(body);
+    }
+    return response;
   }
 
  private:
@@ -171,6 +185,35 @@ TEST(CloudFetchTest, HandsFilesOverInRowOrderWhateverOrderTheyArriveIn) {
   }
   EXPECT_EQ(downloads.Waiting(), 0u);
   EXPECT_LE(f.transports.load(), 3);  // one transport per worker, no more workers than asked
+}
+
+TEST(CloudFetchTest, TheMemoryOfFilesReadIsReusedForTheNextDownloads) {
+  Fixture f;
+  std::vector<ResultLink> links;
+  for (int i = 0; i < 6; ++i) {
+    links.push_back(f.Link(i, i * 100, 100));
+    f.storage.Serve(links.back().url, {Ok(ResultFile(i * 100, 100))});
+  }
+  // One download at a time, each file read and dropped before the next is asked for:
+  // no more than two memories are ever needed, one being read, one being downloaded
+  // into, so at most two downloads come without one (which, as the threads go).
+  auto downloads = f.Make(1);
+  downloads.Add(links);
+  for (int i = 0; i < 6; ++i) {
+    auto file = downloads.Next();
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    EXPECT_EQ(FirstId(*file), i * 100);
+    while (true) {
+      auto batch = file->batches->Next();
+      ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+      if (!*batch) break;
+    }
+  }
+  const std::size_t none = std::string().capacity();
+  EXPECT_EQ(f.storage.MemoryGiven(links[0].url), none);
+  int without = 0;
+  for (const auto& link : links) without += f.storage.MemoryGiven(link.url) == none ? 1 : 0;
+  EXPECT_LE(without, 2);
 }
 
 TEST(CloudFetchTest, AnExpiredLinkIsReportedNotDownloaded) {

@@ -7,29 +7,40 @@
 
 namespace mortar::databricks {
 
-Result<std::shared_ptr<Lz4FrameInputStream>> Lz4FrameInputStream::Open(std::string compressed,
-                                                                       int64_t max_bytes) {
+Result<std::shared_ptr<Lz4FrameInputStream>> Lz4FrameInputStream::Open(
+    std::string compressed, int64_t max_bytes, std::shared_ptr<SpareBuffers> spares) {
   LZ4F_dctx* context = nullptr;
   if (LZ4F_isError(LZ4F_createDecompressionContext(&context, LZ4F_VERSION))) {
     return Status::Internal("cannot create an LZ4 decompression context");
   }
   return std::shared_ptr<Lz4FrameInputStream>(
-      new Lz4FrameInputStream(std::move(compressed), max_bytes, context));
+      new Lz4FrameInputStream(std::move(compressed), max_bytes, context, std::move(spares)));
 }
 
 Lz4FrameInputStream::Lz4FrameInputStream(std::string compressed, int64_t max_bytes,
-                                         LZ4F_dctx* context)
-    : compressed_(std::move(compressed)), max_bytes_(max_bytes), context_(context) {}
+                                         LZ4F_dctx* context, std::shared_ptr<SpareBuffers> spares)
+    : compressed_(std::move(compressed)),
+      spares_(std::move(spares)),
+      max_bytes_(max_bytes),
+      context_(context) {}
 
 Lz4FrameInputStream::~Lz4FrameInputStream() {
+  ReleaseInput();
   LZ4F_freeDecompressionContext(context_);
 }
 
 arrow::Status Lz4FrameInputStream::Close() {
   closed_ = true;
+  ReleaseInput();
+  return arrow::Status::OK();
+}
+
+void Lz4FrameInputStream::ReleaseInput() {
+  if (spares_) {
+    spares_->Give(std::move(compressed_));
+  }
   std::string().swap(compressed_);
   consumed_ = 0;
-  return arrow::Status::OK();
 }
 
 arrow::Result<int64_t> Lz4FrameInputStream::Read(int64_t nbytes, void* out) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "connectors/databricks/spare_buffers.h"
 #include "mortar/core/result.h"
 
 typedef struct LZ4F_dctx_s LZ4F_dctx;
@@ -21,9 +22,10 @@ namespace mortar::databricks {
 class Lz4FrameInputStream final : public arrow::io::InputStream {
  public:
   // Reads `compressed`, refusing to decompress past `max_bytes` in all (a decompression
-  // bomb's bound).
-  static Result<std::shared_ptr<Lz4FrameInputStream>> Open(std::string compressed,
-                                                           int64_t max_bytes);
+  // bomb's bound). Closed or destroyed, it gives `compressed`'s memory to `spares`, if
+  // any (what it hands over is decompressed into memory of its own).
+  static Result<std::shared_ptr<Lz4FrameInputStream>> Open(
+      std::string compressed, int64_t max_bytes, std::shared_ptr<SpareBuffers> spares = nullptr);
   ~Lz4FrameInputStream() override;
   Lz4FrameInputStream(const Lz4FrameInputStream&) = delete;
   Lz4FrameInputStream& operator=(const Lz4FrameInputStream&) = delete;
@@ -36,9 +38,12 @@ class Lz4FrameInputStream final : public arrow::io::InputStream {
   arrow::Result<std::shared_ptr<arrow::Buffer>> Read(int64_t nbytes) override;
 
  private:
-  Lz4FrameInputStream(std::string compressed, int64_t max_bytes, LZ4F_dctx* context);
+  Lz4FrameInputStream(std::string compressed, int64_t max_bytes, LZ4F_dctx* context,
+                      std::shared_ptr<SpareBuffers> spares);
+  void ReleaseInput();
 
   std::string compressed_;
+  std::shared_ptr<SpareBuffers> spares_;
   std::size_t consumed_ = 0;
   int64_t produced_ = 0;
   int64_t max_bytes_;

@@ -63,6 +63,23 @@ TEST(Lz4FrameInputStreamTest, DecompressesOnlyWhatIsAsked) {
   EXPECT_EQ((*rest)->ToString(), plain.substr(100));
 }
 
+TEST(Lz4FrameInputStreamTest, TheInputsMemoryGoesToTheSparesWhenDone) {
+  auto spares = std::make_shared<SpareBuffers>(2);
+  std::string compressed = Lz4(Text(100000, 4));
+  const std::size_t size = compressed.size();
+  {
+    auto stream = Lz4FrameInputStream::Open(std::move(compressed), 1 << 30, spares);
+    ASSERT_TRUE(stream.ok());
+    auto all = (*stream)->Read(100000);
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ((*all)->ToString(), Text(100000, 4));  // its own memory, not the input's
+  }
+  std::string spare = spares->Take();
+  EXPECT_TRUE(spare.empty());
+  EXPECT_GE(spare.capacity(), size);
+  EXPECT_EQ(spares->Take().capacity(), std::string().capacity());  // one input, one spare
+}
+
 TEST(Lz4FrameInputStreamTest, ACutFrameACorruptOneAndTooMuchAreErrors) {
   std::string plain = Text(200000, 4);
   std::string compressed = Lz4(plain);

@@ -332,11 +332,12 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
   return ReadStream(arrow::Buffer::FromString(std::move(stream)));
 }
 
-Result<std::unique_ptr<ArrowStreamBatches>> ArrowStreamBatches::Open(std::string stream, bool lz4) {
+Result<std::unique_ptr<ArrowStreamBatches>> ArrowStreamBatches::Open(
+    std::string stream, bool lz4, std::shared_ptr<SpareBuffers> spares) {
   std::shared_ptr<arrow::io::InputStream> input;
   if (lz4) {
-    MORTAR_ASSIGN_OR_RETURN(input,
-                            Lz4FrameInputStream::Open(std::move(stream), kMaxLz4ResultBytes));
+    MORTAR_ASSIGN_OR_RETURN(
+        input, Lz4FrameInputStream::Open(std::move(stream), kMaxLz4ResultBytes, std::move(spares)));
   } else {
     input = std::make_shared<arrow::io::BufferReader>(arrow::Buffer::FromString(std::move(stream)));
   }

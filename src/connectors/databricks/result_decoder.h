@@ -3,10 +3,12 @@
 // Arrow IPC streams of CloudFetch files). Internal to the connector. Stateless.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "connectors/databricks/spare_buffers.h"
 #include "mortar/core/batch.h"
 #include "tcli_service_types.h"
 
@@ -45,7 +47,9 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
 // file is never held decompressed whole: only the batches the caller still holds are.
 class ArrowStreamBatches {
  public:
-  static Result<std::unique_ptr<ArrowStreamBatches>> Open(std::string stream, bool lz4);
+  // With `lz4`, the stream's memory goes to `spares` (if any) once the batches are read.
+  static Result<std::unique_ptr<ArrowStreamBatches>> Open(
+      std::string stream, bool lz4, std::shared_ptr<SpareBuffers> spares = nullptr);
   // The next batch; an empty Batch at the stream's end.
   Result<Batch> Next();
 
