@@ -9,9 +9,17 @@
 namespace mortar::databricks {
 namespace {
 
-std::string Lz4(const std::string& plain) {
+// One frame. Databricks' files have 4 MiB blocks; 64 KiB ones make several per frame
+// with little data.
+std::string Lz4(const std::string& plain, LZ4F_blockSizeID_t blocks = LZ4F_max64KB,
+                bool checksums = false) {
   LZ4F_preferences_t preferences{};
-  preferences.frameInfo.blockSizeID = LZ4F_max64KB;  // several blocks per frame
+  preferences.frameInfo.blockSizeID = blocks;
+  preferences.frameInfo.blockMode = LZ4F_blockIndependent;
+  if (checksums) {
+    preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+    preferences.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled;
+  }
   std::string out(LZ4F_compressFrameBound(plain.size(), &preferences), '\0');
   std::size_t size =
       LZ4F_compressFrame(out.data(), out.size(), plain.data(), plain.size(), &preferences);
@@ -30,23 +38,46 @@ std::string Text(std::size_t size, unsigned seed) {
 }
 
 TEST(Lz4FrameInputStreamTest, ReadsFramesBackToBackInPiecesOfAnySize) {
-  std::string first = Text(300000, 1), second = Text(70000, 2);
-  auto stream = Lz4FrameInputStream::Open(Lz4(first) + Lz4(second), 1 << 30);
-  ASSERT_TRUE(stream.ok());
-  std::string read;
-  std::size_t piece = 1;
-  while (true) {
-    auto buffer = (*stream)->Read(static_cast<int64_t>(piece));
-    ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
-    read += (*buffer)->ToString();
-    EXPECT_EQ((*stream)->Tell().ValueOrDie(), static_cast<int64_t>(read.size()));
-    if ((*buffer)->size() < static_cast<int64_t>(piece)) break;
-    piece = piece * 7 + 3;
+  for (auto blocks : {LZ4F_max64KB, LZ4F_max4MB}) {
+    SCOPED_TRACE(blocks == LZ4F_max4MB ? "4 MiB blocks" : "64 KiB blocks");
+    std::string first = Text(blocks == LZ4F_max4MB ? 9000000 : 300000, 1);
+    std::string second = Text(70000, 2);
+    auto stream = Lz4FrameInputStream::Open(
+        Lz4(first, blocks) + Lz4(second, blocks, /*checksums=*/true), 1 << 30);
+    ASSERT_TRUE(stream.ok());
+    std::string read;
+    std::size_t piece = 1;
+    while (true) {
+      auto buffer = (*stream)->Read(static_cast<int64_t>(piece));
+      ASSERT_TRUE(buffer.ok()) << buffer.status().ToString();
+      read += (*buffer)->ToString();
+      EXPECT_EQ((*stream)->Tell().ValueOrDie(), static_cast<int64_t>(read.size()));
+      if ((*buffer)->size() < static_cast<int64_t>(piece)) break;
+      piece = piece * 7 + 3;
+    }
+    EXPECT_TRUE(read == first + second);
+    // At the end: nothing more, no error.
+    char byte;
+    EXPECT_EQ((*stream)->Read(1, &byte).ValueOrDie(), 0);
   }
-  EXPECT_EQ(read, first + second);
-  // At the end: nothing more, no error.
-  char byte;
-  EXPECT_EQ((*stream)->Read(1, &byte).ValueOrDie(), 0);
+}
+
+TEST(Lz4FrameInputStreamTest, AReadWithinABlockIsASliceOfItAndOneAcrossIsCopied) {
+  std::string plain = Text(9000000, 5);  // three 4 MiB blocks, the last part full
+  auto stream = Lz4FrameInputStream::Open(Lz4(plain, LZ4F_max4MB, /*checksums=*/true), 1 << 30);
+  ASSERT_TRUE(stream.ok());
+  auto head = (*stream)->Read(1000);
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_TRUE((*head)->ToString() == plain.substr(0, 1000));
+  EXPECT_NE((*head)->parent(), nullptr);   // a slice of the block, not a copy
+  auto across = (*stream)->Read(4 << 20);  // from the first block into the second
+  ASSERT_TRUE(across.ok()) << across.status().ToString();
+  EXPECT_TRUE((*across)->ToString() == plain.substr(1000, 4 << 20));
+  EXPECT_EQ((*across)->parent(), nullptr);
+  auto rest = (*stream)->Read(int64_t{1} << 30);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_TRUE((*rest)->ToString() == plain.substr(1000 + (4 << 20)));
+  EXPECT_EQ((*stream)->Tell().ValueOrDie(), static_cast<int64_t>(plain.size()));
 }
 
 TEST(Lz4FrameInputStreamTest, DecompressesOnlyWhatIsAsked) {
