@@ -6,6 +6,7 @@
 #include <arrow/record_batch.h>
 #include <arrow/util/utf8.h>
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -44,8 +45,30 @@ bool StringColumnValid(const ArrayType& array) {
   return true;
 }
 
+// Whether every value of a decimal column of up to 18 digits fits its precision,
+// checked the fast way: each is a 64-bit integer below 10^precision in magnitude. False
+// says only "not proven" (a null's bytes may be anything, and Arrow skips nulls).
+bool DecimalColumnValid(const arrow::Decimal128Array& array) {
+  const auto& type = static_cast<const arrow::Decimal128Type&>(*array.type());
+  if (type.precision() > 18 || !array.Validate().ok()) return false;
+  int64_t bound = 1;
+  for (int32_t digit = 0; digit < type.precision(); ++digit) bound *= 10;
+  const uint8_t* values = array.raw_values();  // little-endian: the low word first
+  for (int64_t i = 0; i < array.length(); ++i) {
+    int64_t low = 0, high = 0;
+    std::memcpy(&low, values + 16 * i, sizeof(low));
+    std::memcpy(&high, values + 16 * i + 8, sizeof(high));
+    if (high != (low < 0 ? -1 : 0) || low <= -bound || low >= bound) return false;
+  }
+  return true;
+}
+
 arrow::Status ValidateColumn(const arrow::Array& column) {
   switch (column.type_id()) {
+    case arrow::Type::DECIMAL128:
+      if (DecimalColumnValid(static_cast<const arrow::Decimal128Array&>(column)))
+        return arrow::Status::OK();
+      break;
     case arrow::Type::STRING:
       if (StringColumnValid(static_cast<const arrow::StringArray&>(column)))
         return arrow::Status::OK();

@@ -96,5 +96,43 @@ TEST(ArrowInputTest, SlicedStringColumnsAreCheckedOnTheirOwnRows) {
   ExpectRefused(column->Slice(0, 2), "the slice that holds the bad byte");
 }
 
+std::shared_ptr<arrow::Array> Decimals(int32_t precision, const std::vector<std::string>& values,
+                                       const std::vector<bool>& valid = {}) {
+  // Built unchecked, as bytes from a server would be.
+  auto type = arrow::decimal128(precision, 2);
+  arrow::TypedBufferBuilder<uint8_t> bytes;
+  for (const auto& text : values) {
+    auto value = arrow::Decimal128::FromString(text).ValueOrDie();
+    EXPECT_TRUE(bytes.Append(value.ToBytes().data(), 16).ok());
+  }
+  std::shared_ptr<arrow::Buffer> bitmap;
+  int64_t nulls = 0;
+  if (!valid.empty()) {
+    arrow::TypedBufferBuilder<bool> bits;
+    for (bool v : valid) {
+      EXPECT_TRUE(bits.Append(v).ok());
+      nulls += v ? 0 : 1;
+    }
+    bitmap = bits.Finish().ValueOrDie();
+  }
+  return std::make_shared<arrow::Decimal128Array>(arrow::ArrayData::Make(
+      type, static_cast<int64_t>(values.size()), {bitmap, bytes.Finish().ValueOrDie()}, nulls));
+}
+
+TEST(ArrowInputTest, DecimalsMustFitTheirPrecision) {
+  EXPECT_TRUE(Check(Decimals(5, {"999.99", "-999.99", "0", "12.30"})).ok());
+  ExpectRefused(Decimals(5, {"1.00", "1000.00"}), "six digits in a decimal(5,2)");
+  ExpectRefused(Decimals(5, {"-1000.00"}), "six digits, negative");
+  ExpectRefused(Decimals(18, {"100000000000000000.00"}),
+                "a value past 64 bits' range of 18 digits");
+  EXPECT_TRUE(Check(Decimals(18, {"9999999999999999.99", "-9999999999999999.99"})).ok());
+  // Wider decimals are Arrow's to check.
+  EXPECT_TRUE(Check(Decimals(38, {"123456789012345678901234567890.12"})).ok());
+  ExpectRefused(Decimals(20, {"1234567890123456789.00"}), "21 digits in a decimal(20,2)");
+  // A null's bytes are not a value.
+  EXPECT_TRUE(Check(Decimals(5, {"1.00", "1000.00"}, {true, false})).ok());
+  ExpectRefused(Decimals(5, {"1.00", "1000.00"}, {false, true}), "the same bytes, not null");
+}
+
 }  // namespace
 }  // namespace mortar
