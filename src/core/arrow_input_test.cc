@@ -9,22 +9,25 @@
 namespace mortar {
 namespace {
 
+// A validity bitmap (none when `valid` is empty), counting the nulls.
+std::shared_ptr<arrow::Buffer> Validity(const std::vector<bool>& valid, int64_t& nulls) {
+  if (valid.empty()) return nullptr;
+  arrow::TypedBufferBuilder<bool> bits;
+  for (bool v : valid) {
+    EXPECT_TRUE(bits.Append(v).ok());
+    nulls += v ? 0 : 1;
+  }
+  return bits.Finish().ValueOrDie();
+}
+
 // A string column made of raw parts, as a server could send it: any offsets, any bytes.
 template <typename ArrayType = arrow::StringArray, typename Offset = int32_t>
 std::shared_ptr<arrow::Array> Strings(const std::vector<Offset>& offsets, const std::string& data,
                                       const std::vector<bool>& valid = {}) {
   auto offset_buffer = arrow::Buffer::FromString(
       std::string(reinterpret_cast<const char*>(offsets.data()), offsets.size() * sizeof(Offset)));
-  std::shared_ptr<arrow::Buffer> bitmap;
   int64_t nulls = 0;
-  if (!valid.empty()) {
-    arrow::TypedBufferBuilder<bool> bits;
-    for (bool v : valid) {
-      EXPECT_TRUE(bits.Append(v).ok());
-      nulls += v ? 0 : 1;
-    }
-    bitmap = bits.Finish().ValueOrDie();
-  }
+  std::shared_ptr<arrow::Buffer> bitmap = Validity(valid, nulls);
   return std::make_shared<ArrayType>(static_cast<int64_t>(offsets.size()) - 1, offset_buffer,
                                      arrow::Buffer::FromString(data), bitmap, nulls);
 }
@@ -105,16 +108,8 @@ std::shared_ptr<arrow::Array> Decimals(int32_t precision, const std::vector<std:
     auto value = arrow::Decimal128::FromString(text).ValueOrDie();
     EXPECT_TRUE(bytes.Append(value.ToBytes().data(), 16).ok());
   }
-  std::shared_ptr<arrow::Buffer> bitmap;
   int64_t nulls = 0;
-  if (!valid.empty()) {
-    arrow::TypedBufferBuilder<bool> bits;
-    for (bool v : valid) {
-      EXPECT_TRUE(bits.Append(v).ok());
-      nulls += v ? 0 : 1;
-    }
-    bitmap = bits.Finish().ValueOrDie();
-  }
+  std::shared_ptr<arrow::Buffer> bitmap = Validity(valid, nulls);
   return std::make_shared<arrow::Decimal128Array>(arrow::ArrayData::Make(
       type, static_cast<int64_t>(values.size()), {bitmap, bytes.Finish().ValueOrDie()}, nulls));
 }
