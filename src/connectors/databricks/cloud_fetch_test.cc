@@ -149,6 +149,16 @@ struct Fixture {
         clock);
   }
 
+  // `count` files of `rows` rows each, one after the other, served and linked.
+  std::vector<ResultLink> ServeFiles(int count, int64_t rows) {
+    std::vector<ResultLink> links;
+    for (int i = 0; i < count; ++i) {
+      links.push_back(Link(i, i * rows, rows));
+      storage.Serve(links.back().url, {Ok(ResultFile(i * rows, rows))});
+    }
+    return links;
+  }
+
   ResultLink Link(int index, int64_t start, int64_t rows, int64_t expires_in_ms = 900000) {
     ResultLink link;
     link.url = "https://storage.test/results/file-" + std::to_string(index) + "?" + kSignature;
@@ -168,11 +178,7 @@ int64_t FirstId(const DownloadedFile& file) {
 
 TEST(CloudFetchTest, HandsFilesOverInRowOrderWhateverOrderTheyArriveIn) {
   Fixture f;
-  std::vector<ResultLink> links;
-  for (int i = 0; i < 8; ++i) {
-    links.push_back(f.Link(i, i * 100, 100));
-    f.storage.Serve(links.back().url, {Ok(ResultFile(i * 100, 100))});
-  }
+  std::vector<ResultLink> links = f.ServeFiles(8, 100);
   auto downloads = f.Make(3);
   downloads.Add(links);
   for (int i = 0; i < 8; ++i) {
@@ -189,11 +195,7 @@ TEST(CloudFetchTest, HandsFilesOverInRowOrderWhateverOrderTheyArriveIn) {
 
 TEST(CloudFetchTest, TheMemoryOfFilesReadIsReusedForTheNextDownloads) {
   Fixture f;
-  std::vector<ResultLink> links;
-  for (int i = 0; i < 6; ++i) {
-    links.push_back(f.Link(i, i * 100, 100));
-    f.storage.Serve(links.back().url, {Ok(ResultFile(i * 100, 100))});
-  }
+  std::vector<ResultLink> links = f.ServeFiles(6, 100);
   // One download at a time, each file read and dropped before the next is asked for:
   // no more than two memories are ever needed, one being read, one being downloaded
   // into, so at most two downloads come without one (which, as the threads go).
@@ -292,11 +294,7 @@ TEST(CloudFetchTest, AFileWithOtherRowsThanAnnouncedIsAnError) {
 
 TEST(CloudFetchTest, ClearDropsQueuedFilesAndNewLinksFollow) {
   Fixture f;
-  std::vector<ResultLink> links;
-  for (int i = 0; i < 4; ++i) {
-    links.push_back(f.Link(i, i * 10, 10));
-    f.storage.Serve(links.back().url, {Ok(ResultFile(i * 10, 10))});
-  }
+  std::vector<ResultLink> links = f.ServeFiles(4, 10);
   auto downloads = f.Make(2);
   downloads.Add(links);
   ASSERT_EQ(FirstId(*downloads.Next()), 0);
