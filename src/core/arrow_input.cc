@@ -33,16 +33,13 @@ bool StringColumnValid(const ArrayType& array) {
   if (offsets[0] < 0 || offsets[length] > data_size) return false;
   const int64_t begin = offsets[0];
   const int64_t end = offsets[length];
-  for (int64_t i = 0; i < length; ++i) {
-    if (offsets[i + 1] < offsets[i]) return false;
-  }
-  if (begin == end) return true;
-  if (!arrow::util::ValidateUTF8(data + begin, end - begin)) return false;
-  // A continuation byte (10xxxxxx) where a value starts would split a character.
-  for (int64_t i = 1; i < length; ++i) {
+  for (int64_t i = 1; i <= length; ++i) {
+    if (offsets[i] < offsets[i - 1]) return false;
+    // Within [begin, end] now. A continuation byte (10xxxxxx) where a value starts
+    // would split a character.
     if (offsets[i] < end && (data[offsets[i]] & 0xC0) == 0x80) return false;
   }
-  return true;
+  return begin == end || arrow::util::ValidateUTF8(data + begin, end - begin);
 }
 
 // Whether every value of a decimal column of up to 18 digits fits its precision,
