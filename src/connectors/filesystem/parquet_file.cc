@@ -3,10 +3,12 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <arrow/io/api.h>
+#include <arrow/util/byte_size.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
 
+#include "connectors/filesystem/dictionary_columns.h"
 #include "connectors/filesystem/file_commit.h"
 
 namespace mortar::filesystem {
@@ -129,6 +131,8 @@ class ParquetReader final : public BatchReader {
   std::unique_ptr<arrow::RecordBatchReader> batches_;
 };
 
+// Holds the file's first rows until it has decided which columns to write without a
+// dictionary (dictionary_columns.h), then writes them and every later batch as it comes.
 class ParquetWriter final : public BatchWriter {
  public:
   ParquetWriter(fs::path target, Schema schema, ParquetWriteOptions options)
@@ -139,10 +143,48 @@ class ParquetWriter final : public BatchWriter {
     auto file = arrow::io::FileOutputStream::Open(commit_.temporary().string());
     if (!file.ok()) return FromArrowStatus(file.status());
     stream_ = *file;
+    // Without dictionaries there is nothing to decide: rows are written as they come.
+    return options_.dictionary ? Status::OK() : StartWriting();
+  }
+
+  Status Write(const arrow::RecordBatch& batch) override {
+    if (!writer_) {
+      sample_.push_back(
+          arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns()));
+      sample_rows_ += batch.num_rows();
+      sample_bytes_ += arrow::util::TotalBufferSize(batch);
+      bool sampled = sample_rows_ >= std::min(kDictionarySampleRows, options_.row_group_rows) ||
+                     sample_bytes_ >= kDictionarySampleBytes;
+      return sampled ? StartWriting() : Status::OK();
+    }
+    arrow::Status status = writer_->WriteRecordBatch(batch);
+    if (!status.ok()) return commit_.WriteError(status);
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    if (!writer_) MORTAR_RETURN_IF_ERROR(StartWriting());
+    return commit_.CloseAndCommit([this] { return writer_->Close(); }, *stream_);
+  }
+
+  void Abort() override { commit_.CloseAndAbort(stream_.get()); }
+
+ private:
+  // Opens Arrow's writer, with or without a dictionary for each column as the sample
+  // says, and writes the sample.
+  Status StartWriting() {
     parquet::WriterProperties::Builder builder;
     builder.compression(parquet::Compression::SNAPPY)
         ->max_row_group_length(options_.row_group_rows);
-    if (!options_.dictionary) builder.disable_dictionary();
+    if (options_.dictionary) {
+      MORTAR_ASSIGN_OR_RETURN(
+          auto plain,
+          ColumnsOutgrowingDictionary(
+              sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
+      for (const auto& column : plain) builder.disable_dictionary(column);
+    } else {
+      builder.disable_dictionary();
+    }
     auto properties = builder.build();
     auto arrow_properties =
         parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
@@ -150,27 +192,20 @@ class ParquetWriter final : public BatchWriter {
                                                    stream_, properties, arrow_properties);
     if (!writer.ok()) return FromArrowStatus(writer.status());
     writer_ = std::move(*writer);
+    auto sample = std::move(sample_);
+    sample_.clear();
+    for (const auto& batch : sample) MORTAR_RETURN_IF_ERROR(Write(*batch));
     return Status::OK();
   }
 
-  Status Write(const arrow::RecordBatch& batch) override {
-    arrow::Status status = writer_->WriteRecordBatch(batch);
-    if (!status.ok()) return commit_.WriteError(status);
-    return Status::OK();
-  }
-
-  Status Commit() override {
-    return commit_.CloseAndCommit([this] { return writer_->Close(); }, *stream_);
-  }
-
-  void Abort() override { commit_.CloseAndAbort(stream_.get()); }
-
- private:
   FileCommit commit_;
   Schema schema_;
   ParquetWriteOptions options_;
   std::shared_ptr<arrow::io::FileOutputStream> stream_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
+  std::vector<std::shared_ptr<arrow::RecordBatch>> sample_;
+  int64_t sample_rows_ = 0;
+  int64_t sample_bytes_ = 0;
 };
 
 }  // namespace

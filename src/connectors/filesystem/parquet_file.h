@@ -25,7 +25,9 @@ struct ParquetWriteOptions {
   // Bounds what the writer holds: it buffers one row group, encoded.
   int64_t row_group_rows = kParquetRowGroupRows;
   // Dictionary encoding makes files smaller, at the cost of a hash table per column
-  // while writing; files read once (staging) go without.
+  // while writing; files read once (staging) go without. With it, the writer holds the
+  // file's first rows (kDictionarySampleRows) to leave out the columns whose values are
+  // too distinct for a dictionary to pay (dictionary_columns.h).
   bool dictionary = true;
 };
 

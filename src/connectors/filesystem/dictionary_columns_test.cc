@@ -1,0 +1,80 @@
+#include "connectors/filesystem/dictionary_columns.h"
+
+#include <arrow/api.h>
+#include <arrow/json/from_string.h>
+#include <gtest/gtest.h>
+
+namespace mortar::filesystem {
+namespace {
+
+std::shared_ptr<arrow::RecordBatch> Batch(const std::shared_ptr<arrow::Schema>& schema,
+                                          const std::vector<std::string>& columns_json) {
+  arrow::ArrayVector columns;
+  int64_t rows = 0;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    auto column = arrow::json::ArrayFromJSONString(schema->field(i)->type(), columns_json[i]);
+    EXPECT_TRUE(column.ok()) << column.status().ToString();
+    rows = (*column)->length();
+    columns.push_back(*column);
+  }
+  return arrow::RecordBatch::Make(schema, rows, std::move(columns));
+}
+
+std::vector<std::string> Outgrowing(const std::vector<std::shared_ptr<arrow::RecordBatch>>& sample,
+                                    int64_t limit) {
+  auto columns = ColumnsOutgrowingDictionary(sample, limit);
+  EXPECT_TRUE(columns.ok()) << columns.status().ToString();
+  return columns.ok() ? *columns : std::vector<std::string>{};
+}
+
+// A dictionary of 16 distinct int32 values takes 64 bytes: the limit is reached at it,
+// not before; repeats and nulls add nothing; values seen in two batches count once.
+TEST(DictionaryColumnsTest, ColumnsAreNamedWhenTheirDistinctValuesFillTheLimit) {
+  auto schema = arrow::schema({arrow::field("sixteen", arrow::int32()),
+                               arrow::field("fifteen", arrow::int32()),
+                               arrow::field("repeats", arrow::int32())});
+  auto first = Batch(
+      schema, {"[0, 1, 2, 3, 4, 5, 6, 7]", "[0, 1, 2, 3, 4, 5, 6, 7]", "[1, 1, 1, 1, 1, 1, 1, 1]"});
+  auto second = Batch(
+      schema, {"[8, 9, 10, 11, 12, 13, 14, 15, 0, null]",
+               "[8, 9, 10, 11, 12, 13, 14, 0, null, null]", "[1, 1, 1, 1, 1, 1, 1, 1, 1, null]"});
+  EXPECT_EQ(Outgrowing({first, second}, 64), std::vector<std::string>{"sixteen"});
+  EXPECT_EQ(Outgrowing({first, second}, 65), std::vector<std::string>{});
+  EXPECT_EQ(Outgrowing({first, second}, 8), (std::vector<std::string>{"sixteen", "fifteen"}));
+}
+
+// Byte arrays are sized as Parquet's dictionary holds them: each distinct value's bytes
+// and a 4-byte length.
+TEST(DictionaryColumnsTest, ByteArraysCountTheirBytesAndLengths) {
+  auto schema =
+      arrow::schema({arrow::field("s", arrow::utf8()), arrow::field("l", arrow::large_binary())});
+  // Three distinct values of 1, 2 and 3 bytes: 6 + 3 * 4 = 18 bytes each column.
+  auto batch =
+      Batch(schema, {R"(["a", "bb", "ccc", "a", null])", R"(["a", "bb", "ccc", "bb", "a"])"});
+  EXPECT_EQ(Outgrowing({batch}, 18), (std::vector<std::string>{"s", "l"}));
+  EXPECT_EQ(Outgrowing({batch}, 19), std::vector<std::string>{});
+}
+
+// Decimals are as wide as their precision needs; timestamps take 8 bytes.
+TEST(DictionaryColumnsTest, DecimalsAndTimestampsTakeTheirParquetWidth) {
+  auto schema = arrow::schema({arrow::field("amount", arrow::decimal128(18, 2)),
+                               arrow::field("small", arrow::decimal128(4, 1)),
+                               arrow::field("at", arrow::timestamp(arrow::TimeUnit::MICRO))});
+  auto batch =
+      Batch(schema, {R"(["1.00", "2.00", "3.00"])", R"(["1.0", "2.0", "3.0"])", "[1, 2, 3]"});
+  // 3 values: decimal(18) 8 bytes each, decimal(4) 2, timestamps 8.
+  EXPECT_EQ(Outgrowing({batch}, 24), (std::vector<std::string>{"amount", "at"}));
+  EXPECT_EQ(Outgrowing({batch}, 6), (std::vector<std::string>{"amount", "small", "at"}));
+}
+
+// Parquet writes booleans without a dictionary, and nested columns are left to Arrow.
+TEST(DictionaryColumnsTest, BooleansAndNestedColumnsAreNeverNamed) {
+  auto schema = arrow::schema(
+      {arrow::field("flag", arrow::boolean()), arrow::field("list", arrow::list(arrow::int64()))});
+  auto batch = Batch(schema, {"[true, false, null]", "[[1, 2], [3], [4, 5, 6]]"});
+  EXPECT_EQ(Outgrowing({batch}, 1), std::vector<std::string>{});
+  EXPECT_EQ(Outgrowing({}, 1), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace mortar::filesystem

@@ -1,0 +1,127 @@
+#include "connectors/filesystem/parquet_file.h"
+
+#include <arrow/api.h>
+#include <arrow/io/api.h>
+#include <gtest/gtest.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/file_reader.h>
+
+#include "connectors/filesystem/dictionary_columns.h"
+#include "testing/temp_home.h"
+
+namespace mortar::filesystem {
+namespace {
+
+// Rows `from` to `from + rows`: an id, a code of 7 values, a name per id, a tag of 3.
+std::shared_ptr<arrow::RecordBatch> Rows(int64_t from, int64_t rows) {
+  arrow::Int64Builder id;
+  arrow::Int64Builder code;
+  arrow::StringBuilder name;
+  arrow::StringBuilder tag;
+  for (int64_t i = from; i < from + rows; ++i) {
+    EXPECT_TRUE(id.Append(i).ok());
+    EXPECT_TRUE(code.Append(i % 7).ok());
+    EXPECT_TRUE(name.Append("name-" + std::to_string(i)).ok());
+    EXPECT_TRUE(tag.Append(i % 3 == 0 ? "red" : "blue").ok());
+  }
+  auto schema =
+      arrow::schema({arrow::field("id", arrow::int64()), arrow::field("code", arrow::int64()),
+                     arrow::field("name", arrow::utf8()), arrow::field("tag", arrow::utf8())});
+  return arrow::RecordBatch::Make(schema, rows,
+                                  {*id.Finish(), *code.Finish(), *name.Finish(), *tag.Finish()});
+}
+
+class ParquetFileTest : public ::testing::Test {
+ protected:
+  // Writes `batches` of `rows` rows each, one after the other.
+  void WriteFile(int batches, int64_t rows, ParquetWriteOptions options = {}) {
+    auto schema = Schema::FromArrow(*Rows(0, 0)->schema());
+    ASSERT_TRUE(schema.ok());
+    auto writer = OpenParquetWriter(path_, *schema, options);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    for (int i = 0; i < batches; ++i) {
+      auto status = (*writer)->Write(*Rows(i * rows, rows));
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
+    auto committed = (*writer)->Commit();
+    ASSERT_TRUE(committed.ok()) << committed.ToString();
+  }
+
+  // Whether each column's first chunk has a dictionary page.
+  std::vector<bool> Dictionaries() const {
+    auto file = parquet::ParquetFileReader::OpenFile(path_.string());
+    auto metadata = file->metadata();
+    std::vector<bool> dictionaries;
+    if (metadata->num_row_groups() == 0) return dictionaries;
+    for (int i = 0; i < metadata->num_columns(); ++i) {
+      dictionaries.push_back(metadata->RowGroup(0)->ColumnChunk(i)->has_dictionary_page());
+    }
+    return dictionaries;
+  }
+
+  std::shared_ptr<arrow::Table> ReadBack() const {
+    auto input = arrow::io::ReadableFile::Open(path_.string());
+    EXPECT_TRUE(input.ok());
+    auto reader = parquet::arrow::OpenFile(*input, arrow::default_memory_pool());
+    EXPECT_TRUE(reader.ok());
+    auto table = (*reader)->ReadTable();
+    EXPECT_TRUE(table.ok());
+    return *table;
+  }
+
+  testing::TempHome temp_;
+  std::filesystem::path path_ = temp_.root() / "out.parquet";
+};
+
+// Ids and names are distinct on every row: their dictionaries would fill the page limit
+// within the file's first rows, so those two are written plain; the codes and tags keep
+// theirs. Every row comes back, in order.
+TEST_F(ParquetFileTest, ColumnsOfDistinctValuesAreWrittenWithoutADictionary) {
+  constexpr int64_t kRows = kDictionarySampleRows / 2 + 1;
+  WriteFile(3, kRows);
+  EXPECT_EQ(Dictionaries(), (std::vector<bool>{false, true, false, true}));
+  auto table = ReadBack();
+  ASSERT_EQ(table->num_rows(), 3 * kRows);
+  auto written = arrow::Table::FromRecordBatches({Rows(0, 3 * kRows)});
+  ASSERT_TRUE(written.ok());
+  EXPECT_TRUE(table->Equals(**written));
+}
+
+// A file shorter than the sample is written when committed, whole and in order; none of
+// its columns fills a dictionary.
+TEST_F(ParquetFileTest, AFileShorterThanTheSampleIsWrittenOnCommit) {
+  WriteFile(3, 4);
+  EXPECT_EQ(Dictionaries(), (std::vector<bool>{true, true, true, true}));
+  auto written = arrow::Table::FromRecordBatches({Rows(0, 12)});
+  ASSERT_TRUE(written.ok());
+  EXPECT_TRUE(ReadBack()->Equals(**written));
+}
+
+TEST_F(ParquetFileTest, AFileWithoutRowsKeepsItsColumns) {
+  WriteFile(0, 0);
+  auto table = ReadBack();
+  EXPECT_EQ(table->num_rows(), 0);
+  EXPECT_TRUE(table->schema()->Equals(*Rows(0, 0)->schema()));
+}
+
+TEST_F(ParquetFileTest, WithoutDictionariesNoColumnHasOne) {
+  WriteFile(2, 100, ParquetWriteOptions{kParquetRowGroupRows, false});
+  EXPECT_EQ(Dictionaries(), (std::vector<bool>{false, false, false, false}));
+  EXPECT_EQ(ReadBack()->num_rows(), 200);
+}
+
+// Rows held for the sample are dropped with the file when the write is abandoned.
+TEST_F(ParquetFileTest, AnAbandonedFileLeavesNothing) {
+  auto schema = Schema::FromArrow(*Rows(0, 0)->schema());
+  ASSERT_TRUE(schema.ok());
+  auto writer = OpenParquetWriter(path_, *schema);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(*Rows(0, 10)).ok());
+  (*writer)->Abort();
+  for (const auto& entry : std::filesystem::directory_iterator(temp_.root())) {
+    EXPECT_EQ(entry.path().filename().string().find("out"), std::string::npos) << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace mortar::filesystem
