@@ -5,6 +5,16 @@ find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(OpenSSL REQUIRED)
+# pyarrow's libparquet carries a copy of OpenSSL's libcrypto and exports its functions.
+# The dynamic linker serves each call (ours, libcurl's, libssl's) from the first library
+# in the process's lookup order that has the function, and libparquet came before
+# libcrypto: libssl's calls went to libparquet's copy, except those it lacks (loading
+# certificates, PEM), which went to Debian's, two copies sharing one TLS connection's
+# objects. Naming Debian's libssl and libcrypto first on every link line (whether the
+# program calls them or not) puts them first in that order.
+add_library(Mortar::openssl_first INTERFACE IMPORTED)
+target_link_options(Mortar::openssl_first INTERFACE
+  "SHELL:LINKER:--push-state,--no-as-needed ${OPENSSL_SSL_LIBRARY} ${OPENSSL_CRYPTO_LIBRARY} LINKER:--pop-state")
 # libcurl (OpenSSL flavour) for the HTTP client in src/http/.
 find_package(CURL 7.68 REQUIRED)
 # libsodium (the vault's authenticated encryption, Argon2id password hashes) and

@@ -18,7 +18,7 @@ file(REMOVE_RECURSE ${MORTAR_MODULE_VIEWS})
 # Every module links these privately: third-party code is not a layer.
 add_library(mortar_third_party INTERFACE)
 target_link_libraries(mortar_third_party INTERFACE
-  SQLite::SQLite3 nlohmann_json::nlohmann_json OpenSSL::Crypto Threads::Threads CURL::libcurl
+  Mortar::openssl_first SQLite::SQLite3 nlohmann_json::nlohmann_json OpenSSL::Crypto Threads::Threads CURL::libcurl
   Mortar::thrift Mortar::lz4 Mortar::odbc PkgConfig::SODIUM PkgConfig::HTTPLIB PkgConfig::RSVG)
 
 # One precompiled header for every module: the heavy third-party headers nearly every
