@@ -144,7 +144,11 @@ class ParquetWriter final : public BatchWriter {
     if (!file.ok()) return FromArrowStatus(file.status());
     stream_ = *file;
     // Without dictionaries there is nothing to decide: rows are written as they come.
-    return options_.dictionary ? Status::OK() : StartWriting();
+    if (!options_.dictionary) return StartWriting();
+    // A schema Parquet cannot hold fails now, not after the sample has been read.
+    std::shared_ptr<parquet::SchemaDescriptor> parquet_schema;
+    return FromArrowStatus(parquet::arrow::ToParquetSchema(
+        schema_.ToArrow().get(), *WriterProperties({}), *ArrowProperties(), &parquet_schema));
   }
 
   Status Write(const arrow::RecordBatch& batch) override {
@@ -173,29 +177,37 @@ class ParquetWriter final : public BatchWriter {
   // Opens Arrow's writer, with or without a dictionary for each column as the sample
   // says, and writes the sample.
   Status StartWriting() {
-    parquet::WriterProperties::Builder builder;
-    builder.compression(parquet::Compression::SNAPPY)
-        ->max_row_group_length(options_.row_group_rows);
+    std::vector<std::string> plain;
     if (options_.dictionary) {
       MORTAR_ASSIGN_OR_RETURN(
-          auto plain,
-          ColumnsOutgrowingDictionary(
-              sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
-      for (const auto& column : plain) builder.disable_dictionary(column);
-    } else {
-      builder.disable_dictionary();
+          plain, ColumnsOutgrowingDictionary(
+                     sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
     }
-    auto properties = builder.build();
-    auto arrow_properties =
-        parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
-    auto writer = parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(),
-                                                   stream_, properties, arrow_properties);
+    auto writer =
+        parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(), stream_,
+                                         WriterProperties(plain), ArrowProperties());
     if (!writer.ok()) return FromArrowStatus(writer.status());
     writer_ = std::move(*writer);
     auto sample = std::move(sample_);
     sample_.clear();
     for (const auto& batch : sample) MORTAR_RETURN_IF_ERROR(Write(*batch));
     return Status::OK();
+  }
+
+  // Snappy, the row group size, and dictionaries for every column but `plain` (none at
+  // all when the options say so).
+  std::shared_ptr<parquet::WriterProperties> WriterProperties(
+      const std::vector<std::string>& plain) const {
+    parquet::WriterProperties::Builder builder;
+    builder.compression(parquet::Compression::SNAPPY)
+        ->max_row_group_length(options_.row_group_rows);
+    if (!options_.dictionary) builder.disable_dictionary();
+    for (const auto& column : plain) builder.disable_dictionary(column);
+    return builder.build();
+  }
+
+  static std::shared_ptr<parquet::ArrowWriterProperties> ArrowProperties() {
+    return parquet::ArrowWriterProperties::Builder().store_schema()->set_use_threads(true)->build();
   }
 
   FileCommit commit_;

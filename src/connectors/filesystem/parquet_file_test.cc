@@ -69,6 +69,16 @@ class ParquetFileTest : public ::testing::Test {
     return *table;
   }
 
+  // Names of what is in the output's folder under the output's name (a temporary too).
+  std::vector<std::string> Outputs() const {
+    std::vector<std::string> outputs;
+    for (const auto& entry : std::filesystem::directory_iterator(temp_.root())) {
+      std::string name = entry.path().filename().string();
+      if (name.find("out") != std::string::npos) outputs.push_back(name);
+    }
+    return outputs;
+  }
+
   testing::TempHome temp_;
   std::filesystem::path path_ = temp_.root() / "out.parquet";
 };
@@ -110,6 +120,17 @@ TEST_F(ParquetFileTest, WithoutDictionariesNoColumnHasOne) {
   EXPECT_EQ(ReadBack()->num_rows(), 200);
 }
 
+// A schema Parquet cannot hold (a struct without fields) is refused when the file is
+// opened, before any row is read for the sample, and leaves nothing.
+TEST_F(ParquetFileTest, ASchemaParquetCannotHoldIsRefusedAtOnce) {
+  Schema schema({{"empty", Type::Struct({}), true}});
+  auto writer = OpenParquetWriter(path_, schema);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_NE(writer.status().message().find("no child field"), std::string::npos)
+      << writer.status().ToString();
+  EXPECT_EQ(Outputs(), std::vector<std::string>{});
+}
+
 // Rows held for the sample are dropped with the file when the write is abandoned.
 TEST_F(ParquetFileTest, AnAbandonedFileLeavesNothing) {
   auto schema = Schema::FromArrow(*Rows(0, 0)->schema());
@@ -118,9 +139,7 @@ TEST_F(ParquetFileTest, AnAbandonedFileLeavesNothing) {
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->Write(*Rows(0, 10)).ok());
   (*writer)->Abort();
-  for (const auto& entry : std::filesystem::directory_iterator(temp_.root())) {
-    EXPECT_EQ(entry.path().filename().string().find("out"), std::string::npos) << entry.path();
-  }
+  EXPECT_EQ(Outputs(), std::vector<std::string>{});
 }
 
 }  // namespace
