@@ -79,9 +79,9 @@ int64_t DictionaryBytesAtMost(const arrow::ChunkedArray& values, int64_t width) 
 
 }  // namespace
 
-Result<std::vector<std::string>> ColumnsOutgrowingDictionary(
+Result<std::vector<int>> ColumnsOutgrowingDictionary(
     const std::vector<std::shared_ptr<arrow::RecordBatch>>& sample, int64_t dictionary_limit) {
-  std::vector<std::string> outgrowing;
+  std::vector<int> outgrowing;
   if (sample.empty()) return outgrowing;
   MORTAR_RETURN_IF_ERROR(InitializeCompute());
   const auto& schema = *sample.front()->schema();
@@ -95,7 +95,7 @@ Result<std::vector<std::string>> ColumnsOutgrowingDictionary(
     // Hashing is only needed when every value being distinct could fill the limit.
     if (DictionaryBytesAtMost(values, *width) < dictionary_limit) continue;
     MORTAR_ASSIGN_OR_RETURN(int64_t bytes, DictionaryBytes(values, *width));
-    if (bytes >= dictionary_limit) outgrowing.push_back(schema.field(i)->name());
+    if (bytes >= dictionary_limit) outgrowing.push_back(i);
   }
   return outgrowing;
 }

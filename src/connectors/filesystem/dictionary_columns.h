@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "mortar/core/result.h"
@@ -27,11 +26,11 @@ namespace mortar::filesystem {
 inline constexpr int64_t kDictionarySampleRows = 160 * 1024;
 inline constexpr int64_t kDictionarySampleBytes = int64_t{32} << 20;
 
-// The top-level columns of `sample` whose distinct non-null values would take at least
-// `dictionary_limit` bytes in a Parquet dictionary page. Columns Parquet writes without
-// a dictionary or whose dictionary this does not size (booleans, nested and dictionary
-// types) are never named.
-Result<std::vector<std::string>> ColumnsOutgrowingDictionary(
+// The positions of the top-level columns of `sample` whose distinct non-null values
+// would take at least `dictionary_limit` bytes in a Parquet dictionary page. Columns
+// Parquet writes without a dictionary or whose dictionary this does not size (booleans,
+// nested and dictionary types) are never among them.
+Result<std::vector<int>> ColumnsOutgrowingDictionary(
     const std::vector<std::shared_ptr<arrow::RecordBatch>>& sample, int64_t dictionary_limit);
 
 }  // namespace mortar::filesystem

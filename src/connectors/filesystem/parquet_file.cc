@@ -177,14 +177,17 @@ class ParquetWriter final : public BatchWriter {
   // Opens Arrow's writer, with or without a dictionary for each column as the sample
   // says, and writes the sample.
   Status StartWriting() {
+    auto arrow_schema = schema_.ToArrow();
     std::vector<std::string> plain;
     if (options_.dictionary) {
       MORTAR_ASSIGN_OR_RETURN(
-          plain, ColumnsOutgrowingDictionary(
-                     sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
+          auto columns,
+          ColumnsOutgrowingDictionary(
+              sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
+      for (int column : columns) plain.push_back(arrow_schema->field(column)->name());
     }
     auto writer =
-        parquet::arrow::FileWriter::Open(*schema_.ToArrow(), arrow::default_memory_pool(), stream_,
+        parquet::arrow::FileWriter::Open(*arrow_schema, arrow::default_memory_pool(), stream_,
                                          WriterProperties(plain), ArrowProperties());
     if (!writer.ok()) return FromArrowStatus(writer.status());
     writer_ = std::move(*writer);
