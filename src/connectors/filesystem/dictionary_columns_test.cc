@@ -67,6 +67,35 @@ TEST(DictionaryColumnsTest, DecimalsAndTimestampsTakeTheirParquetWidth) {
   EXPECT_EQ(Outgrowing({batch}, 6), (std::vector<int>{0, 1, 2}));
 }
 
+// Every type the choice sizes can be hashed: a column of each, two distinct values, is
+// chosen against a limit of one byte.
+TEST(DictionaryColumnsTest, EveryTypeItSizesIsCounted) {
+  std::vector<std::shared_ptr<arrow::Field>> fields;
+  std::vector<std::string> values;
+  auto add = [&](std::shared_ptr<arrow::DataType> type, std::string json) {
+    fields.push_back(arrow::field("c" + std::to_string(fields.size()), std::move(type)));
+    values.push_back(std::move(json));
+  };
+  for (auto type :
+       {arrow::int8(), arrow::uint8(), arrow::int16(), arrow::uint16(), arrow::int32(),
+        arrow::uint32(), arrow::int64(), arrow::uint64(), arrow::float32(), arrow::float64(),
+        arrow::date32(), arrow::date64(), arrow::time32(arrow::TimeUnit::SECOND),
+        arrow::time64(arrow::TimeUnit::NANO), arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"),
+        arrow::duration(arrow::TimeUnit::MILLI)}) {
+    add(type, "[1, 2, 1]");
+  }
+  add(arrow::decimal128(38, 1), R"(["1.5", "2.5", "1.5"])");
+  add(arrow::decimal256(50, 2), R"(["1.50", "2.50", "1.50"])");
+  add(arrow::fixed_size_binary(3), R"(["abc", "def", "abc"])");
+  for (auto type : {arrow::utf8(), arrow::binary(), arrow::large_utf8(), arrow::large_binary()}) {
+    add(type, R"(["a", "b", "a"])");
+  }
+  auto batch = Batch(arrow::schema(fields), values);
+  std::vector<int> all(fields.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  EXPECT_EQ(Outgrowing({batch}, 1), all);
+}
+
 // Parquet writes booleans without a dictionary, and nested columns are left to Arrow.
 TEST(DictionaryColumnsTest, BooleansAndNestedColumnsAreNeverNamed) {
   auto schema = arrow::schema(
