@@ -1,7 +1,8 @@
-// Every OpenSSL call in the process (libcurl's, libssl's, the vault's) must reach one
-// libcrypto: Debian's, which libssl was built against. pyarrow's libparquet exports a
-// copy of its own, and the dynamic linker serves a function from the first library in
-// its lookup order that has it (cmake/MortarDependencies.cmake, Mortar::openssl_first).
+// Every OpenSSL call in the process (libcurl's, libssl's, the S3 and Azure request
+// signing) must reach one libcrypto: Debian's, which libssl was built against. pyarrow's
+// libparquet exports a copy of its own, and the dynamic linker serves a function from the
+// first library in its lookup order that has it (cmake/MortarDependencies.cmake,
+// Mortar::openssl_first).
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
