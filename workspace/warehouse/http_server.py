@@ -20,6 +20,14 @@ ExecuteStatement the SHA-256 of the statement (statements may hold credentials),
 FetchResults the startRowOffset asked), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
+`{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
+temporary table credentials last, and `POST /admin/grants` grants or revokes EXTERNAL
+USE SCHEMA (unity_catalog.py).
+
+Unity Catalog (unity_catalog.py): `GET /api/2.1/unity-catalog/tables/<full name>` and
+`POST /api/2.0/unity-catalog/temporary-table-credentials`, through the front door; the
+metastore bucket's files (table_storage.py), `/<metastore bucket>/...` through the
+storage endpoint, signed with those credentials.
 """
 
 import base64
@@ -31,6 +39,7 @@ import logging
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -38,11 +47,13 @@ from databricks.sql.thrift_api.TCLIService import TCLIService
 from thrift.protocol import TBinaryProtocol
 from thrift.transport import TTransport
 
-from . import statement_api, thrift_service
+from . import statement_api, table_storage, thrift_service, unity_catalog
 
 log = logging.getLogger("warehouse")
 
 WAREHOUSE_PATH = re.compile(r"^/sql/1\.0/warehouses/([^/?]+)$")
+TABLES_PATH = re.compile(r"^/api/2\.1/unity-catalog/tables/([^/?]{1,800})$")
+CREDENTIALS_PATH = re.compile(r"^/api/2\.[01]/unity-catalog/temporary-table-credentials$")
 STATEMENTS_PATH = re.compile(
     r"^/api/2\.0/sql/statements(?:/([0-9a-f-]{1,64})(?:/(cancel)|/result/chunks/(\d{1,9}))?)?/?$")
 
@@ -58,6 +69,8 @@ class Server(ThreadingHTTPServer):
         self.processor = TCLIService.Processor(thrift_service.Handler(warehouse))
         self.faults = Faults()
         self.statement_api = statement_api.StatementApi(warehouse)
+        self.unity_catalog = unity_catalog.UnityCatalog(settings)
+        self.table_storage = table_storage.TableStorage(settings, self.unity_catalog)
         super().__init__(("127.0.0.1", settings.port), RequestHandler)
 
 
@@ -138,6 +151,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.path.startswith(statement_api.PREFIX):
             self._statement_api("GET")
             return
+        if self.server.table_storage.handles(self.path):
+            self.server.table_storage.serve(self, "GET")
+            return
+        match = TABLES_PATH.match(self.path.split("?", 1)[0])
+        if match:
+            self._unity_catalog(lambda user, _: self.server.unity_catalog.get_table(
+                urllib.parse.unquote(match.group(1))))
+            return
         if self.path == "/health":
             self._reply(200, b'{"status":"ok"}\n')
             return
@@ -179,6 +200,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             length = int(length_text or 0)
             change = json.loads(self.rfile.read(length) if 0 < length <= 65536 else b"")
+            if isinstance(change, dict) and set(change) == {"table_credential_ttl_seconds"}:
+                self._credential_ttl(int(change["table_credential_ttl_seconds"]))
+                return
             profile = self.server.settings.warehouses[str(change["warehouse_id"])]
             ttl = int(change["link_ttl_seconds"])
             if not 1 <= ttl <= 7 * 86400:
@@ -190,9 +214,38 @@ class RequestHandler(BaseHTTPRequestHandler):
         previous, profile.link_ttl_seconds = profile.link_ttl_seconds, ttl
         self._reply(200, (json.dumps({"link_ttl_seconds": previous}) + "\n").encode())
 
+    def do_HEAD(self):
+        if self.server.table_storage.handles(self.path):
+            self.server.table_storage.serve(self, "HEAD")
+            return
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_PUT(self):
+        self._refuse_write("PUT")
+
+    def _refuse_write(self, verb):
+        """A write to the metastore bucket (refused: the credentials read only), else 404."""
+        self._discard(self.headers.get("Content-Length"))
+        if self.server.table_storage.handles(self.path):
+            self.server.table_storage.serve(self, verb)
+            return
+        self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
+
+    def _credential_ttl(self, ttl):
+        if not 1 <= ttl <= 12 * 3600:
+            raise ValueError(ttl)
+        settings = self.server.settings
+        previous, settings.table_credential_ttl_seconds = settings.table_credential_ttl_seconds, ttl
+        self._reply(200, (json.dumps({"table_credential_ttl_seconds": previous}) + "\n").encode())
+
     def do_DELETE(self):
         if self.path.startswith(statement_api.PREFIX):
             self._statement_api("DELETE")
+            return
+        if self.server.table_storage.handles(self.path):
+            self._refuse_write("DELETE")
             return
         if self.path == "/admin/faults" and self._admin():
             with self.server.faults.lock:
@@ -210,6 +263,16 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if self.path == "/admin/settings":
             self._settings(self.headers.get("Content-Length"))
+            return
+        if self.path == "/admin/grants":
+            self._grant(self.headers.get("Content-Length"))
+            return
+        if self.server.table_storage.handles(self.path):
+            self._refuse_write("POST")
+            return
+        if CREDENTIALS_PATH.match(self.path):
+            self._unity_catalog(self.server.unity_catalog.temporary_table_credentials,
+                                with_body=True)
             return
         match = WAREHOUSE_PATH.match(self.path)
         length_text = self.headers.get("Content-Length")
@@ -313,6 +376,49 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._json(error.status, error.error_code, error.message)
             return
         self._reply(200, (json.dumps(answer, ensure_ascii=False) + "\n").encode())
+
+    def _unity_catalog(self, call, with_body=False):
+        """A Unity Catalog API call (unity_catalog.py) for the user the front door vouches for."""
+        length_text = self.headers.get("Content-Length")
+        user = self._user()
+        if user is None:
+            self._refuse(length_text, 401, "UNAUTHENTICATED",
+                         "Requests must come through the front door.")
+            return
+        body = None
+        if with_body:
+            raw = self._body(length_text or "0", "A request")
+            if raw is None:
+                return
+            try:
+                body = json.loads(raw) if raw.strip() else {}
+            except (ValueError, UnicodeDecodeError):
+                self._json(400, "MALFORMED_REQUEST", "The request body is not JSON.")
+                return
+        try:
+            answer = call(user, body)
+        except statement_api.ApiError as error:
+            self._json(error.status, error.error_code, error.message)
+            return
+        self._reply(200, (json.dumps(answer) + "\n").encode())
+
+    def _grant(self, length_text):
+        """Grants or revokes EXTERNAL USE SCHEMA (admin only); answers every grant."""
+        if not self._admin():
+            self._refuse(length_text, 401, "UNAUTHENTICATED", "The admin token is required.")
+            return
+        raw = self._body(length_text or "0", "A grant")
+        if raw is None:
+            return
+        try:
+            grants = self.server.unity_catalog.change_grant(json.loads(raw))
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            self._json(400, "BAD_REQUEST", "A grant is a JSON object.")
+            return
+        except statement_api.ApiError as error:
+            self._json(error.status, error.error_code, error.message)
+            return
+        self._reply(200, (json.dumps(grants) + "\n").encode())
 
     def _refuse(self, length_text, status, error_code, message):
         """Answers an error without reading the request; its body is dropped."""

@@ -37,6 +37,11 @@ class Settings:
         self.state_dir = values["state_dir"]
         # Catalogs besides spark_catalog, named like Unity Catalog ones.
         self.catalogs = list(values.get("catalogs", []))
+        # Where each of them keeps its tables, and the bucket that holds them as clients
+        # of Unity Catalog's temporary table credentials address them.
+        self.catalog_roots = dict(values.get("catalog_roots", {}))
+        self.metastore_bucket = values.get("metastore_bucket", "mortar-workspace-metastore")
+        self.table_credential_ttl_seconds = int(values.get("table_credential_ttl_seconds", 3600))
         self.operation_idle_seconds = int(values.get("operation_idle_seconds", 600))
         self.session_idle_seconds = int(values.get("session_idle_seconds", 3600))
         self.direct_results_wait_seconds = float(values.get("direct_results_wait_seconds", 3))
