@@ -5,6 +5,7 @@
 #include "connectors/databricks/databricks_connection.h"
 #include "connectors/filesystem/filesystem_connection.h"
 #include "connectors/s3/s3_connection.h"
+#include "connectors/s3/vended_s3_store.h"
 #include "connectors/sql/sql_datasets.h"
 #include "connectors/sqlite/sqlite_connection.h"
 #include "mortar/server/local_api.h"
@@ -32,6 +33,7 @@ std::shared_ptr<const Registry> BuiltinRegistry() {
   registry->AddConnectionType(sqlite::MakeSqliteConnectionType());
   registry->AddConnectionType(databricks::MakeDatabricksConnectionType());
   registry->AddConnectionType(s3::MakeS3ConnectionType());
+  SetVendedStoreOpener("s3", s3::OpenVendedS3Store);
   registry->AddConnectionType(azure::MakeAzureBlobConnectionType());
   registry->AddDatasetType(filesystem::MakeFilesDatasetType());
   registry->AddDatasetType(sqldata::MakeSqlTableDatasetType());

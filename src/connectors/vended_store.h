@@ -1,0 +1,36 @@
+// Cloud storage reached with credentials a service vended for one location, as Unity
+// Catalog vends them for one table (temporary table credentials): no connection of the
+// user's names it, so the connector that needs it asks here and the object-store
+// connector that serves the URL's scheme opens it (the registry of built-ins sets the
+// opener: connectors never include each other).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "connectors/object_store.h"
+
+namespace mortar {
+
+struct VendedLocation {
+  std::string connection;  // the connection that asked, for messages
+  std::string url;         // s3://bucket/path
+  std::string endpoint;    // the service's endpoint (empty: the cloud's own for the region)
+  std::string region;
+  std::string ca_file;
+  std::string access_key_id;
+  std::string secret_access_key;  // a secret
+  std::string session_token;      // a secret
+};
+
+// A store of the bucket in `location.url`, read and listed with its credentials.
+using VendedStoreOpener = Result<std::shared_ptr<const ObjectStore>> (*)(const VendedLocation&);
+
+// Sets who opens URLs of `scheme` ("s3"). Called once, by the registry of built-ins.
+void SetVendedStoreOpener(std::string_view scheme, VendedStoreOpener opener);
+
+// The store for the location's URL, or an error saying no connector serves its scheme.
+Result<std::shared_ptr<const ObjectStore>> OpenVendedStore(const VendedLocation& location);
+
+}  // namespace mortar
