@@ -1,0 +1,326 @@
+#include "connectors/databricks/delta_log.h"
+
+#include <arrow/api.h>
+#include <arrow/io/memory.h>
+#include <parquet/arrow/reader.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "mortar/config/document.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+using config::Json;
+
+// Reader features whose tables Mortar reads as plain Parquet: timestampNtz (a type),
+// vacuumProtocolCheck (about VACUUM), deletionVectors and columnMapping when no file has
+// a deletion vector and the mapping mode is none (both checked below).
+const std::set<std::string>& ReadableFeatures() {
+  static const std::set<std::string> features = {"timestampNtz", "vacuumProtocolCheck",
+                                                 "deletionVectors", "columnMapping"};
+  return features;
+}
+
+// A live file is its path and its deletion vector: a commit that deletes rows through a
+// deletion vector adds the file again with the vector and removes it as it was.
+struct LogState {
+  Json protocol;
+  Json metadata;
+  std::map<std::pair<std::string, std::string>, DeltaDataFile> files;  // (path, vector id)
+};
+
+// The deletion vector's unique id as the protocol defines it, or "" when there is none.
+std::string DeletionVectorId(const Json& action) {
+  auto vector = action.find("deletionVector");
+  if (vector == action.end() || !vector->is_object()) return "";
+  std::string id = vector->value("storageType", "") + vector->value("pathOrInlineDv", "");
+  if (auto offset = vector->find("offset"); offset != vector->end() && offset->is_number()) {
+    id += "@" + std::to_string(offset->get<int64_t>());
+  }
+  return id.empty() ? "?" : id;
+}
+
+std::string PercentDecoded(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
+        std::isxdigit(text[i + 2])) {
+      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+void AddFile(LogState& state, const Json& add) {
+  const Json& path = add["path"];
+  if (!path.is_string()) return;
+  std::string decoded = PercentDecoded(path.get<std::string>());
+  auto size = add.find("size");
+  state.files[{decoded, DeletionVectorId(add)}] =
+      DeltaDataFile{decoded, size != add.end() && size->is_number() ? size->get<int64_t>() : 0};
+}
+
+void RemoveFile(LogState& state, const Json& remove) {
+  const Json& path = remove["path"];
+  if (path.is_string()) {
+    state.files.erase({PercentDecoded(path.get<std::string>()), DeletionVectorId(remove)});
+  }
+}
+
+Status ApplyCommitLines(LogState& state, const std::string& name, const std::string& text);
+
+Status ApplyCommit(LogState& state, const std::string& name, const std::string& text) {
+  try {
+    return ApplyCommitLines(state, name, text);
+  } catch (const Json::exception& error) {
+    return Status::Invalid("Delta log file " + name + ": an action of unexpected shape (" +
+                           error.what() + ")");
+  }
+}
+
+Status ApplyCommitLines(LogState& state, const std::string& name, const std::string& text) {
+  std::size_t start = 0;
+  int line_number = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    Json action = Json::parse(line, nullptr, false);
+    if (action.is_discarded() || !action.is_object()) {
+      return Status::Invalid("Delta log file " + name + ", line " + std::to_string(line_number) +
+                             ": not a JSON action");
+    }
+    if (action.contains("protocol")) state.protocol = action["protocol"];
+    if (action.contains("metaData")) state.metadata = action["metaData"];
+    if (auto add = action.find("add"); add != action.end() && add->is_object()) {
+      if (!(*add)["path"].is_string()) {
+        return Status::Invalid("Delta log file " + name + ": an add without a path");
+      }
+      if (auto size = add->find("size"); size != add->end() && !size->is_number()) {
+        return Status::Invalid("Delta log file " + name + ": an add whose size is no number");
+      }
+      AddFile(state, *add);
+    }
+    if (auto remove = action.find("remove"); remove != action.end() && remove->is_object()) {
+      RemoveFile(state, *remove);
+    }
+  }
+  return Status::OK();
+}
+
+// A JSON value of a checkpoint's struct field, as the commit files write it.
+Json StructToJson(const arrow::StructArray& array, int64_t row);
+
+Json ValueToJson(const arrow::Array& array, int64_t row) {
+  if (array.IsNull(row)) return nullptr;
+  switch (array.type_id()) {
+    case arrow::Type::STRING:
+      return std::string(static_cast<const arrow::StringArray&>(array).GetView(row));
+    case arrow::Type::LARGE_STRING:
+      return std::string(static_cast<const arrow::LargeStringArray&>(array).GetView(row));
+    case arrow::Type::INT32:
+      return static_cast<const arrow::Int32Array&>(array).Value(row);
+    case arrow::Type::INT64:
+      return static_cast<const arrow::Int64Array&>(array).Value(row);
+    case arrow::Type::BOOL:
+      return static_cast<const arrow::BooleanArray&>(array).Value(row);
+    case arrow::Type::STRUCT:
+      return StructToJson(static_cast<const arrow::StructArray&>(array), row);
+    case arrow::Type::LIST: {
+      const auto& list = static_cast<const arrow::ListArray&>(array);
+      Json out = Json::array();
+      for (int64_t i = list.value_offset(row); i < list.value_offset(row + 1); ++i)
+        out.push_back(ValueToJson(*list.values(), i));
+      return out;
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapArray&>(array);
+      Json out = Json::object();
+      for (int64_t i = map.value_offset(row); i < map.value_offset(row + 1); ++i) {
+        Json key = ValueToJson(*map.keys(), i);
+        if (key.is_string()) out[key.get<std::string>()] = ValueToJson(*map.items(), i);
+      }
+      return out;
+    }
+    default:
+      return nullptr;  // not needed to know the snapshot
+  }
+}
+
+Json StructToJson(const arrow::StructArray& array, int64_t row) {
+  Json out = Json::object();
+  const auto& type = static_cast<const arrow::StructType&>(*array.type());
+  for (int i = 0; i < type.num_fields(); ++i) {
+    out[type.field(i)->name()] = ValueToJson(*array.field(i), row);
+  }
+  return out;
+}
+
+Status ApplyCheckpoint(LogState& state, const std::string& name, std::string bytes) {
+  auto buffer = arrow::Buffer::FromString(std::move(bytes));
+  auto opened = parquet::arrow::OpenFile(std::make_shared<arrow::io::BufferReader>(buffer),
+                                         arrow::default_memory_pool());
+  if (!opened.ok()) {
+    return Status::Invalid("Delta checkpoint " + name + ": " + opened.status().message());
+  }
+  auto table = (*opened)->ReadTable();
+  if (!table.ok()) {
+    return Status::Invalid("Delta checkpoint " + name + ": " + table.status().message());
+  }
+  auto combined = (*table)->CombineChunksToBatch();
+  if (!combined.ok()) {
+    return Status::Invalid("Delta checkpoint " + name + ": " + combined.status().message());
+  }
+  const arrow::RecordBatch& batch = **combined;
+  for (int c = 0; c < batch.num_columns(); ++c) {
+    const std::string& action = batch.schema()->field(c)->name();
+    const arrow::Array& column = *batch.column(c);
+    if (column.type_id() != arrow::Type::STRUCT) continue;
+    const auto& values = static_cast<const arrow::StructArray&>(column);
+    for (int64_t row = 0; row < batch.num_rows(); ++row) {
+      if (values.IsNull(row)) continue;
+      if (action == "protocol") {
+        state.protocol = StructToJson(values, row);
+      } else if (action == "metaData") {
+        state.metadata = StructToJson(values, row);
+      } else if (action == "add") {
+        try {
+          AddFile(state, StructToJson(values, row));
+        } catch (const Json::exception& error) {
+          return Status::Invalid("Delta checkpoint " + name + ": an add of unexpected shape (" +
+                                 error.what() + ")");
+        }
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// Why Mortar cannot read the table's files as plain Parquet, or "".
+std::string Unreadable(const LogState& state) {
+  const Json& protocol = state.protocol;
+  if (!protocol.is_object() || !protocol["minReaderVersion"].is_number_integer()) {
+    return "its log has no protocol action";
+  }
+  int reader_version = protocol["minReaderVersion"].get<int>();
+  if (reader_version > 3) {
+    return "its protocol needs reader version " + std::to_string(reader_version);
+  }
+  if (reader_version == 3 && protocol.contains("readerFeatures") &&
+      protocol["readerFeatures"].is_array()) {
+    for (const auto& feature : protocol["readerFeatures"]) {
+      std::string name = feature.is_string() ? feature.get<std::string>() : "?";
+      if (!ReadableFeatures().contains(name)) return "it uses the reader feature " + name;
+    }
+  }
+  const Json& metadata = state.metadata;
+  std::string mapping = "none";
+  if (auto configuration = metadata.find("configuration");
+      configuration != metadata.end() && configuration->is_object()) {
+    auto mode = configuration->find("delta.columnMapping.mode");
+    if (mode != configuration->end() && mode->is_string()) mapping = mode->get<std::string>();
+  }
+  if (mapping != "none") return "its columns are mapped (delta.columnMapping.mode " + mapping + ")";
+  if (auto format = metadata.find("format"); format != metadata.end() && format->is_object()) {
+    auto provider = format->find("provider");
+    if (provider != format->end() && *provider != "parquet") return "its files are not Parquet";
+  }
+  if (metadata.contains("partitionColumns") && metadata["partitionColumns"].is_array() &&
+      !metadata["partitionColumns"].empty()) {
+    return "it is partitioned";
+  }
+  auto with_vectors = std::count_if(state.files.begin(), state.files.end(),
+                                    [](const auto& file) { return !file.first.second.empty(); });
+  if (with_vectors > 0) {
+    return "rows were deleted through deletion vectors (in " + std::to_string(with_vectors) +
+           (with_vectors == 1 ? " file)" : " files)");
+  }
+  for (const auto& [key, file] : state.files) {
+    const std::string& path = key.first;
+    if (path.find("://") != std::string::npos || path.starts_with("/") ||
+        path.find("..") != std::string::npos) {
+      return "a data file lies outside the table (" + path + ")";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
+  MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, log.List());
+  static const std::regex kCommit(R"(^(\d{20})\.json$)");
+  static const std::regex kSingle(R"(^(\d{20})\.checkpoint\.parquet$)");
+  static const std::regex kPart(R"(^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$)");
+  std::map<int64_t, std::string> commits;
+  // version -> (parts expected, part names by number); a single file is 1 of 1.
+  std::map<int64_t, std::pair<int, std::map<int, std::string>>> checkpoints;
+  for (const auto& name : names) {
+    std::smatch match;
+    if (std::regex_match(name, match, kCommit)) {
+      commits[std::stoll(match[1])] = name;
+    } else if (std::regex_match(name, match, kSingle)) {
+      checkpoints[std::stoll(match[1])] = {1, {{1, name}}};
+    } else if (std::regex_match(name, match, kPart)) {
+      auto& entry = checkpoints[std::stoll(match[1])];
+      entry.first = std::stoi(match[3]);
+      entry.second[std::stoi(match[2])] = name;
+    }
+  }
+  if (commits.empty() && checkpoints.empty()) {
+    return Status::NotFound("no Delta log: _delta_log/ has no commit and no checkpoint");
+  }
+  int64_t latest = std::max(commits.empty() ? -1 : commits.rbegin()->first,
+                            checkpoints.empty() ? -1 : checkpoints.rbegin()->first);
+  std::optional<int64_t> checkpoint;
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    if (static_cast<int>(it->second.second.size()) == it->second.first) {
+      checkpoint = it->first;
+      break;
+    }
+  }
+  LogState state;
+  int64_t first_commit = 0;
+  if (checkpoint) {
+    for (const auto& [part, name] : checkpoints[*checkpoint].second) {
+      MORTAR_ASSIGN_OR_RETURN(std::string bytes, log.Read(name));
+      MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, name, std::move(bytes)));
+    }
+    first_commit = *checkpoint + 1;
+  }
+  for (int64_t version = first_commit; version <= latest; ++version) {
+    auto found = commits.find(version);
+    if (found == commits.end()) {
+      return Status::Invalid("the Delta log misses commit " + std::to_string(version) +
+                             " (before " + std::to_string(latest) + ")");
+    }
+    MORTAR_ASSIGN_OR_RETURN(std::string text, log.Read(found->second));
+    MORTAR_RETURN_IF_ERROR(ApplyCommit(state, found->second, text));
+  }
+  if (!state.metadata.is_object() || !state.metadata["schemaString"].is_string()) {
+    return Status::Invalid("the Delta log has no table metadata (metaData.schemaString)");
+  }
+  DeltaSnapshot snapshot;
+  snapshot.version = latest;
+  snapshot.schema_string = state.metadata["schemaString"].get<std::string>();
+  snapshot.unreadable = Unreadable(state);
+  snapshot.files.reserve(state.files.size());
+  for (auto& [key, file] : state.files) snapshot.files.push_back(std::move(file));
+  return snapshot;
+}
+
+}  // namespace mortar::databricks

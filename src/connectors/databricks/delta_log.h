@@ -1,0 +1,44 @@
+// A Delta table's latest snapshot, read from its transaction log (`_delta_log/`): the
+// data files that make up the table now and its schema, as the Delta protocol defines
+// them (the last complete classic checkpoint, single-file or in parts, then every commit
+// after it, in order). Mortar reads the data files itself only when the table uses
+// nothing it cannot read; otherwise the snapshot says why (`unreadable`), so that the
+// caller reads through the warehouse instead. Internal to the connector.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mortar/core/result.h"
+
+namespace mortar::databricks {
+
+struct DeltaDataFile {
+  std::string path;  // relative to the table's root, percent-decoded
+  int64_t size = 0;
+};
+
+struct DeltaSnapshot {
+  int64_t version = -1;
+  std::string schema_string;         // the table's schema as Delta writes it (JSON)
+  std::vector<DeltaDataFile> files;  // in path order
+  // Non-empty when the table uses something Mortar does not read (a reader feature,
+  // column mapping, deletion vectors, partition columns, files outside the table): why.
+  std::string unreadable;
+};
+
+// Where the log is read from: the files of `_delta_log/`.
+class DeltaLogFiles {
+ public:
+  virtual ~DeltaLogFiles() = default;
+  // The names of the log's files (no folder), in any order.
+  virtual Result<std::vector<std::string>> List() = 0;
+  // One file of the log, whole (commits and checkpoints are metadata, not table data).
+  virtual Result<std::string> Read(const std::string& name) = 0;
+};
+
+// The latest snapshot; an error when the log cannot be read or is not a Delta log.
+Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log);
+
+}  // namespace mortar::databricks
