@@ -16,6 +16,13 @@ using Json = nlohmann::json;
 
 namespace {
 
+// A whole read whose notes (how a table is read) go to the terminal's error stream.
+ReadOptions ToTerminal(Invocation& in) {
+  ReadOptions options;
+  options.log = [&in](const std::string& line) { in.err << line << "\n"; };
+  return options;
+}
+
 // The CLI's --replace, for ExpectNewDataset.
 Status ExpectNewDataset(const Invocation& in, const config::Project& project,
                         const std::string& name) {
@@ -108,7 +115,7 @@ Status DatasetVerb(Invocation& in) {
     MORTAR_RETURN_IF_ERROR(ExpectWords(in, 3));
     MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, in.context->GetDataset(name));
     auto start = std::chrono::steady_clock::now();
-    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{}));
+    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ToTerminal(in)));
     int64_t rows = 0;
     while (true) {
       MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
@@ -207,7 +214,7 @@ Status DatasetVerb(Invocation& in) {
     MORTAR_ASSIGN_OR_RETURN(const DatasetType* files,
                             in.context->registry().FindDatasetType("files"));
     MORTAR_ASSIGN_OR_RETURN(auto output, files->Create(out_config, *connection));
-    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{}));
+    MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ToTerminal(in)));
     MORTAR_ASSIGN_OR_RETURN(auto writer, output->OpenWriter(reader->schema(), WriteMode::kReplace));
     MORTAR_ASSIGN_OR_RETURN(CopyStats stats, CopyBatches(*reader, *writer, nullptr));
     if (in.json) {

@@ -79,7 +79,9 @@ class StreamingSyncEngine final : public Engine {
     MORTAR_ASSIGN_OR_RETURN(WriteMode mode, ModeOf(run.recipe));
     Dataset& input = *run.inputs.front();
     Dataset& output = *run.outputs.front();
-    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(ReadOptions{}));
+    ReadOptions read;
+    read.log = [&run](const std::string& line) { run.log.Info(line); };
+    MORTAR_ASSIGN_OR_RETURN(auto reader, input.Read(read));
     Schema schema = reader->schema();
     MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(schema, mode));
     writer->set_log([&run](const std::string& line) { run.log.Info(line); });

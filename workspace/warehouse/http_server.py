@@ -15,9 +15,10 @@ lifetime (`{"warehouse_id", "link_ttl_seconds"}`); `{"expire_links": true}` in a
 answers to that method expired already, so that clients' renewal is tested, and
 `{"delay_seconds": n}` serves the next calls after a wait of n seconds (a slow warehouse,
 for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
-/admin/calls` lists the Thrift calls served so far (method, warehouse, for
-ExecuteStatement the SHA-256 of the statement (statements may hold credentials), for
-FetchResults the startRowOffset asked), and `GET /admin/operations` the finished
+/admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
+the SHA-256 of the statement (statements may hold credentials), for FetchResults the
+startRowOffset asked; the metastore bucket's reads as `TableStorage.GetObject` and
+`TableStorage.ListObjectsV2` of warehouse "metastore"), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 `{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
@@ -152,6 +153,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._statement_api("GET")
             return
         if self.server.table_storage.handles(self.path):
+            listing = "list-type=" in self.path.partition("?")[2]
+            self.server.faults.record("metastore", "TableStorage." + (
+                "ListObjectsV2" if listing else "GetObject"), None, None)
             self.server.table_storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])

@@ -158,6 +158,15 @@ class SqlConnection {
 
   // Runs a query and streams its rows.
   virtual Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) = 0;
+  // Every row of a table as `columns`, read some faster way than a query (a lakehouse
+  // table's files read directly), or null to read it with a query. `log` (may be empty)
+  // is told which, and why not.
+  virtual Result<std::unique_ptr<BatchReader>> ReadWholeTable(
+      const sql::TableName& table, const Schema& columns,
+      const std::function<void(const std::string&)>& log) {
+    (void)table, (void)columns, (void)log;
+    return std::unique_ptr<BatchReader>();
+  }
   // The schema a query would produce, without reading all of it.
   virtual Result<Schema> QuerySchema(const std::string& sql) = 0;
   // Runs statements (a script is split by the connection).

@@ -2,6 +2,7 @@
 // through DatasetType and the Registry. Used by one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ struct ReadOptions {
   // the reader's schema is these columns. Files and tables push it down, so a CSV
   // converts and a database sends only what is asked for.
   std::vector<std::string> columns;
+  // Where the read says how it reads, when it has a choice (a table's files read
+  // directly, or why not), for the job log or the terminal. Unset: not said.
+  std::function<void(const std::string&)> log;
 };
 
 // New content for a files dataset on cloud storage, written under a staged prefix by

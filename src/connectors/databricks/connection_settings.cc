@@ -20,7 +20,7 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
   MORTAR_RETURN_IF_ERROR(params.CheckObject(
       {"host", "port", "http_path", "catalog", "schema", "auth", "ca_file", "query_timeout_seconds",
        "cloudfetch_downloads", "driver", "details_readable_by", "fast_write", "connect_url",
-       "cluster_id", "serverless", "transport"}));
+       "cluster_id", "serverless", "transport", "direct_read"}));
   if (params.Has("details_readable_by")) {
     MORTAR_ASSIGN_OR_RETURN(auto rule, params.Object("details_readable_by"));
     MORTAR_RETURN_IF_ERROR(security::ValidateAccessRule(rule));
@@ -50,6 +50,24 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
   MORTAR_ASSIGN_OR_RETURN(std::string transport,
                           params.ChoiceOr("transport", {"thrift", "rest"}, "thrift"));
   settings.rest = transport == "rest";
+  if (params.Has("direct_read")) {
+    MORTAR_ASSIGN_OR_RETURN(auto direct, params.Object("direct_read"));
+    MORTAR_RETURN_IF_ERROR(direct.CheckObject(
+        {"enabled", "storage_endpoint", "region", "ca_file", "row_groups_ahead"}));
+    auto& read = settings.direct_read;
+    MORTAR_ASSIGN_OR_RETURN(read.enabled, direct.BooleanOr("enabled", true));
+    MORTAR_ASSIGN_OR_RETURN(read.storage_endpoint, direct.StringOr("storage_endpoint", ""));
+    if (!read.storage_endpoint.empty() && read.storage_endpoint.rfind("https://", 0) != 0 &&
+        read.storage_endpoint.rfind("http://", 0) != 0) {
+      return direct.Error("storage_endpoint", "expected an http:// or https:// URL");
+    }
+    MORTAR_ASSIGN_OR_RETURN(read.region, direct.StringOr("region", "us-east-1"));
+    MORTAR_ASSIGN_OR_RETURN(std::string storage_ca, direct.StringOr("ca_file", ""));
+    if (!storage_ca.empty()) read.ca_file = home.Resolve(storage_ca).string();
+    MORTAR_ASSIGN_OR_RETURN(read.row_groups_ahead, direct.IntegerOr("row_groups_ahead", 1));
+    if (read.row_groups_ahead < 1 || read.row_groups_ahead > 16)
+      return direct.Error("row_groups_ahead", "must be between 1 and 16");
+  }
   MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
   MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));
   MORTAR_ASSIGN_OR_RETURN(std::string mode,

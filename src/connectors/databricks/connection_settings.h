@@ -33,6 +33,15 @@ struct ConnectionSettings {
   bool serverless = false;
   AuthSettings auth;
   FastWriteSettings fast_write;
+  // direct_read: whole-table reads of Unity Catalog tables from their Delta files on S3,
+  // with the credentials Unity Catalog vends (off unless the object is there).
+  struct DirectRead {
+    bool enabled = false;
+    std::string storage_endpoint;  // empty: AWS's endpoint for the region
+    std::string region = "us-east-1";
+    std::string ca_file;           // for a storage endpoint of private CA
+    int64_t row_groups_ahead = 1;  // row groups held at once (fetched ahead: more memory)
+  } direct_read;
   // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
   std::string driver_path;
   std::vector<std::pair<std::string, std::string>> driver_options;

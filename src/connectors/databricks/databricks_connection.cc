@@ -14,11 +14,13 @@
 #include "connectors/databricks/connection_settings.h"
 #include "connectors/databricks/connection_string.h"
 #include "connectors/databricks/credentials.h"
+#include "connectors/databricks/direct_table_read.h"
 #include "connectors/databricks/fast_write.h"
 #include "connectors/databricks/insert_writer.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "connectors/databricks/statement_execution.h"
+#include "connectors/databricks/unity_catalog_api.h"
 #include "connectors/databricks/volume_store.h"
 #include "connectors/object_store_connection.h"
 #include "connectors/staging_table_name.h"
@@ -224,6 +226,42 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
   Status ExecuteOne(const std::string& sql) override {
     MORTAR_ASSIGN_OR_RETURN(Backend * session, GetSession());
     return session->Execute(sql);
+  }
+
+  // With params.direct_read: the table's Delta files read from storage with the
+  // credentials Unity Catalog vends for them. Anything that stands in the way (no grant,
+  // a feature Mortar does not read) leaves the read to the warehouse, and says why.
+  Result<std::unique_ptr<BatchReader>> ReadWholeTable(
+      const sql::TableName& table, const Schema& columns,
+      const std::function<void(const std::string&)>& log) override {
+    if (!settings_.direct_read.enabled || !settings_.driver_path.empty()) {
+      return std::unique_ptr<BatchReader>();
+    }
+    sql::TableName full = Qualify(table);
+    std::string full_name = full.catalog + "." + full.schema + "." + full.table;
+    auto warehouse = [&](const std::string& why) {
+      if (log) log("Reading " + full.ToString() + " through the warehouse, not directly: " + why);
+      return std::unique_ptr<BatchReader>();
+    };
+    if (full.catalog.empty()) {
+      return warehouse("no catalog is named (set params.catalog, or the dataset's catalog)");
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
+    MORTAR_ASSIGN_OR_RETURN(auto http,
+                            http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+    UnityCatalogApi api{name(), settings_.auth.workspace_url, http.get(), tokens.get()};
+    auto vended = VendTableForRead(api, full_name);
+    if (!vended.ok()) return warehouse(vended.status().message());
+    const auto& direct = settings_.direct_read;
+    DirectReadOptions options{name(), direct.storage_endpoint, direct.region, direct.ca_file,
+                              static_cast<int>(direct.row_groups_ahead)};
+    MORTAR_ASSIGN_OR_RETURN(DirectRead read, OpenDirectRead(*vended, columns, options));
+    if (!read.reader) return warehouse("Mortar does not read its files: " + read.fallback_reason);
+    if (log) {
+      log("Reading " + full.ToString() + " directly from its Delta files (" +
+          vended->storage_location + ") with Unity Catalog's read credentials");
+    }
+    return std::move(read.reader);
   }
 
   // Table names without a catalog or schema get the connection's defaults.

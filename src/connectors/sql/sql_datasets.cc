@@ -63,6 +63,10 @@ class SqlTableDataset final : public Dataset {
       }
       columns += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema[i].name);
     }
+    if (options.limit < 0) {
+      MORTAR_ASSIGN_OR_RETURN(auto whole, sql_->ReadWholeTable(table_, schema, options.log));
+      if (whole) return whole;
+    }
     MORTAR_ASSIGN_OR_RETURN(
         auto reader,
         QueryWithLimit(*sql_, "SELECT " + columns + " FROM " + dialect.TableReference(table_),

@@ -1,0 +1,260 @@
+#include "connectors/databricks/delta_log.h"
+
+#include <arrow/api.h>
+#include <arrow/io/memory.h>
+#include <gtest/gtest.h>
+#include <parquet/arrow/writer.h>
+
+#include <map>
+
+namespace mortar::databricks {
+namespace {
+
+constexpr const char* kSchema =
+    R"({"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]})";
+
+std::string Protocol(int reader, const std::string& features = "") {
+  std::string out =
+      R"({"protocol":{"minReaderVersion":)" + std::to_string(reader) + R"(,"minWriterVersion":7)";
+  if (!features.empty()) out += R"(,"readerFeatures":[)" + features + "]";
+  return out + "}}";
+}
+
+std::string Metadata(const std::string& extra = "") {
+  std::string schema = kSchema;
+  std::string escaped;
+  for (char c : schema) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
+  return R"({"metaData":{"id":"t1","format":{"provider":"parquet","options":{}},"schemaString":")" +
+         escaped + R"(","partitionColumns":[])" + extra + "}}";
+}
+
+std::string Add(const std::string& path, const std::string& extra = "") {
+  return R"({"add":{"path":")" + path + R"(","size":10,"dataChange":true)" + extra + "}}";
+}
+
+std::string Remove(const std::string& path) {
+  return R"({"remove":{"path":")" + path + R"(","dataChange":true}})";
+}
+
+std::string Commit(int64_t version) {
+  std::string digits = std::to_string(version);
+  return std::string(20 - digits.size(), '0') + digits + ".json";
+}
+
+// The log as a map of file names to contents.
+class MemoryLog final : public DeltaLogFiles {
+ public:
+  std::map<std::string, std::string> files;
+
+  Result<std::vector<std::string>> List() override {
+    std::vector<std::string> names;
+    for (const auto& [name, body] : files) names.push_back(name);
+    return names;
+  }
+  Result<std::string> Read(const std::string& name) override {
+    reads.push_back(name);
+    return files.at(name);
+  }
+  void Put(int64_t version, const std::vector<std::string>& actions) {
+    std::string body;
+    for (const auto& action : actions) body += action + "\n";
+    files[Commit(version)] = body;
+  }
+  std::vector<std::string> reads;
+};
+
+// A checkpoint with the protocol, the metadata and these live files, as Delta writes one
+// (one action per row, the other columns null).
+std::string Checkpoint(const std::vector<std::string>& paths) {
+  auto add_type =
+      arrow::struct_({arrow::field("path", arrow::utf8()), arrow::field("size", arrow::int64()),
+                      arrow::field("deletionVector",
+                                   arrow::struct_({arrow::field("storageType", arrow::utf8())}))});
+  auto protocol_type = arrow::struct_({arrow::field("minReaderVersion", arrow::int32()),
+                                       arrow::field("minWriterVersion", arrow::int32())});
+  auto metadata_type = arrow::struct_(
+      {arrow::field("id", arrow::utf8()), arrow::field("schemaString", arrow::utf8()),
+       arrow::field("partitionColumns", arrow::list(arrow::utf8()))});
+  arrow::StructBuilder adds(
+      add_type, arrow::default_memory_pool(),
+      {std::make_shared<arrow::StringBuilder>(), std::make_shared<arrow::Int64Builder>(),
+       std::make_shared<arrow::StructBuilder>(add_type->field(2)->type(),
+                                              arrow::default_memory_pool(),
+                                              std::vector<std::shared_ptr<arrow::ArrayBuilder>>{
+                                                  std::make_shared<arrow::StringBuilder>()})});
+  arrow::StructBuilder protocols(
+      protocol_type, arrow::default_memory_pool(),
+      {std::make_shared<arrow::Int32Builder>(), std::make_shared<arrow::Int32Builder>()});
+  auto partitions = std::make_shared<arrow::ListBuilder>(arrow::default_memory_pool(),
+                                                         std::make_shared<arrow::StringBuilder>());
+  arrow::StructBuilder metadatas(metadata_type, arrow::default_memory_pool(),
+                                 {std::make_shared<arrow::StringBuilder>(),
+                                  std::make_shared<arrow::StringBuilder>(), partitions});
+  // Row 0: protocol; row 1: metadata; then one add per path.
+  auto row = [&](int kind, const std::string& path) {
+    EXPECT_TRUE((kind == 0 ? protocols.Append() : protocols.AppendNull()).ok());
+    if (kind == 0) {
+      EXPECT_TRUE(static_cast<arrow::Int32Builder*>(protocols.field_builder(0))->Append(1).ok());
+      EXPECT_TRUE(static_cast<arrow::Int32Builder*>(protocols.field_builder(1))->Append(2).ok());
+    }
+    EXPECT_TRUE((kind == 1 ? metadatas.Append() : metadatas.AppendNull()).ok());
+    if (kind == 1) {
+      EXPECT_TRUE(
+          static_cast<arrow::StringBuilder*>(metadatas.field_builder(0))->Append("t1").ok());
+      EXPECT_TRUE(
+          static_cast<arrow::StringBuilder*>(metadatas.field_builder(1))->Append(kSchema).ok());
+      EXPECT_TRUE(partitions->Append().ok());
+    }
+    EXPECT_TRUE((kind == 2 ? adds.Append() : adds.AppendNull()).ok());
+    if (kind == 2) {
+      EXPECT_TRUE(static_cast<arrow::StringBuilder*>(adds.field_builder(0))->Append(path).ok());
+      EXPECT_TRUE(static_cast<arrow::Int64Builder*>(adds.field_builder(1))->Append(10).ok());
+      EXPECT_TRUE(adds.field_builder(2)->AppendNull().ok());
+    }
+  };
+  row(0, "");
+  row(1, "");
+  for (const auto& path : paths) row(2, path);
+  auto table = arrow::Table::Make(
+      arrow::schema({arrow::field("protocol", protocol_type),
+                     arrow::field("metaData", metadata_type), arrow::field("add", add_type)}),
+      {protocols.Finish().ValueOrDie(), metadatas.Finish().ValueOrDie(),
+       adds.Finish().ValueOrDie()});
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  EXPECT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), sink).ok());
+  return sink->Finish().ValueOrDie()->ToString();
+}
+
+std::vector<std::string> Paths(const DeltaSnapshot& snapshot) {
+  std::vector<std::string> paths;
+  for (const auto& file : snapshot.files) paths.push_back(file.path);
+  return paths;
+}
+
+TEST(DeltaLogTest, CommitsAreAppliedInOrder) {
+  MemoryLog log;
+  log.Put(0, {Protocol(1), Metadata(), Add("a.parquet"), Add("b.parquet")});
+  log.Put(1,
+          {R"({"commitInfo":{"operation":"DELETE"}})", Remove("a.parquet"), Add("c%20d.parquet")});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->version, 1);
+  EXPECT_EQ(snapshot->schema_string, kSchema);
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"b.parquet", "c d.parquet"}));
+  EXPECT_EQ(snapshot->files[0].size, 10);
+  EXPECT_EQ(snapshot->unreadable, "");
+}
+
+TEST(DeltaLogTest, StartsFromTheLastCompleteCheckpoint) {
+  MemoryLog log;
+  log.Put(0, {Protocol(1), Metadata(), Add("gone.parquet")});
+  log.Put(1, {Remove("gone.parquet"), Add("x.parquet"), Add("y.parquet")});
+  log.files["00000000000000000001.checkpoint.parquet"] = Checkpoint({"x.parquet", "y.parquet"});
+  log.Put(2, {Remove("x.parquet"), Add("z.parquet")});
+  // A checkpoint in two parts of which one is missing is not used.
+  log.files["00000000000000000002.checkpoint.0000000001.0000000002.parquet"] = Checkpoint({});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->version, 2);
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"y.parquet", "z.parquet"}));
+  EXPECT_EQ(snapshot->schema_string, kSchema);
+  // Commits the checkpoint covers are not read.
+  EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(0)), 0);
+  EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(1)), 0);
+}
+
+TEST(DeltaLogTest, ACheckpointInPartsIsReadWhole) {
+  MemoryLog log;
+  log.files["00000000000000000003.checkpoint.0000000001.0000000002.parquet"] =
+      Checkpoint({"p1.parquet"});
+  log.files["00000000000000000003.checkpoint.0000000002.0000000002.parquet"] =
+      Checkpoint({"p2.parquet"});
+  log.Put(4, {Add("p3.parquet")});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"p1.parquet", "p2.parquet", "p3.parquet"}));
+}
+
+TEST(DeltaLogTest, AMissingCommitOrABadLineIsAnError) {
+  MemoryLog gap;
+  gap.Put(0, {Protocol(1), Metadata(), Add("a.parquet")});
+  gap.Put(2, {Add("b.parquet")});
+  EXPECT_NE(ReadDeltaSnapshot(gap).status().message().find("misses commit 1"), std::string::npos);
+
+  MemoryLog bad;
+  bad.Put(0, {Protocol(1), Metadata(), "{not json"});
+  EXPECT_NE(ReadDeltaSnapshot(bad).status().message().find("line 3"), std::string::npos);
+
+  MemoryLog shape;
+  shape.Put(0, {Protocol(1), Metadata(), R"({"add":{"path":"a","size":"ten"}})"});
+  EXPECT_FALSE(ReadDeltaSnapshot(shape).ok());
+
+  MemoryLog empty;
+  EXPECT_EQ(ReadDeltaSnapshot(empty).status().code(), ErrorCode::kNotFound);
+
+  MemoryLog no_metadata;
+  no_metadata.Put(0, {Protocol(1), Add("a.parquet")});
+  EXPECT_NE(ReadDeltaSnapshot(no_metadata).status().message().find("no table metadata"),
+            std::string::npos);
+}
+
+std::string UnreadableWith(const std::vector<std::string>& actions) {
+  MemoryLog log;
+  log.Put(0, actions);
+  auto snapshot = ReadDeltaSnapshot(log);
+  EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  return snapshot.ok() ? snapshot->unreadable : "";
+}
+
+TEST(DeltaLogTest, SaysWhatItCannotRead) {
+  EXPECT_EQ(
+      UnreadableWith({Protocol(3, R"("deletionVectors","timestampNtz","vacuumProtocolCheck")"),
+                      Metadata(), Add("a.parquet")}),
+      "");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("timestampNtz","typeWidening")"), Metadata()}),
+            "it uses the reader feature typeWidening");
+  EXPECT_EQ(UnreadableWith({Protocol(4), Metadata()}), "its protocol needs reader version 4");
+  EXPECT_EQ(UnreadableWith(
+                {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"name"})")}),
+            "its columns are mapped (delta.columnMapping.mode name)");
+  EXPECT_EQ(UnreadableWith(
+                {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"none"})")}),
+            "");
+  std::string partitioned = Metadata();
+  const std::string unpartitioned = R"("partitionColumns":[])";
+  partitioned.replace(partitioned.find(unpartitioned), unpartitioned.size(),
+                      R"("partitionColumns":["day"])");
+  EXPECT_EQ(UnreadableWith({Protocol(1), partitioned}), "it is partitioned");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
+                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u"})"),
+                            Add("b.parquet")}),
+            "rows were deleted through deletion vectors (in 1 file)");
+  EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("s3://elsewhere/a.parquet")}),
+            "a data file lies outside the table (s3://elsewhere/a.parquet)");
+  EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("..%2Fother%2Fa.parquet")}),
+            "a data file lies outside the table (../other/a.parquet)");
+}
+
+// As Delta writes a DELETE through a deletion vector: the file added again with the
+// vector and removed as it was, in the same commit, the add first.
+TEST(DeltaLogTest, AFileKeptWithADeletionVectorIsNotReadAsItWas) {
+  constexpr const char* kVector = R"(,"deletionVector":{"storageType":"u","pathOrInlineDv":"ab"})";
+  MemoryLog log;
+  log.Put(0, {Protocol(3, R"("deletionVectors")"), Metadata(), Add("a.parquet"), Add("b.parquet")});
+  log.Put(1, {Add("a.parquet", kVector), Remove("a.parquet")});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->unreadable, "rows were deleted through deletion vectors (in 1 file)");
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"a.parquet", "b.parquet"}));
+  // Rewritten later without the vector (OPTIMIZE, or a purge): readable again.
+  std::string removed_with_vector =
+      R"({"remove":{"path":"a.parquet","dataChange":false)" + std::string(kVector) + "}}";
+  log.Put(2, {removed_with_vector, Add("a2.parquet")});
+  snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->unreadable, "");
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"a2.parquet", "b.parquet"}));
+}
+
+}  // namespace
+}  // namespace mortar::databricks

@@ -1,0 +1,320 @@
+#include "connectors/databricks/direct_table_read.h"
+
+#include <arrow/api.h>
+#include <arrow/compute/cast.h>
+#include <arrow/io/interfaces.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/arrow/schema.h>
+#include <parquet/file_reader.h>
+#include <parquet/properties.h>
+
+#include <deque>
+#include <map>
+
+#include "connectors/databricks/delta_log.h"
+#include "connectors/vended_store.h"
+#include "mortar/config/document.h"
+#include "mortar/core/arrow_input.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+arrow::Status ToArrow(const Status& status) {
+  return status.ok() ? arrow::Status::OK() : arrow::Status::IOError(status.message());
+}
+
+// An object of the store as a file Parquet reads from: every read is a ranged GET, so
+// reads at different offsets may run at once (Parquet's pre-buffering does that).
+class StoreFile final : public arrow::io::RandomAccessFile {
+ public:
+  StoreFile(std::shared_ptr<const ObjectStore> store, std::string key, int64_t size)
+      : store_(std::move(store)), key_(std::move(key)), size_(size) {}
+
+  arrow::Status Close() override {
+    closed_ = true;
+    return arrow::Status::OK();
+  }
+  bool closed() const override { return closed_; }
+  arrow::Result<int64_t> Tell() const override { return position_; }
+  arrow::Status Seek(int64_t position) override {
+    if (position < 0 || position > size_) return arrow::Status::IOError("seek outside " + key_);
+    position_ = position;
+    return arrow::Status::OK();
+  }
+  arrow::Result<int64_t> GetSize() override { return size_; }
+
+  arrow::Result<int64_t> Read(int64_t nbytes, void* out) override {
+    ARROW_ASSIGN_OR_RAISE(int64_t read, ReadAt(position_, nbytes, out));
+    position_ += read;
+    return read;
+  }
+  arrow::Result<std::shared_ptr<arrow::Buffer>> Read(int64_t nbytes) override {
+    ARROW_ASSIGN_OR_RAISE(auto buffer, ReadAt(position_, nbytes));
+    position_ += buffer->size();
+    return buffer;
+  }
+  arrow::Result<int64_t> ReadAt(int64_t position, int64_t nbytes, void* out) override {
+    ARROW_ASSIGN_OR_RAISE(auto buffer, ReadAt(position, nbytes));
+    std::memcpy(out, buffer->data(), static_cast<std::size_t>(buffer->size()));
+    return buffer->size();
+  }
+  arrow::Result<std::shared_ptr<arrow::Buffer>> ReadAt(int64_t position, int64_t nbytes) override {
+    if (position < 0 || nbytes < 0) return arrow::Status::IOError("bad range of " + key_);
+    int64_t length = std::min(nbytes, std::max<int64_t>(0, size_ - position));
+    if (length == 0) return std::make_shared<arrow::Buffer>(nullptr, 0);
+    auto bytes = store_->GetRange(key_, position, length);
+    if (!bytes.ok()) return ToArrow(bytes.status());
+    if (static_cast<int64_t>(bytes->size()) != length) {
+      return arrow::Status::IOError(key_ + ": asked " + std::to_string(length) + " bytes at " +
+                                    std::to_string(position) + ", got " +
+                                    std::to_string(bytes->size()));
+    }
+    return arrow::Buffer::FromString(std::move(*bytes));
+  }
+
+ private:
+  std::shared_ptr<const ObjectStore> store_;
+  std::string key_;
+  int64_t size_;
+  int64_t position_ = 0;
+  bool closed_ = false;
+};
+
+// The table's log in the store.
+class StoreLog final : public DeltaLogFiles {
+ public:
+  StoreLog(std::shared_ptr<const ObjectStore> store, std::string folder)
+      : store_(std::move(store)), folder_(std::move(folder)) {}
+
+  Result<std::vector<std::string>> List() override {
+    MORTAR_ASSIGN_OR_RETURN(auto files, store_->List(folder_));
+    std::vector<std::string> names;
+    for (const auto& file : files) {
+      std::string name = file.path.substr(file.path.rfind('/') + 1);
+      if (file.path != folder_ + name) continue;  // in a folder below (_commits/, ...)
+      sizes_[name] = file.size;
+      names.push_back(std::move(name));
+    }
+    return names;
+  }
+  Result<std::string> Read(const std::string& name) override {
+    auto size = sizes_.find(name);
+    if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
+    constexpr int64_t kMaxLogFileBytes = 512LL << 20;
+    if (size->second > kMaxLogFileBytes) {
+      return Status::Invalid("Delta log file " + name + " is larger than 512 MiB");
+    }
+    return store_->GetRange(folder_ + name, 0, size->second);
+  }
+
+ private:
+  std::shared_ptr<const ObjectStore> store_;
+  std::string folder_;
+  std::map<std::string, int64_t> sizes_;
+};
+
+// The leaf columns of a top-level field, as Parquet numbers them.
+void Leaves(const parquet::arrow::SchemaField& field, std::vector<int>& out) {
+  if (field.children.empty()) {
+    out.push_back(field.column_index);
+    return;
+  }
+  for (const auto& child : field.children) Leaves(child, out);
+}
+
+// One row group of one file, its column chunks fetched ahead while earlier ones decode.
+struct Unit {
+  std::size_t file = 0;
+  int row_group = 0;
+  std::unique_ptr<parquet::arrow::FileReader> parquet;
+  std::unique_ptr<arrow::RecordBatchReader> batches;
+  std::vector<int> fields;  // the file's top-level field of each wanted column, or -1
+};
+
+class DirectTableReader final : public BatchReader {
+ public:
+  DirectTableReader(std::shared_ptr<const ObjectStore> store, std::string prefix,
+                    std::vector<DeltaDataFile> files, Schema schema, int row_groups_ahead)
+      : store_(std::move(store)),
+        prefix_(std::move(prefix)),
+        files_(std::move(files)),
+        schema_(std::move(schema)),
+        arrow_schema_(schema_.ToArrow()),
+        row_groups_ahead_(std::max(1, row_groups_ahead)) {}
+
+  const Schema& schema() const override { return schema_; }
+
+  // Fills the queue of row groups fetched ahead.
+  Status FetchAhead() {
+    while (static_cast<int>(ahead_.size()) < row_groups_ahead_ && next_file_ < files_.size()) {
+      MORTAR_ASSIGN_OR_RETURN(auto opened, OpenUnit(next_file_, next_row_group_));
+      if (!opened) {  // a file without row groups
+        ++next_file_;
+        next_row_group_ = 0;
+        metadata_.reset();
+        continue;
+      }
+      ahead_.push_back(std::move(*opened));
+      if (++next_row_group_ >= metadata_->num_row_groups()) {
+        ++next_file_;
+        next_row_group_ = 0;
+        metadata_.reset();
+      }
+    }
+    return Status::OK();
+  }
+
+  Result<Batch> Next() override {
+    while (true) {
+      MORTAR_RETURN_IF_ERROR(FetchAhead());
+      if (ahead_.empty()) return Batch();
+      Unit& unit = ahead_.front();
+      std::shared_ptr<arrow::RecordBatch> batch;
+      auto read = unit.batches->ReadNext(&batch);
+      if (!read.ok()) return Failed(unit, read.message());
+      if (batch == nullptr) {
+        ahead_.pop_front();
+        continue;
+      }
+      if (batch->num_rows() == 0) continue;
+      return Conform(unit, *batch);
+    }
+  }
+
+ private:
+  Status Failed(const Unit& unit, const std::string& message) const {
+    return Status::Remote("reading " + files_[unit.file].path +
+                          " of the table directly: " + message);
+  }
+
+  Result<std::optional<Unit>> OpenUnit(std::size_t file_index, int row_group) {
+    const DeltaDataFile& file = files_[file_index];
+    std::string key = prefix_ + file.path;
+    auto input = std::make_shared<StoreFile>(store_, key, file.size);
+    parquet::ReaderProperties properties(arrow::default_memory_pool());
+    parquet::ArrowReaderProperties arrow_properties;
+    arrow_properties.set_pre_buffer(true);
+    arrow_properties.set_batch_size(kDefaultBatchRows);
+    // Spark writes TIMESTAMP as INT96 unless told otherwise: microseconds, as Spark keeps them.
+    arrow_properties.set_coerce_int96_timestamp_unit(arrow::TimeUnit::MICRO);
+    arrow_properties.set_cache_options(arrow::io::CacheOptions::Defaults());
+    parquet::arrow::FileReaderBuilder builder;
+    Unit unit;
+    unit.file = file_index;
+    unit.row_group = row_group;
+    auto opened = builder.Open(input, properties, metadata_);
+    if (!opened.ok()) return Failed(unit, opened.message());
+    auto built =
+        builder.memory_pool(arrow::default_memory_pool())->properties(arrow_properties)->Build();
+    if (!built.ok()) return Failed(unit, built.status().message());
+    unit.parquet = std::move(*built);
+    if (!metadata_) metadata_ = unit.parquet->parquet_reader()->metadata();
+    if (metadata_->num_row_groups() == 0) return std::optional<Unit>();
+    const auto& manifest = unit.parquet->manifest();
+    std::vector<int> leaves;
+    for (const auto& column : schema_.columns()) {
+      int found = -1;
+      for (std::size_t f = 0; f < manifest.schema_fields.size(); ++f) {
+        if (manifest.schema_fields[f].field->name() == column.name) found = static_cast<int>(f);
+      }
+      unit.fields.push_back(found);
+      if (found >= 0) Leaves(manifest.schema_fields[static_cast<std::size_t>(found)], leaves);
+    }
+    std::sort(leaves.begin(), leaves.end());
+    auto batches = unit.parquet->GetRecordBatchReader({row_group}, leaves);
+    if (!batches.ok()) return Failed(unit, batches.status().message());
+    unit.batches = std::move(*batches);
+    return std::optional<Unit>(std::move(unit));
+  }
+
+  // The batch with the dataset's columns, in its order and types; columns the file
+  // lacks (added to the table after it was written) are null.
+  Result<Batch> Conform(const Unit& unit, const arrow::RecordBatch& batch) {
+    MORTAR_RETURN_IF_ERROR(ValidateArrowInput(batch, "the Parquet file " + files_[unit.file].path));
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    columns.reserve(schema_.size());
+    for (std::size_t i = 0; i < schema_.size(); ++i) {
+      const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
+      std::shared_ptr<arrow::Array> column;
+      if (unit.fields[i] >= 0) column = batch.GetColumnByName(schema_[i].name);
+      if (column == nullptr) {
+        MORTAR_ASSIGN_OR_RETURN(column,
+                                FromArrowResult(arrow::MakeArrayOfNull(target, batch.num_rows())));
+      } else if (!column->type()->Equals(*target)) {
+        auto cast = arrow::compute::Cast(*column, target);
+        if (!cast.ok()) {
+          return Failed(unit, "column " + schema_[i].name + " is " + column->type()->ToString() +
+                                  " in the file, which does not convert to " +
+                                  schema_[i].type.ToString() + ": " + cast.status().message());
+        }
+        column = std::move(*cast);
+      }
+      columns.push_back(std::move(column));
+    }
+    return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(columns));
+  }
+
+  std::shared_ptr<const ObjectStore> store_;
+  std::string prefix_;
+  std::vector<DeltaDataFile> files_;
+  Schema schema_;
+  std::shared_ptr<arrow::Schema> arrow_schema_;
+  int row_groups_ahead_;
+  std::deque<Unit> ahead_;
+  std::size_t next_file_ = 0;
+  int next_row_group_ = 0;
+  std::shared_ptr<parquet::FileMetaData> metadata_;  // of the file being opened
+};
+
+// The names of the table's columns in its Delta schema.
+Result<std::vector<std::string>> ColumnNames(const std::string& schema_string) {
+  auto schema = config::Json::parse(schema_string, nullptr, false);
+  if (schema.is_discarded() || !schema.is_object() || !schema["fields"].is_array()) {
+    return Status::Invalid("the Delta schema is not a struct of fields");
+  }
+  std::vector<std::string> names;
+  for (const auto& field : schema["fields"]) {
+    if (field.is_object() && field["name"].is_string()) names.push_back(field["name"]);
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema,
+                                  const DirectReadOptions& options) {
+  MORTAR_RETURN_IF_ERROR(InitializeCompute());
+  auto fallback = [](std::string why) { return DirectRead{nullptr, std::move(why)}; };
+  VendedLocation location{options.connection_name, table.storage_location, options.storage_endpoint,
+                          options.region,          options.ca_file,        table.access_key_id,
+                          table.secret_access_key, table.session_token};
+  auto store = OpenVendedStore(location);
+  if (!store.ok()) return fallback(store.status().message());
+  // s3://bucket/path: keys start with path/.
+  std::string after_scheme = table.storage_location.substr(table.storage_location.find("://") + 3);
+  std::size_t slash = after_scheme.find('/');
+  std::string prefix = slash == std::string::npos ? "" : after_scheme.substr(slash + 1);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty()) prefix += '/';
+  StoreLog log(*store, prefix + "_delta_log/");
+  auto snapshot = ReadDeltaSnapshot(log);
+  if (!snapshot.ok())
+    return fallback("its Delta log could not be read: " + snapshot.status().message());
+  if (!snapshot->unreadable.empty()) return fallback(snapshot->unreadable);
+  auto names = ColumnNames(snapshot->schema_string);
+  if (!names.ok()) return fallback(names.status().message());
+  for (const auto& column : schema.columns()) {
+    if (std::find(names->begin(), names->end(), column.name) == names->end()) {
+      return fallback("the table's Delta schema has no column " + column.name);
+    }
+  }
+  auto reader = std::make_unique<DirectTableReader>(*store, prefix, std::move(snapshot->files),
+                                                    schema, options.row_groups_ahead);
+  // The first row groups' footers are read now: a file that cannot be read is found
+  // before any row is handed over, while the warehouse can still serve the read.
+  if (auto ahead = reader->FetchAhead(); !ahead.ok()) return fallback(ahead.message());
+  return DirectRead{std::move(reader), ""};
+}
+
+}  // namespace mortar::databricks

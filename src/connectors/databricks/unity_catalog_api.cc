@@ -1,0 +1,96 @@
+#include "connectors/databricks/unity_catalog_api.h"
+
+#include "mortar/config/document.h"
+#include "mortar/http/client.h"
+#include "mortar/http/clock.h"
+#include "mortar/http/retry.h"
+#include "mortar/http/url.h"
+
+namespace mortar::databricks {
+
+namespace {
+
+using config::Json;
+
+constexpr int64_t kMaxReplyBytes = 4 << 20;
+
+std::string TextOf(const Json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+// One call; both are reads, so they are retried on 429/503 and lost connections.
+Result<Json> Call(const UnityCatalogApi& api, const std::string& method, const std::string& path,
+                  std::string body, const std::string& what) {
+  MORTAR_ASSIGN_OR_RETURN(std::string authorization, api.tokens->AuthorizationHeader());
+  http::Request request;
+  request.method = method;
+  request.url = api.workspace_url + path;
+  request.body = std::move(body);
+  request.max_response_bytes = kMaxReplyBytes;
+  request.timeout = std::chrono::minutes(1);
+  request.headers = {{"Accept", "application/json"},
+                     {"User-Agent", "Mortar/0.1"},
+                     {"Authorization", std::move(authorization)}};
+  if (method == "POST") request.headers.push_back({"Content-Type", "application/json"});
+  std::string prefix = "connection '" + api.connection_name + "': Unity Catalog's " + what;
+  auto response = http::SendWithRetry(*api.http, request, http::RetryPolicy{}, http::SystemClock());
+  if (!response.ok()) return response.status().WithContext(prefix);
+  Json reply = Json::parse(response->body, nullptr, false);
+  if (response->status != 200) {
+    std::string code = reply.is_object() ? TextOf(reply, "error_code") : "";
+    std::string message = reply.is_object() ? TextOf(reply, "message") : "";
+    if (message.size() > 500) message = message.substr(0, 500) + "...";
+    std::string said = prefix + " answered HTTP " + std::to_string(response->status) +
+                       (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
+    if (response->status == 403) return Status::PermissionDenied(said);
+    if (response->status == 404) return Status::NotFound(said);
+    return Status::Remote(said);
+  }
+  if (reply.is_discarded() || !reply.is_object()) {
+    return Status::Remote(prefix + " answered something that is not a JSON object");
+  }
+  return reply;
+}
+
+}  // namespace
+
+Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::string& full_name) {
+  MORTAR_ASSIGN_OR_RETURN(
+      Json table,
+      Call(api, "GET", "/api/2.1/unity-catalog/tables/" + http::UrlEncodePath(full_name), "",
+           "table " + full_name));
+  VendedTable vended;
+  vended.table_id = TextOf(table, "table_id");
+  if (vended.table_id.empty()) {
+    return Status::Remote("connection '" + api.connection_name + "': Unity Catalog gave table " +
+                          full_name + " no table_id");
+  }
+  if (std::string format = TextOf(table, "data_source_format"); format != "DELTA") {
+    return Status::Invalid("table " + full_name + " is not a Delta table (" +
+                           (format.empty() ? "no format" : format) + ")");
+  }
+  Json ask = {{"table_id", vended.table_id}, {"operation", "READ"}};
+  MORTAR_ASSIGN_OR_RETURN(Json credentials,
+                          Call(api, "POST", "/api/2.0/unity-catalog/temporary-table-credentials",
+                               ask.dump(), "read credentials for " + full_name));
+  auto aws = credentials.find("aws_temp_credentials");
+  vended.storage_location = TextOf(credentials, "url");
+  if (aws == credentials.end() || !aws->is_object() || vended.storage_location.empty()) {
+    return Status::Invalid("Unity Catalog vended credentials for " + full_name +
+                           " that are not for S3 (Mortar reads tables directly on S3 only)");
+  }
+  vended.access_key_id = TextOf(*aws, "access_key_id");
+  vended.secret_access_key = TextOf(*aws, "secret_access_key");
+  vended.session_token = TextOf(*aws, "session_token");
+  auto expires = credentials.find("expiration_time");
+  vended.expires_at_ms =
+      expires != credentials.end() && expires->is_number_integer() ? expires->get<int64_t>() : 0;
+  if (vended.access_key_id.empty() || vended.secret_access_key.empty()) {
+    return Status::Remote("connection '" + api.connection_name +
+                          "': Unity Catalog's credentials for " + full_name + " lack a key");
+  }
+  return vended;
+}
+
+}  // namespace mortar::databricks

@@ -1,0 +1,121 @@
+"""Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
+files read from storage with the credentials Unity Catalog vends, the same values as
+Spark's; and every reason not to (no EXTERNAL USE SCHEMA, partitions, deletion vectors)
+sending the read through the warehouse with the reason said, the values the same."""
+import uuid
+
+import pyarrow.parquet as pq
+import pytest
+
+from mortar_cli import write_json
+from stand_in import add_databricks_connection
+from test_faithful_warehouse import TYPES_SELECT, same_values, spark_table
+from warehouse_admin import warehouse_admin
+
+pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
+
+
+@pytest.fixture
+def direct(mortar, ws):
+    """'uc' on the Databricks-faithful warehouse with direct reads, in a new schema of
+    the catalog main; EXTERNAL USE SCHEMA granted or not by the test."""
+    schema = "dr_" + uuid.uuid4().hex[:8]
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks_connection(mortar, ws, name="setup", http_path=ws["databricks_http_path"])
+    mortar.run("sql", "setup", f"CREATE SCHEMA main.{schema}")
+    add_databricks_connection(
+        mortar, ws, name="uc", http_path=ws["databricks_http_path"], catalog="main",
+        schema=schema, **{"direct_read.storage_endpoint": ws["storage_url"],
+                          "direct_read.region": ws["s3_region"],
+                          "direct_read.ca_file": ws["ca_file"]})
+    mortar.schema = schema
+    yield mortar
+    grant(ws, schema, False)
+    mortar.run("sql", "setup", f"DROP SCHEMA main.{schema} CASCADE", check=False)
+
+
+def grant(ws, schema, given=True):
+    warehouse_admin(ws, "POST", "/grants", {"schema": f"main.{schema}", "principal": ws["user"],
+                                            "privilege": "EXTERNAL USE SCHEMA", "grant": given})
+
+
+def storage_reads(ws):
+    return sum(1 for call in warehouse_admin(ws, "GET", "/calls")
+               if call["method"] == "TableStorage.GetObject")
+
+
+def export(mortar, ws, dataset, out):
+    """Exports the dataset; what it said on stderr, and whether table files were read."""
+    before = storage_reads(ws)
+    said = mortar.run("dataset", "export", dataset, str(out)).stderr
+    return said, storage_reads(ws) > before
+
+
+def test_every_type_read_directly_as_spark_returns_it(direct, ws, tmp_path):
+    schema = direct.schema
+    table = f"main.{schema}.types"
+    direct.run("sql", "uc", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=5000))
+    # More commits: rows added, rows deleted (files rewritten, as without deletion
+    # vectors), and enough commits for a checkpoint (Delta writes one every 10).
+    direct.run("sql", "uc", f"INSERT INTO {table} " + TYPES_SELECT.format(rows=10)
+               .replace("SELECT id,", "SELECT id + 100000 AS id,", 1))
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 7 = 3")
+    for n in range(9):
+        direct.run("sql", "uc", f"UPDATE {table} SET label = 'u{n}' WHERE id = {n * 10}")
+    direct.run("dataset", "import", "uc", "types", "--name", "types")
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+
+    said, read_files = export(direct, ws, "types", tmp_path / "before.parquet")
+    assert "through the warehouse, not directly" in said and "EXTERNAL USE SCHEMA" in said
+    assert not read_files
+    same_values(pq.read_table(tmp_path / "before.parquet").sort_by("id"), expected)
+
+    grant(ws, schema)
+    said, read_files = export(direct, ws, "types", tmp_path / "direct.parquet")
+    assert "directly from its Delta files" in said, said
+    assert read_files
+    got = pq.read_table(tmp_path / "direct.parquet")
+    assert got.num_rows == expected.num_rows
+    same_values(got.sort_by("id"), expected)
+    assert got.schema == pq.read_table(tmp_path / "before.parquet").schema
+    assert direct.json("dataset", "scan", "types")["rows"] == expected.num_rows
+
+
+def test_a_sync_recipe_reads_directly_and_logs_it(direct, ws):
+    schema = direct.schema
+    direct.run("sql", "uc", f"CREATE TABLE main.{schema}.src AS SELECT id, "
+               "CAST(id AS DECIMAL(38,2)) / 3 AS third, CONCAT('n', id) AS name FROM range(200000)")
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "src", "--name", "src")
+    project = direct.home / "projects" / "p"
+    write_json(project / "datasets" / "out.json",
+               {"name": "out", "connection": "sqlite_default", "type": "sql_table",
+                "params": {"table": "out"}})
+    write_json(project / "recipes" / "copy.json",
+               {"name": "copy", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
+    report = direct.json("recipe", "run", "copy")
+    assert report["rows"] == 200000
+    log = open(report["log"]).read()
+    assert "directly from its Delta files" in log, log
+    total = direct.json("sql", "sqlite_default", "SELECT COUNT(*) AS n, SUM(id) AS s, "
+                        "MAX(name) AS top FROM out")["rows"][0]
+    assert (total["n"], total["s"], total["top"]) == (200000, 199999 * 200000 // 2, "n99999")
+
+
+@pytest.mark.parametrize("layout,reason", [
+    ("PARTITIONED BY (part)", "it is partitioned"),
+    ("TBLPROPERTIES ('delta.enableDeletionVectors' = true)", "deletion vectors"),
+])
+def test_what_it_cannot_read_goes_through_the_warehouse(direct, ws, tmp_path, layout, reason):
+    schema = direct.schema
+    table = f"main.{schema}.odd"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, part INT) {layout}")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CAST(id % 3 AS INT) FROM range(1000)")
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id < 10")
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "odd", "--name", "odd")
+    said, read_files = export(direct, ws, "odd", tmp_path / "odd.parquet")
+    assert "through the warehouse, not directly" in said and reason in said, said
+    got = pq.read_table(tmp_path / "odd.parquet").sort_by("id")
+    assert got.column("id").to_pylist() == list(range(10, 1000))
