@@ -14,6 +14,11 @@ stand-in's Spark, warehouse, S3 and front door processes during the read.
 One unmeasured read warms Spark up first; with --repeat N the readers take turns N times
 and each reader's median run (by wall time) is reported, since the server's time varies.
 
+Every reader reads the same table in the Unity Catalog catalog `main`. Mortar reads it
+twice: through the warehouse, and directly ("mortar direct": its Delta files read from
+storage with the credentials Unity Catalog vends, params.direct_read), where the
+warehouse makes no result at all.
+
 Usage: bench/read_databricks_warehouse.py [--rows 10000000] [--repeat 3] [--skip-pyhive]
 Needs: scripts/build release, and the stand-in (scripts/workspace up; started if down).
 """
@@ -92,6 +97,39 @@ def measure(name, command, ws, status, table=None, env=None, stdout=subprocess.D
     return row
 
 
+def unity_catalog_copy(home, ws, table):
+    """The benchmark table copied into the Unity Catalog catalog main (made once, kept),
+    which every reader then reads: dataset 't' through the warehouse, and dataset 'direct'
+    on connection 'uc', which reads the table's Delta files directly (params.direct_read)
+    with the credentials Unity Catalog vends (EXTERNAL USE SCHEMA granted here)."""
+    run = [MORTAR, "--home", str(home)]
+    quiet = {"check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run(run + ["sql", "dbx", "CREATE SCHEMA IF NOT EXISTS main.bench"], **quiet)
+    subprocess.run(run + ["sql", "dbx", f"CREATE TABLE IF NOT EXISTS main.bench.{table} "
+                          f"AS SELECT * FROM {table}"], **quiet)
+    request = urllib.request.Request(
+        ws["warehouse_admin_url"] + "/grants", method="POST",
+        data=json.dumps({"schema": "main.bench", "principal": ws["user"],
+                         "privilege": "EXTERNAL USE SCHEMA", "grant": True}).encode(),
+        headers={"Authorization": f"Bearer {ws['warehouse_admin_token']}"})
+    urllib.request.urlopen(request, timeout=10).close()
+    subprocess.run(run + ["connection", "add", "uc", "--type", "databricks",
+                          "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
+                          "--param", f"http_path={ws['databricks_http_path']}",
+                          "--param", f"ca_file={ws['ca_file']}",
+                          "--param", f"auth.token_file={home / 'pat'}",
+                          "--param", "catalog=main", "--param", "schema=bench",
+                          "--param", f"direct_read.storage_endpoint={ws['storage_url']}",
+                          "--param", f"direct_read.region={ws['s3_region']}",
+                          "--param", f"direct_read.ca_file={ws['ca_file']}"], **quiet)
+    datasets = home / "projects" / "bench" / "datasets"
+    (datasets / "t.json").unlink()
+    subprocess.run(run + ["dataset", "import", "dbx", f"main.bench.{table}", "--name", "t"],
+                   **quiet)
+    subprocess.run(run + ["dataset", "import", "uc", table, "--name", "direct"], **quiet)
+    return f"main.bench.{table}"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -104,6 +142,7 @@ def main():
     status = json.loads(workspace("status", "--json").stdout)
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home, token, table = databricks_home(work, ws, args.rows, http_path=ws["databricks_http_path"])
+    table = unity_catalog_copy(home, ws, table)
     settings = work / "ws.json"
     settings.write_text(json.dumps(ws))
     settings.chmod(0o600)
@@ -114,9 +153,11 @@ def main():
 
     readers = [
         ("mortar, to nothing", mortar + ["scan", "t"], table),
+        ("mortar direct, to nothing", mortar + ["scan", "direct"], None),
         ("connector fetchall_arrow, to nothing", connector + ["--fetch", "all"], table),
         ("connector fetchmany_arrow, to nothing", connector + ["--fetch", "many"], table),
         ("mortar, to Parquet", mortar + ["export", "t", str(work / "m.parquet")], table),
+        ("mortar direct, to Parquet", mortar + ["export", "direct", str(work / "d.parquet")], None),
         ("connector fetchmany_arrow, to Parquet",
          connector + ["--fetch", "many", "--out", str(work / "c.parquet")], table),
     ]
@@ -142,13 +183,14 @@ def main():
     for kind, peer_names in (("to nothing", ["connector fetchall_arrow, to nothing",
                                              "connector fetchmany_arrow, to nothing"]),
                              ("to Parquet", ["connector fetchmany_arrow, to Parquet"])):
-        mine = next(r for r in results if r["name"] == f"mortar, {kind}")
-        for peer in (r for r in results if r["name"] in peer_names):
-            line = (f"{kind}: Mortar {mine['wall'] / peer['wall']:.2f}x the wall time of {peer['name']}, "
-                    f"{mine['cpu'] / peer['cpu']:.2f}x its client CPU")
-            if mine["produce"] is not None and peer["produce"] is not None:
-                line += (f"; client part {(mine['wall'] - mine['produce']) / (peer['wall'] - peer['produce']):.2f}x")
-            print(line)
+        for path in ("mortar", "mortar direct"):
+            mine = next(r for r in results if r["name"] == f"{path}, {kind}")
+            for peer in (r for r in results if r["name"] in peer_names):
+                line = (f"{kind}: {path} {mine['wall'] / peer['wall']:.2f}x the wall time of "
+                        f"{peer['name']}, {mine['cpu'] / peer['cpu']:.2f}x its client CPU")
+                if mine["produce"] is not None and peer["produce"] is not None:
+                    line += (f"; client part {(mine['wall'] - mine['produce']) / (peer['wall'] - peer['produce']):.2f}x")
+                print(line)
     shutil.rmtree(work, ignore_errors=True)
 
 
