@@ -1017,7 +1017,10 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             kind = wait.until(lambda d: d.find_elements(By.ID, "param-input-joins-0-type")).pop()
             assert kind.get_attribute("value") == "inner"
             Select(kind).select_by_value("left")
-            Select(driver.find_element(By.ID, "param-input-joins-0-0-right")).select_by_value("name")
+            # The columns to join on come with the inputs' schemas, which load after the form.
+            right = wait.until(lambda d: [e for e in d.find_elements(By.ID, "param-input-joins-0-0-right")
+                                          if e.find_elements(By.CSS_SELECTOR, "option[value='name']")])
+            Select(right[0]).select_by_value("name")
             driver.find_element(By.ID, "param-input-joins-0-add").click()
             Select(driver.find_element(By.ID, "param-input-joins-0-1-left")).select_by_value("city")
             Select(driver.find_element(By.ID, "param-input-joins-0-1-right")).select_by_value("city")
