@@ -2,12 +2,13 @@
 files read from storage with the credentials Unity Catalog vends, the same values as
 Spark's; and every reason not to (no EXTERNAL USE SCHEMA, partitions, deletion vectors)
 sending the read through the warehouse with the reason said, the values the same."""
+import os
 import uuid
 
 import pyarrow.parquet as pq
 import pytest
 
-from mortar_cli import write_json
+from mortar_cli import REPO, write_json
 from stand_in import add_databricks_connection
 from test_faithful_warehouse import TYPES_SELECT, same_values, spark_table
 from warehouse_admin import warehouse_admin
@@ -119,3 +120,32 @@ def test_what_it_cannot_read_goes_through_the_warehouse(direct, ws, tmp_path, la
     assert "through the warehouse, not directly" in said and reason in said, said
     got = pq.read_table(tmp_path / "odd.parquet").sort_by("id")
     assert got.column("id").to_pylist() == list(range(10, 1000))
+
+
+def test_python_reads_the_table_directly(direct, ws, tmp_path):
+    schema = direct.schema
+    direct.run("sql", "uc", f"CREATE TABLE main.{schema}.types AS " + TYPES_SELECT.format(rows=2000))
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "types", "--name", "types")
+    project = direct.home / "projects" / "p"
+    write_json(project / "datasets" / "out.json",
+               {"name": "out", "connection": "sqlite_default", "type": "sql_table",
+                "params": {"table": "out"}})
+    arrow_file = tmp_path / "arrow.parquet"
+    code = f"""
+import decimal, mortar
+import pyarrow.parquet as pq
+types = mortar.Dataset("types")
+pq.write_table(types.to_arrow(), {str(arrow_file)!r})
+df = types.get_dataframe()
+assert isinstance(df.sort_values("id").iloc[1].d38, decimal.Decimal)
+mortar.Dataset("out").write_with_schema(df[["id"]])
+"""
+    write_json(project / "recipes" / "read.json",
+               {"name": "read", "type": "python", "inputs": ["types"], "outputs": ["out"],
+                "params": {"code": code}})
+    before = storage_reads(ws)
+    direct.run("build", "out", env={**os.environ, "PYTHONPATH": str(REPO / "python")})
+    assert storage_reads(ws) > before  # the table's files, not a query's result
+    expected = spark_table(ws, f"SELECT * FROM main.{schema}.types ORDER BY id", tmp_path)
+    same_values(pq.read_table(arrow_file).sort_by("id"), expected)
