@@ -1,7 +1,8 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
-files read from storage with the credentials Unity Catalog vends, the same values as
-Spark's; and every reason not to (no EXTERNAL USE SCHEMA, partitions, deletion vectors)
-sending the read through the warehouse with the reason said, the values the same."""
+files read from storage with the credentials Unity Catalog vends, partitioned or not,
+the same values as Spark's; and every reason not to (no EXTERNAL USE SCHEMA, deletion
+vectors, column mapping, a partition column of a type it does not read) sending the
+read through the warehouse with the reason said, the values the same."""
 import os
 import uuid
 
@@ -104,15 +105,34 @@ def test_a_sync_recipe_reads_directly_and_logs_it(direct, ws):
     assert (total["n"], total["s"], total["top"]) == (200000, 199999 * 200000 // 2, "n99999")
 
 
+def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
+    schema = direct.schema
+    table = f"main.{schema}.parts"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING, day DATE, "
+               "region STRING, price DECIMAL(10,2)) PARTITIONED BY (day, region, price)")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id), "
+               "date_add(DATE'2024-02-27', CAST(id % 4 AS INT)), "
+               "CASE WHEN id % 5 = 0 THEN NULL ELSE CONCAT('r/', id % 3, ' é') END, "
+               "CAST(id % 2 AS DECIMAL(10,2)) + 0.25 FROM range(3000)")
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "parts", "--name", "parts")
+    said, read_files = export(direct, ws, "parts", tmp_path / "parts.parquet")
+    assert "directly from its Delta files" in said and read_files, said
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    same_values(pq.read_table(tmp_path / "parts.parquet").sort_by("id"), expected)
+
+
 @pytest.mark.parametrize("layout,reason", [
-    ("PARTITIONED BY (part)", "it is partitioned"),
     ("TBLPROPERTIES ('delta.enableDeletionVectors' = true)", "deletion vectors"),
+    ("TBLPROPERTIES ('delta.columnMapping.mode' = 'name')", "columns are mapped"),
+    ("PARTITIONED BY (at) ", "partitioned by at, a timestamp column"),
 ])
 def test_what_it_cannot_read_goes_through_the_warehouse(direct, ws, tmp_path, layout, reason):
     schema = direct.schema
     table = f"main.{schema}.odd"
-    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, part INT) {layout}")
-    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CAST(id % 3 AS INT) FROM range(1000)")
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, at TIMESTAMP) {layout}")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, "
+               "timestamp_seconds(1700000000 + id % 3) FROM range(1000)")
     direct.run("sql", "uc", f"DELETE FROM {table} WHERE id < 10")
     grant(ws, schema)
     direct.run("dataset", "import", "uc", "odd", "--name", "odd")

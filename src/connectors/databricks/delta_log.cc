@@ -67,8 +67,15 @@ void AddFile(LogState& state, const Json& add) {
   if (!path.is_string()) return;
   std::string decoded = PercentDecoded(path.get<std::string>());
   auto size = add.find("size");
-  state.files[{decoded, DeletionVectorId(add)}] =
-      DeltaDataFile{decoded, size != add.end() && size->is_number() ? size->get<int64_t>() : 0};
+  DeltaDataFile file{
+      decoded, size != add.end() && size->is_number() ? size->get<int64_t>() : 0, {}};
+  if (auto values = add.find("partitionValues"); values != add.end() && values->is_object()) {
+    for (const auto& [column, value] : values->items()) {
+      file.partition_values[column] =
+          value.is_string() ? std::optional<std::string>(value.get<std::string>()) : std::nullopt;
+    }
+  }
+  state.files[{decoded, DeletionVectorId(add)}] = std::move(file);
 }
 
 void RemoveFile(LogState& state, const Json& remove) {
@@ -239,10 +246,6 @@ std::string Unreadable(const LogState& state) {
     auto provider = format->find("provider");
     if (provider != format->end() && *provider != "parquet") return "its files are not Parquet";
   }
-  if (metadata.contains("partitionColumns") && metadata["partitionColumns"].is_array() &&
-      !metadata["partitionColumns"].empty()) {
-    return "it is partitioned";
-  }
   auto with_vectors = std::count_if(state.files.begin(), state.files.end(),
                                     [](const auto& file) { return !file.first.second.empty(); });
   if (with_vectors > 0) {
@@ -318,6 +321,12 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
   snapshot.version = latest;
   snapshot.schema_string = state.metadata["schemaString"].get<std::string>();
   snapshot.unreadable = Unreadable(state);
+  if (auto columns = state.metadata.find("partitionColumns");
+      columns != state.metadata.end() && columns->is_array()) {
+    for (const auto& column : *columns) {
+      if (column.is_string()) snapshot.partition_columns.push_back(column.get<std::string>());
+    }
+  }
   snapshot.files.reserve(state.files.size());
   for (auto& [key, file] : state.files) snapshot.files.push_back(std::move(file));
   return snapshot;

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,14 +19,18 @@ namespace mortar::databricks {
 struct DeltaDataFile {
   std::string path;  // relative to the table's root, percent-decoded
   int64_t size = 0;
+  // The file's value of each partition column, as Delta writes it in the log (text);
+  // nullopt for null. The column is not in the file itself.
+  std::map<std::string, std::optional<std::string>> partition_values;
 };
 
 struct DeltaSnapshot {
   int64_t version = -1;
-  std::string schema_string;         // the table's schema as Delta writes it (JSON)
+  std::string schema_string;  // the table's schema as Delta writes it (JSON)
+  std::vector<std::string> partition_columns;
   std::vector<DeltaDataFile> files;  // in path order
   // Non-empty when the table uses something Mortar does not read (a reader feature,
-  // column mapping, deletion vectors, partition columns, files outside the table): why.
+  // column mapping, deletion vectors, files outside the table): why.
   std::string unreadable;
 };
 

@@ -206,6 +206,30 @@ std::string UnreadableWith(const std::vector<std::string>& actions) {
   return snapshot.ok() ? snapshot->unreadable : "";
 }
 
+TEST(DeltaLogTest, PartitionValuesComeWithEachFile) {
+  std::string partitioned = Metadata();
+  const std::string unpartitioned = R"("partitionColumns":[])";
+  partitioned.replace(partitioned.find(unpartitioned), unpartitioned.size(),
+                      R"("partitionColumns":["day","k"])");
+  MemoryLog log;
+  log.Put(0, {Protocol(1), partitioned,
+              R"({"add":{"path":"day=2024-01-01/k=a%20b/x.parquet","size":10,)"
+              R"("partitionValues":{"day":"2024-01-01","k":"a b"}}})",
+              R"({"add":{"path":"day=__HIVE_DEFAULT_PARTITION__/y.parquet","size":10,)"
+              R"("partitionValues":{"day":null}}})"});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->unreadable, "");
+  EXPECT_EQ(snapshot->partition_columns, (std::vector<std::string>{"day", "k"}));
+  ASSERT_EQ(snapshot->files.size(), 2u);
+  EXPECT_EQ(snapshot->files[0].path, "day=2024-01-01/k=a b/x.parquet");
+  EXPECT_EQ(snapshot->files[0].partition_values.at("day"),
+            std::optional<std::string>("2024-01-01"));
+  EXPECT_EQ(snapshot->files[0].partition_values.at("k"), std::optional<std::string>("a b"));
+  EXPECT_EQ(snapshot->files[1].partition_values.at("day"), std::nullopt);
+  EXPECT_FALSE(snapshot->files[1].partition_values.contains("k"));
+}
+
 TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(
       UnreadableWith({Protocol(3, R"("deletionVectors","timestampNtz","vacuumProtocolCheck")"),
@@ -220,11 +244,6 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(UnreadableWith(
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"none"})")}),
             "");
-  std::string partitioned = Metadata();
-  const std::string unpartitioned = R"("partitionColumns":[])";
-  partitioned.replace(partitioned.find(unpartitioned), unpartitioned.size(),
-                      R"("partitionColumns":["day"])");
-  EXPECT_EQ(UnreadableWith({Protocol(1), partitioned}), "it is partitioned");
   EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
                             Add("a.parquet", R"(,"deletionVector":{"storageType":"u"})"),
                             Add("b.parquet")}),

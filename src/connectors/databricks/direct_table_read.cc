@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include "connectors/databricks/delta_log.h"
 #include "connectors/vended_store.h"
@@ -123,22 +124,30 @@ void Leaves(const parquet::arrow::SchemaField& field, std::vector<int>& out) {
   for (const auto& child : field.children) Leaves(child, out);
 }
 
+// A wanted column that the file does not hold: its partition value, or null.
+constexpr int kNotInFile = -1;
+
 // One row group of one file, its column chunks fetched ahead while earlier ones decode.
 struct Unit {
   std::size_t file = 0;
   int row_group = 0;
   std::unique_ptr<parquet::arrow::FileReader> parquet;
   std::unique_ptr<arrow::RecordBatchReader> batches;
-  std::vector<int> fields;  // the file's top-level field of each wanted column, or -1
+  std::vector<int> fields;  // the file's top-level field of each wanted column, or kNotInFile
+  // For each wanted column the file does not hold: its value in every row (the file's
+  // partition value; null for a column added after the file was written).
+  std::vector<std::shared_ptr<arrow::Scalar>> constants;
 };
 
 class DirectTableReader final : public BatchReader {
  public:
   DirectTableReader(std::shared_ptr<const ObjectStore> store, std::string prefix,
-                    std::vector<DeltaDataFile> files, Schema schema, int row_groups_ahead)
+                    std::vector<DeltaDataFile> files, std::vector<std::string> partition_columns,
+                    Schema schema, int row_groups_ahead)
       : store_(std::move(store)),
         prefix_(std::move(prefix)),
         files_(std::move(files)),
+        partition_columns_(std::move(partition_columns)),
         schema_(std::move(schema)),
         arrow_schema_(schema_.ToArrow()),
         row_groups_ahead_(std::max(1, row_groups_ahead)) {}
@@ -213,12 +222,30 @@ class DirectTableReader final : public BatchReader {
     if (metadata_->num_row_groups() == 0) return std::optional<Unit>();
     const auto& manifest = unit.parquet->manifest();
     std::vector<int> leaves;
-    for (const auto& column : schema_.columns()) {
-      int found = -1;
-      for (std::size_t f = 0; f < manifest.schema_fields.size(); ++f) {
-        if (manifest.schema_fields[f].field->name() == column.name) found = static_cast<int>(f);
+    for (std::size_t i = 0; i < schema_.size(); ++i) {
+      const std::string& name = schema_[i].name;
+      const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
+      int found = kNotInFile;
+      std::shared_ptr<arrow::Scalar> constant = arrow::MakeNullScalar(target);
+      if (std::find(partition_columns_.begin(), partition_columns_.end(), name) !=
+          partition_columns_.end()) {
+        auto value = file.partition_values.find(name);
+        if (value != file.partition_values.end() && value->second) {
+          auto cast = arrow::compute::Cast(arrow::Datum(*value->second), target);
+          if (!cast.ok()) {
+            return Failed(unit, "its partition value " + name + "=" + *value->second +
+                                    " is not a " + schema_[i].type.ToString() + ": " +
+                                    cast.status().message());
+          }
+          constant = cast->scalar();
+        }
+      } else {
+        for (std::size_t f = 0; f < manifest.schema_fields.size(); ++f) {
+          if (manifest.schema_fields[f].field->name() == name) found = static_cast<int>(f);
+        }
       }
       unit.fields.push_back(found);
+      unit.constants.push_back(std::move(constant));
       if (found >= 0) Leaves(manifest.schema_fields[static_cast<std::size_t>(found)], leaves);
     }
     std::sort(leaves.begin(), leaves.end());
@@ -229,7 +256,7 @@ class DirectTableReader final : public BatchReader {
   }
 
   // The batch with the dataset's columns, in its order and types; columns the file
-  // lacks (added to the table after it was written) are null.
+  // lacks are its partition values, or null (added to the table after it was written).
   Result<Batch> Conform(const Unit& unit, const arrow::RecordBatch& batch) {
     MORTAR_RETURN_IF_ERROR(ValidateArrowInput(batch, "the Parquet file " + files_[unit.file].path));
     std::vector<std::shared_ptr<arrow::Array>> columns;
@@ -239,8 +266,8 @@ class DirectTableReader final : public BatchReader {
       std::shared_ptr<arrow::Array> column;
       if (unit.fields[i] >= 0) column = batch.GetColumnByName(schema_[i].name);
       if (column == nullptr) {
-        MORTAR_ASSIGN_OR_RETURN(column,
-                                FromArrowResult(arrow::MakeArrayOfNull(target, batch.num_rows())));
+        MORTAR_ASSIGN_OR_RETURN(column, FromArrowResult(arrow::MakeArrayFromScalar(
+                                            *unit.constants[i], batch.num_rows())));
       } else if (!column->type()->Equals(*target)) {
         auto cast = arrow::compute::Cast(*column, target);
         if (!cast.ok()) {
@@ -258,6 +285,7 @@ class DirectTableReader final : public BatchReader {
   std::shared_ptr<const ObjectStore> store_;
   std::string prefix_;
   std::vector<DeltaDataFile> files_;
+  std::vector<std::string> partition_columns_;
   Schema schema_;
   std::shared_ptr<arrow::Schema> arrow_schema_;
   int row_groups_ahead_;
@@ -267,17 +295,30 @@ class DirectTableReader final : public BatchReader {
   std::shared_ptr<parquet::FileMetaData> metadata_;  // of the file being opened
 };
 
-// The names of the table's columns in its Delta schema.
-Result<std::vector<std::string>> ColumnNames(const std::string& schema_string) {
+// The table's columns in its Delta schema: each name and its type (a primitive's name,
+// "struct", "array" or "map").
+Result<std::map<std::string, std::string>> ColumnTypes(const std::string& schema_string) {
   auto schema = config::Json::parse(schema_string, nullptr, false);
   if (schema.is_discarded() || !schema.is_object() || !schema["fields"].is_array()) {
     return Status::Invalid("the Delta schema is not a struct of fields");
   }
-  std::vector<std::string> names;
+  std::map<std::string, std::string> types;
   for (const auto& field : schema["fields"]) {
-    if (field.is_object() && field["name"].is_string()) names.push_back(field["name"]);
+    if (!field.is_object() || !field["name"].is_string()) continue;
+    const auto& type = field["type"];
+    types[field["name"]] = type.is_string()   ? type.get<std::string>()
+                           : type.is_object() ? type.value("type", "")
+                                              : "";
   }
-  return names;
+  return types;
+}
+
+// Partition values are text in the log; these types convert from it exactly as Delta
+// writes them (timestamps and binary are written in forms of their own).
+bool PartitionTypeRead(const std::string& type) {
+  static const std::set<std::string> kRead = {"string",  "long", "integer", "short", "byte",
+                                              "boolean", "date", "double",  "float"};
+  return kRead.contains(type) || type.starts_with("decimal");
 }
 
 }  // namespace
@@ -302,15 +343,26 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
   if (!snapshot.ok())
     return fallback("its Delta log could not be read: " + snapshot.status().message());
   if (!snapshot->unreadable.empty()) return fallback(snapshot->unreadable);
-  auto names = ColumnNames(snapshot->schema_string);
-  if (!names.ok()) return fallback(names.status().message());
+  auto types = ColumnTypes(snapshot->schema_string);
+  if (!types.ok()) return fallback(types.status().message());
+  bool reads_a_file_column = false;
   for (const auto& column : schema.columns()) {
-    if (std::find(names->begin(), names->end(), column.name) == names->end()) {
+    auto type = types->find(column.name);
+    if (type == types->end()) {
       return fallback("the table's Delta schema has no column " + column.name);
     }
+    const auto& partitions = snapshot->partition_columns;
+    bool partition =
+        std::find(partitions.begin(), partitions.end(), column.name) != partitions.end();
+    if (partition && !PartitionTypeRead(type->second)) {
+      return fallback("it is partitioned by " + column.name + ", a " + type->second + " column");
+    }
+    reads_a_file_column = reads_a_file_column || !partition;
   }
+  if (!reads_a_file_column) return fallback("only partition columns are asked for");
   auto reader = std::make_unique<DirectTableReader>(*store, prefix, std::move(snapshot->files),
-                                                    schema, options.row_groups_ahead);
+                                                    std::move(snapshot->partition_columns), schema,
+                                                    options.row_groups_ahead);
   // The first row groups' footers are read now: a file that cannot be read is found
   // before any row is handed over, while the warehouse can still serve the read.
   if (auto ahead = reader->FetchAhead(); !ahead.ok()) return fallback(ahead.message());
