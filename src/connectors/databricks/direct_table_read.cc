@@ -306,9 +306,11 @@ Result<std::map<std::string, std::string>> ColumnTypes(const std::string& schema
   for (const auto& field : schema["fields"]) {
     if (!field.is_object() || !field["name"].is_string()) continue;
     const auto& type = field["type"];
-    types[field["name"]] = type.is_string()   ? type.get<std::string>()
-                           : type.is_object() ? type.value("type", "")
-                                              : "";
+    std::string name = type.is_string() ? type.get<std::string>() : "";
+    if (type.is_object() && type.contains("type") && type["type"].is_string()) {
+      name = type["type"].get<std::string>();
+    }
+    types[field["name"].get<std::string>()] = std::move(name);
   }
   return types;
 }
