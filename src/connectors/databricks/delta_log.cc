@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "mortar/config/document.h"
+#include "mortar/http/url.h"
 
 namespace mortar::databricks {
 
@@ -47,25 +48,10 @@ std::string DeletionVectorId(const Json& action) {
   return id.empty() ? "?" : id;
 }
 
-std::string PercentDecoded(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
-        std::isxdigit(text[i + 2])) {
-      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
 void AddFile(LogState& state, const Json& add) {
   const Json& path = add["path"];
   if (!path.is_string()) return;
-  std::string decoded = PercentDecoded(path.get<std::string>());
+  std::string decoded = http::UrlDecode(path.get<std::string>());
   auto size = add.find("size");
   DeltaDataFile file{
       decoded, size != add.end() && size->is_number() ? size->get<int64_t>() : 0, {}};
@@ -81,7 +67,7 @@ void AddFile(LogState& state, const Json& add) {
 void RemoveFile(LogState& state, const Json& remove) {
   const Json& path = remove["path"];
   if (path.is_string()) {
-    state.files.erase({PercentDecoded(path.get<std::string>()), DeletionVectorId(remove)});
+    state.files.erase({http::UrlDecode(path.get<std::string>()), DeletionVectorId(remove)});
   }
 }
 
