@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/databricks/cloud_fetch.h"
+#include "connectors/databricks/json_fields.h"
 #include "connectors/databricks/statement_error.h"
 #include "mortar/core/cell_text.h"
 #include "mortar/http/http_error_detail.h"
@@ -26,18 +27,6 @@ constexpr std::string_view kStatements = "/api/2.0/sql/statements";
 // Statement replies carry links, not rows: a few KiB; this bounds a hostile one.
 constexpr std::size_t kMaxReplyBytes = std::size_t{16} << 20;
 constexpr int kMaxRenewals = 5;
-
-std::string Text(const Json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int64_t Number(const Json& object, const char* key, int64_t otherwise = 0) {
-  if (!object.is_object()) return otherwise;
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : otherwise;
-}
 
 const Json& Field(const Json& object, const char* key) {
   static const Json kNull;
@@ -129,8 +118,8 @@ class StatementExecution::Impl {
   }
 
   Status Refused(const http::Response& response, const Json& reply, const std::string& what) {
-    std::string code = Text(reply, "error_code");
-    std::string message = Text(reply, "message");
+    std::string code = TextField(reply, "error_code");
+    std::string message = TextField(reply, "message");
     if (message.empty()) message = "no message";
     if (message.size() > 500) message = message.substr(0, 500) + "...";
     std::string said = "HTTP " + std::to_string(response.status) +
@@ -173,7 +162,7 @@ class StatementExecution::Impl {
     if (!options_.schema.empty()) body["schema"] = options_.schema;
     MORTAR_ASSIGN_OR_RETURN(Json reply,
                             Call("POST", std::string(kStatements), body.dump(), false, what));
-    std::string id = Text(reply, "statement_id");
+    std::string id = TextField(reply, "statement_id");
     if (!PlainId(id)) {
       return Status::Remote(Prefix() + "the workspace answered " + what +
                             " without a statement id");
@@ -182,11 +171,11 @@ class StatementExecution::Impl {
     auto pause = std::chrono::milliseconds(10);
     while (true) {
       const Json& status = Field(reply, "status");
-      std::string state = Text(status, "state");
+      std::string state = TextField(status, "state");
       if (state == "SUCCEEDED") return reply;
       if (state == "FAILED") {
-        return StatementFailed(Prefix(), what, Text(Field(status, "error"), "message"),
-                               Text(status, "sql_state"));
+        return StatementFailed(Prefix(), what, TextField(Field(status, "error"), "message"),
+                               TextField(status, "sql_state"));
       }
       if (state == "CANCELED" || state == "CLOSED") {
         return Status::Cancelled(Prefix() + what + " was " +
@@ -251,7 +240,7 @@ class LinkedResultReader final : public BatchReader {
  public:
   LinkedResultReader(StatementExecution::Impl& impl, Json reply, std::string source)
       : impl_(impl), reply_(std::move(reply)), source_(std::move(source)) {
-    id_ = Text(reply_, "statement_id");
+    id_ = TextField(reply_, "statement_id");
   }
   ~LinkedResultReader() override {
     downloads_.reset();  // joins the download threads before the result goes
@@ -260,21 +249,21 @@ class LinkedResultReader final : public BatchReader {
 
   Status Init(const std::optional<Schema>& declared) {
     const Json& manifest = Field(reply_, "manifest");
-    chunk_count_ = Number(manifest, "total_chunk_count");
+    chunk_count_ = IntegerField(manifest, "total_chunk_count");
     const Json& columns = Field(Field(manifest, "schema"), "columns");
     if (columns.is_array()) {
       for (const auto& column : columns) {
-        auto type = sql::DatabricksDialect().MortarType(Text(column, "type_text"));
-        schema_.Add(Column{Text(column, "name"), type.ok() ? *type : Type::String(), true});
+        auto type = sql::DatabricksDialect().MortarType(TextField(column, "type_text"));
+        schema_.Add(Column{TextField(column, "name"), type.ok() ? *type : Type::String(), true});
       }
     }
     if (declared && declared->size() == schema_.size()) schema_ = *declared;
     arrow_schema_ = schema_.ToArrow();
     const Json& chunks = Field(manifest, "chunks");
     if (chunks.is_array()) {
-      for (const auto& chunk : chunks) chunk_starts_.push_back(Number(chunk, "row_offset"));
+      for (const auto& chunk : chunks) chunk_starts_.push_back(IntegerField(chunk, "row_offset"));
     }
-    std::string compression = Text(manifest, "result_compression");
+    std::string compression = TextField(manifest, "result_compression");
     if (!compression.empty() && compression != "NONE" && compression != "LZ4_FRAME") {
       return Status::Remote(Prefix() + "the result is compressed with " + compression +
                             ", which Mortar cannot read (it asked for LZ4_FRAME)");
@@ -310,18 +299,18 @@ class LinkedResultReader final : public BatchReader {
     std::vector<ResultLink> queued;
     for (const auto& link : links) {
       ResultLink result;
-      result.url = Text(link, "external_link");
+      result.url = TextField(link, "external_link");
       const Json& headers = Field(link, "http_headers");
       if (headers.is_object()) {
         for (const auto& [name, value] : headers.items()) {
           if (value.is_string()) result.headers.push_back({name, value.get<std::string>()});
         }
       }
-      result.start_row = Number(link, "row_offset");
-      result.row_count = Number(link, "row_count");
-      result.bytes = Number(link, "byte_count");
-      result.expires_ms = ExpiryMs(Text(link, "expiration"));
-      next_chunk_ = std::max(next_chunk_, Number(link, "chunk_index") + 1);
+      result.start_row = IntegerField(link, "row_offset");
+      result.row_count = IntegerField(link, "row_count");
+      result.bytes = IntegerField(link, "byte_count");
+      result.expires_ms = ExpiryMs(TextField(link, "expiration"));
+      next_chunk_ = std::max(next_chunk_, IntegerField(link, "chunk_index") + 1);
       queued.push_back(std::move(result));
     }
     downloads_->Add(std::move(queued));
@@ -437,7 +426,7 @@ Result<std::unique_ptr<BatchReader>> StatementExecution::Query(
 
 Status StatementExecution::Execute(const std::string& sql) {
   MORTAR_ASSIGN_OR_RETURN(Json reply, impl_->Run(sql, "running the statement"));
-  impl_->Close(Text(reply, "statement_id"));
+  impl_->Close(TextField(reply, "statement_id"));
   return Status::OK();
 }
 
@@ -494,9 +483,9 @@ Result<std::unique_ptr<BatchReader>> StatementExecution::Columns(const std::stri
   const Json& columns = Field(Field(Field(reply, "manifest"), "schema"), "columns");
   if (columns.is_array()) {
     for (const auto& column : columns)
-      rows.push_back({schema, table, Text(column, "name"), Text(column, "type_text")});
+      rows.push_back({schema, table, TextField(column, "name"), TextField(column, "type_text")});
   }
-  if (reply.is_object()) impl_->Close(Text(reply, "statement_id"));
+  if (reply.is_object()) impl_->Close(TextField(reply, "statement_id"));
   return NameRows({"TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "TYPE_NAME"}, rows);
 }
 

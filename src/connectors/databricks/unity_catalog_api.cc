@@ -1,5 +1,6 @@
 #include "connectors/databricks/unity_catalog_api.h"
 
+#include "connectors/databricks/json_fields.h"
 #include "mortar/config/document.h"
 #include "mortar/http/client.h"
 #include "mortar/http/clock.h"
@@ -13,11 +14,6 @@ namespace {
 using config::Json;
 
 constexpr int64_t kMaxReplyBytes = 4 << 20;
-
-std::string TextOf(const Json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
 
 // One call; both are reads, so they are retried on 429/503 and lost connections.
 Result<Json> Call(const UnityCatalogApi& api, const std::string& method, const std::string& path,
@@ -38,8 +34,8 @@ Result<Json> Call(const UnityCatalogApi& api, const std::string& method, const s
   if (!response.ok()) return response.status().WithContext(prefix);
   Json reply = Json::parse(response->body, nullptr, false);
   if (response->status != 200) {
-    std::string code = reply.is_object() ? TextOf(reply, "error_code") : "";
-    std::string message = reply.is_object() ? TextOf(reply, "message") : "";
+    std::string code = TextField(reply, "error_code");
+    std::string message = TextField(reply, "message");
     if (message.size() > 500) message = message.substr(0, 500) + "...";
     std::string said = prefix + " answered HTTP " + std::to_string(response->status) +
                        (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
@@ -61,12 +57,12 @@ Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::stri
       Call(api, "GET", "/api/2.1/unity-catalog/tables/" + http::UrlEncodePath(full_name), "",
            "table " + full_name));
   VendedTable vended;
-  vended.table_id = TextOf(table, "table_id");
+  vended.table_id = TextField(table, "table_id");
   if (vended.table_id.empty()) {
     return Status::Remote("connection '" + api.connection_name + "': Unity Catalog gave table " +
                           full_name + " no table_id");
   }
-  if (std::string format = TextOf(table, "data_source_format"); format != "DELTA") {
+  if (std::string format = TextField(table, "data_source_format"); format != "DELTA") {
     return Status::Invalid("table " + full_name + " is not a Delta table (" +
                            (format.empty() ? "no format" : format) + ")");
   }
@@ -75,17 +71,15 @@ Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::stri
                           Call(api, "POST", "/api/2.0/unity-catalog/temporary-table-credentials",
                                ask.dump(), "read credentials for " + full_name));
   auto aws = credentials.find("aws_temp_credentials");
-  vended.storage_location = TextOf(credentials, "url");
+  vended.storage_location = TextField(credentials, "url");
   if (aws == credentials.end() || !aws->is_object() || vended.storage_location.empty()) {
     return Status::Invalid("Unity Catalog vended credentials for " + full_name +
                            " that are not for S3 (Mortar reads tables directly on S3 only)");
   }
-  vended.access_key_id = TextOf(*aws, "access_key_id");
-  vended.secret_access_key = TextOf(*aws, "secret_access_key");
-  vended.session_token = TextOf(*aws, "session_token");
-  auto expires = credentials.find("expiration_time");
-  vended.expires_at_ms =
-      expires != credentials.end() && expires->is_number_integer() ? expires->get<int64_t>() : 0;
+  vended.access_key_id = TextField(*aws, "access_key_id");
+  vended.secret_access_key = TextField(*aws, "secret_access_key");
+  vended.session_token = TextField(*aws, "session_token");
+  vended.expires_at_ms = IntegerField(credentials, "expiration_time");
   if (vended.access_key_id.empty() || vended.secret_access_key.empty()) {
     return Status::Remote("connection '" + api.connection_name +
                           "': Unity Catalog's credentials for " + full_name + " lack a key");
