@@ -130,7 +130,6 @@ constexpr int kNotInFile = -1;
 // One row group of one file, its column chunks fetched ahead while earlier ones decode.
 struct Unit {
   std::size_t file = 0;
-  int row_group = 0;
   std::unique_ptr<parquet::arrow::FileReader> parquet;
   std::unique_ptr<arrow::RecordBatchReader> batches;
   std::vector<int> fields;  // the file's top-level field of each wanted column, or kNotInFile
@@ -211,7 +210,6 @@ class DirectTableReader final : public BatchReader {
     parquet::arrow::FileReaderBuilder builder;
     Unit unit;
     unit.file = file_index;
-    unit.row_group = row_group;
     auto opened = builder.Open(input, properties, metadata_);
     if (!opened.ok()) return Failed(unit, opened.message());
     auto built =
