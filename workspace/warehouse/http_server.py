@@ -55,6 +55,8 @@ log = logging.getLogger("warehouse")
 WAREHOUSE_PATH = re.compile(r"^/sql/1\.0/warehouses/([^/?]+)$")
 TABLES_PATH = re.compile(r"^/api/2\.1/unity-catalog/tables/([^/?]{1,800})$")
 CREDENTIALS_PATH = re.compile(r"^/api/2\.[01]/unity-catalog/temporary-table-credentials$")
+# What _json_body gives for a body it has refused (JSON's null is a body).
+REFUSED = object()
 STATEMENTS_PATH = re.compile(
     r"^/api/2\.0/sql/statements(?:/([0-9a-f-]{1,64})(?:/(cancel)|/result/chunks/(\d{1,9}))?)?/?$")
 
@@ -342,16 +344,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._refuse(length_text, 401, "UNAUTHENTICATED",
                          "Requests must come through the front door.")
             return
-        body = {}
-        if verb == "POST":
-            raw = self._body(length_text or "0", "A request")
-            if raw is None:
-                return
-            try:
-                body = json.loads(raw) if raw.strip() else {}
-            except (ValueError, UnicodeDecodeError):
-                self._json(400, "MALFORMED_REQUEST", "The request body is not JSON.")
-                return
+        body = self._json_body(length_text) if verb == "POST" else {}
+        if body is REFUSED:
+            return
         api = self.server.statement_api
         if call == "execute":
             warehouse_id = body.get("warehouse_id") if isinstance(body, dict) else None
@@ -389,16 +384,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._refuse(length_text, 401, "UNAUTHENTICATED",
                          "Requests must come through the front door.")
             return
-        body = None
-        if with_body:
-            raw = self._body(length_text or "0", "A request")
-            if raw is None:
-                return
-            try:
-                body = json.loads(raw) if raw.strip() else {}
-            except (ValueError, UnicodeDecodeError):
-                self._json(400, "MALFORMED_REQUEST", "The request body is not JSON.")
-                return
+        body = self._json_body(length_text) if with_body else {}
+        if body is REFUSED:
+            return
         try:
             answer = call(user, body)
         except statement_api.ApiError as error:
@@ -423,6 +411,18 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._json(error.status, error.error_code, error.message)
             return
         self._reply(200, (json.dumps(grants) + "\n").encode())
+
+    def _json_body(self, length_text):
+        """A REST request's JSON body ({} when empty), or REFUSED once it was answered
+        (too large, or not JSON)."""
+        raw = self._body(length_text or "0", "A request")
+        if raw is None:
+            return REFUSED
+        try:
+            return json.loads(raw) if raw.strip() else {}
+        except (ValueError, UnicodeDecodeError):
+            self._json(400, "MALFORMED_REQUEST", "The request body is not JSON.")
+            return REFUSED
 
     def _refuse(self, length_text, status, error_code, message):
         """Answers an error without reading the request; its body is dropped."""
