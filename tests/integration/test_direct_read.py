@@ -47,6 +47,15 @@ def storage_reads(ws):
                if call["method"] == "TableStorage.GetObject")
 
 
+def sqlite_output(mortar):
+    """Dataset 'out', a table of the embedded SQLite; the project's folder."""
+    project = mortar.home / "projects" / "p"
+    write_json(project / "datasets" / "out.json",
+               {"name": "out", "connection": "sqlite_default", "type": "sql_table",
+                "params": {"table": "out"}})
+    return project
+
+
 def export(mortar, ws, dataset, out):
     """Exports the dataset; what it said on stderr, and whether table files were read."""
     before = storage_reads(ws)
@@ -90,10 +99,7 @@ def test_a_sync_recipe_reads_directly_and_logs_it(direct, ws):
                "CAST(id AS DECIMAL(38,2)) / 3 AS third, CONCAT('n', id) AS name FROM range(200000)")
     grant(ws, schema)
     direct.run("dataset", "import", "uc", "src", "--name", "src")
-    project = direct.home / "projects" / "p"
-    write_json(project / "datasets" / "out.json",
-               {"name": "out", "connection": "sqlite_default", "type": "sql_table",
-                "params": {"table": "out"}})
+    project = sqlite_output(direct)
     write_json(project / "recipes" / "copy.json",
                {"name": "copy", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
     report = direct.json("recipe", "run", "copy")
@@ -147,10 +153,7 @@ def test_python_reads_the_table_directly(direct, ws, tmp_path):
     direct.run("sql", "uc", f"CREATE TABLE main.{schema}.types AS " + TYPES_SELECT.format(rows=2000))
     grant(ws, schema)
     direct.run("dataset", "import", "uc", "types", "--name", "types")
-    project = direct.home / "projects" / "p"
-    write_json(project / "datasets" / "out.json",
-               {"name": "out", "connection": "sqlite_default", "type": "sql_table",
-                "params": {"table": "out"}})
+    project = sqlite_output(direct)
     arrow_file = tmp_path / "arrow.parquet"
     code = f"""
 import decimal, mortar
