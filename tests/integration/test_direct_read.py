@@ -172,3 +172,46 @@ mortar.Dataset("out").write_with_schema(df[["id"]])
     assert storage_reads(ws) > before  # the table's files, not a query's result
     expected = spark_table(ws, f"SELECT * FROM main.{schema}.types ORDER BY id", tmp_path)
     same_values(pq.read_table(arrow_file).sort_by("id"), expected)
+
+
+def calls_since(ws, before, method):
+    return [call for call in warehouse_admin(ws, "GET", "/calls")[before:]
+            if call["method"] == method]
+
+
+def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
+    """Credentials vended for less than the lead (five minutes before expiry) are renewed
+    before each read of the table's files: the read goes on with new keys."""
+    schema = direct.schema
+    table = f"main.{schema}.long"
+    direct.run("sql", "uc", f"CREATE TABLE {table} AS SELECT id, CONCAT('r', id) AS label "
+               "FROM range(20000)")
+    for step in range(3):  # more files, each read with whatever credentials are current
+        direct.run("sql", "uc", f"INSERT INTO {table} SELECT id + {(step + 1) * 20000}, "
+                   "CONCAT('r', id) FROM range(20000)")
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "long", "--name", "long")
+    previous = warehouse_admin(ws, "POST", "/settings", {"table_credential_ttl_seconds": 60})
+    try:
+        before = len(warehouse_admin(ws, "GET", "/calls"))
+        said, read_files = export(direct, ws, "long", tmp_path / "renewed.parquet")
+        assert "directly from its Delta files" in said and read_files, said
+        vended = calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")
+        keys = {call["access_key"] for call in calls_since(ws, before, "TableStorage.GetObject")}
+        assert len(vended) >= 3 and len(keys) >= 2, (len(vended), keys)
+        got = pq.read_table(tmp_path / "renewed.parquet").sort_by("id")
+        assert got.column("id").to_pylist() == list(range(80000))
+
+        refused = direct.run("connection", "set", "uc", "--param",
+                             "direct_read.renew_before_seconds=-1", check=False)
+        assert refused.returncode != 0 and "renew_before_seconds': must be between" in \
+            refused.stderr, refused.stderr
+        # With no lead, credentials of a minute serve the whole read: vended once.
+        direct.run("connection", "set", "uc", "--param", "direct_read.renew_before_seconds=0")
+        before = len(warehouse_admin(ws, "GET", "/calls"))
+        said, read_files = export(direct, ws, "long", tmp_path / "once.parquet")
+        assert "directly from its Delta files" in said and read_files, said
+        assert len(calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")) == 1
+        assert pq.read_table(tmp_path / "once.parquet").num_rows == 80000
+    finally:
+        warehouse_admin(ws, "POST", "/settings", previous)

@@ -99,12 +99,12 @@ class Faults:
                     return dict(fault)
         return None
 
-    def record(self, warehouse_id, method, statement, start_row):
+    def record(self, warehouse_id, method, statement, start_row, **details):
         digest = hashlib.sha256(statement.encode()).hexdigest() if statement is not None else None
         with self.lock:
             self.calls.append({"time": time.time(), "warehouse_id": warehouse_id,
                                "method": method, "statement_sha256": digest,
-                               "start_row_offset": start_row})
+                               "start_row_offset": start_row, **details})
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -157,7 +157,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.server.table_storage.handles(self.path):
             listing = "list-type=" in self.path.partition("?")[2]
             self.server.faults.record("metastore", "TableStorage." + (
-                "ListObjectsV2" if listing else "GetObject"), None, None)
+                "ListObjectsV2" if listing else "GetObject"), None, None,
+                access_key=table_storage.access_key_of(self.headers))
             self.server.table_storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])
@@ -277,6 +278,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._refuse_write("POST")
             return
         if CREDENTIALS_PATH.match(self.path):
+            self.server.faults.record("metastore", "UnityCatalog.TemporaryTableCredentials",
+                                      None, None)
             self._unity_catalog(self.server.unity_catalog.temporary_table_credentials,
                                 with_body=True)
             return

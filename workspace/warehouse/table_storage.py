@@ -55,6 +55,12 @@ def _signing_key(secret, day, region):
     return key
 
 
+def access_key_of(headers):
+    """The access key a request says it is signed with (not a secret), or None."""
+    match = AUTHORIZATION.match(headers.get("Authorization", ""))
+    return match.group(1) if match else None
+
+
 def authenticate(method, raw_path, raw_query, headers, catalog, region):
     """The credential a request is signed with, once its signature, token and time pass."""
     match = AUTHORIZATION.match(headers.get("Authorization", ""))

@@ -52,8 +52,8 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
   settings.rest = transport == "rest";
   if (params.Has("direct_read")) {
     MORTAR_ASSIGN_OR_RETURN(auto direct, params.Object("direct_read"));
-    MORTAR_RETURN_IF_ERROR(direct.CheckObject(
-        {"enabled", "storage_endpoint", "region", "ca_file", "row_groups_ahead"}));
+    MORTAR_RETURN_IF_ERROR(direct.CheckObject({"enabled", "storage_endpoint", "region", "ca_file",
+                                               "row_groups_ahead", "renew_before_seconds"}));
     auto& read = settings.direct_read;
     MORTAR_ASSIGN_OR_RETURN(read.enabled, direct.BooleanOr("enabled", true));
     MORTAR_ASSIGN_OR_RETURN(read.storage_endpoint, direct.StringOr("storage_endpoint", ""));
@@ -67,6 +67,10 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
     MORTAR_ASSIGN_OR_RETURN(read.row_groups_ahead, direct.IntegerOr("row_groups_ahead", 1));
     if (read.row_groups_ahead < 1 || read.row_groups_ahead > 16)
       return direct.Error("row_groups_ahead", "must be between 1 and 16");
+    MORTAR_ASSIGN_OR_RETURN(read.renew_before_seconds,
+                            direct.IntegerOr("renew_before_seconds", 300));
+    if (read.renew_before_seconds < 0 || read.renew_before_seconds > 12 * 3600)
+      return direct.Error("renew_before_seconds", "must be between 0 and 43200 (12 hours)");
   }
   MORTAR_ASSIGN_OR_RETURN(auto driver, params.ObjectOr("driver"));
   MORTAR_RETURN_IF_ERROR(driver.CheckObject({"mode", "path", "options"}));

@@ -39,8 +39,9 @@ struct ConnectionSettings {
     bool enabled = false;
     std::string storage_endpoint;  // empty: AWS's endpoint for the region
     std::string region = "us-east-1";
-    std::string ca_file;           // for a storage endpoint of private CA
-    int64_t row_groups_ahead = 1;  // row groups held at once (fetched ahead: more memory)
+    std::string ca_file;                 // for a storage endpoint of private CA
+    int64_t row_groups_ahead = 1;        // row groups held at once (fetched ahead: more memory)
+    int64_t renew_before_seconds = 300;  // new credentials this long before they expire
   } direct_read;
   // driver.mode user_provided: the ODBC driver's absolute path, and extra attributes.
   std::string driver_path;

@@ -246,20 +246,31 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
     if (full.catalog.empty()) {
       return warehouse("no catalog is named (set params.catalog, or the dataset's catalog)");
     }
-    MORTAR_ASSIGN_OR_RETURN(auto tokens, OpenTokenSource(settings_.auth, Scope()));
-    MORTAR_ASSIGN_OR_RETURN(auto http,
+    MORTAR_ASSIGN_OR_RETURN(std::shared_ptr<auth::TokenSource> tokens,
+                            OpenTokenSource(settings_.auth, Scope()));
+    MORTAR_ASSIGN_OR_RETURN(std::shared_ptr<http::Transport> http,
                             http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
     UnityCatalogApi api{name(), settings_.auth.workspace_url, http.get(), tokens.get()};
     auto vended = VendTableForRead(api, full_name);
     if (!vended.ok()) return warehouse(vended.status().message());
     const auto& direct = settings_.direct_read;
-    DirectReadOptions options{name(), direct.storage_endpoint, direct.region, direct.ca_file,
-                              static_cast<int>(direct.row_groups_ahead)};
+    DirectReadOptions options{name(),
+                              full_name,
+                              direct.storage_endpoint,
+                              direct.region,
+                              direct.ca_file,
+                              static_cast<int>(direct.row_groups_ahead),
+                              std::chrono::seconds(direct.renew_before_seconds)};
+    // The read may outlast the credentials: new ones for the same table (by id: a table
+    // re-made under the name meanwhile is another table), through the same client.
+    options.renew = [api, tokens, http, id = vended->table_id, full_name] {
+      return VendTableCredentials(api, id, full_name);
+    };
     MORTAR_ASSIGN_OR_RETURN(DirectRead read, OpenDirectRead(*vended, columns, options));
     if (!read.reader) return warehouse("Mortar does not read its files: " + read.fallback_reason);
     if (log) {
       log("Reading " + full.ToString() + " directly from its Delta files (" +
-          vended->storage_location + ") with Unity Catalog's read credentials");
+          vended->credentials.storage_location + ") with Unity Catalog's read credentials");
     }
     return std::move(read.reader);
   }

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "connectors/databricks/delta_log.h"
+#include "connectors/databricks/table_files_store.h"
 #include "connectors/vended_store.h"
 #include "mortar/config/document.h"
 #include "mortar/core/arrow_input.h"
@@ -29,8 +30,8 @@ arrow::Status ToArrow(const Status& status) {
 // reads at different offsets may run at once (Parquet's pre-buffering does that).
 class StoreFile final : public arrow::io::RandomAccessFile {
  public:
-  StoreFile(std::shared_ptr<const ObjectStore> store, std::string key, int64_t size)
-      : store_(std::move(store)), key_(std::move(key)), size_(size) {}
+  StoreFile(std::shared_ptr<TableFilesStore> files, std::string key, int64_t size)
+      : files_(std::move(files)), key_(std::move(key)), size_(size) {}
 
   arrow::Status Close() override {
     closed_ = true;
@@ -64,7 +65,9 @@ class StoreFile final : public arrow::io::RandomAccessFile {
     if (position < 0 || nbytes < 0) return arrow::Status::IOError("bad range of " + key_);
     int64_t length = std::min(nbytes, std::max<int64_t>(0, size_ - position));
     if (length == 0) return std::make_shared<arrow::Buffer>(nullptr, 0);
-    auto bytes = store_->GetRange(key_, position, length);
+    auto store = files_->Current();
+    if (!store.ok()) return ToArrow(store.status());
+    auto bytes = (*store)->GetRange(key_, position, length);
     if (!bytes.ok()) return ToArrow(bytes.status());
     if (static_cast<int64_t>(bytes->size()) != length) {
       return arrow::Status::IOError(key_ + ": asked " + std::to_string(length) + " bytes at " +
@@ -75,7 +78,7 @@ class StoreFile final : public arrow::io::RandomAccessFile {
   }
 
  private:
-  std::shared_ptr<const ObjectStore> store_;
+  std::shared_ptr<TableFilesStore> files_;
   std::string key_;
   int64_t size_;
   int64_t position_ = 0;
@@ -85,11 +88,12 @@ class StoreFile final : public arrow::io::RandomAccessFile {
 // The table's log in the store.
 class StoreLog final : public DeltaLogFiles {
  public:
-  StoreLog(std::shared_ptr<const ObjectStore> store, std::string folder)
-      : store_(std::move(store)), folder_(std::move(folder)) {}
+  StoreLog(std::shared_ptr<TableFilesStore> files, std::string folder)
+      : files_(std::move(files)), folder_(std::move(folder)) {}
 
   Result<std::vector<std::string>> List() override {
-    MORTAR_ASSIGN_OR_RETURN(auto files, store_->List(folder_));
+    MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
+    MORTAR_ASSIGN_OR_RETURN(auto files, store->List(folder_));
     std::vector<std::string> names;
     for (const auto& file : files) {
       std::string name = file.path.substr(file.path.rfind('/') + 1);
@@ -106,11 +110,12 @@ class StoreLog final : public DeltaLogFiles {
     if (size->second > kMaxLogFileBytes) {
       return Status::Invalid("Delta log file " + name + " is larger than 512 MiB");
     }
-    return store_->GetRange(folder_ + name, 0, size->second);
+    MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
+    return store->GetRange(folder_ + name, 0, size->second);
   }
 
  private:
-  std::shared_ptr<const ObjectStore> store_;
+  std::shared_ptr<TableFilesStore> files_;
   std::string folder_;
   std::map<std::string, int64_t> sizes_;
 };
@@ -140,7 +145,7 @@ struct Unit {
 
 class DirectTableReader final : public BatchReader {
  public:
-  DirectTableReader(std::shared_ptr<const ObjectStore> store, std::string prefix,
+  DirectTableReader(std::shared_ptr<TableFilesStore> store, std::string prefix,
                     std::vector<DeltaDataFile> files, std::vector<std::string> partition_columns,
                     Schema schema, int row_groups_ahead)
       : store_(std::move(store)),
@@ -280,7 +285,7 @@ class DirectTableReader final : public BatchReader {
     return arrow::RecordBatch::Make(arrow_schema_, batch.num_rows(), std::move(columns));
   }
 
-  std::shared_ptr<const ObjectStore> store_;
+  std::shared_ptr<TableFilesStore> store_;
   std::string prefix_;
   std::vector<DeltaDataFile> files_;
   std::vector<std::string> partition_columns_;
@@ -327,13 +332,22 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
                                   const DirectReadOptions& options) {
   MORTAR_RETURN_IF_ERROR(InitializeCompute());
   auto fallback = [](std::string why) { return DirectRead{nullptr, std::move(why)}; };
-  VendedLocation location{options.connection_name, table.storage_location, options.storage_endpoint,
-                          options.region,          options.ca_file,        table.access_key_id,
-                          table.secret_access_key, table.session_token};
-  auto store = OpenVendedStore(location);
+  auto open = [where = VendedLocation{options.connection_name, "", options.storage_endpoint,
+                                      options.region,
+                                      options.ca_file}](const VendedCredentials& credentials) {
+    VendedLocation location = where;
+    location.url = credentials.storage_location;
+    location.access_key_id = credentials.access_key_id;
+    location.secret_access_key = credentials.secret_access_key;
+    location.session_token = credentials.session_token;
+    return OpenVendedStore(location);
+  };
+  auto store = TableFilesStore::Make(options.table_name, table.credentials, open, options.renew,
+                                     options.renew_before, http::SystemClock());
   if (!store.ok()) return fallback(store.status().message());
   // s3://bucket/path: keys start with path/.
-  std::string after_scheme = table.storage_location.substr(table.storage_location.find("://") + 3);
+  const std::string& url = table.credentials.storage_location;
+  std::string after_scheme = url.substr(url.find("://") + 3);
   std::size_t slash = after_scheme.find('/');
   std::string prefix = slash == std::string::npos ? "" : after_scheme.substr(slash + 1);
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();

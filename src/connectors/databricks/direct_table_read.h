@@ -5,9 +5,11 @@
 // the caller reads through the warehouse and says why. Internal to the connector.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
+#include "connectors/databricks/table_files_store.h"
 #include "connectors/databricks/unity_catalog_api.h"
 #include "mortar/core/batch.h"
 
@@ -15,10 +17,14 @@ namespace mortar::databricks {
 
 struct DirectReadOptions {
   std::string connection_name;
+  std::string table_name;        // catalog.schema.table, for messages
   std::string storage_endpoint;  // empty: AWS's endpoint for the region
   std::string region;
   std::string ca_file;
   int row_groups_ahead = 1;  // row groups held at once: one decoding, the rest fetched ahead
+  // New credentials, asked for this long before the read's expire.
+  std::chrono::seconds renew_before{300};
+  TableFilesStore::Renew renew;
 };
 
 // What a direct read found: a reader, or why the table must go through the warehouse.

@@ -66,20 +66,29 @@ Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::stri
     return Status::Invalid("table " + full_name + " is not a Delta table (" +
                            (format.empty() ? "no format" : format) + ")");
   }
-  Json ask = {{"table_id", vended.table_id}, {"operation", "READ"}};
-  MORTAR_ASSIGN_OR_RETURN(Json credentials,
+  MORTAR_ASSIGN_OR_RETURN(vended.credentials,
+                          VendTableCredentials(api, vended.table_id, full_name));
+  return vended;
+}
+
+Result<VendedCredentials> VendTableCredentials(const UnityCatalogApi& api,
+                                               const std::string& table_id,
+                                               const std::string& full_name) {
+  Json ask = {{"table_id", table_id}, {"operation", "READ"}};
+  MORTAR_ASSIGN_OR_RETURN(Json reply,
                           Call(api, "POST", "/api/2.0/unity-catalog/temporary-table-credentials",
                                ask.dump(), "read credentials for " + full_name));
-  auto aws = credentials.find("aws_temp_credentials");
-  vended.storage_location = TextField(credentials, "url");
-  if (aws == credentials.end() || !aws->is_object() || vended.storage_location.empty()) {
+  auto aws = reply.find("aws_temp_credentials");
+  VendedCredentials vended;
+  vended.storage_location = TextField(reply, "url");
+  if (aws == reply.end() || !aws->is_object() || vended.storage_location.empty()) {
     return Status::Invalid("Unity Catalog vended credentials for " + full_name +
                            " that are not for S3 (Mortar reads tables directly on S3 only)");
   }
   vended.access_key_id = TextField(*aws, "access_key_id");
   vended.secret_access_key = TextField(*aws, "secret_access_key");
   vended.session_token = TextField(*aws, "session_token");
-  vended.expires_at_ms = IntegerField(credentials, "expiration_time");
+  vended.expires_at_ms = IntegerField(reply, "expiration_time");
   if (vended.access_key_id.empty() || vended.secret_access_key.empty()) {
     return Status::Remote("connection '" + api.connection_name +
                           "': Unity Catalog's credentials for " + full_name + " lack a key");

@@ -13,13 +13,18 @@
 
 namespace mortar::databricks {
 
-struct VendedTable {
-  std::string table_id;
+// Credentials that read one table's files, until they expire.
+struct VendedCredentials {
   std::string storage_location;  // s3://bucket/path (the credentials' URL)
   std::string access_key_id;
   std::string secret_access_key;  // a secret
   std::string session_token;      // a secret
-  int64_t expires_at_ms = 0;
+  int64_t expires_at_ms = 0;      // 0: not said
+};
+
+struct VendedTable {
+  std::string table_id;
+  VendedCredentials credentials;
 };
 
 struct UnityCatalogApi {
@@ -32,5 +37,11 @@ struct UnityCatalogApi {
 // The table's storage and read credentials for it; an error says what Unity Catalog
 // answered (no grant, not a Delta table, external access off, ...).
 Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::string& full_name);
+
+// New read credentials for the table of that id (`full_name` is for messages): asked
+// again before the first ones expire, for a read that outlasts them.
+Result<VendedCredentials> VendTableCredentials(const UnityCatalogApi& api,
+                                               const std::string& table_id,
+                                               const std::string& full_name);
 
 }  // namespace mortar::databricks
