@@ -20,6 +20,11 @@ namespace mortar::s3 {
 namespace fs = std::filesystem;
 using http::XmlValue;
 
+S3Client::S3Client(S3Settings settings)
+    : settings_(std::move(settings)),
+      transports_(http::TransportPool::Make(
+          [tls = http::TlsOptions{settings_.ca_file}] { return http::MakeCurlTransport(tls); })) {}
+
 std::string S3Client::ObjectUrl(const std::string& key, const std::string& query) const {
   std::string path = http::UrlEncodePath(key);
   std::string base = settings_.endpoint;
@@ -45,8 +50,7 @@ Result<std::string> S3Client::Send(const std::string& method, const std::string&
   request.headers = std::move(headers);
   request.timeout = std::chrono::minutes(10);
   SignRequest(request, settings_.credentials, settings_.region, AmzDateNow());
-  MORTAR_ASSIGN_OR_RETURN(auto transport,
-                          http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+  MORTAR_ASSIGN_OR_RETURN(auto transport, transports_->Acquire());
   auto sent =
       http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(settings_.retry_budget),
                           http::SystemClock());

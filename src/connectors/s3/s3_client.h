@@ -1,7 +1,8 @@
 // A small S3 client over Mortar's HTTP transport, signed with Signature V4: put,
 // multipart upload with parts sent in parallel, list, delete. Works against AWS and
-// S3-compatible servers (path-style addressing). Thread-safe: each call uses its own
-// transport.
+// S3-compatible servers (path-style addressing). Thread-safe: each call takes a
+// transport of its own from a pool shared by the client's copies, so calls reuse
+// open connections.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "connectors/s3/sigv4.h"
 #include "mortar/core/result.h"
 #include "mortar/http/retry.h"
+#include "mortar/http/transport_pool.h"
 
 namespace mortar::s3 {
 
@@ -37,7 +39,7 @@ struct ObjectInfo {
 
 class S3Client {
  public:
-  explicit S3Client(S3Settings settings) : settings_(std::move(settings)) {}
+  explicit S3Client(S3Settings settings);
   const S3Settings& settings() const { return settings_; }
 
   // Uploads a local file: one PUT when it fits in a part, else a multipart upload whose
@@ -82,6 +84,7 @@ class S3Client {
   Status Multipart(const std::filesystem::path& file, const std::string& key, int64_t size) const;
 
   S3Settings settings_;
+  std::shared_ptr<http::TransportPool> transports_;
 };
 
 }  // namespace mortar::s3
