@@ -9,8 +9,10 @@ The recorded Databricks replies in test/recorded/databricks/ seed the driver's t
 """
 
 import io
+import json
 import pathlib
 import struct
+import zlib
 import datetime
 import decimal
 
@@ -338,7 +340,33 @@ def replies():
                   [lz4.frame.compress(stream)])
 
 
+def delta_tables():
+    """A commit as Delta writes one, deletion vectors as the protocol stores them."""
+    target = "delta_table_fuzzer"
+    schema = '{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}}]}'
+    vector = ('"deletionVector":{"storageType":"u","pathOrInlineDv":"ab009c61o!#m2NH?C3>iWS",'
+              '"offset":1,"sizeInBytes":34,"cardinality":3}')
+    commit = "\n".join([
+        '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"]}}',
+        '{"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":'
+        + json.dumps(schema) + ',"partitionColumns":[],"configuration":{}}}',
+        '{"add":{"path":"a.parquet","size":10,"partitionValues":{},"dataChange":true}}',
+        '{"add":{"path":"a.parquet","size":10,"partitionValues":{},"dataChange":true,' + vector + '}}',
+        '{"remove":{"path":"a.parquet","dataChange":true}}',
+    ])
+    write(target, "commit.json", "\0" + commit + "\n")
+    # Rows 3, 9 and 65543: one 32-bit bitmap of two array containers (Roaring's portable
+    # form) after the magic number and the count of bitmaps.
+    bitmap = struct.pack("<IQI", 1681511377, 1, 0) + struct.pack("<II", 12346, 2) + \
+        struct.pack("<HHHH", 0, 1, 1, 0) + struct.pack("<II", 0, 0) + struct.pack("<HHH", 3, 9, 7)
+    write(target, "bitmap.bin", b"\1\3" + bitmap)
+    stored = struct.pack(">I", len(bitmap)) + bitmap + struct.pack(">I", zlib.crc32(bitmap))
+    write(target, "vector_file.bin", b"\2" + stored)
+    write(target, "z85.txt", "\3ab009c61o!#m2NH?C3>iWS")
+
+
 if __name__ == "__main__":
+    delta_tables()
     splitter()
     formulas()
     connection_strings()

@@ -129,7 +129,6 @@ def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
 
 
 @pytest.mark.parametrize("layout,reason", [
-    ("TBLPROPERTIES ('delta.enableDeletionVectors' = true)", "deletion vectors"),
     ("TBLPROPERTIES ('delta.columnMapping.mode' = 'name')", "columns are mapped"),
     ("PARTITIONED BY (at) ", "partitioned by at, a timestamp column"),
 ])
@@ -146,6 +145,39 @@ def test_what_it_cannot_read_goes_through_the_warehouse(direct, ws, tmp_path, la
     assert "through the warehouse, not directly" in said and reason in said, said
     got = pq.read_table(tmp_path / "odd.parquet").sort_by("id")
     assert got.column("id").to_pylist() == list(range(10, 1000))
+
+
+def test_rows_deleted_through_deletion_vectors_are_left_out(direct, ws, tmp_path):
+    """DELETE, UPDATE and MERGE on a table with deletion vectors mark rows in vector
+    files instead of rewriting the data files: read directly, those rows are gone, as
+    Spark reads them, over several files, row groups and a checkpoint."""
+    schema = direct.schema
+    table = f"main.{schema}.dv"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING, day DATE) "
+               "PARTITIONED BY (day) TBLPROPERTIES ('delta.enableDeletionVectors' = true)")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id), "
+               "date_add(DATE'2024-03-01', CAST(id % 2 AS INT)) FROM range(300000)")
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 7 = 0")  # many rows: bitmaps
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id BETWEEN 1000 AND 1999")  # a run
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id = 123457")  # one row, in a vector
+    for n in range(8):  # an update moves rows: deleted in a vector, written again
+        direct.run("sql", "uc", f"UPDATE {table} SET label = 'u{n}' WHERE id = {n * 1000 + 5}")
+    history = direct.json("sql", "uc", f"DESCRIBE HISTORY {table}")["rows"]
+    vectors_added = sum(int((row["operationMetrics"] or {}).get("numDeletionVectorsAdded", 0))
+                        for row in history)
+    assert vectors_added >= 4, history  # the rows were marked, not rewritten
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "dv", "--name", "dv")
+    calls = len(warehouse_admin(ws, "GET", "/calls"))
+    said, read_files = export(direct, ws, "dv", tmp_path / "dv.parquet")
+    assert "directly from its Delta files" in said and read_files, said
+    vectors = [call for call in warehouse_admin(ws, "GET", "/calls")[calls:]
+               if call["method"] == "TableStorage.GetObject"]
+    assert vectors  # the vector files were read too (besides the log and data files)
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    got = pq.read_table(tmp_path / "dv.parquet").sort_by("id")
+    assert got.num_rows == expected.num_rows
+    same_values(got, expected)
 
 
 def test_python_reads_the_table_directly(direct, ws, tmp_path):

@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "connectors/databricks/json_fields.h"
 #include "mortar/config/document.h"
 #include "mortar/http/url.h"
 
@@ -20,9 +21,9 @@ namespace {
 
 using config::Json;
 
-// Reader features whose tables Mortar reads as plain Parquet: timestampNtz (a type),
-// vacuumProtocolCheck (about VACUUM), deletionVectors and columnMapping when no file has
-// a deletion vector and the mapping mode is none (both checked below).
+// Reader features whose tables Mortar reads: timestampNtz (a type), vacuumProtocolCheck
+// (about VACUUM), deletionVectors (stored in the table's vector files or inline), and
+// columnMapping when the mapping mode is none (checked below).
 const std::set<std::string>& ReadableFeatures() {
   static const std::set<std::string> features = {"timestampNtz", "vacuumProtocolCheck",
                                                  "deletionVectors", "columnMapping"};
@@ -41,31 +42,44 @@ struct LogState {
 std::string DeletionVectorId(const Json& action) {
   auto vector = action.find("deletionVector");
   if (vector == action.end() || !vector->is_object()) return "";
-  std::string id = vector->value("storageType", "") + vector->value("pathOrInlineDv", "");
-  if (auto offset = vector->find("offset"); offset != vector->end() && offset->is_number()) {
+  std::string id = TextField(*vector, "storageType") + TextField(*vector, "pathOrInlineDv");
+  if (auto offset = vector->find("offset");
+      offset != vector->end() && offset->is_number_integer()) {
     id += "@" + std::to_string(offset->get<int64_t>());
   }
   return id.empty() ? "?" : id;
 }
 
 void AddFile(LogState& state, const Json& add) {
-  const Json& path = add["path"];
+  const Json& path = Member(add, "path");
   if (!path.is_string()) return;
   std::string decoded = http::UrlDecode(path.get<std::string>());
   auto size = add.find("size");
   DeltaDataFile file{
-      decoded, size != add.end() && size->is_number() ? size->get<int64_t>() : 0, {}};
+      decoded, size != add.end() && size->is_number_integer() ? size->get<int64_t>() : 0, {}};
   if (auto values = add.find("partitionValues"); values != add.end() && values->is_object()) {
     for (const auto& [column, value] : values->items()) {
       file.partition_values[column] =
           value.is_string() ? std::optional<std::string>(value.get<std::string>()) : std::nullopt;
     }
   }
+  if (auto vector = add.find("deletionVector"); vector != add.end() && vector->is_object()) {
+    DeletionVectorDescriptor descriptor;
+    std::string type = TextField(*vector, "storageType");
+    descriptor.storage_type = type.size() == 1 ? type[0] : '?';
+    descriptor.path_or_inline = TextField(*vector, "pathOrInlineDv");
+    if (Member(*vector, "offset").is_number_integer()) {
+      descriptor.offset = IntegerField(*vector, "offset");
+    }
+    descriptor.size_in_bytes = IntegerField(*vector, "sizeInBytes", -1);
+    descriptor.cardinality = IntegerField(*vector, "cardinality", -1);
+    file.deletion_vector = std::move(descriptor);
+  }
   state.files[{decoded, DeletionVectorId(add)}] = std::move(file);
 }
 
 void RemoveFile(LogState& state, const Json& remove) {
-  const Json& path = remove["path"];
+  const Json& path = Member(remove, "path");
   if (path.is_string()) {
     state.files.erase({http::UrlDecode(path.get<std::string>()), DeletionVectorId(remove)});
   }
@@ -100,7 +114,7 @@ Status ApplyCommitLines(LogState& state, const std::string& name, const std::str
     if (action.contains("protocol")) state.protocol = action["protocol"];
     if (action.contains("metaData")) state.metadata = action["metaData"];
     if (auto add = action.find("add"); add != action.end() && add->is_object()) {
-      if (!(*add)["path"].is_string()) {
+      if (!Member(*add, "path").is_string()) {
         return Status::Invalid("Delta log file " + name + ": an add without a path");
       }
       if (auto size = add->find("size"); size != add->end() && !size->is_number()) {
@@ -206,16 +220,16 @@ Status ApplyCheckpoint(LogState& state, const std::string& name, std::string byt
 // Why Mortar cannot read the table's files as plain Parquet, or "".
 std::string Unreadable(const LogState& state) {
   const Json& protocol = state.protocol;
-  if (!protocol.is_object() || !protocol["minReaderVersion"].is_number_integer()) {
+  if (!Member(protocol, "minReaderVersion").is_number_integer()) {
     return "its log has no protocol action";
   }
-  int reader_version = protocol["minReaderVersion"].get<int>();
+  int64_t reader_version = Member(protocol, "minReaderVersion").get<int64_t>();
   if (reader_version > 3) {
     return "its protocol needs reader version " + std::to_string(reader_version);
   }
   if (reader_version == 3 && protocol.contains("readerFeatures") &&
-      protocol["readerFeatures"].is_array()) {
-    for (const auto& feature : protocol["readerFeatures"]) {
+      Member(protocol, "readerFeatures").is_array()) {
+    for (const auto& feature : Member(protocol, "readerFeatures")) {
       std::string name = feature.is_string() ? feature.get<std::string>() : "?";
       if (!ReadableFeatures().contains(name)) return "it uses the reader feature " + name;
     }
@@ -232,11 +246,18 @@ std::string Unreadable(const LogState& state) {
     auto provider = format->find("provider");
     if (provider != format->end() && *provider != "parquet") return "its files are not Parquet";
   }
-  auto with_vectors = std::count_if(state.files.begin(), state.files.end(),
-                                    [](const auto& file) { return !file.first.second.empty(); });
-  if (with_vectors > 0) {
-    return "rows were deleted through deletion vectors (in " + std::to_string(with_vectors) +
-           (with_vectors == 1 ? " file)" : " files)");
+  for (const auto& [key, file] : state.files) {
+    if (const auto& vector = file.deletion_vector) {
+      if (vector->storage_type != 'u' && vector->storage_type != 'i') {
+        return "a deletion vector is stored in a way Mortar does not read (storage type " +
+               std::string(1, vector->storage_type) + ")";
+      }
+      if (vector->size_in_bytes < 0 || vector->size_in_bytes > kMaxDeletionVectorBytes ||
+          vector->cardinality < 0 || (vector->storage_type == 'u' && !vector->offset)) {
+        return "a deletion vector is described in a way Mortar does not read (size " +
+               std::to_string(vector->size_in_bytes) + ")";
+      }
+    }
   }
   for (const auto& [key, file] : state.files) {
     const std::string& path = key.first;
@@ -300,12 +321,12 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
     MORTAR_ASSIGN_OR_RETURN(std::string text, log.Read(found->second));
     MORTAR_RETURN_IF_ERROR(ApplyCommit(state, found->second, text));
   }
-  if (!state.metadata.is_object() || !state.metadata["schemaString"].is_string()) {
+  if (!Member(state.metadata, "schemaString").is_string()) {
     return Status::Invalid("the Delta log has no table metadata (metaData.schemaString)");
   }
   DeltaSnapshot snapshot;
   snapshot.version = latest;
-  snapshot.schema_string = state.metadata["schemaString"].get<std::string>();
+  snapshot.schema_string = Member(state.metadata, "schemaString").get<std::string>();
   snapshot.unreadable = Unreadable(state);
   if (auto columns = state.metadata.find("partitionColumns");
       columns != state.metadata.end() && columns->is_array()) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/databricks/deletion_vector.h"
 #include "mortar/core/result.h"
 
 namespace mortar::databricks {
@@ -22,7 +23,13 @@ struct DeltaDataFile {
   // The file's value of each partition column, as Delta writes it in the log (text);
   // nullopt for null. The column is not in the file itself.
   std::map<std::string, std::optional<std::string>> partition_values;
+  // The rows later commits deleted without rewriting the file, if any.
+  std::optional<DeletionVectorDescriptor> deletion_vector;
 };
+
+// The largest deletion vector read: 64 MiB hold a vector over half a billion rows, more
+// than a data file has.
+constexpr int64_t kMaxDeletionVectorBytes = 64LL << 20;
 
 struct DeltaSnapshot {
   int64_t version = -1;
@@ -30,7 +37,7 @@ struct DeltaSnapshot {
   std::vector<std::string> partition_columns;
   std::vector<DeltaDataFile> files;  // in path order
   // Non-empty when the table uses something Mortar does not read (a reader feature,
-  // column mapping, deletion vectors, files outside the table): why.
+  // column mapping, deletion vectors stored elsewhere, files outside the table): why.
   std::string unreadable;
 };
 

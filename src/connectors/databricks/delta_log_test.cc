@@ -245,9 +245,15 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"none"})")}),
             "");
   EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
-                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u"})"),
+                            Add("a.parquet", R"(,"deletionVector":{"storageType":"p",)"
+                                             R"("pathOrInlineDv":"s3://b/t/dv.bin","offset":1,)"
+                                             R"("sizeInBytes":34,"cardinality":2})"),
                             Add("b.parquet")}),
-            "rows were deleted through deletion vectors (in 1 file)");
+            "a deletion vector is stored in a way Mortar does not read (storage type p)");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
+                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
+                                             R"("pathOrInlineDv":"ab","sizeInBytes":34})")}),
+            "a deletion vector is described in a way Mortar does not read (size 34)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("s3://elsewhere/a.parquet")}),
             "a data file lies outside the table (s3://elsewhere/a.parquet)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("..%2Fother%2Fa.parquet")}),
@@ -256,23 +262,33 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
 
 // As Delta writes a DELETE through a deletion vector: the file added again with the
 // vector and removed as it was, in the same commit, the add first.
-TEST(DeltaLogTest, AFileKeptWithADeletionVectorIsNotReadAsItWas) {
-  constexpr const char* kVector = R"(,"deletionVector":{"storageType":"u","pathOrInlineDv":"ab"})";
+TEST(DeltaLogTest, AFileKeptWithADeletionVectorIsReadWithIt) {
+  constexpr const char* kVector =
+      R"(,"deletionVector":{"storageType":"u","pathOrInlineDv":"ab","offset":1,)"
+      R"("sizeInBytes":34,"cardinality":2})";
   MemoryLog log;
   log.Put(0, {Protocol(3, R"("deletionVectors")"), Metadata(), Add("a.parquet"), Add("b.parquet")});
   log.Put(1, {Add("a.parquet", kVector), Remove("a.parquet")});
   auto snapshot = ReadDeltaSnapshot(log);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-  EXPECT_EQ(snapshot->unreadable, "rows were deleted through deletion vectors (in 1 file)");
+  EXPECT_EQ(snapshot->unreadable, "");
   EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"a.parquet", "b.parquet"}));
+  ASSERT_TRUE(snapshot->files[0].deletion_vector.has_value());
+  const DeletionVectorDescriptor& vector = *snapshot->files[0].deletion_vector;
+  EXPECT_EQ(vector.storage_type, 'u');
+  EXPECT_EQ(vector.path_or_inline, "ab");
+  EXPECT_EQ(vector.offset, std::optional<int64_t>(1));
+  EXPECT_EQ(vector.size_in_bytes, 34);
+  EXPECT_EQ(vector.cardinality, 2);
+  EXPECT_FALSE(snapshot->files[1].deletion_vector.has_value());
   // Rewritten later without the vector (OPTIMIZE, or a purge): readable again.
   std::string removed_with_vector =
       R"({"remove":{"path":"a.parquet","dataChange":false)" + std::string(kVector) + "}}";
   log.Put(2, {removed_with_vector, Add("a2.parquet")});
   snapshot = ReadDeltaSnapshot(log);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-  EXPECT_EQ(snapshot->unreadable, "");
   EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"a2.parquet", "b.parquet"}));
+  EXPECT_FALSE(snapshot->files[0].deletion_vector.has_value());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "connectors/databricks/direct_table_read.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api_vector.h>
 #include <arrow/compute/cast.h>
 #include <arrow/io/interfaces.h>
 #include <parquet/arrow/reader.h>
@@ -12,7 +13,9 @@
 #include <map>
 #include <set>
 
+#include "connectors/databricks/deletion_vector.h"
 #include "connectors/databricks/delta_log.h"
+#include "connectors/databricks/json_fields.h"
 #include "connectors/databricks/table_files_store.h"
 #include "connectors/vended_store.h"
 #include "mortar/config/document.h"
@@ -141,6 +144,10 @@ struct Unit {
   // For each wanted column the file does not hold: its value in every row (the file's
   // partition value; null for a column added after the file was written).
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
+  // The rows deleted from the file (null: none), and the file's index of the next row
+  // the row group's reader gives.
+  std::shared_ptr<const DeletedRows> deleted;
+  int64_t next_row = 0;
 };
 
 class DirectTableReader final : public BatchReader {
@@ -190,6 +197,9 @@ class DirectTableReader final : public BatchReader {
         ahead_.pop_front();
         continue;
       }
+      if (unit.deleted) {
+        MORTAR_ASSIGN_OR_RETURN(batch, WithoutDeletedRows(unit, std::move(batch)));
+      }
       if (batch->num_rows() == 0) continue;
       return Conform(unit, *batch);
     }
@@ -199,6 +209,52 @@ class DirectTableReader final : public BatchReader {
   Status Failed(const Unit& unit, const std::string& message) const {
     return Status::Remote("reading " + files_[unit.file].path +
                           " of the table directly: " + message);
+  }
+
+  // The batch without the rows the file's deletion vector holds.
+  Result<std::shared_ptr<arrow::RecordBatch>> WithoutDeletedRows(
+      Unit& unit, std::shared_ptr<arrow::RecordBatch> batch) {
+    const int64_t first = unit.next_row;
+    const int64_t rows = batch->num_rows();
+    unit.next_row += rows;
+    arrow::BooleanBuilder keep;
+    MORTAR_RETURN_IF_ARROW_ERROR(keep.Reserve(rows));
+    int64_t deleted = 0;
+    for (int64_t row = 0; row < rows; ++row) {
+      bool gone = unit.deleted->Contains(static_cast<uint64_t>(first + row));
+      deleted += gone;
+      keep.UnsafeAppend(!gone);
+    }
+    if (deleted == 0) return batch;
+    std::shared_ptr<arrow::Array> mask;
+    MORTAR_RETURN_IF_ARROW_ERROR(keep.Finish(&mask));
+    auto kept = arrow::compute::Filter(batch, mask);
+    if (!kept.ok()) return Failed(unit, kept.status().message());
+    return kept->record_batch();
+  }
+
+  // The rows deleted from the file, read once for all its row groups.
+  Result<std::shared_ptr<const DeletedRows>> DeletedRowsOf(std::size_t file_index) {
+    const DeltaDataFile& file = files_[file_index];
+    if (!file.deletion_vector) return std::shared_ptr<const DeletedRows>();
+    if (deleted_file_ == file_index && deleted_) return deleted_;
+    const DeletionVectorDescriptor& vector = *file.deletion_vector;
+    std::string bitmap;
+    if (vector.storage_type == 'i') {
+      MORTAR_ASSIGN_OR_RETURN(bitmap, Z85Decode(vector.path_or_inline));
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(std::string relative, RelativeVectorPath(vector));
+      MORTAR_ASSIGN_OR_RETURN(auto store, store_->Current());
+      MORTAR_ASSIGN_OR_RETURN(
+          std::string stored,
+          store->GetRange(prefix_ + relative, vector.offset.value_or(0), vector.size_in_bytes + 8));
+      MORTAR_ASSIGN_OR_RETURN(bitmap, BitmapInVectorFile(stored, vector.size_in_bytes, file.path));
+    }
+    MORTAR_ASSIGN_OR_RETURN(DeletedRows rows,
+                            DeletedRows::Parse(bitmap, vector.cardinality, file.path));
+    deleted_file_ = file_index;
+    deleted_ = std::make_shared<const DeletedRows>(std::move(rows));
+    return deleted_;
   }
 
   Result<std::optional<Unit>> OpenUnit(std::size_t file_index, int row_group) {
@@ -252,6 +308,10 @@ class DirectTableReader final : public BatchReader {
       if (found >= 0) Leaves(manifest.schema_fields[static_cast<std::size_t>(found)], leaves);
     }
     std::sort(leaves.begin(), leaves.end());
+    MORTAR_ASSIGN_OR_RETURN(unit.deleted, DeletedRowsOf(file_index));
+    for (int earlier = 0; earlier < row_group; ++earlier) {
+      unit.next_row += metadata_->RowGroup(earlier)->num_rows();
+    }
     auto batches = unit.parquet->GetRecordBatchReader({row_group}, leaves);
     if (!batches.ok()) return Failed(unit, batches.status().message());
     unit.batches = std::move(*batches);
@@ -296,24 +356,26 @@ class DirectTableReader final : public BatchReader {
   std::size_t next_file_ = 0;
   int next_row_group_ = 0;
   std::shared_ptr<parquet::FileMetaData> metadata_;  // of the file being opened
+  std::size_t deleted_file_ = 0;                     // whose deleted rows deleted_ holds
+  std::shared_ptr<const DeletedRows> deleted_;
 };
 
 // The table's columns in its Delta schema: each name and its type (a primitive's name,
 // "struct", "array" or "map").
 Result<std::map<std::string, std::string>> ColumnTypes(const std::string& schema_string) {
   auto schema = config::Json::parse(schema_string, nullptr, false);
-  if (schema.is_discarded() || !schema.is_object() || !schema["fields"].is_array()) {
+  if (schema.is_discarded() || !Member(schema, "fields").is_array()) {
     return Status::Invalid("the Delta schema is not a struct of fields");
   }
   std::map<std::string, std::string> types;
-  for (const auto& field : schema["fields"]) {
-    if (!field.is_object() || !field["name"].is_string()) continue;
-    const auto& type = field["type"];
+  for (const auto& field : Member(schema, "fields")) {
+    if (!Member(field, "name").is_string()) continue;
+    const auto& type = Member(field, "type");
     std::string name = type.is_string() ? type.get<std::string>() : "";
-    if (type.is_object() && type.contains("type") && type["type"].is_string()) {
-      name = type["type"].get<std::string>();
+    if (Member(type, "type").is_string()) {
+      name = Member(type, "type").get<std::string>();
     }
-    types[field["name"].get<std::string>()] = std::move(name);
+    types[Member(field, "name").get<std::string>()] = std::move(name);
   }
   return types;
 }

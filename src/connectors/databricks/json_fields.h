@@ -10,6 +10,15 @@
 
 namespace mortar::databricks {
 
+// The member, or null when there is none (operator[] on a const object without the key
+// is undefined behaviour).
+inline const config::Json& Member(const config::Json& object, const char* key) {
+  static const config::Json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+
 inline std::string TextField(const config::Json& object, const char* key) {
   if (!object.is_object()) return "";
   auto it = object.find(key);

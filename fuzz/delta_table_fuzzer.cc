@@ -1,0 +1,65 @@
+// A Delta table read directly (params.direct_read): a commit of its log, as JSON lines
+// of actions, and its deletion vectors (a serialised bitmap, a vector file's record, a
+// relative vector path's Z85). The first byte picks which; all must take any bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "connectors/databricks/deletion_vector.h"
+#include "connectors/databricks/delta_log.h"
+
+namespace {
+
+using mortar::databricks::DeltaLogFiles;
+
+class OneCommit final : public DeltaLogFiles {
+ public:
+  explicit OneCommit(std::string_view text) : text_(text) {}
+  mortar::Result<std::vector<std::string>> List() override {
+    return std::vector<std::string>{"00000000000000000000.json"};
+  }
+  mortar::Result<std::string> Read(const std::string&) override { return text_; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  using namespace mortar::databricks;
+  if (size == 0) return 0;
+  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 4) {
+    case 0: {
+      OneCommit log(rest);
+      auto snapshot = ReadDeltaSnapshot(log);
+      if (snapshot.ok() && snapshot->files.size() > rest.size()) __builtin_trap();
+      break;
+    }
+    case 1: {  // the cardinality the log would say, then the bitmap
+      if (rest.empty()) break;
+      const int64_t cardinality = static_cast<uint8_t>(rest[0]);
+      auto rows = DeletedRows::Parse(rest.substr(1), cardinality, "a.parquet");
+      if (rows.ok()) {
+        int64_t found = 0;
+        for (uint64_t row = 0; row < (1u << 17); ++row) found += rows->Contains(row);
+        if (found > cardinality) __builtin_trap();
+      }
+      break;
+    }
+    case 2: {
+      auto bitmap = BitmapInVectorFile(rest, rest.size() < 8 ? 0 : rest.size() - 8, "a.parquet");
+      if (bitmap.ok() && bitmap->size() + 8 != rest.size()) __builtin_trap();
+      break;
+    }
+    default: {
+      auto decoded = Z85Decode(rest);
+      if (decoded.ok() && decoded->size() * 5 != rest.size() * 4) __builtin_trap();
+      RelativeVectorPath(DeletionVectorDescriptor{'u', std::string(rest), 1, 0, 0}).ok();
+      break;
+    }
+  }
+  return 0;
+}
