@@ -104,6 +104,17 @@ Result<std::string> RelativeVectorPath(const DeletionVectorDescriptor& vector) {
   return (prefix.empty() ? "" : prefix + "/") + "deletion_vector_" + text + ".bin";
 }
 
+Result<std::string> InlineBitmap(const DeletionVectorDescriptor& vector) {
+  MORTAR_ASSIGN_OR_RETURN(std::string decoded, Z85Decode(vector.path_or_inline));
+  if (vector.size_in_bytes < 0 || decoded.size() < static_cast<std::size_t>(vector.size_in_bytes) ||
+      decoded.size() - static_cast<std::size_t>(vector.size_in_bytes) > 3) {
+    return Status::Invalid("an inline deletion vector of " + std::to_string(decoded.size()) +
+                           " bytes where the log says " + std::to_string(vector.size_in_bytes));
+  }
+  decoded.resize(static_cast<std::size_t>(vector.size_in_bytes));
+  return decoded;
+}
+
 Result<std::string> BitmapInVectorFile(std::string_view stored, int64_t size_in_bytes,
                                        const std::string& what) {
   if (size_in_bytes < 0 || stored.size() != static_cast<std::size_t>(size_in_bytes) + 8) {

@@ -31,6 +31,10 @@ Result<std::string> Z85Decode(std::string_view text);
 // [<random prefix>/]deletion_vector_<uuid>.bin.
 Result<std::string> RelativeVectorPath(const DeletionVectorDescriptor& vector);
 
+// The serialised bitmap of an inline ('i') vector: its Z85 text decoded, without the
+// padding that rounds it up to four bytes.
+Result<std::string> InlineBitmap(const DeletionVectorDescriptor& vector);
+
 // The serialised bitmap inside the bytes read from a vector file at the vector's offset
 // (its size, the bitmap, its CRC-32), checked; `what` names it in errors.
 Result<std::string> BitmapInVectorFile(std::string_view stored, int64_t size_in_bytes,

@@ -123,6 +123,36 @@ TEST(DeletionVectorTest, CorruptBitmapsAreRefusedSayingWhose) {
   EXPECT_FALSE(DeletedRows::Parse(huge.bytes(), 0, "a.parquet").ok());
 }
 
+// Z85 of whole groups of four bytes, as an inline vector is written.
+std::string Z85Encode(std::string bytes) {
+  static constexpr char kAlphabet[] =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 4) {
+    uint32_t value = 0;
+    for (std::size_t j = 0; j < 4; ++j) value = value << 8 | static_cast<uint8_t>(bytes[i + j]);
+    std::string group(5, ' ');
+    for (int k = 4; k >= 0; --k, value /= 85)
+      group[static_cast<std::size_t>(k)] = kAlphabet[value % 85];
+    out += group;
+  }
+  return out;
+}
+
+TEST(DeletionVectorTest, AnInlineVectorIsItsZ85WithoutPadding) {
+  std::string bitmap = TwoArrays();  // 34 bytes: two of padding make 36
+  DeletionVectorDescriptor vector{'i', Z85Encode(bitmap + std::string(2, '\0')), std::nullopt,
+                                  static_cast<int64_t>(bitmap.size()), 3};
+  auto inline_bitmap = InlineBitmap(vector);
+  ASSERT_TRUE(inline_bitmap.ok()) << inline_bitmap.status().message();
+  EXPECT_EQ(*inline_bitmap, bitmap);
+  ASSERT_TRUE(DeletedRows::Parse(*inline_bitmap, 3, "a.parquet").ok());
+  vector.size_in_bytes = 40;  // more than the text holds
+  EXPECT_FALSE(InlineBitmap(vector).ok());
+  vector.size_in_bytes = 30;  // more padding than Z85 needs
+  EXPECT_FALSE(InlineBitmap(vector).ok());
+}
+
 TEST(DeletionVectorTest, AVectorInItsFileIsCheckedBySizeAndChecksum) {
   std::string bitmap = TwoArrays();
   uint32_t crc = arrow::internal::crc32(0, bitmap.data(), bitmap.size());

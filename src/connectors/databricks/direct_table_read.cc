@@ -241,7 +241,7 @@ class DirectTableReader final : public BatchReader {
     const DeletionVectorDescriptor& vector = *file.deletion_vector;
     std::string bitmap;
     if (vector.storage_type == 'i') {
-      MORTAR_ASSIGN_OR_RETURN(bitmap, Z85Decode(vector.path_or_inline));
+      MORTAR_ASSIGN_OR_RETURN(bitmap, InlineBitmap(vector));
     } else {
       MORTAR_ASSIGN_OR_RETURN(std::string relative, RelativeVectorPath(vector));
       MORTAR_ASSIGN_OR_RETURN(auto store, store_->Current());
