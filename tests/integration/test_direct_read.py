@@ -180,6 +180,25 @@ def test_rows_deleted_through_deletion_vectors_are_left_out(direct, ws, tmp_path
     same_values(got, expected)
 
 
+def test_a_table_whose_types_changed_is_refused_as_through_the_warehouse(direct, ws, tmp_path):
+    schema = direct.schema
+    table = f"main.{schema}.changed"
+    direct.run("sql", "uc", f"CREATE TABLE {table} AS SELECT id, CAST(id AS INT) AS n "
+               "FROM range(100)")
+    grant(ws, schema)
+    direct.run("dataset", "import", "uc", "changed", "--name", "changed")
+    direct.run("sql", "uc", f"CREATE OR REPLACE TABLE {table} AS SELECT id, "
+               "CONCAT('n', id) AS n FROM range(100)")
+    before = storage_reads(ws)
+    refused = direct.run("dataset", "export", "changed", str(tmp_path / "changed.parquet"),
+                         check=False)
+    assert refused.returncode != 0
+    assert "column 'n' is string in table" in refused.stderr, refused.stderr
+    assert "mortar dataset detect" in refused.stderr
+    assert storage_reads(ws) == before  # not read directly, cast or not
+    assert not (tmp_path / "changed.parquet").exists()
+
+
 def test_python_reads_the_table_directly(direct, ws, tmp_path):
     schema = direct.schema
     direct.run("sql", "uc", f"CREATE TABLE main.{schema}.types AS " + TYPES_SELECT.format(rows=2000))

@@ -55,15 +55,21 @@ class SqlTableDataset final : public Dataset {
     }
     const sql::Dialect& dialect = sql_->dialect();
     std::string columns;
+    bool same_types = true;
     for (std::size_t i = 0; i < schema.size(); ++i) {
-      if (!existing->IndexOf(schema[i].name)) {
+      auto index = existing->IndexOf(schema[i].name);
+      if (!index) {
         return Status::Invalid("dataset '" + name() + "': column '" + schema[i].name +
                                "' of the dataset's schema is not in table " + table_.ToString() +
                                "; update the schema with 'mortar dataset detect'");
       }
+      same_types = same_types && (*existing)[*index].type == schema[i].type;
       columns += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema[i].name);
     }
-    if (options.limit < 0) {
+    // A whole-table read by other means (Databricks' direct reads) reads with the
+    // dataset's types: only while they are the table's, so that a table changed under
+    // the dataset is refused below, as a query's result is.
+    if (options.limit < 0 && same_types) {
       MORTAR_ASSIGN_OR_RETURN(auto whole, sql_->ReadWholeTable(table_, schema, options.log));
       if (whole) return whole;
     }
