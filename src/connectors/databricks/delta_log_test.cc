@@ -254,6 +254,11 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
                             Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
                                              R"("pathOrInlineDv":"ab","sizeInBytes":34})")}),
             "a deletion vector is described in a way Mortar does not read (size 34)");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
+                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
+                                             R"("pathOrInlineDv":"ab","offset":-4,)"
+                                             R"("sizeInBytes":34,"cardinality":2})")}),
+            "a deletion vector is described in a way Mortar does not read (size 34)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("s3://elsewhere/a.parquet")}),
             "a data file lies outside the table (s3://elsewhere/a.parquet)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("..%2Fother%2Fa.parquet")}),
