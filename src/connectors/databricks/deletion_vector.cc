@@ -12,8 +12,8 @@ namespace {
 constexpr std::string_view kZ85Alphabet =
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 // The bitmap's first four bytes (little-endian): the 64-bit bitmap in Roaring's portable
-// form (count of 32-bit bitmaps, then each with its high bits), or Delta's native form
-// (count, then the 32-bit bitmaps in order).
+// form (a 64-bit count of 32-bit bitmaps, then each after its high bits), or Delta's
+// older native form (a 32-bit count, then each 32-bit bitmap after its length).
 constexpr uint32_t kPortableMagic = 1681511377;
 constexpr uint32_t kNativeMagic = 1681511376;
 // Roaring's cookies: with run containers (and the count in the high half), without.
@@ -158,6 +158,8 @@ Result<DeletedRows> DeletedRows::Parse(std::string_view bitmap, int64_t cardinal
     if (magic == kPortableMagic) {
       MORTAR_ASSIGN_OR_RETURN(uint32_t key, in.Next<uint32_t>());
       high = key;
+    } else {  // each bitmap's length first; the bitmap itself says where it ends
+      MORTAR_RETURN_IF_ERROR(in.Skip(4));
     }
     MORTAR_ASSIGN_OR_RETURN(uint32_t cookie, in.Next<uint32_t>());
     const bool with_runs = (cookie & 0xFFFF) == kCookieWithRuns;

@@ -19,7 +19,7 @@ namespace mortar::databricks {
 struct DeletionVectorDescriptor {
   char storage_type = 0;          // 'u' relative path, 'p' absolute path, 'i' inline
   std::string path_or_inline;     // as in the log
-  std::optional<int64_t> offset;  // where in the vector file ('u', 'p')
+  std::optional<int64_t> offset;  // where in the vector file ('u', 'p'; absent: 0)
   int64_t size_in_bytes = 0;      // of the serialised bitmap
   int64_t cardinality = 0;        // rows deleted
 };

@@ -63,10 +63,12 @@ TEST(DeletionVectorTest, ArrayContainersHoldTheirRows) {
   for (uint64_t row : {3ULL, 9ULL, 65536ULL + 7}) EXPECT_TRUE(rows->Contains(row)) << row;
   for (uint64_t row : {0ULL, 4ULL, 7ULL, 65536ULL, 65536ULL + 3, 1ULL << 32})
     EXPECT_FALSE(rows->Contains(row));
-  // Delta's native form: a 32-bit count, the bitmaps in order without their high bits.
+  // Delta's older native form: a 32-bit count, then each bitmap after its length (its
+  // index is its high bits).
   std::string native = TwoArrays(1681511376);
   native.erase(4, 12);
-  native.insert(4, std::string("\x01\x00\x00\x00", 4));
+  const auto length = static_cast<char>(native.size() - 4);
+  native.insert(4, std::string("\x01\x00\x00\x00", 4) + length + std::string(3, '\0'));
   auto from_native = DeletedRows::Parse(native, 3, "a.parquet");
   ASSERT_TRUE(from_native.ok()) << from_native.status().message();
   EXPECT_TRUE(from_native->Contains(65536 + 7));

@@ -253,8 +253,7 @@ std::string Unreadable(const LogState& state) {
                std::string(1, vector->storage_type) + ")";
       }
       if (vector->size_in_bytes < 0 || vector->size_in_bytes > kMaxDeletionVectorBytes ||
-          vector->cardinality < 0 ||
-          (vector->storage_type == 'u' && vector->offset.value_or(-1) < 0)) {
+          vector->cardinality < 0 || vector->offset.value_or(0) < 0) {
         return "a deletion vector is described in a way Mortar does not read (size " +
                std::to_string(vector->size_in_bytes) + ")";
       }

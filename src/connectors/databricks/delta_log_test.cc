@@ -254,6 +254,12 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
                             Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
                                              R"("pathOrInlineDv":"ab","sizeInBytes":34})")}),
             "a deletion vector is described in a way Mortar does not read (size 34)");
+  // No offset means 0.
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
+                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
+                                             R"("pathOrInlineDv":"ab","sizeInBytes":34,)"
+                                             R"("cardinality":2})")}),
+            "");
   EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
                             Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
                                              R"("pathOrInlineDv":"ab","offset":-4,)"

@@ -236,7 +236,9 @@ class DirectTableReader final : public BatchReader {
   // The rows deleted from the file, read once for all its row groups.
   Result<std::shared_ptr<const DeletedRows>> DeletedRowsOf(std::size_t file_index) {
     const DeltaDataFile& file = files_[file_index];
-    if (!file.deletion_vector) return std::shared_ptr<const DeletedRows>();
+    if (!file.deletion_vector || file.deletion_vector->cardinality == 0) {
+      return std::shared_ptr<const DeletedRows>();
+    }
     if (deleted_file_ == file_index && deleted_) return deleted_;
     const DeletionVectorDescriptor& vector = *file.deletion_vector;
     std::string bitmap;
