@@ -28,13 +28,6 @@ constexpr std::string_view kStatements = "/api/2.0/sql/statements";
 constexpr std::size_t kMaxReplyBytes = std::size_t{16} << 20;
 constexpr int kMaxRenewals = 5;
 
-const Json& Field(const Json& object, const char* key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
-
 // Statement ids are UUIDs: anything else is refused before it goes into a URL path.
 bool PlainId(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -170,11 +163,11 @@ class StatementExecution::Impl {
     auto start = clock().Now();
     auto pause = std::chrono::milliseconds(10);
     while (true) {
-      const Json& status = Field(reply, "status");
+      const Json& status = Member(reply, "status");
       std::string state = TextField(status, "state");
       if (state == "SUCCEEDED") return reply;
       if (state == "FAILED") {
-        return StatementFailed(Prefix(), what, TextField(Field(status, "error"), "message"),
+        return StatementFailed(Prefix(), what, TextField(Member(status, "error"), "message"),
                                TextField(status, "sql_state"));
       }
       if (state == "CANCELED" || state == "CLOSED") {
@@ -248,9 +241,9 @@ class LinkedResultReader final : public BatchReader {
   }
 
   Status Init(const std::optional<Schema>& declared) {
-    const Json& manifest = Field(reply_, "manifest");
+    const Json& manifest = Member(reply_, "manifest");
     chunk_count_ = IntegerField(manifest, "total_chunk_count");
-    const Json& columns = Field(Field(manifest, "schema"), "columns");
+    const Json& columns = Member(Member(manifest, "schema"), "columns");
     if (columns.is_array()) {
       for (const auto& column : columns) {
         auto type = sql::DatabricksDialect().MortarType(TextField(column, "type_text"));
@@ -259,7 +252,7 @@ class LinkedResultReader final : public BatchReader {
     }
     if (declared && declared->size() == schema_.size()) schema_ = *declared;
     arrow_schema_ = schema_.ToArrow();
-    const Json& chunks = Field(manifest, "chunks");
+    const Json& chunks = Member(manifest, "chunks");
     if (chunks.is_array()) {
       for (const auto& chunk : chunks) chunk_starts_.push_back(IntegerField(chunk, "row_offset"));
     }
@@ -269,7 +262,7 @@ class LinkedResultReader final : public BatchReader {
                             ", which Mortar cannot read (it asked for LZ4_FRAME)");
     }
     downloads_ = impl_.MakeDownloads(compression == "LZ4_FRAME");
-    AddLinks(Field(Field(reply_, "result"), "external_links"));
+    AddLinks(Member(Member(reply_, "result"), "external_links"));
     return Status::OK();
   }
 
@@ -300,7 +293,7 @@ class LinkedResultReader final : public BatchReader {
     for (const auto& link : links) {
       ResultLink result;
       result.url = TextField(link, "external_link");
-      const Json& headers = Field(link, "http_headers");
+      const Json& headers = Member(link, "http_headers");
       if (headers.is_object()) {
         for (const auto& [name, value] : headers.items()) {
           if (value.is_string()) result.headers.push_back({name, value.get<std::string>()});
@@ -323,7 +316,7 @@ class LinkedResultReader final : public BatchReader {
            downloads_->Waiting() <= static_cast<std::size_t>(impl_.options().downloads)) {
       int64_t index = next_chunk_;
       MORTAR_ASSIGN_OR_RETURN(Json chunk, impl_.Chunk(id_, index));
-      AddLinks(Field(chunk, "external_links"));
+      AddLinks(Member(chunk, "external_links"));
       if (next_chunk_ <= index) {
         return Status::Remote(Prefix() + "the workspace listed no link for the result's chunk " +
                               std::to_string(index));
@@ -480,7 +473,7 @@ Result<std::unique_ptr<BatchReader>> StatementExecution::Columns(const std::stri
   if (!ran.ok() && ran.status().code() != ErrorCode::kNotFound) return ran.status();
   Json reply = ran.ok() ? std::move(*ran) : Json();
   std::vector<std::vector<std::string>> rows;
-  const Json& columns = Field(Field(Field(reply, "manifest"), "schema"), "columns");
+  const Json& columns = Member(Member(Member(reply, "manifest"), "schema"), "columns");
   if (columns.is_array()) {
     for (const auto& column : columns)
       rows.push_back({schema, table, TextField(column, "name"), TextField(column, "type_text")});
