@@ -4,7 +4,7 @@
 
 namespace mortar::http {
 
-std::shared_ptr<TransportPool> TransportPool::Make(Factory factory, std::size_t max_idle) {
+std::shared_ptr<TransportPool> TransportPool::Make(TransportFactory factory, std::size_t max_idle) {
   return std::shared_ptr<TransportPool>(new TransportPool(std::move(factory), max_idle));
 }
 

@@ -47,7 +47,7 @@ struct TokenGrant {
   int64_t refresh_expires_in = 0;
 };
 
-using TransportFactory = std::function<Result<std::unique_ptr<http::Transport>>()>;
+using http::TransportFactory;
 
 class OAuthClient {
  public:

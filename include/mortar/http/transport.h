@@ -2,6 +2,7 @@
 // The seam that lets retries and error handling be tested without a network.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,9 @@ class Transport {
   virtual ~Transport() = default;
   virtual Result<Response> Send(const Request& request) = 0;
 };
+
+// Makes a transport for one thread (tests pass fakes).
+using TransportFactory = std::function<Result<std::unique_ptr<Transport>>()>;
 
 // A failure to exchange anything with the server (cannot resolve, refused, reset,
 // timed out), as opposed to a TLS or usage error. SendWithRetry retries these when

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -15,10 +14,8 @@ namespace mortar::http {
 
 class TransportPool : public std::enable_shared_from_this<TransportPool> {
  public:
-  using Factory = std::function<Result<std::unique_ptr<Transport>>()>;
-
   // Keeps up to `max_idle` transports between requests (more may be out at once).
-  static std::shared_ptr<TransportPool> Make(Factory factory, std::size_t max_idle = 8);
+  static std::shared_ptr<TransportPool> Make(TransportFactory factory, std::size_t max_idle = 8);
 
   // A transport for one thread, idle or new; it goes back when the lease ends.
   class Lease {
@@ -39,11 +36,11 @@ class TransportPool : public std::enable_shared_from_this<TransportPool> {
   std::size_t idle() const;
 
  private:
-  TransportPool(Factory factory, std::size_t max_idle)
+  TransportPool(TransportFactory factory, std::size_t max_idle)
       : factory_(std::move(factory)), max_idle_(max_idle) {}
   void Return(std::unique_ptr<Transport> transport);
 
-  const Factory factory_;
+  const TransportFactory factory_;
   const std::size_t max_idle_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Transport>> idle_;

@@ -77,7 +77,7 @@ struct DownloadedFile {
 
 class CloudFetchDownloads {
  public:
-  using TransportFactory = std::function<Result<std::unique_ptr<http::Transport>>()>;
+  using TransportFactory = http::TransportFactory;
 
   CloudFetchDownloads(CloudFetchOptions options, TransportFactory transports, http::Clock& clock);
   ~CloudFetchDownloads();

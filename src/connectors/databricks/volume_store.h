@@ -25,7 +25,7 @@ struct StagingAnswer {
 
 // Runs one staging statement on the connection's session and returns its answer.
 using StagingStatement = std::function<Result<StagingAnswer>(const std::string& sql)>;
-using TransportFactory = std::function<Result<std::unique_ptr<http::Transport>>()>;
+using http::TransportFactory;
 
 // `volume` is "/Volumes/<catalog>/<schema>/<volume>[/<path>]" (checked by
 // ParseVolumePath). Statements are run one at a time; the HTTP transfers in parallel.
