@@ -1,11 +1,13 @@
 // A Delta table read directly (params.direct_read): a commit of its log, as JSON lines
-// of actions, and its deletion vectors (a serialised bitmap, a vector file's record, a
-// relative vector path's Z85). The first byte picks which; all must take any bytes.
+// of actions, and the schema it holds; its deletion vectors (a serialised bitmap, a
+// vector file's record, a relative vector path's Z85). The first byte picks which; all
+// must take any bytes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "connectors/databricks/column_mapping.h"
 #include "connectors/databricks/deletion_vector.h"
 #include "connectors/databricks/delta_log.h"
 
@@ -36,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
       OneCommit log(rest);
       auto snapshot = ReadDeltaSnapshot(log);
       if (snapshot.ok() && snapshot->files.size() > rest.size()) __builtin_trap();
+      if (snapshot.ok()) ParseDeltaSchema(snapshot->schema_string).ok();
       break;
     }
     case 1: {  // the cardinality the log would say, then the bitmap

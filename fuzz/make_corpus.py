@@ -355,6 +355,18 @@ def delta_tables():
         '{"remove":{"path":"a.parquet","dataChange":true}}',
     ])
     write(target, "commit.json", "\0" + commit + "\n")
+    mapped = json.dumps({"type": "struct", "fields": [{
+        "name": "p", "nullable": True,
+        "type": {"type": "array", "containsNull": True, "elementType": {
+            "type": "struct", "fields": [{"name": "x", "type": "integer", "nullable": True,
+                                          "metadata": {"delta.columnMapping.id": 2,
+                                                       "delta.columnMapping.physicalName": "col-2"}}]}},
+        "metadata": {"delta.columnMapping.id": 1, "delta.columnMapping.physicalName": "col-1"}}]})
+    write(target, "mapped.json", "\0" + "\n".join([
+        '{"protocol":{"minReaderVersion":2,"minWriterVersion":5}}',
+        '{"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":'
+        + json.dumps(mapped) + ',"partitionColumns":[],'
+        '"configuration":{"delta.columnMapping.mode":"name"}}}']) + "\n")
     # Rows 3, 9 and 65543: one 32-bit bitmap of two array containers (Roaring's portable
     # form) after the magic number and the count of bitmaps.
     bitmap = struct.pack("<IQI", 1681511377, 1, 0) + struct.pack("<II", 12346, 2) + \

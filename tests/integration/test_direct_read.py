@@ -1,8 +1,8 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
 files read from storage with the credentials Unity Catalog vends, partitioned or not,
-the same values as Spark's; and every reason not to (no EXTERNAL USE SCHEMA, deletion
-vectors, column mapping, a partition column of a type it does not read) sending the
-read through the warehouse with the reason said, the values the same."""
+the same values as Spark's, deletion vectors and column mapping included; and every
+reason not to (no EXTERNAL USE SCHEMA, a partition column of a type it does not read)
+sending the read through the warehouse with the reason said, the values the same."""
 import os
 import uuid
 
@@ -63,6 +63,18 @@ def export(mortar, ws, dataset, out):
     return said, storage_reads(ws) > before
 
 
+def read_directly(direct, ws, name, tmp_path):
+    """Table `name` of the test's schema, EXTERNAL USE SCHEMA granted, imported as a
+    dataset and exported, read directly (its files fetched): the rows read, by id, and
+    Spark's."""
+    grant(ws, direct.schema)
+    direct.run("dataset", "import", "uc", name, "--name", name)
+    said, read_files = export(direct, ws, name, tmp_path / f"{name}.parquet")
+    assert "directly from its Delta files" in said and read_files, said
+    expected = spark_table(ws, f"SELECT * FROM main.{direct.schema}.{name} ORDER BY id", tmp_path)
+    return pq.read_table(tmp_path / f"{name}.parquet").sort_by("id"), expected
+
+
 def test_every_type_read_directly_as_spark_returns_it(direct, ws, tmp_path):
     schema = direct.schema
     table = f"main.{schema}.types"
@@ -120,31 +132,51 @@ def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
                "date_add(DATE'2024-02-27', CAST(id % 4 AS INT)), "
                "CASE WHEN id % 5 = 0 THEN NULL ELSE CONCAT('r/', id % 3, ' é') END, "
                "CAST(id % 2 AS DECIMAL(10,2)) + 0.25 FROM range(3000)")
-    grant(ws, schema)
-    direct.run("dataset", "import", "uc", "parts", "--name", "parts")
-    said, read_files = export(direct, ws, "parts", tmp_path / "parts.parquet")
-    assert "directly from its Delta files" in said and read_files, said
-    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
-    same_values(pq.read_table(tmp_path / "parts.parquet").sort_by("id"), expected)
+    same_values(*read_directly(direct, ws, "parts", tmp_path))
 
 
-@pytest.mark.parametrize("layout,reason", [
-    ("TBLPROPERTIES ('delta.columnMapping.mode' = 'name')", "columns are mapped"),
-    ("PARTITIONED BY (at) ", "partitioned by at, a timestamp column"),
-])
-def test_what_it_cannot_read_goes_through_the_warehouse(direct, ws, tmp_path, layout, reason):
+def test_a_timestamp_partition_goes_through_the_warehouse(direct, ws, tmp_path):
     schema = direct.schema
     table = f"main.{schema}.odd"
-    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, at TIMESTAMP) {layout}")
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, at TIMESTAMP) PARTITIONED BY (at)")
     direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, "
                "timestamp_seconds(1700000000 + id % 3) FROM range(1000)")
     direct.run("sql", "uc", f"DELETE FROM {table} WHERE id < 10")
     grant(ws, schema)
     direct.run("dataset", "import", "uc", "odd", "--name", "odd")
     said, read_files = export(direct, ws, "odd", tmp_path / "odd.parquet")
-    assert "through the warehouse, not directly" in said and reason in said, said
+    assert "through the warehouse, not directly" in said, said
+    assert "partitioned by at, a timestamp column" in said, said
     got = pq.read_table(tmp_path / "odd.parquet").sort_by("id")
     assert got.column("id").to_pylist() == list(range(10, 1000))
+
+
+@pytest.mark.parametrize("mode", ["name", "id"])
+def test_a_table_with_mapped_columns_reads_directly(direct, ws, tmp_path, mode):
+    """Column mapping: data files name columns by physical names and ids that stay when
+    a column (or a nested field, or the partition column) is renamed or dropped; read
+    directly, every column is found as Spark finds it, a column added later is null in
+    the older files."""
+    schema = direct.schema
+    table = f"main.{schema}.mapped"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING, "
+               "point STRUCT<x: INT, y: INT>, tags MAP<STRING, STRUCT<v: DECIMAL(10,2)>>, "
+               "gone STRING, day DATE) PARTITIONED BY (day) "
+               f"TBLPROPERTIES ('delta.columnMapping.mode' = '{mode}')")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id), "
+               "named_struct('x', CAST(id AS INT), 'y', CAST(-id AS INT)), "
+               "map('k', named_struct('v', CAST(id / 4 AS DECIMAL(10,2)))), 'g', "
+               "date_add(DATE'2024-05-01', CAST(id % 3 AS INT)) FROM range(3000)")
+    for change in ("RENAME COLUMN label TO title", "RENAME COLUMN point.x TO px",
+                   "RENAME COLUMN day TO d", "DROP COLUMN gone", "ADD COLUMN extra STRING"):
+        direct.run("sql", "uc", f"ALTER TABLE {table} {change}")
+    direct.run("sql", "uc", f"INSERT INTO {table} (id, title, point, tags, d, extra) "
+               "SELECT id, 'new', named_struct('px', 1, 'y', 2), map(), DATE'2024-06-01', "
+               "CONCAT('e', id) FROM range(3000, 3100)")
+    got, expected = read_directly(direct, ws, "mapped", tmp_path)
+    assert expected.column_names == ["id", "title", "point", "tags", "d", "extra"]
+    same_values(got, expected)
+    assert got.column("point").type.names == ["px", "y"]
 
 
 def test_rows_deleted_through_deletion_vectors_are_left_out(direct, ws, tmp_path):

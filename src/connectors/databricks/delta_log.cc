@@ -23,7 +23,7 @@ using config::Json;
 
 // Reader features whose tables Mortar reads: timestampNtz (a type), vacuumProtocolCheck
 // (about VACUUM), deletionVectors (stored in the table's vector files or inline), and
-// columnMapping when the mapping mode is none (checked below).
+// columnMapping (by name or by id).
 const std::set<std::string>& ReadableFeatures() {
   static const std::set<std::string> features = {"timestampNtz", "vacuumProtocolCheck",
                                                  "deletionVectors", "columnMapping"};
@@ -217,7 +217,21 @@ Status ApplyCheckpoint(LogState& state, const std::string& name, std::string byt
   return Status::OK();
 }
 
-// Why Mortar cannot read the table's files as plain Parquet, or "".
+// The table's column mapping mode, where its protocol supports column mapping (reader
+// version 2, or 3 with the feature); "none" otherwise.
+std::string MappingModeName(const LogState& state) {
+  int64_t reader_version = IntegerField(state.protocol, "minReaderVersion");
+  bool supported = reader_version == 2;
+  if (reader_version == 3 && Member(state.protocol, "readerFeatures").is_array()) {
+    for (const auto& feature : Member(state.protocol, "readerFeatures")) {
+      supported = supported || feature == "columnMapping";
+    }
+  }
+  std::string mode = TextField(Member(state.metadata, "configuration"), "delta.columnMapping.mode");
+  return supported && !mode.empty() ? mode : "none";
+}
+
+// Why Mortar cannot read the table's files as Parquet, or "".
 std::string Unreadable(const LogState& state) {
   const Json& protocol = state.protocol;
   if (!Member(protocol, "minReaderVersion").is_number_integer()) {
@@ -235,13 +249,9 @@ std::string Unreadable(const LogState& state) {
     }
   }
   const Json& metadata = state.metadata;
-  std::string mapping = "none";
-  if (auto configuration = metadata.find("configuration");
-      configuration != metadata.end() && configuration->is_object()) {
-    auto mode = configuration->find("delta.columnMapping.mode");
-    if (mode != configuration->end() && mode->is_string()) mapping = mode->get<std::string>();
-  }
-  if (mapping != "none") return "its columns are mapped (delta.columnMapping.mode " + mapping + ")";
+  if (std::string mode = MappingModeName(state); mode != "none" && mode != "name" && mode != "id")
+    return "its columns are mapped in a mode Mortar does not read (delta.columnMapping.mode " +
+           mode + ")";
   if (auto format = metadata.find("format"); format != metadata.end() && format->is_object()) {
     auto provider = format->find("provider");
     if (provider != format->end() && *provider != "parquet") return "its files are not Parquet";
@@ -328,6 +338,11 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
   snapshot.version = latest;
   snapshot.schema_string = Member(state.metadata, "schemaString").get<std::string>();
   snapshot.unreadable = Unreadable(state);
+  if (std::string mode = MappingModeName(state); mode == "name") {
+    snapshot.column_mapping = ColumnMappingMode::kName;
+  } else if (mode == "id") {
+    snapshot.column_mapping = ColumnMappingMode::kId;
+  }
   if (auto columns = state.metadata.find("partitionColumns");
       columns != state.metadata.end() && columns->is_array()) {
     for (const auto& column : *columns) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/databricks/column_mapping.h"
 #include "connectors/databricks/deletion_vector.h"
 #include "mortar/core/result.h"
 
@@ -20,8 +21,8 @@ namespace mortar::databricks {
 struct DeltaDataFile {
   std::string path;  // relative to the table's root, percent-decoded
   int64_t size = 0;
-  // The file's value of each partition column, as Delta writes it in the log (text);
-  // nullopt for null. The column is not in the file itself.
+  // The file's value of each partition column, as Delta writes it in the log (text),
+  // by the column's physical name; nullopt for null. The column is not in the file itself.
   std::map<std::string, std::optional<std::string>> partition_values;
   // The rows later commits deleted without rewriting the file, if any.
   std::optional<DeletionVectorDescriptor> deletion_vector;
@@ -33,11 +34,15 @@ constexpr int64_t kMaxDeletionVectorBytes = 64LL << 20;
 
 struct DeltaSnapshot {
   int64_t version = -1;
-  std::string schema_string;  // the table's schema as Delta writes it (JSON)
-  std::vector<std::string> partition_columns;
-  std::vector<DeltaDataFile> files;  // in path order
+  std::string schema_string;                   // the table's schema as Delta writes it (JSON)
+  std::vector<std::string> partition_columns;  // logical names
+  std::vector<DeltaDataFile> files;            // in path order
+  // How data files and partition values name the columns (the mode the table's
+  // protocol honours).
+  ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
   // Non-empty when the table uses something Mortar does not read (a reader feature,
-  // column mapping, deletion vectors stored elsewhere, files outside the table): why.
+  // a mapping mode other than name or id, deletion vectors stored elsewhere, files
+  // outside the table): why.
   std::string unreadable;
 };
 

@@ -230,6 +230,28 @@ TEST(DeltaLogTest, PartitionValuesComeWithEachFile) {
   EXPECT_FALSE(snapshot->files[1].partition_values.contains("k"));
 }
 
+ColumnMappingMode MappingWith(const std::vector<std::string>& actions) {
+  MemoryLog log;
+  log.Put(0, actions);
+  auto snapshot = ReadDeltaSnapshot(log);
+  EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  return snapshot.ok() ? snapshot->column_mapping : ColumnMappingMode::kNone;
+}
+
+TEST(DeltaLogTest, HonoursTheMappingModeWhereTheProtocolSupportsIt) {
+  auto mapped = [](const std::string& mode) {
+    return Metadata(R"(,"configuration":{"delta.columnMapping.mode":")" + mode + R"("})");
+  };
+  EXPECT_EQ(MappingWith({Protocol(2), mapped("name")}), ColumnMappingMode::kName);
+  EXPECT_EQ(MappingWith({Protocol(3, R"("columnMapping")"), mapped("id")}), ColumnMappingMode::kId);
+  EXPECT_EQ(MappingWith({Protocol(2), mapped("none")}), ColumnMappingMode::kNone);
+  EXPECT_EQ(MappingWith({Protocol(2), Metadata()}), ColumnMappingMode::kNone);
+  // The property alone, without the protocol's support, is not honoured.
+  EXPECT_EQ(MappingWith({Protocol(1), mapped("name")}), ColumnMappingMode::kNone);
+  EXPECT_EQ(MappingWith({Protocol(3, R"("deletionVectors")"), mapped("name")}),
+            ColumnMappingMode::kNone);
+}
+
 TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(
       UnreadableWith({Protocol(3, R"("deletionVectors","timestampNtz","vacuumProtocolCheck")"),
@@ -240,7 +262,11 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(UnreadableWith({Protocol(4), Metadata()}), "its protocol needs reader version 4");
   EXPECT_EQ(UnreadableWith(
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"name"})")}),
-            "its columns are mapped (delta.columnMapping.mode name)");
+            "");
+  EXPECT_EQ(UnreadableWith({Protocol(2), Metadata(R"(,"configuration":{)"
+                                                  R"("delta.columnMapping.mode":"hash"})")}),
+            "its columns are mapped in a mode Mortar does not read (delta.columnMapping.mode "
+            "hash)");
   EXPECT_EQ(UnreadableWith(
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"none"})")}),
             "");

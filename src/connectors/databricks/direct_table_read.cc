@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 
+#include "connectors/databricks/column_mapping.h"
 #include "connectors/databricks/deletion_vector.h"
 #include "connectors/databricks/delta_log.h"
 #include "connectors/databricks/json_fields.h"
@@ -140,7 +141,9 @@ struct Unit {
   std::size_t file = 0;
   std::unique_ptr<parquet::arrow::FileReader> parquet;
   std::unique_ptr<arrow::RecordBatchReader> batches;
-  std::vector<int> fields;  // the file's top-level field of each wanted column, or kNotInFile
+  // The file's top-level field of each wanted column, or kNotInFile, and its name there.
+  std::vector<int> fields;
+  std::vector<std::string> names;
   // For each wanted column the file does not hold: its value in every row (the file's
   // partition value; null for a column added after the file was written).
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
@@ -152,13 +155,17 @@ struct Unit {
 
 class DirectTableReader final : public BatchReader {
  public:
+  // `columns`: the table's Delta field of each of `schema`'s columns.
   DirectTableReader(std::shared_ptr<TableFilesStore> store, std::string prefix,
                     std::vector<DeltaDataFile> files, std::vector<std::string> partition_columns,
-                    Schema schema, int row_groups_ahead)
+                    ColumnMappingMode mapping, std::vector<DeltaField> columns, Schema schema,
+                    int row_groups_ahead)
       : store_(std::move(store)),
         prefix_(std::move(prefix)),
         files_(std::move(files)),
         partition_columns_(std::move(partition_columns)),
+        mapping_(mapping),
+        columns_(std::move(columns)),
         schema_(std::move(schema)),
         arrow_schema_(schema_.ToArrow()),
         row_groups_ahead_(std::max(1, row_groups_ahead)) {}
@@ -287,10 +294,11 @@ class DirectTableReader final : public BatchReader {
       const std::string& name = schema_[i].name;
       const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
       int found = kNotInFile;
+      std::string found_name;
       std::shared_ptr<arrow::Scalar> constant = arrow::MakeNullScalar(target);
       if (std::find(partition_columns_.begin(), partition_columns_.end(), name) !=
           partition_columns_.end()) {
-        auto value = file.partition_values.find(name);
+        auto value = file.partition_values.find(columns_[i].physical_name);
         if (value != file.partition_values.end() && value->second) {
           auto cast = arrow::compute::Cast(arrow::Datum(*value->second), target);
           if (!cast.ok()) {
@@ -302,10 +310,15 @@ class DirectTableReader final : public BatchReader {
         }
       } else {
         for (std::size_t f = 0; f < manifest.schema_fields.size(); ++f) {
-          if (manifest.schema_fields[f].field->name() == name) found = static_cast<int>(f);
+          const arrow::Field& held = *manifest.schema_fields[f].field;
+          if (FileFieldHolds(held, columns_[i], mapping_)) {
+            found = static_cast<int>(f);
+            found_name = held.name();
+          }
         }
       }
       unit.fields.push_back(found);
+      unit.names.push_back(std::move(found_name));
       unit.constants.push_back(std::move(constant));
       if (found >= 0) Leaves(manifest.schema_fields[static_cast<std::size_t>(found)], leaves);
     }
@@ -329,11 +342,22 @@ class DirectTableReader final : public BatchReader {
     for (std::size_t i = 0; i < schema_.size(); ++i) {
       const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
       std::shared_ptr<arrow::Array> column;
-      if (unit.fields[i] >= 0) column = batch.GetColumnByName(schema_[i].name);
+      if (unit.fields[i] >= 0) column = batch.GetColumnByName(unit.names[i]);
       if (column == nullptr) {
         MORTAR_ASSIGN_OR_RETURN(column, FromArrowResult(arrow::MakeArrayFromScalar(
                                             *unit.constants[i], batch.num_rows())));
-      } else if (!column->type()->Equals(*target)) {
+        columns.push_back(std::move(column));
+        continue;
+      }
+      // A mapped table's nested fields are named as the table names them (the same
+      // layout: no copy).
+      if (auto logical = WithLogicalNames(column->type(), columns_[i], mapping_);
+          logical != column->type()) {
+        auto viewed = column->View(logical);
+        if (!viewed.ok()) return Failed(unit, viewed.status().message());
+        column = std::move(*viewed);
+      }
+      if (!column->type()->Equals(*target)) {
         auto cast = arrow::compute::Cast(*column, target);
         if (!cast.ok()) {
           return Failed(unit, "column " + schema_[i].name + " is " + column->type()->ToString() +
@@ -351,6 +375,8 @@ class DirectTableReader final : public BatchReader {
   std::string prefix_;
   std::vector<DeltaDataFile> files_;
   std::vector<std::string> partition_columns_;
+  ColumnMappingMode mapping_;
+  std::vector<DeltaField> columns_;
   Schema schema_;
   std::shared_ptr<arrow::Schema> arrow_schema_;
   int row_groups_ahead_;
@@ -361,26 +387,6 @@ class DirectTableReader final : public BatchReader {
   std::size_t deleted_file_ = 0;                     // whose deleted rows deleted_ holds
   std::shared_ptr<const DeletedRows> deleted_;
 };
-
-// The table's columns in its Delta schema: each name and its type (a primitive's name,
-// "struct", "array" or "map").
-Result<std::map<std::string, std::string>> ColumnTypes(const std::string& schema_string) {
-  auto schema = config::Json::parse(schema_string, nullptr, false);
-  if (schema.is_discarded() || !Member(schema, "fields").is_array()) {
-    return Status::Invalid("the Delta schema is not a struct of fields");
-  }
-  std::map<std::string, std::string> types;
-  for (const auto& field : Member(schema, "fields")) {
-    if (!Member(field, "name").is_string()) continue;
-    const auto& type = Member(field, "type");
-    std::string name = type.is_string() ? type.get<std::string>() : "";
-    if (Member(type, "type").is_string()) {
-      name = Member(type, "type").get<std::string>();
-    }
-    types[Member(field, "name").get<std::string>()] = std::move(name);
-  }
-  return types;
-}
 
 // Partition values are text in the log; these types convert from it exactly as Delta
 // writes them (timestamps and binary are written in forms of their own).
@@ -421,26 +427,29 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
   if (!snapshot.ok())
     return fallback("its Delta log could not be read: " + snapshot.status().message());
   if (!snapshot->unreadable.empty()) return fallback(snapshot->unreadable);
-  auto types = ColumnTypes(snapshot->schema_string);
-  if (!types.ok()) return fallback(types.status().message());
+  auto fields = ParseDeltaSchema(snapshot->schema_string);
+  if (!fields.ok()) return fallback(fields.status().message());
+  std::vector<DeltaField> columns;
   bool reads_a_file_column = false;
   for (const auto& column : schema.columns()) {
-    auto type = types->find(column.name);
-    if (type == types->end()) {
+    auto field = std::find_if(fields->begin(), fields->end(),
+                              [&](const DeltaField& f) { return f.name == column.name; });
+    if (field == fields->end()) {
       return fallback("the table's Delta schema has no column " + column.name);
     }
     const auto& partitions = snapshot->partition_columns;
     bool partition =
         std::find(partitions.begin(), partitions.end(), column.name) != partitions.end();
-    if (partition && !PartitionTypeRead(type->second)) {
-      return fallback("it is partitioned by " + column.name + ", a " + type->second + " column");
+    if (partition && !PartitionTypeRead(field->type)) {
+      return fallback("it is partitioned by " + column.name + ", a " + field->type + " column");
     }
     reads_a_file_column = reads_a_file_column || !partition;
+    columns.push_back(*field);
   }
   if (!reads_a_file_column) return fallback("only partition columns are asked for");
-  auto reader = std::make_unique<DirectTableReader>(*store, prefix, std::move(snapshot->files),
-                                                    std::move(snapshot->partition_columns), schema,
-                                                    options.row_groups_ahead);
+  auto reader = std::make_unique<DirectTableReader>(
+      *store, prefix, std::move(snapshot->files), std::move(snapshot->partition_columns),
+      snapshot->column_mapping, std::move(columns), schema, options.row_groups_ahead);
   // The first row groups' footers are read now: a file that cannot be read is found
   // before any row is handed over, while the warehouse can still serve the read.
   if (auto ahead = reader->FetchAhead(); !ahead.ok()) return fallback(ahead.message());
