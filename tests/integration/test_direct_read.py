@@ -1,7 +1,7 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
 files read from storage with the credentials Unity Catalog vends, partitioned or not,
 the same values as Spark's, deletion vectors and column mapping included; and every
-reason not to (no EXTERNAL USE SCHEMA, a partition column of a type it does not read)
+reason not to (no EXTERNAL USE SCHEMA, a timestamp partition value without its zone)
 sending the read through the warehouse with the reason said, the values the same."""
 import os
 import uuid
@@ -11,7 +11,7 @@ import pytest
 
 from mortar_cli import REPO, write_json
 from stand_in import add_databricks_connection
-from test_faithful_warehouse import TYPES_SELECT, same_values, spark_table
+from test_faithful_warehouse import TYPES_SELECT, same_values, spark_run, spark_table
 from warehouse_admin import warehouse_admin
 
 pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
@@ -124,31 +124,42 @@ def test_a_sync_recipe_reads_directly_and_logs_it(direct, ws):
 
 
 def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
-    schema = direct.schema
-    table = f"main.{schema}.parts"
+    """Each file's partition values come from the log: dates, strings (nulls, slashes,
+    accents), decimals, TIMESTAMP (in UTC with its zone in the log) and TIMESTAMP_NTZ
+    (without), fractions and nulls included; read directly, the values Spark reads."""
+    table = f"main.{direct.schema}.parts"
     direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING, day DATE, "
-               "region STRING, price DECIMAL(10,2)) PARTITIONED BY (day, region, price)")
+               "region STRING, price DECIMAL(10,2), at TIMESTAMP, local TIMESTAMP_NTZ) "
+               "PARTITIONED BY (day, region, price, at, local)")
     direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id), "
                "date_add(DATE'2024-02-27', CAST(id % 4 AS INT)), "
                "CASE WHEN id % 5 = 0 THEN NULL ELSE CONCAT('r/', id % 3, ' é') END, "
-               "CAST(id % 2 AS DECIMAL(10,2)) + 0.25 FROM range(3000)")
+               "CAST(id % 2 AS DECIMAL(10,2)) + 0.25, "
+               "CASE WHEN id % 5 = 0 THEN NULL "
+               "ELSE timestamp_micros(1700000000123456 + (id % 4) * 1000001) END, "
+               "CASE WHEN id % 4 = 3 THEN NULL ELSE TIMESTAMP_NTZ'1999-12-31 23:59:59.5' + "
+               "make_interval(0, 0, 0, 0, 0, 0, id % 2) END FROM range(3000)")
     same_values(*read_directly(direct, ws, "parts", tmp_path))
 
 
-def test_a_timestamp_partition_goes_through_the_warehouse(direct, ws, tmp_path):
-    schema = direct.schema
-    table = f"main.{schema}.odd"
+def test_a_timestamp_partition_without_its_zone_goes_through_the_warehouse(
+        direct, ws, tmp_path):
+    """Older Delta writers wrote TIMESTAMP partition values without a zone, read in the
+    reader's session zone: left to the warehouse, with the reason."""
+    table = f"main.{direct.schema}.odd"
     direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, at TIMESTAMP) PARTITIONED BY (at)")
-    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, "
-               "timestamp_seconds(1700000000 + id % 3) FROM range(1000)")
-    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id < 10")
-    grant(ws, schema)
+    spark_run(ws, [f"INSERT INTO {table} SELECT id, timestamp_seconds(1700000000 + id % 3) "
+                   "FROM range(1000)"],
+              conf={"spark.databricks.delta.write.utcTimestampPartitionValues": "false"})
+    grant(ws, direct.schema)
     direct.run("dataset", "import", "uc", "odd", "--name", "odd")
     said, read_files = export(direct, ws, "odd", tmp_path / "odd.parquet")
     assert "through the warehouse, not directly" in said, said
-    assert "partitioned by at, a timestamp column" in said, said
+    assert "partition value at=2023-11-14 22:13:20 has no time zone" in said, said
     got = pq.read_table(tmp_path / "odd.parquet").sort_by("id")
-    assert got.column("id").to_pylist() == list(range(10, 1000))
+    assert got.column("id").to_pylist() == list(range(1000))
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    same_values(got, expected)
 
 
 @pytest.mark.parametrize("mode", ["name", "id"])

@@ -69,6 +69,21 @@ def spark_table(ws, query, tmp_path):
     return pq.read_table(out)
 
 
+def spark_run(ws, statements, conf=None):
+    """Runs statements in one Spark Connect session, its settings (`conf`) made first:
+    what a writer with settings of its own leaves behind."""
+    script = (
+        "import json, sys, warnings; warnings.filterwarnings('ignore')\n"
+        "from pyspark.sql import SparkSession\n"
+        "spark = SparkSession.builder.remote(sys.argv[1]).create()\n"
+        "job = json.loads(sys.stdin.read())\n"
+        "for key, value in job['conf'].items(): spark.conf.set(key, value)\n"
+        "for statement in job['statements']: spark.sql(statement).collect()\n")
+    subprocess.run([ws["python"], "-c", script, ws["connect_url"]],
+                   input=json.dumps({"conf": conf or {}, "statements": statements}),
+                   text=True, check=True, timeout=600, capture_output=True)
+
+
 def same_values(got, expected):
     """Row for row and column by column, whatever the Arrow types' spelling."""
     assert got.num_rows == expected.num_rows

@@ -172,6 +172,36 @@ class DirectTableReader final : public BatchReader {
 
   const Schema& schema() const override { return schema_; }
 
+  // Converts the partition values of every file, each distinct one once: a value that
+  // does not convert to its column's type fails here, before any row is read.
+  Status ConvertPartitionValues() {
+    partition_values_.assign(schema_.size(), {});
+    for (std::size_t i = 0; i < schema_.size(); ++i) {
+      const std::string& name = schema_[i].name;
+      if (std::find(partition_columns_.begin(), partition_columns_.end(), name) ==
+          partition_columns_.end())
+        continue;
+      const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
+      for (const auto& file : files_) {
+        auto value = file.partition_values.find(columns_[i].physical_name);
+        if (value == file.partition_values.end() || !value->second ||
+            partition_values_[i].contains(*value->second))
+          continue;
+        auto cast = arrow::compute::Cast(arrow::Datum(*value->second), target);
+        if (!cast.ok()) {
+          std::string why =
+              columns_[i].type == "timestamp"
+                  ? "has no time zone (an older Delta writer's, which Databricks "
+                    "reads in the session's zone)"
+                  : "is not a " + schema_[i].type.ToString() + " (" + cast.status().message() + ")";
+          return Status::Invalid("its partition value " + name + "=" + *value->second + " " + why);
+        }
+        partition_values_[i].emplace(*value->second, cast->scalar());
+      }
+    }
+    return Status::OK();
+  }
+
   // Fills the queue of row groups fetched ahead.
   Status FetchAhead() {
     while (static_cast<int>(ahead_.size()) < row_groups_ahead_ && next_file_ < files_.size()) {
@@ -300,13 +330,7 @@ class DirectTableReader final : public BatchReader {
           partition_columns_.end()) {
         auto value = file.partition_values.find(columns_[i].physical_name);
         if (value != file.partition_values.end() && value->second) {
-          auto cast = arrow::compute::Cast(arrow::Datum(*value->second), target);
-          if (!cast.ok()) {
-            return Failed(unit, "its partition value " + name + "=" + *value->second +
-                                    " is not a " + schema_[i].type.ToString() + ": " +
-                                    cast.status().message());
-          }
-          constant = cast->scalar();
+          constant = partition_values_[i].at(*value->second);  // converted at the start
         }
       } else {
         for (std::size_t f = 0; f < manifest.schema_fields.size(); ++f) {
@@ -375,6 +399,8 @@ class DirectTableReader final : public BatchReader {
   std::string prefix_;
   std::vector<DeltaDataFile> files_;
   std::vector<std::string> partition_columns_;
+  // For each column, each partition value the files have (as the log writes it), converted.
+  std::vector<std::map<std::string, std::shared_ptr<arrow::Scalar>>> partition_values_;
   ColumnMappingMode mapping_;
   std::vector<DeltaField> columns_;
   Schema schema_;
@@ -389,10 +415,12 @@ class DirectTableReader final : public BatchReader {
 };
 
 // Partition values are text in the log; these types convert from it exactly as Delta
-// writes them (timestamps and binary are written in forms of their own).
+// writes them (TIMESTAMP in UTC, with its zone: a value without one is refused; binary
+// is written in a form of its own).
 bool PartitionTypeRead(const std::string& type) {
-  static const std::set<std::string> kRead = {"string",  "long", "integer", "short", "byte",
-                                              "boolean", "date", "double",  "float"};
+  static const std::set<std::string> kRead = {"string", "long",      "integer",      "short",
+                                              "byte",   "boolean",   "date",         "double",
+                                              "float",  "timestamp", "timestamp_ntz"};
   return kRead.contains(type) || type.starts_with("decimal");
 }
 
@@ -450,6 +478,8 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
   auto reader = std::make_unique<DirectTableReader>(
       *store, prefix, std::move(snapshot->files), std::move(snapshot->partition_columns),
       snapshot->column_mapping, std::move(columns), schema, options.row_groups_ahead);
+  if (auto converted = reader->ConvertPartitionValues(); !converted.ok())
+    return fallback(converted.message());
   // The first row groups' footers are read now: a file that cannot be read is found
   // before any row is handed over, while the warehouse can still serve the read.
   if (auto ahead = reader->FetchAhead(); !ahead.ok()) return fallback(ahead.message());
