@@ -95,6 +95,8 @@ def test_every_type_read_directly_as_spark_returns_it(direct, ws, tmp_path):
     same_values(pq.read_table(tmp_path / "before.parquet").sort_by("id"), expected)
 
     grant(ws, schema)
+    said_on = direct.json("connection", "test", "uc")["direct reads"]
+    assert said_on.startswith("on:") and ws["storage_url"] in said_on, said_on
     said, read_files = export(direct, ws, "types", tmp_path / "direct.parquet")
     assert "directly from its Delta files" in said, said
     assert read_files

@@ -106,6 +106,7 @@ def test_connection_test_says_spark_protocol_arrow_lz4_and_cloudfetch(dbsql, ws)
     assert report["server"] == "Databricks SQL"
     assert report["protocol"] == "SPARK_CLI_SERVICE_PROTOCOL_V8"
     assert report["results"].startswith("Arrow, LZ4 compressed; CloudFetch")
+    assert report["direct reads"].startswith("off")
 
 
 @pytest.mark.parametrize("rows", [20, 300000], ids=["direct-results", "inline-pages"])

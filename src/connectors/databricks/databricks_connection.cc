@@ -174,7 +174,18 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
       report.emplace_back("schema", CellToText(*batch->column(1), 0));
       report.emplace_back("user", CellToText(*batch->column(2), 0));
     }
+    report.emplace_back("direct reads", DirectReads());
     return report;
+  }
+
+  // Whether whole-table reads go to the tables' files, and where those are.
+  std::string DirectReads() const {
+    const auto& direct = settings_.direct_read;
+    if (!direct.enabled) return "off (params.direct_read reads Unity Catalog tables' files)";
+    std::string storage =
+        direct.storage_endpoint.empty() ? "AWS S3 in " + direct.region : direct.storage_endpoint;
+    return "on: whole-table reads of Unity Catalog tables from their Delta files on " + storage +
+           ", where Unity Catalog vends read credentials (EXTERNAL USE SCHEMA)";
   }
 
   Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override {
