@@ -24,6 +24,17 @@ struct VendedLocation {
   std::string session_token;      // a secret
 };
 
+// A location's URL split: scheme://root/prefix, the root being an S3 bucket (or an
+// Azure container@account), the prefix the keys below it start with ("path/", or "").
+struct StorageUrl {
+  std::string scheme;
+  std::string root;
+  std::string prefix;
+};
+
+// An error when `url` has no scheme or no root.
+Result<StorageUrl> SplitStorageUrl(std::string_view url);
+
 // A store of the bucket in `location.url`, read and listed with its credentials.
 using VendedStoreOpener = Result<std::shared_ptr<const ObjectStore>> (*)(const VendedLocation&);
 

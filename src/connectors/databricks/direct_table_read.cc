@@ -444,12 +444,9 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
                                      options.renew_before, http::SystemClock());
   if (!store.ok()) return fallback(store.status().message());
   // s3://bucket/path: keys start with path/.
-  const std::string& url = table.credentials.storage_location;
-  std::string after_scheme = url.substr(url.find("://") + 3);
-  std::size_t slash = after_scheme.find('/');
-  std::string prefix = slash == std::string::npos ? "" : after_scheme.substr(slash + 1);
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  if (!prefix.empty()) prefix += '/';
+  auto url = SplitStorageUrl(table.credentials.storage_location);
+  if (!url.ok()) return fallback(url.status().message());
+  const std::string& prefix = url->prefix;
   StoreLog log(*store, prefix + "_delta_log/");
   auto snapshot = ReadDeltaSnapshot(log);
   if (!snapshot.ok())

@@ -5,13 +5,8 @@
 namespace mortar::s3 {
 
 Result<std::shared_ptr<const ObjectStore>> OpenVendedS3Store(const VendedLocation& location) {
-  constexpr std::string_view kScheme = "s3://";
-  std::string bucket =
-      location.url.starts_with(kScheme)
-          ? location.url.substr(kScheme.size(),
-                                location.url.find('/', kScheme.size()) - kScheme.size())
-          : "";
-  if (bucket.empty()) {
+  auto url = SplitStorageUrl(location.url);
+  if (!url.ok() || url->scheme != "s3") {
     return Status::Invalid("connection '" + location.connection + "': '" + location.url +
                            "' is not an s3://bucket/path URL");
   }
@@ -20,7 +15,7 @@ Result<std::shared_ptr<const ObjectStore>> OpenVendedS3Store(const VendedLocatio
   settings.region = location.region.empty() ? "us-east-1" : location.region;
   settings.endpoint = location.endpoint.empty() ? "https://s3." + settings.region + ".amazonaws.com"
                                                 : location.endpoint;
-  settings.bucket = bucket;
+  settings.bucket = url->root;
   // Path-style for a server of our own choosing (it may not resolve bucket.host names);
   // AWS's endpoints take virtual-hosted requests.
   settings.path_style = !location.endpoint.empty();
