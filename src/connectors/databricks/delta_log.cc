@@ -59,8 +59,10 @@ void AddFile(LogState& state, const Json& add) {
       decoded, size != add.end() && size->is_number_integer() ? size->get<int64_t>() : 0, {}};
   if (auto values = add.find("partitionValues"); values != add.end() && values->is_object()) {
     for (const auto& [column, value] : values->items()) {
-      file.partition_values[column] =
-          value.is_string() ? std::optional<std::string>(value.get<std::string>()) : std::nullopt;
+      // Null, or an empty string: null for any type, as the protocol says.
+      file.partition_values[column] = value.is_string() && !value.get<std::string>().empty()
+                                          ? std::optional<std::string>(value.get<std::string>())
+                                          : std::nullopt;
     }
   }
   if (auto vector = add.find("deletionVector"); vector != add.end() && vector->is_object()) {

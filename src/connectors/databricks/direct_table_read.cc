@@ -189,8 +189,12 @@ class DirectTableReader final : public BatchReader {
           continue;
         auto cast = arrow::compute::Cast(arrow::Datum(*value->second), target);
         if (!cast.ok()) {
+          bool zoneless = columns_[i].type == "timestamp" &&
+                          arrow::compute::Cast(arrow::Datum(*value->second),
+                                               arrow::timestamp(arrow::TimeUnit::MICRO))
+                              .ok();
           std::string why =
-              columns_[i].type == "timestamp"
+              zoneless
                   ? "has no time zone (an older Delta writer's, which Databricks "
                     "reads in the session's zone)"
                   : "is not a " + schema_[i].type.ToString() + " (" + cast.status().message() + ")";
