@@ -5,6 +5,7 @@ reason not to (no EXTERNAL USE SCHEMA, a timestamp partition value without its z
 sending the read through the warehouse with the reason said, the values the same."""
 import os
 import uuid
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -224,6 +225,27 @@ def test_rows_deleted_through_deletion_vectors_are_left_out(direct, ws, tmp_path
     expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
     got = pq.read_table(tmp_path / "dv.parquet").sort_by("id")
     assert got.num_rows == expected.num_rows
+    same_values(got, expected)
+
+
+def test_deleted_rows_are_found_across_the_row_groups_of_a_file(direct, ws, tmp_path):
+    """A deletion vector numbers rows from the file's start; written with small row
+    groups (several in each file), the rows deleted in later row groups are left out
+    too, and no others."""
+    table = f"main.{direct.schema}.groups"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING) "
+               "TBLPROPERTIES ('delta.enableDeletionVectors' = true)")
+    spark_run(ws, [f"INSERT INTO {table} SELECT id, CONCAT('row ', id, ' ', repeat('x', 40)) "
+                   "FROM range(300000)"], conf={"parquet.block.size": str(1 << 20)})
+    location = direct.json("sql", "uc", f"DESCRIBE DETAIL {table}")["rows"][0]["location"]
+    files = list(Path(location.removeprefix("file:")).glob("*.parquet"))
+    assert any(pq.ParquetFile(f).num_row_groups > 2 for f in files), files
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 1000 = 999 OR id BETWEEN "
+               "150000 AND 150099")
+    history = direct.json("sql", "uc", f"DESCRIBE HISTORY {table}")["rows"]
+    assert int((history[0]["operationMetrics"] or {}).get("numDeletionVectorsAdded", 0)) > 0
+    got, expected = read_directly(direct, ws, "groups", tmp_path)
+    assert got.num_rows == 300000 - 300 - 100
     same_values(got, expected)
 
 
