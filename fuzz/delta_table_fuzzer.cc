@@ -1,11 +1,12 @@
-// A Delta table read directly (params.direct_read): a commit of its log, as JSON lines
-// of actions, and the schema it holds; its deletion vectors (a serialised bitmap, a
-// vector file's record, a relative vector path's Z85). The first byte picks which; all
-// must take any bytes.
+// A Delta table read directly (params.direct_read): a commit of its log (JSON lines of
+// actions) and the schema it holds, or a v2 checkpoint; its deletion vectors (a
+// serialised bitmap, a vector file's record, a relative vector path's Z85). The first
+// byte picks which; all must take any bytes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "connectors/databricks/column_mapping.h"
 #include "connectors/databricks/deletion_vector.h"
@@ -15,15 +16,17 @@ namespace {
 
 using mortar::databricks::DeltaLogFiles;
 
-class OneCommit final : public DeltaLogFiles {
+// A log of one file, `name`, whose every read (its sidecars' too) gives the input.
+class OneFile final : public DeltaLogFiles {
  public:
-  explicit OneCommit(std::string_view text) : text_(text) {}
+  OneFile(std::string name, std::string_view text) : name_(std::move(name)), text_(text) {}
   mortar::Result<std::vector<std::string>> List() override {
-    return std::vector<std::string>{"00000000000000000000.json"};
+    return std::vector<std::string>{name_};
   }
   mortar::Result<std::string> Read(const std::string&) override { return text_; }
 
  private:
+  std::string name_;
   std::string text_;
 };
 
@@ -33,9 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   using namespace mortar::databricks;
   if (size == 0) return 0;
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
-    case 0: {
-      OneCommit log(rest);
+  switch (data[0] % 5) {
+    case 0:
+    case 4: {  // a commit, or a v2 checkpoint (JSON, its sidecars Parquet)
+      OneFile log(data[0] % 5 == 0
+                      ? "00000000000000000000.json"
+                      : "00000000000000000000.checkpoint.3a0d65cd-4056-49b8-937b-95f9e3ee90e5.json",
+                  rest);
       auto snapshot = ReadDeltaSnapshot(log);
       if (snapshot.ok() && snapshot->files.size() > rest.size()) __builtin_trap();
       if (snapshot.ok()) ParseDeltaSchema(snapshot->schema_string).ok();

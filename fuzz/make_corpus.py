@@ -367,6 +367,12 @@ def delta_tables():
         '{"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":'
         + json.dumps(mapped) + ',"partitionColumns":[],'
         '"configuration":{"delta.columnMapping.mode":"name"}}}']) + "\n")
+    write(target, "v2_checkpoint.json", "\4" + "\n".join([
+        '{"checkpointMetadata":{"version":0}}',
+        '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["v2Checkpoint"]}}',
+        '{"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":'
+        + json.dumps(schema) + ',"partitionColumns":[],"configuration":{}}}',
+        '{"sidecar":{"path":"016ae953.parquet","sizeInBytes":9,"modificationTime":1}}']) + "\n")
     # Rows 3, 9 and 65543: one 32-bit bitmap of two array containers (Roaring's portable
     # form) after the magic number and the count of bitmaps.
     bitmap = struct.pack("<IQI", 1681511377, 1, 0) + struct.pack("<II", 12346, 2) + \

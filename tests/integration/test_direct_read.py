@@ -249,6 +249,31 @@ def test_deleted_rows_are_found_across_the_row_groups_of_a_file(direct, ws, tmp_
     same_values(got, expected)
 
 
+def test_a_table_with_v2_checkpoints_reads_directly(direct, ws, tmp_path):
+    """v2 checkpoints (Databricks' for liquid-clustered tables) are UUID-named and keep
+    the table's files in sidecar files: read directly, from the checkpoint, its sidecars
+    and the commits after it, Spark's rows."""
+    table = f"main.{direct.schema}.v2"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING) TBLPROPERTIES "
+               "('delta.checkpointPolicy' = 'v2', 'delta.checkpointInterval' = 2)")
+    for n in range(4):
+        direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('batch {n} ', id) "
+                   f"FROM range({n * 1000}, {n * 1000 + 1000})")
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 10 = 0")
+    location = direct.json("sql", "uc", f"DESCRIBE DETAIL {table}")["rows"][0]["location"]
+    log = Path(location.removeprefix("file:")) / "_delta_log"
+    assert list(log.glob("*.checkpoint.*-*-*-*-*.*")) and list((log / "_sidecars").glob("*")), \
+        sorted(p.name for p in log.iterdir())
+    calls = len(warehouse_admin(ws, "GET", "/calls"))
+    got, expected = read_directly(direct, ws, "v2", tmp_path)
+    assert got.num_rows == 3600
+    same_values(got, expected)
+    read = [call["path"] for call in warehouse_admin(ws, "GET", "/calls")[calls:]
+            if call["method"] == "TableStorage.GetObject"]
+    assert any("/_delta_log/_sidecars/" in path for path in read), read
+    assert not any(path.endswith("/_delta_log/00000000000000000000.json") for path in read), read
+
+
 def test_a_table_whose_types_changed_is_refused_as_through_the_warehouse(direct, ws, tmp_path):
     schema = direct.schema
     table = f"main.{schema}.changed"

@@ -158,7 +158,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             listing = "list-type=" in self.path.partition("?")[2]
             self.server.faults.record("metastore", "TableStorage." + (
                 "ListObjectsV2" if listing else "GetObject"), None, None,
-                access_key=table_storage.access_key_of(self.headers))
+                access_key=table_storage.access_key_of(self.headers),
+                path=urllib.parse.unquote(self.path.partition("?")[0]))
             self.server.table_storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])

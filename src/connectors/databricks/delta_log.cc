@@ -22,11 +22,11 @@ namespace {
 using config::Json;
 
 // Reader features whose tables Mortar reads: timestampNtz (a type), vacuumProtocolCheck
-// (about VACUUM), deletionVectors (stored in the table's vector files or inline), and
-// columnMapping (by name or by id).
+// (about VACUUM), deletionVectors (stored in the table's vector files or inline),
+// columnMapping (by name or by id), and v2Checkpoint (checkpoints with sidecar files).
 const std::set<std::string>& ReadableFeatures() {
-  static const std::set<std::string> features = {"timestampNtz", "vacuumProtocolCheck",
-                                                 "deletionVectors", "columnMapping"};
+  static const std::set<std::string> features = {
+      "timestampNtz", "vacuumProtocolCheck", "deletionVectors", "columnMapping", "v2Checkpoint"};
   return features;
 }
 
@@ -36,6 +36,9 @@ struct LogState {
   Json protocol;
   Json metadata;
   std::map<std::pair<std::string, std::string>, DeltaDataFile> files;  // (path, vector id)
+  // A v2 checkpoint's sidecar files (in _delta_log/_sidecars/), named as its actions name
+  // them, not read yet.
+  std::vector<std::string> sidecars;
 };
 
 // The deletion vector's unique id as the protocol defines it, or "" when there is none.
@@ -127,6 +130,9 @@ Status ApplyCommitLines(LogState& state, const std::string& name, const std::str
     if (auto remove = action.find("remove"); remove != action.end() && remove->is_object()) {
       RemoveFile(state, *remove);
     }
+    if (auto sidecar = action.find("sidecar"); sidecar != action.end()) {
+      state.sidecars.push_back(TextField(*sidecar, "path"));
+    }
   }
   return Status::OK();
 }
@@ -179,7 +185,10 @@ Json StructToJson(const arrow::StructArray& array, int64_t row) {
   return out;
 }
 
-Status ApplyCheckpoint(LogState& state, const std::string& name, std::string bytes) {
+// A checkpoint in Parquet (classic, or a v2 checkpoint's), or one of a v2 checkpoint's
+// sidecar files, which hold only files (`sidecar`).
+Status ApplyCheckpoint(LogState& state, const std::string& name, std::string bytes,
+                       bool sidecar = false) {
   auto buffer = arrow::Buffer::FromString(std::move(bytes));
   auto opened = parquet::arrow::OpenFile(std::make_shared<arrow::io::BufferReader>(buffer),
                                          arrow::default_memory_pool());
@@ -202,10 +211,12 @@ Status ApplyCheckpoint(LogState& state, const std::string& name, std::string byt
     const auto& values = static_cast<const arrow::StructArray&>(column);
     for (int64_t row = 0; row < batch.num_rows(); ++row) {
       if (values.IsNull(row)) continue;
-      if (action == "protocol") {
+      if (action == "protocol" && !sidecar) {
         state.protocol = StructToJson(values, row);
-      } else if (action == "metaData") {
+      } else if (action == "metaData" && !sidecar) {
         state.metadata = StructToJson(values, row);
+      } else if (action == "sidecar" && !sidecar) {
+        state.sidecars.push_back(TextField(StructToJson(values, row), "path"));
       } else if (action == "add") {
         try {
           AddFile(state, StructToJson(values, row));
@@ -215,6 +226,24 @@ Status ApplyCheckpoint(LogState& state, const std::string& name, std::string byt
         }
       }
     }
+  }
+  return Status::OK();
+}
+
+// The files a v2 checkpoint keeps in its sidecars, each read from _delta_log/_sidecars/.
+Status ApplySidecars(LogState& state, DeltaLogFiles& log) {
+  std::vector<std::string> sidecars = std::move(state.sidecars);
+  state.sidecars.clear();
+  for (const auto& path : sidecars) {
+    // A name, or a URI ending in _delta_log/_sidecars/<name>: sidecars live nowhere else.
+    std::string name = http::UrlDecode(path.substr(path.rfind('/') + 1));
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        (path.find('/') != std::string::npos &&
+         path.find("_delta_log/_sidecars/") == std::string::npos))
+      return Status::Invalid(
+          "a Delta checkpoint names a sidecar file outside _delta_log/_sidecars/ (" + path + ")");
+    MORTAR_ASSIGN_OR_RETURN(std::string bytes, log.Read("_sidecars/" + name));
+    MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, "_sidecars/" + name, std::move(bytes), true));
   }
   return Status::OK();
 }
@@ -288,6 +317,8 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
   static const std::regex kCommit(R"(^(\d{20})\.json$)");
   static const std::regex kSingle(R"(^(\d{20})\.checkpoint\.parquet$)");
   static const std::regex kPart(R"(^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$)");
+  static const std::regex kUuidNamed(
+      R"(^(\d{20})\.checkpoint\.[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\.(json|parquet)$)");
   std::map<int64_t, std::string> commits;
   // version -> (parts expected, part names by number); a single file is 1 of 1.
   std::map<int64_t, std::pair<int, std::map<int, std::string>>> checkpoints;
@@ -295,7 +326,8 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
     std::smatch match;
     if (std::regex_match(name, match, kCommit)) {
       commits[std::stoll(match[1])] = name;
-    } else if (std::regex_match(name, match, kSingle)) {
+    } else if (std::regex_match(name, match, kSingle) ||
+               std::regex_match(name, match, kUuidNamed)) {
       checkpoints[std::stoll(match[1])] = {1, {{1, name}}};
     } else if (std::regex_match(name, match, kPart)) {
       auto& entry = checkpoints[std::stoll(match[1])];
@@ -320,8 +352,13 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
   if (checkpoint) {
     for (const auto& [part, name] : checkpoints[*checkpoint].second) {
       MORTAR_ASSIGN_OR_RETURN(std::string bytes, log.Read(name));
-      MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, name, std::move(bytes)));
+      if (name.ends_with(".json")) {
+        MORTAR_RETURN_IF_ERROR(ApplyCommit(state, name, bytes));
+      } else {
+        MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, name, std::move(bytes)));
+      }
     }
+    MORTAR_RETURN_IF_ERROR(ApplySidecars(state, log));
     first_commit = *checkpoint + 1;
   }
   for (int64_t version = first_commit; version <= latest; ++version) {

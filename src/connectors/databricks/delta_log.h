@@ -1,9 +1,10 @@
 // A Delta table's latest snapshot, read from its transaction log (`_delta_log/`): the
 // data files that make up the table now and its schema, as the Delta protocol defines
-// them (the last complete classic checkpoint, single-file or in parts, then every commit
-// after it, in order). Mortar reads the data files itself only when the table uses
-// nothing it cannot read; otherwise the snapshot says why (`unreadable`), so that the
-// caller reads through the warehouse instead. Internal to the connector.
+// them (the last complete checkpoint, classic in one file or in parts, or a v2
+// checkpoint with its sidecar files, then every commit after it, in order). Mortar reads the data
+// files itself only when the table uses nothing it cannot read; otherwise the snapshot says why
+// (`unreadable`), so that the caller reads through the warehouse instead. Internal to the
+// connector.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +53,8 @@ class DeltaLogFiles {
   virtual ~DeltaLogFiles() = default;
   // The names of the log's files (no folder), in any order.
   virtual Result<std::vector<std::string>> List() = 0;
-  // One file of the log, whole (commits and checkpoints are metadata, not table data).
+  // One file of the log, whole (commits and checkpoints are metadata, not table data),
+  // by its name or, for a v2 checkpoint's sidecar file, as "_sidecars/<name>".
   virtual Result<std::string> Read(const std::string& name) = 0;
 };
 

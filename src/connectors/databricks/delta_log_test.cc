@@ -163,6 +163,45 @@ TEST(DeltaLogTest, StartsFromTheLastCompleteCheckpoint) {
   EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(1)), 0);
 }
 
+TEST(DeltaLogTest, AV2CheckpointIsReadWithItsSidecars) {
+  MemoryLog log;
+  const std::string protocol = Protocol(3, R"("v2Checkpoint")");
+  log.Put(0, {protocol, Metadata(), Add("gone.parquet")});
+  log.Put(1, {Remove("gone.parquet"), Add("a.parquet"), Add("b.parquet"), Add("c.parquet")});
+  // A v2 checkpoint (UUID-named, JSON): the protocol and metadata, and the files in two
+  // sidecars, one named by its name, one by its URI.
+  const std::string checkpoint =
+      "00000000000000000001.checkpoint.3a0d65cd-4056-49b8-937b-95f9e3ee90e5.json";
+  auto sidecar = [](const std::string& path) {
+    return R"({"sidecar":{"path":")" + path + R"(","sizeInBytes":9,"modificationTime":1}})";
+  };
+  auto v2 = [&](const std::string& second) {
+    return R"({"checkpointMetadata":{"version":1}})"
+           "\n" +
+           protocol + "\n" + Metadata() + "\n" + sidecar("016ae953.parquet") + "\n" +
+           sidecar(second) + "\n";
+  };
+  log.files[checkpoint] = v2("s3://b/t/_delta_log/_sidecars/second.parquet");
+  // Sidecars hold files only: their protocol and metadata rows are not the table's.
+  log.files["_sidecars/016ae953.parquet"] = Checkpoint({"a.parquet", "b.parquet"});
+  log.files["_sidecars/second.parquet"] = Checkpoint({"c.parquet"});
+  log.Put(2, {Remove("a.parquet"), Add("d.parquet")});
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->unreadable, "");
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"b.parquet", "c.parquet", "d.parquet"}));
+  EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(1)), 0);
+
+  // A sidecar anywhere else is refused.
+  for (const std::string outside : {"s3://b/other/x.parquet", "../x.parquet", ".."}) {
+    log.files[checkpoint] = v2(outside);
+    auto refused = ReadDeltaSnapshot(log);
+    ASSERT_FALSE(refused.ok()) << outside;
+    EXPECT_NE(refused.status().message().find("outside _delta_log/_sidecars/"), std::string::npos)
+        << refused.status().message();
+  }
+}
+
 TEST(DeltaLogTest, ACheckpointInPartsIsReadWhole) {
   MemoryLog log;
   log.files["00000000000000000003.checkpoint.0000000001.0000000002.parquet"] =

@@ -100,10 +100,11 @@ class StoreLog final : public DeltaLogFiles {
     MORTAR_ASSIGN_OR_RETURN(auto files, store->List(folder_));
     std::vector<std::string> names;
     for (const auto& file : files) {
-      std::string name = file.path.substr(file.path.rfind('/') + 1);
-      if (file.path != folder_ + name) continue;  // in a folder below (_commits/, ...)
-      sizes_[name] = file.size;
-      names.push_back(std::move(name));
+      if (!file.path.starts_with(folder_)) continue;
+      std::string relative = file.path.substr(folder_.size());
+      sizes_[relative] = file.size;  // a v2 checkpoint's "_sidecars/<name>" too
+      if (relative.find('/') != std::string::npos) continue;  // in a folder below
+      names.push_back(std::move(relative));
     }
     return names;
   }
