@@ -274,6 +274,31 @@ def test_a_table_with_v2_checkpoints_reads_directly(direct, ws, tmp_path):
     assert not any(path.endswith("/_delta_log/00000000000000000000.json") for path in read), read
 
 
+def test_a_table_whose_types_were_widened_reads_directly(direct, ws, tmp_path):
+    """Type widening: ALTER COLUMN ... TYPE to a wider type leaves the older files with
+    the narrower one; read directly, their values come widened, as Spark gives them."""
+    table = f"main.{direct.schema}.widened"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, small SHORT, n INT, "
+               "price DECIMAL(10,2), f FLOAT, day DATE, point STRUCT<x: INT>) "
+               "TBLPROPERTIES ('delta.enableTypeWidening' = true, "
+               "'delta.feature.timestampNtz' = 'supported')")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CAST(id % 300 AS SHORT), "
+               "CAST(id AS INT) * 1000, CAST(id / 8 AS DECIMAL(10,2)), CAST(id / 4 AS FLOAT), "
+               "date_add(DATE'2024-01-01', CAST(id % 30 AS INT)), named_struct('x', CAST(id AS INT)) "
+               "FROM range(2000)")
+    for change in ("small TYPE INT", "n TYPE BIGINT", "price TYPE DECIMAL(14,4)", "f TYPE DOUBLE",
+                   "day TYPE TIMESTAMP_NTZ", "point.x TYPE BIGINT"):
+        direct.run("sql", "uc", f"ALTER TABLE {table} ALTER COLUMN {change}")
+    direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, 100000, 5000000000, 1234567890.1234, "
+               "1.0E300, TIMESTAMP_NTZ'2024-02-01 12:00:00', named_struct('x', 9000000000) "
+               "FROM range(2000, 2010)")
+    protocol = direct.json("sql", "uc", f"DESCRIBE DETAIL {table}")["rows"][0]["tableFeatures"]
+    assert "typeWidening" in protocol, protocol
+    got, expected = read_directly(direct, ws, "widened", tmp_path)
+    same_values(got, expected)
+    assert str(got.schema.field("price").type) == "decimal128(14, 4)"
+
+
 def test_a_table_whose_types_changed_is_refused_as_through_the_warehouse(direct, ws, tmp_path):
     schema = direct.schema
     table = f"main.{schema}.changed"

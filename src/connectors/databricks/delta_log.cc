@@ -23,10 +23,13 @@ using config::Json;
 
 // Reader features whose tables Mortar reads: timestampNtz (a type), vacuumProtocolCheck
 // (about VACUUM), deletionVectors (stored in the table's vector files or inline),
-// columnMapping (by name or by id), and v2Checkpoint (checkpoints with sidecar files).
+// columnMapping (by name or by id), v2Checkpoint (checkpoints with sidecar files), and
+// typeWidening (older files hold narrower types, which the reader widens to the
+// table's, as it converts every file's columns to the dataset's types).
 const std::set<std::string>& ReadableFeatures() {
   static const std::set<std::string> features = {
-      "timestampNtz", "vacuumProtocolCheck", "deletionVectors", "columnMapping", "v2Checkpoint"};
+      "timestampNtz", "vacuumProtocolCheck", "deletionVectors",     "columnMapping",
+      "v2Checkpoint", "typeWidening",        "typeWidening-preview"};
   return features;
 }
 

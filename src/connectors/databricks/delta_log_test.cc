@@ -297,8 +297,9 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
       UnreadableWith({Protocol(3, R"("deletionVectors","timestampNtz","vacuumProtocolCheck")"),
                       Metadata(), Add("a.parquet")}),
       "");
-  EXPECT_EQ(UnreadableWith({Protocol(3, R"("timestampNtz","typeWidening")"), Metadata()}),
-            "it uses the reader feature typeWidening");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("timestampNtz","typeWidening")"), Metadata()}), "");
+  EXPECT_EQ(UnreadableWith({Protocol(3, R"("timestampNtz","catalogManaged")"), Metadata()}),
+            "it uses the reader feature catalogManaged");
   EXPECT_EQ(UnreadableWith({Protocol(4), Metadata()}), "its protocol needs reader version 4");
   EXPECT_EQ(UnreadableWith(
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"name"})")}),
