@@ -55,14 +55,17 @@ def dbsql(request, mortar, ws, add_databricks):
     return mortar
 
 
+# A Spark Connect session (in the stand-in's venv) on the URL the script is given first.
+SPARK_SESSION = ("import json, sys, warnings; warnings.filterwarnings('ignore')\n"
+                 "from pyspark.sql import SparkSession\n"
+                 "spark = SparkSession.builder.remote(sys.argv[1]).create()\n")
+
+
 def spark_table(ws, query, tmp_path):
     """What Spark itself returns for a query (Spark Connect, in the stand-in's venv)."""
     out = tmp_path / f"spark-{uuid.uuid4().hex[:6]}.parquet"
-    script = (
-        "import sys, warnings; warnings.filterwarnings('ignore')\n"
-        "from pyspark.sql import SparkSession\n"
+    script = SPARK_SESSION + (
         "import pyarrow.parquet as pq\n"
-        "spark = SparkSession.builder.remote(sys.argv[1]).create()\n"
         "pq.write_table(spark.sql(sys.stdin.read()).toArrow(), sys.argv[2])\n")
     subprocess.run([ws["python"], "-c", script, ws["connect_url"], str(out)], input=query,
                    text=True, check=True, timeout=600, capture_output=True)
@@ -72,10 +75,7 @@ def spark_table(ws, query, tmp_path):
 def spark_run(ws, statements, conf=None):
     """Runs statements in one Spark Connect session, its settings (`conf`) made first:
     what a writer with settings of its own leaves behind."""
-    script = (
-        "import json, sys, warnings; warnings.filterwarnings('ignore')\n"
-        "from pyspark.sql import SparkSession\n"
-        "spark = SparkSession.builder.remote(sys.argv[1]).create()\n"
+    script = SPARK_SESSION + (
         "job = json.loads(sys.stdin.read())\n"
         "for key, value in job['conf'].items(): spark.conf.set(key, value)\n"
         "for statement in job['statements']: spark.sql(statement).collect()\n")

@@ -266,7 +266,7 @@ std::string MappingModeName(const LogState& state) {
 }
 
 // Why Mortar cannot read the table's files as Parquet, or "".
-std::string Unreadable(const LogState& state) {
+std::string Unreadable(const LogState& state, const std::string& mapping_mode) {
   const Json& protocol = state.protocol;
   if (!Member(protocol, "minReaderVersion").is_number_integer()) {
     return "its log has no protocol action";
@@ -283,9 +283,9 @@ std::string Unreadable(const LogState& state) {
     }
   }
   const Json& metadata = state.metadata;
-  if (std::string mode = MappingModeName(state); mode != "none" && mode != "name" && mode != "id")
+  if (mapping_mode != "none" && mapping_mode != "name" && mapping_mode != "id")
     return "its columns are mapped in a mode Mortar does not read (delta.columnMapping.mode " +
-           mode + ")";
+           mapping_mode + ")";
   if (auto format = metadata.find("format"); format != metadata.end() && format->is_object()) {
     auto provider = format->find("provider");
     if (provider != format->end() && *provider != "parquet") return "its files are not Parquet";
@@ -379,8 +379,9 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
   DeltaSnapshot snapshot;
   snapshot.version = latest;
   snapshot.schema_string = Member(state.metadata, "schemaString").get<std::string>();
-  snapshot.unreadable = Unreadable(state);
-  if (std::string mode = MappingModeName(state); mode == "name") {
+  const std::string mode = MappingModeName(state);
+  snapshot.unreadable = Unreadable(state, mode);
+  if (mode == "name") {
     snapshot.column_mapping = ColumnMappingMode::kName;
   } else if (mode == "id") {
     snapshot.column_mapping = ColumnMappingMode::kId;

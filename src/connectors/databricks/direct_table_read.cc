@@ -156,15 +156,16 @@ struct Unit {
 
 class DirectTableReader final : public BatchReader {
  public:
-  // `columns`: the table's Delta field of each of `schema`'s columns.
+  // `columns`: the table's Delta field of each of `schema`'s columns; `partition`:
+  // whether each is a partition column (its values in the log, not in the files).
   DirectTableReader(std::shared_ptr<TableFilesStore> store, std::string prefix,
-                    std::vector<DeltaDataFile> files, std::vector<std::string> partition_columns,
+                    std::vector<DeltaDataFile> files, std::vector<bool> partition,
                     ColumnMappingMode mapping, std::vector<DeltaField> columns, Schema schema,
                     int row_groups_ahead)
       : store_(std::move(store)),
         prefix_(std::move(prefix)),
         files_(std::move(files)),
-        partition_columns_(std::move(partition_columns)),
+        partition_(std::move(partition)),
         mapping_(mapping),
         columns_(std::move(columns)),
         schema_(std::move(schema)),
@@ -178,10 +179,8 @@ class DirectTableReader final : public BatchReader {
   Status ConvertPartitionValues() {
     partition_values_.assign(schema_.size(), {});
     for (std::size_t i = 0; i < schema_.size(); ++i) {
+      if (!partition_[i]) continue;
       const std::string& name = schema_[i].name;
-      if (std::find(partition_columns_.begin(), partition_columns_.end(), name) ==
-          partition_columns_.end())
-        continue;
       const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
       for (const auto& file : files_) {
         auto value = file.partition_values.find(columns_[i].physical_name);
@@ -326,13 +325,11 @@ class DirectTableReader final : public BatchReader {
     const auto& manifest = unit.parquet->manifest();
     std::vector<int> leaves;
     for (std::size_t i = 0; i < schema_.size(); ++i) {
-      const std::string& name = schema_[i].name;
       const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
       int found = kNotInFile;
       std::string found_name;
       std::shared_ptr<arrow::Scalar> constant = arrow::MakeNullScalar(target);
-      if (std::find(partition_columns_.begin(), partition_columns_.end(), name) !=
-          partition_columns_.end()) {
+      if (partition_[i]) {
         auto value = file.partition_values.find(columns_[i].physical_name);
         if (value != file.partition_values.end() && value->second) {
           constant = partition_values_[i].at(*value->second);  // converted at the start
@@ -403,7 +400,7 @@ class DirectTableReader final : public BatchReader {
   std::shared_ptr<TableFilesStore> store_;
   std::string prefix_;
   std::vector<DeltaDataFile> files_;
-  std::vector<std::string> partition_columns_;
+  std::vector<bool> partition_;
   // For each column, each partition value the files have (as the log writes it), converted.
   std::vector<std::map<std::string, std::shared_ptr<arrow::Scalar>>> partition_values_;
   ColumnMappingMode mapping_;
@@ -460,6 +457,7 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
   auto fields = ParseDeltaSchema(snapshot->schema_string);
   if (!fields.ok()) return fallback(fields.status().message());
   std::vector<DeltaField> columns;
+  std::vector<bool> partition_columns;
   bool reads_a_file_column = false;
   for (const auto& column : schema.columns()) {
     auto field = std::find_if(fields->begin(), fields->end(),
@@ -475,10 +473,11 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
     }
     reads_a_file_column = reads_a_file_column || !partition;
     columns.push_back(*field);
+    partition_columns.push_back(partition);
   }
   if (!reads_a_file_column) return fallback("only partition columns are asked for");
   auto reader = std::make_unique<DirectTableReader>(
-      *store, prefix, std::move(snapshot->files), std::move(snapshot->partition_columns),
+      *store, prefix, std::move(snapshot->files), std::move(partition_columns),
       snapshot->column_mapping, std::move(columns), schema, options.row_groups_ahead);
   if (auto converted = reader->ConvertPartitionValues(); !converted.ok())
     return fallback(converted.message());
