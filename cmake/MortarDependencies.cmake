@@ -22,8 +22,13 @@ find_package(CURL 7.68 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-# Charts as PNG: librsvg draws our SVG onto a cairo image surface.
-pkg_check_modules(RSVG REQUIRED IMPORTED_TARGET librsvg-2.0 cairo)
+# Charts as PNG: librsvg draws our SVG onto a cairo image surface. Only its headers
+# are used at build time: src/charts/png_renderer.cc loads the library on the first
+# picture (linked, its forty dependencies would load with every command).
+pkg_check_modules(RSVG REQUIRED librsvg-2.0 cairo)
+add_library(Mortar::rsvg_headers INTERFACE IMPORTED)
+target_include_directories(Mortar::rsvg_headers SYSTEM INTERFACE ${RSVG_INCLUDE_DIRS})
+target_link_libraries(Mortar::rsvg_headers INTERFACE ${CMAKE_DL_LIBS})
 # Apache Thrift (library and compiler) and LZ4 from Debian, for the Databricks driver.
 find_program(MORTAR_THRIFT_COMPILER thrift REQUIRED)
 # Thrift is linked statically with its symbols hidden: pyarrow's libparquet carries

@@ -19,7 +19,7 @@ file(REMOVE_RECURSE ${MORTAR_MODULE_VIEWS})
 add_library(mortar_third_party INTERFACE)
 target_link_libraries(mortar_third_party INTERFACE
   Mortar::openssl_first SQLite::SQLite3 nlohmann_json::nlohmann_json OpenSSL::Crypto Threads::Threads CURL::libcurl
-  Mortar::thrift Mortar::lz4 Mortar::odbc PkgConfig::SODIUM PkgConfig::HTTPLIB PkgConfig::RSVG)
+  Mortar::thrift Mortar::lz4 Mortar::odbc PkgConfig::SODIUM PkgConfig::HTTPLIB Mortar::rsvg_headers)
 
 # One precompiled header for every module: the heavy third-party headers nearly every
 # file includes. Modules reuse it (REUSE_FROM), so it is compiled once per build.
