@@ -12,7 +12,8 @@ it; both are printed. Client CPU is the reader's user+system time; server CPU su
 stand-in's Spark, warehouse, S3 and front door processes during the read.
 
 One unmeasured read warms Spark up first; with --repeat N the readers take turns N times
-and each reader's median run (by wall time) is reported, since the server's time varies.
+and each measure's median over a reader's runs is reported, with the range of its client
+CPU, since the server's time and the peers' CPU vary from run to run.
 
 Every reader reads the same table in the Unity Catalog catalog `main`. Mortar reads it
 twice: through the warehouse, and directly ("mortar direct": its Delta files read from
@@ -97,6 +98,24 @@ def measure(name, command, ws, status, table=None, env=None, stdout=subprocess.D
     return row
 
 
+def median_row(rows):
+    """Each measure's median over the repeated runs of one reader, taken apart (a run
+    with the median wall time may not have the median CPU: the peers' CPU varies from
+    run to run far more than their wall time), and the client CPU's range."""
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2]
+    produced = [r["produce"] for r in rows if r["produce"] is not None]
+    cpus = [r["cpu"] for r in rows]
+    return {"name": rows[0]["name"], "wall": median([r["wall"] for r in rows]),
+            "produce": median(produced) if len(produced) == len(rows) else None,
+            "client": median([r["wall"] - r["produce"] for r in rows])
+            if len(produced) == len(rows) else None,
+            "cpu": median(cpus), "cpu_range": f"{min(cpus):.1f}-{max(cpus):.1f} s",
+            "rss": median([r["rss"] for r in rows]),
+            "server_cpu": median([r["server_cpu"] for r in rows])}
+
+
 def unity_catalog_copy(home, ws, table):
     """The benchmark table copied into the Unity Catalog catalog main (made once, kept),
     which every reader then reads: dataset 't' through the warehouse, and dataset 'direct'
@@ -169,17 +188,16 @@ def main():
     for _ in range(max(1, args.repeat)):
         for name, command, read_table in readers:
             runs[name].append(measure(name, command, ws, status, read_table))
-    results = [sorted(runs[name], key=lambda r: r["wall"])[len(runs[name]) // 2]
-               for name, _, _ in readers]
+    results = [median_row(runs[name]) for name, _, _ in readers]
 
     print(f"\nrows: {args.rows:,} (10 columns), table {table}")
     print(f"{'reader':40} {'wall s':>7} {'server makes s':>14} {'client s':>9} {'client CPU s':>12} "
           f"{'peak RSS MiB':>12} {'server CPU s':>12}")
     for r in results:
         produce = f"{r['produce']:14.1f}" if r["produce"] is not None else f"{'':>14}"
-        client = f"{r['wall'] - r['produce']:9.1f}" if r["produce"] is not None else f"{'':>9}"
+        client = f"{r['client']:9.1f}" if r["client"] is not None else f"{'':>9}"
         print(f"{r['name']:40} {r['wall']:7.1f} {produce} {client} {r['cpu']:12.1f} {r['rss']:12.0f} "
-              f"{r['server_cpu']:12.1f}")
+              f"{r['server_cpu']:12.1f}  (client CPU {r['cpu_range']})")
     for kind, peer_names in (("to nothing", ["connector fetchall_arrow, to nothing",
                                              "connector fetchmany_arrow, to nothing"]),
                              ("to Parquet", ["connector fetchmany_arrow, to Parquet"])):
@@ -188,8 +206,8 @@ def main():
             for peer in (r for r in results if r["name"] in peer_names):
                 line = (f"{kind}: {path} {mine['wall'] / peer['wall']:.2f}x the wall time of "
                         f"{peer['name']}, {mine['cpu'] / peer['cpu']:.2f}x its client CPU")
-                if mine["produce"] is not None and peer["produce"] is not None:
-                    line += (f"; client part {(mine['wall'] - mine['produce']) / (peer['wall'] - peer['produce']):.2f}x")
+                if mine["client"] is not None and peer["client"] is not None:
+                    line += f"; client part {mine['client'] / peer['client']:.2f}x"
                 print(line)
     shutil.rmtree(work, ignore_errors=True)
 
