@@ -67,8 +67,8 @@ Result<const DrawingLibrary*> Drawing() {
         Find(library, "cairo_destroy", drawing.destroy);
     if (!found) {
       return Status::Internal(std::string(kLibrary) +
-                              " lacks a function PNG charts need (librsvg 2.52 or later is); "
-                              "upgrade librsvg, or ask for SVG");
+                              " lacks a function PNG charts need (librsvg 2.52 and later have "
+                              "them all); upgrade librsvg, or ask for SVG");
     }
     return &drawing;
   }();
