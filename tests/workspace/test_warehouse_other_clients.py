@@ -91,9 +91,10 @@ BIG_QUERY = "SELECT id, CAST(id AS STRING) AS s FROM range(2000000)"
 BIG_TEXT_BYTES = sum(len(str(i)) for i in range(2000000))
 # 300000 rows in about thirty 256 KiB CloudFetch files on the test warehouse.
 PAGED_QUERY = "SELECT id, repeat('x', 40) AS pad FROM range(300000)"
-# Runs well past the direct results wait (about 13 s here when idle), then ends on its own
-# if a cancel failed: nothing is left running for long.
-SLOW_QUERY = ("SELECT count(*) FROM range(100000) a CROSS JOIN range(100000) b "
+# Runs well past the direct results wait (about 20 s here when idle), then ends on its own
+# if a cancel failed: nothing is left running for long. The probes cancel it at 6.5 s,
+# once ExecuteStatement has answered with its handle (after the 5 s wait).
+SLOW_QUERY = ("SELECT count(*) FROM range(150000) a CROSS JOIN range(100000) b "
               "WHERE a.id + b.id = -1")
 ERRORS = {"SELECT * FROM no_such_table_anywhere": ("42P01", "TABLE_OR_VIEW_NOT_FOUND"),
           "SELECT 1/0": ("22012", "DIVIDE_BY_ZERO"),
@@ -363,7 +364,7 @@ def jdbc_main(ws, jdbc, table, jdbc_renewal):
             "metadata", "spark_catalog", "default", table]
     for statement in ERRORS:
         args += ["error", statement]
-    args += ["cancel", SLOW_QUERY, 4500]
+    args += ["cancel", SLOW_QUERY, 6500]
     return _results(_start_jdbc(jdbc, url, *args), 300, "the JDBC probe")
 
 
@@ -413,7 +414,7 @@ def test_go_reads_two_million_rows_over_cloudfetch(ws, go_probe):
 def test_go_reads_a_result_whose_links_come_in_fetch_results(ws, go_probe):
     # On the test warehouse the links come 4 to a FetchResults page, the last page with
     # hasMoreRows=false; on the default one the same happens to any CloudFetch result of a
-    # statement slower than the direct results wait (3 s).
+    # statement slower than the direct results wait (5 s).
     got = _go(ws, go_probe, "count", PAGED_QUERY, http_path=ws["databricks_test_http_path"])
     assert "error" not in got, got
     assert (got["rows"], got["out_of_order"]) == (300000, 0)
@@ -436,8 +437,8 @@ def test_go_native_parameters(ws, go_probe):
 
 
 def test_go_context_cancel_stops_the_spark_job(ws, go_probe):
-    got = _go(ws, go_probe, "cancel", SLOW_QUERY, 4.5)
-    assert got["context_error"] is True and got["seconds"] < 12, got
+    got = _go(ws, go_probe, "cancel", SLOW_QUERY, 6.5)
+    assert got["context_error"] is True and got["seconds"] < 15, got
     tag = operation_tag(uuid.UUID(got["query_id"]).bytes)
     deadline = time.time() + 10
     while running_jobs_tagged(ws, tag) and time.time() < deadline:
@@ -530,7 +531,7 @@ def test_jdbc_errors_carry_the_sqlstate(jdbc_main):
 def test_jdbc_cancel_stops_the_spark_job(ws, jdbc_main):
     got = _check(jdbc_main, "cancel")
     assert got["sql_state"] == "HY008" and "was cancelled" in got["error"], got
-    assert got["returned_after_seconds"] < 12
+    assert got["returned_after_seconds"] < 15
     statement = re.search(r"Statement \[([0-9a-f-]{36})\]", got["error"]).group(1)
     tag = operation_tag(uuid.UUID(statement).bytes)
     deadline = time.time() + 10

@@ -486,5 +486,5 @@ def _call_of(body):
                 return method, request.statement if request else None, None
             return method, None, request.startRowOffset if request else None
         return method, None, None
-    except Exception:  # a malformed body; process() answers it
-        return None, None, None
+    except Exception:  # a malformed body; process() answers it, /admin/calls names it so
+        return "(unreadable)", None, None

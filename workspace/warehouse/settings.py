@@ -44,7 +44,10 @@ class Settings:
         self.table_credential_ttl_seconds = int(values.get("table_credential_ttl_seconds", 3600))
         self.operation_idle_seconds = int(values.get("operation_idle_seconds", 600))
         self.session_idle_seconds = int(values.get("session_idle_seconds", 3600))
-        self.direct_results_wait_seconds = float(values.get("direct_results_wait_seconds", 3))
+        # Databricks answers ExecuteStatement with the results when the statement finishes
+        # within five seconds, with its status otherwise (a Databricks engineer describing
+        # the server, databricks/databricks-sql-python pull request 325).
+        self.direct_results_wait_seconds = float(values.get("direct_results_wait_seconds", 5))
         self.max_request_bytes = int(values.get("max_request_bytes", 16 << 20))
         self.warehouses = {p["id"]: Profile(p, self.operation_idle_seconds)
                            for p in values["warehouses"]}

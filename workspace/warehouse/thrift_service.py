@@ -4,8 +4,8 @@ What the answers follow (from responses recorded from real workspaces and from h
 Databricks' own clients read them):
 - OpenSession answers the lower of the client's version and SPARK_CLI_SERVICE_PROTOCOL_V8,
   echoes the initial namespace, and says canUseMultipleCatalogs.
-- ExecuteStatement runs the statement on its own thread; with runAsync it waits up to a
-  few seconds, then answers with direct results when asked: the status, and when the
+- ExecuteStatement runs the statement on its own thread; with runAsync it waits up to five
+  seconds, then answers with direct results when asked: the status, and when the
   statement finished in time the metadata and first page too, plus closeOperation when
   that page held every row of an inline result (the operation is then closed on the
   server, and a later CloseOperation gets "Invalid OperationHandle", as recorded).
