@@ -2,6 +2,7 @@
 default: the SQL shown by `recipe show --sql`, the engine chosen for SQLite and for
 files, errors that name the recipe's file and field, and charts as SVG, PNG and JSON."""
 import json
+import os
 import pathlib
 import struct
 import urllib.error
@@ -118,6 +119,24 @@ def test_charts_render_to_png_and_refuse_other_formats(mortar, tmp_path):
     assert bad.returncode != 0 and "expected a file name ending in .svg or .png" in bad.stderr
     missing = mortar.run("chart", "render", "no_such_chart", check=False)
     assert missing.returncode != 0 and "no chart named 'no_such_chart'" in missing.stderr
+
+
+def test_without_librsvg_png_is_refused_saying_what_to_install_and_svg_still_drawn(mortar, tmp_path):
+    # librsvg is loaded on the first PNG; a broken copy found first on the library path
+    # stands for a machine without it (the loader reads it and refuses it).
+    mortar.run("quickstart", "--rows", "300")
+    libraries = tmp_path / "lib"
+    libraries.mkdir()
+    (libraries / "librsvg-2.so.2").write_bytes(b"")
+    env = {**os.environ, "LD_LIBRARY_PATH": str(libraries)}
+    refused = mortar.run("chart", "render", "revenue_by_month", "--out", str(tmp_path / "chart.png"),
+                         env=env, check=False)
+    assert refused.returncode == 70
+    assert "drawing a chart as PNG needs librsvg-2.so.2" in refused.stderr
+    assert "install librsvg (Debian: librsvg2-2), or ask for SVG" in refused.stderr
+    assert not (tmp_path / "chart.png").exists()
+    mortar.run("chart", "render", "revenue_by_month", "--out", str(tmp_path / "chart.svg"), env=env)
+    assert (tmp_path / "chart.svg").read_text().startswith("<svg")
 
 
 def test_the_server_serves_chart_data_and_pictures(mortar):
