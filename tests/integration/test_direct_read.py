@@ -129,11 +129,12 @@ def test_a_sync_recipe_reads_directly_and_logs_it(direct, ws):
 def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
     """Each file's partition values come from the log: dates, strings (nulls, slashes,
     accents), decimals, TIMESTAMP (in UTC with its zone in the log) and TIMESTAMP_NTZ
-    (without), fractions and nulls included; read directly, the values Spark reads."""
+    (without), binary (its bytes as UTF-8 text; empty is null), fractions and nulls
+    included; read directly, the values Spark reads."""
     table = f"main.{direct.schema}.parts"
     direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING, day DATE, "
-               "region STRING, price DECIMAL(10,2), at TIMESTAMP, local TIMESTAMP_NTZ) "
-               "PARTITIONED BY (day, region, price, at, local)")
+               "region STRING, price DECIMAL(10,2), at TIMESTAMP, local TIMESTAMP_NTZ, "
+               "tag BINARY) PARTITIONED BY (day, region, price, at, local, tag)")
     direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id), "
                "date_add(DATE'2024-02-27', CAST(id % 4 AS INT)), "
                "CASE WHEN id % 5 = 0 THEN NULL ELSE CONCAT('r/', id % 3, ' é') END, "
@@ -141,7 +142,9 @@ def test_a_partitioned_table_reads_directly(direct, ws, tmp_path):
                "CASE WHEN id % 5 = 0 THEN NULL "
                "ELSE timestamp_micros(1700000000123456 + (id % 4) * 1000001) END, "
                "CASE WHEN id % 4 = 3 THEN NULL ELSE TIMESTAMP_NTZ'1999-12-31 23:59:59.5' + "
-               "make_interval(0, 0, 0, 0, 0, 0, id % 2) END FROM range(3000)")
+               "make_interval(0, 0, 0, 0, 0, 0, id % 2) END, "
+               "CASE id % 4 WHEN 0 THEN X'0102' WHEN 1 THEN X'' WHEN 2 THEN NULL "
+               "ELSE X'41C3A9' END FROM range(3000)")
     same_values(*read_directly(direct, ws, "parts", tmp_path))
 
 

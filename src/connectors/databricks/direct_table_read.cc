@@ -417,12 +417,14 @@ class DirectTableReader final : public BatchReader {
 };
 
 // Partition values are text in the log; these types convert from it exactly as Delta
-// writes them (TIMESTAMP in UTC, with its zone: a value without one is refused; binary
-// is written in a form of its own).
+// writes them (TIMESTAMP in UTC, with its zone: a value without one is refused). A
+// BINARY value is its bytes read as UTF-8, as Spark writes it (X'41C3A9' is "Aé") and
+// reads it back; bytes that are not UTF-8 cannot be a partition value at all (Spark
+// fails the write), and an empty one is null, as for every type.
 bool PartitionTypeRead(const std::string& type) {
-  static const std::set<std::string> kRead = {"string", "long",      "integer",      "short",
-                                              "byte",   "boolean",   "date",         "double",
-                                              "float",  "timestamp", "timestamp_ntz"};
+  static const std::set<std::string> kRead = {"string", "long",      "integer",       "short",
+                                              "byte",   "boolean",   "date",          "double",
+                                              "float",  "timestamp", "timestamp_ntz", "binary"};
   return kRead.contains(type) || type.starts_with("decimal");
 }
 
