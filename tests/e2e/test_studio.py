@@ -218,8 +218,10 @@ def test_the_studio_shows_the_flow_and_the_jobs_to_who_may_see_them(shop, tmp_pa
             sql.send_keys(Keys.DELETE)
             sql.send_keys("SELECT na")
             sql.send_keys(Keys.CONTROL, " ")
-            options = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-tooltip-autocomplete li"))
-            labels = [o.get_attribute("textContent") for o in options]
+            # Read in the wait: the list is drawn again as completions come (a stale
+            # element there is retried, not a failure).
+            labels = wait.until(lambda d: [o.get_attribute("textContent") for o in d.find_elements(
+                By.CSS_SELECTOR, ".cm-tooltip-autocomplete li")])
             assert any(label.startswith("name") for label in labels), labels
             sql.send_keys(Keys.ESCAPE)
             sql.send_keys("me FROM ${people_copy} WHERE city = 'Oslo'")
