@@ -150,6 +150,25 @@ def test_two_million_rows_as_spark_returns_them(ws, reference, options):
     assert got.cast(expected.schema).equals(expected)
 
 
+def test_variant_travels_as_the_json_text_spark_writes(ws, reference):
+    # Databricks sends VARIANT as text (STRING in the Thrift schema, Arrow metadata
+    # naming VARIANT): Spark's to_json of each value, non-ASCII characters as they are,
+    # numbers and timestamps as the JVM writes them.
+    query = ("SELECT id, CASE id WHEN 0 THEN parse_json('{\"s\": \"é 字\", \"a\": [1, 2.5]}') "
+             "WHEN 1 THEN CAST(1e20D AS VARIANT) WHEN 2 THEN CAST(0.0000001BD AS VARIANT) "
+             "WHEN 3 THEN CAST(TIMESTAMP'2024-02-29 23:59:59.5' AS VARIANT) END AS v "
+             "FROM range(5)")
+    expected = [r["v"] for r in reference.sql(
+        f"SELECT to_json(v) AS v FROM ({query}) ORDER BY id").collect()]
+    for options in ({}, {"use_cloud_fetch": False, "enable_query_result_lz4_compression": False}):
+        with connect(ws, **options) as connection, connection.cursor() as cursor:
+            cursor.execute(query + " ORDER BY id")
+            got = cursor.fetchall_arrow()
+        assert got.column("v").to_pylist() == expected
+        assert got.schema.field("v").metadata[b"Spark:DataType:SqlName"] == b"VARIANT"
+    assert expected[0] == '{"a":[1,2.5],"s":"é 字"}' and expected[4] is None
+
+
 # ---------------------------------------------------------------- frames
 
 

@@ -224,7 +224,7 @@ def to_text(array, dt):
         return pa.array([None if v is None else format(v, "f") for v in array.to_pylist()],
                         pa.string())
     if isinstance(dt, (st.StringType, st.BooleanType, st.ByteType, st.ShortType,
-                       st.IntegerType, st.LongType)):
+                       st.IntegerType, st.LongType)) or pa.types.is_string(array.type):
         return array.cast(pa.string())
     values = array.to_pylist()
     out = [None if v is None else _render(v, dt, top=True) for v in values]
@@ -263,6 +263,10 @@ def _render(value, dt, top=False):
         return "{" + ",".join(f"{json.dumps(f.name)}:{_render(value.get(f.name), f.dataType)}"
                               for f in dt.fields) + "}"
     if isinstance(dt, st.VariantType):
+        if isinstance(value, str):  # Spark's own text of it (statements.variants_as_json)
+            return value
+        # A variant inside an array, map or struct: PySpark's rendering, which escapes
+        # non-ASCII characters where Databricks does not.
         variant = st.VariantVal(value["value"], value["metadata"]) if isinstance(value, dict) else value
         return variant.toJson()
     if isinstance(dt, st.YearMonthIntervalType):

@@ -14,14 +14,32 @@ import decimal
 import re
 
 import pyarrow as pa
+from pyspark.sql import functions as F
 from pyspark.sql import types as st
 
 from . import copy_into, errors, sql_text, volumes
 from .operations import Runner
 
 
-def batches_of(spark, df):
-    """(StructType, Arrow schema, record batches) of a Spark Connect DataFrame, streamed."""
+def variants_as_json(df):
+    """The DataFrame with each top-level VARIANT column as Spark's own JSON text of it
+    (to_json, as Databricks sends VARIANT: text, not escaped to ASCII, numbers and
+    timestamps written as the JVM writes them), and the schema to describe it with,
+    which still says VARIANT. Columns are named in the select, so a result with two
+    columns of one name keeps its variants for the row renderer."""
+    struct = df.schema
+    names = [f.name for f in struct.fields]
+    variant = [isinstance(f.dataType, st.VariantType) for f in struct.fields]
+    if not any(variant) or len(set(names)) != len(names):
+        return df, None
+    quoted = ["`" + name.replace("`", "``") + "`" for name in names]
+    return df.select(*[F.to_json(F.col(q)).alias(n) if v else F.col(q)
+                       for q, n, v in zip(quoted, names, variant)]), struct
+
+
+def batches_of(spark, df, struct_as=None):
+    """(StructType, Arrow schema, record batches) of a Spark Connect DataFrame, streamed;
+    `struct_as` replaces the Spark schema the stream gives (variants_as_json)."""
     plan = df._plan.to_proto(spark.client)
     stream = spark.client.to_table_as_iterator(plan, df._plan.observations)
     struct = None
@@ -34,6 +52,7 @@ def batches_of(spark, df):
         break
     if struct is None:
         struct = df.schema
+    struct = struct_as or struct
     if first is None:
         from pyspark.sql.pandas.types import to_arrow_schema
         source_schema = to_arrow_schema(struct)
@@ -73,11 +92,11 @@ class SqlRunner(Runner):
         session = operation.session
         spark = session.spark
         text = rewrite_paths(bind_parameters(self.text, self.parameters), session.settings)
-        df = spark.sql(text)
+        df, struct = variants_as_json(spark.sql(text))
         if operation.row_limit is not None:
             df = df.limit(operation.row_limit)
             operation.row_limit = None
-        return batches_of(spark, df)
+        return batches_of(spark, df, struct)
 
 
 class TableRunner(Runner):
