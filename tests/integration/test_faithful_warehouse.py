@@ -134,6 +134,30 @@ def test_every_type_reads_as_spark_returns_it(dbsql, ws, table, tmp_path, rows):
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
 
 
+def test_a_variant_column_reads_as_the_json_text_spark_gives(dbsql, ws, table, tmp_path):
+    """Databricks sends VARIANT as a string column of JSON (Arrow metadata says VARIANT):
+    Mortar reads it as that text, Spark's own to_json of each value, SQL nulls as null."""
+    dbsql.run("sql", "dbx", f"CREATE TABLE {table} (id BIGINT, v VARIANT)")
+    try:
+        dbsql.run("sql", "dbx", f"INSERT INTO {table} SELECT id, CASE id % 5 "
+                  "WHEN 0 THEN NULL WHEN 1 THEN parse_json(CONCAT('{\"n\": ', id, "
+                  "', \"s\": \"é 字\", \"a\": [1, 2.5, null, true]}')) "
+                  "WHEN 2 THEN CAST(CAST(id AS DECIMAL(20,3)) / 8 AS VARIANT) "
+                  "WHEN 3 THEN parse_json('null') ELSE CAST(CONCAT('t', id) AS VARIANT) END "
+                  "FROM range(1000)")
+        dbsql.run("dataset", "import", "dbx", table, "--name", "variants")
+        shown = dbsql.json("dataset", "show", "variants")
+        assert [c["type"] for c in shown["schema"]] == ["int64", "string"]
+        out = tmp_path / "variants.parquet"
+        dbsql.run("dataset", "export", "variants", str(out))
+        got = pq.read_table(out).sort_by("id")
+        expected = spark_table(ws, f"SELECT id, to_json(v) AS v FROM {table} ORDER BY id", tmp_path)
+        same_values(got, expected)
+        assert got.column("v").to_pylist()[1] == '{"a":[1,2.5,null,true],"n":1,"s":"é 字"}'
+    finally:
+        dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
 def test_two_million_rows_through_cloudfetch(dbsql, ws, table, tmp_path):
     query = ("SELECT id, id * 7 AS seven, CAST(id AS DECIMAL(20,2)) / 3 AS third, "
              "CAST(id AS STRING) AS text FROM range(2000000)")
