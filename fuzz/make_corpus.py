@@ -71,6 +71,23 @@ def ipc_schema_and_batches(table):
     return schema, batches
 
 
+def misaligned(stream):
+    """The stream with a byte of padding after each record batch's metadata, so that
+    every batch body starts at an odd offset (src/testing/misaligned_arrow.h)."""
+    out, pos = b"", 0
+    while pos + 8 <= len(stream):
+        marker, length = struct.unpack_from("<Ii", stream, pos)
+        if length == 0:
+            break
+        message = pa.ipc.read_message(pa.py_buffer(stream[pos:]))
+        body = message.body.size if message.body is not None else 0
+        batch = message.type == "record batch"
+        out += struct.pack("<Ii", marker, length + batch) + stream[pos + 8 : pos + 8 + length]
+        out += b"\0" * batch + stream[pos + 8 + length : pos + 8 + length + body]
+        pos += 8 + length + body
+    return out + stream[pos:]
+
+
 def thrift_body(result):
     """The result struct alone: the fuzz harness adds the message header."""
     buffer = TTransport.TMemoryBuffer()
@@ -176,6 +193,7 @@ def arrow_inputs():
     table = every_type_table()
     write("arrow_input_fuzzer", "every_type_whole", bytes([255]) + ipc_stream(table))
     write("arrow_input_fuzzer", "every_type_in_pieces", bytes([0]) + ipc_stream(table, max_chunksize=1))
+    write("arrow_input_fuzzer", "regression_misaligned_bodies", bytes([255]) + misaligned(ipc_stream(table)))
 
 
 def arrow_results():
@@ -183,6 +201,7 @@ def arrow_results():
     stream = ipc_stream(table, max_chunksize=2)
     write("arrow_result_fuzzer", "cloudfetch_plain", bytes([0]) + stream)
     write("arrow_result_fuzzer", "cloudfetch_lz4", bytes([1]) + lz4.frame.compress(stream))
+    write("arrow_result_fuzzer", "regression_misaligned_bodies", bytes([0]) + misaligned(stream))
     # The last file of a result is often several frames back to back.
     half = len(stream) // 2
     write(

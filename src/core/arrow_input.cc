@@ -82,6 +82,12 @@ arrow::Status ValidateColumn(const arrow::Array& column) {
 
 }  // namespace
 
+arrow::ipc::IpcReadOptions ArrowInputReadOptions() {
+  arrow::ipc::IpcReadOptions options = arrow::ipc::IpcReadOptions::Defaults();
+  options.ensure_alignment = arrow::ipc::Alignment::kDataTypeSpecificAlignment;
+  return options;
+}
+
 Status ValidateArrowInput(const arrow::RecordBatch& batch, std::string_view source) {
   if (batch.num_rows() > kMaxArrowBatchRows) {
     return Status::Invalid(std::string(source) + " holds a record batch of " +
@@ -151,7 +157,7 @@ class ArrowStreamInput::Decoding final : public arrow::ipc::Listener {
 
 struct ArrowStreamInput::Impl {
   explicit Impl(std::shared_ptr<Decoding> listening)
-      : decoding(std::move(listening)), decoder(decoding) {}
+      : decoding(std::move(listening)), decoder(decoding, ArrowInputReadOptions()) {}
   std::shared_ptr<Decoding> decoding;
   arrow::ipc::StreamDecoder decoder;
 };

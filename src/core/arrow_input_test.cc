@@ -1,10 +1,14 @@
 #include "mortar/core/arrow_input.h"
 
 #include <arrow/api.h>
+#include <arrow/io/memory.h>
+#include <arrow/ipc/writer.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "testing/misaligned_arrow.h"
 
 namespace mortar {
 namespace {
@@ -127,6 +131,36 @@ TEST(ArrowInputTest, DecimalsMustFitTheirPrecision) {
   // A null's bytes are not a value.
   EXPECT_TRUE(Check(Decimals(5, {"1.00", "1000.00"}, {true, false})).ok());
   ExpectRefused(Decimals(5, {"1.00", "1000.00"}, {false, true}), "the same bytes, not null");
+}
+
+// Keeps what a stream hands over.
+class Collecting final : public ArrowInputListener {
+ public:
+  Status OnSchema(std::shared_ptr<arrow::Schema>) override { return Status::OK(); }
+  Status OnBatch(std::shared_ptr<arrow::RecordBatch> batch) override {
+    batches.push_back(std::move(batch));
+    return Status::OK();
+  }
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+};
+
+TEST(ArrowInputTest, AStreamWhoseBuffersSitAtOddOffsetsIsReadAligned) {
+  auto column = Strings({0, 1, 3, 3, 9}, "a\xC3\xA9\xE6\x97\xA5\xE6\x9C\xAC");
+  auto schema = arrow::schema({arrow::field("text", column->type())});
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  auto writer = arrow::ipc::MakeStreamWriter(sink, schema).ValueOrDie();
+  ASSERT_TRUE(writer->WriteRecordBatch(*arrow::RecordBatch::Make(schema, 4, {column})).ok());
+  ASSERT_TRUE(writer->Close().ok());
+  std::string stream = testing::MisalignBatchBodies(sink->Finish().ValueOrDie()->ToString());
+
+  Collecting collected;
+  ArrowStreamInput input(collected, "the test's body");
+  ASSERT_TRUE(input.Consume(stream.data(), stream.size()).ok());
+  ASSERT_TRUE(input.ended());
+  ASSERT_EQ(collected.batches.size(), 1u);
+  const auto& read = collected.batches[0]->column(0)->data();
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(read->buffers[1]->data()) % alignof(int32_t), 0u);
+  EXPECT_TRUE(collected.batches[0]->column(0)->Equals(*column));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // copy the process's own memory into a dataset.
 #pragma once
 
+#include <arrow/ipc/options.h>
 #include <arrow/type_fwd.h>
 
 #include <cstddef>
@@ -27,6 +28,12 @@ inline constexpr int64_t kMaxArrowMessageBytes = 256LL << 20;
 // the null type hold no bytes at all, so without it a few bytes could stand for
 // billions of rows.
 inline constexpr int64_t kMaxArrowBatchRows = int64_t{1} << 20;
+
+// How Arrow's IPC readers are to read input from outside: a buffer the stream places at
+// an offset its type does not allow (a 32-bit offset at an odd address) is copied to
+// aligned memory, where Arrow's default would hand out a misaligned pointer that the
+// validation below, and every later reader, would load from.
+arrow::ipc::IpcReadOptions ArrowInputReadOptions();
 
 // Full validation (offsets, lengths, UTF-8, nested children, dictionary indices) and
 // the row bound.

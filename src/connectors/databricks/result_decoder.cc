@@ -84,7 +84,8 @@ Result<Batch> ReadValidated(arrow::RecordBatchReader& reader) {
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> OpenStream(
     std::shared_ptr<arrow::io::InputStream> input) {
-  auto reader = arrow::ipc::RecordBatchStreamReader::Open(std::move(input));
+  auto reader =
+      arrow::ipc::RecordBatchStreamReader::Open(std::move(input), ArrowInputReadOptions());
   if (!reader.ok())
     return Status::Remote("cannot read the Arrow result: " + reader.status().message());
   return std::shared_ptr<arrow::RecordBatchReader>(std::move(*reader));

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <lz4frame.h>
 
+#include "testing/misaligned_arrow.h"
+
 namespace mortar::databricks {
 namespace {
 
@@ -142,6 +144,18 @@ TEST(ResultDecoderTest, AnLz4FileIsDecompressedOnlyAsFarAsTheBatchesRead) {
     ++batches;
   }
   EXPECT_EQ(batches, 40);
+}
+
+TEST(ResultDecoderTest, BatchesWhoseBuffersSitAtOddOffsetsAreReadAligned) {
+  std::string stream = testing::MisalignBatchBodies(MakeFrames().whole);
+  for (bool lz4 : {false, true}) {
+    auto decoded = DecodeArrowStream(lz4 ? Lz4(stream) : stream, lz4);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    ASSERT_EQ(decoded->size(), 2u);
+    const auto& names = (*decoded)[1]->column(1);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(names->data()->buffers[1]->data()) % 4, 0u);
+    EXPECT_TRUE(names->Equals(*SampleBatch(3)->column(1)));
+  }
 }
 
 // A stream whose string column's last offset points far past its data buffer: Arrow's
