@@ -50,9 +50,10 @@ def batches_of(spark, df, struct_as=None):
             continue
         first = item
         break
-    if struct is None:
+    if struct_as is not None:  # no need to ask Spark for the stream's own schema
+        struct = struct_as
+    elif struct is None:
         struct = df.schema
-    struct = struct_as or struct
     if first is None:
         from pyspark.sql.pandas.types import to_arrow_schema
         source_schema = to_arrow_schema(struct)
