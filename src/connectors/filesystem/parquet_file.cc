@@ -131,8 +131,15 @@ class ParquetReader final : public BatchReader {
   std::unique_ptr<arrow::RecordBatchReader> batches_;
 };
 
+// Below these, batches are gathered and handed to Arrow's writer together: it pays for
+// every batch it is given (a task per column on its threads, a pass for levels and one
+// for statistics per column), and warehouses send batches of 10,000 rows or fewer.
+constexpr int64_t kGatherRows = 64 * 1024;
+constexpr int64_t kGatherBytes = int64_t{8} << 20;
+
 // Holds the file's first rows until it has decided which columns to write without a
-// dictionary (dictionary_columns.h), then writes them and every later batch as it comes.
+// dictionary (dictionary_columns.h), then writes them and every later batch, small ones
+// gathered.
 class ParquetWriter final : public BatchWriter {
  public:
   ParquetWriter(fs::path target, Schema schema, ParquetWriteOptions options)
@@ -161,13 +168,18 @@ class ParquetWriter final : public BatchWriter {
                      sample_bytes_ >= kDictionarySampleBytes;
       return sampled ? StartWriting() : Status::OK();
     }
-    arrow::Status status = writer_->WriteRecordBatch(batch);
-    if (!status.ok()) return commit_.WriteError(status);
-    return Status::OK();
+    if (gathered_.empty() && batch.num_rows() >= kGatherRows) return WriteToArrow(batch);
+    gathered_.push_back(
+        arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns()));
+    gathered_rows_ += batch.num_rows();
+    gathered_bytes_ += arrow::util::TotalBufferSize(batch);
+    bool enough = gathered_rows_ >= kGatherRows || gathered_bytes_ >= kGatherBytes;
+    return enough ? WriteGathered() : Status::OK();
   }
 
   Status Commit() override {
     if (!writer_) MORTAR_RETURN_IF_ERROR(StartWriting());
+    MORTAR_RETURN_IF_ERROR(WriteGathered());
     return commit_.CloseAndCommit([this] { return writer_->Close(); }, *stream_);
   }
 
@@ -197,6 +209,24 @@ class ParquetWriter final : public BatchWriter {
     return Status::OK();
   }
 
+  // Writes the small batches gathered so far as one.
+  Status WriteGathered() {
+    if (gathered_.empty()) return Status::OK();
+    auto batches = std::move(gathered_);
+    gathered_.clear();
+    gathered_rows_ = gathered_bytes_ = 0;
+    if (batches.size() == 1) return WriteToArrow(*batches[0]);
+    auto joined = arrow::ConcatenateRecordBatches(batches);
+    if (!joined.ok()) return commit_.WriteError(joined.status());
+    return WriteToArrow(**joined);
+  }
+
+  Status WriteToArrow(const arrow::RecordBatch& batch) {
+    arrow::Status status = writer_->WriteRecordBatch(batch);
+    if (!status.ok()) return commit_.WriteError(status);
+    return Status::OK();
+  }
+
   // Snappy, the row group size, and dictionaries for every column but `plain` (none at
   // all when the options say so).
   std::shared_ptr<parquet::WriterProperties> WriterProperties(
@@ -221,6 +251,9 @@ class ParquetWriter final : public BatchWriter {
   std::vector<std::shared_ptr<arrow::RecordBatch>> sample_;
   int64_t sample_rows_ = 0;
   int64_t sample_bytes_ = 0;
+  arrow::RecordBatchVector gathered_;
+  int64_t gathered_rows_ = 0;
+  int64_t gathered_bytes_ = 0;
 };
 
 }  // namespace

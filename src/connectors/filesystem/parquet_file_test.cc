@@ -120,6 +120,35 @@ TEST_F(ParquetFileTest, WithoutDictionariesNoColumnHasOne) {
   EXPECT_EQ(ReadBack()->num_rows(), 200);
 }
 
+// Batches of a few rows (a warehouse's are 10,000 or fewer) are gathered before Arrow's
+// writer gets them, and a large batch arriving behind them waits its turn: every row
+// comes back in order, in row groups of the configured length.
+TEST_F(ParquetFileTest, SmallBatchesAreWrittenTogetherAndInOrder) {
+  auto schema = Schema::FromArrow(*Rows(0, 0)->schema());
+  ASSERT_TRUE(schema.ok());
+  ParquetWriteOptions options{50'000, false};
+  auto writer = OpenParquetWriter(path_, *schema, options);
+  ASSERT_TRUE(writer.ok());
+  int64_t written = 0;
+  for (int64_t rows : {1000, 1000, 1000, 100'000, 7, 70'000, 3}) {
+    auto status = (*writer)->Write(*Rows(written, rows));
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    written += rows;
+  }
+  for (int i = 0; i < 100; ++i, written += 999)
+    ASSERT_TRUE((*writer)->Write(*Rows(written, 999)).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+
+  auto expected = arrow::Table::FromRecordBatches({Rows(0, written)});
+  ASSERT_TRUE(expected.ok());
+  EXPECT_TRUE(ReadBack()->Equals(**expected));
+  auto metadata = parquet::ParquetFileReader::OpenFile(path_.string())->metadata();
+  ASSERT_EQ(metadata->num_row_groups(), (written + 49'999) / 50'000);
+  for (int i = 0; i + 1 < metadata->num_row_groups(); ++i) {
+    EXPECT_EQ(metadata->RowGroup(i)->num_rows(), 50'000) << "row group " << i;
+  }
+}
+
 // A schema Parquet cannot hold (a struct without fields) is refused when the file is
 // opened, before any row is read for the sample, and leaves nothing.
 TEST_F(ParquetFileTest, ASchemaParquetCannotHoldIsRefusedAtOnce) {
