@@ -2,13 +2,16 @@
 Databricks' SDK (`WorkspaceClient.tables.get`, `temporary_table_credentials`) and by
 AWS's own S3 client (boto3) reading the table's Delta files with what was vended:
 the log, the data files (whole and by range), listings page by page; and everything
-the credentials must not do refused as S3 refuses it.
+the credentials must not do refused as S3 refuses it. For a table of the catalog in
+Azure storage, the SAS token vended is judged by Azure's own client (azure-storage-blob).
 """
 import json
 import time
 import uuid
 
 import boto3
+from azure.core.exceptions import HttpResponseError
+from azure.storage.blob import ContainerClient
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -220,3 +223,40 @@ def test_a_table_made_again_has_a_new_id(ws, cursor, client):
     with pytest.raises(NotFound):
         vend(client, before)
     assert vend(client, after).url.endswith("/other")
+
+
+def test_a_table_in_azure_storage_gets_a_sas_that_azures_client_reads(ws, cursor, client):
+    """The catalog `adls` keeps its tables in Azure storage (Azurite): its tables have
+    abfss:// locations, and the credentials vended are a SAS token that reads and lists
+    them, and writes nothing."""
+    schema = f"uc_azure_{RUN}"
+    table = f"adls.{schema}.events"
+    cursor.execute(f"CREATE SCHEMA adls.{schema}")
+    try:
+        cursor.execute(f"CREATE TABLE {table} AS SELECT id, concat('n', id) AS name "
+                       "FROM range(100)")
+        info = client.tables.get(table)
+        location = (f"abfss://{ws['azure_container']}@{ws['azure_account']}"
+                    f".dfs.core.windows.net/catalogs/adls/{schema}/events")
+        assert info.storage_location == location
+        assert [c.name for c in info.columns] == ["id", "name"]
+        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
+                                                "privilege": "EXTERNAL USE SCHEMA", "grant": True})
+        vended = vend(client, info.table_id)
+        assert vended.url == location and vended.aws_temp_credentials is None
+        assert 3000 < vended.expiration_time / 1000 - time.time() <= 3600
+        container = ContainerClient(ws["azure_endpoint"], ws["azure_container"],
+                                    credential=vended.azure_user_delegation_sas.sas_token)
+        prefix = f"catalogs/adls/{schema}/events/_delta_log/"
+        commits = [b.name for b in container.list_blobs(name_starts_with=prefix)
+                   if b.name.endswith(".json")]
+        assert commits, "no commit listed"
+        first = container.download_blob(commits[0]).readall().decode()
+        assert '"metaData"' in first and info.table_id in first
+        with pytest.raises(HttpResponseError) as refused:
+            container.upload_blob(prefix + "99999999999999999999.json", b"{}")
+        assert refused.value.status_code == 403
+    finally:
+        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
+                                                "privilege": "EXTERNAL USE SCHEMA", "grant": False})
+        cursor.execute(f"DROP SCHEMA adls.{schema} CASCADE")

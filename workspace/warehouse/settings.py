@@ -41,6 +41,10 @@ class Settings:
         # of Unity Catalog's temporary table credentials address them.
         self.catalog_roots = dict(values.get("catalog_roots", {}))
         self.metastore_bucket = values.get("metastore_bucket", "mortar-workspace-metastore")
+        # Catalogs whose tables live in Azure storage (Azurite): their abfss:// roots, and
+        # the account key that reads their logs and signs SAS tokens for them (a secret).
+        self.azure_catalog_roots = dict(values.get("azure_catalog_roots", {}))
+        self.azure_key = values.get("azure_key", "")
         self.table_credential_ttl_seconds = int(values.get("table_credential_ttl_seconds", 3600))
         self.operation_idle_seconds = int(values.get("operation_idle_seconds", 600))
         self.session_idle_seconds = int(values.get("session_idle_seconds", 3600))

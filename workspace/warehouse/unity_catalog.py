@@ -9,10 +9,15 @@ credentials, as external engines use them to read a table's Delta files directly
 - `POST /api/2.0/unity-catalog/temporary-table-credentials` `{table_id, operation}`:
   S3 session credentials (access key, secret, session token) that read only the
   table's storage location, for an hour, through the stand-in's storage endpoint
-  (table_storage.py). As Unity Catalog does, it refuses a caller without the EXTERNAL
-  USE SCHEMA privilege on the table's schema (not part of ALL PRIVILEGES, not held by
-  default); only READ is vended (the stand-in's tables are managed, which Unity
-  Catalog lets external engines read, not write).
+  (table_storage.py). For a table of a catalog in Azure storage (`adls`, on Azurite:
+  storage_location `abfss://<container>@<account>.dfs.core.windows.net/catalogs/adls/
+  <schema>/<table>`), a SAS token (`azure_user_delegation_sas`) signed with the
+  account's key, read and list, for the same hour. Unity Catalog signs a user
+  delegation SAS for the table's directory; Azurite has no directories (no
+  hierarchical namespace), so this one is for the container. As Unity Catalog does, it
+  refuses a caller without the EXTERNAL USE SCHEMA privilege on the table's schema (not
+  part of ALL PRIVILEGES, not held by default); only READ is vended (the stand-in's
+  tables are managed, which Unity Catalog lets external engines read, not write).
 
 The stand-in has no other table privileges (every user may read every table), so
 EXTERNAL USE SCHEMA is the one grant it keeps: in `grants.json` in its state dir,
@@ -20,6 +25,8 @@ changed through the admin API (`POST /admin/grants`).
 """
 
 import base64
+import datetime
+import io
 import json
 import os
 import re
@@ -46,41 +53,120 @@ def _invalid(message):
 
 
 class TableLocation:
-    """Where one table of a catalog lives: on disk, and as clients address it in storage."""
+    """Where one table of a catalog lives: on disk, and as clients address it in storage
+    (or, for a catalog in Azure storage, `azure_root` + schema/table in the container)."""
 
-    def __init__(self, catalog, schema, table, directory, bucket):
+    def __init__(self, catalog, schema, table, directory, bucket, azure_root=None):
         self.catalog, self.schema, self.table = catalog, schema, table
         self.directory = directory
         self.key_prefix = f"{catalog}/{schema}/{table}/"
         self.url = f"s3://{bucket}/{catalog}/{schema}/{table}"
+        self.azure = azure_root is not None
+        if self.azure:
+            self.url = f"{azure_root}/{schema}/{table}"
 
     @property
     def full_name(self):
         return f"{self.catalog}.{self.schema}.{self.table}"
 
 
-def latest_metadata(directory):
+class AzureCatalogs:
+    """The catalogs in Azure storage: listing their schemas and tables, reading their
+    logs, and signing SAS tokens, with the account's key through Azure's own SDK."""
+
+    def __init__(self, settings):
+        self.roots = settings.azure_catalog_roots
+        self.settings = settings
+        self._service = None
+
+    def container(self, root):
+        from azure.storage.blob import BlobServiceClient
+        if self._service is None:
+            self._service = BlobServiceClient.from_connection_string(
+                f"DefaultEndpointsProtocol=http;AccountName={self.settings.azure_account};"
+                f"AccountKey={self.settings.azure_key};"
+                f"BlobEndpoint={self.settings.azure_endpoint};")
+        return self._service.get_container_client(_split_abfss(root)[0])
+
+    def children(self, root, path=""):
+        """The folders directly under the catalog's root (schemas) or under a schema."""
+        prefix = _split_abfss(root)[1] + (path + "/" if path else "")
+        try:
+            names = [item.name[len(prefix):].rstrip("/")
+                     for item in self.container(root).walk_blobs(name_starts_with=prefix)
+                     if item.name.endswith("/")]
+        except Exception:  # noqa: BLE001 - Azurite down or the root not made yet: no tables
+            return []
+        return sorted(n for n in names if NAME.match(n))
+
+    def log(self, location):
+        root = self.roots[location.catalog]
+        prefix = f"{_split_abfss(root)[1]}{location.schema}/{location.table}/_delta_log/"
+        return AzureLog(self.container(root), prefix)
+
+    def sas(self, location, expires):
+        from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+        return generate_container_sas(
+            self.settings.azure_account, _split_abfss(self.roots[location.catalog])[0],
+            account_key=self.settings.azure_key,
+            permission=ContainerSasPermissions(read=True, list=True),
+            expiry=datetime.datetime.fromtimestamp(expires, datetime.timezone.utc))
+
+
+def _split_abfss(root):
+    """abfss://container@account.dfs.core.windows.net/path -> (container, "path/")."""
+    authority, _, path = root[len("abfss://"):].partition("/")
+    return authority.split("@", 1)[0], (path.strip("/") + "/") if path.strip("/") else ""
+
+
+class AzureLog:
+    """A table's _delta_log/ in Azure storage, as latest_metadata reads it."""
+
+    def __init__(self, container, prefix):
+        self.container, self.prefix = container, prefix
+
+    def names(self):
+        return [b.name[len(self.prefix):]
+                for b in self.container.list_blobs(name_starts_with=self.prefix)]
+
+    def read(self, name):
+        return self.container.download_blob(self.prefix + name).readall()
+
+
+class LocalLog:
+    """A table's _delta_log/ on disk."""
+
+    def __init__(self, directory):
+        self.directory = os.path.join(directory, "_delta_log")
+
+    def names(self):
+        return os.listdir(self.directory)
+
+    def read(self, name):
+        with open(os.path.join(self.directory, name), "rb") as f:
+            return f.read()
+
+
+def latest_metadata(log):
     """The table's latest Delta metaData action: from the newest commit that has one, else
-    from its last checkpoint. None when the directory is not a Delta table."""
-    log_dir = os.path.join(directory, "_delta_log")
+    from its last checkpoint. None when there is no Delta log (LocalLog, AzureCatalogs.log)."""
     try:
-        names = os.listdir(log_dir)
-    except OSError:
+        names = log.names()
+    except Exception:  # noqa: BLE001 - no log (a folder, a file, storage unreachable)
         return None
     commits = sorted((n for n in names if COMMIT.match(n)), reverse=True)
     for name in commits:
         try:
-            with open(os.path.join(log_dir, name), encoding="utf-8") as f:
-                for line in f:
-                    if '"metaData"' in line:
-                        return json.loads(line)["metaData"]
-        except (OSError, ValueError, KeyError):
+            for line in log.read(name).decode("utf-8").splitlines():
+                if '"metaData"' in line:
+                    return json.loads(line)["metaData"]
+        except Exception:  # noqa: BLE001 - a commit gone or torn meanwhile: the one before
             continue
     checkpoints = sorted((n for n in names if n.endswith(".checkpoint.parquet")), reverse=True)
     for name in checkpoints:
         try:
-            column = pq.read_table(os.path.join(log_dir, name), columns=["metaData"]).column(0)
-        except (OSError, ValueError, KeyError):
+            column = pq.read_table(io.BytesIO(log.read(name)), columns=["metaData"]).column(0)
+        except Exception:  # noqa: BLE001
             continue
         for value in column.to_pylist():
             if value:
@@ -143,21 +229,31 @@ class UnityCatalog:
         self._lock = threading.Lock()
         self._credentials = {}
         self._grants_path = os.path.join(settings.state_dir, "grants.json")
+        self.azure = AzureCatalogs(settings)
 
     # Tables
 
     def location(self, catalog, schema, table):
-        root = self.settings.catalog_roots.get(catalog)
-        if root is None or not NAME.match(schema) or not NAME.match(table):
+        if not NAME.match(schema) or not NAME.match(table):
             return None
         schema, table = schema.lower(), table.lower()
+        if catalog in self.azure.roots:
+            return TableLocation(catalog, schema, table, None, self.bucket,
+                                 azure_root=self.azure.roots[catalog])
+        root = self.settings.catalog_roots.get(catalog)
+        if root is None:
+            return None
         return TableLocation(catalog, schema, table, os.path.join(root, schema, table),
                              self.bucket)
+
+    def _metadata(self, location):
+        log = self.azure.log(location) if location.azure else LocalLog(location.directory)
+        return latest_metadata(log)
 
     def _table(self, full_name):
         parts = full_name.split(".")
         location = self.location(*parts) if len(parts) == 3 else None
-        metadata = latest_metadata(location.directory) if location else None
+        metadata = self._metadata(location) if location else None
         if metadata is None:
             raise _not_found(full_name)
         return location, metadata
@@ -176,11 +272,15 @@ class UnityCatalog:
         return info
 
     def _table_by_id(self, table_id):
-        for catalog, root in self.settings.catalog_roots.items():
-            for schema in _children(root):
-                for table in _children(os.path.join(root, schema)):
+        catalogs = [(catalog, lambda path, root=root: _children(os.path.join(root, path)))
+                    for catalog, root in self.settings.catalog_roots.items()]
+        catalogs += [(catalog, lambda path, root=root: self.azure.children(root, path))
+                     for catalog, root in self.azure.roots.items()]
+        for catalog, children in catalogs:
+            for schema in children(""):
+                for table in children(schema):
                     location = self.location(catalog, schema, table)
-                    metadata = latest_metadata(location.directory) if location else None
+                    metadata = self._metadata(location) if location else None
                     if metadata is not None and metadata.get("id") == table_id:
                         return location
         raise ApiError(404, "TABLE_DOES_NOT_EXIST", f"No table with id '{table_id}'.")
@@ -206,6 +306,9 @@ class UnityCatalog:
                            "may read it (operation READ), not write it.")
         ttl = self.settings.table_credential_ttl_seconds
         expires = time.time() + ttl
+        if location.azure:
+            return {"azure_user_delegation_sas": {"sas_token": self.azure.sas(location, expires)},
+                    "expiration_time": int(expires * 1000), "url": location.url}
         access_key = "ASIA" + base64.b32encode(secrets.token_bytes(10)).decode()
         secret = secrets.token_urlsafe(30)
         token = base64.b64encode(secrets.token_bytes(96)).decode()

@@ -25,7 +25,7 @@ Databricks, a GET of a missing file is answered with a link that then gives 404;
 onto an existing file without OVERWRITE fails (FILE_IN_STAGING_PATH_ALREADY_EXISTS), and
 REMOVE of a missing file fails (NOT_FOUND). Staging and LIST work on managed volumes and external
 volumes on S3; an external volume on Azure is reachable from Spark only (the warehouse
-holds no Azure key to sign links or list with).
+signs no Azure links for volumes and lists none).
 
 LIST '<path>' [LIMIT n]: path, name, size, modification_time (ms), one level deep,
 directories with a trailing '/', sorted by name.

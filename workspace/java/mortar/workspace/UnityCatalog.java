@@ -512,8 +512,9 @@ public final class UnityCatalog implements StagingTableCatalog, SupportsNamespac
           names.add(n);
         }
       }
-      names.sort(null);
-      return names;
+      // On Azure's Blob API (no hierarchical namespace) a folder lists twice: its marker
+      // blob and the prefix of what lies under it.
+      return names.stream().distinct().sorted().collect(java.util.stream.Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
