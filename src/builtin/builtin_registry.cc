@@ -2,6 +2,7 @@
 #include "mortar/builtin/builtin_registry.h"
 
 #include "connectors/azure/azure_connection.h"
+#include "connectors/azure/vended_azure_store.h"
 #include "connectors/databricks/databricks_connection.h"
 #include "connectors/filesystem/filesystem_connection.h"
 #include "connectors/s3/s3_connection.h"
@@ -34,6 +35,7 @@ std::shared_ptr<const Registry> BuiltinRegistry() {
   registry->AddConnectionType(databricks::MakeDatabricksConnectionType());
   registry->AddConnectionType(s3::MakeS3ConnectionType());
   SetVendedStoreOpener("s3", s3::OpenVendedS3Store);
+  SetVendedStoreOpener("abfss", azure::OpenVendedAzureStore);
   registry->AddConnectionType(azure::MakeAzureBlobConnectionType());
   registry->AddDatasetType(filesystem::MakeFilesDatasetType());
   registry->AddDatasetType(sqldata::MakeSqlTableDatasetType());

@@ -55,8 +55,10 @@ Result<std::shared_ptr<const ObjectStore>> OpenVendedStore(const VendedLocation&
     if (found != Openers().end()) opener = found->second;
   }
   if (opener == nullptr || !url.ok()) {
-    return Status::Invalid("connection '" + location.connection + "': storage at '" + scheme +
-                           "://' is not one Mortar reads with vended credentials (it reads s3://)");
+    return Status::Invalid(
+        "connection '" + location.connection + "': storage at '" + scheme +
+        "://' is not one Mortar reads with vended credentials (it reads s3:// and "
+        "abfss://)");
   }
   return opener(location);
 }

@@ -15,13 +15,17 @@ namespace mortar {
 
 struct VendedLocation {
   std::string connection;  // the connection that asked, for messages
-  std::string url;         // s3://bucket/path
-  std::string endpoint;    // the service's endpoint (empty: the cloud's own for the region)
+  std::string url;         // s3://bucket/path, abfss://container@account.dfs.core.windows.net/path
+  std::string endpoint;    // S3's endpoint (empty: AWS's own for the region)
   std::string region;
   std::string ca_file;
   std::string access_key_id;
   std::string secret_access_key;  // a secret
   std::string session_token;      // a secret
+  // Azure: the Blob service's endpoint, "{account}" standing for the URL's storage
+  // account (empty: https://{account}.blob.core.windows.net), and the SAS token.
+  std::string azure_endpoint;
+  std::string azure_sas_token;  // a secret
 };
 
 // A location's URL split: scheme://root/prefix, the root being an S3 bucket (or an

@@ -411,3 +411,53 @@ def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
         assert pq.read_table(tmp_path / "once.parquet").num_rows == 80000
     finally:
         warehouse_admin(ws, "POST", "/settings", previous)
+
+
+@pytest.mark.services("frontdoor", "warehouse", "s3", "azurite")
+def test_a_table_in_azure_storage_reads_directly_with_a_sas(mortar, ws, tmp_path):
+    """A table of the catalog in Azure storage (abfss://, on Azurite): Unity Catalog
+    vends a SAS token for it and Mortar reads its files from the Blob service, none
+    through the S3 endpoint, the values Spark reads, rows deleted left out."""
+    schema = "dra_" + uuid.uuid4().hex[:8]
+    table = f"adls.{schema}.types"
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks_connection(mortar, ws, name="setup", http_path=ws["databricks_http_path"])
+    mortar.run("sql", "setup", f"CREATE SCHEMA adls.{schema}")
+    # The Blob endpoint, path-style on Azurite, "{account}" standing for the table's account.
+    blob_endpoint = ws["azure_endpoint"].rsplit("/", 1)[0] + "/{account}"
+    add_databricks_connection(
+        mortar, ws, name="az", http_path=ws["databricks_http_path"], catalog="adls",
+        schema=schema, **{"direct_read.azure_endpoint": blob_endpoint})
+    try:
+        mortar.run("sql", "az", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=3000))
+        mortar.run("sql", "az", f"DELETE FROM {table} WHERE id % 7 = 3")
+        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
+                                                "privilege": "EXTERNAL USE SCHEMA", "grant": True})
+        said_on = mortar.json("connection", "test", "az")["direct reads"]
+        assert blob_endpoint in said_on, said_on
+        mortar.run("dataset", "import", "az", "types", "--name", "types")
+        before = len(warehouse_admin(ws, "GET", "/calls"))
+        said, read_s3 = export(mortar, ws, "types", tmp_path / "direct.parquet")
+        assert "directly from its Delta files" in said, said
+        assert not read_s3
+        vended = calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")
+        assert len(vended) == 1, vended
+        expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+        assert expected.num_rows == 3000 - len(range(3, 3000, 7))
+        same_values(pq.read_table(tmp_path / "direct.parquet").sort_by("id"), expected)
+
+        # SAS tokens of a minute, under the five minutes' lead: a new one before each read.
+        previous = warehouse_admin(ws, "POST", "/settings", {"table_credential_ttl_seconds": 60})
+        try:
+            before = len(warehouse_admin(ws, "GET", "/calls"))
+            said, _ = export(mortar, ws, "types", tmp_path / "renewed.parquet")
+            assert "directly from its Delta files" in said, said
+            assert len(calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")) >= 3
+        finally:
+            warehouse_admin(ws, "POST", "/settings", previous)
+        same_values(pq.read_table(tmp_path / "renewed.parquet").sort_by("id"), expected)
+    finally:
+        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
+                                                "privilege": "EXTERNAL USE SCHEMA", "grant": False})
+        mortar.run("sql", "setup", f"DROP SCHEMA adls.{schema} CASCADE", check=False)

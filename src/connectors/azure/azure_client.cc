@@ -118,6 +118,11 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
   if (sent->status == 403 || sent->status == 401) {
     if (credentials.account_key.empty()) {
       std::string expiry = SasExpiry(credentials.sas_token);
+      if (settings_.sas_vended) {
+        return Status::Auth(where + said + "; the SAS token Unity Catalog vended for the table" +
+                            (expiry.empty() ? "" : " (valid until " + expiry + ")") +
+                            " does not reach this file: read the table again");
+      }
       if (!expiry.empty() && expiry < UtcNow("%Y-%m-%dT%H:%M:%SZ")) {
         return Status::Auth(where + said + "; the SAS token expired at " + expiry +
                             ": store a new one with 'mortar connection set-secret " +

@@ -22,6 +22,9 @@ struct AzureSettings {
   std::string container;
   std::string ca_file;
   AzureCredentials credentials;
+  // The SAS came from a service for one table (Unity Catalog), not from the connection:
+  // an error says so rather than how to store another.
+  bool sas_vended = false;
   int64_t block_bytes = 8 << 20;  // larger files go up as blocks of this size
   int parallel_blocks = 4;
   // How long a request is retried while the server is unreachable or throttles.

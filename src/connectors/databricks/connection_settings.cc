@@ -52,14 +52,18 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
   settings.rest = transport == "rest";
   if (params.Has("direct_read")) {
     MORTAR_ASSIGN_OR_RETURN(auto direct, params.Object("direct_read"));
-    MORTAR_RETURN_IF_ERROR(direct.CheckObject({"enabled", "storage_endpoint", "region", "ca_file",
-                                               "row_groups_ahead", "renew_before_seconds"}));
+    MORTAR_RETURN_IF_ERROR(
+        direct.CheckObject({"enabled", "storage_endpoint", "region", "azure_endpoint", "ca_file",
+                            "row_groups_ahead", "renew_before_seconds"}));
     auto& read = settings.direct_read;
     MORTAR_ASSIGN_OR_RETURN(read.enabled, direct.BooleanOr("enabled", true));
-    MORTAR_ASSIGN_OR_RETURN(read.storage_endpoint, direct.StringOr("storage_endpoint", ""));
-    if (!read.storage_endpoint.empty() && read.storage_endpoint.rfind("https://", 0) != 0 &&
-        read.storage_endpoint.rfind("http://", 0) != 0) {
-      return direct.Error("storage_endpoint", "expected an http:// or https:// URL");
+    for (auto [field, endpoint] : {std::pair{"storage_endpoint", &read.storage_endpoint},
+                                   std::pair{"azure_endpoint", &read.azure_endpoint}}) {
+      MORTAR_ASSIGN_OR_RETURN(*endpoint, direct.StringOr(field, ""));
+      if (!endpoint->empty() && endpoint->rfind("https://", 0) != 0 &&
+          endpoint->rfind("http://", 0) != 0) {
+        return direct.Error(field, "expected an http:// or https:// URL");
+      }
     }
     MORTAR_ASSIGN_OR_RETURN(read.region, direct.StringOr("region", "us-east-1"));
     MORTAR_ASSIGN_OR_RETURN(std::string storage_ca, direct.StringOr("ca_file", ""));

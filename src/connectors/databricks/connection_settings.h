@@ -33,12 +33,13 @@ struct ConnectionSettings {
   bool serverless = false;
   AuthSettings auth;
   FastWriteSettings fast_write;
-  // direct_read: whole-table reads of Unity Catalog tables from their Delta files on S3,
-  // with the credentials Unity Catalog vends (off unless the object is there).
+  // direct_read: whole-table reads of Unity Catalog tables from their Delta files on S3
+  // or Azure, with the credentials Unity Catalog vends (off unless the object is there).
   struct DirectRead {
     bool enabled = false;
     std::string storage_endpoint;  // empty: AWS's endpoint for the region
     std::string region = "us-east-1";
+    std::string azure_endpoint;          // empty: https://{account}.blob.core.windows.net
     std::string ca_file;                 // for a storage endpoint of private CA
     int64_t row_groups_ahead = 1;        // row groups held at once (fetched ahead: more memory)
     int64_t renew_before_seconds = 300;  // new credentials this long before they expire

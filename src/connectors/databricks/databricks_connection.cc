@@ -182,10 +182,12 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
   std::string DirectReads() const {
     const auto& direct = settings_.direct_read;
     if (!direct.enabled) return "off (params.direct_read reads Unity Catalog tables' files)";
-    std::string storage =
+    std::string s3 =
         direct.storage_endpoint.empty() ? "AWS S3 in " + direct.region : direct.storage_endpoint;
-    return "on: whole-table reads of Unity Catalog tables from their Delta files on " + storage +
-           ", where Unity Catalog vends read credentials (EXTERNAL USE SCHEMA)";
+    std::string azure = direct.azure_endpoint.empty() ? "Azure's Blob service"
+                                                      : "Azure Blob at " + direct.azure_endpoint;
+    return "on: whole-table reads of Unity Catalog tables from their Delta files on " + s3 +
+           " or " + azure + ", where Unity Catalog vends read credentials (EXTERNAL USE SCHEMA)";
   }
 
   Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) override {
@@ -270,6 +272,7 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
                               direct.storage_endpoint,
                               direct.region,
                               direct.ca_file,
+                              direct.azure_endpoint,
                               static_cast<int>(direct.row_groups_ahead),
                               std::chrono::seconds(direct.renew_before_seconds)};
     // The read may outlast the credentials: new ones for the same table (by id: a table

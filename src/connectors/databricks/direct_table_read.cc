@@ -434,20 +434,22 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
                                   const DirectReadOptions& options) {
   MORTAR_RETURN_IF_ERROR(InitializeCompute());
   auto fallback = [](std::string why) { return DirectRead{nullptr, std::move(why)}; };
-  auto open = [where = VendedLocation{options.connection_name, "", options.storage_endpoint,
-                                      options.region,
-                                      options.ca_file}](const VendedCredentials& credentials) {
+  VendedLocation where{options.connection_name, "", options.storage_endpoint, options.region,
+                       options.ca_file};
+  where.azure_endpoint = options.azure_endpoint;
+  auto open = [where](const VendedCredentials& credentials) {
     VendedLocation location = where;
     location.url = credentials.storage_location;
     location.access_key_id = credentials.access_key_id;
     location.secret_access_key = credentials.secret_access_key;
     location.session_token = credentials.session_token;
+    location.azure_sas_token = credentials.azure_sas_token;
     return OpenVendedStore(location);
   };
   auto store = TableFilesStore::Make(options.table_name, table.credentials, open, options.renew,
                                      options.renew_before, http::SystemClock());
   if (!store.ok()) return fallback(store.status().message());
-  // s3://bucket/path: keys start with path/.
+  // s3://bucket/path or abfss://container@account.../path: keys start with path/.
   auto url = SplitStorageUrl(table.credentials.storage_location);
   if (!url.ok()) return fallback(url.status().message());
   const std::string& prefix = url->prefix;

@@ -21,7 +21,8 @@ struct DirectReadOptions {
   std::string storage_endpoint;  // empty: AWS's endpoint for the region
   std::string region;
   std::string ca_file;
-  int row_groups_ahead = 1;  // row groups held at once: one decoding, the rest fetched ahead
+  std::string azure_endpoint;  // empty: https://{account}.blob.core.windows.net
+  int row_groups_ahead = 1;    // row groups held at once: one decoding, the rest fetched ahead
   // New credentials, asked for this long before the read's expire.
   std::chrono::seconds renew_before{300};
   TableFilesStore::Renew renew;

@@ -20,7 +20,9 @@ class SetClock : public http::Clock {
 
 VendedCredentials Credentials(const std::string& key, int64_t expires_at_ms,
                               const std::string& url = "s3://bucket/main/s/t") {
-  return VendedCredentials{url, key, "secret-" + key, "token-" + key, expires_at_ms};
+  VendedCredentials credentials{url, key, "secret-" + key, "token-" + key};
+  credentials.expires_at_ms = expires_at_ms;
+  return credentials;
 }
 
 // Counts the renewals and records the keys each store was opened with.

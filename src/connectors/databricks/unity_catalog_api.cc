@@ -78,20 +78,28 @@ Result<VendedCredentials> VendTableCredentials(const UnityCatalogApi& api,
   MORTAR_ASSIGN_OR_RETURN(Json reply,
                           Call(api, "POST", "/api/2.0/unity-catalog/temporary-table-credentials",
                                ask.dump(), "read credentials for " + full_name));
-  auto aws = reply.find("aws_temp_credentials");
   VendedCredentials vended;
   vended.storage_location = TextField(reply, "url");
-  if (aws == reply.end() || !aws->is_object() || vended.storage_location.empty()) {
-    return Status::Invalid("Unity Catalog vended credentials for " + full_name +
-                           " that are not for S3 (Mortar reads tables directly on S3 only)");
-  }
-  vended.access_key_id = TextField(*aws, "access_key_id");
-  vended.secret_access_key = TextField(*aws, "secret_access_key");
-  vended.session_token = TextField(*aws, "session_token");
   vended.expires_at_ms = IntegerField(reply, "expiration_time");
-  if (vended.access_key_id.empty() || vended.secret_access_key.empty()) {
+  auto lacking = [&](const std::string& what) {
     return Status::Remote("connection '" + api.connection_name +
-                          "': Unity Catalog's credentials for " + full_name + " lack a key");
+                          "': Unity Catalog's credentials for " + full_name + " lack " + what);
+  };
+  auto aws = reply.find("aws_temp_credentials");
+  auto azure = reply.find("azure_user_delegation_sas");
+  if (vended.storage_location.empty()) return lacking("the storage location (url)");
+  if (aws != reply.end() && aws->is_object()) {
+    vended.access_key_id = TextField(*aws, "access_key_id");
+    vended.secret_access_key = TextField(*aws, "secret_access_key");
+    vended.session_token = TextField(*aws, "session_token");
+    if (vended.access_key_id.empty() || vended.secret_access_key.empty()) return lacking("a key");
+  } else if (azure != reply.end() && azure->is_object()) {
+    vended.azure_sas_token = TextField(*azure, "sas_token");
+    if (vended.azure_sas_token.empty()) return lacking("a SAS token");
+  } else {
+    return Status::Invalid("Unity Catalog vended credentials for " + full_name +
+                           " that are neither for S3 nor for Azure (Mortar reads tables directly "
+                           "on S3 and Azure Data Lake Storage only)");
   }
   return vended;
 }

@@ -13,12 +13,14 @@
 
 namespace mortar::databricks {
 
-// Credentials that read one table's files, until they expire.
+// Credentials that read one table's files, until they expire: AWS session keys for a
+// table on S3, a SAS token for one on Azure Data Lake Storage.
 struct VendedCredentials {
-  std::string storage_location;  // s3://bucket/path (the credentials' URL)
+  std::string storage_location;  // s3://bucket/path or abfss://container@account.dfs.../path
   std::string access_key_id;
   std::string secret_access_key;  // a secret
   std::string session_token;      // a secret
+  std::string azure_sas_token;    // a secret
   int64_t expires_at_ms = 0;      // 0: not said
 };
 
