@@ -52,6 +52,11 @@ std::string AzureBlobClient::Url(const std::string& name, const std::string& que
   return full_query.empty() ? url : url + "?" + full_query;
 }
 
+AzureBlobClient::AzureBlobClient(AzureSettings settings)
+    : settings_(std::move(settings)),
+      transports_(http::TransportPool::Make(
+          [tls = http::TlsOptions{settings_.ca_file}] { return http::MakeCurlTransport(tls); })) {}
+
 std::string AzureBlobClient::BlobUri(const std::string& name) const {
   std::string base = settings_.endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
@@ -99,8 +104,7 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
   } else {
     request.headers.push_back({"x-ms-date", MsDateNow()});
   }
-  MORTAR_ASSIGN_OR_RETURN(auto transport,
-                          http::MakeCurlTransport(http::TlsOptions{settings_.ca_file}));
+  MORTAR_ASSIGN_OR_RETURN(auto transport, transports_->Acquire());
   auto sent =
       http::SendWithRetry(*transport, request, http::ObjectStoreRetryPolicy(settings_.retry_budget),
                           http::SystemClock());

@@ -1,8 +1,9 @@
 // A small Azure Blob Storage client over Mortar's HTTP transport, authorized with the
 // account's Shared Key or a SAS token: block blobs (one Put Blob for small files, Put
 // Block in parallel then Put Block List for large ones), list by prefix, get, delete.
-// Works against Azure and Azurite (path-style endpoints). Thread-safe: each call uses
-// its own transport.
+// Works against Azure and Azurite (path-style endpoints). Thread-safe: each call takes a
+// transport of its own from a pool shared by the client's copies, so calls reuse open
+// connections.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "mortar/core/result.h"
 #include "mortar/http/message.h"
 #include "mortar/http/retry.h"
+#include "mortar/http/transport_pool.h"
 
 namespace mortar::azure {
 
@@ -42,7 +44,7 @@ struct BlobInfo {
 
 class AzureBlobClient {
  public:
-  explicit AzureBlobClient(AzureSettings settings) : settings_(std::move(settings)) {}
+  explicit AzureBlobClient(AzureSettings settings);
   const AzureSettings& settings() const { return settings_; }
 
   // Uploads a local file as a block blob: one Put Blob when it fits in a block, else
@@ -96,6 +98,7 @@ class AzureBlobClient {
   Status PutBlocks(const std::filesystem::path& file, const std::string& name, int64_t size) const;
 
   AzureSettings settings_;
+  std::shared_ptr<http::TransportPool> transports_;
 };
 
 // The expiry ("se=") of a SAS token, "" when it has none.
