@@ -39,9 +39,10 @@ def direct(mortar, ws):
     mortar.run("sql", "setup", f"DROP SCHEMA main.{schema} CASCADE", check=False)
 
 
-def grant(ws, schema, given=True):
-    warehouse_admin(ws, "POST", "/grants", {"schema": f"main.{schema}", "principal": ws["user"],
-                                            "privilege": "EXTERNAL USE SCHEMA", "grant": given})
+def grant(ws, schema, given=True, catalog="main"):
+    warehouse_admin(ws, "POST", "/grants", {
+        "schema": f"{catalog}.{schema}", "principal": ws["user"],
+        "privilege": "EXTERNAL USE SCHEMA", "grant": given})
 
 
 def storage_reads(ws):
@@ -432,8 +433,7 @@ def test_a_table_in_azure_storage_reads_directly_with_a_sas(mortar, ws, tmp_path
     try:
         mortar.run("sql", "az", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=3000))
         mortar.run("sql", "az", f"DELETE FROM {table} WHERE id % 7 = 3")
-        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
-                                                "privilege": "EXTERNAL USE SCHEMA", "grant": True})
+        grant(ws, schema, catalog="adls")
         said_on = mortar.json("connection", "test", "az")["direct reads"]
         assert blob_endpoint in said_on, said_on
         mortar.run("dataset", "import", "az", "types", "--name", "types")
@@ -458,6 +458,5 @@ def test_a_table_in_azure_storage_reads_directly_with_a_sas(mortar, ws, tmp_path
             warehouse_admin(ws, "POST", "/settings", previous)
         same_values(pq.read_table(tmp_path / "renewed.parquet").sort_by("id"), expected)
     finally:
-        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
-                                                "privilege": "EXTERNAL USE SCHEMA", "grant": False})
+        grant(ws, schema, False, catalog="adls")
         mortar.run("sql", "setup", f"DROP SCHEMA adls.{schema} CASCADE", check=False)
