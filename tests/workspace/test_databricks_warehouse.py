@@ -518,8 +518,8 @@ def test_an_abandoned_statement_is_cancelled_and_forgotten(ws):
     tag = operation_tag(started.operationHandle.operationId.guid)
     # Polled like a client until the job runs (on a busy machine Spark may take longer to
     # start it than the idle timeout, which a silent client would run into first). The
-    # statement runs as more than one job (the broadcast's, then the join's): the first
-    # may end before the next starts, so what was seen running is what is checked.
+    # statement may run as more than one job (a broadcast's, then the join's): one may
+    # end before the next starts, so what was seen running is what is checked.
     deadline = time.time() + 120
     seen = running_jobs_tagged(ws, tag)
     while not seen and time.time() < deadline:
