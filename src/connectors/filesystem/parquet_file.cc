@@ -8,6 +8,8 @@
 #include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
 
+#include <utility>
+
 #include "connectors/filesystem/dictionary_columns.h"
 #include "connectors/filesystem/file_commit.h"
 
@@ -137,6 +139,24 @@ class ParquetReader final : public BatchReader {
 constexpr int64_t kGatherRows = 64 * 1024;
 constexpr int64_t kGatherBytes = int64_t{8} << 20;
 
+// Batches held by reference until enough are in hand (the dictionary sample, the small
+// batches gathered), with the rows and buffer bytes they hold.
+struct HeldBatches {
+  arrow::RecordBatchVector batches;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+
+  void Add(const arrow::RecordBatch& batch) {
+    batches.push_back(arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns()));
+    rows += batch.num_rows();
+    bytes += arrow::util::TotalBufferSize(batch);
+  }
+  arrow::RecordBatchVector Take() {
+    rows = bytes = 0;
+    return std::exchange(batches, {});
+  }
+};
+
 // Holds the file's first rows until it has decided which columns to write without a
 // dictionary (dictionary_columns.h), then writes them and every later batch, small ones
 // gathered.
@@ -160,20 +180,14 @@ class ParquetWriter final : public BatchWriter {
 
   Status Write(const arrow::RecordBatch& batch) override {
     if (!writer_) {
-      sample_.push_back(
-          arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns()));
-      sample_rows_ += batch.num_rows();
-      sample_bytes_ += arrow::util::TotalBufferSize(batch);
-      bool sampled = sample_rows_ >= std::min(kDictionarySampleRows, options_.row_group_rows) ||
-                     sample_bytes_ >= kDictionarySampleBytes;
+      sample_.Add(batch);
+      bool sampled = sample_.rows >= std::min(kDictionarySampleRows, options_.row_group_rows) ||
+                     sample_.bytes >= kDictionarySampleBytes;
       return sampled ? StartWriting() : Status::OK();
     }
-    if (gathered_.empty() && batch.num_rows() >= kGatherRows) return WriteToArrow(batch);
-    gathered_.push_back(
-        arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns()));
-    gathered_rows_ += batch.num_rows();
-    gathered_bytes_ += arrow::util::TotalBufferSize(batch);
-    bool enough = gathered_rows_ >= kGatherRows || gathered_bytes_ >= kGatherBytes;
+    if (gathered_.batches.empty() && batch.num_rows() >= kGatherRows) return WriteToArrow(batch);
+    gathered_.Add(batch);
+    bool enough = gathered_.rows >= kGatherRows || gathered_.bytes >= kGatherBytes;
     return enough ? WriteGathered() : Status::OK();
   }
 
@@ -195,7 +209,7 @@ class ParquetWriter final : public BatchWriter {
       MORTAR_ASSIGN_OR_RETURN(
           auto columns,
           ColumnsOutgrowingDictionary(
-              sample_, parquet::default_writer_properties()->dictionary_pagesize_limit()));
+              sample_.batches, parquet::default_writer_properties()->dictionary_pagesize_limit()));
       for (int column : columns) plain.push_back(arrow_schema->field(column)->name());
     }
     auto writer =
@@ -203,18 +217,14 @@ class ParquetWriter final : public BatchWriter {
                                          WriterProperties(plain), ArrowProperties());
     if (!writer.ok()) return FromArrowStatus(writer.status());
     writer_ = std::move(*writer);
-    auto sample = std::move(sample_);
-    sample_.clear();
-    for (const auto& batch : sample) MORTAR_RETURN_IF_ERROR(Write(*batch));
+    for (const auto& batch : sample_.Take()) MORTAR_RETURN_IF_ERROR(Write(*batch));
     return Status::OK();
   }
 
   // Writes the small batches gathered so far as one.
   Status WriteGathered() {
-    if (gathered_.empty()) return Status::OK();
-    auto batches = std::move(gathered_);
-    gathered_.clear();
-    gathered_rows_ = gathered_bytes_ = 0;
+    auto batches = gathered_.Take();
+    if (batches.empty()) return Status::OK();
     if (batches.size() == 1) return WriteToArrow(*batches[0]);
     auto joined = arrow::ConcatenateRecordBatches(batches);
     if (!joined.ok()) return commit_.WriteError(joined.status());
@@ -248,12 +258,8 @@ class ParquetWriter final : public BatchWriter {
   ParquetWriteOptions options_;
   std::shared_ptr<arrow::io::FileOutputStream> stream_;
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
-  std::vector<std::shared_ptr<arrow::RecordBatch>> sample_;
-  int64_t sample_rows_ = 0;
-  int64_t sample_bytes_ = 0;
-  arrow::RecordBatchVector gathered_;
-  int64_t gathered_rows_ = 0;
-  int64_t gathered_bytes_ = 0;
+  HeldBatches sample_;
+  HeldBatches gathered_;
 };
 
 }  // namespace
