@@ -27,6 +27,14 @@ std::string BlockId(int64_t block) {
 
 }  // namespace
 
+std::string TrimSasToken(std::string sas_token) {
+  while (!sas_token.empty() && (sas_token.front() == '?' || sas_token.front() == ' '))
+    sas_token.erase(0, 1);
+  while (!sas_token.empty() && (sas_token.back() == '\n' || sas_token.back() == ' '))
+    sas_token.pop_back();
+  return sas_token;
+}
+
 std::string SasExpiry(const std::string& sas_token) {
   std::size_t start = 0;
   while (start < sas_token.size()) {

@@ -101,6 +101,10 @@ class AzureBlobClient {
   std::shared_ptr<http::TransportPool> transports_;
 };
 
+// A SAS token as a query string: without a leading '?' or the spaces and line ends a
+// pasted or stored token may carry.
+std::string TrimSasToken(std::string sas_token);
+
 // The expiry ("se=") of a SAS token, "" when it has none.
 std::string SasExpiry(const std::string& sas_token);
 

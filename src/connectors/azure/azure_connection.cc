@@ -47,10 +47,7 @@ Result<AzureBlobClient> OpenAzureBlobClient(const config::ConnectionConfig& conf
   MORTAR_ASSIGN_OR_RETURN(auto key, ConnectionSecret(params, config, vault, "account_key"));
   settings.credentials.account_key = key.value_or("");
   MORTAR_ASSIGN_OR_RETURN(auto stored_sas, ConnectionSecret(params, config, vault, "sas_token"));
-  std::string sas = stored_sas.value_or("");
-  while (!sas.empty() && (sas.front() == '?' || sas.front() == ' ')) sas.erase(0, 1);
-  while (!sas.empty() && (sas.back() == '\n' || sas.back() == ' ')) sas.pop_back();
-  settings.credentials.sas_token = sas;
+  settings.credentials.sas_token = TrimSasToken(stored_sas.value_or(""));
   if (settings.credentials.account_key.empty() && settings.credentials.sas_token.empty()) {
     return Status::Auth("connection '" + config.name +
                         "' has neither an account_key nor a sas_token: an admin stores one with "

@@ -36,9 +36,7 @@ Result<std::shared_ptr<const ObjectStore>> OpenVendedAzureStore(const VendedLoca
   }
   settings.ca_file = location.ca_file;
   settings.credentials.account = account;
-  std::string sas = location.azure_sas_token;
-  while (!sas.empty() && sas.front() == '?') sas.erase(0, 1);
-  settings.credentials.sas_token = sas;
+  settings.credentials.sas_token = TrimSasToken(location.azure_sas_token);
   settings.sas_vended = true;
   return MakeAzureObjectStore(AzureBlobClient(std::move(settings)));
 }
