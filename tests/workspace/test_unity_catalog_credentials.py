@@ -49,9 +49,9 @@ def cursor(ws):
         opened.execute(f"DROP SCHEMA main.{SCHEMA} CASCADE")
 
 
-def grant(ws, user, given=True):
+def grant(ws, user, given=True, schema=f"main.{SCHEMA}"):
     return warehouse_admin(ws, "POST", "/grants", {
-        "schema": f"main.{SCHEMA}", "principal": user,
+        "schema": schema, "principal": user,
         "privilege": "EXTERNAL USE SCHEMA", "grant": given})
 
 
@@ -240,8 +240,7 @@ def test_a_table_in_azure_storage_gets_a_sas_that_azures_client_reads(ws, cursor
                     f".dfs.core.windows.net/catalogs/adls/{schema}/events")
         assert info.storage_location == location
         assert [c.name for c in info.columns] == ["id", "name"]
-        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
-                                                "privilege": "EXTERNAL USE SCHEMA", "grant": True})
+        grant(ws, ws["user"], schema=f"adls.{schema}")
         vended = vend(client, info.table_id)
         assert vended.url == location and vended.aws_temp_credentials is None
         assert 3000 < vended.expiration_time / 1000 - time.time() <= 3600
@@ -257,6 +256,5 @@ def test_a_table_in_azure_storage_gets_a_sas_that_azures_client_reads(ws, cursor
             container.upload_blob(prefix + "99999999999999999999.json", b"{}")
         assert refused.value.status_code == 403
     finally:
-        warehouse_admin(ws, "POST", "/grants", {"schema": f"adls.{schema}", "principal": ws["user"],
-                                                "privilege": "EXTERNAL USE SCHEMA", "grant": False})
+        grant(ws, ws["user"], False, schema=f"adls.{schema}")
         cursor.execute(f"DROP SCHEMA adls.{schema} CASCADE")

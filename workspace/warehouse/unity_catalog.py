@@ -246,6 +246,12 @@ class UnityCatalog:
         return TableLocation(catalog, schema, table, os.path.join(root, schema, table),
                              self.bucket)
 
+    def _catalog_children(self, catalog, path=""):
+        """The schemas of a catalog (`path` empty) or the tables of one of its schemas."""
+        if catalog in self.azure.roots:
+            return self.azure.children(self.azure.roots[catalog], path)
+        return _children(os.path.join(self.settings.catalog_roots[catalog], path))
+
     def _metadata(self, location):
         log = self.azure.log(location) if location.azure else LocalLog(location.directory)
         return latest_metadata(log)
@@ -272,13 +278,9 @@ class UnityCatalog:
         return info
 
     def _table_by_id(self, table_id):
-        catalogs = [(catalog, lambda path, root=root: _children(os.path.join(root, path)))
-                    for catalog, root in self.settings.catalog_roots.items()]
-        catalogs += [(catalog, lambda path, root=root: self.azure.children(root, path))
-                     for catalog, root in self.azure.roots.items()]
-        for catalog, children in catalogs:
-            for schema in children(""):
-                for table in children(schema):
+        for catalog in [*self.settings.catalog_roots, *self.azure.roots]:
+            for schema in self._catalog_children(catalog):
+                for table in self._catalog_children(catalog, schema):
                     location = self.location(catalog, schema, table)
                     metadata = self._metadata(location) if location else None
                     if metadata is not None and metadata.get("id") == table_id:
