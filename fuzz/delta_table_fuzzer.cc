@@ -43,9 +43,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
                       ? "00000000000000000000.json"
                       : "00000000000000000000.checkpoint.3a0d65cd-4056-49b8-937b-95f9e3ee90e5.json",
                   rest);
-      auto snapshot = ReadDeltaSnapshot(log);
+      auto snapshot = ReadDeltaSnapshot(log, "s3://b/t");
       if (snapshot.ok() && snapshot->files.size() > rest.size()) __builtin_trap();
       if (snapshot.ok()) ParseDeltaSchema(snapshot->schema_string).ok();
+      // A snapshot said readable names no file outside the table, absolute paths or not.
+      if (snapshot.ok() && snapshot->unreadable.empty()) {
+        for (const auto& file : snapshot->files) {
+          if (!StaysInTable(file.path)) __builtin_trap();
+          const auto& vector = file.deletion_vector;
+          if (vector && vector->storage_type == 'p' && !RelativeVectorPath(*vector).ok())
+            __builtin_trap();
+        }
+      }
       break;
     }
     case 1: {  // the cardinality the log would say, then the bitmap

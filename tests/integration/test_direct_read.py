@@ -1,16 +1,20 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
 files read from storage with the credentials Unity Catalog vends, partitioned or not,
-the same values as Spark's, deletion vectors and column mapping included; and every
-reason not to (no EXTERNAL USE SCHEMA, a timestamp partition value without its zone, a
-VARIANT column)
-sending the read through the warehouse with the reason said, the values the same."""
+the same values as Spark's, deletion vectors, column mapping and files named by absolute
+URIs included; and every reason not to (no EXTERNAL USE SCHEMA, a timestamp partition
+value without its zone, a VARIANT column, a file outside the table) sending the read
+through the warehouse with the reason said, the values the same."""
+import json
 import os
+import re
+import time
 import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from azure_container import blobs, get, put
 from mortar_cli import REPO, write_json
 from stand_in import add_databricks_connection
 from test_faithful_warehouse import TYPES_SELECT, same_values, spark_run, spark_table
@@ -414,49 +418,118 @@ def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
         warehouse_admin(ws, "POST", "/settings", previous)
 
 
-@pytest.mark.services("frontdoor", "warehouse", "s3", "azurite")
-def test_a_table_in_azure_storage_reads_directly_with_a_sas(mortar, ws, tmp_path):
-    """A table of the catalog in Azure storage (abfss://, on Azurite): Unity Catalog
-    vends a SAS token for it and Mortar reads its files from the Blob service, none
-    through the S3 endpoint, the values Spark reads, rows deleted left out."""
+@pytest.fixture
+def on_azure(mortar, ws):
+    """'az' on the Databricks-faithful warehouse with direct reads, in a new schema of
+    the catalog adls (tables in Azurite); EXTERNAL USE SCHEMA granted by the test."""
     schema = "dra_" + uuid.uuid4().hex[:8]
-    table = f"adls.{schema}.types"
     mortar.run("init")
     mortar.run("project", "create", "p")
     add_databricks_connection(mortar, ws, name="setup", http_path=ws["databricks_http_path"])
     mortar.run("sql", "setup", f"CREATE SCHEMA adls.{schema}")
     # The Blob endpoint, path-style on Azurite, "{account}" standing for the table's account.
-    blob_endpoint = ws["azure_endpoint"].rsplit("/", 1)[0] + "/{account}"
+    mortar.blob_endpoint = ws["azure_endpoint"].rsplit("/", 1)[0] + "/{account}"
     add_databricks_connection(
         mortar, ws, name="az", http_path=ws["databricks_http_path"], catalog="adls",
-        schema=schema, **{"direct_read.azure_endpoint": blob_endpoint})
-    try:
-        mortar.run("sql", "az", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=3000))
-        mortar.run("sql", "az", f"DELETE FROM {table} WHERE id % 7 = 3")
-        grant(ws, schema, catalog="adls")
-        said_on = mortar.json("connection", "test", "az")["direct reads"]
-        assert blob_endpoint in said_on, said_on
-        mortar.run("dataset", "import", "az", "types", "--name", "types")
-        before = len(warehouse_admin(ws, "GET", "/calls"))
-        said, read_s3 = export(mortar, ws, "types", tmp_path / "direct.parquet")
-        assert "directly from its Delta files" in said, said
-        assert not read_s3
-        vended = calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")
-        assert len(vended) == 1, vended
-        expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
-        assert expected.num_rows == 3000 - len(range(3, 3000, 7))
-        same_values(pq.read_table(tmp_path / "direct.parquet").sort_by("id"), expected)
+        schema=schema, **{"direct_read.azure_endpoint": mortar.blob_endpoint})
+    mortar.schema = schema
+    yield mortar
+    grant(ws, schema, False, catalog="adls")
+    mortar.run("sql", "setup", f"DROP SCHEMA adls.{schema} CASCADE", check=False)
 
-        # SAS tokens of a minute, under the five minutes' lead: a new one before each read.
-        previous = warehouse_admin(ws, "POST", "/settings", {"table_credential_ttl_seconds": 60})
-        try:
-            before = len(warehouse_admin(ws, "GET", "/calls"))
-            said, _ = export(mortar, ws, "types", tmp_path / "renewed.parquet")
-            assert "directly from its Delta files" in said, said
-            assert len(calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")) >= 3
-        finally:
-            warehouse_admin(ws, "POST", "/settings", previous)
-        same_values(pq.read_table(tmp_path / "renewed.parquet").sort_by("id"), expected)
+
+@pytest.mark.services("frontdoor", "warehouse", "s3", "azurite")
+def test_a_table_in_azure_storage_reads_directly_with_a_sas(on_azure, ws, tmp_path):
+    """A table of the catalog in Azure storage (abfss://, on Azurite): Unity Catalog
+    vends a SAS token for it and Mortar reads its files from the Blob service, none
+    through the S3 endpoint, the values Spark reads, rows deleted left out."""
+    mortar, schema = on_azure, on_azure.schema
+    table = f"adls.{schema}.types"
+    mortar.run("sql", "az", f"CREATE TABLE {table} AS " + TYPES_SELECT.format(rows=3000))
+    mortar.run("sql", "az", f"DELETE FROM {table} WHERE id % 7 = 3")
+    grant(ws, schema, catalog="adls")
+    said_on = mortar.json("connection", "test", "az")["direct reads"]
+    assert mortar.blob_endpoint in said_on, said_on
+    mortar.run("dataset", "import", "az", "types", "--name", "types")
+    before = len(warehouse_admin(ws, "GET", "/calls"))
+    said, read_s3 = export(mortar, ws, "types", tmp_path / "direct.parquet")
+    assert "directly from its Delta files" in said, said
+    assert not read_s3
+    vended = calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")
+    assert len(vended) == 1, vended
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    assert expected.num_rows == 3000 - len(range(3, 3000, 7))
+    same_values(pq.read_table(tmp_path / "direct.parquet").sort_by("id"), expected)
+
+    # SAS tokens of a minute, under the five minutes' lead: a new one before each read.
+    previous = warehouse_admin(ws, "POST", "/settings", {"table_credential_ttl_seconds": 60})
+    try:
+        before = len(warehouse_admin(ws, "GET", "/calls"))
+        said, _ = export(mortar, ws, "types", tmp_path / "renewed.parquet")
+        assert "directly from its Delta files" in said, said
+        assert len(calls_since(ws, before, "UnityCatalog.TemporaryTableCredentials")) >= 3
     finally:
-        grant(ws, schema, False, catalog="adls")
-        mortar.run("sql", "setup", f"DROP SCHEMA adls.{schema} CASCADE", check=False)
+        warehouse_admin(ws, "POST", "/settings", previous)
+    same_values(pq.read_table(tmp_path / "renewed.parquet").sort_by("id"), expected)
+
+
+@pytest.mark.services("frontdoor", "warehouse", "s3", "azurite")
+def test_files_named_by_absolute_uris_inside_the_table_read_directly(on_azure, ws, tmp_path):
+    """A log may name a table's own data files and deletion vectors by absolute URIs
+    (storage type 'p') rather than relative paths, as shallow clones and tables converted
+    from Parquet do: a commit naming the table's files that way, written beside Spark's,
+    is read directly, the rows Spark reads; a file at another table's location still
+    sends the read through the warehouse."""
+    mortar, schema = on_azure, on_azure.schema
+    table = f"adls.{schema}.absolute"
+    mortar.run("sql", "az", f"CREATE TABLE {table} (id BIGINT, label STRING) "
+               "TBLPROPERTIES ('delta.enableDeletionVectors' = true)")
+    mortar.run("sql", "az", f"INSERT INTO {table} SELECT id, CONCAT('row ', id) FROM range(3000)")
+    mortar.run("sql", "az", f"DELETE FROM {table} WHERE id % 5 = 2")
+    root = f"catalogs/adls/{schema}/absolute/"
+    uri = f"abfs://{ws['azure_container']}@{ws['azure_account']}.dfs.core.windows.net/{root}"
+    names = blobs(ws, root)
+    vector_files = [name for name in names if "deletion_vector_" in name]
+    assert len(vector_files) == 1, names  # one DELETE: one vector file, a bitmap per data file
+    commits = sorted(name for name in names if re.search(r"/_delta_log/\d{20}\.json$", name))
+    latest = [json.loads(line) for line in get(ws, commits[-1]).decode().splitlines() if line]
+    rewritten = [action["add"] for action in latest if "add" in action]
+    assert rewritten and all(add.get("deletionVector") for add in rewritten), latest
+    # The DELETE's files again, each named by its URI, the first with its vector still
+    # relative ('u'), the others with it at its absolute path ('p').
+    actions = [{"commitInfo": {"timestamp": int(time.time() * 1000), "operation": "REORG"}}]
+    for n, add in enumerate(rewritten):
+        actions.append({"remove": {**add, "dataChange": False, "extendedFileMetadata": True,
+                                   "deletionTimestamp": int(time.time() * 1000)}})
+        moved = {**add, "path": uri + add["path"], "dataChange": False}
+        if n > 0:
+            moved["deletionVector"] = {**add["deletionVector"], "storageType": "p",
+                                       "pathOrInlineDv": uri + vector_files[0][len(root):]}
+        actions.append({"add": moved})
+    version = int(commits[-1][-25:-5]) + 1
+    put(ws, f"{root}_delta_log/{version:020d}.json",
+        "".join(json.dumps(action) + "\n" for action in actions).encode())
+
+    grant(ws, schema, catalog="adls")
+    mortar.run("dataset", "import", "az", "absolute", "--name", "absolute")
+    said, _ = export(mortar, ws, "absolute", tmp_path / "absolute.parquet")
+    assert "directly from its Delta files" in said, said
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    assert expected.num_rows == 3000 - len(range(2, 3000, 5))
+    same_values(pq.read_table(tmp_path / "absolute.parquet").sort_by("id"), expected)
+
+    # A file of another table, named by its URI, as a shallow clone names its source's:
+    # the credentials are this table's, so the warehouse reads it.
+    mortar.run("sql", "az", f"CREATE TABLE adls.{schema}.elsewhere AS "
+               "SELECT id + 3000 AS id, CONCAT('row ', id) AS label FROM range(10)")
+    actions = [json.loads(line) for line in get(
+        ws, f"catalogs/adls/{schema}/elsewhere/_delta_log/{0:020d}.json").decode().splitlines()]
+    added = [{"add": {**action["add"], "path": uri.replace("/absolute/", "/elsewhere/") +
+                      action["add"]["path"]}} for action in actions if "add" in action]
+    put(ws, f"{root}_delta_log/{version + 1:020d}.json",
+        "".join(json.dumps(action) + "\n" for action in added).encode())
+    said, _ = export(mortar, ws, "absolute", tmp_path / "elsewhere.parquet")
+    assert "through the warehouse, not directly" in said and "outside the table" in said, said
+    expected = spark_table(ws, f"SELECT * FROM {table} ORDER BY id", tmp_path)
+    assert expected.num_rows == 3000 - len(range(2, 3000, 5)) + 10
+    same_values(pq.read_table(tmp_path / "elsewhere.parquet").sort_by("id"), expected)

@@ -83,7 +83,18 @@ Result<std::string> Z85Decode(std::string_view text) {
   return out;
 }
 
+bool StaysInTable(std::string_view path) {
+  return !path.empty() && !path.starts_with("/") && path.find("://") == std::string_view::npos &&
+         path.find("..") == std::string_view::npos;
+}
+
 Result<std::string> RelativeVectorPath(const DeletionVectorDescriptor& vector) {
+  if (vector.storage_type == 'p') {
+    if (!StaysInTable(vector.path_in_table)) {
+      return Status::Invalid("a deletion vector outside the table: " + vector.path_in_table);
+    }
+    return vector.path_in_table;
+  }
   const std::string& encoded = vector.path_or_inline;
   constexpr std::size_t kUuidCharacters = 20;  // 16 bytes in Z85
   if (vector.storage_type != 'u' || encoded.size() < kUuidCharacters) {

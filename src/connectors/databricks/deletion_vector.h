@@ -22,13 +22,21 @@ struct DeletionVectorDescriptor {
   std::optional<int64_t> offset;  // where in the vector file ('u', 'p'; absent: 0)
   int64_t size_in_bytes = 0;      // of the serialised bitmap
   int64_t cardinality = 0;        // rows deleted
+  // 'p': the vector file's path relative to the table's root when it lies inside it,
+  // otherwise its absolute path; percent-decoded (ReadDeltaSnapshot sets it).
+  std::string path_in_table;
 };
 
 // Z85 (ZeroMQ's base 85) decoded: four bytes for every five characters.
 Result<std::string> Z85Decode(std::string_view text);
 
+// Whether a path taken as relative to the table's root names a file under it: not
+// absolute, no URI, no "..". Files elsewhere may be out of the table's credentials' reach.
+bool StaysInTable(std::string_view path);
+
 // The vector file of a 'u' vector, relative to the table's root:
-// [<random prefix>/]deletion_vector_<uuid>.bin.
+// [<random prefix>/]deletion_vector_<uuid>.bin; of a 'p' vector inside the table, its
+// path_in_table.
 Result<std::string> RelativeVectorPath(const DeletionVectorDescriptor& vector);
 
 // The serialised bitmap of an inline ('i') vector: its Z85 text decoded, without the

@@ -57,6 +57,15 @@ TEST(DeletionVectorTest, ARelativeVectorIsNamedByItsUuidAfterItsPrefix) {
   EXPECT_FALSE(RelativeVectorPath(vector).ok());
 }
 
+TEST(DeletionVectorTest, AVectorAtAnAbsolutePathIsReadOnlyInsideTheTable) {
+  DeletionVectorDescriptor vector{'p', "s3://b/t/ab/dv.bin", 1, 34, 2, "ab/dv.bin"};
+  EXPECT_EQ(*RelativeVectorPath(vector), "ab/dv.bin");
+  for (const std::string outside : {"s3://b/other/dv.bin", "/t/dv.bin", "../dv.bin", ""}) {
+    vector.path_in_table = outside;
+    EXPECT_FALSE(RelativeVectorPath(vector).ok()) << outside;
+  }
+}
+
 TEST(DeletionVectorTest, ArrayContainersHoldTheirRows) {
   auto rows = DeletedRows::Parse(TwoArrays(), 3, "a.parquet");
   ASSERT_TRUE(rows.ok()) << rows.status().message();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "connectors/databricks/json_fields.h"
@@ -36,6 +37,7 @@ const std::set<std::string>& ReadableFeatures() {
 // A live file is its path and its deletion vector: a commit that deletes rows through a
 // deletion vector adds the file again with the vector and removes it as it was.
 struct LogState {
+  std::string table_location;  // the table's root as a URI; "" when not known
   Json protocol;
   Json metadata;
   std::map<std::pair<std::string, std::string>, DeltaDataFile> files;  // (path, vector id)
@@ -56,10 +58,39 @@ std::string DeletionVectorId(const Json& action) {
   return id.empty() ? "?" : id;
 }
 
+// The storage that a URI's scheme names: Hadoop's s3a:// and s3n:// reach the buckets of
+// s3://, and abfs:// the same containers as abfss:// (without TLS).
+std::string_view SchemeFamily(std::string_view scheme) {
+  if (scheme == "s3a" || scheme == "s3n") return "s3";
+  if (scheme == "abfs") return "abfss";
+  return scheme;
+}
+
+// A path of the log (percent-decoded) as the table's files are named: relative to the
+// table's root. Delta writes paths relative, but a writer may name a file by its
+// absolute URI; one inside the table's location is that file. Any other path is kept
+// as it is, for Unreadable to refuse.
+std::string InTable(const LogState& state, std::string path) {
+  const std::size_t scheme_end = path.find("://");
+  const std::string_view root = state.table_location;
+  const std::size_t root_scheme_end = root.find("://");
+  if (scheme_end == std::string::npos || root_scheme_end == std::string::npos) return path;
+  if (SchemeFamily(std::string_view(path).substr(0, scheme_end)) !=
+      SchemeFamily(root.substr(0, root_scheme_end)))
+    return path;
+  std::string_view root_rest = root.substr(root_scheme_end + 3);
+  while (root_rest.ends_with('/')) root_rest.remove_suffix(1);
+  std::string_view rest = std::string_view(path).substr(scheme_end + 3);
+  if (root_rest.empty() || !rest.starts_with(root_rest) || rest.size() <= root_rest.size() + 1 ||
+      rest[root_rest.size()] != '/')
+    return path;
+  return std::string(rest.substr(root_rest.size() + 1));
+}
+
 void AddFile(LogState& state, const Json& add) {
   const Json& path = Member(add, "path");
   if (!path.is_string()) return;
-  std::string decoded = http::UrlDecode(path.get<std::string>());
+  std::string decoded = InTable(state, http::UrlDecode(path.get<std::string>()));
   auto size = add.find("size");
   DeltaDataFile file{
       decoded, size != add.end() && size->is_number_integer() ? size->get<int64_t>() : 0, {}};
@@ -76,6 +107,9 @@ void AddFile(LogState& state, const Json& add) {
     std::string type = TextField(*vector, "storageType");
     descriptor.storage_type = type.size() == 1 ? type[0] : '?';
     descriptor.path_or_inline = TextField(*vector, "pathOrInlineDv");
+    if (descriptor.storage_type == 'p') {
+      descriptor.path_in_table = InTable(state, http::UrlDecode(descriptor.path_or_inline));
+    }
     if (Member(*vector, "offset").is_number_integer()) {
       descriptor.offset = IntegerField(*vector, "offset");
     }
@@ -89,7 +123,8 @@ void AddFile(LogState& state, const Json& add) {
 void RemoveFile(LogState& state, const Json& remove) {
   const Json& path = Member(remove, "path");
   if (path.is_string()) {
-    state.files.erase({http::UrlDecode(path.get<std::string>()), DeletionVectorId(remove)});
+    state.files.erase(
+        {InTable(state, http::UrlDecode(path.get<std::string>())), DeletionVectorId(remove)});
   }
 }
 
@@ -292,9 +327,13 @@ std::string Unreadable(const LogState& state, const std::string& mapping_mode) {
   }
   for (const auto& [key, file] : state.files) {
     if (const auto& vector = file.deletion_vector) {
-      if (vector->storage_type != 'u' && vector->storage_type != 'i') {
+      if (vector->storage_type != 'u' && vector->storage_type != 'i' &&
+          vector->storage_type != 'p') {
         return "a deletion vector is stored in a way Mortar does not read (storage type " +
                std::string(1, vector->storage_type) + ")";
+      }
+      if (vector->storage_type == 'p' && !StaysInTable(vector->path_in_table)) {
+        return "a deletion vector lies outside the table (" + vector->path_in_table + ")";
       }
       if (vector->size_in_bytes < 0 || vector->size_in_bytes > kMaxDeletionVectorBytes ||
           vector->cardinality < 0 || vector->offset.value_or(0) < 0) {
@@ -304,18 +343,14 @@ std::string Unreadable(const LogState& state, const std::string& mapping_mode) {
     }
   }
   for (const auto& [key, file] : state.files) {
-    const std::string& path = key.first;
-    if (path.find("://") != std::string::npos || path.starts_with("/") ||
-        path.find("..") != std::string::npos) {
-      return "a data file lies outside the table (" + path + ")";
-    }
+    if (!StaysInTable(key.first)) return "a data file lies outside the table (" + key.first + ")";
   }
   return "";
 }
 
 }  // namespace
 
-Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
+Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view table_location) {
   MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, log.List());
   static const std::regex kCommit(R"(^(\d{20})\.json$)");
   static const std::regex kSingle(R"(^(\d{20})\.checkpoint\.parquet$)");
@@ -351,6 +386,7 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log) {
     }
   }
   LogState state;
+  state.table_location = table_location;
   int64_t first_commit = 0;
   if (checkpoint) {
     for (const auto& [part, name] : checkpoints[*checkpoint].second) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/databricks/column_mapping.h"
@@ -20,7 +21,7 @@
 namespace mortar::databricks {
 
 struct DeltaDataFile {
-  std::string path;  // relative to the table's root, percent-decoded
+  std::string path;  // relative to the table's root (see ReadDeltaSnapshot), percent-decoded
   int64_t size = 0;
   // The file's value of each partition column, as Delta writes it in the log (text),
   // by the column's physical name; nullopt for null. The column is not in the file itself.
@@ -59,6 +60,10 @@ class DeltaLogFiles {
 };
 
 // The latest snapshot; an error when the log cannot be read or is not a Delta log.
-Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log);
+// `table_location` is the table's root as a URI (s3://bucket/path, abfss://...): data files
+// and deletion vectors the log names by an absolute URI inside it are read as the files
+// of the table they are (s3a:// and s3n:// taken for s3://, abfs:// for abfss://); those
+// elsewhere, or any when it is empty, make the snapshot unreadable.
+Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view table_location = {});
 
 }  // namespace mortar::databricks

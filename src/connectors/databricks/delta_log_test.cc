@@ -311,31 +311,78 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(UnreadableWith(
                 {Protocol(2), Metadata(R"(,"configuration":{"delta.columnMapping.mode":"none"})")}),
             "");
-  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
-                            Add("a.parquet", R"(,"deletionVector":{"storageType":"p",)"
-                                             R"("pathOrInlineDv":"s3://b/t/dv.bin","offset":1,)"
-                                             R"("sizeInBytes":34,"cardinality":2})"),
-                            Add("b.parquet")}),
-            "a deletion vector is stored in a way Mortar does not read (storage type p)");
-  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
-                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
-                                             R"("pathOrInlineDv":"ab","sizeInBytes":34})")}),
+  // A file whose deletion vector is these fields, in a log read without the table's location.
+  auto with_vector = [](const std::string& fields) {
+    return UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
+                           Add("a.parquet", R"(,"deletionVector":{)" + fields + "}"),
+                           Add("b.parquet")});
+  };
+  EXPECT_EQ(with_vector(R"("storageType":"p","pathOrInlineDv":"s3://b/t/dv.bin","offset":1,)"
+                        R"("sizeInBytes":34,"cardinality":2)"),
+            "a deletion vector lies outside the table (s3://b/t/dv.bin)");
+  EXPECT_EQ(with_vector(R"("storageType":"x","pathOrInlineDv":"ab","sizeInBytes":34,)"
+                        R"("cardinality":2)"),
+            "a deletion vector is stored in a way Mortar does not read (storage type x)");
+  EXPECT_EQ(with_vector(R"("storageType":"u","pathOrInlineDv":"ab","sizeInBytes":34)"),
             "a deletion vector is described in a way Mortar does not read (size 34)");
   // No offset means 0.
-  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
-                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
-                                             R"("pathOrInlineDv":"ab","sizeInBytes":34,)"
-                                             R"("cardinality":2})")}),
+  EXPECT_EQ(with_vector(R"("storageType":"u","pathOrInlineDv":"ab","sizeInBytes":34,)"
+                        R"("cardinality":2)"),
             "");
-  EXPECT_EQ(UnreadableWith({Protocol(3, R"("deletionVectors")"), Metadata(),
-                            Add("a.parquet", R"(,"deletionVector":{"storageType":"u",)"
-                                             R"("pathOrInlineDv":"ab","offset":-4,)"
-                                             R"("sizeInBytes":34,"cardinality":2})")}),
+  EXPECT_EQ(with_vector(R"("storageType":"u","pathOrInlineDv":"ab","offset":-4,)"
+                        R"("sizeInBytes":34,"cardinality":2)"),
             "a deletion vector is described in a way Mortar does not read (size 34)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("s3://elsewhere/a.parquet")}),
             "a data file lies outside the table (s3://elsewhere/a.parquet)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("..%2Fother%2Fa.parquet")}),
             "a data file lies outside the table (../other/a.parquet)");
+}
+
+// A writer may name files by their absolute URIs (Delta's shallow clones do, and a table
+// converted from Parquet whose partitions had locations of their own): those inside the
+// table's location are its files; elsewhere, the table's credentials may not reach them.
+TEST(DeltaLogTest, AbsolutePathsInsideTheTableAreItsFiles) {
+  const std::string vector =
+      R"(,"deletionVector":{"storageType":"p","pathOrInlineDv":)"
+      R"("s3a://b/t/ab/deletion_vector_1.bin","offset":1,"sizeInBytes":34,"cardinality":2})";
+  MemoryLog log;
+  log.Put(0, {Protocol(3, R"("deletionVectors")"), Metadata(), Add("s3://b/t/a%20b.parquet"),
+              Add("s3a://b/t/day=1/c.parquet", vector), Add("d.parquet")});
+  // Removed by its absolute URI, added by a relative path: the same file.
+  log.Put(1, {Remove("s3://b/t/d.parquet"), Add("e.parquet")});
+  auto snapshot = ReadDeltaSnapshot(log, "s3://b/t/");
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->unreadable, "");
+  EXPECT_EQ(Paths(*snapshot),
+            (std::vector<std::string>{"a b.parquet", "day=1/c.parquet", "e.parquet"}));
+  ASSERT_TRUE(snapshot->files[1].deletion_vector);
+  auto vector_path = RelativeVectorPath(*snapshot->files[1].deletion_vector);
+  ASSERT_TRUE(vector_path.ok()) << vector_path.status().ToString();
+  EXPECT_EQ(*vector_path, "ab/deletion_vector_1.bin");
+
+  // On Azure, abfs:// names the containers of abfss://.
+  MemoryLog azure;
+  azure.Put(0, {Protocol(1), Metadata(), Add("abfs://c@a.dfs.core.windows.net/x/t/f.parquet")});
+  auto on_azure = ReadDeltaSnapshot(azure, "abfss://c@a.dfs.core.windows.net/x/t");
+  ASSERT_TRUE(on_azure.ok()) << on_azure.status().ToString();
+  EXPECT_EQ(Paths(*on_azure), (std::vector<std::string>{"f.parquet"}));
+
+  // Elsewhere: another table whose name starts alike, another bucket, another scheme,
+  // the table's root itself, a way out of it; and any absolute path when the location
+  // is not known.
+  for (const std::string outside : {"s3://b/t2/f.parquet", "s3://c/t/f.parquet",
+                                    "gs://b/t/f.parquet", "s3://b/t/", "s3://b/t/../u/f.parquet"}) {
+    MemoryLog other;
+    other.Put(0, {Protocol(1), Metadata(), Add(outside)});
+    auto refused = ReadDeltaSnapshot(other, "s3://b/t");
+    ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+    EXPECT_TRUE(refused->unreadable.starts_with("a data file lies outside the table"))
+        << outside << ": " << refused->unreadable;
+  }
+  auto unknown = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->unreadable,
+            "a deletion vector lies outside the table (s3a://b/t/ab/deletion_vector_1.bin)");
 }
 
 // As Delta writes a DELETE through a deletion vector: the file added again with the

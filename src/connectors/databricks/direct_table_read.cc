@@ -454,7 +454,7 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
   if (!url.ok()) return fallback(url.status().message());
   const std::string& prefix = url->prefix;
   StoreLog log(*store, prefix + "_delta_log/");
-  auto snapshot = ReadDeltaSnapshot(log);
+  auto snapshot = ReadDeltaSnapshot(log, table.credentials.storage_location);
   if (!snapshot.ok())
     return fallback("its Delta log could not be read: " + snapshot.status().message());
   if (!snapshot->unreadable.empty()) return fallback(snapshot->unreadable);
