@@ -4,6 +4,7 @@
 // byte picks which; all must take any bytes.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,9 +21,10 @@ using mortar::databricks::DeltaLogFiles;
 class OneFile final : public DeltaLogFiles {
  public:
   OneFile(std::string name, std::string_view text) : name_(std::move(name)), text_(text) {}
-  mortar::Result<std::vector<std::string>> List() override {
+  mortar::Result<std::vector<std::string>> List(const std::string&) override {
     return std::vector<std::string>{name_};
   }
+  std::optional<std::string> LastCheckpoint() override { return text_; }
   mortar::Result<std::string> Read(const std::string&) override { return text_; }
 
  private:

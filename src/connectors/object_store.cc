@@ -2,6 +2,13 @@
 
 namespace mortar {
 
+Result<std::vector<StoredFile>> ObjectStore::ListAfter(const std::string& prefix,
+                                                       const std::string& start_after) const {
+  MORTAR_ASSIGN_OR_RETURN(auto files, List(prefix));
+  std::erase_if(files, [&](const StoredFile& file) { return file.path <= start_after; });
+  return files;
+}
+
 namespace {
 
 class ObjectStagingStore final : public StagingStore {

@@ -34,6 +34,10 @@ class ObjectStore {
   virtual Result<TestReport> Check() const = 0;
   // The objects whose keys start with `prefix` (all pages), folder markers left out.
   virtual Result<std::vector<StoredFile>> List(const std::string& prefix) const = 0;
+  // Those of them whose keys sort after `start_after`: a service that can start a listing
+  // there (S3) reads no page before it; others list all and leave the earlier keys out.
+  virtual Result<std::vector<StoredFile>> ListAfter(const std::string& prefix,
+                                                    const std::string& start_after) const;
   // The objects and the next level's prefixes (the keys' part up to the next '/', as
   // "a/b/") directly under `prefix` ("" or ending in '/'), listed with '/' as the
   // delimiter; pages are read until `limit` entries, folder markers left out.

@@ -283,7 +283,7 @@ def test_deleted_rows_are_found_across_the_row_groups_of_a_file(direct, ws, tmp_
 def test_a_table_with_v2_checkpoints_reads_directly(direct, ws, tmp_path):
     """v2 checkpoints (Databricks' for liquid-clustered tables) are UUID-named and keep
     the table's files in sidecar files: read directly, from the checkpoint, its sidecars
-    and the commits after it, Spark's rows."""
+    and the commits after it, the log listed from the checkpoint on, Spark's rows."""
     table = f"main.{direct.schema}.v2"
     direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING) TBLPROPERTIES "
                "('delta.checkpointPolicy' = 'v2', 'delta.checkpointInterval' = 2)")
@@ -303,6 +303,13 @@ def test_a_table_with_v2_checkpoints_reads_directly(direct, ws, tmp_path):
             if call["method"] == "TableStorage.GetObject"]
     assert any("/_delta_log/_sidecars/" in path for path in read), read
     assert not any(path.endswith("/_delta_log/00000000000000000000.json") for path in read), read
+    # The log was listed from the checkpoint _last_checkpoint names, as Delta lists it.
+    hinted = json.loads((log / "_last_checkpoint").read_text())["version"]
+    listings = [call for call in warehouse_admin(ws, "GET", "/calls")[calls:]
+                if call["method"] == "TableStorage.ListObjectsV2"]
+    assert listings and hinted >= 2, listings
+    assert [call["start_after"] for call in listings] == [
+        call["prefix"] + f"{hinted:020d}" for call in listings], listings
 
 
 def test_a_table_whose_types_were_widened_reads_directly(direct, ws, tmp_path):

@@ -18,7 +18,7 @@ for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
 the SHA-256 of the statement (statements may hold credentials), for FetchResults the
 startRowOffset asked; the metastore bucket's reads as `TableStorage.GetObject` and
-`TableStorage.ListObjectsV2` of warehouse "metastore"), and `GET /admin/operations` the finished
+`TableStorage.ListObjectsV2`, with its prefix and start-after, of warehouse "metastore"), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 `{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
@@ -155,11 +155,14 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._statement_api("GET")
             return
         if self.server.table_storage.handles(self.path):
-            listing = "list-type=" in self.path.partition("?")[2]
+            query = urllib.parse.parse_qs(self.path.partition("?")[2])
+            listing = "list-type" in query
+            details = {"prefix": query.get("prefix", [""])[0],
+                       "start_after": query.get("start-after", [""])[0]} if listing else {}
             self.server.faults.record("metastore", "TableStorage." + (
                 "ListObjectsV2" if listing else "GetObject"), None, None,
                 access_key=table_storage.access_key_of(self.headers),
-                path=urllib.parse.unquote(self.path.partition("?")[0]))
+                path=urllib.parse.unquote(self.path.partition("?")[0]), **details)
             self.server.table_storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])

@@ -5,6 +5,8 @@
 #include <parquet/arrow/reader.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <regex>
@@ -348,43 +350,89 @@ std::string Unreadable(const LogState& state, const std::string& mapping_mode) {
   return "";
 }
 
-}  // namespace
+// The log's files by what they are, as listed.
+struct LogListing {
+  std::map<int64_t, std::string> commits;
+  // version -> (parts expected, part names by number); a single file is 1 of 1.
+  std::map<int64_t, std::pair<int, std::map<int, std::string>>> checkpoints;
+  std::optional<int64_t> checkpoint;  // the latest complete one
+};
 
-Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view table_location) {
-  MORTAR_ASSIGN_OR_RETURN(std::vector<std::string> names, log.List());
+LogListing Classify(const std::vector<std::string>& names) {
   static const std::regex kCommit(R"(^(\d{20})\.json$)");
   static const std::regex kSingle(R"(^(\d{20})\.checkpoint\.parquet$)");
   static const std::regex kPart(R"(^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$)");
   static const std::regex kUuidNamed(
       R"(^(\d{20})\.checkpoint\.[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\.(json|parquet)$)");
-  std::map<int64_t, std::string> commits;
-  // version -> (parts expected, part names by number); a single file is 1 of 1.
-  std::map<int64_t, std::pair<int, std::map<int, std::string>>> checkpoints;
+  // Digits as a number; a version past int64 is no file of a Delta log.
+  auto number = [](const std::ssub_match& digits) -> std::optional<int64_t> {
+    const std::string text = digits.str();
+    int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+  };
+  LogListing listing;
   for (const auto& name : names) {
     std::smatch match;
     if (std::regex_match(name, match, kCommit)) {
-      commits[std::stoll(match[1])] = name;
+      if (auto version = number(match[1])) listing.commits[*version] = name;
     } else if (std::regex_match(name, match, kSingle) ||
                std::regex_match(name, match, kUuidNamed)) {
-      checkpoints[std::stoll(match[1])] = {1, {{1, name}}};
+      if (auto version = number(match[1])) listing.checkpoints[*version] = {1, {{1, name}}};
     } else if (std::regex_match(name, match, kPart)) {
-      auto& entry = checkpoints[std::stoll(match[1])];
-      entry.first = std::stoi(match[3]);
-      entry.second[std::stoi(match[2])] = name;
+      auto version = number(match[1]), part = number(match[2]), parts = number(match[3]);
+      if (!version || !part || !parts || *parts > INT32_MAX || *part > INT32_MAX) continue;
+      auto& entry = listing.checkpoints[*version];
+      entry.first = static_cast<int>(*parts);
+      entry.second[static_cast<int>(*part)] = name;
     }
   }
+  for (auto it = listing.checkpoints.rbegin(); it != listing.checkpoints.rend(); ++it) {
+    if (static_cast<int>(it->second.second.size()) == it->second.first) {
+      listing.checkpoint = it->first;
+      break;
+    }
+  }
+  return listing;
+}
+
+// The version `_last_checkpoint` names ({"version": N, ...}), if it names one.
+std::optional<int64_t> HintedCheckpoint(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  Json hint = Json::parse(*text, nullptr, false);
+  if (!hint.is_object() || !Member(hint, "version").is_number_integer()) return std::nullopt;
+  int64_t version = Member(hint, "version").get<int64_t>();
+  return version >= 0 ? std::optional<int64_t>(version) : std::nullopt;
+}
+
+// The log's files from the checkpoint `_last_checkpoint` names, as Delta's readers list
+// them: a long-lived table's log holds thousands of commits before it, each a listed
+// name. A hint that leads nowhere (its checkpoint gone or in missing parts) is set
+// aside and the whole log listed.
+Result<LogListing> ListLog(DeltaLogFiles& log) {
+  if (auto version = HintedCheckpoint(log.LastCheckpoint())) {
+    std::string digits = std::to_string(*version);  // at most 19: int64
+    MORTAR_ASSIGN_OR_RETURN(auto names, log.List(std::string(20 - digits.size(), '0') + digits));
+    LogListing listing = Classify(names);
+    if (listing.checkpoint) return listing;
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto names, log.List(""));
+  return Classify(names);
+}
+
+}  // namespace
+
+Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view table_location) {
+  MORTAR_ASSIGN_OR_RETURN(LogListing listing, ListLog(log));
+  const auto& commits = listing.commits;
+  auto& checkpoints = listing.checkpoints;
+  const std::optional<int64_t> checkpoint = listing.checkpoint;
   if (commits.empty() && checkpoints.empty()) {
     return Status::NotFound("no Delta log: _delta_log/ has no commit and no checkpoint");
   }
   int64_t latest = std::max(commits.empty() ? -1 : commits.rbegin()->first,
                             checkpoints.empty() ? -1 : checkpoints.rbegin()->first);
-  std::optional<int64_t> checkpoint;
-  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
-    if (static_cast<int>(it->second.second.size()) == it->second.first) {
-      checkpoint = it->first;
-      break;
-    }
-  }
   LogState state;
   state.table_location = table_location;
   int64_t first_commit = 0;

@@ -52,8 +52,12 @@ struct DeltaSnapshot {
 class DeltaLogFiles {
  public:
   virtual ~DeltaLogFiles() = default;
-  // The names of the log's files (no folder), in any order.
-  virtual Result<std::vector<std::string>> List() = 0;
+  // The names of the log's files (no folder), in any order; with `start_after`, at least
+  // those that sort after it (a listing that starts there).
+  virtual Result<std::vector<std::string>> List(const std::string& start_after) = 0;
+  // The text of `_delta_log/_last_checkpoint`, which names the latest checkpoint (a hint:
+  // the log is listed from there); nullopt when there is none or it cannot be read.
+  virtual std::optional<std::string> LastCheckpoint() = 0;
   // One file of the log, whole (commits and checkpoints are metadata, not table data),
   // by its name or, for a v2 checkpoint's sidecar file, as "_sidecars/<name>".
   virtual Result<std::string> Read(const std::string& name) = 0;

@@ -46,10 +46,17 @@ class MemoryLog final : public DeltaLogFiles {
  public:
   std::map<std::string, std::string> files;
 
-  Result<std::vector<std::string>> List() override {
+  Result<std::vector<std::string>> List(const std::string& start_after) override {
+    listed_after.push_back(start_after);
     std::vector<std::string> names;
-    for (const auto& [name, body] : files) names.push_back(name);
+    for (const auto& [name, body] : files) {
+      if (name > start_after && name != "_last_checkpoint") names.push_back(name);
+    }
     return names;
+  }
+  std::optional<std::string> LastCheckpoint() override {
+    auto found = files.find("_last_checkpoint");
+    return found == files.end() ? std::nullopt : std::optional<std::string>(found->second);
   }
   Result<std::string> Read(const std::string& name) override {
     reads.push_back(name);
@@ -61,6 +68,7 @@ class MemoryLog final : public DeltaLogFiles {
     files[Commit(version)] = body;
   }
   std::vector<std::string> reads;
+  std::vector<std::string> listed_after;  // each listing's start
 };
 
 // A checkpoint with the protocol, the metadata and these live files, as Delta writes one
@@ -161,6 +169,45 @@ TEST(DeltaLogTest, StartsFromTheLastCompleteCheckpoint) {
   // Commits the checkpoint covers are not read.
   EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(0)), 0);
   EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(1)), 0);
+}
+
+// As Delta's readers do: the log listed from the checkpoint _last_checkpoint names, the
+// commits before it never listed; a hint that leads nowhere is set aside.
+TEST(DeltaLogTest, TheLogIsListedFromTheCheckpointLastCheckpointNames) {
+  MemoryLog log;
+  log.Put(0, {Protocol(1), Metadata(), Add("gone.parquet")});
+  log.Put(1, {Remove("gone.parquet"), Add("x.parquet")});
+  log.files["00000000000000000001.checkpoint.parquet"] = Checkpoint({"x.parquet"});
+  log.Put(2, {Add("y.parquet")});
+  log.files["_last_checkpoint"] = R"({"version":1,"size":3,"sizeInBytes":900})";
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(Paths(*snapshot), (std::vector<std::string>{"x.parquet", "y.parquet"}));
+  EXPECT_EQ(log.listed_after, (std::vector<std::string>{"00000000000000000001"}));
+
+  // A checkpoint named but gone (or never written whole), a version that is no number,
+  // no JSON: the whole log is listed, and read from the checkpoint there is.
+  for (const std::string hint : {R"({"version":7})", R"({"version":"1"})", "{not json", ""}) {
+    log.files["_last_checkpoint"] = hint;
+    log.listed_after.clear();
+    auto listed = ReadDeltaSnapshot(log);
+    ASSERT_TRUE(listed.ok()) << hint << ": " << listed.status().ToString();
+    EXPECT_EQ(Paths(*listed), (std::vector<std::string>{"x.parquet", "y.parquet"})) << hint;
+    EXPECT_EQ(log.listed_after.back(), "") << hint;
+  }
+  log.files.erase("00000000000000000001.checkpoint.parquet");
+  log.files["_last_checkpoint"] = R"({"version":1})";
+  log.listed_after.clear();
+  auto without = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_EQ(Paths(*without), (std::vector<std::string>{"x.parquet", "y.parquet"}));
+  EXPECT_EQ(log.listed_after, (std::vector<std::string>{"00000000000000000001", ""}));
+
+  // A version past int64's is no file of the log.
+  log.files["99999999999999999999.json"] = Add("z.parquet");
+  auto past = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(past.ok()) << past.status().ToString();
+  EXPECT_EQ(past->version, 2);
 }
 
 TEST(DeltaLogTest, AV2CheckpointIsReadWithItsSidecars) {

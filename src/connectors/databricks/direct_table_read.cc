@@ -90,14 +90,18 @@ class StoreFile final : public arrow::io::RandomAccessFile {
 };
 
 // The table's log in the store.
+// More than `_last_checkpoint` ever holds (a version, sizes, a checksum, a schema at most).
+constexpr int64_t kMaxLastCheckpointBytes = 1 << 20;
+
 class StoreLog final : public DeltaLogFiles {
  public:
   StoreLog(std::shared_ptr<TableFilesStore> files, std::string folder)
       : files_(std::move(files)), folder_(std::move(folder)) {}
 
-  Result<std::vector<std::string>> List() override {
+  Result<std::vector<std::string>> List(const std::string& start_after) override {
     MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
-    MORTAR_ASSIGN_OR_RETURN(auto files, store->List(folder_));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto files, store->ListAfter(folder_, start_after.empty() ? "" : folder_ + start_after));
     std::vector<std::string> names;
     for (const auto& file : files) {
       if (!file.path.starts_with(folder_)) continue;
@@ -107,6 +111,15 @@ class StoreLog final : public DeltaLogFiles {
       names.push_back(std::move(relative));
     }
     return names;
+  }
+  std::optional<std::string> LastCheckpoint() override {
+    // A few hundred bytes of JSON: one ranged read, whatever its size; any failure means
+    // no hint (the listing that follows says what is wrong with the store, if anything).
+    auto store = files_->Current();
+    if (!store.ok()) return std::nullopt;
+    auto text = (*store)->GetRange(folder_ + "_last_checkpoint", 0, kMaxLastCheckpointBytes);
+    if (!text.ok()) return std::nullopt;
+    return std::move(*text);
   }
   Result<std::string> Read(const std::string& name) override {
     auto size = sizes_.find(name);

@@ -131,12 +131,13 @@ Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t
 }
 
 Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimited,
-                                        std::size_t limit) const {
+                                        std::size_t limit, const std::string& start_after) const {
   Level level;
   std::string token;
   while (true) {
     std::string query = "list-type=2&prefix=" + http::UrlEncode(prefix);
     if (delimited) query += "&delimiter=%2F";
+    if (!start_after.empty()) query += "&start-after=" + http::UrlEncode(start_after);
     if (!token.empty()) query += "&continuation-token=" + http::UrlEncode(token);
     MORTAR_ASSIGN_OR_RETURN(std::string xml,
                             Send("GET", ObjectUrl("", query), "", "listing " + prefix));
@@ -170,8 +171,9 @@ Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimite
   return level;
 }
 
-Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix) const {
-  MORTAR_ASSIGN_OR_RETURN(Level level, Pages(prefix, false, SIZE_MAX));
+Result<std::vector<ObjectInfo>> S3Client::ListObjects(const std::string& prefix,
+                                                      const std::string& start_after) const {
+  MORTAR_ASSIGN_OR_RETURN(Level level, Pages(prefix, false, SIZE_MAX, start_after));
   return std::move(level.objects);
 }
 

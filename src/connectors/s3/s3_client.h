@@ -49,8 +49,10 @@ class S3Client {
   Status PutObject(const std::string& key, std::string body) const;
   // Keys under the prefix (all pages).
   Result<std::vector<std::string>> List(const std::string& prefix) const;
-  // Keys under the prefix with their sizes and ETags (all pages).
-  Result<std::vector<ObjectInfo>> ListObjects(const std::string& prefix) const;
+  // Keys under the prefix with their sizes and ETags (all pages); with `start_after`, only
+  // the keys that sort after it (S3 starts the listing there).
+  Result<std::vector<ObjectInfo>> ListObjects(const std::string& prefix,
+                                              const std::string& start_after = "") const;
   // One level under the prefix ('/' as the delimiter): the objects there and the
   // prefixes of the folders below it, pages read until `limit` entries.
   struct Level {
@@ -77,7 +79,8 @@ class S3Client {
  private:
   std::string ObjectUrl(const std::string& key, const std::string& query = "") const;
   // Listing pages under the prefix, delimited by '/' or not, until `limit` entries.
-  Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit) const;
+  Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit,
+                      const std::string& start_after = "") const;
   Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
                            const std::string& what, std::vector<http::Header> headers = {},
                            std::string* etag = nullptr) const;

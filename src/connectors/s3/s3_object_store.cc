@@ -18,7 +18,11 @@ class S3ObjectStore final : public ObjectStore {
   }
 
   Result<std::vector<StoredFile>> List(const std::string& prefix) const override {
-    MORTAR_ASSIGN_OR_RETURN(auto objects, client_.ListObjects(prefix));
+    return ListAfter(prefix, "");
+  }
+  Result<std::vector<StoredFile>> ListAfter(const std::string& prefix,
+                                            const std::string& start_after) const override {
+    MORTAR_ASSIGN_OR_RETURN(auto objects, client_.ListObjects(prefix, start_after));
     std::vector<StoredFile> files;
     for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
     return files;
