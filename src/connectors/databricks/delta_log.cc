@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <regex>
 #include <set>
@@ -225,44 +226,70 @@ Json StructToJson(const arrow::StructArray& array, int64_t row) {
   return out;
 }
 
+// The checkpoint's columns the snapshot needs, by leaf index: the protocol, the metadata
+// and sidecars whole, and of each add its path, size, partition values and deletion
+// vector. The rest (each file's statistics above all, most of a checkpoint's bytes,
+// removes, transactions) is neither fetched nor decoded.
+std::vector<int> NeededLeaves(const parquet::SchemaDescriptor& schema, bool sidecar) {
+  static const std::set<std::string> kWhole = {"protocol", "metaData", "sidecar"};
+  static const std::set<std::string> kOfAdd = {"path", "size", "partitionValues", "deletionVector"};
+  std::vector<int> leaves;
+  for (int i = 0; i < schema.num_columns(); ++i) {
+    std::vector<std::string> path = schema.Column(i)->path()->ToDotVector();
+    if (path.empty()) continue;
+    if ((!sidecar && kWhole.contains(path[0])) ||
+        (path[0] == "add" && path.size() > 1 && kOfAdd.contains(path[1]))) {
+      leaves.push_back(i);
+    }
+  }
+  return leaves;
+}
+
 // A checkpoint in Parquet (classic, or a v2 checkpoint's), or one of a v2 checkpoint's
-// sidecar files, which hold only files (`sidecar`).
-Status ApplyCheckpoint(LogState& state, const std::string& name, std::string bytes,
-                       bool sidecar = false) {
-  auto buffer = arrow::Buffer::FromString(std::move(bytes));
-  auto opened = parquet::arrow::OpenFile(std::make_shared<arrow::io::BufferReader>(buffer),
-                                         arrow::default_memory_pool());
-  if (!opened.ok()) {
-    return Status::Invalid("Delta checkpoint " + name + ": " + opened.status().message());
-  }
-  auto table = (*opened)->ReadTable();
-  if (!table.ok()) {
-    return Status::Invalid("Delta checkpoint " + name + ": " + table.status().message());
-  }
-  auto combined = (*table)->CombineChunksToBatch();
-  if (!combined.ok()) {
-    return Status::Invalid("Delta checkpoint " + name + ": " + combined.status().message());
-  }
-  const arrow::RecordBatch& batch = **combined;
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    const std::string& action = batch.schema()->field(c)->name();
-    const arrow::Array& column = *batch.column(c);
-    if (column.type_id() != arrow::Type::STRUCT) continue;
-    const auto& values = static_cast<const arrow::StructArray&>(column);
-    for (int64_t row = 0; row < batch.num_rows(); ++row) {
-      if (values.IsNull(row)) continue;
-      if (action == "protocol" && !sidecar) {
-        state.protocol = StructToJson(values, row);
-      } else if (action == "metaData" && !sidecar) {
-        state.metadata = StructToJson(values, row);
-      } else if (action == "sidecar" && !sidecar) {
-        state.sidecars.push_back(TextField(StructToJson(values, row), "path"));
-      } else if (action == "add") {
-        try {
-          AddFile(state, StructToJson(values, row));
-        } catch (const Json::exception& error) {
-          return Status::Invalid("Delta checkpoint " + name + ": an add of unexpected shape (" +
-                                 error.what() + ")");
+// sidecar files, which hold only files (`sidecar`): the columns the snapshot needs, a
+// batch at a time (a large table's checkpoint is hundreds of megabytes, mostly
+// statistics).
+Status ApplyCheckpoint(LogState& state, const std::string& name,
+                       std::shared_ptr<arrow::io::RandomAccessFile> file, bool sidecar = false) {
+  auto failed = [&](const arrow::Status& status) {
+    return Status::Invalid("Delta checkpoint " + name + ": " + status.message());
+  };
+  parquet::ArrowReaderProperties properties;
+  properties.set_pre_buffer(true);  // the chosen columns' chunks in few ranged reads
+  parquet::arrow::FileReaderBuilder builder;
+  if (auto opened = builder.Open(std::move(file)); !opened.ok()) return failed(opened);
+  auto reader = builder.properties(properties)->Build();
+  if (!reader.ok()) return failed(reader.status());
+  std::vector<int> leaves =
+      NeededLeaves(*(*reader)->parquet_reader()->metadata()->schema(), sidecar);
+  std::vector<int> row_groups((*reader)->num_row_groups());
+  std::iota(row_groups.begin(), row_groups.end(), 0);
+  auto batches = (*reader)->GetRecordBatchReader(row_groups, leaves);
+  if (!batches.ok()) return failed(batches.status());
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    if (auto read = (*batches)->ReadNext(&batch); !read.ok()) return failed(read);
+    if (batch == nullptr) break;
+    for (int c = 0; c < batch->num_columns(); ++c) {
+      const std::string& action = batch->schema()->field(c)->name();
+      const arrow::Array& column = *batch->column(c);
+      if (column.type_id() != arrow::Type::STRUCT) continue;
+      const auto& values = static_cast<const arrow::StructArray&>(column);
+      for (int64_t row = 0; row < batch->num_rows(); ++row) {
+        if (values.IsNull(row)) continue;
+        if (action == "protocol" && !sidecar) {
+          state.protocol = StructToJson(values, row);
+        } else if (action == "metaData" && !sidecar) {
+          state.metadata = StructToJson(values, row);
+        } else if (action == "sidecar" && !sidecar) {
+          state.sidecars.push_back(TextField(StructToJson(values, row), "path"));
+        } else if (action == "add") {
+          try {
+            AddFile(state, StructToJson(values, row));
+          } catch (const Json::exception& error) {
+            return Status::Invalid("Delta checkpoint " + name + ": an add of unexpected shape (" +
+                                   error.what() + ")");
+          }
         }
       }
     }
@@ -282,8 +309,8 @@ Status ApplySidecars(LogState& state, DeltaLogFiles& log) {
          path.find("_delta_log/_sidecars/") == std::string::npos))
       return Status::Invalid(
           "a Delta checkpoint names a sidecar file outside _delta_log/_sidecars/ (" + path + ")");
-    MORTAR_ASSIGN_OR_RETURN(std::string bytes, log.Read("_sidecars/" + name));
-    MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, "_sidecars/" + name, std::move(bytes), true));
+    MORTAR_ASSIGN_OR_RETURN(auto file, log.Open("_sidecars/" + name));
+    MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, "_sidecars/" + name, std::move(file), true));
   }
   return Status::OK();
 }
@@ -423,6 +450,13 @@ Result<LogListing> ListLog(DeltaLogFiles& log) {
 
 }  // namespace
 
+Result<std::shared_ptr<arrow::io::RandomAccessFile>> DeltaLogFiles::Open(const std::string& name) {
+  MORTAR_ASSIGN_OR_RETURN(std::string bytes, Read(name));
+  std::shared_ptr<arrow::io::RandomAccessFile> file =
+      std::make_shared<arrow::io::BufferReader>(arrow::Buffer::FromString(std::move(bytes)));
+  return file;
+}
+
 Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view table_location) {
   MORTAR_ASSIGN_OR_RETURN(LogListing listing, ListLog(log));
   const auto& commits = listing.commits;
@@ -438,11 +472,12 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view tab
   int64_t first_commit = 0;
   if (checkpoint) {
     for (const auto& [part, name] : checkpoints[*checkpoint].second) {
-      MORTAR_ASSIGN_OR_RETURN(std::string bytes, log.Read(name));
       if (name.ends_with(".json")) {
-        MORTAR_RETURN_IF_ERROR(ApplyCommit(state, name, bytes));
+        MORTAR_ASSIGN_OR_RETURN(std::string text, log.Read(name));
+        MORTAR_RETURN_IF_ERROR(ApplyCommit(state, name, text));
       } else {
-        MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, name, std::move(bytes)));
+        MORTAR_ASSIGN_OR_RETURN(auto file, log.Open(name));
+        MORTAR_RETURN_IF_ERROR(ApplyCheckpoint(state, name, std::move(file)));
       }
     }
     MORTAR_RETURN_IF_ERROR(ApplySidecars(state, log));

@@ -7,8 +7,11 @@
 // connector.
 #pragma once
 
+#include <arrow/io/interfaces.h>
+
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,9 +61,12 @@ class DeltaLogFiles {
   // The text of `_delta_log/_last_checkpoint`, which names the latest checkpoint (a hint:
   // the log is listed from there); nullopt when there is none or it cannot be read.
   virtual std::optional<std::string> LastCheckpoint() = 0;
-  // One file of the log, whole (commits and checkpoints are metadata, not table data),
-  // by its name or, for a v2 checkpoint's sidecar file, as "_sidecars/<name>".
+  // One file of the log, whole (commits are metadata, not table data), by its name or,
+  // for a v2 checkpoint's sidecar file, as "_sidecars/<name>".
   virtual Result<std::string> Read(const std::string& name) = 0;
+  // A checkpoint or sidecar file (Parquet), to read the parts of it a snapshot needs;
+  // by default the file Read gives, whole.
+  virtual Result<std::shared_ptr<arrow::io::RandomAccessFile>> Open(const std::string& name);
 };
 
 // The latest snapshot; an error when the log cannot be read or is not a Delta log.

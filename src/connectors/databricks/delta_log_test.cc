@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
+#include <atomic>
 #include <map>
+#include <random>
 
 namespace mortar::databricks {
 namespace {
@@ -72,24 +74,28 @@ class MemoryLog final : public DeltaLogFiles {
 };
 
 // A checkpoint with the protocol, the metadata and these live files, as Delta writes one
-// (one action per row, the other columns null).
-std::string Checkpoint(const std::vector<std::string>& paths) {
-  auto add_type =
-      arrow::struct_({arrow::field("path", arrow::utf8()), arrow::field("size", arrow::int64()),
-                      arrow::field("deletionVector",
-                                   arrow::struct_({arrow::field("storageType", arrow::utf8())}))});
+// (one action per row, the other columns null); with `stats`, each file's statistics
+// (as large as Delta's for a wide table: a few kilobytes of JSON, different for each).
+std::string Checkpoint(const std::vector<std::string>& paths, bool stats = false) {
+  arrow::FieldVector add_fields = {
+      arrow::field("path", arrow::utf8()), arrow::field("size", arrow::int64()),
+      arrow::field("deletionVector", arrow::struct_({arrow::field("storageType", arrow::utf8())}))};
+  std::vector<std::shared_ptr<arrow::ArrayBuilder>> add_builders = {
+      std::make_shared<arrow::StringBuilder>(), std::make_shared<arrow::Int64Builder>(),
+      std::make_shared<arrow::StructBuilder>(add_fields[2]->type(), arrow::default_memory_pool(),
+                                             std::vector<std::shared_ptr<arrow::ArrayBuilder>>{
+                                                 std::make_shared<arrow::StringBuilder>()})};
+  if (stats) {
+    add_fields.push_back(arrow::field("stats", arrow::utf8()));
+    add_builders.push_back(std::make_shared<arrow::StringBuilder>());
+  }
+  auto add_type = arrow::struct_(add_fields);
   auto protocol_type = arrow::struct_({arrow::field("minReaderVersion", arrow::int32()),
                                        arrow::field("minWriterVersion", arrow::int32())});
   auto metadata_type = arrow::struct_(
       {arrow::field("id", arrow::utf8()), arrow::field("schemaString", arrow::utf8()),
        arrow::field("partitionColumns", arrow::list(arrow::utf8()))});
-  arrow::StructBuilder adds(
-      add_type, arrow::default_memory_pool(),
-      {std::make_shared<arrow::StringBuilder>(), std::make_shared<arrow::Int64Builder>(),
-       std::make_shared<arrow::StructBuilder>(add_type->field(2)->type(),
-                                              arrow::default_memory_pool(),
-                                              std::vector<std::shared_ptr<arrow::ArrayBuilder>>{
-                                                  std::make_shared<arrow::StringBuilder>()})});
+  arrow::StructBuilder adds(add_type, arrow::default_memory_pool(), add_builders);
   arrow::StructBuilder protocols(
       protocol_type, arrow::default_memory_pool(),
       {std::make_shared<arrow::Int32Builder>(), std::make_shared<arrow::Int32Builder>()});
@@ -118,6 +124,13 @@ std::string Checkpoint(const std::vector<std::string>& paths) {
       EXPECT_TRUE(static_cast<arrow::StringBuilder*>(adds.field_builder(0))->Append(path).ok());
       EXPECT_TRUE(static_cast<arrow::Int64Builder*>(adds.field_builder(1))->Append(10).ok());
       EXPECT_TRUE(adds.field_builder(2)->AppendNull().ok());
+      if (stats) {
+        std::string text = R"({"numRecords":1,"minValues":{"id":")";
+        std::mt19937_64 random(std::hash<std::string>()(path));
+        while (text.size() < 2000) text += std::to_string(random());
+        EXPECT_TRUE(
+            static_cast<arrow::StringBuilder*>(adds.field_builder(3))->Append(text + "\"}}").ok());
+      }
     }
   };
   row(0, "");
@@ -169,6 +182,76 @@ TEST(DeltaLogTest, StartsFromTheLastCompleteCheckpoint) {
   // Commits the checkpoint covers are not read.
   EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(0)), 0);
   EXPECT_EQ(std::count(log.reads.begin(), log.reads.end(), Commit(1)), 0);
+}
+
+// A file in memory that counts the bytes read from it.
+class CountedFile final : public arrow::io::RandomAccessFile {
+ public:
+  explicit CountedFile(std::string bytes)
+      : file_(std::make_shared<arrow::io::BufferReader>(arrow::Buffer::FromString(bytes))) {}
+  arrow::Status Close() override { return file_->Close(); }
+  bool closed() const override { return file_->closed(); }
+  arrow::Result<int64_t> Tell() const override { return file_->Tell(); }
+  arrow::Status Seek(int64_t position) override { return file_->Seek(position); }
+  arrow::Result<int64_t> GetSize() override { return file_->GetSize(); }
+  arrow::Result<int64_t> Read(int64_t nbytes, void* out) override {
+    ARROW_ASSIGN_OR_RAISE(int64_t read, file_->Read(nbytes, out));
+    read_ += read;
+    return read;
+  }
+  arrow::Result<std::shared_ptr<arrow::Buffer>> Read(int64_t nbytes) override {
+    ARROW_ASSIGN_OR_RAISE(auto buffer, file_->Read(nbytes));
+    read_ += buffer->size();
+    return buffer;
+  }
+  arrow::Result<std::shared_ptr<arrow::Buffer>> ReadAt(int64_t position, int64_t nbytes) override {
+    ARROW_ASSIGN_OR_RAISE(auto buffer, file_->ReadAt(position, nbytes));
+    read_ += buffer->size();
+    return buffer;
+  }
+  int64_t read() const { return read_; }
+
+ private:
+  std::shared_ptr<arrow::io::BufferReader> file_;
+  std::atomic<int64_t> read_ = 0;
+};
+
+// A log whose checkpoints are opened as counted files.
+class CountedLog final : public DeltaLogFiles {
+ public:
+  explicit CountedLog(MemoryLog& log) : log_(log) {}
+  Result<std::vector<std::string>> List(const std::string& start_after) override {
+    return log_.List(start_after);
+  }
+  std::optional<std::string> LastCheckpoint() override { return log_.LastCheckpoint(); }
+  Result<std::string> Read(const std::string& name) override { return log_.Read(name); }
+  Result<std::shared_ptr<arrow::io::RandomAccessFile>> Open(const std::string& name) override {
+    opened = std::make_shared<CountedFile>(log_.files.at(name));
+    return std::shared_ptr<arrow::io::RandomAccessFile>(opened);
+  }
+  std::shared_ptr<CountedFile> opened;
+
+ private:
+  MemoryLog& log_;
+};
+
+// A checkpoint's bytes are mostly each file's statistics, which a snapshot does not need:
+// only the columns it does are read.
+TEST(DeltaLogTest, ACheckpointIsReadWithoutItsStatistics) {
+  MemoryLog log;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 2000; ++i) paths.push_back("part-" + std::to_string(i) + ".parquet");
+  const std::string checkpoint = Checkpoint(paths, true);
+  log.files["00000000000000000004.checkpoint.parquet"] = checkpoint;
+  log.Put(5, {Add("last.parquet")});
+  CountedLog counted(log);
+  auto snapshot = ReadDeltaSnapshot(counted);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_EQ(snapshot->files.size(), 2001u);
+  EXPECT_EQ(snapshot->schema_string, kSchema);
+  ASSERT_TRUE(counted.opened);
+  EXPECT_LT(counted.opened->read() * 4, static_cast<int64_t>(checkpoint.size()))
+      << counted.opened->read() << " of " << checkpoint.size() << " bytes read";
 }
 
 // As Delta's readers do: the log listed from the checkpoint _last_checkpoint names, the

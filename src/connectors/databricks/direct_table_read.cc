@@ -121,6 +121,15 @@ class StoreLog final : public DeltaLogFiles {
     if (!text.ok()) return std::nullopt;
     return std::move(*text);
   }
+  // A checkpoint's parts that the snapshot reads, fetched in ranged reads as Parquet
+  // asks for them.
+  Result<std::shared_ptr<arrow::io::RandomAccessFile>> Open(const std::string& name) override {
+    auto size = sizes_.find(name);
+    if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
+    std::shared_ptr<arrow::io::RandomAccessFile> file =
+        std::make_shared<StoreFile>(files_, folder_ + name, size->second);
+    return file;
+  }
   Result<std::string> Read(const std::string& name) override {
     auto size = sizes_.find(name);
     if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
