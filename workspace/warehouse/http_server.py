@@ -18,7 +18,8 @@ for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
 the SHA-256 of the statement (statements may hold credentials), for FetchResults the
 startRowOffset asked; the metastore bucket's reads as `TableStorage.GetObject` and
-`TableStorage.ListObjectsV2`, with its prefix and start-after, of warehouse "metastore"), and `GET /admin/operations` the finished
+`TableStorage.ListObjectsV2`, with its prefix and start-after, of warehouse
+"metastore"), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 `{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
