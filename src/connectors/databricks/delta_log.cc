@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "connectors/databricks/json_fields.h"
+#include "connectors/vended_store.h"
 #include "mortar/config/document.h"
 #include "mortar/http/url.h"
 
@@ -71,23 +72,17 @@ std::string_view SchemeFamily(std::string_view scheme) {
 
 // A path of the log (percent-decoded) as the table's files are named: relative to the
 // table's root. Delta writes paths relative, but a writer may name a file by its
-// absolute URI; one inside the table's location is that file. Any other path is kept
-// as it is, for Unreadable to refuse.
+// absolute URI; one inside the table's location is that file. Any other path (and one
+// ending in '/', no file) is kept as it is, for Unreadable to refuse.
 std::string InTable(const LogState& state, std::string path) {
-  const std::size_t scheme_end = path.find("://");
-  const std::string_view root = state.table_location;
-  const std::size_t root_scheme_end = root.find("://");
-  if (scheme_end == std::string::npos || root_scheme_end == std::string::npos) return path;
-  if (SchemeFamily(std::string_view(path).substr(0, scheme_end)) !=
-      SchemeFamily(root.substr(0, root_scheme_end)))
+  auto root = SplitStorageUrl(state.table_location);
+  auto file = SplitStorageUrl(path);
+  if (!root.ok() || !file.ok() || path.ends_with('/') ||
+      SchemeFamily(file->scheme) != SchemeFamily(root->scheme) || file->root != root->root ||
+      file->prefix.size() <= root->prefix.size() || !file->prefix.starts_with(root->prefix))
     return path;
-  std::string_view root_rest = root.substr(root_scheme_end + 3);
-  while (root_rest.ends_with('/')) root_rest.remove_suffix(1);
-  std::string_view rest = std::string_view(path).substr(scheme_end + 3);
-  if (root_rest.empty() || !rest.starts_with(root_rest) || rest.size() <= root_rest.size() + 1 ||
-      rest[root_rest.size()] != '/')
-    return path;
-  return std::string(rest.substr(root_rest.size() + 1));
+  // The file's key under the table's, without the '/' SplitStorageUrl ends a prefix with.
+  return file->prefix.substr(root->prefix.size(), file->prefix.size() - root->prefix.size() - 1);
 }
 
 void AddFile(LogState& state, const Json& add) {
