@@ -23,24 +23,29 @@ from warehouse_admin import warehouse_admin
 pytestmark = pytest.mark.services("frontdoor", "warehouse", "s3")
 
 
-@pytest.fixture
-def direct(mortar, ws):
-    """'uc' on the Databricks-faithful warehouse with direct reads, in a new schema of
-    the catalog main; EXTERNAL USE SCHEMA granted or not by the test."""
+def schema_read_directly(mortar, ws, catalog, connection, **direct_read):
+    """A new schema of `catalog` and connection `connection` on the Databricks-faithful
+    warehouse with these direct_read params (and 'setup', without them); dropped after.
+    EXTERNAL USE SCHEMA is granted or not by the test, and revoked after."""
     schema = "dr_" + uuid.uuid4().hex[:8]
     mortar.run("init")
     mortar.run("project", "create", "p")
     add_databricks_connection(mortar, ws, name="setup", http_path=ws["databricks_http_path"])
-    mortar.run("sql", "setup", f"CREATE SCHEMA main.{schema}")
+    mortar.run("sql", "setup", f"CREATE SCHEMA {catalog}.{schema}")
     add_databricks_connection(
-        mortar, ws, name="uc", http_path=ws["databricks_http_path"], catalog="main",
-        schema=schema, **{"direct_read.storage_endpoint": ws["storage_url"],
-                          "direct_read.region": ws["s3_region"],
-                          "direct_read.ca_file": ws["ca_file"]})
+        mortar, ws, name=connection, http_path=ws["databricks_http_path"], catalog=catalog,
+        schema=schema, **{f"direct_read.{key}": value for key, value in direct_read.items()})
     mortar.schema = schema
     yield mortar
-    grant(ws, schema, False)
-    mortar.run("sql", "setup", f"DROP SCHEMA main.{schema} CASCADE", check=False)
+    grant(ws, schema, False, catalog=catalog)
+    mortar.run("sql", "setup", f"DROP SCHEMA {catalog}.{schema} CASCADE", check=False)
+
+
+@pytest.fixture
+def direct(mortar, ws):
+    """'uc' with direct reads, in a new schema of the catalog main."""
+    yield from schema_read_directly(mortar, ws, "main", "uc", storage_endpoint=ws["storage_url"],
+                                    region=ws["s3_region"], ca_file=ws["ca_file"])
 
 
 def grant(ws, schema, given=True, catalog="main"):
@@ -427,22 +432,10 @@ def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
 
 @pytest.fixture
 def on_azure(mortar, ws):
-    """'az' on the Databricks-faithful warehouse with direct reads, in a new schema of
-    the catalog adls (tables in Azurite); EXTERNAL USE SCHEMA granted by the test."""
-    schema = "dra_" + uuid.uuid4().hex[:8]
-    mortar.run("init")
-    mortar.run("project", "create", "p")
-    add_databricks_connection(mortar, ws, name="setup", http_path=ws["databricks_http_path"])
-    mortar.run("sql", "setup", f"CREATE SCHEMA adls.{schema}")
+    """'az' with direct reads, in a new schema of the catalog adls (tables in Azurite)."""
     # The Blob endpoint, path-style on Azurite, "{account}" standing for the table's account.
     mortar.blob_endpoint = ws["azure_endpoint"].rsplit("/", 1)[0] + "/{account}"
-    add_databricks_connection(
-        mortar, ws, name="az", http_path=ws["databricks_http_path"], catalog="adls",
-        schema=schema, **{"direct_read.azure_endpoint": mortar.blob_endpoint})
-    mortar.schema = schema
-    yield mortar
-    grant(ws, schema, False, catalog="adls")
-    mortar.run("sql", "setup", f"DROP SCHEMA adls.{schema} CASCADE", check=False)
+    yield from schema_read_directly(mortar, ws, "adls", "az", azure_endpoint=mortar.blob_endpoint)
 
 
 @pytest.mark.services("frontdoor", "warehouse", "s3", "azurite")
