@@ -18,12 +18,14 @@ for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
 the SHA-256 of the statement (statements may hold credentials), for FetchResults the
 startRowOffset asked; the metastore bucket's reads as `TableStorage.GetObject` and
-`TableStorage.ListObjectsV2`, with its prefix and start-after, of warehouse
-"metastore"), and `GET /admin/operations` the finished
+`TableStorage.ListObjectsV2`, with its prefix and start-after and how many of them were
+in flight, of warehouse "metastore"), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 `{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
-temporary table credentials last, and `POST /admin/grants` grants or revokes EXTERNAL
+temporary table credentials last, `{"table_storage_latency_ms": n}` (0 to 2000) how long
+each read of the metastore bucket waits before its answer (S3's latency, for benchmarks),
+and `POST /admin/grants` grants or revokes EXTERNAL
 USE SCHEMA (unity_catalog.py).
 
 Unity Catalog (unity_catalog.py): `GET /api/2.1/unity-catalog/tables/<full name>` and
@@ -158,16 +160,19 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.path.startswith(statement_api.PREFIX):
             self._statement_api("GET")
             return
-        if self.server.table_storage.handles(self.path):
+        storage = self.server.table_storage
+        if storage.handles(self.path):
             query = urllib.parse.parse_qs(self.path.partition("?")[2])
             listing = "list-type" in query
             details = {"prefix": query.get("prefix", [""])[0],
                        "start_after": query.get("start-after", [""])[0]} if listing else {}
-            self.server.faults.record("metastore", "TableStorage." + (
-                "ListObjectsV2" if listing else "GetObject"), None, None,
-                access_key=table_storage.access_key_of(self.headers),
-                path=urllib.parse.unquote(self.path.partition("?")[0]), **details)
-            self.server.table_storage.serve(self, "GET")
+            with storage.serving() as in_flight:
+                self.server.faults.record("metastore", "TableStorage." + (
+                    "ListObjectsV2" if listing else "GetObject"), None, None,
+                    access_key=table_storage.access_key_of(self.headers),
+                    path=urllib.parse.unquote(self.path.partition("?")[0]),
+                    in_flight=in_flight, **details)
+                storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])
         if match:
@@ -218,13 +223,18 @@ class RequestHandler(BaseHTTPRequestHandler):
             if isinstance(change, dict) and set(change) == {"table_credential_ttl_seconds"}:
                 self._credential_ttl(int(change["table_credential_ttl_seconds"]))
                 return
+            if isinstance(change, dict) and set(change) == {"table_storage_latency_ms"}:
+                self._storage_latency(int(change["table_storage_latency_ms"]))
+                return
             profile = self.server.settings.warehouses[str(change["warehouse_id"])]
             ttl = int(change["link_ttl_seconds"])
             if not 1 <= ttl <= 7 * 86400:
                 raise ValueError(ttl)
         except (ValueError, KeyError, TypeError):
             self._json(400, "BAD_REQUEST", "Settings are {warehouse_id, link_ttl_seconds} "
-                       "(1 s to 7 days) for a known warehouse id.")
+                       "(1 s to 7 days) for a known warehouse id, "
+                       "{table_credential_ttl_seconds} (1 s to 12 h) or "
+                       "{table_storage_latency_ms} (0 to 2000).")
             return
         previous, profile.link_ttl_seconds = profile.link_ttl_seconds, ttl
         self._reply(200, (json.dumps({"link_ttl_seconds": previous}) + "\n").encode())
@@ -254,6 +264,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         settings = self.server.settings
         previous, settings.table_credential_ttl_seconds = settings.table_credential_ttl_seconds, ttl
         self._reply(200, (json.dumps({"table_credential_ttl_seconds": previous}) + "\n").encode())
+
+    def _storage_latency(self, milliseconds):
+        if not 0 <= milliseconds <= 2000:
+            raise ValueError(milliseconds)
+        storage = self.server.table_storage
+        previous, storage.latency_seconds = storage.latency_seconds, milliseconds / 1000
+        self._reply(200, (json.dumps({"table_storage_latency_ms": round(previous * 1000)}) +
+                          "\n").encode())
 
     def do_DELETE(self):
         if self.path.startswith(statement_api.PREFIX):

@@ -8,15 +8,23 @@ key, and the session token in `x-amz-security-token`. It serves GetObject (with
 token, max-keys), only inside the table the credential was vended for, and refuses
 everything else as S3 does: AccessDenied for a key outside it or a write,
 SignatureDoesNotMatch, ExpiredToken, InvalidAccessKeyId, NoSuchKey, InvalidRange.
+
+Served from local disk, a request takes a millisecond or two where S3 takes tens of
+milliseconds to its first byte; `latency_seconds` (set through `/admin/settings`) holds
+each request that long before answering, so that benchmarks and tests see what reading
+many small objects one after another costs. `in_flight` counts the requests being
+served at once.
 """
 
 import base64
+import contextlib
 import datetime
 import email.utils
 import hashlib
 import hmac
 import os
 import re
+import threading
 import time
 import urllib.parse
 from xml.sax.saxutils import escape
@@ -112,6 +120,21 @@ class TableStorage:
         self.settings = settings
         self.catalog = catalog
         self.bucket = settings.metastore_bucket
+        self.latency_seconds = 0.0
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+    @contextlib.contextmanager
+    def serving(self):
+        """Counts a request in flight while it is served; yields the count with it."""
+        with self._lock:
+            self._in_flight += 1
+            in_flight = self._in_flight
+        try:
+            yield in_flight
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def handles(self, path):
         return path == f"/{self.bucket}" or path.startswith(f"/{self.bucket}/") or \
@@ -120,6 +143,7 @@ class TableStorage:
     def serve(self, handler, method):
         """Answers one request on the bucket through `handler` (a BaseHTTPRequestHandler)."""
         raw_path, _, raw_query = handler.path.partition("?")
+        time.sleep(self.latency_seconds)
         try:
             if method not in ("GET", "HEAD"):
                 raise S3Error(403, "AccessDenied", "Temporary table credentials read only: "
