@@ -4,6 +4,7 @@
 #include <arrow/compute/api_vector.h>
 #include <arrow/compute/cast.h>
 #include <arrow/io/interfaces.h>
+#include <arrow/util/future.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/arrow/schema.h>
 #include <parquet/file_reader.h>
@@ -159,10 +160,24 @@ void Leaves(const parquet::arrow::SchemaField& field, std::vector<int>& out) {
 // A wanted column that the file does not hold: its partition value, or null.
 constexpr int kNotInFile = -1;
 
+// Row groups held ahead beyond `row_groups_ahead` while they are small: a table written
+// a file per streamed batch costs a round trip per file, not bytes, so several are
+// fetched at once; what is held ahead stays under this many compressed bytes, and count.
+constexpr int64_t kSmallRowGroupsBytesAhead = 16 << 20;
+constexpr std::size_t kMostRowGroupsAhead = 16;
+// Footers read ahead, at once on Arrow's I/O threads (a ranged GET of 64 KiB each).
+constexpr std::size_t kFootersAhead = 8;
+
+using Footer = arrow::Future<std::shared_ptr<parquet::FileMetaData>>;
+
 // One row group of one file, its column chunks fetched ahead while earlier ones decode.
 struct Unit {
   std::size_t file = 0;
+  int row_group = 0;
+  int64_t bytes = 0;  // compressed, as the footer says
   std::unique_ptr<parquet::arrow::FileReader> parquet;
+  std::vector<int> leaves;  // the Parquet columns read
+  // Made when the row group is read: making it waits for the chunks to arrive.
   std::unique_ptr<arrow::RecordBatchReader> batches;
   // The file's top-level field of each wanted column, or kNotInFile, and its name there.
   std::vector<int> fields;
@@ -228,24 +243,38 @@ class DirectTableReader final : public BatchReader {
     return Status::OK();
   }
 
-  // Fills the queue of row groups fetched ahead.
+  // Fills the queue of row groups fetched ahead: `row_groups_ahead` of them, and more
+  // while they are small and their footers are in (not waited for: a batch is ready).
   Status FetchAhead() {
-    while (static_cast<int>(ahead_.size()) < row_groups_ahead_ && next_file_ < files_.size()) {
-      MORTAR_ASSIGN_OR_RETURN(auto opened, OpenUnit(next_file_, next_row_group_));
-      if (!opened) {  // a file without row groups
-        ++next_file_;
-        next_row_group_ = 0;
-        metadata_.reset();
+    while (next_file_ < files_.size()) {
+      const bool wanted = static_cast<int>(ahead_.size()) < row_groups_ahead_;
+      if (!wanted && ahead_.size() >= kMostRowGroupsAhead) break;
+      ReadFootersAhead();
+      const Footer& footer = footers_.front();  // of next_file_
+      if (!wanted && !(footer.is_finished() && footer.status().ok())) break;
+      const auto& read = footer.result();
+      if (!read.ok()) return Status::Remote(FileFailed(next_file_, read.status().message()));
+      const std::shared_ptr<parquet::FileMetaData>& metadata = *read;
+      if (next_row_group_ >= metadata->num_row_groups()) {  // a file without row groups
+        NextFile();
         continue;
       }
-      ahead_.push_back(std::move(*opened));
-      if (++next_row_group_ >= metadata_->num_row_groups()) {
-        ++next_file_;
-        next_row_group_ = 0;
-        metadata_.reset();
-      }
+      int64_t bytes = metadata->RowGroup(next_row_group_)->total_compressed_size();
+      if (!wanted && bytes_ahead_ + bytes > kSmallRowGroupsBytesAhead) break;
+      MORTAR_ASSIGN_OR_RETURN(Unit unit, OpenUnit(next_file_, next_row_group_, metadata));
+      unit.bytes = bytes;
+      bytes_ahead_ += bytes;
+      ahead_.push_back(std::move(unit));
+      if (++next_row_group_ >= metadata->num_row_groups()) NextFile();
     }
     return Status::OK();
+  }
+
+  // Fetches the first row groups and starts reading the first: a file that cannot be
+  // read is found before any row is handed over.
+  Status Prepare() {
+    MORTAR_RETURN_IF_ERROR(FetchAhead());
+    return ahead_.empty() ? Status::OK() : StartReading(ahead_.front());
   }
 
   Result<Batch> Next() override {
@@ -253,10 +282,12 @@ class DirectTableReader final : public BatchReader {
       MORTAR_RETURN_IF_ERROR(FetchAhead());
       if (ahead_.empty()) return Batch();
       Unit& unit = ahead_.front();
+      MORTAR_RETURN_IF_ERROR(StartReading(unit));
       std::shared_ptr<arrow::RecordBatch> batch;
       auto read = unit.batches->ReadNext(&batch);
       if (!read.ok()) return Failed(unit, read.message());
       if (batch == nullptr) {
+        bytes_ahead_ -= unit.bytes;
         ahead_.pop_front();
         continue;
       }
@@ -269,9 +300,38 @@ class DirectTableReader final : public BatchReader {
   }
 
  private:
+  std::string FileFailed(std::size_t file_index, const std::string& message) const {
+    return "reading " + files_[file_index].path + " of the table directly: " + message;
+  }
   Status Failed(const Unit& unit, const std::string& message) const {
-    return Status::Remote("reading " + files_[unit.file].path +
-                          " of the table directly: " + message);
+    return Status::Remote(FileFailed(unit.file, message));
+  }
+
+  std::shared_ptr<StoreFile> InputOf(std::size_t file_index) const {
+    const DeltaDataFile& file = files_[file_index];
+    return std::make_shared<StoreFile>(store_, prefix_ + file.path, file.size);
+  }
+
+  // Starts reading the footers of the files after those read ahead, up to kFootersAhead
+  // files from the next one to open.
+  void ReadFootersAhead() {
+    while (footers_.size() < kFootersAhead && next_file_ + footers_.size() < files_.size()) {
+      footers_.push_back(parquet::ParquetFileReader::OpenAsync(
+                             InputOf(next_file_ + footers_.size()), ReaderProperties())
+                             .Then([](const std::unique_ptr<parquet::ParquetFileReader>& reader) {
+                               return reader->metadata();
+                             }));
+    }
+  }
+
+  void NextFile() {
+    ++next_file_;
+    next_row_group_ = 0;
+    footers_.pop_front();
+  }
+
+  static parquet::ReaderProperties ReaderProperties() {
+    return parquet::ReaderProperties(arrow::default_memory_pool());
   }
 
   // The batch without the rows the file's deletion vector holds.
@@ -322,13 +382,11 @@ class DirectTableReader final : public BatchReader {
     return deleted_;
   }
 
-  Result<std::optional<Unit>> OpenUnit(std::size_t file_index, int row_group) {
+  Result<Unit> OpenUnit(std::size_t file_index, int row_group,
+                        const std::shared_ptr<parquet::FileMetaData>& metadata) {
     const DeltaDataFile& file = files_[file_index];
-    std::string key = prefix_ + file.path;
-    auto input = std::make_shared<StoreFile>(store_, key, file.size);
-    parquet::ReaderProperties properties(arrow::default_memory_pool());
     parquet::ArrowReaderProperties arrow_properties;
-    arrow_properties.set_pre_buffer(true);
+    arrow_properties.set_pre_buffer(false);  // done here, not when the batch reader is made
     arrow_properties.set_batch_size(kDefaultBatchRows);
     // Spark writes TIMESTAMP as INT96 unless told otherwise: microseconds, as Spark keeps them.
     arrow_properties.set_coerce_int96_timestamp_unit(arrow::TimeUnit::MICRO);
@@ -336,16 +394,15 @@ class DirectTableReader final : public BatchReader {
     parquet::arrow::FileReaderBuilder builder;
     Unit unit;
     unit.file = file_index;
-    auto opened = builder.Open(input, properties, metadata_);
+    unit.row_group = row_group;
+    auto opened = builder.Open(InputOf(file_index), ReaderProperties(), metadata);
     if (!opened.ok()) return Failed(unit, opened.message());
     auto built =
         builder.memory_pool(arrow::default_memory_pool())->properties(arrow_properties)->Build();
     if (!built.ok()) return Failed(unit, built.status().message());
     unit.parquet = std::move(*built);
-    if (!metadata_) metadata_ = unit.parquet->parquet_reader()->metadata();
-    if (metadata_->num_row_groups() == 0) return std::optional<Unit>();
     const auto& manifest = unit.parquet->manifest();
-    std::vector<int> leaves;
+    std::vector<int>& leaves = unit.leaves;
     for (std::size_t i = 0; i < schema_.size(); ++i) {
       const auto& target = arrow_schema_->field(static_cast<int>(i))->type();
       int found = kNotInFile;
@@ -373,12 +430,24 @@ class DirectTableReader final : public BatchReader {
     std::sort(leaves.begin(), leaves.end());
     MORTAR_ASSIGN_OR_RETURN(unit.deleted, DeletedRowsOf(file_index));
     for (int earlier = 0; earlier < row_group; ++earlier) {
-      unit.next_row += metadata_->RowGroup(earlier)->num_rows();
+      unit.next_row += metadata->RowGroup(earlier)->num_rows();
     }
-    auto batches = unit.parquet->GetRecordBatchReader({row_group}, leaves);
+    // The chosen columns' chunks, in few ranged reads on Arrow's I/O threads.
+    try {
+      unit.parquet->parquet_reader()->PreBuffer({row_group}, leaves, arrow_properties.io_context(),
+                                                arrow_properties.cache_options());
+    } catch (const std::exception& error) {
+      return Failed(unit, error.what());
+    }
+    return unit;
+  }
+
+  Status StartReading(Unit& unit) {
+    if (unit.batches) return Status::OK();
+    auto batches = unit.parquet->GetRecordBatchReader({unit.row_group}, unit.leaves);
     if (!batches.ok()) return Failed(unit, batches.status().message());
     unit.batches = std::move(*batches);
-    return std::optional<Unit>(std::move(unit));
+    return Status::OK();
   }
 
   // The batch with the dataset's columns, in its order and types; columns the file
@@ -431,10 +500,11 @@ class DirectTableReader final : public BatchReader {
   std::shared_ptr<arrow::Schema> arrow_schema_;
   int row_groups_ahead_;
   std::deque<Unit> ahead_;
+  int64_t bytes_ahead_ = 0;  // of ahead_'s row groups
   std::size_t next_file_ = 0;
   int next_row_group_ = 0;
-  std::shared_ptr<parquet::FileMetaData> metadata_;  // of the file being opened
-  std::size_t deleted_file_ = 0;                     // whose deleted rows deleted_ holds
+  std::deque<Footer> footers_;    // of next_file_ and the files after it
+  std::size_t deleted_file_ = 0;  // whose deleted rows deleted_ holds
   std::shared_ptr<const DeletedRows> deleted_;
 };
 
@@ -507,9 +577,9 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
       snapshot->column_mapping, std::move(columns), schema, options.row_groups_ahead);
   if (auto converted = reader->ConvertPartitionValues(); !converted.ok())
     return fallback(converted.message());
-  // The first row groups' footers are read now: a file that cannot be read is found
-  // before any row is handed over, while the warehouse can still serve the read.
-  if (auto ahead = reader->FetchAhead(); !ahead.ok()) return fallback(ahead.message());
+  // A file that cannot be read is found before any row is handed over, while the
+  // warehouse can still serve the read.
+  if (auto prepared = reader->Prepare(); !prepared.ok()) return fallback(prepared.message());
   return DirectRead{std::move(reader), ""};
 }
 
