@@ -1,10 +1,10 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
 files read from storage with the credentials Unity Catalog vends, partitioned or not,
 the same values as Spark's, deletion vectors, column mapping and files named by absolute
-URIs included, many small files fetched several at once; and every reason not to (no
-EXTERNAL USE SCHEMA, a timestamp partition value without its zone, a VARIANT column, a
-file outside the table) sending the read through the warehouse with the reason said,
-the values the same."""
+URIs included, many small files and their vectors fetched several at once; and every
+reason not to (no EXTERNAL USE SCHEMA, a timestamp partition value without its zone, a
+VARIANT column, a file outside the table) sending the read through the warehouse with
+the reason said, the values the same."""
 import json
 import os
 import re
@@ -427,25 +427,30 @@ def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
 
 def test_a_table_of_many_small_files_reads_several_files_at_once(direct, ws, tmp_path):
     """A table written a file per small batch (as streams write them) costs a round trip
-    per file, not bytes: footers and row groups are fetched several at once. The stand-in
-    holds each read of the table's files 50 ms (S3's latency; served from disk it has
-    none), so reads asked for together are in flight together there."""
+    per file, not bytes: footers, row groups and deletion vectors are fetched several at
+    once. The stand-in holds each read of the table's files 50 ms (S3's latency; served
+    from disk it has none), so reads asked for together are in flight together there."""
     table = f"main.{direct.schema}.small_files"
-    direct.run("sql", "uc", f"CREATE TABLE {table} AS SELECT /*+ REPARTITION(40) */ id, "
+    direct.run("sql", "uc", f"CREATE TABLE {table} TBLPROPERTIES "
+               "('delta.enableDeletionVectors' = true) AS SELECT /*+ REPARTITION(40) */ id, "
                "CONCAT('row ', id) AS label FROM range(4000)")
+    direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 10 = 0")  # a vector per file
     previous = warehouse_admin(ws, "POST", "/settings", {"table_storage_latency_ms": 50})
     try:
-        before = time.time()
+        since = time.time()
         got, expected = read_directly(direct, ws, "small_files", tmp_path)
     finally:
         warehouse_admin(ws, "POST", "/settings", previous)
-    assert got.num_rows == 4000
+    assert got.num_rows == 3600
     same_values(got, expected)
-    reads = calls_since(ws, before, "TableStorage.GetObject")
-    files = {call["path"] for call in reads if call["path"].endswith(".parquet")}
-    assert len(files) >= 30, files  # Spark may leave a partition of the 40 empty
-    in_flight = [call["in_flight"] for call in reads if call["path"].endswith(".parquet")]
-    assert max(in_flight) >= 4, in_flight
+    reads = calls_since(ws, since, "TableStorage.GetObject")
+    data = [call for call in reads if call["path"].endswith(".parquet")]
+    assert len({call["path"] for call in data}) >= 30, data  # Spark may leave some empty
+    assert max(call["in_flight"] for call in data) >= 4, data
+    # Read one after another, each vector would be asked for 50 ms after the one before.
+    vectors = sorted(call["time"] for call in reads if "/deletion_vector_" in call["path"])
+    assert len(vectors) >= 30, reads
+    assert min(b - a for a, b in zip(vectors, vectors[1:])) < 0.025, vectors
 
 
 @pytest.fixture

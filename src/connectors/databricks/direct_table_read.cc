@@ -5,6 +5,7 @@
 #include <arrow/compute/cast.h>
 #include <arrow/io/interfaces.h>
 #include <arrow/util/future.h>
+#include <arrow/util/thread_pool.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/arrow/schema.h>
 #include <parquet/file_reader.h>
@@ -169,6 +170,30 @@ constexpr std::size_t kMostRowGroupsAhead = 16;
 constexpr std::size_t kFootersAhead = 8;
 
 using Footer = arrow::Future<std::shared_ptr<parquet::FileMetaData>>;
+// Null: the file has no deleted rows. (A mortar Result inside, so its status stays whole.)
+using DeletedRowsRead = arrow::Future<Result<std::shared_ptr<const DeletedRows>>>;
+
+// The rows deleted from a data file, from its deletion vector: inline in the log, or a
+// ranged read of the table's vector file.
+Result<std::shared_ptr<const DeletedRows>> ReadDeletedRows(TableFilesStore& files,
+                                                           const std::string& prefix,
+                                                           const DeltaDataFile& file) {
+  const DeletionVectorDescriptor& vector = *file.deletion_vector;
+  std::string bitmap;
+  if (vector.storage_type == 'i') {
+    MORTAR_ASSIGN_OR_RETURN(bitmap, InlineBitmap(vector));
+  } else {
+    MORTAR_ASSIGN_OR_RETURN(std::string relative, RelativeVectorPath(vector));
+    MORTAR_ASSIGN_OR_RETURN(auto store, files.Current());
+    MORTAR_ASSIGN_OR_RETURN(
+        std::string stored,
+        store->GetRange(prefix + relative, vector.offset.value_or(0), vector.size_in_bytes + 8));
+    MORTAR_ASSIGN_OR_RETURN(bitmap, BitmapInVectorFile(stored, vector.size_in_bytes, file.path));
+  }
+  MORTAR_ASSIGN_OR_RETURN(DeletedRows rows,
+                          DeletedRows::Parse(bitmap, vector.cardinality, file.path));
+  return std::make_shared<const DeletedRows>(std::move(rows));
+}
 
 // One row group of one file, its column chunks fetched ahead while earlier ones decode.
 struct Unit {
@@ -185,8 +210,9 @@ struct Unit {
   // For each wanted column the file does not hold: its value in every row (the file's
   // partition value; null for a column added after the file was written).
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
-  // The rows deleted from the file (null: none), and the file's index of the next row
-  // the row group's reader gives.
+  // The rows deleted from the file (null: none; read with the row group's chunks), and
+  // the file's index of the next row the row group's reader gives.
+  DeletedRowsRead deleted_read;
   std::shared_ptr<const DeletedRows> deleted;
   int64_t next_row = 0;
 };
@@ -356,29 +382,23 @@ class DirectTableReader final : public BatchReader {
     return kept->record_batch();
   }
 
-  // The rows deleted from the file, read once for all its row groups.
-  Result<std::shared_ptr<const DeletedRows>> DeletedRowsOf(std::size_t file_index) {
+  // The rows deleted from the file, read once for all its row groups, on Arrow's I/O
+  // threads while earlier row groups decode.
+  DeletedRowsRead DeletedRowsOf(std::size_t file_index) {
     const DeltaDataFile& file = files_[file_index];
     if (!file.deletion_vector || file.deletion_vector->cardinality == 0) {
-      return std::shared_ptr<const DeletedRows>();
+      return DeletedRowsRead::MakeFinished(std::shared_ptr<const DeletedRows>());
     }
-    if (deleted_file_ == file_index && deleted_) return deleted_;
-    const DeletionVectorDescriptor& vector = *file.deletion_vector;
-    std::string bitmap;
-    if (vector.storage_type == 'i') {
-      MORTAR_ASSIGN_OR_RETURN(bitmap, InlineBitmap(vector));
-    } else {
-      MORTAR_ASSIGN_OR_RETURN(std::string relative, RelativeVectorPath(vector));
-      MORTAR_ASSIGN_OR_RETURN(auto store, store_->Current());
-      MORTAR_ASSIGN_OR_RETURN(
-          std::string stored,
-          store->GetRange(prefix_ + relative, vector.offset.value_or(0), vector.size_in_bytes + 8));
-      MORTAR_ASSIGN_OR_RETURN(bitmap, BitmapInVectorFile(stored, vector.size_in_bytes, file.path));
-    }
-    MORTAR_ASSIGN_OR_RETURN(DeletedRows rows,
-                            DeletedRows::Parse(bitmap, vector.cardinality, file.path));
+    if (deleted_file_ == file_index && deleted_.is_valid()) return deleted_;
+    auto submitted = arrow::io::default_io_context().executor()->Submit(
+        [files = store_, prefix = prefix_, file]() {
+          return ReadDeletedRows(*files, prefix, file);
+        });
     deleted_file_ = file_index;
-    deleted_ = std::make_shared<const DeletedRows>(std::move(rows));
+    deleted_ = submitted.ok()
+                   ? std::move(*submitted)
+                   : DeletedRowsRead::MakeFinished(Result<std::shared_ptr<const DeletedRows>>(
+                         FromArrowStatus(submitted.status())));
     return deleted_;
   }
 
@@ -428,7 +448,7 @@ class DirectTableReader final : public BatchReader {
       if (found >= 0) Leaves(manifest.schema_fields[static_cast<std::size_t>(found)], leaves);
     }
     std::sort(leaves.begin(), leaves.end());
-    MORTAR_ASSIGN_OR_RETURN(unit.deleted, DeletedRowsOf(file_index));
+    unit.deleted_read = DeletedRowsOf(file_index);
     for (int earlier = 0; earlier < row_group; ++earlier) {
       unit.next_row += metadata->RowGroup(earlier)->num_rows();
     }
@@ -444,6 +464,9 @@ class DirectTableReader final : public BatchReader {
 
   Status StartReading(Unit& unit) {
     if (unit.batches) return Status::OK();
+    const auto& deleted = unit.deleted_read.result();
+    if (!deleted.ok()) return FromArrowStatus(deleted.status());
+    MORTAR_ASSIGN_OR_RETURN(unit.deleted, *deleted);
     auto batches = unit.parquet->GetRecordBatchReader({unit.row_group}, unit.leaves);
     if (!batches.ok()) return Failed(unit, batches.status().message());
     unit.batches = std::move(*batches);
@@ -505,7 +528,7 @@ class DirectTableReader final : public BatchReader {
   int next_row_group_ = 0;
   std::deque<Footer> footers_;    // of next_file_ and the files after it
   std::size_t deleted_file_ = 0;  // whose deleted rows deleted_ holds
-  std::shared_ptr<const DeletedRows> deleted_;
+  DeletedRowsRead deleted_;
 };
 
 // Partition values are text in the log; these types convert from it exactly as Delta
