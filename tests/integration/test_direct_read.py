@@ -428,22 +428,29 @@ def test_a_read_outlasting_its_credentials_renews_them(direct, ws, tmp_path):
 def test_a_table_of_many_small_files_reads_several_files_at_once(direct, ws, tmp_path):
     """A table written a file per small batch (as streams write them) costs a round trip
     per file, not bytes: footers, row groups and deletion vectors are fetched several at
-    once. The stand-in holds each read of the table's files 50 ms (S3's latency; served
-    from disk it has none), so reads asked for together are in flight together there."""
+    once, and so are the commits. The stand-in holds each read of the table's files 50 ms
+    (S3's latency; served from disk it has none), so reads asked for together are in
+    flight together there."""
     table = f"main.{direct.schema}.small_files"
     direct.run("sql", "uc", f"CREATE TABLE {table} TBLPROPERTIES "
                "('delta.enableDeletionVectors' = true) AS SELECT /*+ REPARTITION(40) */ id, "
                "CONCAT('row ', id) AS label FROM range(4000)")
     direct.run("sql", "uc", f"DELETE FROM {table} WHERE id % 10 = 0")  # a vector per file
+    for n in range(3):  # more commits, no checkpoint yet (one every 10)
+        direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id) "
+                   f"FROM range({4000 + n * 10}, {4010 + n * 10})")
     previous = warehouse_admin(ws, "POST", "/settings", {"table_storage_latency_ms": 50})
     try:
         since = time.time()
         got, expected = read_directly(direct, ws, "small_files", tmp_path)
     finally:
         warehouse_admin(ws, "POST", "/settings", previous)
-    assert got.num_rows == 3600
+    assert got.num_rows == 3630
     same_values(got, expected)
     reads = calls_since(ws, since, "TableStorage.GetObject")
+    commits = sorted(call["time"] for call in reads if re.search(r"/\d{20}\.json$", call["path"]))
+    assert len(commits) == 5, reads
+    assert max(commits) - min(commits) < 0.025, commits  # asked for together
     data = [call for call in reads if call["path"].endswith(".parquet")]
     assert len({call["path"] for call in data}) >= 30, data  # Spark may leave some empty
     assert max(call["in_flight"] for call in data) >= 4, data

@@ -478,6 +478,11 @@ Result<DeltaSnapshot> ReadDeltaSnapshot(DeltaLogFiles& log, std::string_view tab
     MORTAR_RETURN_IF_ERROR(ApplySidecars(state, log));
     first_commit = *checkpoint + 1;
   }
+  std::vector<std::string> upcoming;
+  for (auto commit = commits.lower_bound(first_commit); commit != commits.end(); ++commit) {
+    upcoming.push_back(commit->second);
+  }
+  log.WillRead(upcoming);
   for (int64_t version = first_commit; version <= latest; ++version) {
     auto found = commits.find(version);
     if (found == commits.end()) {

@@ -64,6 +64,10 @@ class DeltaLogFiles {
   // One file of the log, whole (commits are metadata, not table data), by its name or,
   // for a v2 checkpoint's sidecar file, as "_sidecars/<name>".
   virtual Result<std::string> Read(const std::string& name) = 0;
+  // The files the snapshot will Read next, in that order (the commits after the
+  // checkpoint): a store far away may start reading them, several at once. By default
+  // nothing.
+  virtual void WillRead(const std::vector<std::string>& names) { (void)names; }
   // A checkpoint or sidecar file (Parquet), to read the parts of it a snapshot needs;
   // by default the file Read gives, whole.
   virtual Result<std::shared_ptr<arrow::io::RandomAccessFile>> Open(const std::string& name);

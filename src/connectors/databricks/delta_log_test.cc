@@ -64,12 +64,14 @@ class MemoryLog final : public DeltaLogFiles {
     reads.push_back(name);
     return files.at(name);
   }
+  void WillRead(const std::vector<std::string>& names) override { will_read = names; }
   void Put(int64_t version, const std::vector<std::string>& actions) {
     std::string body;
     for (const auto& action : actions) body += action + "\n";
     files[Commit(version)] = body;
   }
   std::vector<std::string> reads;
+  std::vector<std::string> will_read;     // as the snapshot announced them
   std::vector<std::string> listed_after;  // each listing's start
 };
 
@@ -256,6 +258,25 @@ TEST(DeltaLogTest, ACheckpointIsReadWithoutItsStatistics) {
 
 // As Delta's readers do: the log listed from the checkpoint _last_checkpoint names, the
 // commits before it never listed; a hint that leads nowhere is set aside.
+TEST(DeltaLogTest, TheCommitsToApplyAreAnnouncedBeforeTheyAreRead) {
+  // So that a store far away reads them several at once: the commits after the
+  // checkpoint, in the order they are then read.
+  MemoryLog log;
+  log.Put(0, {Protocol(1), Metadata(), Add("a.parquet")});
+  log.Put(1, {Add("b.parquet")});
+  log.files["00000000000000000001.checkpoint.parquet"] = Checkpoint({"a.parquet", "b.parquet"});
+  for (int version = 2; version <= 4; ++version) {
+    log.Put(version, {Add(std::to_string(version) + ".parquet")});
+  }
+  auto snapshot = ReadDeltaSnapshot(log);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  const std::vector<std::string> after = {Commit(2), Commit(3), Commit(4)};
+  EXPECT_EQ(log.will_read, after);
+  EXPECT_EQ(log.reads, (std::vector<std::string>{"00000000000000000001.checkpoint.parquet",
+                                                 Commit(2), Commit(3), Commit(4)}));
+  EXPECT_EQ(Paths(*snapshot).size(), 5u);
+}
+
 TEST(DeltaLogTest, TheLogIsListedFromTheCheckpointLastCheckpointNames) {
   MemoryLog log;
   log.Put(0, {Protocol(1), Metadata(), Add("gone.parquet")});

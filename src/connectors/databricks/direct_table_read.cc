@@ -94,6 +94,12 @@ class StoreFile final : public arrow::io::RandomAccessFile {
 // The table's log in the store.
 // More than `_last_checkpoint` ever holds (a version, sizes, a checksum, a schema at most).
 constexpr int64_t kMaxLastCheckpointBytes = 1 << 20;
+// Commits are read whole; one larger is refused (a commit is metadata, not table data).
+constexpr int64_t kMaxLogFileBytes = 512LL << 20;
+// Commits read ahead of the one being applied, at once on Arrow's I/O threads, while
+// they hold under this many bytes together.
+constexpr std::size_t kLogReadsAhead = 8;
+constexpr int64_t kLogBytesAhead = 64 << 20;
 
 class StoreLog final : public DeltaLogFiles {
  public:
@@ -126,27 +132,79 @@ class StoreLog final : public DeltaLogFiles {
   // A checkpoint's parts that the snapshot reads, fetched in ranged reads as Parquet
   // asks for them.
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> Open(const std::string& name) override {
-    auto size = sizes_.find(name);
-    if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
+    MORTAR_ASSIGN_OR_RETURN(int64_t size, SizeOf(name));
     std::shared_ptr<arrow::io::RandomAccessFile> file =
-        std::make_shared<StoreFile>(files_, folder_ + name, size->second);
+        std::make_shared<StoreFile>(files_, folder_ + name, size);
     return file;
   }
   Result<std::string> Read(const std::string& name) override {
-    auto size = sizes_.find(name);
-    if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
-    constexpr int64_t kMaxLogFileBytes = 512LL << 20;
-    if (size->second > kMaxLogFileBytes) {
+    if (auto ahead = reading_.find(name); ahead != reading_.end()) {
+      LogRead read = std::move(ahead->second);
+      reading_.erase(ahead);
+      bytes_reading_ -= read.bytes;
+      ReadAhead();
+      auto text = read.text.MoveResult();
+      if (!text.ok()) return FromArrowStatus(text.status());
+      return std::move(*text);
+    }
+    MORTAR_ASSIGN_OR_RETURN(int64_t size, SizeOf(name));
+    if (size > kMaxLogFileBytes) {
       return Status::Invalid("Delta log file " + name + " is larger than 512 MiB");
     }
-    MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
-    return store->GetRange(folder_ + name, 0, size->second);
+    return ReadWhole(*files_, folder_ + name, size);
+  }
+  // The commits to apply, in order: read several at once, each Read takes its own.
+  void WillRead(const std::vector<std::string>& names) override {
+    upcoming_.assign(names.begin(), names.end());
+    ReadAhead();
   }
 
  private:
+  struct LogRead {
+    arrow::Future<Result<std::string>> text;
+    int64_t bytes = 0;
+  };
+
+  static Result<std::string> ReadWhole(TableFilesStore& files, const std::string& key,
+                                       int64_t size) {
+    MORTAR_ASSIGN_OR_RETURN(auto store, files.Current());
+    return store->GetRange(key, 0, size);
+  }
+
+  Result<int64_t> SizeOf(const std::string& name) const {
+    auto size = sizes_.find(name);
+    if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
+    return size->second;
+  }
+
+  // Starts reading the next upcoming files while few enough are being read. One this
+  // cannot read ahead (unknown, too large) is left to Read, which says why.
+  void ReadAhead() {
+    while (!upcoming_.empty() && reading_.size() < kLogReadsAhead) {
+      const std::string& name = upcoming_.front();
+      auto size = SizeOf(name);
+      if (!size.ok() || *size > kMaxLogFileBytes || reading_.contains(name)) {
+        upcoming_.pop_front();
+        continue;
+      }
+      if (!reading_.empty() && bytes_reading_ + *size > kLogBytesAhead) break;
+      auto submitted = arrow::io::default_io_context().executor()->Submit(
+          [files = files_, key = folder_ + name, bytes = *size]() {
+            return ReadWhole(*files, key, bytes);
+          });
+      if (!submitted.ok()) break;  // Read reads it then
+      reading_.emplace(name, LogRead{std::move(*submitted), *size});
+      bytes_reading_ += *size;
+      upcoming_.pop_front();
+    }
+  }
+
   std::shared_ptr<TableFilesStore> files_;
   std::string folder_;
   std::map<std::string, int64_t> sizes_;
+  std::deque<std::string> upcoming_;        // to read ahead, in order
+  std::map<std::string, LogRead> reading_;  // read ahead, not yet taken
+  int64_t bytes_reading_ = 0;
 };
 
 // The leaf columns of a top-level field, as Parquet numbers them.
