@@ -449,15 +449,16 @@ def test_a_table_of_many_small_files_reads_several_files_at_once(direct, ws, tmp
     same_values(got, expected)
     reads = calls_since(ws, since, "TableStorage.GetObject")
     commits = sorted(call["time"] for call in reads if re.search(r"/\d{20}\.json$", call["path"]))
+    # One after another, the five would span at least four holds (200 ms).
     assert len(commits) == 5, reads
-    assert max(commits) - min(commits) < 0.025, commits  # asked for together
+    assert max(commits) - min(commits) < 0.1, commits
     data = [call for call in reads if call["path"].endswith(".parquet")]
     assert len({call["path"] for call in data}) >= 30, data  # Spark may leave some empty
     assert max(call["in_flight"] for call in data) >= 4, data
     # Read one after another, each vector would be asked for 50 ms after the one before.
     vectors = sorted(call["time"] for call in reads if "/deletion_vector_" in call["path"])
     assert len(vectors) >= 30, reads
-    assert min(b - a for a, b in zip(vectors, vectors[1:])) < 0.025, vectors
+    assert min(b - a for a, b in zip(vectors, vectors[1:])) < 0.04, vectors
 
 
 @pytest.fixture
