@@ -186,10 +186,11 @@ def test_inline_arrow_frames_match_the_recorded_ones(ws):
     client = RawClient(ws)
     try:
         client.open()
-        ours = client.execute("SELECT * FROM (VALUES (1, '   leading and trailing spaces   '), "
-                              "(2, 'こんにちは'), (3, 'special chars: !@#$%^&*()'), "
-                              "(4, 'string with \"double quotes\" inside'), (5, NULL)) "
-                              "AS string_edge_cases(id, test_string) ORDER BY id")
+        ours = client.execute_finished(
+            "SELECT * FROM (VALUES (1, '   leading and trailing spaces   '), "
+            "(2, 'こんにちは'), (3, 'special chars: !@#$%^&*()'), "
+            "(4, 'string with \"double quotes\" inside'), (5, NULL)) "
+            "AS string_edge_cases(id, test_string) ORDER BY id")
         # The same fields set at every level as in the recorded reply.
         assert set_fields(ours) == set_fields(recorded)
         assert set_fields(ours.directResults) == set_fields(recorded.directResults)
@@ -233,7 +234,8 @@ def test_column_based_frames_match_the_recorded_ones(ws):
     client = RawClient(ws)
     try:
         client.open()
-        ours = client.execute("SELECT * FROM VALUES (1, 'a'), (5, NULL) AS t(id, s)", arrow=False)
+        ours = client.execute_finished("SELECT * FROM VALUES (1, 'a'), (5, NULL) AS t(id, s)",
+                                       arrow=False)
         assert set_fields(ours.directResults.resultSetMetadata) == set_fields(
             recorded.directResults.resultSetMetadata)
         ours_rows = ours.directResults.resultSet.results
@@ -278,18 +280,9 @@ def test_cloudfetch_links_and_files_as_databricks_defines_them(ws):
     client = RawClient(ws)
     try:
         client.open()
-        # Direct results carry the result only when the statement finishes within the
-        # wait (5 s, as on Databricks); a busy machine may take longer the first time:
-        # then the answer is the status alone, and the statement is asked again.
-        for attempt in range(3):
-            ours = client.execute("SELECT id, CAST(id AS STRING) AS s, id * 0.5 AS half FROM range(1000000)")
-            direct = ours.directResults
-            if direct.resultSet is not None or attempt == 2:
-                break
-            assert set_fields(direct) == {"operationStatus"}
-            assert direct.operationStatus.operationState in (T.TOperationState.PENDING_STATE,
-                                                             T.TOperationState.RUNNING_STATE)
-            client.close_operation(ours.operationHandle)
+        ours = client.execute_finished(
+            "SELECT id, CAST(id AS STRING) AS s, id * 0.5 AS half FROM range(1000000)")
+        direct = ours.directResults
         assert set_fields(direct) == set_fields(recorded.directResults)  # no closeOperation
         assert direct.resultSetMetadata.resultFormat == T.TSparkRowSetType.URL_BASED_SET
         assert set_fields(direct.resultSet.results) == set_fields(recorded.directResults.resultSet.results)
@@ -352,7 +345,7 @@ def test_expired_links_are_refused_and_renewed_from_their_start_row(ws):
     context = ssl.create_default_context(cafile=ws["ca_file"])
     try:
         client.open()
-        ours = client.execute("SELECT id, repeat('x', 40) AS pad FROM range(60000)")
+        ours = client.execute_finished("SELECT id, repeat('x', 40) AS pad FROM range(60000)")
         results = ours.directResults.resultSet.results
         links = results.resultLinks
         assert len(links) == 4 and ours.directResults.resultSet.hasMoreRows is True

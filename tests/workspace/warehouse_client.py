@@ -132,6 +132,20 @@ class RawClient:
                 intervalTypesAsArrow=native, nullTypeAsArrow=native),
             parameters=[]))
 
+    def execute_finished(self, statement, **asked):
+        """execute, as a statement that finished within the direct-results wait (5 s, as on
+        Databricks) answers; a busy machine may take longer the first time: then the answer
+        is the status alone, the operation is closed and the statement asked again (at most
+        three times)."""
+        for attempt in range(3):
+            answer = self.execute(statement, **asked)
+            direct = answer.directResults
+            if direct is None or direct.resultSet is not None or attempt == 2:
+                return answer
+            assert direct.operationStatus.operationState in (T.TOperationState.PENDING_STATE,
+                                                             T.TOperationState.RUNNING_STATE)
+            self.close_operation(answer.operationHandle)
+
     def status(self, handle):
         return self.client.GetOperationStatus(T.TGetOperationStatusReq(operationHandle=handle))
 
