@@ -91,6 +91,15 @@ class StoreFile final : public arrow::io::RandomAccessFile {
   bool closed_ = false;
 };
 
+// `read()` (a Result) run on Arrow's I/O threads; a pool that refuses it fails the future.
+template <typename Read>
+auto OnIoThreads(Read read) -> arrow::Future<decltype(read())> {
+  auto submitted = arrow::io::default_io_context().executor()->Submit(std::move(read));
+  if (submitted.ok()) return std::move(*submitted);
+  return arrow::Future<decltype(read())>::MakeFinished(
+      decltype(read())(FromArrowStatus(submitted.status())));
+}
+
 // The table's log in the store.
 // More than `_last_checkpoint` ever holds (a version, sizes, a checksum, a schema at most).
 constexpr int64_t kMaxLastCheckpointBytes = 1 << 20;
@@ -188,12 +197,11 @@ class StoreLog final : public DeltaLogFiles {
         continue;
       }
       if (!reading_.empty() && bytes_reading_ + *size > kLogBytesAhead) break;
-      auto submitted = arrow::io::default_io_context().executor()->Submit(
-          [files = files_, key = folder_ + name, bytes = *size]() {
-            return ReadWhole(*files, key, bytes);
-          });
-      if (!submitted.ok()) break;  // Read reads it then
-      reading_.emplace(name, LogRead{std::move(*submitted), *size});
+      reading_.emplace(name,
+                       LogRead{OnIoThreads([files = files_, key = folder_ + name, bytes = *size]() {
+                                 return ReadWhole(*files, key, bytes);
+                               }),
+                               *size});
       bytes_reading_ += *size;
       upcoming_.pop_front();
     }
@@ -448,15 +456,10 @@ class DirectTableReader final : public BatchReader {
       return DeletedRowsRead::MakeFinished(std::shared_ptr<const DeletedRows>());
     }
     if (deleted_file_ == file_index && deleted_.is_valid()) return deleted_;
-    auto submitted = arrow::io::default_io_context().executor()->Submit(
-        [files = store_, prefix = prefix_, file]() {
-          return ReadDeletedRows(*files, prefix, file);
-        });
     deleted_file_ = file_index;
-    deleted_ = submitted.ok()
-                   ? std::move(*submitted)
-                   : DeletedRowsRead::MakeFinished(Result<std::shared_ptr<const DeletedRows>>(
-                         FromArrowStatus(submitted.status())));
+    deleted_ = OnIoThreads([files = store_, prefix = prefix_, file]() {
+      return ReadDeletedRows(*files, prefix, file);
+    });
     return deleted_;
   }
 
