@@ -171,7 +171,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                     "ListObjectsV2" if listing else "GetObject"), None, None,
                     access_key=table_storage.access_key_of(self.headers),
                     path=urllib.parse.unquote(self.path.partition("?")[0]),
-                    in_flight=in_flight, **details)
+                    in_flight=in_flight,
+                    connection=table_storage.connection_of(self.headers), **details)
                 storage.serve(self, "GET")
             return
         match = TABLES_PATH.match(self.path.split("?", 1)[0])

@@ -69,6 +69,13 @@ def access_key_of(headers):
     return match.group(1) if match else None
 
 
+def connection_of(headers):
+    """Which client connection to the front door a request came on (nginx's serial
+    number, set by the front door), or None when it came another way."""
+    serial = headers.get("X-Storage-Connection", "")
+    return int(serial) if serial.isascii() and serial.isdigit() else None
+
+
 def authenticate(method, raw_path, raw_query, headers, catalog, region):
     """The credential a request is signed with, once its signature, token and time pass."""
     match = AUTHORIZATION.match(headers.get("Authorization", ""))
