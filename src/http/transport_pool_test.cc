@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <vector>
 
 namespace mortar::http {
 namespace {
@@ -46,6 +47,26 @@ TEST(TransportPoolTest, KeepsNoMoreThanItsIdleLimit) {
     ASSERT_TRUE(a.ok() && b.ok());
   }
   EXPECT_EQ(pool->idle(), 1u);
+}
+
+// A direct read calls from 16 threads: a pool keeping fewer would drop the connections
+// returned beyond its limit and connect again at the next burst of reads.
+TEST(TransportPoolTest, KeepsWhatSixteenThreadsUseAtOnce) {
+  int made = 0;
+  auto pool = TransportPool::Make([&made]() -> Result<std::unique_ptr<Transport>> {
+    ++made;
+    return std::unique_ptr<Transport>(std::make_unique<CountingTransport>());
+  });
+  for (int burst = 0; burst < 3; ++burst) {
+    std::vector<TransportPool::Lease> leases;
+    for (int i = 0; i < 16; ++i) {
+      auto lease = pool->Acquire();
+      ASSERT_TRUE(lease.ok());
+      leases.push_back(std::move(*lease));
+    }
+  }
+  EXPECT_EQ(made, 16);
+  EXPECT_EQ(pool->idle(), 16u);
 }
 
 TEST(TransportPoolTest, AFactoryErrorIsTheCallers) {

@@ -455,6 +455,11 @@ def test_a_table_of_many_small_files_reads_several_files_at_once(direct, ws, tmp
     data = [call for call in reads if call["path"].endswith(".parquet")]
     assert len({call["path"] for call in data}) >= 30, data  # Spark may leave some empty
     assert max(call["in_flight"] for call in data) >= 4, data
+    # More at once than Arrow's default 8 I/O threads, over connections kept from read to
+    # read (a connection per read would be some 130 here).
+    assert max(call["in_flight"] for call in reads) > 8, reads
+    connections = {call["connection"] for call in reads}
+    assert None not in connections and len(connections) <= 20, connections
     # Read one after another, each vector would be asked for 50 ms after the one before.
     vectors = sorted(call["time"] for call in reads if "/deletion_vector_" in call["path"])
     assert len(vectors) >= 30, reads

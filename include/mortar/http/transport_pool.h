@@ -14,8 +14,10 @@ namespace mortar::http {
 
 class TransportPool : public std::enable_shared_from_this<TransportPool> {
  public:
-  // Keeps up to `max_idle` transports between requests (more may be out at once).
-  static std::shared_ptr<TransportPool> Make(TransportFactory factory, std::size_t max_idle = 8);
+  // Keeps up to `max_idle` transports between requests (more may be out at once): as
+  // many as the threads calling at once, or a connection is made and dropped per request
+  // (a direct read calls from 16 of Arrow's I/O threads).
+  static std::shared_ptr<TransportPool> Make(TransportFactory factory, std::size_t max_idle = 16);
 
   // A transport for one thread, idle or new; it goes back when the lease ends.
   class Lease {

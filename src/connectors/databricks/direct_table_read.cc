@@ -11,8 +11,10 @@
 #include <parquet/file_reader.h>
 #include <parquet/properties.h>
 
+#include <cstdlib>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "connectors/databricks/column_mapping.h"
@@ -234,6 +236,21 @@ constexpr int64_t kSmallRowGroupsBytesAhead = 16 << 20;
 constexpr std::size_t kMostRowGroupsAhead = 16;
 // Footers read ahead, at once on Arrow's I/O threads (a ranged GET of 64 KiB each).
 constexpr std::size_t kFootersAhead = 8;
+
+// Arrow's I/O threads, which make every read of a table's files: what is read ahead at
+// once (footers, small row groups, deletion vectors, commits) waits on round trips, not
+// on the CPU, and Arrow's default 8 left half of it queued on a table of many small
+// files. A user's ARROW_IO_THREADS is kept; the pool never shrinks here.
+constexpr int kIoThreads = 16;
+void EnsureIoThreads() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (std::getenv("ARROW_IO_THREADS") != nullptr) return;
+    if (arrow::io::GetIOThreadPoolCapacity() < kIoThreads) {
+      (void)arrow::io::SetIOThreadPoolCapacity(kIoThreads);  // refused only at shutdown
+    }
+  });
+}
 
 using Footer = arrow::Future<std::shared_ptr<parquet::FileMetaData>>;
 // Null: the file has no deleted rows. (A mortar Result inside, so its status stays whole.)
@@ -609,6 +626,7 @@ bool PartitionTypeRead(const std::string& type) {
 Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema,
                                   const DirectReadOptions& options) {
   MORTAR_RETURN_IF_ERROR(InitializeCompute());
+  EnsureIoThreads();
   auto fallback = [](std::string why) { return DirectRead{nullptr, std::move(why)}; };
   VendedLocation where{options.connection_name, "", options.storage_endpoint, options.region,
                        options.ca_file};
