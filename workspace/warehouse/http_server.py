@@ -333,12 +333,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         body = self._body(length_text, "A Thrift request")
         if body is None:
             return
-        method, statement, start_row = _call_of(body)
+        method, statement, start_row, details = _call_of(body)
         fault = self.server.faults.take(profile.id, method)
         thrift_service.context.expire_links = bool(fault and fault["expire_links"])
         if self._fault_answered(fault, method):
             return
-        self.server.faults.record(profile.id, method, statement, start_row)
+        self.server.faults.record(profile.id, method, statement, start_row, **details)
         thrift_service.context.user = user
         thrift_service.context.profile = profile
         limit = self.server.settings.max_request_bytes
@@ -499,18 +499,23 @@ class RequestHandler(BaseHTTPRequestHandler):
 
 
 def _call_of(body):
-    """The Thrift method a request calls, its statement (ExecuteStatement) and the row it
-    asks to start from (FetchResults)."""
+    """The Thrift method a request calls, its statement (ExecuteStatement), the row it
+    asks to start from (FetchResults) and details for the call log: the operation a
+    GetOperationStatus asks after."""
     try:
         protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body))
         method, _, _ = protocol.readMessageBegin()
-        if method in ("ExecuteStatement", "FetchResults"):
+        if method in ("ExecuteStatement", "FetchResults", "GetOperationStatus"):
             arguments = getattr(TCLIService, method + "_args")()
             arguments.read(protocol)
             request = arguments.req
             if method == "ExecuteStatement":
-                return method, request.statement if request else None, None
-            return method, None, request.startRowOffset if request else None
-        return method, None, None
+                return method, request.statement if request else None, None, {}
+            if method == "GetOperationStatus":
+                guid = request and request.operationHandle and \
+                    request.operationHandle.operationId and request.operationHandle.operationId.guid
+                return method, None, None, {"operation": guid.hex() if guid else None}
+            return method, None, request.startRowOffset if request else None, {}
+        return method, None, None, {}
     except Exception:  # a malformed body; process() answers it, /admin/calls names it so
-        return "(unreadable)", None, None
+        return "(unreadable)", None, None, {}
