@@ -173,7 +173,12 @@ class Session::Impl {
   Status Wait(Operation& operation, const std::string& what,
               std::optional<wire::TGetOperationStatusResp> status) {
     auto start = clock().Now();
+    // Polls start at least `pause` apart (growing to half a second), and the time the
+    // server held the last one counts: Databricks (and the stand-in) answer
+    // GetOperationStatus when the state changes or after a while, and sleeping after such
+    // an answer would only add to the wait once the statement has finished.
     auto pause = std::chrono::milliseconds(10);
+    auto held = std::chrono::milliseconds(0);
     while (true) {
       if (status) {
         MORTAR_RETURN_IF_ERROR(Check(status->status, what));
@@ -204,14 +209,16 @@ class Session::Impl {
         return stop;
       }
       if (status) {
-        clock().SleepFor(pause);
+        if (held < pause) clock().SleepFor(pause - held);
         pause = std::min(pause * 2, std::chrono::milliseconds(500));
       }
       wire::TGetOperationStatusReq request;
       request.operationHandle = operation.handle;
       wire::TGetOperationStatusResp response;
+      const auto asked = clock().Now();
       MORTAR_RETURN_IF_ERROR(
           Invoke("GetOperationStatus", [&] { client_->GetOperationStatus(response, request); }));
+      held = std::chrono::duration_cast<std::chrono::milliseconds>(clock().Now() - asked);
       status = response;
     }
   }
