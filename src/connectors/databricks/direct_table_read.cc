@@ -234,14 +234,16 @@ constexpr int kNotInFile = -1;
 // fetched at once; what is held ahead stays under this many compressed bytes, and count.
 constexpr int64_t kSmallRowGroupsBytesAhead = 16 << 20;
 constexpr std::size_t kMostRowGroupsAhead = 16;
-// Footers read ahead, at once on Arrow's I/O threads (a ranged GET of 64 KiB each).
-constexpr std::size_t kFootersAhead = 8;
 
 // Arrow's I/O threads, which make every read of a table's files: what is read ahead at
 // once (footers, small row groups, deletion vectors, commits) waits on round trips, not
 // on the CPU, and Arrow's default 8 left half of it queued on a table of many small
 // files. A user's ARROW_IO_THREADS is kept; the pool never shrinks here.
 constexpr int kIoThreads = 16;
+// Footers read ahead, at once on those threads (a ranged GET of 64 KiB each): as many
+// as the threads, so none is idle while files' row groups wait for their footers.
+constexpr std::size_t kFootersAhead = kIoThreads;
+
 void EnsureIoThreads() {
   static std::once_flag once;
   std::call_once(once, [] {
