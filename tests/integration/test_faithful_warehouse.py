@@ -111,9 +111,10 @@ def test_connection_test_says_spark_protocol_arrow_lz4_and_cloudfetch(dbsql, ws)
 
 def test_a_long_statement_is_polled_without_pauses_the_warehouse_already_made(
         mortar, ws, add_databricks):
-    """The warehouse holds GetOperationStatus up to a second while a statement runs (as
-    Databricks does): Mortar asks again at once rather than sleeping on top of it, so the
-    statement's end is seen when it comes. Pausing after each answer too, the polls of
+    """The warehouse holds GetOperationStatus up to a second while a statement runs
+    (Databricks' Python connector polls without pausing, counting on that): Mortar asks
+    again at once rather than sleeping on top of it, so the statement's end is seen when
+    it comes. Pausing after each answer too, the polls of
     this 12 s statement came up to 1.5 s apart (the pause grows to half a second)."""
     mortar.run("init")
     add_databricks(mortar, ws, http_path=ws["databricks_http_path"])

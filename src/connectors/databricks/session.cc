@@ -174,9 +174,10 @@ class Session::Impl {
               std::optional<wire::TGetOperationStatusResp> status) {
     auto start = clock().Now();
     // Polls start at least `pause` apart (growing to half a second), and the time the
-    // server held the last one counts: Databricks (and the stand-in) answer
-    // GetOperationStatus when the state changes or after a while, and sleeping after such
-    // an answer would only add to the wait once the statement has finished.
+    // server held the last one counts: a server may hold GetOperationStatus until the
+    // state changes or a while passes (the stand-in's warehouse does; Databricks' Python
+    // connector polls without pausing, counting on it), and sleeping after such an answer
+    // would only add to the wait once the statement has finished.
     auto pause = std::chrono::milliseconds(10);
     auto held = std::chrono::milliseconds(0);
     while (true) {
