@@ -256,8 +256,6 @@ TEST(DeltaLogTest, ACheckpointIsReadWithoutItsStatistics) {
       << counted.opened->read() << " of " << checkpoint.size() << " bytes read";
 }
 
-// As Delta's readers do: the log listed from the checkpoint _last_checkpoint names, the
-// commits before it never listed; a hint that leads nowhere is set aside.
 TEST(DeltaLogTest, TheCommitsToApplyAreAnnouncedBeforeTheyAreRead) {
   // So that a store far away reads them several at once: the commits after the
   // checkpoint, in the order they are then read.
@@ -277,6 +275,8 @@ TEST(DeltaLogTest, TheCommitsToApplyAreAnnouncedBeforeTheyAreRead) {
   EXPECT_EQ(Paths(*snapshot).size(), 5u);
 }
 
+// As Delta's readers do: the log listed from the checkpoint _last_checkpoint names, the
+// commits before it never listed; a hint that leads nowhere is set aside.
 TEST(DeltaLogTest, TheLogIsListedFromTheCheckpointLastCheckpointNames) {
   MemoryLog log;
   log.Put(0, {Protocol(1), Metadata(), Add("gone.parquet")});
