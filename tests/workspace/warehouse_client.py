@@ -142,6 +142,7 @@ class RawClient:
             direct = answer.directResults
             if direct is None or direct.resultSet is not None or attempt == 2:
                 return answer
+            assert set_fields(direct) == {"operationStatus"}
             assert direct.operationStatus.operationState in (T.TOperationState.PENDING_STATE,
                                                              T.TOperationState.RUNNING_STATE)
             self.close_operation(answer.operationHandle)
