@@ -9,6 +9,12 @@ Result<std::vector<StoredFile>> ObjectStore::ListAfter(const std::string& prefix
   return files;
 }
 
+Result<ObjectPage> ObjectStore::ListFirst(const std::string& prefix, std::size_t limit) const {
+  (void)limit;
+  MORTAR_ASSIGN_OR_RETURN(auto files, List(prefix));
+  return ObjectPage{std::move(files), false};
+}
+
 namespace {
 
 class ObjectStagingStore final : public StagingStore {

@@ -24,6 +24,12 @@ struct ObjectFolder {
   bool truncated = false;             // stopped at the limit
 };
 
+// The first objects under a prefix, in key order.
+struct ObjectPage {
+  std::vector<StoredFile> objects;
+  bool truncated = false;  // objects may follow the last one
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -38,6 +44,9 @@ class ObjectStore {
   // there (S3) reads no page before it; others list all and leave the earlier keys out.
   virtual Result<std::vector<StoredFile>> ListAfter(const std::string& prefix,
                                                     const std::string& start_after) const;
+  // The first of them in key order, read in one round trip where the service lists in
+  // pages (S3: its pages up to `limit` entries); others list all, never truncated.
+  virtual Result<ObjectPage> ListFirst(const std::string& prefix, std::size_t limit) const;
   // The objects and the next level's prefixes (the keys' part up to the next '/', as
   // "a/b/") directly under `prefix` ("" or ending in '/'), listed with '/' as the
   // delimiter; pages are read until `limit` entries, folder markers left out.

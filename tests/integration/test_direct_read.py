@@ -309,12 +309,68 @@ def test_a_table_with_v2_checkpoints_reads_directly(direct, ws, tmp_path):
     read = [call["path"] for call in calls_since(ws, since, "TableStorage.GetObject")]
     assert any("/_delta_log/_sidecars/" in path for path in read), read
     assert not any(path.endswith("/_delta_log/00000000000000000000.json") for path in read), read
-    # The log was listed from the checkpoint _last_checkpoint names, as Delta lists it.
-    hinted = json.loads((log / "_last_checkpoint").read_text())["version"]
+    # The log fits in the first page of its listing, asked for beside _last_checkpoint:
+    # listed once, from its start (a long log: the test below).
+    assert json.loads((log / "_last_checkpoint").read_text())["version"] >= 2
     listings = calls_since(ws, since, "TableStorage.ListObjectsV2")
-    assert listings and hinted >= 2, listings
-    assert [call["start_after"] for call in listings] == [
-        call["prefix"] + f"{hinted:020d}" for call in listings], listings
+    assert [call["start_after"] for call in listings] == [""], listings
+
+
+def test_a_long_log_is_listed_from_its_checkpoint_after_its_first_page(direct, ws, tmp_path):
+    """A busy table's log holds a thousand commits and more (a stream's micro-batches,
+    most of them empty). The first page of its listing, asked for beside
+    `_last_checkpoint`, holds S3's 1,000 keys: without a checkpoint the log is listed on
+    after that page; with one past it, from the checkpoint the hint names, as Delta
+    lists it. Both times, the rows Spark wrote."""
+    table = f"main.{direct.schema}.long_log"
+    direct.run("sql", "uc", f"CREATE TABLE {table} (id BIGINT, label STRING) "
+               "TBLPROPERTIES ('delta.checkpointInterval' = 1100)")
+    location = direct.json("sql", "uc", f"DESCRIBE DETAIL {table}")["rows"][0]["location"]
+    log = Path(location.removeprefix("file:")) / "_delta_log"
+    # Commits 1 to 1,098, a streaming query's empty micro-batches, written beside Spark's.
+    query, now = str(uuid.uuid4()), int(time.time() * 1000)
+    for version in range(1, 1099):
+        actions = [{"commitInfo": {"timestamp": now, "operation": "STREAMING UPDATE",
+                                   "operationParameters": {"outputMode": "Append",
+                                                           "queryId": query,
+                                                           "epochId": str(version)},
+                                   "isBlindAppend": True}},
+                   {"txn": {"appId": query, "version": version, "lastUpdated": now}}]
+        (log / f"{version:020d}.json").write_text(
+            "".join(json.dumps(action) + "\n" for action in actions))
+
+    def insert(first):
+        direct.run("sql", "uc", f"INSERT INTO {table} SELECT id, CONCAT('row ', id) "
+                   f"FROM range({first}, {first + 1000})")
+
+    def log_listings(since):
+        return [call["start_after"].rpartition("/")[2]
+                for call in calls_since(ws, since, "TableStorage.ListObjectsV2")
+                if call["prefix"].endswith(f"{location.rpartition('/')[2]}/_delta_log/")]
+
+    insert(0)  # version 1099: no checkpoint yet
+    assert not (log / "_last_checkpoint").exists()
+    keys = sorted(path.relative_to(log).as_posix() for path in log.rglob("*") if path.is_file())
+    assert len(keys) > 1100, keys
+    def read(rows):
+        since = time.time()
+        out = tmp_path / f"{rows}.parquet"
+        said, read_files = export(direct, ws, "long_log", out)
+        assert "directly from its Delta files" in said and read_files, said
+        got = pq.read_table(out).sort_by("id").to_pydict()
+        assert got == {"id": list(range(rows)), "label": [f"row {n}" for n in range(rows)]}
+        return log_listings(since)
+
+    grant(ws, direct.schema)
+    direct.run("dataset", "import", "uc", "long_log", "--name", "long_log")
+    # The first page, then on after its last key.
+    assert read(1000) == ["", keys[999]]
+
+    insert(1000)  # version 1100, checkpointed
+    insert(2000)
+    assert json.loads((log / "_last_checkpoint").read_text())["version"] == 1100
+    # The first page ends before the checkpoint: then listed from it.
+    assert read(3000) == ["", f"{1100:020d}"]
 
 
 def test_a_table_whose_types_were_widened_reads_directly(direct, ws, tmp_path):
@@ -460,6 +516,12 @@ def test_a_table_of_many_small_files_reads_several_files_at_once(direct, ws, tmp
     assert max(call["in_flight"] for call in reads) > 8, reads
     connections = {call["connection"] for call in reads}
     assert None not in connections and len(connections) <= 20, connections
+    # The log's listing is asked for beside `_last_checkpoint` (a 404 here), not after it.
+    hints = [call for call in reads if call["path"].endswith("/_delta_log/_last_checkpoint")]
+    assert len(hints) == 1, hints
+    listings = [call for call in calls_since(ws, since, "TableStorage.ListObjectsV2")
+                if hints[0]["path"].endswith("/" + call["prefix"] + "_last_checkpoint")]
+    assert len(listings) == 1 and abs(listings[0]["time"] - hints[0]["time"]) < 0.04, listings
     # Read one after another, each vector would be asked for 50 ms after the one before.
     vectors = sorted(call["time"] for call in reads if "/deletion_vector_" in call["path"])
     assert len(vectors) >= 30, reads

@@ -111,6 +111,8 @@ constexpr int64_t kMaxLogFileBytes = 512LL << 20;
 // they hold under this many bytes together.
 constexpr std::size_t kLogReadsAhead = 8;
 constexpr int64_t kLogBytesAhead = 64 << 20;
+// The log's first listing, asked for beside `_last_checkpoint`: one page of S3's.
+constexpr std::size_t kFirstListing = 1000;
 
 class StoreLog final : public DeltaLogFiles {
  public:
@@ -118,11 +120,14 @@ class StoreLog final : public DeltaLogFiles {
       : files_(std::move(files)), folder_(std::move(folder)) {}
 
   Result<std::vector<std::string>> List(const std::string& start_after) override {
-    MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
-    MORTAR_ASSIGN_OR_RETURN(
-        auto files, store->ListAfter(folder_, start_after.empty() ? "" : folder_ + start_after));
+    const std::string from = start_after.empty() ? "" : folder_ + start_after;
+    MORTAR_ASSIGN_OR_RETURN(auto files, FirstPageFrom(from));
+    if (!files) {
+      MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
+      MORTAR_ASSIGN_OR_RETURN(files, store->ListAfter(folder_, from));
+    }
     std::vector<std::string> names;
-    for (const auto& file : files) {
+    for (const auto& file : *files) {
       if (!file.path.starts_with(folder_)) continue;
       std::string relative = file.path.substr(folder_.size());
       sizes_[relative] = file.size;  // a v2 checkpoint's "_sidecars/<name>" too
@@ -132,6 +137,12 @@ class StoreLog final : public DeltaLogFiles {
     return names;
   }
   std::optional<std::string> LastCheckpoint() override {
+    // The log's first page is asked for meanwhile: most logs fit in it whole, so the
+    // listing that follows the hint is then in hand a round trip sooner.
+    first_page_ = OnIoThreads([files = files_, folder = folder_]() -> Result<ObjectPage> {
+      MORTAR_ASSIGN_OR_RETURN(auto store, files->Current());
+      return store->ListFirst(folder, kFirstListing);
+    });
     // A few hundred bytes of JSON: one ranged read, whatever its size; any failure means
     // no hint (the listing that follows says what is wrong with the store, if anything).
     auto store = files_->Current();
@@ -182,6 +193,24 @@ class StoreLog final : public DeltaLogFiles {
     return store->GetRange(key, 0, size);
   }
 
+  using LogFiles = std::optional<std::vector<StoredFile>>;
+  // The log's files from the first page asked for beside the hint, listed on after it
+  // when more follow; nullopt when there is none, it failed (the listing asked for
+  // instead says why) or it ends before `from`, where the listing must start.
+  Result<LogFiles> FirstPageFrom(const std::string& from) {
+    if (!first_page_.is_valid()) return LogFiles();
+    auto taken = std::exchange(first_page_, {}).MoveResult();
+    if (!taken.ok() || !taken->ok()) return LogFiles();
+    ObjectPage page = std::move(**taken);
+    if (!page.truncated) return LogFiles(std::move(page.objects));
+    if (page.objects.empty() || page.objects.back().path < from) return LogFiles();
+    MORTAR_ASSIGN_OR_RETURN(auto store, files_->Current());
+    MORTAR_ASSIGN_OR_RETURN(auto rest, store->ListAfter(folder_, page.objects.back().path));
+    page.objects.insert(page.objects.end(), std::make_move_iterator(rest.begin()),
+                        std::make_move_iterator(rest.end()));
+    return LogFiles(std::move(page.objects));
+  }
+
   Result<int64_t> SizeOf(const std::string& name) const {
     auto size = sizes_.find(name);
     if (size == sizes_.end()) return Status::NotFound("no Delta log file " + name);
@@ -212,8 +241,9 @@ class StoreLog final : public DeltaLogFiles {
   std::shared_ptr<TableFilesStore> files_;
   std::string folder_;
   std::map<std::string, int64_t> sizes_;
-  std::deque<std::string> upcoming_;        // to read ahead, in order
-  std::map<std::string, LogRead> reading_;  // read ahead, not yet taken
+  arrow::Future<Result<ObjectPage>> first_page_;  // asked for beside the hint
+  std::deque<std::string> upcoming_;              // to read ahead, in order
+  std::map<std::string, LogRead> reading_;        // read ahead, not yet taken
   int64_t bytes_reading_ = 0;
 };
 

@@ -181,6 +181,10 @@ Result<S3Client::Level> S3Client::ListLevel(const std::string& prefix, std::size
   return Pages(prefix, true, limit);
 }
 
+Result<S3Client::Level> S3Client::ListFirst(const std::string& prefix, std::size_t limit) const {
+  return Pages(prefix, false, limit);
+}
+
 Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const {
   MORTAR_ASSIGN_OR_RETURN(auto objects, ListObjects(prefix));
   std::vector<std::string> keys;

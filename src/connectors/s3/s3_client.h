@@ -61,6 +61,10 @@ class S3Client {
     bool truncated = false;
   };
   Result<Level> ListLevel(const std::string& prefix, std::size_t limit) const;
+  // The first keys under the prefix, with their sizes and ETags (no delimiter): pages
+  // read until `limit` entries (one page when `limit` is S3's 1,000); truncated when more
+  // may follow.
+  Result<Level> ListFirst(const std::string& prefix, std::size_t limit) const;
   // Bytes [offset, offset + length) of an object (a ranged GET).
   Result<std::string> GetRange(const std::string& key, int64_t offset, int64_t length) const;
   // Writes an object into a local file with ranged GETs of part_bytes (bounded memory).

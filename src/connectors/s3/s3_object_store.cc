@@ -27,6 +27,13 @@ class S3ObjectStore final : public ObjectStore {
     for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
     return files;
   }
+  Result<ObjectPage> ListFirst(const std::string& prefix, std::size_t limit) const override {
+    MORTAR_ASSIGN_OR_RETURN(auto first, client_.ListFirst(prefix, limit));
+    ObjectPage page{{}, first.truncated};
+    for (const auto& object : first.objects)
+      page.objects.push_back({object.key, object.size, object.etag});
+    return page;
+  }
   Result<ObjectFolder> ListFolder(const std::string& prefix, std::size_t limit) const override {
     MORTAR_ASSIGN_OR_RETURN(auto level, client_.ListLevel(prefix, limit));
     ObjectFolder folder{{}, std::move(level.prefixes), level.truncated};
