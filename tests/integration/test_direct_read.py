@@ -413,8 +413,31 @@ def test_a_table_whose_types_changed_is_refused_as_through_the_warehouse(direct,
     assert refused.returncode != 0
     assert "column 'n' is string in table" in refused.stderr, refused.stderr
     assert "mortar dataset detect" in refused.stderr
-    assert not calls_since(ws, since, "TableStorage.GetObject")  # not read directly
+    # The table's log tells the direct read so before any of its data files is read.
+    assert "not directly: Mortar does not read its files: column n is string in the table's " \
+        "Delta schema, int32 in the dataset" in refused.stderr, refused.stderr
+    read = [call["path"] for call in calls_since(ws, since, "TableStorage.GetObject")]
+    assert read and not [path for path in read if path.endswith(".parquet")], read
     assert not (tmp_path / "changed.parquet").exists()
+
+
+def test_a_table_reads_directly_with_its_warehouse_out_of_reach(direct, ws, tmp_path):
+    """A direct read asks Unity Catalog and the table's storage only: the columns and
+    their types come from the table's Delta log. So it reads while the connection's
+    warehouse cannot be reached (a stopped one would be started by a query, and waited
+    for); a read that must go through the warehouse then says why it fails."""
+    table = f"main.{direct.schema}.no_warehouse"
+    direct.run("sql", "uc", f"CREATE TABLE {table} AS SELECT id, CAST(id / 4 AS DECIMAL(12,2)) "
+               "AS price FROM range(5000)")
+    expected = read_directly(direct, ws, "no_warehouse", tmp_path)[1]
+    direct.run("connection", "set", "uc", "--param",
+               "http_path=/sql/1.0/warehouses/0123456789abcdef")
+    said, read_files = export(direct, ws, "no_warehouse", tmp_path / "out.parquet")
+    assert "directly from its Delta files" in said and read_files, said
+    same_values(pq.read_table(tmp_path / "out.parquet").sort_by("id"), expected)
+    # A preview has a row limit: through the warehouse, which is not there.
+    refused = direct.run("dataset", "preview", "no_warehouse", check=False)
+    assert refused.returncode != 0 and "0123456789abcdef" in refused.stderr, refused.stderr
 
 
 def test_python_reads_the_table_directly(direct, ws, tmp_path):

@@ -159,8 +159,9 @@ class SqlConnection {
   // Runs a query and streams its rows.
   virtual Result<std::unique_ptr<BatchReader>> Query(const std::string& sql) = 0;
   // Every row of a table as `columns`, read some faster way than a query (a lakehouse
-  // table's files read directly), or null to read it with a query. `log` (may be empty)
-  // is told which, and why not.
+  // table's files read directly), or null to read it with a query: also when the table
+  // does not hold each of `columns` with its type (the query's read says what is wrong).
+  // `log` (may be empty) is told which, and why not.
   virtual Result<std::unique_ptr<BatchReader>> ReadWholeTable(
       const sql::TableName& table, const Schema& columns,
       const std::function<void(const std::string&)>& log) {

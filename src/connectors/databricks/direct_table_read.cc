@@ -25,6 +25,7 @@
 #include "connectors/vended_store.h"
 #include "mortar/config/document.h"
 #include "mortar/core/arrow_input.h"
+#include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
 
@@ -246,6 +247,41 @@ class StoreLog final : public DeltaLogFiles {
   std::map<std::string, LogRead> reading_;        // read ahead, not yet taken
   int64_t bytes_reading_ = 0;
 };
+
+// A Delta schema's type as Spark spells it ("long", "decimal(18,2)", "array<integer>",
+// "struct<`a`:long>"); nullopt for a struct field name a backtick cannot quote.
+std::optional<std::string> SparkTypeText(const DeltaField& field) {
+  std::vector<std::string> children;
+  for (const auto& child : field.children) {
+    auto text = SparkTypeText(child);
+    if (!text) return std::nullopt;
+    if (field.type == "struct") {
+      if (child.name.find('`') != std::string::npos) return std::nullopt;
+      text = "`" + child.name + "`:" + *text;
+    }
+    children.push_back(std::move(*text));
+  }
+  if (field.type == "array" && children.size() == 1) return "array<" + children[0] + ">";
+  if (field.type == "map" && children.size() == 2)
+    return "map<" + children[0] + "," + children[1] + ">";
+  if (field.type == "struct") {
+    std::string text = "struct<";
+    for (std::size_t i = 0; i < children.size(); ++i) text += (i ? "," : "") + children[i];
+    return text + ">";
+  }
+  if (!children.empty()) return std::nullopt;
+  return field.type;
+}
+
+// Why the table's column cannot be read as the dataset's, if it cannot: its type as the
+// warehouse would describe it (the dataset's types come from there) is another.
+std::optional<std::string> TypeMismatch(const DeltaField& field, const Column& column) {
+  auto text = SparkTypeText(field);
+  auto type = text ? sql::DatabricksDialect().MortarType(*text) : Result<Type>(Type::String());
+  if (text && type.ok() && *type == column.type) return std::nullopt;
+  return "column " + column.name + " is " + (text ? *text : field.type) +
+         " in the table's Delta schema, " + column.type.ToString() + " in the dataset";
+}
 
 // The leaf columns of a top-level field, as Parquet numbers them.
 void Leaves(const parquet::arrow::SchemaField& field, std::vector<int>& out) {
@@ -695,6 +731,7 @@ Result<DirectRead> OpenDirectRead(const VendedTable& table, const Schema& schema
     if (field == fields->end()) {
       return fallback("the table's Delta schema has no column " + column.name);
     }
+    if (auto mismatch = TypeMismatch(*field, column)) return fallback(*mismatch);
     const auto& partitions = snapshot->partition_columns;
     bool partition =
         std::find(partitions.begin(), partitions.end(), column.name) != partitions.end();

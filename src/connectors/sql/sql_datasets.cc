@@ -45,33 +45,31 @@ class SqlTableDataset final : public Dataset {
   }
 
   Result<std::unique_ptr<BatchReader>> Read(const ReadOptions& options) override {
-    MORTAR_ASSIGN_OR_RETURN(auto existing, sql_->DescribeTable(table_));
-    if (!existing) return Missing();
     MORTAR_ASSIGN_OR_RETURN(Schema schema, this->schema());
     if (!options.columns.empty()) {
       auto selected = schema.Select(options.columns);
       if (!selected.ok()) return selected.status().WithContext("dataset '" + name() + "'");
       schema = std::move(*selected);
     }
+    // A whole-table read by other means (Databricks' direct reads), which finds the
+    // table's columns and their types on its own, without asking the database: only
+    // while they are the dataset's, so that a table changed under the dataset is refused
+    // below, as a query's result is.
+    if (options.limit < 0) {
+      MORTAR_ASSIGN_OR_RETURN(auto whole, sql_->ReadWholeTable(table_, schema, options.log));
+      if (whole) return whole;
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto existing, sql_->DescribeTable(table_));
+    if (!existing) return Missing();
     const sql::Dialect& dialect = sql_->dialect();
     std::string columns;
-    bool same_types = true;
     for (std::size_t i = 0; i < schema.size(); ++i) {
-      auto index = existing->IndexOf(schema[i].name);
-      if (!index) {
+      if (!existing->IndexOf(schema[i].name)) {
         return Status::Invalid("dataset '" + name() + "': column '" + schema[i].name +
                                "' of the dataset's schema is not in table " + table_.ToString() +
                                "; update the schema with 'mortar dataset detect'");
       }
-      same_types = same_types && (*existing)[*index].type == schema[i].type;
       columns += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema[i].name);
-    }
-    // A whole-table read by other means (Databricks' direct reads) reads with the
-    // dataset's types: only while they are the table's, so that a table changed under
-    // the dataset is refused below, as a query's result is.
-    if (options.limit < 0 && same_types) {
-      MORTAR_ASSIGN_OR_RETURN(auto whole, sql_->ReadWholeTable(table_, schema, options.log));
-      if (whole) return whole;
     }
     MORTAR_ASSIGN_OR_RETURN(
         auto reader,
