@@ -141,4 +141,27 @@ std::shared_ptr<arrow::DataType> WithLogicalNames(const std::shared_ptr<arrow::D
   }
 }
 
+std::optional<std::string> SparkTypeText(const DeltaField& field) {
+  std::vector<std::string> children;
+  for (const auto& child : field.children) {
+    auto text = SparkTypeText(child);
+    if (!text) return std::nullopt;
+    if (field.type == "struct") {
+      if (child.name.find('`') != std::string::npos) return std::nullopt;
+      text = "`" + child.name + "`:" + *text;
+    }
+    children.push_back(std::move(*text));
+  }
+  if (field.type == "array" && children.size() == 1) return "array<" + children[0] + ">";
+  if (field.type == "map" && children.size() == 2)
+    return "map<" + children[0] + "," + children[1] + ">";
+  if (field.type == "struct") {
+    std::string text = "struct<";
+    for (std::size_t i = 0; i < children.size(); ++i) text += (i ? "," : "") + children[i];
+    return text + ">";
+  }
+  if (!children.empty()) return std::nullopt;
+  return field.type;
+}
+
 }  // namespace mortar::databricks

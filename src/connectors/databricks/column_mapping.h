@@ -38,6 +38,11 @@ struct DeltaField {
 // their name as physical name.
 Result<std::vector<DeltaField>> ParseDeltaSchema(const std::string& schema_string);
 
+// A Delta schema's type as Spark spells it ("long", "decimal(18,2)", "array<integer>",
+// "struct<`a`:long>"), what the warehouse's descriptions are made from; nullopt for a
+// struct field name that a backtick cannot quote.
+std::optional<std::string> SparkTypeText(const DeltaField& field);
+
 // Whether a data file's field (as Parquet's Arrow reader gives it) holds `field`.
 bool FileFieldHolds(const arrow::Field& file_field, const DeltaField& field,
                     ColumnMappingMode mode);

@@ -57,6 +57,19 @@ TEST(ColumnMappingTest, ReadsLogicalAndPhysicalNamesAndIdsAtEveryDepth) {
   EXPECT_EQ((*unmapped)[0].id, std::nullopt);
 }
 
+TEST(ColumnMappingTest, SpellsTypesAsSparkDoesForTheWarehousesDescription) {
+  auto fields = ParseDeltaSchema(kMappedSchema);
+  ASSERT_TRUE(fields.ok()) << fields.status().ToString();
+  std::vector<std::string> texts;
+  for (const auto& field : *fields) texts.push_back(SparkTypeText(field).value_or("none"));
+  EXPECT_EQ(texts, (std::vector<std::string>{"long", "string", "array<struct<`x`:integer>>",
+                                             "map<string,struct<`v`:decimal(10,2)>>"}));
+  auto quoted = ParseDeltaSchema(R"({"fields":[{"name":"s","type":{"type":"struct","fields":[
+    {"name":"a`b","type":"long"}]}}]})");
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  EXPECT_EQ(SparkTypeText((*quoted)[0]), std::nullopt);
+}
+
 TEST(ColumnMappingTest, RefusesSchemasItCannotDescribe) {
   EXPECT_FALSE(ParseDeltaSchema("[]").ok());
   EXPECT_FALSE(ParseDeltaSchema(R"({"fields":[{"type":"long"}]})").ok());

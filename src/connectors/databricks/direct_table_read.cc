@@ -248,37 +248,15 @@ class StoreLog final : public DeltaLogFiles {
   int64_t bytes_reading_ = 0;
 };
 
-// A Delta schema's type as Spark spells it ("long", "decimal(18,2)", "array<integer>",
-// "struct<`a`:long>"); nullopt for a struct field name a backtick cannot quote.
-std::optional<std::string> SparkTypeText(const DeltaField& field) {
-  std::vector<std::string> children;
-  for (const auto& child : field.children) {
-    auto text = SparkTypeText(child);
-    if (!text) return std::nullopt;
-    if (field.type == "struct") {
-      if (child.name.find('`') != std::string::npos) return std::nullopt;
-      text = "`" + child.name + "`:" + *text;
-    }
-    children.push_back(std::move(*text));
-  }
-  if (field.type == "array" && children.size() == 1) return "array<" + children[0] + ">";
-  if (field.type == "map" && children.size() == 2)
-    return "map<" + children[0] + "," + children[1] + ">";
-  if (field.type == "struct") {
-    std::string text = "struct<";
-    for (std::size_t i = 0; i < children.size(); ++i) text += (i ? "," : "") + children[i];
-    return text + ">";
-  }
-  if (!children.empty()) return std::nullopt;
-  return field.type;
-}
-
 // Why the table's column cannot be read as the dataset's, if it cannot: its type as the
-// warehouse would describe it (the dataset's types come from there) is another.
+// warehouse would describe it (the dataset's types come from there; a type Mortar does
+// not know is text) is another.
 std::optional<std::string> TypeMismatch(const DeltaField& field, const Column& column) {
   auto text = SparkTypeText(field);
-  auto type = text ? sql::DatabricksDialect().MortarType(*text) : Result<Type>(Type::String());
-  if (text && type.ok() && *type == column.type) return std::nullopt;
+  if (text) {
+    auto type = sql::DatabricksDialect().MortarType(*text);
+    if ((type.ok() ? *type : Type::String()) == column.type) return std::nullopt;
+  }
   return "column " + column.name + " is " + (text ? *text : field.type) +
          " in the table's Delta schema, " + column.type.ToString() + " in the dataset";
 }
