@@ -1,10 +1,11 @@
 """Direct reads (params.direct_read) against the stand-in: a Unity Catalog table's Delta
 files read from storage with the credentials Unity Catalog vends, partitioned or not,
 the same values as Spark's, deletion vectors, column mapping and files named by absolute
-URIs included, many small files and their vectors fetched several at once; and every
-reason not to (no EXTERNAL USE SCHEMA, a timestamp partition value without its zone, a
-VARIANT column, a file outside the table) sending the read through the warehouse with
-the reason said, the values the same."""
+URIs included, many small files and their vectors fetched several at once, a long log
+listed from its checkpoint, and with the warehouse out of reach; and every reason not
+to (no EXTERNAL USE SCHEMA, a timestamp partition value without its zone, a VARIANT
+column, a file outside the table, a column's type changed) sending the read through
+the warehouse with the reason said, the values the same."""
 import json
 import os
 import re
@@ -352,6 +353,7 @@ def test_a_long_log_is_listed_from_its_checkpoint_after_its_first_page(direct, w
     assert not (log / "_last_checkpoint").exists()
     keys = sorted(path.relative_to(log).as_posix() for path in log.rglob("*") if path.is_file())
     assert len(keys) > 1100, keys
+
     def read(rows):
         since = time.time()
         out = tmp_path / f"{rows}.parquet"
