@@ -4,6 +4,17 @@ namespace mortar::s3 {
 
 namespace {
 
+StoredFile Stored(const ObjectInfo& object) {
+  return {object.key, object.size, object.etag};
+}
+
+std::vector<StoredFile> StoredFiles(const std::vector<ObjectInfo>& objects) {
+  std::vector<StoredFile> files;
+  files.reserve(objects.size());
+  for (const auto& object : objects) files.push_back(Stored(object));
+  return files;
+}
+
 class S3ObjectStore final : public ObjectStore {
  public:
   explicit S3ObjectStore(S3Client client) : client_(std::move(client)) {}
@@ -23,16 +34,11 @@ class S3ObjectStore final : public ObjectStore {
   Result<std::vector<StoredFile>> ListAfter(const std::string& prefix,
                                             const std::string& start_after) const override {
     MORTAR_ASSIGN_OR_RETURN(auto objects, client_.ListObjects(prefix, start_after));
-    std::vector<StoredFile> files;
-    for (const auto& object : objects) files.push_back({object.key, object.size, object.etag});
-    return files;
+    return StoredFiles(objects);
   }
   Result<ObjectPage> ListFirst(const std::string& prefix, std::size_t limit) const override {
     MORTAR_ASSIGN_OR_RETURN(auto first, client_.ListFirst(prefix, limit));
-    ObjectPage page{{}, first.truncated};
-    for (const auto& object : first.objects)
-      page.objects.push_back({object.key, object.size, object.etag});
-    return page;
+    return ObjectPage{StoredFiles(first.objects), first.truncated};
   }
   Result<ObjectFolder> ListFolder(const std::string& prefix, std::size_t limit) const override {
     MORTAR_ASSIGN_OR_RETURN(auto level, client_.ListLevel(prefix, limit));
@@ -40,7 +46,7 @@ class S3ObjectStore final : public ObjectStore {
     for (const auto& object : level.objects) {
       // A folder marker (an empty object named as the folder) is no file.
       if (object.key.empty() || object.key.back() == '/') continue;
-      folder.objects.push_back({object.key, object.size, object.etag});
+      folder.objects.push_back(Stored(object));
     }
     return folder;
   }
