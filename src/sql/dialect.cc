@@ -55,6 +55,11 @@ std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argumen
   return arg;
 }
 
+Type Dialect::DescribedType(std::string_view native) const {
+  auto type = MortarType(native);
+  return type.ok() ? *type : Type::String();
+}
+
 std::string Dialect::NativeType(const Type& type) const {
   switch (type.kind()) {
     case TypeKind::kInt8:

@@ -70,6 +70,10 @@ TEST(DialectTest, DatabricksTypeNamesMapToMortarTypes) {
   check("void", "string");
   check("binary", "binary");
   check("interval day to second", "string");
+  // A column of a type Mortar does not know is described, and read, as text.
+  EXPECT_FALSE(dialect.MortarType("variant").ok());
+  EXPECT_EQ(dialect.DescribedType("variant"), Type::String());
+  EXPECT_EQ(dialect.DescribedType("DECIMAL(38,2)").ToString(), "decimal(38,2)");
 }
 
 }  // namespace

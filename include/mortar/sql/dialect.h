@@ -46,6 +46,9 @@ class Dialect {
   virtual std::string DialectNativeType(const Type& type) const = 0;
   // The Mortar type of a native type name (as reported by the database).
   virtual Result<Type> MortarType(std::string_view native) const = 0;
+  // The type of a column the database describes as `native`: its Mortar type, or text
+  // when Mortar has none (its values are then read as the database spells them).
+  Type DescribedType(std::string_view native) const;
 
   // `argument_type` is the type of the values aggregated (any type for COUNT(*)).
   virtual std::string AggregateCall(Aggregate aggregate, std::string_view argument,

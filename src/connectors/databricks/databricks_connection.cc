@@ -399,9 +399,9 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
           done = true;
           break;
         }
-        auto mortar_type =
-            dialect().MortarType(CellToText(*batch->column(static_cast<int>(*type)), r));
-        schema.Add(Column{column, mortar_type.ok() ? *mortar_type : Type::String(), true});
+        schema.Add(Column{
+            column, dialect().DescribedType(CellToText(*batch->column(static_cast<int>(*type)), r)),
+            true});
       }
     }
     if (schema.empty()) return std::optional<Schema>();
@@ -434,9 +434,10 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
           continue;
         }
         std::string column = CellToText(*batch->column(static_cast<int>(*column_index)), r);
-        auto type =
-            dialect().MortarType(CellToText(*batch->column(static_cast<int>(*type_index)), r));
-        schema.Add(Column{column, type.ok() ? *type : Type::String(), true});
+        schema.Add(Column{
+            column,
+            dialect().DescribedType(CellToText(*batch->column(static_cast<int>(*type_index)), r)),
+            true});
       }
     }
     if (schema.empty()) return std::optional<Schema>();

@@ -253,10 +253,7 @@ class StoreLog final : public DeltaLogFiles {
 // not know is text) is another.
 std::optional<std::string> TypeMismatch(const DeltaField& field, const Column& column) {
   auto text = SparkTypeText(field);
-  if (text) {
-    auto type = sql::DatabricksDialect().MortarType(*text);
-    if ((type.ok() ? *type : Type::String()) == column.type) return std::nullopt;
-  }
+  if (text && sql::DatabricksDialect().DescribedType(*text) == column.type) return std::nullopt;
   return "column " + column.name + " is " + (text ? *text : field.type) +
          " in the table's Delta schema, " + column.type.ToString() + " in the dataset";
 }

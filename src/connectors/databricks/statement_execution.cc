@@ -246,8 +246,9 @@ class LinkedResultReader final : public BatchReader {
     const Json& columns = Member(Member(manifest, "schema"), "columns");
     if (columns.is_array()) {
       for (const auto& column : columns) {
-        auto type = sql::DatabricksDialect().MortarType(TextField(column, "type_text"));
-        schema_.Add(Column{TextField(column, "name"), type.ok() ? *type : Type::String(), true});
+        schema_.Add(Column{TextField(column, "name"),
+                           sql::DatabricksDialect().DescribedType(TextField(column, "type_text")),
+                           true});
       }
     }
     if (declared && declared->size() == schema_.size()) schema_ = *declared;

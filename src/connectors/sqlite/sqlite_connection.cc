@@ -280,9 +280,10 @@ Result<std::optional<Schema>> SqliteConnection::DescribeTable(const sql::TableNa
     if (code != SQLITE_ROW) return Error("describing " + table.ToString(), code);
     std::string column = reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0));
     const unsigned char* native = sqlite3_column_text(statement.get(), 1);
-    auto type =
-        dialect().MortarType(native != nullptr ? reinterpret_cast<const char*>(native) : "");
-    schema.Add(Column{column, type.ok() ? *type : Type::String(), true});
+    schema.Add(Column{
+        column,
+        dialect().DescribedType(native != nullptr ? reinterpret_cast<const char*>(native) : ""),
+        true});
   }
   if (schema.empty()) return std::optional<Schema>();
   return std::optional<Schema>(std::move(schema));
