@@ -97,6 +97,11 @@ Result<sqlite3*> SqliteConnection::Handle() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  // Double quotes name columns and tables only: by SQLite's legacy default a name in
+  // double quotes that matches no column is read as a string, so a misspelt or dropped
+  // column gave every row its name instead of an error.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
   sqlite3_set_authorizer(db_, Authorize, nullptr);
   Status registered = RegisterDecimalFunctions(db_);
   if (registered.ok()) registered = RegisterCaseMapping(db_);

@@ -87,6 +87,18 @@ TEST(SqliteConnectionTest, DatasetsReadOnlyTheColumnsAskedFor) {
   }
 }
 
+// A name in double quotes is a column, never a string: a misspelt one is an error.
+TEST(SqliteConnectionTest, ADoubleQuotedNameThatIsNoColumnIsAnError) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(sql->Execute("CREATE TABLE t (id INTEGER); INSERT INTO t VALUES (1)").ok());
+  auto query = sql->Query("SELECT \"nosuch\" FROM t");
+  ASSERT_FALSE(query.ok());
+  EXPECT_NE(query.status().message().find("no such column: nosuch"), std::string::npos)
+      << query.status().ToString();
+}
+
 TEST(SqliteConnectionTest, FailedReplaceLeavesTheOldTable) {
   testing::TempHome temp;
   auto context = temp.MakeContext();
