@@ -1,6 +1,7 @@
 """Mortar against the stand-in's Databricks-faithful warehouse: the Databricks-only paths
 (Spark protocol versions, direct results, Arrow and LZ4, CloudFetch, Unity Catalog
 names) live, with the values Spark itself returns as the reference."""
+import hashlib
 import http.cookiejar
 import json
 import os
@@ -156,6 +157,49 @@ def test_every_type_reads_as_spark_returns_it(dbsql, ws, table, tmp_path, rows):
         assert scan["rows"] == rows
     finally:
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+@pytest.mark.parametrize("transport", ["thrift", "rest"])
+def test_a_table_read_asks_the_warehouse_once_and_a_changed_one_is_refused_saying_how(
+        mortar, ws, add_databricks, table, transport):
+    """A read through the warehouse is its one query: the table is described (GetColumns,
+    or DESCRIBE TABLE over the Statement Execution API) only when the query fails, to say
+    what changed under the dataset and what to do. On the test warehouse, whose call log
+    no other test of this tier writes to."""
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks(mortar, ws, http_path=ws["databricks_test_http_path"], transport=transport)
+    mortar.run("sql", "dbx", f"CREATE TABLE {table} AS SELECT id, CONCAT('n', id) AS note "
+                            "FROM range(3)")
+    try:
+        mortar.run("dataset", "import", "dbx", table, "--name", "t")
+        since = time.time()
+        assert len(mortar.json("dataset", "preview", "t", "--limit", "5")["rows"]) == 3
+        calls = [call for call in warehouse_admin(ws, "GET", "/calls")
+                 if call["time"] >= since
+                 and call["warehouse_id"] == ws["databricks_test_warehouse_id"]]
+        # Besides the Thrift session's own SET TIME ZONE, one statement: the query.
+        session_set = hashlib.sha256(b"SET TIME ZONE 'UTC'").hexdigest()
+        statements = [call["method"] for call in calls
+                      if call["method"] in ("ExecuteStatement", "StatementExecution.execute")
+                      and call["statement_sha256"] != session_set]
+        assert len(statements) == 1, calls
+        assert not [call for call in calls if call["method"] == "GetColumns"], calls
+
+        def refusal():
+            return mortar.run("dataset", "preview", "t", check=False).stderr
+
+        mortar.run("sql", "dbx", f"CREATE OR REPLACE TABLE {table} AS SELECT id FROM range(3)")
+        refused = refusal()
+        assert "column 'note' of the dataset's schema is not in table " in refused, refused
+        assert f"{table}; update the schema with 'mortar dataset detect'" in refused, refused
+        mortar.run("sql", "dbx", f"CREATE OR REPLACE TABLE {table} AS "
+                                "SELECT CAST(id AS STRING) AS id, 'n' AS note FROM range(3)")
+        assert "column 'id' is string in table" in refusal()
+        mortar.run("sql", "dbx", f"DROP TABLE {table}")
+        assert "does not exist in connection 'dbx' (build the dataset first" in refusal()
+    finally:
+        mortar.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
 
 
 def test_a_variant_column_reads_as_the_json_text_spark_gives(dbsql, ws, table, tmp_path):

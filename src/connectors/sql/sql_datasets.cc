@@ -59,24 +59,16 @@ class SqlTableDataset final : public Dataset {
       MORTAR_ASSIGN_OR_RETURN(auto whole, sql_->ReadWholeTable(table_, schema, options.log));
       if (whole) return whole;
     }
-    MORTAR_ASSIGN_OR_RETURN(auto existing, sql_->DescribeTable(table_));
-    if (!existing) return Missing();
     const sql::Dialect& dialect = sql_->dialect();
     std::string columns;
     for (std::size_t i = 0; i < schema.size(); ++i) {
-      if (!existing->IndexOf(schema[i].name)) {
-        return Status::Invalid("dataset '" + name() + "': column '" + schema[i].name +
-                               "' of the dataset's schema is not in table " + table_.ToString() +
-                               "; update the schema with 'mortar dataset detect'");
-      }
       columns += (i > 0 ? ", " : "") + dialect.QuoteIdentifier(schema[i].name);
     }
-    MORTAR_ASSIGN_OR_RETURN(
-        auto reader,
-        QueryWithLimit(*sql_, "SELECT " + columns + " FROM " + dialect.TableReference(table_),
-                       options.limit));
-    if (reader->schema() == schema) return reader;
-    return WithSchema(std::move(reader), schema);
+    auto reader = QueryWithLimit(
+        *sql_, "SELECT " + columns + " FROM " + dialect.TableReference(table_), options.limit);
+    if (!reader.ok()) return WhyNotRead(schema, reader.status());
+    if ((*reader)->schema() == schema) return std::move(*reader);
+    return WithSchema(std::move(*reader), schema);
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) override {
@@ -98,6 +90,28 @@ class SqlTableDataset final : public Dataset {
     return Status::NotFound("dataset '" + name() + "': table " + table_.ToString() +
                             " does not exist in connection '" + connection().name() +
                             "' (build the dataset first, or fix params.table)");
+  }
+
+  // Why the table's query failed: in the dataset's terms when the table or one of the
+  // dataset's columns is gone, else the database's own words. The table is described
+  // only then, so that a read that works costs one round trip to the database, not two.
+  // (Not after an interruption, or when the database refused the credentials.)
+  Status WhyNotRead(const Schema& schema, Status failed) {
+    if (failed.code() == ErrorCode::kCancelled || failed.code() == ErrorCode::kAuth ||
+        failed.code() == ErrorCode::kUnauthenticated) {
+      return failed;
+    }
+    auto existing = sql_->DescribeTable(table_);
+    if (!existing.ok()) return failed;
+    if (!*existing) return Missing();
+    for (std::size_t i = 0; i < schema.size(); ++i) {
+      if (!(*existing)->IndexOf(schema[i].name)) {
+        return Status::Invalid("dataset '" + name() + "': column '" + schema[i].name +
+                               "' of the dataset's schema is not in table " + table_.ToString() +
+                               "; update the schema with 'mortar dataset detect'");
+      }
+    }
+    return failed;
   }
 
   // The query's columns come back with the types the database reports; the dataset's

@@ -87,6 +87,50 @@ TEST(SqliteConnectionTest, DatasetsReadOnlyTheColumnsAskedFor) {
   }
 }
 
+// A table dataset's read asks the database once; when the table changed under the
+// dataset, the refusal says how, and what to do.
+TEST(SqliteConnectionTest, ATableChangedUnderItsDatasetIsRefusedSayingHow) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(
+      sql->Execute("CREATE TABLE t (id INTEGER, note TEXT); INSERT INTO t VALUES (1, 'a')").ok());
+  auto declared = sql->DescribeTable({"", "", "t"});
+  ASSERT_TRUE(declared.ok() && declared->has_value());
+  auto dataset = context->MakeDataset(config::DatasetConfig{
+      "d", "sqlite_default", "sql_table", {{"table", "t"}}, **declared, "d.json"});
+  ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+  auto read = [&]() -> Status {
+    auto reader = (*dataset)->Read(ReadOptions{.limit = 10});
+    if (!reader.ok()) return reader.status();
+    auto batch = (*reader)->Next();
+    if (!batch.ok()) return batch.status();
+    EXPECT_TRUE(*batch && (*batch)->num_rows() == 1);
+    return Status::OK();
+  };
+  EXPECT_TRUE(read().ok()) << read().ToString();
+
+  ASSERT_TRUE(sql->Execute("ALTER TABLE t DROP COLUMN note").ok());
+  Status dropped = read();
+  EXPECT_NE(dropped.message().find("column 'note' of the dataset's schema is not in table t; "
+                                   "update the schema with 'mortar dataset detect'"),
+            std::string::npos)
+      << dropped.ToString();
+
+  ASSERT_TRUE(sql->Execute("DROP TABLE t; CREATE TABLE t (id TEXT, note TEXT)").ok());
+  ASSERT_TRUE(sql->Execute("INSERT INTO t VALUES ('1', 'a')").ok());
+  Status retyped = read();
+  EXPECT_NE(retyped.message().find("column 'id' is string in table t but int64"), std::string::npos)
+      << retyped.ToString();
+
+  ASSERT_TRUE(sql->Execute("DROP TABLE t").ok());
+  Status missing = read();
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound) << missing.ToString();
+  EXPECT_NE(missing.message().find("table t does not exist in connection 'sqlite_default'"),
+            std::string::npos)
+      << missing.ToString();
+}
+
 // A name in double quotes is a column, never a string: a misspelt one is an error.
 TEST(SqliteConnectionTest, ADoubleQuotedNameThatIsNoColumnIsAnError) {
   testing::TempHome temp;
