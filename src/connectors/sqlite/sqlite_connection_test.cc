@@ -108,7 +108,8 @@ TEST(SqliteConnectionTest, ATableChangedUnderItsDatasetIsRefusedSayingHow) {
     EXPECT_TRUE(*batch && (*batch)->num_rows() == 1);
     return Status::OK();
   };
-  EXPECT_TRUE(read().ok()) << read().ToString();
+  Status first = read();
+  EXPECT_TRUE(first.ok()) << first.ToString();
 
   ASSERT_TRUE(sql->Execute("ALTER TABLE t DROP COLUMN note").ok());
   Status dropped = read();
