@@ -35,6 +35,7 @@ from databricks.sql.thrift_api.TCLIService import TCLIService, ttypes as T
 from thrift.protocol import TBinaryProtocol
 from thrift.transport import TTransport
 
+from warehouse_admin import warehouse_admin
 from warehouse_client import V8, operation_tag, running_jobs_tagged, spark
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -224,10 +225,12 @@ def _results(process, timeout, what):
     return lines
 
 
-def _go(ws, go_probe, *args, http_path=None, via=None, timeout=120):
+def _go(ws, go_probe, *args, http_path=None, via=None, timeout=120, zone=None):
     env = dict(os.environ, MORTAR_WS_HOST=ws["host"], MORTAR_WS_PORT=str(ws["port"]),
                MORTAR_WS_PAT=ws["pat"], MORTAR_WS_CA_FILE=ws["ca_file"], TZ="UTC",
                PROBE_HTTP_PATH=http_path or ws["databricks_http_path"])
+    if zone is not None:
+        env["PROBE_TIMEZONE"] = zone
     if via is not None:
         env.update(MORTAR_WS_HOST="127.0.0.1", MORTAR_WS_PORT=str(via.port), PROBE_SCHEME="http")
     done = subprocess.run([go_probe, *map(str, args)], capture_output=True, text=True,
@@ -418,6 +421,22 @@ def test_go_reads_a_result_whose_links_come_in_fetch_results(ws, go_probe):
     got = _go(ws, go_probe, "count", PAGED_QUERY, http_path=ws["databricks_test_http_path"])
     assert "error" not in got, got
     assert (got["rows"], got["out_of_order"]) == (300000, 0)
+
+
+def test_go_session_parameters_set_the_sessions_time_zone(ws, go_probe):
+    """databricks-sql-go's session parameters (WithSessionParams) go in OpenSession's
+    configuration, where Mortar sends its own time zone: the session runs in that zone."""
+    sql = ("SELECT current_timezone() AS tz, "
+           "CAST(TIMESTAMP'2024-01-01 00:00:00Z' AS STRING) AS wall")
+    since = time.time()
+    zoned = _go(ws, go_probe, "query", sql, zone="Asia/Tokyo")
+    assert zoned["rows"] == [{"tz": {"go": "string", "text": "Asia/Tokyo"},
+                              "wall": {"go": "string", "text": "2024-01-01 09:00:00"}}], zoned
+    opened = [call["configuration"] for call in warehouse_admin(ws, "GET", "/calls")
+              if call["method"] == "OpenSession" and call["time"] >= since]
+    assert {"timezone": "Asia/Tokyo"} in opened, opened
+    plain = _go(ws, go_probe, "query", sql)
+    assert plain["rows"][0]["tz"]["text"] != "Asia/Tokyo", plain
 
 
 def test_go_errors_carry_the_sqlstate(ws, go_probe):

@@ -17,9 +17,10 @@ answers to that method expired already, so that clients' renewal is tested, and
 for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
 the SHA-256 of the statement (statements may hold credentials), for FetchResults the
-startRowOffset asked; the metastore bucket's reads as `TableStorage.GetObject` and
-`TableStorage.ListObjectsV2`, with its prefix and start-after and how many of them were
-in flight, of warehouse "metastore"), and `GET /admin/operations` the finished
+startRowOffset asked, for OpenSession the session parameters set (`configuration`);
+the metastore bucket's reads as `TableStorage.GetObject` and `TableStorage.ListObjectsV2`,
+with its prefix and start-after and how many of them were in flight, of warehouse
+"metastore"), and `GET /admin/operations` the finished
 operations with the time each took to produce its result (for benchmarks),
 so a test can check that no statement was sent twice.
 `{"table_credential_ttl_seconds": n}` to `/admin/settings` sets how long the next
@@ -501,16 +502,19 @@ class RequestHandler(BaseHTTPRequestHandler):
 def _call_of(body):
     """The Thrift method a request calls, its statement (ExecuteStatement), the row it
     asks to start from (FetchResults) and details for the call log: the operation a
-    GetOperationStatus asks after."""
+    GetOperationStatus asks after, the session parameters an OpenSession sets."""
     try:
         protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(body))
         method, _, _ = protocol.readMessageBegin()
-        if method in ("ExecuteStatement", "FetchResults", "GetOperationStatus"):
+        if method in ("ExecuteStatement", "FetchResults", "GetOperationStatus", "OpenSession"):
             arguments = getattr(TCLIService, method + "_args")()
             arguments.read(protocol)
             request = arguments.req
             if method == "ExecuteStatement":
                 return method, request.statement if request else None, None, {}
+            if method == "OpenSession":
+                return method, None, None, {"configuration": dict(request.configuration or {})
+                                            if request else {}}
             if method == "GetOperationStatus":
                 guid = request and request.operationHandle and \
                     request.operationHandle.operationId and request.operationHandle.operationId.guid

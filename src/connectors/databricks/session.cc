@@ -123,6 +123,10 @@ class Session::Impl {
       request.__set_initialNamespace(name);
     }
     request.__set_canUseMultipleCatalogs(true);
+    // Timestamps render in UTC in text results, so they read back as the same instants.
+    // Databricks takes its session parameters here (the open-source server ignores it:
+    // it is told with a statement, below).
+    request.__set_configuration({{"timezone", "UTC"}});
     wire::TOpenSessionResp response;
     MORTAR_RETURN_IF_ERROR(Invoke("OpenSession", [&] { client_->OpenSession(response, request); }));
     MORTAR_RETURN_IF_ERROR(Check(response.status, "opening a session"));
@@ -579,12 +583,13 @@ Result<std::unique_ptr<Session>> Session::Open(const SessionOptions& options,
   auto impl = std::make_unique<Impl>(options, std::move(http), std::move(tokens));
   MORTAR_ASSIGN_OR_RETURN(ServerInfo server, impl->OpenSession());
   std::unique_ptr<Session> session(new Session(options, std::move(impl), server));
-  // Timestamps render in UTC in text results, so they read back as the same instants.
-  MORTAR_RETURN_IF_ERROR(session->Execute("SET TIME ZONE 'UTC'"));
-  if (!server.databricks && !options.schema.empty()) {
-    // The open-source server ignores the initial namespace.
-    MORTAR_RETURN_IF_ERROR(
-        session->Execute("USE " + sql::DatabricksDialect().QuoteIdentifier(options.schema)));
+  if (!server.databricks) {
+    // The open-source server ignores OpenSession's time zone and initial namespace.
+    MORTAR_RETURN_IF_ERROR(session->Execute("SET TIME ZONE 'UTC'"));
+    if (!options.schema.empty()) {
+      MORTAR_RETURN_IF_ERROR(
+          session->Execute("USE " + sql::DatabricksDialect().QuoteIdentifier(options.schema)));
+    }
   }
   return session;
 }

@@ -2,7 +2,8 @@
 // prints one JSON object per check on stdout, for tests/workspace/test_warehouse_other_clients.py.
 //
 // Usage: dbsqlprobe CHECK [ARGS]; the connection comes from MORTAR_WS_HOST, MORTAR_WS_PORT,
-// MORTAR_WS_PAT, MORTAR_WS_CA_FILE and PROBE_HTTP_PATH.
+// MORTAR_WS_PAT, MORTAR_WS_CA_FILE and PROBE_HTTP_PATH; PROBE_TIMEZONE, when set, is the
+// session's "timezone" parameter.
 package main
 
 import (
@@ -52,6 +53,10 @@ func connector(extra ...dbsql.ConnOption) driver.Connector {
 		dbsql.WithAccessToken(os.Getenv("MORTAR_WS_PAT")),
 		// The same transport for Thrift calls and CloudFetch downloads.
 		dbsql.WithTransport(transport),
+	}
+	if zone := os.Getenv("PROBE_TIMEZONE"); zone != "" {
+		// Session parameters, which the driver sends in OpenSession's configuration.
+		options = append(options, dbsql.WithSessionParams(map[string]string{"timezone": zone}))
 	}
 	c, err := dbsql.NewConnector(append(options, extra...)...)
 	if err != nil {
