@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_databricks import MORTAR, REPO, databricks_home, workspace  # noqa: E402
+from read_databricks import MORTAR, databricks_home, running_workspace  # noqa: E402
 
 PORT = 18099
 
@@ -73,9 +73,7 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
-    if workspace("status").returncode != 0:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
-    ws = json.loads(workspace("env", "--json").stdout)
+    ws = running_workspace()
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-chart-"))
     home, _, table = databricks_home(work, ws, args.rows)
     print(f"rows: {args.rows:,} (10 columns), table {table} on the stand-in's Spark Thrift server", flush=True)

@@ -8,7 +8,6 @@ Usage: bench/preview_two_builds.py OLD_MORTAR NEW_MORTAR [--runs 10]
 Needs: the stand-in (scripts/workspace up; started if down).
 """
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_databricks import MORTAR, REPO, databricks_home, workspace  # noqa: E402
+from read_databricks import MORTAR, add_connection, databricks_home, running_workspace  # noqa: E402
 
 
 def main():
@@ -26,16 +25,10 @@ def main():
     parser.add_argument("new")
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    if workspace("status").returncode != 0:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
-    ws = json.loads(workspace("env", "--json").stdout)
+    ws = running_workspace()
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home, token, table = databricks_home(work, ws, 1000, http_path=ws["databricks_http_path"])
-    subprocess.run([MORTAR, "--home", str(home), "connection", "add", "rest", "--type", "databricks",
-                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
-                    "--param", f"http_path={ws['databricks_http_path']}",
-                    "--param", f"ca_file={ws['ca_file']}", "--param", f"auth.token_file={token}",
-                    "--param", "transport=rest"], check=True, stdout=subprocess.DEVNULL)
+    add_connection(home, "rest", ws, token, ws["databricks_http_path"], "transport=rest")
     subprocess.run([MORTAR, "--home", str(home), "dataset", "import", "rest", table, "--name", "r"],
                    check=True, stdout=subprocess.DEVNULL)
     for transport, dataset in (("thrift", "t"), ("rest", "r")):

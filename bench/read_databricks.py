@@ -28,6 +28,24 @@ def workspace(*args):
                           stdout=subprocess.PIPE, check=False)
 
 
+def running_workspace() -> dict:
+    """The stand-in's settings (`scripts/workspace env`), started first if it is down."""
+    if workspace("status").returncode != 0:
+        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
+    return json.loads(workspace("env", "--json").stdout)
+
+
+def add_connection(home: Path, name: str, ws: dict, token: Path, http_path: str, *params: str):
+    """Databricks connection `name` on the stand-in, its token read from the file `token`;
+    `params`: more KEY=VALUE params (transport=rest)."""
+    more = [arg for param in params for arg in ("--param", param)]
+    subprocess.run([MORTAR, "--home", str(home), "connection", "add", name, "--type", "databricks",
+                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
+                    "--param", f"http_path={http_path}", "--param", f"ca_file={ws['ca_file']}",
+                    "--param", f"auth.token_file={token}", *more],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 def server_cpu_seconds(pid: int) -> float:
     # utime + stime of the Spark JVM, in clock ticks.
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -45,11 +63,7 @@ def databricks_home(work: Path, ws: dict, rows: int, http_path=None):
     token = home / "pat"
     token.write_text(ws["pat"])
     token.chmod(0o600)
-    subprocess.run([MORTAR, "--home", str(home), "connection", "add", "dbx", "--type", "databricks",
-                    "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
-                    "--param", f"http_path={http_path or ws['http_path']}",
-                    "--param", f"ca_file={ws['ca_file']}",
-                    "--param", f"auth.token_file={token}"], check=True, stdout=subprocess.DEVNULL)
+    add_connection(home, "dbx", ws, token, http_path or ws["http_path"])
     subprocess.run([MORTAR, "--home", str(home), "sql", "dbx",
                     f"CREATE TABLE IF NOT EXISTS {table} USING DELTA AS SELECT id, id % 1000 AS k, "
                     "CAST(id * 0.01 AS DECIMAL(18,2)) AS amount, rand(1) AS r, "
@@ -95,9 +109,7 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--cap", type=int, default=600, help="seconds after which a peer's run is stopped")
     args = parser.parse_args()
-    if workspace("status").returncode != 0:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
-    ws = json.loads(workspace("env", "--json").stdout)
+    ws = running_workspace()
     spark_pid = int(json.loads(workspace("status", "--json").stdout)["spark"]["pid"])
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home, token, table = databricks_home(work, ws, args.rows)

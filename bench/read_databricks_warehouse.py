@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_databricks import MORTAR, REPO, databricks_home, workspace  # noqa: E402
+from read_databricks import MORTAR, REPO, databricks_home, running_workspace, workspace  # noqa: E402
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -155,9 +155,7 @@ def main():
     parser.add_argument("--skip-pyhive", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    if workspace("status").returncode != 0:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
-    ws = json.loads(workspace("env", "--json").stdout)
+    ws = running_workspace()
     status = json.loads(workspace("status", "--json").stdout)
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home, token, table = databricks_home(work, ws, args.rows, http_path=ws["databricks_http_path"])

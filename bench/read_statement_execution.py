@@ -20,7 +20,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_databricks import MORTAR, REPO, databricks_home, workspace  # noqa: E402
+from read_databricks import (MORTAR, REPO, add_connection, databricks_home,  # noqa: E402
+                           running_workspace, workspace)
 from read_databricks_warehouse import measure  # noqa: E402
 
 
@@ -29,19 +30,12 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    if workspace("status").returncode != 0:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "workspace"), "up"], check=True)
-    ws = json.loads(workspace("env", "--json").stdout)
+    ws = running_workspace()
     status = json.loads(workspace("status", "--json").stdout)
     work = Path(tempfile.mkdtemp(prefix="mortar-bench-"))
     home, token, table = databricks_home(work, ws, args.rows, http_path=ws["databricks_http_path"])
     mortar = [MORTAR, "--home", str(home)]
-    subprocess.run(mortar + ["connection", "add", "rest", "--type", "databricks",
-                             "--param", f"host={ws['host']}", "--param", f"port={ws['port']}",
-                             "--param", f"http_path={ws['databricks_http_path']}",
-                             "--param", f"ca_file={ws['ca_file']}", "--param", "transport=rest",
-                             "--param", f"auth.token_file={token}"],
-                   check=True, stdout=subprocess.DEVNULL)
+    add_connection(home, "rest", ws, token, ws["databricks_http_path"], "transport=rest")
     subprocess.run(mortar + ["dataset", "import", "rest", table, "--name", "t_rest"], check=True,
                    stdout=subprocess.DEVNULL)
     settings = work / "ws.json"
