@@ -107,6 +107,9 @@ def main():
     write_chart(home, "cached", "built")
     subprocess.run([MORTAR, "--home", str(home), "user", "add", "bench"], input="bench-password-1\n",
                    text=True, check=True, stdout=subprocess.DEVNULL)
+    # The server checks what the user may do: read the project, use its connection.
+    mortar(home, "project", "grant", "bench", "user", "bench", "--role", "read")
+    mortar(home, "connection", "grant", "dbx", "use", "--everyone")
     key = mortar(home, "api-key", "create", "--user", "bench", stderr=subprocess.DEVNULL).stdout.strip()
     server = subprocess.Popen([MORTAR, "--home", str(home), "serve", "--listen", f"127.0.0.1:{PORT}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
