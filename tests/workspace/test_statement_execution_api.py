@@ -385,3 +385,67 @@ def test_lz4_compressed_arrow_files_as_the_jdbc_driver_asks(ws, tls, client):
         "statement": "SELECT 1", "warehouse_id": ws["databricks_test_warehouse_id"],
         "wait_timeout": "50s", "format": "ARROW_STREAM", "disposition": "EXTERNAL_LINKS"})
     assert plain["manifest"]["result_compression"] == "NONE"
+
+
+ZONED_QUERY = "SELECT current_timezone() AS zone, CAST(TIMESTAMP'2024-01-01 00:00:00Z' AS STRING) AS t"
+
+
+@pytest.mark.parametrize("use_sea", [True, False], ids=["statement-api-session", "thrift"])
+def test_a_warehouse_time_zone_applies_unless_the_session_sets_its_own(ws, use_sea):
+    """Databricks' connector in both its modes (use_sea=True: sessions of the Statement
+    Execution API) on a warehouse whose admin set TIMEZONE: a session without a setting
+    has the warehouse's zone, one with session_configuration TIMEZONE has its own; what a
+    statement of a session sets or creates stays for the next."""
+    from warehouse_client import connect
+    zone = ws["databricks_zoned_timezone"]
+    expected = {zone: "2024-01-01 05:30:00", "UTC": "2024-01-01 00:00:00"}
+    for setting, wanted in ((None, zone), ({"TIMEZONE": "UTC"}, "UTC")):
+        with connect(ws, ws["databricks_zoned_http_path"], use_sea=use_sea,
+                     session_configuration=setting) as connection, connection.cursor() as cursor:
+            cursor.execute(ZONED_QUERY)
+            assert [tuple(row) for row in cursor.fetchall()] == [(wanted, expected[wanted])]
+            cursor.execute("CREATE TEMPORARY VIEW seven AS SELECT 7 AS x")
+            cursor.execute("SET TIME ZONE 'America/Sao_Paulo'")
+            cursor.execute("SELECT x, current_timezone() FROM seven")
+            assert [tuple(row) for row in cursor.fetchall()] == [(7, "America/Sao_Paulo")]
+
+
+def test_statement_api_sessions_are_their_users_and_refuse_what_no_session_may_set(ws, client):
+    """The sessions API as the connector calls it, checked where the connector checks
+    nothing: another user's session is not found, an unknown or bad setting is refused,
+    and a deleted session runs nothing more."""
+    warehouse = ws["databricks_zoned_warehouse_id"]
+    api = client.api_client
+    created = api.do("POST", "/api/2.0/sql/sessions", body={
+        "warehouse_id": warehouse, "session_confs": {"timezone": "UTC"}})
+    session = created["session_id"]
+    reply = api.do("POST", "/api/2.0/sql/statements", body={
+        "warehouse_id": warehouse, "session_id": session, "statement": ZONED_QUERY,
+        "wait_timeout": "50s"})
+    assert reply["result"]["data_array"] == [["UTC", "2024-01-01 00:00:00"]]
+    calls = [c for c in warehouse_admin(ws, "GET", "/calls")
+             if c["method"] == "StatementExecution.create_session" and c["warehouse_id"] == warehouse]
+    assert calls[-1]["configuration"] == {"timezone": "UTC"}
+    other = workspace_client(ws, token=ws["pat2"]).api_client
+    for method, path, body in (
+            ("POST", "/api/2.0/sql/statements", {"warehouse_id": warehouse, "session_id": session,
+                                                 "statement": "SELECT 1"}),
+            ("DELETE", f"/api/2.0/sql/sessions/{session}", {"warehouse_id": warehouse,
+                                                            "session_id": session})):
+        with pytest.raises(NotFound):
+            other.do(method, path, body=body)
+    with pytest.raises(NotFound):  # a session belongs to its warehouse
+        api.do("POST", "/api/2.0/sql/statements", body={
+            "warehouse_id": ws["databricks_warehouse_id"], "session_id": session,
+            "statement": "SELECT 1"})
+    for confs, message in (({"spark.sql.ansi.enabled": "false"}, "is not a SQL configuration"),
+                           ({"TIMEZONE": "Mars/Olympus"}, "Mars/Olympus"),
+                           ({"statement_timeout": "soon"}, "whole number")):
+        with pytest.raises(DatabricksError, match=message):
+            api.do("POST", "/api/2.0/sql/sessions", body={"warehouse_id": warehouse,
+                                                          "session_confs": confs})
+    api.do("DELETE", f"/api/2.0/sql/sessions/{session}", body={"warehouse_id": warehouse,
+                                                               "session_id": session})
+    with pytest.raises(NotFound):
+        api.do("POST", "/api/2.0/sql/statements", body={
+            "warehouse_id": warehouse, "session_id": session, "statement": "SELECT 1"})

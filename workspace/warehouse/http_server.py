@@ -17,7 +17,8 @@ answers to that method expired already, so that clients' renewal is tested, and
 for load benchmarks). `DELETE /admin/faults` disarms every fault. `GET
 /admin/calls` lists the calls served so far (method, warehouse, for ExecuteStatement
 the SHA-256 of the statement (statements may hold credentials), for FetchResults the
-startRowOffset asked, for OpenSession the session parameters set (`configuration`);
+startRowOffset asked, for OpenSession and the Statement Execution API's
+StatementExecution.create_session the session parameters set (`configuration`);
 the metastore bucket's reads as `TableStorage.GetObject` and `TableStorage.ListObjectsV2`,
 with its prefix and start-after and how many of them were in flight, of warehouse
 "metastore"), and `GET /admin/operations` the finished
@@ -52,7 +53,7 @@ from databricks.sql.thrift_api.TCLIService import TCLIService
 from thrift.protocol import TBinaryProtocol
 from thrift.transport import TTransport
 
-from . import statement_api, table_storage, thrift_service, unity_catalog
+from . import api_sessions, statement_api, table_storage, thrift_service, unity_catalog
 
 log = logging.getLogger("warehouse")
 
@@ -63,6 +64,28 @@ CREDENTIALS_PATH = re.compile(r"^/api/2\.[01]/unity-catalog/temporary-table-cred
 REFUSED = object()
 STATEMENTS_PATH = re.compile(
     r"^/api/2\.0/sql/statements(?:/([0-9a-f-]{1,64})(?:/(cancel)|/result/chunks/(\d{1,9}))?)?/?$")
+SESSIONS_PREFIX = "/api/2.0/sql/sessions"
+SESSIONS_PATH = re.compile(r"^/api/2\.0/sql/sessions(?:/([0-9a-f-]{1,64}))?/?$")
+
+
+def _sql_api_call(verb, path):
+    """(call, statement or session id, chunk index) a Statement Execution API request
+    names, or (None, None, None)."""
+    match = STATEMENTS_PATH.match(path)
+    if match:
+        statement_id, cancel, chunk = match.groups()
+        routes = {("POST", False, False, False): "execute", ("GET", True, False, False): "get",
+                  ("GET", True, False, True): "chunk", ("POST", True, True, False): "cancel",
+                  ("DELETE", True, False, False): "close"}
+        call = routes.get((verb, statement_id is not None, cancel is not None, chunk is not None))
+        return (call, statement_id, chunk) if call else (None, None, None)
+    match = SESSIONS_PATH.match(path)
+    if match:
+        session_id = match.group(1)
+        call = {("POST", False): "create_session", ("DELETE", True): "delete_session"}.get(
+            (verb, session_id is not None))
+        return (call, session_id, None) if call else (None, None, None)
+    return None, None, None
 
 
 class Server(ThreadingHTTPServer):
@@ -75,7 +98,8 @@ class Server(ThreadingHTTPServer):
         self.warehouse = warehouse
         self.processor = TCLIService.Processor(thrift_service.Handler(warehouse))
         self.faults = Faults()
-        self.statement_api = statement_api.StatementApi(warehouse)
+        self.api_sessions = api_sessions.ApiSessions(warehouse)
+        self.statement_api = statement_api.StatementApi(warehouse, self.api_sessions)
         self.unity_catalog = unity_catalog.UnityCatalog(settings)
         self.table_storage = table_storage.TableStorage(settings, self.unity_catalog)
         super().__init__(("127.0.0.1", settings.port), RequestHandler)
@@ -279,6 +303,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.path.startswith(statement_api.PREFIX):
             self._statement_api("DELETE")
             return
+        if self.path.startswith(SESSIONS_PREFIX):
+            self._statement_api("DELETE")
+            return
         if self.server.table_storage.handles(self.path):
             self._refuse_write("DELETE")
             return
@@ -291,6 +318,9 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         if self.path.startswith(statement_api.PREFIX):
+            self._statement_api("POST")
+            return
+        if self.path.startswith(SESSIONS_PREFIX):
             self._statement_api("POST")
             return
         if self.path == "/admin/faults":
@@ -358,16 +388,13 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._reply(200, output_transport.getvalue(), "application/x-thrift")
 
     def _statement_api(self, verb):
-        """The Statement Execution API (statement_api.py). Faults and the call log name its
-        calls StatementExecution.execute|get|chunk|cancel|close."""
+        """The Statement Execution API (statement_api.py) and its sessions (api_sessions.py).
+        Faults and the call log name its calls StatementExecution.execute|get|chunk|cancel|
+        close|create_session|delete_session (create_session's with its `configuration`)."""
         length_text = self.headers.get("Content-Length")
-        match = STATEMENTS_PATH.match(self.path.split("?", 1)[0])
-        statement_id, cancel, chunk = match.groups() if match else (None, None, None)
-        routes = {("POST", False, False, False): "execute", ("GET", True, False, False): "get",
-                  ("GET", True, False, True): "chunk", ("POST", True, True, False): "cancel",
-                  ("DELETE", True, False, False): "close"}
-        call = routes.get((verb, statement_id is not None, cancel is not None, chunk is not None))
-        if match is None or call is None:
+        path = self.path.split("?", 1)[0]
+        call, target, chunk = _sql_api_call(verb, path)
+        if call is None:
             self._refuse(length_text, 404, "ENDPOINT_NOT_FOUND", "No API found here.")
             return
         user = self._user()
@@ -375,33 +402,43 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._refuse(length_text, 401, "UNAUTHENTICATED",
                          "Requests must come through the front door.")
             return
-        body = self._json_body(length_text) if verb == "POST" else {}
+        # Databricks' Python connector sends a JSON body with GET and DELETE too: it is read
+        # whatever the verb, or it would be taken for the next request on the connection.
+        body = self._json_body(length_text)
         if body is REFUSED:
             return
-        api = self.server.statement_api
-        if call == "execute":
+        api, sessions = self.server.statement_api, self.server.api_sessions
+        if call in ("execute", "create_session"):
             warehouse_id = body.get("warehouse_id") if isinstance(body, dict) else None
             warehouse_id = warehouse_id if isinstance(warehouse_id, str) else None
+        elif call == "delete_session":
+            warehouse_id = sessions.warehouse_of(user, target)
         else:
-            warehouse_id = api.warehouse_of(user, statement_id)
+            warehouse_id = api.warehouse_of(user, target)
         method = "StatementExecution." + call
         fault = self.server.faults.take(warehouse_id, method) if warehouse_id else None
         if self._fault_answered(fault, method):
             return
         if warehouse_id:
             text = body.get("statement") if call == "execute" else None
+            details = {"configuration": body.get("session_confs")} \
+                if call == "create_session" else {}
             self.server.faults.record(warehouse_id, method, text if isinstance(text, str) else None,
-                                      int(chunk) if chunk is not None else None)
+                                      int(chunk) if chunk is not None else None, **details)
         expired = bool(fault and fault["expire_links"])
         try:
             if call == "execute":
                 answer = api.execute(user, body, expired)
             elif call == "get":
-                answer = api.get(user, statement_id, expired)
+                answer = api.get(user, target, expired)
             elif call == "chunk":
-                answer = api.chunk(user, statement_id, int(chunk), expired)
+                answer = api.chunk(user, target, int(chunk), expired)
+            elif call == "create_session":
+                answer = sessions.create(user, body)
+            elif call == "delete_session":
+                answer = sessions.delete(user, target, body)
             else:
-                answer = getattr(api, call)(user, statement_id)
+                answer = getattr(api, call)(user, target)
         except statement_api.ApiError as error:
             self._json(error.status, error.error_code, error.message)
             return

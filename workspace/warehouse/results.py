@@ -21,7 +21,6 @@ import bisect
 import concurrent.futures
 import datetime
 import os
-import threading
 import time
 import uuid
 

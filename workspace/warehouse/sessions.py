@@ -22,6 +22,9 @@ from .operations import Operation
 
 log = logging.getLogger("warehouse")
 
+# Databricks' session settings (any case) and the Spark confs they stand for.
+SESSION_CONFS = {"timezone": "spark.sql.session.timeZone", "ansi_mode": "spark.sql.ansi.enabled"}
+
 
 def enter_namespace(spark, settings, catalog, schema):
     """Sets a new Spark session's current catalog and schema (None: the default). Spark
@@ -48,6 +51,9 @@ class Session:
         self.spark = spark
         self.timestamps_as_string = False
         self.statement_timeout = 0
+        self.api = False  # a Statement Execution API session (api_sessions.py), not Thrift's
+        if profile.timezone:  # the warehouse's TIMEZONE, as its admin set it
+            spark.conf.set(SESSION_CONFS["timezone"], profile.timezone)
         self.operations = {}
         self.last_used = time.monotonic()
         self.lock = threading.Lock()
@@ -55,6 +61,15 @@ class Session:
     @property
     def guid_text(self):
         return str(uuid.UUID(bytes=self.guid))
+
+    def set_parameter(self, key, value):
+        """A Databricks session setting: TIMEZONE, ANSI_MODE or STATEMENT_TIMEOUT (seconds);
+        any other is accepted and has no effect here."""
+        name = key.lower()
+        if name == "statement_timeout":
+            self.statement_timeout = int(value)
+        elif name in SESSION_CONFS:
+            self.spark.conf.set(SESSION_CONFS[name], value)
 
     def touch(self):
         self.last_used = time.monotonic()
@@ -126,7 +141,10 @@ class Warehouse:
         return session
 
     def close_session(self, handle):
-        session = self.session(handle)
+        self.end_session(self.session(handle))
+
+    def end_session(self, session):
+        """Closes a session: its operations, their results, and its Spark session."""
         with self.lock:
             self.sessions.pop(session.guid, None)
             for guid in list(session.operations):

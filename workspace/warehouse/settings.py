@@ -7,8 +7,8 @@ import os
 
 class Profile:
     """One SQL warehouse id and how it serves results. Several ids share the process: the
-    stand-in has one with Databricks' defaults and one for tests, whose CloudFetch links
-    and abandoned operations expire within seconds."""
+    stand-in has one with Databricks' defaults, one for tests, whose CloudFetch links
+    and abandoned operations expire within seconds, and one whose admin set a time zone."""
 
     def __init__(self, values, operation_idle_seconds):
         self.id = values["id"]
@@ -17,6 +17,9 @@ class Profile:
         self.cloudfetch_threshold_bytes = int(values.get("cloudfetch_threshold_bytes", 4 << 20))
         self.cloudfetch_file_bytes = int(values.get("cloudfetch_file_bytes", 20 << 20))
         self.links_per_page = int(values.get("links_per_page", 100))
+        # The warehouse's TIMEZONE parameter, as an admin sets it for every session (None:
+        # Spark's default, the JVM's zone); a session's own setting overrides it.
+        self.timezone = values.get("timezone") or None
 
 
 class Settings:

@@ -13,7 +13,8 @@
 - `POST /api/2.0/sql/statements/{id}/cancel`: asks for cancellation (answers `{}`).
 
 Each statement runs in a Spark session of its own (nothing set by one leaks into the
-next), for the user the front door vouches for; only that user may see it. A statement
+next), or in the session named by `session_id` (api_sessions.py), for the user the
+front door vouches for; only that user may see it. A statement
 that fails is HTTP 200 with `status.state` FAILED and `status.error`; a request that
 cannot be accepted is a 4xx with `error_code` and `message`, as on Databricks.
 """
@@ -21,7 +22,6 @@ cannot be accepted is a 4xx with `error_code` and `message`, as on Databricks.
 import datetime
 import re
 import threading
-import uuid
 
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 from pyspark.sql import types as st
@@ -49,8 +49,16 @@ class ApiError(Exception):
         self.message = message
 
 
-def _invalid(message):
+def invalid(message):
     return ApiError(400, "INVALID_PARAMETER_VALUE", message)
+
+
+def name_field(body, key):
+    """A name (catalog, schema, session id) a request may give, or None."""
+    value = body.get(key)
+    if value is not None and (not isinstance(value, str) or len(value) > 1024):
+        raise invalid(f"{key} must be a name.")
+    return value or None
 
 
 class Parameter:
@@ -62,14 +70,14 @@ class Parameter:
 
     def __init__(self, item):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-            raise _invalid("Each parameter is {name, value, type}; positional parameters (?) "
+            raise invalid("Each parameter is {name, value, type}; positional parameters (?) "
                            "are not supported by the Statement Execution API.")
         value = item.get("value")
         if value is not None and not isinstance(value, str):
-            raise _invalid(f"The value of parameter {item['name']!r} must be a string or null.")
+            raise invalid(f"The value of parameter {item['name']!r} must be a string or null.")
         kind = item.get("type")
         if kind is not None and not isinstance(kind, str):
-            raise _invalid(f"The type of parameter {item['name']!r} must be a string.")
+            raise invalid(f"The type of parameter {item['name']!r} must be a string.")
         self.name = item["name"]
         self.type = kind or "STRING"
         self.value = Parameter.Value(value) if value is not None else None
@@ -84,24 +92,25 @@ class Request:
             raise ApiError(400, "MALFORMED_REQUEST", "The request body must be a JSON object.")
         self.statement = body.get("statement")
         if not isinstance(self.statement, str) or not self.statement.strip():
-            raise _invalid("statement is required: the SQL text to run.")
+            raise invalid("statement is required: the SQL text to run.")
         if len(self.statement.encode()) > MAX_STATEMENT_BYTES:
-            raise _invalid("The statement is longer than 16 MiB.")
+            raise invalid("The statement is longer than 16 MiB.")
         warehouse_id = body.get("warehouse_id")
         if not isinstance(warehouse_id, str) or not warehouse_id:
-            raise _invalid("warehouse_id is required: the id at the end of the warehouse's HTTP "
+            raise invalid("warehouse_id is required: the id at the end of the warehouse's HTTP "
                            "path (/sql/1.0/warehouses/<id>).")
         self.profile = settings.warehouses.get(warehouse_id)
         if self.profile is None:
             raise ApiError(404, "RESOURCE_DOES_NOT_EXIST",
                            f"No SQL warehouse with id {warehouse_id!r} serves the Statement "
                            "Execution API here; check the warehouse id in the connection's HTTP path.")
-        self.catalog = self._text(body, "catalog")
-        self.schema = self._text(body, "schema")
+        self.catalog = name_field(body, "catalog")
+        self.schema = name_field(body, "schema")
+        self.session_id = name_field(body, "session_id")
         self.format = self._choice(body, "format", ("JSON_ARRAY", "ARROW_STREAM", "CSV"), "JSON_ARRAY")
         self.disposition = self._choice(body, "disposition", ("INLINE", "EXTERNAL_LINKS"), "INLINE")
         if self.format != "JSON_ARRAY" and self.disposition == "INLINE":
-            raise _invalid(f"The format {self.format} is supported only with the EXTERNAL_LINKS "
+            raise invalid(f"The format {self.format} is supported only with the EXTERNAL_LINKS "
                            "disposition.")
         # Databricks' own drivers ask for LZ4-compressed Arrow files (as the JDBC driver
         # sends it); the manifest says what was done.
@@ -113,29 +122,22 @@ class Request:
         match = re.fullmatch(r"(\d{1,3})s", wait) if isinstance(wait, str) else None
         self.wait_seconds = int(match.group(1)) if match else -1
         if not (self.wait_seconds == 0 or 5 <= self.wait_seconds <= 50):
-            raise _invalid(f"wait_timeout must be 0s or between 5s and 50s, not {wait!r}.")
+            raise invalid(f"wait_timeout must be 0s or between 5s and 50s, not {wait!r}.")
         self.row_limit = self._count(body, "row_limit")
         self.byte_limit = self._count(body, "byte_limit")
         parameters = body.get("parameters") or []
         if not isinstance(parameters, list) or len(parameters) > 256:
-            raise _invalid("parameters must be a list of at most 256 {name, value, type}.")
+            raise invalid("parameters must be a list of at most 256 {name, value, type}.")
         self.parameters = [Parameter(item) for item in parameters]
         names = [p.name for p in self.parameters]
         if len(set(names)) != len(names):
-            raise _invalid("A parameter name appears more than once.")
-
-    @staticmethod
-    def _text(body, key):
-        value = body.get(key)
-        if value is not None and (not isinstance(value, str) or len(value) > 1024):
-            raise _invalid(f"{key} must be a name.")
-        return value or None
+            raise invalid("A parameter name appears more than once.")
 
     @staticmethod
     def _choice(body, key, allowed, default):
         value = body.get(key) or default
         if value not in allowed:
-            raise _invalid(f"{key} must be one of {', '.join(allowed)}, not {value!r}.")
+            raise invalid(f"{key} must be one of {', '.join(allowed)}, not {value!r}.")
         return value
 
     @staticmethod
@@ -144,7 +146,7 @@ class Request:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _invalid(f"{key} must be a whole number of 0 or more.")
+            raise invalid(f"{key} must be a whole number of 0 or more.")
         return value
 
     def wanted(self):
@@ -306,9 +308,10 @@ def _iso(seconds):
 
 
 class StatementApi:
-    def __init__(self, warehouse):
+    def __init__(self, warehouse, sessions):
         self.warehouse = warehouse
         self.settings = warehouse.settings
+        self.sessions = sessions  # api_sessions.ApiSessions
         self._statements = {}
         self._lock = threading.Lock()
 
@@ -318,11 +321,17 @@ class StatementApi:
             runner = statements.runner_for(request.statement, request.parameters)
         except errors.WarehouseError as error:
             runner = statements.FailingRunner(error)
-        spark = self.warehouse.new_spark(user)
-        session = Session(self.warehouse, request.profile, user, None, spark)
+        if request.session_id is None:  # a Spark session of its own, ended with it
+            session = Session(self.warehouse, request.profile, user, None,
+                              self.warehouse.new_spark(user))
+            runner = InNamespace(runner, request.catalog, request.schema)
+        else:
+            session = self.sessions.session(user, request.session_id, request.profile.id)
+            if request.catalog or request.schema:
+                runner = InNamespace(runner, request.catalog, request.schema)
         operation = self.warehouse.start_operation(
-            session, T.TOperationType.EXECUTE_STATEMENT, request.statement,
-            InNamespace(runner, request.catalog, request.schema), request.wanted(),
+            session, T.TOperationType.EXECUTE_STATEMENT, request.statement, runner,
+            request.wanted(), timeout_seconds=session.statement_timeout,
             row_limit=None if request.row_limit is None else request.row_limit + 1,
             prepare=lambda op: _prepare(op, request))
         statement = Statement(request, user, operation)
@@ -351,6 +360,7 @@ class StatementApi:
             raise ApiError(404, "RESOURCE_DOES_NOT_EXIST", f"No statement with id {statement_id!r}: "
                            "it may have been closed or its results expired; run it again.")
         statement.operation.touch()
+        statement.operation.session.touch()
         return statement
 
     def get(self, user, statement_id, expired=False):
@@ -382,7 +392,8 @@ class StatementApi:
 
 def _prepare(operation, request):
     """row_limit and byte_limit (the rows kept, and `truncated` when there were more);
-    the statement's own Spark session ends with it."""
+    a statement's own Spark session (not a session's) ends with it."""
     operation.keep_rows = request.row_limit
     operation.keep_bytes = request.byte_limit
-    operation.on_done = operation.session.stop_spark
+    if request.session_id is None:
+        operation.on_done = operation.session.stop_spark

@@ -28,15 +28,13 @@ from . import errors, metadata, statements
 from .operations import CANCELED, ERROR, FINISHED, TIMEDOUT
 from .result_format import Wanted
 from .results import Limits
-from .sessions import enter_namespace
+from .sessions import SESSION_CONFS, enter_namespace
 
 log = logging.getLogger("warehouse")
 
 SERVER_PROTOCOL = T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8
 CLIENT_ONLY_CONFS = {"spark.thriftserver.arrowBasedRowSet.timestampAsString", "query_tags",
                      "QUERY_TAGS"}
-# Databricks' session settings and the Spark confs they stand for.
-SESSION_CONFS = {"timezone": "spark.sql.session.timeZone", "ansi_mode": "spark.sql.ansi.enabled"}
 
 context = threading.local()
 
@@ -106,10 +104,8 @@ class Handler(TCLIService.Iface):
         for key, value in (request.configuration or {}).items():
             if key == "spark.thriftserver.arrowBasedRowSet.timestampAsString":
                 session.timestamps_as_string = str(value).lower() == "true"
-            elif key.lower() == "statement_timeout":
-                session.statement_timeout = int(value)
-            elif key.lower() in SESSION_CONFS:
-                spark.conf.set(SESSION_CONFS[key.lower()], value)
+            elif key.lower() in ("statement_timeout", *SESSION_CONFS):
+                session.set_parameter(key, value)
             elif key.startswith("spark.") and key not in CLIENT_ONLY_CONFS:
                 spark.conf.set(key, value)
         namespace = request.initialNamespace
