@@ -161,7 +161,7 @@ def test_every_type_reads_as_spark_returns_it(dbsql, ws, table, tmp_path, rows):
 @pytest.mark.parametrize("transport", ["thrift", "rest"])
 def test_a_table_read_asks_the_warehouse_once_and_a_changed_one_is_refused_saying_how(
         mortar, ws, add_databricks, table, transport):
-    """A read through the warehouse is its one query: no statement opens the session, and
+    """A read through the warehouse is its one query: no statement sets up the session, and
     the table is described (GetColumns, or DESCRIBE TABLE over the Statement Execution
     API) only when the query fails, to say what changed under the dataset and what to do.
     On the test warehouse, whose call log no other test of this tier writes to."""
@@ -183,11 +183,14 @@ def test_a_table_read_asks_the_warehouse_once_and_a_changed_one_is_refused_sayin
                       if call["method"] in ("ExecuteStatement", "StatementExecution.execute")]
         assert len(statements) == 1, calls
         assert not [call for call in calls if call["method"] == "GetColumns"], calls
-        opened = [call["configuration"] for call in calls if call["method"] == "OpenSession"]
-        assert opened == ([{"timezone": "UTC"}] if transport == "thrift" else []), calls
-        if transport == "thrift":  # (the Statement Execution API has no session settings)
-            assert mortar.json("sql", "dbx", "SELECT current_timezone() AS tz")["rows"] == \
-                [{"tz": "UTC"}]
+        # The session's parameters: OpenSession's, or those of a session of the Statement
+        # Execution API (which the command deletes when it is done).
+        opening, closing = {"thrift": ("OpenSession", "CloseSession"),
+                            "rest": ("StatementExecution.create_session",
+                                     "StatementExecution.delete_session")}[transport]
+        assert [call["configuration"] for call in calls if call["method"] == opening] == \
+            [{"timezone": "UTC"}], calls
+        assert len([call for call in calls if call["method"] == closing]) == 1, calls
 
         def refusal():
             return mortar.run("dataset", "preview", "t", check=False).stderr
@@ -551,3 +554,32 @@ def test_a_chart_runs_on_the_warehouse_over_either_transport(dbsql, ws, table):
                    for c in warehouse_admin(ws, "GET", "/calls"))
     finally:
         dbsql.run("sql", "dbx", f"DROP TABLE IF EXISTS {table}", check=False)
+
+
+@pytest.mark.parametrize("transport", ["thrift", "rest"])
+def test_sessions_are_in_utc_on_a_warehouse_whose_admin_set_a_time_zone(
+        mortar, ws, add_databricks, transport):
+    """The stand-in's zoned warehouse has TIMEZONE set (Asia/Kolkata, +05:30), as an admin
+    sets it for every session. Mortar's sessions set their own, over either transport, so
+    SQL that depends on the zone gives what SQLite and the local engine give: a chart's
+    day bins of an instant half an hour after midnight UTC fall on its UTC day."""
+    assert ws["databricks_zoned_timezone"] not in ("UTC", "Etc/UTC")
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    add_databricks(mortar, ws, http_path=ws["databricks_zoned_http_path"], transport=transport)
+    got = mortar.json("sql", "dbx", "SELECT current_timezone() AS tz, "
+                                    "hour(TIMESTAMP'2024-01-01 20:00:00Z') AS h")["rows"]
+    assert got == [{"tz": "UTC", "h": 20}]
+    project = mortar.home / "projects" / "p"
+    write_json(project / "datasets" / "moments.json", {
+        "name": "moments", "connection": "dbx", "type": "sql_query", "params": {"query": (
+            "SELECT TIMESTAMP'2024-03-01 23:45:00Z' AS at UNION ALL "
+            "SELECT TIMESTAMP'2024-03-02 00:30:00Z' UNION ALL "
+            "SELECT TIMESTAMP'2024-03-02 20:00:00Z'")}})
+    write_json(project / "charts" / "per_day.json", {
+        "name": "per_day", "dataset": "moments", "type": "bar",
+        "dimensions": [{"column": "at", "bin": "day"}], "measures": [{"function": "count"}]})
+    result = mortar.json("chart", "render", "per_day")
+    assert result["engine"] == "live"
+    assert sorted((str(row[0])[:10], row[1]) for row in result["rows"]) == \
+        [("2024-03-01", 1), ("2024-03-02", 2)], result["rows"]

@@ -4,6 +4,7 @@
 // thread-safe: one per connection.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,14 @@
 #include "mortar/connectors/connection.h"
 
 namespace mortar::databricks {
+
+// The parameters every session Mortar opens on Databricks sets, whatever the warehouse's
+// admin chose: timestamps render in UTC in text results (so they read back as the same
+// instants), and SQL whose answer depends on the session's zone (hour(ts), a chart's
+// date bins) gives what the other engines give.
+inline std::map<std::string, std::string> DatabricksSessionParameters() {
+  return {{"timezone", "UTC"}};
+}
 
 class Backend {
  public:

@@ -112,6 +112,7 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
       options.warehouse_id = settings_.warehouse_id;
       options.catalog = settings_.catalog;
       options.schema = settings_.schema;
+      options.session_parameters = DatabricksSessionParameters();
       options.query_timeout = std::chrono::seconds(settings_.query_timeout_seconds);
       options.downloads = static_cast<int>(settings_.cloudfetch_downloads);
       options.download_transport = downloads;

@@ -123,10 +123,9 @@ class Session::Impl {
       request.__set_initialNamespace(name);
     }
     request.__set_canUseMultipleCatalogs(true);
-    // Timestamps render in UTC in text results, so they read back as the same instants.
-    // Databricks takes its session parameters here (the open-source server ignores it:
-    // it is told with a statement, below).
-    request.__set_configuration({{"timezone", "UTC"}});
+    // Databricks takes its session parameters here (the open-source server ignores them:
+    // it is told the time zone with a statement, below).
+    request.__set_configuration(DatabricksSessionParameters());
     wire::TOpenSessionResp response;
     MORTAR_RETURN_IF_ERROR(Invoke("OpenSession", [&] { client_->OpenSession(response, request); }));
     MORTAR_RETURN_IF_ERROR(Check(response.status, "opening a session"));

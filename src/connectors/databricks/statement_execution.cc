@@ -24,6 +24,7 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kStatements = "/api/2.0/sql/statements";
+constexpr std::string_view kSessions = "/api/2.0/sql/sessions";
 // Statement replies carry links, not rows: a few KiB; this bounds a hostile one.
 constexpr std::size_t kMaxReplyBytes = std::size_t{16} << 20;
 constexpr int kMaxRenewals = 5;
@@ -74,6 +75,9 @@ class StatementExecution::Impl {
   Impl(StatementExecutionOptions options, std::unique_ptr<http::Transport> http,
        std::unique_ptr<auth::TokenSource> tokens)
       : options_(std::move(options)), http_(std::move(http)), tokens_(std::move(tokens)) {}
+  ~Impl() { EndSession(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   const StatementExecutionOptions& options() const { return options_; }
   std::string Prefix() const { return "connection '" + options_.connection_name + "': "; }
@@ -95,7 +99,7 @@ class StatementExecution::Impl {
     request.headers = {{"Accept", "application/json"},
                        {"User-Agent", "Mortar/0.1"},
                        {"Authorization", std::move(authorization)}};
-    if (method == "POST") request.headers.push_back({"Content-Type", "application/json"});
+    if (!request.body.empty()) request.headers.push_back({"Content-Type", "application/json"});
     http::RetryPolicy policy = options_.retry;
     policy.unavailable_needs_retry_after = !repeatable;
     policy.retry_connection_errors = repeatable;
@@ -151,8 +155,13 @@ class StatementExecution::Impl {
                  {"result_compression", "LZ4_FRAME"},
                  {"wait_timeout", "10s"},
                  {"on_wait_timeout", "CONTINUE"}};
-    if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
-    if (!options_.schema.empty()) body["schema"] = options_.schema;
+    MORTAR_ASSIGN_OR_RETURN(std::string session, Session());
+    if (!session.empty()) {
+      body["session_id"] = session;
+    } else {
+      if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
+      if (!options_.schema.empty()) body["schema"] = options_.schema;
+    }
     MORTAR_ASSIGN_OR_RETURN(Json reply,
                             Call("POST", std::string(kStatements), body.dump(), false, what));
     std::string id = TextField(reply, "statement_id");
@@ -190,6 +199,43 @@ class StatementExecution::Impl {
     }
   }
 
+  // The session statements run in, opened at the first: its id, or "" when the options
+  // ask for none or the workspace has no sessions API (ENDPOINT_NOT_FOUND).
+  Result<std::string> Session() {
+    if (session_asked_ || options_.session_parameters.empty()) return session_id_;
+    Json body = {{"warehouse_id", options_.warehouse_id},
+                 {"session_confs", options_.session_parameters}};
+    if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
+    if (!options_.schema.empty()) body["schema"] = options_.schema;
+    // Opening a session changes no data: a failed attempt may be sent again.
+    auto reply = Call("POST", std::string(kSessions), body.dump(), true, "opening a session");
+    if (!reply.ok()) {
+      if (reply.status().code() == ErrorCode::kNotFound &&
+          reply.status().message().find("ENDPOINT_NOT_FOUND") != std::string::npos) {
+        session_asked_ = true;
+        return session_id_;
+      }
+      return reply.status();
+    }
+    std::string id = TextField(*reply, "session_id");
+    if (!PlainId(id)) {
+      return Status::Remote(Prefix() +
+                            "the workspace answered opening a session without a session id");
+    }
+    session_asked_ = true;
+    session_id_ = std::move(id);
+    return session_id_;
+  }
+
+  // Deletes the session (best effort: the workspace closes an idle one anyway).
+  void EndSession() {
+    if (session_id_.empty()) return;
+    Json body = {{"warehouse_id", options_.warehouse_id}, {"session_id", session_id_}};
+    (void)Call("DELETE", std::string(kSessions) + "/" + session_id_, body.dump(), true,
+               "closing the session");
+    session_id_.clear();
+  }
+
   // One chunk's links (fresh ones each time it is asked for).
   Result<Json> Chunk(const std::string& id, int64_t index) {
     return Call("GET",
@@ -223,6 +269,8 @@ class StatementExecution::Impl {
   StatementExecutionOptions options_;
   std::unique_ptr<http::Transport> http_;
   std::unique_ptr<auth::TokenSource> tokens_;
+  bool session_asked_ = false;
+  std::string session_id_;
 };
 
 namespace {

@@ -6,12 +6,17 @@
 // server agrees) through external links, downloaded several at a time by CloudFetchDownloads and
 // read a batch at a time; an expired link is renewed by asking for its chunk again. The metadata
 // calls are SQL (SHOW CATALOGS, SHOW SCHEMAS, SHOW TABLES, and a query's own schema for a table's
-// columns). Statements run in no session: the connection's catalog and schema go with
-// each one. Internal to the connector. Not thread-safe: one per connection.
+// columns). With session_parameters, statements run in a session of the API (POST
+// /api/2.0/sql/sessions, as Databricks' own drivers open one) that sets them and holds the
+// connection's catalog and schema, opened at the first statement and deleted at the end;
+// on a workspace without sessions, and without session_parameters, each statement
+// carries the catalog and schema itself. Internal to the connector. Not thread-safe: one
+// per connection.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +33,8 @@ struct StatementExecutionOptions {
   std::string warehouse_id;
   std::string catalog;
   std::string schema;
+  // Databricks' SQL configuration parameters for the session (none: no session).
+  std::map<std::string, std::string> session_parameters;
   std::chrono::seconds query_timeout{0};  // 0: none
   http::RetryPolicy retry;
   // External links downloaded at once, each over a transport of its own.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "mortar/core/sql_error_detail.h"
@@ -56,8 +57,10 @@ http::Response Reply(int status, const Json& body, std::vector<http::Header> hea
 
 class StatementExecutionTest : public ::testing::Test {
  protected:
-  std::unique_ptr<StatementExecution> Driver() {
+  std::unique_ptr<StatementExecution> Driver(
+      std::map<std::string, std::string> session_parameters = {}) {
     StatementExecutionOptions options;
+    options.session_parameters = std::move(session_parameters);
     options.connection_name = "dbx";
     options.workspace_url = "https://example.cloud.databricks.com:443";
     options.warehouse_id = "abc123";
@@ -216,6 +219,67 @@ TEST_F(StatementExecutionTest, AnEmptyResultTakesItsSchemaFromTheManifest) {
     EXPECT_FALSE(*batch);
   }
   EXPECT_EQ(Calls().back(), "DELETE /api/2.0/sql/statements/01ef-ee");
+}
+
+Json Succeeded(const std::string& id) {
+  return {{"statement_id", id},
+          {"status", {{"state", "SUCCEEDED"}}},
+          {"manifest", {{"total_chunk_count", 0}, {"schema", {{"columns", Json::array()}}}}}};
+}
+
+TEST_F(StatementExecutionTest, StatementsRunInASessionThatSetsTheParametersAndIsDeletedAtTheEnd) {
+  script_.answers = {Reply(200, {{"session_id", "5e55-01"}}),
+                     Reply(200, Succeeded("01ef-a1")),
+                     Reply(200, {}),
+                     Reply(200, Succeeded("01ef-a2")),
+                     Reply(200, {}),
+                     Reply(200, {})};
+  {
+    auto driver = Driver({{"timezone", "UTC"}});
+    ASSERT_TRUE(driver->Execute("SET x = 1").ok());
+    ASSERT_TRUE(driver->Execute("SELECT 1").ok());
+  }
+  EXPECT_EQ(Calls(),
+            (std::vector<std::string>{
+                "POST /api/2.0/sql/sessions", "POST /api/2.0/sql/statements",
+                "DELETE /api/2.0/sql/statements/01ef-a1", "POST /api/2.0/sql/statements",
+                "DELETE /api/2.0/sql/statements/01ef-a2", "DELETE /api/2.0/sql/sessions/5e55-01"}));
+  EXPECT_EQ(Json::parse(script_.sent[0].body), (Json{{"warehouse_id", "abc123"},
+                                                     {"session_confs", {{"timezone", "UTC"}}},
+                                                     {"catalog", "main"},
+                                                     {"schema", "sales"}}));
+  for (int sent : {1, 3}) {
+    Json body = Json::parse(script_.sent[sent].body);
+    EXPECT_EQ(body["session_id"], "5e55-01");
+    EXPECT_FALSE(body.contains("catalog"));  // the session's
+    EXPECT_FALSE(body.contains("schema"));
+  }
+  EXPECT_EQ(Json::parse(script_.sent[5].body),
+            (Json{{"warehouse_id", "abc123"}, {"session_id", "5e55-01"}}));
+}
+
+TEST_F(StatementExecutionTest, AWorkspaceWithoutSessionsRunsStatementsInNone) {
+  script_.answers = {Reply(404, {{"error_code", "ENDPOINT_NOT_FOUND"}, {"message", "No API."}}),
+                     Reply(200, Succeeded("01ef-b1"))};
+  {
+    auto driver = Driver({{"timezone", "UTC"}});
+    ASSERT_TRUE(driver->Execute("SELECT 1").ok());
+  }
+  EXPECT_EQ(Calls(),
+            (std::vector<std::string>{"POST /api/2.0/sql/sessions", "POST /api/2.0/sql/statements",
+                                      "DELETE /api/2.0/sql/statements/01ef-b1"}));
+  Json body = Json::parse(script_.sent[1].body);
+  EXPECT_FALSE(body.contains("session_id"));
+  EXPECT_EQ(body["catalog"], "main");
+}
+
+TEST_F(StatementExecutionTest, ASessionThatCannotBeOpenedRunsNothing) {
+  script_.answers = {Reply(400, {{"error_code", "INVALID_PARAMETER_VALUE"},
+                                 {"message", "'timezone' has an invalid value."}})};
+  Status status = Driver({{"timezone", "Mars/Olympus"}})->Execute("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(status.code(), ErrorCode::kInvalidInput);
+  EXPECT_NE(status.message().find("opening a session"), std::string::npos);
+  EXPECT_EQ(Calls(), (std::vector<std::string>{"POST /api/2.0/sql/sessions"}));
 }
 
 }  // namespace
