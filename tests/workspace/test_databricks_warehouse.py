@@ -74,8 +74,9 @@ def test_connector_opens_in_a_catalog_and_schema(ws, reference):
 
 
 @pytest.mark.parametrize("options", [{}, {"use_cloud_fetch": False},
-                                     {"enable_query_result_lz4_compression": False}],
-                         ids=["defaults", "no-cloudfetch", "no-lz4"])
+                                     {"enable_query_result_lz4_compression": False},
+                                     {"use_kernel": True}],
+                         ids=["defaults", "no-cloudfetch", "no-lz4", "kernel"])
 def test_every_type_as_spark_returns_it(ws, reference, options):
     query = f"SELECT * FROM {TYPES_TABLE} ORDER BY id"
     expected = spark_rows(reference, query)

@@ -1,6 +1,7 @@
 """The Statement Execution API of the Databricks-faithful warehouse, judged by Databricks'
 own SDK (`databricks-sdk`, unmodified: its `statement_execution` client), compared value
 by value with what Spark itself returns."""
+import base64
 import csv
 import io
 import json
@@ -390,18 +391,20 @@ def test_lz4_compressed_arrow_files_as_the_jdbc_driver_asks(ws, tls, client):
 ZONED_QUERY = "SELECT current_timezone() AS zone, CAST(TIMESTAMP'2024-01-01 00:00:00Z' AS STRING) AS t"
 
 
-@pytest.mark.parametrize("use_sea", [True, False], ids=["statement-api-session", "thrift"])
-def test_a_warehouse_time_zone_applies_unless_the_session_sets_its_own(ws, use_sea):
-    """Databricks' connector in both its modes (use_sea=True: sessions of the Statement
-    Execution API) on a warehouse whose admin set TIMEZONE: a session without a setting
-    has the warehouse's zone, one with session_configuration TIMEZONE has its own; what a
-    statement of a session sets or creates stays for the next."""
+@pytest.mark.parametrize("backend", [{"use_kernel": True}, {"use_sea": True}, {}],
+                         ids=["kernel", "sea", "thrift"])
+def test_a_warehouse_time_zone_applies_unless_the_session_sets_its_own(ws, backend):
+    """Databricks' connector in its three modes (use_kernel=True: its Rust kernel, and
+    use_sea=True, both on sessions of the Statement Execution API; Thrift) on a warehouse
+    whose admin set TIMEZONE: a session without a setting has the warehouse's zone, one
+    with session_configuration TIMEZONE has its own; what a statement of a session sets
+    or creates stays for the next."""
     from warehouse_client import connect
     zone = ws["databricks_zoned_timezone"]
     expected = {zone: "2024-01-01 05:30:00", "UTC": "2024-01-01 00:00:00"}
     for setting, wanted in ((None, zone), ({"TIMEZONE": "UTC"}, "UTC")):
-        with connect(ws, ws["databricks_zoned_http_path"], use_sea=use_sea,
-                     session_configuration=setting) as connection, connection.cursor() as cursor:
+        with connect(ws, ws["databricks_zoned_http_path"], session_configuration=setting,
+                     **backend) as connection, connection.cursor() as cursor:
             cursor.execute(ZONED_QUERY)
             assert [tuple(row) for row in cursor.fetchall()] == [(wanted, expected[wanted])]
             cursor.execute("CREATE TEMPORARY VIEW seven AS SELECT 7 AS x")
@@ -449,3 +452,56 @@ def test_statement_api_sessions_are_their_users_and_refuse_what_no_session_may_s
     with pytest.raises(NotFound):
         api.do("POST", "/api/2.0/sql/statements", body={
             "warehouse_id": warehouse, "session_id": session, "statement": "SELECT 1"})
+
+
+def test_the_kernel_reads_small_results_inline_and_large_ones_through_links(ws):
+    """Databricks' Rust kernel asks for the hybrid disposition (INLINE_OR_EXTERNAL_LINKS)
+    with LZ4: a result under the warehouse's CloudFetch threshold comes back inline as
+    an Arrow attachment, a larger one as LZ4 files behind external links (over 4 MiB,
+    files of about 20 MiB; on the main warehouse, whose links live 15 minutes as on
+    Databricks: the kernel renews a link near its expiry before it downloads it)."""
+    from warehouse_client import connect
+    with connect(ws, use_kernel=True) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id, CAST(id AS STRING) AS s FROM range(100)")
+        small = cursor.fetchall_arrow()
+        since = time.time()
+        cursor.execute("SELECT id, CAST(id AS DECIMAL(38,2)) / 8 AS d FROM range(2000000)")
+        large = cursor.fetchall_arrow()
+    assert small.column("s").to_pylist() == [str(i) for i in range(100)]
+    assert large.num_rows == 2000000
+    assert large.column("id").to_pylist() == list(range(2000000))
+    assert str(large.column("d")[1999999]) == "249999.875000"  # Spark's scale: 6
+    calls = [c for c in warehouse_admin(ws, "GET", "/calls")
+             if c["warehouse_id"] == ws["databricks_warehouse_id"] and c["time"] >= since
+             and c["method"] == "StatementExecution.chunk"]
+    assert calls, "the large result came through chunks of links"
+
+
+def test_hybrid_results_as_databricks_sends_them(ws, client):
+    """INLINE_OR_EXTERNAL_LINKS by plain calls: the attachment is one Arrow stream (an LZ4
+    frame when asked), the manifest's one chunk counts its bytes; a large result has
+    links as EXTERNAL_LINKS has; CSV is refused, as with INLINE."""
+    warehouse = ws["databricks_test_warehouse_id"]
+    api = client.api_client
+    for compression in ("LZ4_FRAME", "NONE"):
+        reply = api.do("POST", "/api/2.0/sql/statements", body={
+            "warehouse_id": warehouse, "statement": "SELECT id FROM range(1000)",
+            "wait_timeout": "50s", "format": "ARROW_STREAM",
+            "disposition": "INLINE_OR_EXTERNAL_LINKS", "result_compression": compression})
+        body = base64.b64decode(reply["result"]["attachment"])
+        assert reply["manifest"]["result_compression"] == compression
+        assert reply["manifest"]["chunks"] == [{"chunk_index": 0, "row_offset": 0,
+                                                "row_count": 1000}]
+        stream = lz4_frames(body) if compression == "LZ4_FRAME" else body
+        assert pa.ipc.open_stream(stream).read_all().column("id").to_pylist() == list(range(1000))
+    large = api.do("POST", "/api/2.0/sql/statements", body={
+        "warehouse_id": warehouse, "statement": "SELECT id FROM range(100000)",
+        "wait_timeout": "50s", "format": "ARROW_STREAM",
+        "disposition": "INLINE_OR_EXTERNAL_LINKS"})
+    assert "attachment" not in large["result"] and large["result"]["external_links"]
+    assert large["manifest"]["total_chunk_count"] > 1
+    assert large["manifest"]["total_row_count"] == 100000
+    with pytest.raises(DatabricksError, match="CSV is supported only with the EXTERNAL_LINKS"):
+        api.do("POST", "/api/2.0/sql/statements", body={
+            "warehouse_id": warehouse, "statement": "SELECT 1", "format": "CSV",
+            "disposition": "INLINE_OR_EXTERNAL_LINKS"})

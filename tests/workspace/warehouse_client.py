@@ -25,8 +25,10 @@ V9 = T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V9
 
 def connect(ws, http_path=None, **options):
     options.setdefault("enable_telemetry", False)  # else connect() waits on port 443
-    return sql.connect(server_hostname=ws["host"], _port=int(ws["port"]),
-                       http_path=http_path or ws["databricks_http_path"],
+    # The Rust kernel (use_kernel=True) takes the port in the host name, not in _port.
+    host = {"server_hostname": ws["server_hostname"]} if options.get("use_kernel") else \
+        {"server_hostname": ws["host"], "_port": int(ws["port"])}
+    return sql.connect(**host, http_path=http_path or ws["databricks_http_path"],
                        access_token=ws["pat"], _tls_trusted_ca_file=ws["ca_file"], **options)
 
 

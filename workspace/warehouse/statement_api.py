@@ -3,7 +3,9 @@
 - `POST /api/2.0/sql/statements`: runs a statement on a warehouse id (`warehouse_id`,
   `statement`, `catalog`, `schema`, named `parameters`, `row_limit`, `byte_limit`,
   `wait_timeout` 0 s or 5-50 s, `on_wait_timeout` CONTINUE|CANCEL, `format`
-  JSON_ARRAY|ARROW_STREAM|CSV, `disposition` INLINE|EXTERNAL_LINKS, `result_compression`
+  JSON_ARRAY|ARROW_STREAM|CSV, `disposition` INLINE|EXTERNAL_LINKS|INLINE_OR_EXTERNAL_LINKS
+  (the "hybrid" one Databricks' own drivers ask for: a small result inline, an Arrow
+  stream as a base64 `attachment`, a large one through external links), `result_compression`
   LZ4_FRAME|NONE for Arrow files, as Databricks' JDBC driver asks). It waits up to
   `wait_timeout` and answers the statement as `GET` would.
 - `GET /api/2.0/sql/statements/{id}`: its status; when it has SUCCEEDED, the manifest
@@ -19,20 +21,23 @@ that fails is HTTP 200 with `status.state` FAILED and `status.error`; a request 
 cannot be accepted is a 4xx with `error_code` and `message`, as on Databricks.
 """
 
+import base64
 import datetime
 import re
 import threading
 
+import pyarrow as pa
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 from pyspark.sql import types as st
 
 from . import errors, result_format, statements, text_results
 from .operations import CANCELED, CLOSED, ERROR, FINISHED, PENDING, RUNNING, TIMEDOUT, Runner
-from .results import CloudFetchResult, Limits
+from .results import CloudFetchResult, Limits, compress
 from .sessions import Session, enter_namespace
 
 MAX_STATEMENT_BYTES = 16 << 20
 INLINE_LIMIT_BYTES = 25 << 20
+HYBRID = "INLINE_OR_EXTERNAL_LINKS"
 MAX_STATEMENTS = 10000  # statements remembered (the oldest closed ones are forgotten first)
 PREFIX = "/api/2.0/sql/statements"
 STATES = {PENDING: "PENDING", RUNNING: "RUNNING", FINISHED: "SUCCEEDED", ERROR: "FAILED",
@@ -108,7 +113,10 @@ class Request:
         self.schema = name_field(body, "schema")
         self.session_id = name_field(body, "session_id")
         self.format = self._choice(body, "format", ("JSON_ARRAY", "ARROW_STREAM", "CSV"), "JSON_ARRAY")
-        self.disposition = self._choice(body, "disposition", ("INLINE", "EXTERNAL_LINKS"), "INLINE")
+        self.disposition = self._choice(body, "disposition",
+                                        ("INLINE", "EXTERNAL_LINKS", HYBRID), "INLINE")
+        if self.format == "CSV" and self.disposition == HYBRID:
+            raise invalid("The format CSV is supported only with the EXTERNAL_LINKS disposition.")
         if self.format != "JSON_ARRAY" and self.disposition == "INLINE":
             raise invalid(f"The format {self.format} is supported only with the EXTERNAL_LINKS "
                            "disposition.")
@@ -150,13 +158,16 @@ class Request:
         return value
 
     def wanted(self):
-        """What the results are made of: Spark's own Arrow types, in files for EXTERNAL_LINKS."""
+        """What the results are made of: Spark's own Arrow types, in files for EXTERNAL_LINKS
+        (and for INLINE_OR_EXTERNAL_LINKS when the result is over the warehouse's CloudFetch
+        threshold)."""
         external = self.disposition == "EXTERNAL_LINKS"
+        links = external or self.disposition == HYBRID
         file_format = {"ARROW_STREAM": "arrow", "JSON_ARRAY": "json", "CSV": "csv"}[self.format]
         return result_format.Wanted(arrow=True, timestamps=True, decimals=True,
                                     complex_types=True, intervals=False,
-                                    lz4=external and self.compression == "LZ4_FRAME",
-                                    downloads=external, files_only=external,
+                                    lz4=links and self.compression == "LZ4_FRAME",
+                                    downloads=links, files_only=external,
                                     file_format=file_format)
 
 
@@ -179,6 +190,7 @@ class Statement:
         self.request = request
         self.user = user
         self.operation = operation
+        self._attachment_bytes = None
 
     @property
     def id(self):
@@ -226,6 +238,26 @@ class Statement:
             answer["result"] = self.chunk(0, expired) if manifest["total_chunk_count"] else {}
         return answer
 
+    def _linked(self):
+        """Whether the rows come through external links (EXTERNAL_LINKS, or a hybrid
+        disposition's result over the CloudFetch threshold)."""
+        return isinstance(self.operation.result, CloudFetchResult)
+
+    def _attachment(self):
+        """A hybrid disposition's small Arrow result: one IPC stream of every row (one LZ4
+        frame when asked for), made once."""
+        if self._attachment_bytes is None:
+            result = self.operation.result
+            pieces, _ = result.slices(0, Limits(result.total_rows))
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, self.operation.shape.file_schema) as writer:
+                for piece in pieces:
+                    writer.write_batch(piece)
+            stream = sink.getvalue().to_pybytes()
+            self._attachment_bytes = compress(stream) if self.request.compression == "LZ4_FRAME" \
+                else stream
+        return self._attachment_bytes
+
     def _chunks(self):
         """(row_offset, row_count, byte_count) of each chunk."""
         result = self.operation.result
@@ -234,6 +266,8 @@ class Statement:
         total = result.total_rows
         if not total:
             return []
+        if self.request.disposition == HYBRID and self.request.format == "ARROW_STREAM":
+            return [(0, total, len(self._attachment()))]
         per_chunk = max(1, self.operation.session.profile.cloudfetch_file_bytes * total //
                         max(1, result.arrow_bytes))
         return [(start, min(per_chunk, total - start),
@@ -249,13 +283,13 @@ class Statement:
                        "columns": [column_info(field, i) for i, field in enumerate(struct.fields)]},
             "total_chunk_count": len(chunks),
             "chunks": [{"chunk_index": i, "row_offset": start, "row_count": rows,
-                        **({"byte_count": size} if self.request.disposition == "EXTERNAL_LINKS" else {})}
+                        **({"byte_count": size} if self._linked() else {})}
                        for i, (start, rows, size) in enumerate(chunks)],
             "total_row_count": self.operation.result.total_rows,
             "truncated": self.operation.truncated,
             "result_compression": self.request.compression,
         }
-        if self.request.disposition == "EXTERNAL_LINKS":
+        if self._linked():
             manifest["total_byte_count"] = sum(size for _, _, size in chunks)
         return manifest
 
@@ -271,7 +305,10 @@ class Statement:
             data["next_chunk_index"] = index + 1
             data["next_chunk_internal_link"] = f"{PREFIX}/{self.id}/result/chunks/{index + 1}"
         result = self.operation.result
-        if self.request.disposition == "INLINE":
+        if not self._linked() and self.request.format == "ARROW_STREAM":
+            data["attachment"] = base64.b64encode(self._attachment()).decode()
+            return data
+        if not self._linked():
             pieces, _ = result.slices(start, Limits(rows))
             data["data_array"] = text_results.json_array(pieces, self.operation.shape.struct)
             return data
