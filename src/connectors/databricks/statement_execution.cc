@@ -227,11 +227,12 @@ class StatementExecution::Impl {
     return session_id_;
   }
 
-  // Deletes the session (best effort: the workspace closes an idle one anyway).
+  // Deletes the session: one attempt, so that a workspace gone away does not hold up the
+  // command's end (it closes an idle session anyway).
   void EndSession() {
     if (session_id_.empty()) return;
     Json body = {{"warehouse_id", options_.warehouse_id}, {"session_id", session_id_}};
-    (void)Call("DELETE", std::string(kSessions) + "/" + session_id_, body.dump(), true,
+    (void)Call("DELETE", std::string(kSessions) + "/" + session_id_, body.dump(), false,
                "closing the session");
     session_id_.clear();
   }
