@@ -1,6 +1,7 @@
 #include "connectors/databricks/statement_execution.h"
 
 #include <arrow/api.h>
+#include <arrow/util/base64.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -146,12 +147,13 @@ class StatementExecution::Impl {
   // Runs a statement to its end: the reply once it has SUCCEEDED (its manifest and first
   // chunk of links).
   Result<Json> Run(const std::string& sql, const std::string& what) {
-    // LZ4-framed files, as Databricks' JDBC driver asks (result_compression); the
-    // manifest says whether the server did.
+    // LZ4-framed Arrow, as Databricks' own drivers ask (result_compression; the manifest
+    // says whether the server did): a small result inline in the answer, a large one in
+    // files behind external links (the hybrid disposition).
     Json body = {{"statement", sql},
                  {"warehouse_id", options_.warehouse_id},
                  {"format", "ARROW_STREAM"},
-                 {"disposition", "EXTERNAL_LINKS"},
+                 {"disposition", hybrid_refused_ ? "EXTERNAL_LINKS" : "INLINE_OR_EXTERNAL_LINKS"},
                  {"result_compression", "LZ4_FRAME"},
                  {"wait_timeout", "10s"},
                  {"on_wait_timeout", "CONTINUE"}};
@@ -162,8 +164,16 @@ class StatementExecution::Impl {
       if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
       if (!options_.schema.empty()) body["schema"] = options_.schema;
     }
-    MORTAR_ASSIGN_OR_RETURN(Json reply,
-                            Call("POST", std::string(kStatements), body.dump(), false, what));
+    auto posted = Call("POST", std::string(kStatements), body.dump(), false, what);
+    if (!posted.ok() && !hybrid_refused_ && posted.status().code() == ErrorCode::kInvalidInput &&
+        posted.status().message().find("INLINE_OR_EXTERNAL_LINKS") != std::string::npos) {
+      // A workspace that does not take the hybrid disposition refused the request, so ran
+      // nothing: sent again, once, with links only, as every statement after it.
+      hybrid_refused_ = true;
+      body["disposition"] = "EXTERNAL_LINKS";
+      posted = Call("POST", std::string(kStatements), body.dump(), false, what);
+    }
+    MORTAR_ASSIGN_OR_RETURN(Json reply, std::move(posted));
     std::string id = TextField(reply, "statement_id");
     if (!PlainId(id)) {
       return Status::Remote(Prefix() + "the workspace answered " + what +
@@ -272,6 +282,7 @@ class StatementExecution::Impl {
   std::unique_ptr<auth::TokenSource> tokens_;
   bool session_asked_ = false;
   std::string session_id_;
+  bool hybrid_refused_ = false;  // the workspace asked for EXTERNAL_LINKS only
 };
 
 namespace {
@@ -312,7 +323,10 @@ class LinkedResultReader final : public BatchReader {
                             ", which Mortar cannot read (it asked for LZ4_FRAME)");
     }
     downloads_ = impl_.MakeDownloads(compression == "LZ4_FRAME");
-    AddLinks(Member(Member(reply_, "result"), "external_links"));
+    const Json& result = Member(reply_, "result");
+    const Json& attachment = Member(result, "attachment");
+    if (attachment.is_string()) return ReadInline(attachment, manifest, compression);
+    AddLinks(Member(result, "external_links"));
     return Status::OK();
   }
 
@@ -336,6 +350,26 @@ class LinkedResultReader final : public BatchReader {
 
  private:
   std::string Prefix() const { return "connection '" + impl_.options().connection_name + "': "; }
+
+  // A small result the answer carries itself (base64 of one Arrow stream): read as a
+  // downloaded file is, its rows checked against the manifest's count; nothing to fetch.
+  Status ReadInline(const Json& attachment, const Json& manifest, const std::string& compression) {
+    auto stream = arrow::util::base64_decode(attachment.get_ref<const std::string&>());
+    if (!stream.ok()) {
+      return Status::Remote(Prefix() + "the result the workspace sent inline is not base64");
+    }
+    ResultLink rows;
+    rows.row_count = IntegerField(manifest, "total_row_count");
+    auto batches = ArrowStreamBatches::Open(std::move(*stream), compression == "LZ4_FRAME");
+    if (!batches.ok()) {
+      return Status::Remote(Prefix() + "the result the workspace sent inline is not a valid " +
+                            "Arrow stream: " + batches.status().message());
+    }
+    file_ =
+        std::make_unique<FileBatches>(rows, std::move(*batches), impl_.options().connection_name);
+    next_chunk_ = chunk_count_;
+    return Status::OK();
+  }
 
   void AddLinks(const Json& links) {
     if (!links.is_array()) return;

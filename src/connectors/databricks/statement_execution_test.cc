@@ -1,5 +1,9 @@
 #include "connectors/databricks/statement_execution.h"
 
+#include <arrow/api.h>
+#include <arrow/io/memory.h>
+#include <arrow/ipc/writer.h>
+#include <arrow/util/base64.h>
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -121,7 +125,7 @@ TEST_F(StatementExecutionTest, SendsTheStatementOnceAndPollsUntilItSucceeds) {
   EXPECT_EQ(body["catalog"], "main");
   EXPECT_EQ(body["schema"], "sales");
   EXPECT_EQ(body["format"], "ARROW_STREAM");
-  EXPECT_EQ(body["disposition"], "EXTERNAL_LINKS");
+  EXPECT_EQ(body["disposition"], "INLINE_OR_EXTERNAL_LINKS");
   EXPECT_EQ(body["result_compression"], "LZ4_FRAME");
   EXPECT_EQ(script_.sent[0].Header("Authorization"), "Bearer dapi-secret");
 }
@@ -280,6 +284,95 @@ TEST_F(StatementExecutionTest, ASessionThatCannotBeOpenedRunsNothing) {
   EXPECT_EQ(status.code(), ErrorCode::kInvalidInput);
   EXPECT_NE(status.message().find("opening a session"), std::string::npos);
   EXPECT_EQ(Calls(), (std::vector<std::string>{"POST /api/2.0/sql/sessions"}));
+}
+
+// An Arrow stream of ids `count` rows long, base64 as an attachment carries it.
+std::string IdsAttachment(int64_t count) {
+  arrow::Int64Builder ids;
+  for (int64_t i = 0; i < count; ++i) EXPECT_TRUE(ids.Append(i).ok());
+  auto schema = arrow::schema({arrow::field("id", arrow::int64())});
+  auto batch = arrow::RecordBatch::Make(schema, count, {ids.Finish().ValueOrDie()});
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  auto writer = arrow::ipc::MakeStreamWriter(sink, schema).ValueOrDie();
+  EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
+  EXPECT_TRUE(writer->Close().ok());
+  return arrow::util::base64_encode(sink->Finish().ValueOrDie()->ToString());
+}
+
+Json InlineReply(const std::string& attachment, int64_t announced_rows) {
+  return {{"statement_id", "01ef-c1"},
+          {"status", {{"state", "SUCCEEDED"}}},
+          {"manifest",
+           {{"format", "ARROW_STREAM"},
+            {"total_chunk_count", 1},
+            {"total_row_count", announced_rows},
+            {"chunks", {{{"chunk_index", 0}, {"row_offset", 0}, {"row_count", announced_rows}}}},
+            {"result_compression", "NONE"},
+            {"schema", {{"columns", {{{"name", "id"}, {"type_text", "BIGINT"}}}}}}}},
+          {"result", {{"chunk_index", 0}, {"row_offset", 0}, {"attachment", attachment}}}};
+}
+
+TEST_F(StatementExecutionTest, ASmallResultInTheAnswerIsReadWithoutADownload) {
+  script_.answers = {Reply(200, InlineReply(IdsAttachment(5), 5))};
+  auto driver = Driver();  // its downloads fail: none may be asked for
+  {
+    auto reader = driver->Query("SELECT id FROM range(5)");
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto batch = (*reader)->Next();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    ASSERT_TRUE(*batch);
+    EXPECT_EQ((*batch)->num_rows(), 5);
+    auto end = (*reader)->Next();
+    ASSERT_TRUE(end.ok()) << end.status().ToString();
+    EXPECT_FALSE(*end);
+  }
+  EXPECT_EQ(Calls(), (std::vector<std::string>{"POST /api/2.0/sql/statements",
+                                               "DELETE /api/2.0/sql/statements/01ef-c1"}));
+}
+
+TEST_F(StatementExecutionTest, ABadInlineResultIsRefusedSayingWhy) {
+  script_.answers = {Reply(200, InlineReply("not base64!", 5))};
+  auto driver = Driver();
+  auto garbled = driver->Query("SELECT id FROM t");
+  ASSERT_FALSE(garbled.ok());
+  EXPECT_NE(garbled.status().message().find("sent inline is not base64"), std::string::npos);
+  script_.answers = {Reply(200, InlineReply(arrow::util::base64_encode("no arrow here"), 5))};
+  auto not_arrow = driver->Query("SELECT id FROM t");
+  ASSERT_FALSE(not_arrow.ok());
+  EXPECT_NE(not_arrow.status().message().find("not a valid Arrow stream"), std::string::npos);
+  script_.answers = {Reply(200, InlineReply(IdsAttachment(4), 5))};
+  auto reader = driver->Query("SELECT id FROM t");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_TRUE((*reader)->Next().ok());
+  auto short_by_one = (*reader)->Next();
+  ASSERT_FALSE(short_by_one.ok());
+  EXPECT_NE(short_by_one.status().message().find("holds 4 rows where the server announced 5"),
+            std::string::npos);
+}
+
+TEST_F(StatementExecutionTest, AWorkspaceWithoutHybridResultsGetsLinksOnly) {
+  // 400: the request was refused, so nothing ran; sent again once with EXTERNAL_LINKS.
+  script_.answers = {Reply(400, {{"error_code", "INVALID_PARAMETER_VALUE"},
+                                 {"message",
+                                  "disposition must be one of INLINE, EXTERNAL_LINKS, not "
+                                  "'INLINE_OR_EXTERNAL_LINKS'."}}),
+                     Reply(200, Succeeded("01ef-d1")), Reply(200, {}),
+                     Reply(200, Succeeded("01ef-d2"))};
+  auto driver = Driver();
+  ASSERT_TRUE(driver->Execute("INSERT INTO t VALUES (1)").ok());
+  ASSERT_TRUE(driver->Execute("INSERT INTO t VALUES (2)").ok());
+  EXPECT_EQ(Calls(), (std::vector<std::string>{
+                         "POST /api/2.0/sql/statements", "POST /api/2.0/sql/statements",
+                         "DELETE /api/2.0/sql/statements/01ef-d1", "POST /api/2.0/sql/statements",
+                         "DELETE /api/2.0/sql/statements/01ef-d2"}));
+  EXPECT_EQ(Json::parse(script_.sent[1].body)["disposition"], "EXTERNAL_LINKS");
+  EXPECT_EQ(Json::parse(script_.sent[3].body)["disposition"], "EXTERNAL_LINKS");
+  // Any other refusal is the answer: nothing is sent again.
+  script_.sent.clear();
+  script_.answers = {Reply(400, {{"error_code", "INVALID_PARAMETER_VALUE"},
+                                 {"message", "The statement is longer than 16 MiB."}})};
+  EXPECT_FALSE(Driver()->Execute("INSERT INTO t VALUES (3)").ok());
+  EXPECT_EQ(Calls(), (std::vector<std::string>{"POST /api/2.0/sql/statements"}));
 }
 
 }  // namespace
