@@ -11,7 +11,8 @@ warehouse's own record, GET /admin/operations) and the client downloading and de
 it; both are printed. Client CPU is the reader's user+system time; server CPU sums the
 stand-in's Spark, warehouse, S3 and front door processes during the read.
 
-One unmeasured read warms Spark up first; with --repeat N the readers take turns N times
+One unmeasured read warms Spark up first; each read starts once the stand-in is idle
+(the last read's clean-up done); with --repeat N the readers take turns N times
 and each measure's median over a reader's runs is reported, with the range of its client
 CPU, since the server's time and the peers' CPU vary from run to run.
 
@@ -73,7 +74,21 @@ def produced_seconds(ws, since):
     return (read["completed_ms"] - read["started_ms"]) / 1000, read.get("format"), read.get("files")
 
 
+def settle(status, quiet_share=0.1, window=0.5, longest=20.0):
+    """Waits until the stand-in's processes are idle (under `quiet_share` of a core over
+    `window` seconds; at most `longest`): the last read's clean-up (its result files
+    deleted, Spark's garbage collected) must not run on the cores the next reader
+    measures its CPU on."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = server_cpu(status)
+        time.sleep(window)
+        if server_cpu(status) - before < quiet_share * window:
+            return
+
+
 def measure(name, command, ws, status, table=None, env=None, stdout=subprocess.DEVNULL):
+    settle(status)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     server_before = server_cpu(status)
     since = time.time()
