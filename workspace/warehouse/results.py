@@ -53,6 +53,9 @@ class InlineResult:
     """Batches in memory or in a local Arrow file; pages of record-batch messages."""
 
     format = T.TSparkRowSetType.ARROW_BASED_SET
+    # The Statement Execution API's hybrid answer: the whole result as one stream, made
+    # once when first asked for (statement_api.py).
+    attachment = None
 
     def __init__(self, shape, batches=None, spool_path=None):
         self.shape = shape

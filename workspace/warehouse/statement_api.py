@@ -190,7 +190,6 @@ class Statement:
         self.request = request
         self.user = user
         self.operation = operation
-        self._attachment_bytes = None
 
     @property
     def id(self):
@@ -245,18 +244,19 @@ class Statement:
 
     def _attachment(self):
         """A hybrid disposition's small Arrow result: one IPC stream of every row (one LZ4
-        frame when asked for), made once."""
-        if self._attachment_bytes is None:
-            result = self.operation.result
+        frame when asked for), made once and kept with the result (which goes when the
+        statement is closed)."""
+        result = self.operation.result
+        if result.attachment is None:
             pieces, _ = result.slices(0, Limits(result.total_rows))
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, self.operation.shape.file_schema) as writer:
                 for piece in pieces:
                     writer.write_batch(piece)
             stream = sink.getvalue().to_pybytes()
-            self._attachment_bytes = compress(stream) if self.request.compression == "LZ4_FRAME" \
+            result.attachment = compress(stream) if self.request.compression == "LZ4_FRAME" \
                 else stream
-        return self._attachment_bytes
+        return result.attachment
 
     def _chunks(self):
         """(row_offset, row_count, byte_count) of each chunk."""
