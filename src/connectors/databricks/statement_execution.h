@@ -1,10 +1,12 @@
 // The Statement Execution API (REST, /api/2.0/sql/statements) as a driver, for
 // workspaces that allow only HTTPS REST (the connection parameter transport=rest).
 // Each statement is one POST (never repeated: a 503 is retried only with Retry-After,
-// the server's word that it ran nothing), polled with GET until it is done, cancelled
-// on time-out or interruption. Results come as Arrow streams (LZ4-framed when the
-// server agrees) through external links, downloaded several at a time by CloudFetchDownloads and
-// read a batch at a time; an expired link is renewed by asking for its chunk again. The metadata
+// the server's word that it ran nothing, and a 400 refusing the hybrid disposition once
+// with links only), polled with GET until it is done, cancelled on time-out or
+// interruption. Results come as Arrow streams (LZ4-framed when the server agrees): a
+// small one inline in the answer, a large one through external links, downloaded several
+// at a time by CloudFetchDownloads and read a batch at a time; an expired link is
+// renewed by asking for its chunk again. The metadata
 // calls are SQL (SHOW CATALOGS, SHOW SCHEMAS, SHOW TABLES, and a query's own schema for a table's
 // columns). With session_parameters, statements run in a session of the API (POST
 // /api/2.0/sql/sessions, as Databricks' own drivers open one) that sets them and holds the
