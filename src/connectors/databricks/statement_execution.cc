@@ -164,16 +164,7 @@ class StatementExecution::Impl {
       if (!options_.catalog.empty()) body["catalog"] = options_.catalog;
       if (!options_.schema.empty()) body["schema"] = options_.schema;
     }
-    auto posted = Call("POST", std::string(kStatements), body.dump(), false, what);
-    if (!posted.ok() && !hybrid_refused_ && posted.status().code() == ErrorCode::kInvalidInput &&
-        posted.status().message().find("INLINE_OR_EXTERNAL_LINKS") != std::string::npos) {
-      // A workspace that does not take the hybrid disposition refused the request, so ran
-      // nothing: sent again, once, with links only, as every statement after it.
-      hybrid_refused_ = true;
-      body["disposition"] = "EXTERNAL_LINKS";
-      posted = Call("POST", std::string(kStatements), body.dump(), false, what);
-    }
-    MORTAR_ASSIGN_OR_RETURN(Json reply, std::move(posted));
+    MORTAR_ASSIGN_OR_RETURN(Json reply, Post(body, what));
     std::string id = TextField(reply, "statement_id");
     if (!PlainId(id)) {
       return Status::Remote(Prefix() + "the workspace answered " + what +
@@ -207,6 +198,20 @@ class StatementExecution::Impl {
       MORTAR_ASSIGN_OR_RETURN(reply,
                               Call("GET", std::string(kStatements) + "/" + id, "", true, what));
     }
+  }
+
+  // Sends a statement (never twice, but for this): a workspace that does not take the
+  // hybrid disposition refuses the request with a 400 naming it, so ran nothing; the
+  // statement is sent again, once, with links only, as every statement after it.
+  Result<Json> Post(Json& body, const std::string& what) {
+    auto posted = Call("POST", std::string(kStatements), body.dump(), false, what);
+    if (posted.ok() || hybrid_refused_ || posted.status().code() != ErrorCode::kInvalidInput ||
+        posted.status().message().find("INLINE_OR_EXTERNAL_LINKS") == std::string::npos) {
+      return posted;
+    }
+    hybrid_refused_ = true;
+    body["disposition"] = "EXTERNAL_LINKS";
+    return Call("POST", std::string(kStatements), body.dump(), false, what);
   }
 
   // The session statements run in, opened at the first: its id, or "" when the options
