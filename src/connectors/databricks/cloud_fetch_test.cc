@@ -1,14 +1,14 @@
 #include "connectors/databricks/cloud_fetch.h"
 
 #include <arrow/api.h>
-#include <arrow/io/memory.h>
-#include <arrow/ipc/writer.h>
 #include <gtest/gtest.h>
 #include <lz4frame.h>
 
 #include <atomic>
 #include <map>
 #include <mutex>
+
+#include "testing/id_stream.h"
 
 namespace mortar::databricks {
 namespace {
@@ -17,15 +17,7 @@ constexpr char kSignature[] = "X-Amz-Signature=0123456789abcdef";
 
 // One result file: `rows` ids from `start`, as a whole Arrow IPC stream in one LZ4 frame.
 std::string ResultFile(int64_t start, int64_t rows) {
-  arrow::Int64Builder ids;
-  for (int64_t i = start; i < start + rows; ++i) EXPECT_TRUE(ids.Append(i).ok());
-  auto schema = arrow::schema({arrow::field("id", arrow::int64())});
-  auto batch = arrow::RecordBatch::Make(schema, rows, {ids.Finish().ValueOrDie()});
-  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
-  auto writer = arrow::ipc::MakeStreamWriter(sink, schema).ValueOrDie();
-  EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
-  EXPECT_TRUE(writer->Close().ok());
-  std::string plain = sink->Finish().ValueOrDie()->ToString();
+  std::string plain = testing::IdStream(start, rows);
   std::string out(LZ4F_compressFrameBound(plain.size(), nullptr), '\0');
   out.resize(LZ4F_compressFrame(out.data(), out.size(), plain.data(), plain.size(), nullptr));
   return out;

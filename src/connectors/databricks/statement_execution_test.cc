@@ -1,8 +1,5 @@
 #include "connectors/databricks/statement_execution.h"
 
-#include <arrow/api.h>
-#include <arrow/io/memory.h>
-#include <arrow/ipc/writer.h>
 #include <arrow/util/base64.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mortar/core/sql_error_detail.h"
+#include "testing/id_stream.h"
 
 // The driver's own decisions, against scripted replies: what it sends, that a statement
 // is never sent twice, and how the API's states and errors become statuses. The
@@ -288,15 +286,7 @@ TEST_F(StatementExecutionTest, ASessionThatCannotBeOpenedRunsNothing) {
 
 // An Arrow stream of ids `count` rows long, base64 as an attachment carries it.
 std::string IdsAttachment(int64_t count) {
-  arrow::Int64Builder ids;
-  for (int64_t i = 0; i < count; ++i) EXPECT_TRUE(ids.Append(i).ok());
-  auto schema = arrow::schema({arrow::field("id", arrow::int64())});
-  auto batch = arrow::RecordBatch::Make(schema, count, {ids.Finish().ValueOrDie()});
-  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
-  auto writer = arrow::ipc::MakeStreamWriter(sink, schema).ValueOrDie();
-  EXPECT_TRUE(writer->WriteRecordBatch(*batch).ok());
-  EXPECT_TRUE(writer->Close().ok());
-  return arrow::util::base64_encode(sink->Finish().ValueOrDie()->ToString());
+  return arrow::util::base64_encode(testing::IdStream(0, count));
 }
 
 Json InlineReply(const std::string& attachment, int64_t announced_rows) {
