@@ -17,7 +17,7 @@ import uuid
 
 from . import errors
 from .sessions import enter_namespace
-from .statement_api import ApiError, invalid, name_field
+from .statement_api import ApiError, invalid, name_field, warehouse_profile
 
 # Databricks' SQL configuration parameters a session may set (in lower case).
 PARAMETERS = {"ansi_mode", "enable_photon", "legacy_time_parser_policy", "max_file_partition_bytes",
@@ -33,16 +33,7 @@ class ApiSessions:
     def _profile(self, body):
         if not isinstance(body, dict):
             raise ApiError(400, "MALFORMED_REQUEST", "The request body must be a JSON object.")
-        warehouse_id = body.get("warehouse_id")
-        if not isinstance(warehouse_id, str) or not warehouse_id:
-            raise invalid("warehouse_id is required: the id at the end of the warehouse's HTTP "
-                          "path (/sql/1.0/warehouses/<id>).")
-        profile = self.warehouse.settings.warehouses.get(warehouse_id)
-        if profile is None:
-            raise ApiError(404, "RESOURCE_DOES_NOT_EXIST",
-                           f"No SQL warehouse with id {warehouse_id!r} serves the Statement "
-                           "Execution API here; check the warehouse id in the connection's HTTP path.")
-        return profile
+        return warehouse_profile(body, self.warehouse.settings)
 
     @staticmethod
     def _confs(body):

@@ -64,7 +64,7 @@ CREDENTIALS_PATH = re.compile(r"^/api/2\.[01]/unity-catalog/temporary-table-cred
 REFUSED = object()
 STATEMENTS_PATH = re.compile(
     r"^/api/2\.0/sql/statements(?:/([0-9a-f-]{1,64})(?:/(cancel)|/result/chunks/(\d{1,9}))?)?/?$")
-SESSIONS_PREFIX = "/api/2.0/sql/sessions"
+SQL_API_PREFIXES = (statement_api.PREFIX, "/api/2.0/sql/sessions")
 SESSIONS_PATH = re.compile(r"^/api/2\.0/sql/sessions(?:/([0-9a-f-]{1,64}))?/?$")
 
 
@@ -300,10 +300,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                           "\n").encode())
 
     def do_DELETE(self):
-        if self.path.startswith(statement_api.PREFIX):
-            self._statement_api("DELETE")
-            return
-        if self.path.startswith(SESSIONS_PREFIX):
+        if self.path.startswith(SQL_API_PREFIXES):
             self._statement_api("DELETE")
             return
         if self.server.table_storage.handles(self.path):
@@ -317,10 +314,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._json(404, "ENDPOINT_NOT_FOUND", "No API found here.")
 
     def do_POST(self):
-        if self.path.startswith(statement_api.PREFIX):
-            self._statement_api("POST")
-            return
-        if self.path.startswith(SESSIONS_PREFIX):
+        if self.path.startswith(SQL_API_PREFIXES):
             self._statement_api("POST")
             return
         if self.path == "/admin/faults":

@@ -66,6 +66,20 @@ def name_field(body, key):
     return value or None
 
 
+def warehouse_profile(body, settings):
+    """The warehouse a request names (`warehouse_id`): required, and one served here."""
+    warehouse_id = body.get("warehouse_id")
+    if not isinstance(warehouse_id, str) or not warehouse_id:
+        raise invalid("warehouse_id is required: the id at the end of the warehouse's HTTP "
+                      "path (/sql/1.0/warehouses/<id>).")
+    profile = settings.warehouses.get(warehouse_id)
+    if profile is None:
+        raise ApiError(404, "RESOURCE_DOES_NOT_EXIST",
+                       f"No SQL warehouse with id {warehouse_id!r} serves the Statement "
+                       "Execution API here; check the warehouse id in the connection's HTTP path.")
+    return profile
+
+
 class Parameter:
     """A named parameter in the shape statements.bind_parameters reads (a TSparkParameter's)."""
 
@@ -100,15 +114,7 @@ class Request:
             raise invalid("statement is required: the SQL text to run.")
         if len(self.statement.encode()) > MAX_STATEMENT_BYTES:
             raise invalid("The statement is longer than 16 MiB.")
-        warehouse_id = body.get("warehouse_id")
-        if not isinstance(warehouse_id, str) or not warehouse_id:
-            raise invalid("warehouse_id is required: the id at the end of the warehouse's HTTP "
-                           "path (/sql/1.0/warehouses/<id>).")
-        self.profile = settings.warehouses.get(warehouse_id)
-        if self.profile is None:
-            raise ApiError(404, "RESOURCE_DOES_NOT_EXIST",
-                           f"No SQL warehouse with id {warehouse_id!r} serves the Statement "
-                           "Execution API here; check the warehouse id in the connection's HTTP path.")
+        self.profile = warehouse_profile(body, settings)
         self.catalog = name_field(body, "catalog")
         self.schema = name_field(body, "schema")
         self.session_id = name_field(body, "session_id")
