@@ -57,3 +57,20 @@ def test_a_driver_outside_the_drivers_folder_or_missing_is_refused(odbc):
                       "--param", "driver.mode=user_provided", "--param", "driver.path=../../../etc/passwd",
                       check=False)
     assert escape.returncode == 2 and "must be a file inside" in escape.stderr
+
+
+def test_driver_options_cannot_load_another_library_or_carry_the_token(odbc):
+    # A ';' in a key would have added "Driver=<any library>" after the one an admin put
+    # into the drivers folder, and PWD is where the token goes.
+    for key, value, says in [("x;Driver", DRIVER, "not an ODBC key"),
+                             ("driver", DRIVER, "driver.path names the driver"),
+                             ("FILEDSN", "/tmp/other.dsn", "driver.path names the driver"),
+                             ("PWD", "dapiNOTREALLYSECRET", "the token")]:
+        refused = odbc.run("connection", "add", "bad", "--type", "databricks", "--param", "host=h",
+                           "--param", "http_path=/x", "--param", "auth.token_env=WH_TOKEN",
+                           "--param", "driver.mode=user_provided", "--param", "driver.path=odbc-driver.so",
+                           "--param", f"driver.options.{key}={value}", check=False)
+        assert refused.returncode == 2, (key, refused.stderr)
+        assert f"driver.options.{key}" in refused.stderr and says in refused.stderr
+        assert "dapiNOTREALLYSECRET" not in refused.stderr
+    assert "bad" not in odbc.run("connection", "list").stdout

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "connectors/databricks/connection_string.h"
+#include "connectors/databricks/odbc_attributes.h"
 #include "connectors/databricks/statement_execution.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/security/accounts.h"
@@ -98,8 +99,10 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
       if (!value.is_string() && !value.is_number()) {
         return options.Error(key, "expected a string or a number");
       }
-      settings.driver_options.emplace_back(
-          key, value.is_string() ? value.get<std::string>() : value.dump());
+      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      if (std::string problem = OdbcOptionProblem(key, text); !problem.empty())
+        return options.Error(key, problem);
+      settings.driver_options.emplace_back(key, std::move(text));
     }
   }
   MORTAR_ASSIGN_OR_RETURN(auto auth, params.Object("auth"));

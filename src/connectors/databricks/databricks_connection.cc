@@ -17,6 +17,7 @@
 #include "connectors/databricks/direct_table_read.h"
 #include "connectors/databricks/fast_write.h"
 #include "connectors/databricks/insert_writer.h"
+#include "connectors/databricks/odbc_attributes.h"
 #include "connectors/databricks/odbc_backend.h"
 #include "connectors/databricks/session.h"
 #include "connectors/databricks/statement_execution.h"
@@ -137,20 +138,7 @@ class DatabricksConnection final : public Connection, public SqlConnection, publ
     OdbcBackendOptions options;
     options.connection_name = name();
     options.driver_path = settings_.driver_path;
-    // The keys of the Databricks (Simba Spark) ODBC driver; extra ones from driver.options.
-    options.attributes = {{"Host", settings_.host},
-                          {"Port", std::to_string(settings_.port)},
-                          {"HTTPPath", settings_.http_path},
-                          {"SSL", "1"},
-                          {"ThriftTransport", "2"},
-                          {"AuthMech", "3"},
-                          {"UID", "token"}};
-    if (!settings_.catalog.empty()) options.attributes.emplace_back("Catalog", settings_.catalog);
-    if (!settings_.schema.empty()) options.attributes.emplace_back("Schema", settings_.schema);
-    if (!settings_.ca_file.empty())
-      options.attributes.emplace_back("TrustedCerts", settings_.ca_file);
-    for (const auto& [key, value] : settings_.driver_options)
-      options.attributes.emplace_back(key, value);
+    options.attributes = OdbcConnectionAttributes(settings_);
     return options;
   }
 
