@@ -8,7 +8,6 @@ Needs a release build: scripts/build release.
 """
 import argparse
 import json
-import os
 import random
 import resource
 import shutil
@@ -33,7 +32,6 @@ def generate(path: Path, rows: int) -> None:
 
 
 def timed(command, **kwargs):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, **kwargs)
     wall = time.perf_counter() - start

@@ -991,7 +991,7 @@ def test_a_visual_recipe_is_edited_in_its_form_with_errors_at_their_field(shop, 
             assert "expected a list of strings" in error.text, error.text
             # A window recipe's computations, and a pivot's values, through their forms.
             driver.get(server.url + "/#/recipes/rank_people")
-            function = wait.until(lambda d: d.find_elements(By.ID, "param-input-computations-0-function")).pop()
+            wait.until(lambda d: d.find_elements(By.ID, "param-input-computations-0-function"))
             assert driver.find_element(By.ID, "param-input-computations-0-output").get_attribute("value") == "rn"
             assert driver.find_element(By.ID, "param-input-partition_by-city").is_selected()
             driver.find_element(By.ID, "param-input-computations-add").click()

@@ -23,7 +23,7 @@ from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from warehouse_admin import warehouse_admin
 from warehouse_client import (V7, V8, V9, RawClient, connect, normalise,
-                              operation_tag, read_reply, running_jobs_tagged, set_fields, spark,
+                              operation_tag, read_reply, running_jobs_tagged, set_fields,
                               spark_rows, types_table_session)
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -31,7 +31,7 @@ import urllib.request
 import uuid
 
 import pytest
-from databricks.sql.thrift_api.TCLIService import TCLIService, ttypes as T
+from databricks.sql.thrift_api.TCLIService import TCLIService
 from thrift.protocol import TBinaryProtocol
 from thrift.transport import TTransport
 

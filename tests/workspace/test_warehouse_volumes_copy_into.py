@@ -12,7 +12,6 @@ tables instead. Every name is new for each run (a uuid), and everything made is 
 """
 import io
 import os
-import tempfile
 import uuid
 
 import boto3
