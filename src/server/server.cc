@@ -25,6 +25,23 @@ constexpr std::size_t kMaxBodyBytes = 1 << 20;
 // Where web/src/index.html takes the page's style nonce.
 constexpr std::string_view kNoncePlaceholder = "__CSP_NONCE__";
 
+// A request's path as the access log writes it: httplib has decoded it, so a %0A in the
+// URL would start a line of the caller's making. Control bytes go back to %XX.
+std::string LoggedPath(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string logged;
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7F) {
+      logged += '%';
+      logged += kHex[c >> 4];
+      logged += kHex[c & 0xF];
+    } else {
+      logged += static_cast<char>(c);
+    }
+  }
+  return logged;
+}
+
 // The HTTP server: the web page, the REST API's route groups (api_routes.h) and the
 // data API of the Python package, until SIGINT or SIGTERM.
 class Server {
@@ -68,7 +85,11 @@ class Server {
     RouteTable http(server);
     server.set_pre_routing_handler(
         [this](const httplib::Request& request, httplib::Response& response) {
-          if (request.method == "GET" || DataApi::StreamsBody(request.path))
+          // Only the data API's upload streams its body (read as it comes, bounded per
+          // message); any other method on its path would have httplib read the whole
+          // body into memory before answering 404.
+          if (request.method == "GET" ||
+              (request.method == "POST" && DataApi::StreamsBody(request.path)))
             return httplib::Server::HandlerResponse::Unhandled;
           std::string length = request.get_header_value("Content-Length");
           bool chunked =
@@ -87,8 +108,8 @@ class Server {
     server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
       auto caller = routes_.sessions().Find(request);
       // The path only: callback queries hold the authorization code and state.
-      routes_.Log(request.method + " " + request.path + " " + std::to_string(response.status) +
-                  (caller ? " user=" + caller->user : ""));
+      routes_.Log(request.method + " " + LoggedPath(request.path) + " " +
+                  std::to_string(response.status) + (caller ? " user=" + caller->user : ""));
     });
     http.Get("/", [](const httplib::Request& request, httplib::Response& response) {
       // Scripts from Mortar's own address only; styles also when they carry this page's

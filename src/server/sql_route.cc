@@ -6,13 +6,21 @@ namespace mortar::server {
 
 namespace {
 
-// The query's first `limit` rows (100 by default), each cell as text.
+constexpr int64_t kMostRows = 1000;                 // as a page of a dataset
+constexpr std::size_t kMostReplyBytes = 16u << 20;  // of cell text
+
+// The query's first `limit` rows (100 by default, at most 1,000), each cell as text, in
+// one reply of at most 16 MiB of text: a larger one is refused, not cut short.
 Result<Json> RunSql(RouteContext& routes, const httplib::Request& request, const Caller& caller) {
   MORTAR_ASSIGN_OR_RETURN(Json body, JsonBody(request));
   std::string name = body.value("connection", "");
   std::string query = body.value("query", "");
   int64_t limit = body.value("limit", int64_t{100});
   if (name.empty() || query.empty()) return Status::Invalid("expected {\"connection\", \"query\"}");
+  if (limit < 1 || limit > kMostRows) {
+    return Status::Invalid("limit must be from 1 to " + std::to_string(kMostRows) +
+                           "; read more rows through a dataset or the data API");
+  }
   MORTAR_ASSIGN_OR_RETURN(auto context, routes.ContextFor(caller.user));
   MORTAR_RETURN_IF_ERROR(
       context->RequireConnectionRight(name, security::ConnectionRight::kFreeSql));
@@ -23,6 +31,7 @@ Result<Json> RunSql(RouteContext& routes, const httplib::Request& request, const
   Json columns = Json::array();
   for (const auto& column : reader->schema().columns()) columns.push_back(column.name);
   Json rows = Json::array();
+  std::size_t bytes = 0;
   while (static_cast<int64_t>(rows.size()) < limit) {
     MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
     if (!batch) break;
@@ -31,7 +40,18 @@ Result<Json> RunSql(RouteContext& routes, const httplib::Request& request, const
       Json values = Json::array();
       for (int column = 0; column < batch->num_columns(); ++column) {
         const auto& array = *batch->column(column);
-        values.push_back(array.IsNull(row) ? Json() : Json(CellToText(array, row)));
+        if (array.IsNull(row)) {
+          values.push_back(Json());
+          continue;
+        }
+        std::string text = CellToText(array, row);
+        bytes += text.size();
+        if (bytes > kMostReplyBytes) {
+          return Status::Invalid("the first " + std::to_string(rows.size() + 1) +
+                                 " rows are more than " + std::to_string(kMostReplyBytes >> 20) +
+                                 " MiB as text; select fewer rows or columns, or shorter values");
+        }
+        values.push_back(std::move(text));
       }
       rows.push_back(std::move(values));
     }

@@ -132,6 +132,19 @@ def test_server_login_api_keys_and_refusals(mortar):
         status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 1", "limit": "ten"},
                             headers={"Authorization": "Bearer " + key})
         assert status == 400 and "has the wrong type" in body["error"]
+        # A reply is built whole, so it is bounded: at most 1,000 rows and 16 MiB of text.
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": "SELECT 1",
+                                                 "limit": 1000000000},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 400 and "limit must be from 1 to 1000" in body["error"]
+        wide = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 1000) "
+                "SELECT x, hex(randomblob(10000)) AS h FROM c")
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": wide, "limit": 1000},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 400 and "more than 16 MiB as text" in body["error"], body
+        status, body = call("POST", "/api/sql", {"connection": "sqlite_default", "query": wide, "limit": 500},
+                            headers={"Authorization": "Bearer " + key})
+        assert status == 200 and len(body["rows"]) == 500
         status, connections = call("GET", "/api/connections", headers={"Authorization": "Bearer " + key})
         assert status == 200
         assert {c["name"]: c["may"] for c in connections} == {
@@ -161,11 +174,28 @@ def test_server_login_api_keys_and_refusals(mortar):
         response = connection.getresponse()
         assert response.status == 413 and "larger than 1048576 bytes" in json.loads(response.read())["error"]
         connection.close()
+        # The data API's upload streams its body; other methods on its path do not, so
+        # they are refused the same way, without logging in (they were read whole).
+        for method, framing in [("PUT", ("Content-Length", str(300 << 20))),
+                                ("DELETE", ("Content-Length", str(300 << 20))),
+                                ("PATCH", ("Transfer-Encoding", "chunked"))]:
+            connection = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+            connection.putrequest(method, "/api/projects/p/datasets/d/data")
+            connection.putheader(*framing)
+            connection.endheaders()
+            response = connection.getresponse()
+            assert response.status == 413, (method, response.status)
+            connection.close()
         # Password guessing: five failures for a user, then a wait, even with the right one.
         for _ in range(5):
             assert call("POST", "/api/login", {"user": "alice", "password": "wrong-password"})[0] == 401
         status, body = call("POST", "/api/login", {"user": "alice", "password": "a-long-password"})
         assert status == 429 and "try again in" in body["error"]
+        # The access log writes the decoded path: a %0A must not start a line of its own.
+        connection = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+        connection.request("GET", "/api/x%0AGET%20/api/me%20200%20user=admin")
+        assert connection.getresponse().status == 404
+        connection.close()
         key_id = key.split("_")[1]
         assert call("DELETE", f"/api/api-keys/{key_id}", headers={"Authorization": "Bearer " + key})[0] == 200
         # A revoked key is unknown: 401, as the data API answers it.
@@ -175,6 +205,7 @@ def test_server_login_api_keys_and_refusals(mortar):
     assert server.process.returncode == 0
     log = (mortar.home / "server.log").read_text()
     assert "wrong-password" not in log and key not in log
+    assert "\nGET /api/me 200 user=admin" not in log and "/api/x%0AGET /api/me" in log
 
 
 def test_api_keys_end_what_they_made_and_die_with_their_user(mortar):

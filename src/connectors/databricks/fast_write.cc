@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 
+#include <cctype>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -129,6 +130,11 @@ class FastWriter final : public BatchWriter {
     // ("__mortar_tmp_...") is kept without its leading underscores.
     std::string table = target_.staging.table;
     table.erase(0, table.find_first_not_of("_."));
+    // A table's name may hold anything its quotes allow; in a key it is one plain segment
+    // (a '/' or '..' would put staged files beside the folder, or above it).
+    for (char& c : table) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+    }
     std::string unique =
         table + "-" + UtcNow("%Y%m%dT%H%M%S") + "-" + std::to_string(random() % 1000000);
     std::string base = settings_.path;
@@ -248,6 +254,30 @@ class FastWriter final : public BatchWriter {
   std::deque<std::future<Status>> uploads_;
 };
 
+// Why fast_write.path cannot be the folder staged files go into, or "". It becomes
+// part of object keys and of the volume paths in staging statements.
+std::string StagingFolderProblem(const std::string& path) {
+  if (path.size() > 512) return "longer than 512 characters";
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7F || c == '\'' || c == '"' || c == '`' || c == '\\')
+      return "quotes, backslashes and control characters are not allowed";
+  }
+  if (path.find("${") != std::string::npos) return "'${' is not allowed";
+  std::string inner = path;
+  while (!inner.empty() && inner.back() == '/') inner.pop_back();
+  while (!inner.empty() && inner.front() == '/') inner.erase(0, 1);
+  std::size_t start = 0;
+  while (!inner.empty() && start <= inner.size()) {
+    std::size_t end = inner.find('/', start);
+    if (end == std::string::npos) end = inner.size();
+    std::string segment = inner.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..")
+      return "empty, '.' or '..' segments are not allowed";
+    start = end + 1;
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<FastWriteSettings> ParseFastWriteSettings(const config::ConfigObject& params) {
@@ -259,6 +289,8 @@ Result<FastWriteSettings> ParseFastWriteSettings(const config::ConfigObject& par
   MORTAR_ASSIGN_OR_RETURN(settings.enabled, fast.BooleanOr("enabled", true));
   MORTAR_ASSIGN_OR_RETURN(settings.connection, fast.StringOr("connection", ""));
   MORTAR_ASSIGN_OR_RETURN(settings.path, fast.StringOr("path", "mortar-staging"));
+  if (std::string problem = StagingFolderProblem(settings.path); !problem.empty())
+    return fast.Error("path", problem + "; expected a folder such as mortar-staging/team");
   MORTAR_ASSIGN_OR_RETURN(settings.load,
                           fast.ChoiceOr("load", {"auto", "copy_into", "spark_sql"}, "auto"));
   MORTAR_ASSIGN_OR_RETURN(std::string format,

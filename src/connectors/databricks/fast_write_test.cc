@@ -6,6 +6,7 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -76,7 +77,8 @@ class FakePlain final : public BatchWriter {
 
 struct Harness {
   explicit Harness(StagingFormat format = StagingFormat::kParquet, bool copy_into = false,
-                   WriteMode mode = WriteMode::kReplace, bool on_volume = false) {
+                   WriteMode mode = WriteMode::kReplace, bool on_volume = false,
+                   std::string staging_table = "__mortar_tmp_t_1") {
     schema.Add(Column{"id", Type::Int64(), true});
     schema.Add(Column{"name", Type::String(), true});
     auto store_owned = std::make_unique<FakeStore>();
@@ -89,7 +91,7 @@ struct Harness {
     target.dialect = &sql::DatabricksDialect();
     target.table = {"", "default", "t"};
     target.mode = mode;
-    target.staging = {"", "default", "__mortar_tmp_t_1"};
+    target.staging = {"", "default", std::move(staging_table)};
     target.schema = schema;
     target.copy_into = copy_into;
     target.execute = [this](const std::string& sql) {
@@ -131,10 +133,10 @@ struct Harness {
   Schema schema;
   FakeStore* store = nullptr;
   FakePlain* plain = nullptr;
-  std::unique_ptr<BatchWriter> writer;
   std::vector<std::string> statements;
   bool fail_load = false;
   std::string log;
+  std::unique_ptr<BatchWriter> writer;  // last: it logs to the members above until it goes
 };
 
 TEST(FastWriteTest, StagesFilesAndReplacesTheTableStraightFromThem) {
@@ -239,6 +241,32 @@ TEST(FastWriteTest, AFailedUploadFailsTheWriteAndLeavesNothing) {
   EXPECT_TRUE(h.store->files.empty());
 }
 
+TEST(FastWriteTest, ATablesNameIsOnePlainSegmentOfTheStagedKeys) {
+  Harness h(StagingFormat::kParquet, false, WriteMode::kReplace, false,
+            "__mortar_tmp_../../other/o'brien ${x}");
+  ASSERT_TRUE(h.WriteRows(2500).ok());
+  ASSERT_FALSE(h.store->files.empty());
+  for (const auto& [key, size] : h.store->files) {
+    EXPECT_EQ(key.rfind("staging/mortar_tmp_______other_o_brien___x_-", 0), 0u) << key;
+    EXPECT_EQ(std::count(key.begin(), key.end(), '/'), 2) << key;
+  }
+}
+
+TEST(FastWriteTest, TheStagingFolderIsChecked) {
+  auto parse = [](const std::string& path) {
+    config::Json params = {{"fast_write", {{"connection", "lake"}, {"path", path}}}};
+    return ParseFastWriteSettings(config::ConfigObject(params, "c.json"));
+  };
+  EXPECT_EQ(parse("mortar-staging/team/").ValueUnsafe().path, "mortar-staging/team/");
+  EXPECT_TRUE(parse("").ok());
+  for (const char* bad : {"a/../b", "..", "a//b", "./a", "team's", "a\\b", "a${x}", "a\nb"}) {
+    auto parsed = parse(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.status().message().find("field 'fast_write.path'"), std::string::npos)
+        << parsed.status().message();
+  }
+}
+
 TEST(FastWriteTest, SmallWritesUseThePlainWriter) {
   Harness h;
   ASSERT_TRUE(h.WriteRows(10).ok());
@@ -325,6 +353,29 @@ TEST(VolumeStoreTest, AWrongAnswerIsAClearErrorWithoutTheUrl) {
   EXPECT_EQ(status.code(), ErrorCode::kNotFound);
   EXPECT_NE(status.message().find("HTTP 404"), std::string::npos) << status.message();
   EXPECT_EQ(status.message().find("X-Sig"), std::string::npos) << status.message();
+}
+
+TEST(VolumeStoreTest, PathsAreQuotedAsDatabricksLiterals) {
+  std::vector<std::string> statements;
+  std::vector<http::Request> requests;
+  auto store = MakeVolumeStagingStore(
+      "/Volumes/main/sales/staging",
+      [&](const std::string& sql) -> Result<StagingAnswer> {
+        statements.push_back(sql);
+        return StagingAnswer{"REMOVE", "https://bucket.example/x", {}};
+      },
+      [&]() -> Result<std::unique_ptr<http::Transport>> {
+        return std::unique_ptr<http::Transport>(new FakeTransport(&requests));
+      });
+  fs::path file = fs::temp_directory_path() / "mortar-volume-test-3.parquet";
+  std::ofstream(file) << "x";
+  (void)store->Upload(file, "o'brien ${x}/a.parquet");
+  fs::remove(file);
+  ASSERT_FALSE(statements.empty());
+  EXPECT_NE(statements[0].find(
+                "INTO '/Volumes/main/sales/staging/o\\'brien \\u0024{x}/a.parquet' OVERWRITE"),
+            std::string::npos)
+      << statements[0];
 }
 
 TEST(VolumeStoreTest, VolumePathsAreChecked) {

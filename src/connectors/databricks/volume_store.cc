@@ -6,15 +6,15 @@
 #include "mortar/config/document.h"
 #include "mortar/core/sql_error_detail.h"
 #include "mortar/http/url.h"
+#include "mortar/sql/dialect.h"
 
 namespace mortar::databricks {
 
 namespace {
 
-// Staging statements take paths as string literals; ParseVolumePath keeps quotes and
-// backslashes out of them, and local temporary paths hold none either.
+// Staging statements take paths as string literals, quoted as every Databricks literal.
 std::string Literal(const std::string& path) {
-  return "'" + path + "'";
+  return sql::DatabricksDialect().QuoteString(path);
 }
 
 class VolumeStagingStore final : public StagingStore {
