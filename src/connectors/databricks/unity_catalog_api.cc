@@ -52,10 +52,18 @@ Result<Json> Call(const UnityCatalogApi& api, const std::string& method, const s
 }  // namespace
 
 Result<VendedTable> VendTableForRead(const UnityCatalogApi& api, const std::string& full_name) {
+  // catalog.schema.table, each part a name Unity Catalog allows: none holds a '.' or a
+  // '/', which would name another table or, in the URL, another API.
+  int dots = 0;
+  for (char c : full_name) dots += c == '.';
+  if (dots != 2 || full_name.front() == '.' || full_name.back() == '.' ||
+      full_name.find("..") != std::string::npos || full_name.find('/') != std::string::npos) {
+    return Status::Invalid("the table name " + full_name +
+                           " is not catalog.schema.table of names without '.' or '/'");
+  }
   MORTAR_ASSIGN_OR_RETURN(
-      Json table,
-      Call(api, "GET", "/api/2.1/unity-catalog/tables/" + http::UrlEncodePath(full_name), "",
-           "table " + full_name));
+      Json table, Call(api, "GET", "/api/2.1/unity-catalog/tables/" + http::UrlEncode(full_name),
+                       "", "table " + full_name));
   VendedTable vended;
   vended.table_id = TextField(table, "table_id");
   if (vended.table_id.empty()) {
