@@ -1,10 +1,12 @@
 // The few values Mortar reads from the XML answers of S3 and Azure Blob Storage
 // (error codes and messages, listings): a tag's text, found by search, with the five
-// XML entities decoded. Not a parser: enough for those services' flat answers.
+// XML entities and character references decoded. Not a parser: enough for those
+// services' flat answers.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mortar::http {
@@ -12,6 +14,9 @@ namespace mortar::http {
 // The text of the first <tag>…</tag> from `*from` on ("" when absent, and `*from`
 // becomes npos); `*from` is left at the end of the value found.
 std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from = nullptr);
+// XML text with &amp; &lt; &gt; &quot; &apos; and &#N; / &#xH; (as UTF-8) decoded, in one
+// pass: "&amp;lt;" is "&lt;", not "<". Anything else after '&' is kept as it is.
+std::string DecodeXmlText(std::string_view text);
 // The texts of every <tag>…</tag> from `from` on, in order.
 std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag,
                                    std::size_t from = 0);
