@@ -19,6 +19,16 @@ class Databricks final : public Dialect {
  public:
   std::string_view name() const override { return "databricks"; }
 
+  // A name with '${' cannot be quoted safely: Spark substitutes ${...} (${env:NAME} is an
+  // environment variable of the server) before it parses, inside backticks too, which
+  // have no escapes. Written into a table, the name would carry the server's value.
+  std::string ColumnNameProblem(std::string_view name) const override {
+    if (std::string problem = Dialect::ColumnNameProblem(name); !problem.empty()) return problem;
+    if (name.find("${") != std::string_view::npos)
+      return "Spark would substitute the '${...}' in it";
+    return {};
+  }
+
   std::string QuoteIdentifier(std::string_view identifier) const override {
     std::string out = "`";
     for (char c : identifier) {

@@ -97,6 +97,9 @@ TEST(DialectTest, FunctionsAndLimitsDifferPerDatabase) {
   EXPECT_EQ(DatabricksDialect().ColumnNameProblem("a;b"), "");
   EXPECT_EQ(DatabricksDialect().ColumnNameProblem("a_b"), "");
   EXPECT_NE(DatabricksDialect().ColumnNameProblem(""), "");
+  EXPECT_NE(DatabricksDialect().ColumnNameProblem("a${env:HOME}"), "");
+  EXPECT_EQ(DatabricksDialect().ColumnNameProblem("cost in $ {a}"), "");
+  EXPECT_EQ(SqliteDialect().ColumnNameProblem("a${env:HOME}"), "");
   EXPECT_NE(SqliteDialect().ColumnNameProblem(""), "");
 }
 

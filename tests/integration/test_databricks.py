@@ -260,6 +260,16 @@ def test_values_that_look_like_spark_variables_are_written_as_they_are(dbx, tabl
     dbx.run("recipe", "run", "load_odd")
     rows = dbx.json("sql", "dbx", f"SELECT b FROM default.{table} ORDER BY a")["rows"]
     assert [r["b"] for r in rows] == values
+    # In a name there is no escape, even in backticks (`a${env:HOME}` is `a/root`): a
+    # column so named in a CSV's header is refused, and the table stays as it was.
+    local_sync(dbx, table, "odd_header", "a,b${env:HOME}\n1,x\n",
+               [{"name": "a", "type": "int64"}, {"name": "b${env:HOME}", "type": "string"}], "load_odd")
+    refused = dbx.run("recipe", "run", "load_odd", check=False)
+    assert refused.returncode != 0
+    assert "column 'b${env:HOME}' cannot be written" in refused.stderr, refused.stderr
+    assert "Spark would substitute" in refused.stderr and "rename it first" in refused.stderr
+    rows = dbx.json("sql", "dbx", f"SELECT b FROM default.{table} ORDER BY a")["rows"]
+    assert [r["b"] for r in rows] == values
 
 
 def test_a_small_write_of_every_type_is_one_statement_and_reads_back_exactly(dbx, table):

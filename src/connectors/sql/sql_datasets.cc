@@ -72,6 +72,16 @@ class SqlTableDataset final : public Dataset {
   }
 
   Result<std::unique_ptr<BatchWriter>> OpenWriter(const Schema& schema, WriteMode mode) override {
+    // Names from outside (a CSV's header) go into the table's DDL: each must be one the
+    // database holds as it is.
+    const sql::Dialect& dialect = sql_->dialect();
+    for (const auto& column : schema.columns()) {
+      if (std::string problem = dialect.ColumnNameProblem(column.name); !problem.empty()) {
+        return Status::Invalid("column '" + column.name + "' cannot be written to " +
+                               dialect.TableReference(table_) + ": " + problem +
+                               "; rename it first (a prepare recipe's rename step)");
+      }
+    }
     return sql_->OpenTableWriter(table_, schema, mode);
   }
 
