@@ -195,6 +195,10 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
   Set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS time-outs: we run in threads
   Set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   Set(CURLOPT_FOLLOWLOCATION, 0L);
+  // Paths go as Mortar wrote them: an object key may hold "." or ".." segments (a name
+  // from a listing), which curl would otherwise fold into another key, and which the
+  // request's signature covers unfolded.
+  Set(CURLOPT_PATH_AS_IS, 1L);
   Set(CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
   Set(CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   Set(CURLOPT_BUFFERSIZE, kReceiveBufferBytes);

@@ -203,6 +203,14 @@ TEST_F(HttpCurlTransportTest, RequestsRoundTripOverOneKeptAliveConnection) {
   EXPECT_EQ(first_echo["path"], "/echo");
   EXPECT_EQ(first_echo["query"], "x=1");
 
+  // A key with dot segments is another key, not the folder above.
+  Request dots;
+  dots.method = "GET";
+  dots.url = BaseUrl() + "/bucket/a/../b/./c";
+  auto dotted = transport->Send(dots);
+  ASSERT_TRUE(dotted.ok()) << dotted.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(dotted->body)["path"], "/bucket/a/../b/./c");
+
   Request post;
   post.url = BaseUrl() + "/echo";
   post.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
@@ -276,6 +284,14 @@ TEST_F(HttpCurlTransportTest, AFileBodyIsSentAsItIsRead) {
   EXPECT_EQ(echo["content_type"], "application/octet-stream");
 
   // The next request on the reused handle sends its own body, not the file.
+  // A key with dot segments is another key, not the folder above.
+  Request dots;
+  dots.method = "GET";
+  dots.url = BaseUrl() + "/bucket/a/../b/./c";
+  auto dotted = transport->Send(dots);
+  ASSERT_TRUE(dotted.ok()) << dotted.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(dotted->body)["path"], "/bucket/a/../b/./c");
+
   Request post;
   post.url = BaseUrl() + "/echo";
   post.body = "small";

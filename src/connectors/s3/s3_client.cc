@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,16 @@ namespace mortar::s3 {
 
 namespace fs = std::filesystem;
 using http::XmlValue;
+
+std::string S3BucketProblem(const std::string& bucket) {
+  if (bucket.empty() || bucket.size() > 255) return "a bucket name has 1 to 255 characters";
+  for (unsigned char c : bucket) {
+    if (!std::isalnum(c) && c != '.' && c != '-' && c != '_')
+      return "a bucket name holds only letters, digits, '.', '-' and '_'";
+  }
+  if (bucket == "." || bucket == "..") return "'.' and '..' are not bucket names";
+  return "";
+}
 
 S3Client::S3Client(S3Settings settings)
     : settings_(std::move(settings)),

@@ -30,6 +30,11 @@ struct S3Settings {
   std::chrono::seconds retry_budget = http::kObjectStoreRetryBudget;
 };
 
+// Why `bucket` cannot be a bucket's name, or "": it goes into the host name (or the
+// path), so only the characters bucket names have are taken (letters, digits, '.', '-',
+// and '_' as old buckets and S3-compatible servers allow), at most 255 of them.
+std::string S3BucketProblem(const std::string& bucket);
+
 // One object of a listing.
 struct ObjectInfo {
   std::string key;

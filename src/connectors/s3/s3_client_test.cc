@@ -20,6 +20,14 @@ std::string Env(const char* name) {
   return value ? value : "";
 }
 
+TEST(S3ClientTest, BucketNamesAreCheckedBeforeTheyGoIntoAHostName) {
+  for (const char* good : {"lake", "my.bucket-1", "Legacy_Bucket"})
+    EXPECT_EQ(S3BucketProblem(good), "");
+  for (const char* bad : {"", "a/b", "evil.example?", "evil.example#", "a b", "..", "a@b"})
+    EXPECT_NE(S3BucketProblem(bad), "") << bad;
+  EXPECT_NE(S3BucketProblem(std::string(256, 'b')), "");
+}
+
 TEST(S3ClientLiveTest, MultipartInParallelListAndDeletePrefix) {
   if (Env("MORTAR_WS_S3_ENDPOINT").empty()) GTEST_SKIP() << "no MORTAR_WS_S3_ENDPOINT";
   S3Settings settings;

@@ -41,8 +41,8 @@ Result<S3Settings> ParseSettings(const config::ConnectionConfig& config, const c
   if (settings.endpoint.rfind("https://", 0) != 0 && settings.endpoint.rfind("http://", 0) != 0)
     return params.Error("endpoint", "expected an http:// or https:// URL");
   MORTAR_ASSIGN_OR_RETURN(settings.bucket, params.String("bucket"));
-  if (settings.bucket.empty() || settings.bucket.find('/') != std::string::npos)
-    return params.Error("bucket", "expected a bucket name (no '/')");
+  if (std::string problem = S3BucketProblem(settings.bucket); !problem.empty())
+    return params.Error("bucket", "expected a bucket name: " + problem);
   MORTAR_ASSIGN_OR_RETURN(settings.path_style, params.BooleanOr("path_style", false));
   MORTAR_ASSIGN_OR_RETURN(settings.credentials.access_key_id, params.String("access_key_id"));
   MORTAR_ASSIGN_OR_RETURN(std::string ca_file, params.StringOr("ca_file", ""));

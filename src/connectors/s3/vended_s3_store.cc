@@ -10,6 +10,10 @@ Result<std::shared_ptr<const ObjectStore>> OpenVendedS3Store(const VendedLocatio
     return Status::Invalid("connection '" + location.connection + "': '" + location.url +
                            "' is not an s3://bucket/path URL");
   }
+  if (std::string problem = S3BucketProblem(url->root); !problem.empty()) {
+    return Status::Remote("connection '" + location.connection + "': the storage location " +
+                          location.url + " names no bucket Mortar can reach: " + problem);
+  }
   S3Settings settings;
   settings.connection = location.connection;
   settings.region = location.region.empty() ? "us-east-1" : location.region;
