@@ -95,16 +95,48 @@ Json Settings(const config::Home& home) {
   return settings.ok() && settings->is_object() ? *settings : Json::object();
 }
 
-// What a script must not read although it runs as Mortar's OS user: the key file and
-// the vault, and the files connections read tokens from (auth.token_file, and the
-// Databricks config file when a connection reads a profile). `"python_isolation": "none"` in
-// mortar.json turns this off, for systems without user namespaces.
+// Whether `path` is `folder` or inside it (both absolute, or both relative to the home).
+bool Inside(const fs::path& path, const fs::path& folder) {
+  fs::path normal = path.lexically_normal();
+  fs::path top = folder.lexically_normal();
+  auto [end, unused] = std::mismatch(top.begin(), top.end(), normal.begin(), normal.end());
+  return end == top.end() || (std::next(end) == top.end() && end->empty());
+}
+
+// What a script must not read although it runs as Mortar's OS user:
+// - the key file and the vault, and the files connections read tokens from
+//   (auth.token_file, and the Databricks config file when a connection reads a profile);
+// - what it reaches only through Mortar, which checks the project's grants: the other
+//   projects' folders, the jobs' logs, the connections' settings, and the data of
+//   connections kept inside the data directory (a SQLite database, a filesystem
+//   connection's root: the embedded defaults).
+// `"python_isolation": "none"` in mortar.json turns this off, for systems without user
+// namespaces.
 std::vector<fs::path> HiddenFromScripts(const config::Home& home, const Json& settings,
-                                        const std::vector<config::ConnectionConfig>& connections) {
+                                        const std::vector<config::ConnectionConfig>& connections,
+                                        const std::string& own_project) {
   if (settings.value("python_isolation", Json()) == "none") return {};
-  std::vector<fs::path> hidden = {home.KeyFile(), home.SecurityDir()};
+  std::vector<fs::path> hidden = {home.KeyFile(), home.SecurityDir(), home.JobsDir(),
+                                  home.ConnectionsDir()};
+  if (auto projects = home.ListProjects(); projects.ok()) {
+    for (const auto& name : *projects)
+      if (name != own_project) hidden.push_back(home.ProjectsDir() / name);
+  }
   for (const auto& connection : connections) {
     if (!connection.params.is_object()) continue;
+    const char* place = connection.type == "sqlite"       ? "path"
+                        : connection.type == "filesystem" ? "root"
+                                                          : nullptr;
+    const Json where = place ? connection.params.value(place, Json()) : Json();
+    if (where.is_string()) {
+      fs::path data = home.Resolve(where.get<std::string>());
+      // Never the folder that holds the script's own project (a root of ".").
+      if (Inside(data, home.root()) && !Inside(home.ProjectsDir() / own_project, data)) {
+        hidden.push_back(data);
+        for (const char* journal : {"-wal", "-shm", "-journal"})  // a database's, if any
+          if (connection.type == "sqlite") hidden.push_back(data.string() + journal);
+      }
+    }
     const Json auth = connection.params.value("auth", Json::object());
     if (!auth.is_object()) continue;
     if (auth.value("token_file", Json()).is_string()) {
@@ -192,7 +224,7 @@ class PythonEngine final : public Engine {
     child.environment["MORTAR_TICKET"] = ticket;
     child.environment["MORTAR_PROJECT"] = project->name();
     child.working_directory = project->dir();
-    child.hidden = HiddenFromScripts(host.home(), settings, connections);
+    child.hidden = HiddenFromScripts(host.home(), settings, connections, project->name());
     std::deque<std::string> last_lines;
     child.on_stdout_line = [&run](const std::string& line) { run.log.Info("python: " + line); };
     child.on_stderr_line = [&](const std::string& line) {

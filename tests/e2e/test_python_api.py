@@ -228,6 +228,20 @@ for name, path in {"key": os.path.join(home, "secret.key"),
     except OSError as error:
         seen[name] = type(error).__name__
 seen["security"] = sorted(os.listdir(os.path.join(home, "security")))
+# What it reaches only through Mortar: other projects, jobs, connections, the embedded data.
+for name, folder in {"other_project": os.path.join(home, "projects", "q"), "jobs": os.path.join(home, "jobs"),
+                     "connections": os.path.join(home, "connections"), "files": os.path.join(home, "files"),
+                     "own_project": "."}.items():
+    try:
+        seen[name] = sorted(os.listdir(folder))
+    except OSError as error:
+        seen[name] = type(error).__name__
+try:
+    seen["sqlite"] = os.path.getsize(os.path.join(home, "sqlite", "default.db"))
+    with open(os.path.join(home, "sqlite", "default.db"), "rb") as file:
+        seen["sqlite_read"] = len(file.read())
+except OSError as error:
+    seen["sqlite_read"] = type(error).__name__
 print("seen:", json.dumps(seen))
 mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_dataframe())
 """
@@ -244,9 +258,10 @@ def test_a_script_cannot_read_the_key_the_vault_or_token_files(mortar, project):
                "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=pat")
     mortar.run("connection", "set-secret", "dbx_vault", "token", input="dapi-vault-must-not-leak\n")
     assert "dapi-vault" not in (mortar.home / "security" / "vault.json").read_text()  # encrypted
+    mortar.run("project", "create", "q")
     recipe(project, "adults", ["people"], ["adults"], PROBE_SECRETS)
     env = {**ENV, **SECRET_VARIABLES, "PROBE_HOME": str(mortar.home), "PROBE_TOKEN_FILE": str(token_file)}
-    mortar.run("build", "adults", "--json", env=env)
+    mortar.run("build", "adults", "--project", "p", "--json", env=env)
     line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
     seen = json.loads(line.split("python: seen: ", 1)[1])
     assert seen["key"] == 0 and seen["vault"] in ("IsADirectoryError", "FileNotFoundError",
@@ -254,6 +269,12 @@ def test_a_script_cannot_read_the_key_the_vault_or_token_files(mortar, project):
     assert seen["token_file"] == 0, seen
     assert seen["security"] == [], seen
     assert seen["mortar_environ"] == "PermissionError" and seen["mortar_memory"] == "PermissionError", seen
+    # Another project, the jobs' logs, the connections and the embedded data are covered
+    # (empty), the script's own project is not.
+    for covered in ("other_project", "jobs", "connections", "files"):
+        assert seen[covered] in ([], "PermissionError"), (covered, seen)
+    assert seen["sqlite_read"] == 0, seen
+    assert "recipes" in seen["own_project"] and "datasets" in seen["own_project"], seen
     # Outside the script, nothing changed: the key, the vault and the token file are there.
     assert token_file.read_text() == "dapi-token-file-must-not-leak"
     assert (mortar.home / "security" / "vault.json").exists() and (mortar.home / "secret.key").stat().st_size
@@ -267,7 +288,7 @@ def test_python_isolation_none_runs_scripts_without_hiding(mortar, project):
     token_file.write_text("dapi-token-file")
     recipe(project, "adults", ["people"], ["adults"], PROBE_SECRETS)
     env = {**ENV, "PROBE_HOME": str(mortar.home), "PROBE_TOKEN_FILE": str(token_file)}
-    mortar.run("build", "adults", "--json", env=env)
+    mortar.run("build", "adults", "--project", "p", "--json", env=env)
     line = next(l for l in job_log(mortar).splitlines() if "python: seen:" in l)
     seen = json.loads(line.split("python: seen: ", 1)[1])
     assert seen["token_file"] == len("dapi-token-file") and seen["key"] > 0, seen
