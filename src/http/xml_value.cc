@@ -80,7 +80,7 @@ std::string DecodeXmlText(std::string_view text) {
   return out;
 }
 
-std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from) {
+std::string XmlElement(const std::string& xml, const std::string& tag, std::size_t* from) {
   std::size_t start = xml.find("<" + tag + ">", from ? *from : 0);
   if (start == std::string::npos) {
     if (from) *from = std::string::npos;
@@ -90,17 +90,28 @@ std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t
   std::size_t end = xml.find("</" + tag + ">", start);
   if (end == std::string::npos) end = xml.size();
   if (from) *from = end;
-  return DecodeXmlText(std::string_view(xml).substr(start, end - start));
+  return xml.substr(start, end - start);
+}
+
+std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag,
+                                     std::size_t from) {
+  std::vector<std::string> elements;
+  while (true) {
+    std::string element = XmlElement(xml, tag, &from);
+    if (from == std::string::npos) return elements;
+    elements.push_back(std::move(element));
+  }
+}
+
+std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from) {
+  return DecodeXmlText(XmlElement(xml, tag, from));
 }
 
 std::vector<std::string> XmlValues(const std::string& xml, const std::string& tag,
                                    std::size_t from) {
-  std::vector<std::string> values;
-  while (true) {
-    std::string value = XmlValue(xml, tag, &from);
-    if (from == std::string::npos) return values;
-    values.push_back(std::move(value));
-  }
+  std::vector<std::string> values = XmlElements(xml, tag, from);
+  for (auto& value : values) value = DecodeXmlText(value);
+  return values;
 }
 
 }  // namespace mortar::http

@@ -11,8 +11,15 @@
 
 namespace mortar::http {
 
-// The text of the first <tag>…</tag> from `*from` on ("" when absent, and `*from`
-// becomes npos); `*from` is left at the end of the value found.
+// The content of the first <tag>…</tag> from `*from` on, as it is written (its own
+// elements and entities left as they are: look values up inside it, then decode them
+// once); "" when absent, and `*from` becomes npos; `*from` is left at its end.
+std::string XmlElement(const std::string& xml, const std::string& tag, std::size_t* from = nullptr);
+// The contents of every <tag>…</tag> from `from` on, as written, in order.
+std::vector<std::string> XmlElements(const std::string& xml, const std::string& tag,
+                                     std::size_t from = 0);
+// The text of the first <tag>…</tag> from `*from` on, decoded ("" when absent, and `*from`
+// becomes npos); `*from` is left at the end of the value found. For a leaf only.
 std::string XmlValue(const std::string& xml, const std::string& tag, std::size_t* from = nullptr);
 // XML text with &amp; &lt; &gt; &quot; &apos; and &#N; / &#xH; (as UTF-8) decoded, in one
 // pass: "&amp;lt;" is "&lt;", not "<". Anything else after '&' is kept as it is.

@@ -24,5 +24,18 @@ TEST(XmlValueTest, FindsEveryValueOfATag) {
   EXPECT_EQ(XmlValue(listing, "Missing"), "");
 }
 
+TEST(XmlValueTest, AnElementIsDecodedOnlyInItsLeaves) {
+  // A key naming "</Key><Size>999</Size>" is listed escaped: it must not become a key "x"
+  // of 999 bytes, nor "a&lt;b" become "a<b", when its <Contents> is looked into.
+  std::string listing =
+      "<Contents><Key>x&lt;/Key&gt;&lt;Size&gt;999&lt;/Size&gt;</Key><Size>3</Size></Contents>"
+      "<Contents><Key>a&amp;lt;b</Key><Size>4</Size></Contents>";
+  std::vector<std::string> contents = XmlElements(listing, "Contents");
+  ASSERT_EQ(contents.size(), 2u);
+  EXPECT_EQ(XmlValue(contents[0], "Key"), "x</Key><Size>999</Size>");
+  EXPECT_EQ(XmlValue(contents[0], "Size"), "3");
+  EXPECT_EQ(XmlValue(contents[1], "Key"), "a&lt;b");
+}
+
 }  // namespace
 }  // namespace mortar::http

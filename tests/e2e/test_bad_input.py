@@ -47,6 +47,26 @@ def test_a_port_too_large_for_any_number_is_an_error_not_a_crash(mortar):
     assert "the port in 'example.cloud.databricks.com:99999999999999999999' is too large" in result.stderr
 
 
+def test_oauth_endpoints_are_https_or_plain_http_to_this_machine_only(mortar):
+    # The client secret and the tokens travel to these endpoints; http is for a local
+    # server, and a host that only starts with "127.0.0.1" is another machine.
+    mortar.run("init")
+
+    def add(name, endpoint):
+        return mortar.run("connection", "add", name, "--type", "databricks", "--param", "host=h.example",
+                          "--param", "http_path=/sql/1.0/warehouses/x", "--param", "auth.type=oauth_m2m",
+                          "--param", "auth.client_id=app", "--param", "auth.client_secret_env=APP_SECRET",
+                          "--param", f"auth.token_endpoint={endpoint}", check=False)
+
+    for endpoint in ["http://127.0.0.1.nip.io/oidc/v1/token", "http://example.net/token", "ftp://127.0.0.1/t"]:
+        refused = add("bad", endpoint)
+        assert refused.returncode == 2, (endpoint, refused.stderr)
+        assert "field 'params.auth.token_endpoint': expected an https:// URL" in refused.stderr, refused.stderr
+    for i, endpoint in enumerate(["https://h.example/oidc/v1/token", "http://127.0.0.1:8123/token",
+                                  "http://localhost:8123/token"]):
+        assert add(f"ok{i}", endpoint).returncode == 0, endpoint
+
+
 def test_an_object_store_retry_time_out_of_range_names_the_field(mortar):
     mortar.run("init")
     for kind, params in [("s3", ["bucket=b", "access_key_id=k"]), ("azure_blob", ["account=a", "container=c"])]:

@@ -179,21 +179,17 @@ Status AzureBlobClient::PutBlocks(const fs::path& file, const std::string& name,
                     std::move(body), "uploading block " + std::to_string(block + 1) + " of " + name)
             .status();
       });
+  // A failed upload commits nothing: a blob already at `name` (the data a replace was
+  // to replace) stays as it was, and the service drops uncommitted blocks by itself
+  // (after a week). Committing an empty list to clear them would have emptied that blob.
+  if (!failure.ok()) return failure;
   std::string list = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
-  if (failure.ok()) {
-    for (int64_t block = 0; block < blocks; ++block)
-      list += "<Latest>" + BlockId(block) + "</Latest>";
-  }
+  for (int64_t block = 0; block < blocks; ++block)
+    list += "<Latest>" + BlockId(block) + "</Latest>";
   list += "</BlockList>";
-  auto committed =
-      Send("PUT", Url(name, "comp=blocklist"), std::move(list),
-           failure.ok() ? "committing the blocks of " + name : "discarding the blocks of " + name,
-           {{"Content-Type", "application/xml"}});
-  if (failure.ok()) return committed.status();
-  // Uncommitted blocks cannot be deleted one by one: the empty list committed above
-  // turned them into an empty blob, which goes now.
-  if (committed.ok()) (void)Delete(name);
-  return failure;
+  return Send("PUT", Url(name, "comp=blocklist"), std::move(list),
+              "committing the blocks of " + name, {{"Content-Type", "application/xml"}})
+      .status();
 }
 
 Result<AzureBlobClient::Level> AzureBlobClient::Pages(const std::string& prefix, bool delimited,
@@ -224,7 +220,7 @@ Result<AzureBlobClient::Level> AzureBlobClient::Pages(const std::string& prefix,
       info.folder_marker = http::XmlValue(blob, "hdi_isfolder") == "true";
       level.blobs.push_back(std::move(info));
     }
-    for (const auto& folder : http::XmlValues(xml, "BlobPrefix"))
+    for (const auto& folder : http::XmlElements(xml, "BlobPrefix"))
       level.prefixes.push_back(http::XmlValue(folder, "Name"));
     marker = http::XmlValue(xml, "NextMarker");
     if (level.blobs.size() + level.prefixes.size() >= limit) {

@@ -10,6 +10,7 @@
 #include "mortar/config/home.h"
 #include "mortar/connectors/personal_token.h"
 #include "mortar/core/wall_time.h"
+#include "mortar/http/url.h"
 #include "mortar/security/vault.h"
 
 namespace mortar::databricks {
@@ -171,9 +172,17 @@ Result<AuthSettings> ParseAuthSettings(const config::ConfigObject& auth,
   for (const auto& [key, value] :
        {std::pair{"authorization_endpoint", settings.authorization_endpoint},
         std::pair{"token_endpoint", settings.token_endpoint}}) {
-    if (!value.empty() && value.rfind("https://", 0) != 0 &&
-        value.rfind("http://127.0.0.1", 0) != 0) {
-      return auth.Error(key, "expected an https:// URL");
+    if (value.empty()) continue;
+    // https, or plain http to this machine only (a local test server): the client secret
+    // and the tokens go in the clear. The host as parsed, not a prefix of the text:
+    // "http://127.0.0.1.example.net" is another machine.
+    auto url = http::Url::Parse(value);
+    bool loopback = url.ok() && url->scheme == "http" &&
+                    (url->host == "127.0.0.1" || url->host == "localhost" || url->host == "[::1]");
+    if (!url.ok() || (url->scheme != "https" && !loopback)) {
+      return auth.Error(key,
+                        "expected an https:// URL (http:// only to 127.0.0.1, localhost or "
+                        "[::1])");
     }
   }
   if (settings.type == "oauth_user" && settings.scope.find("offline_access") == std::string::npos) {

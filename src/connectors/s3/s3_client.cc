@@ -154,7 +154,7 @@ Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimite
                             Send("GET", ObjectUrl("", query), "", "listing " + prefix));
     std::size_t at = 0;
     while (true) {
-      std::string contents = XmlValue(xml, "Contents", &at);
+      std::string contents = http::XmlElement(xml, "Contents", &at);
       if (at == std::string::npos) break;
       ObjectInfo object;
       object.key = XmlValue(contents, "Key");
@@ -168,7 +168,7 @@ Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimite
       object.etag = XmlValue(contents, "ETag");
       level.objects.push_back(std::move(object));
     }
-    for (const auto& common : http::XmlValues(xml, "CommonPrefixes"))
+    for (const auto& common : http::XmlElements(xml, "CommonPrefixes"))
       level.prefixes.push_back(XmlValue(common, "Prefix"));
     bool more = XmlValue(xml, "IsTruncated") == "true";
     if (level.objects.size() + level.prefixes.size() >= limit) {
