@@ -45,7 +45,17 @@ Status DownloadInRanges(const RangeReader& read, int64_t size, int64_t chunk,
                         const fs::path& file) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   for (int64_t offset = 0; offset < size; offset += chunk) {
-    MORTAR_ASSIGN_OR_RETURN(std::string bytes, read(offset, std::min(chunk, size - offset)));
+    int64_t length = std::min(chunk, size - offset);
+    MORTAR_ASSIGN_OR_RETURN(std::string bytes, read(offset, length));
+    // A server that ignores the range sends the whole object; one that is changing sends
+    // less than was listed: either way the copy would be wrong.
+    if (static_cast<int64_t>(bytes.size()) != length) {
+      return Status::Remote("downloading to " + file.string() + ": the storage answered " +
+                            std::to_string(bytes.size()) + " bytes for the " +
+                            std::to_string(length) + " bytes at offset " + std::to_string(offset) +
+                            " of the object; it may have changed while it was read, or the "
+                            "server ignores ranges; try again");
+    }
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
   out.close();

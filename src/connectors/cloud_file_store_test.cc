@@ -104,6 +104,18 @@ TEST(CloudFileStoreTest, DownloadsInChunksAndAReplacementGoesAwayUnlessCommitted
   EXPECT_EQ(uploaded, object + "y");
   EXPECT_FALSE(std::filesystem::exists(local.parent_path()));
 
+  // A server that ignores the range, or an object shorter than listed: refused.
+  std::filesystem::path whole = std::filesystem::temp_directory_path() / "mortar-ranges-test";
+  RangeReader ignores_ranges = [&](int64_t, int64_t) -> Result<std::string> { return object; };
+  Status wrong = DownloadInRanges(ignores_ranges, static_cast<int64_t>(object.size()), 4096, whole);
+  EXPECT_NE(wrong.message().find("answered 10000 bytes for the 4096 bytes at offset 0"),
+            std::string::npos)
+      << wrong.ToString();
+  Status shorter = DownloadInRanges(read, 20000, 8192, whole);
+  EXPECT_NE(shorter.message().find("for the 8192 bytes at offset 8192"), std::string::npos)
+      << shorter.ToString();
+  std::filesystem::remove(whole);
+
   auto abandoned = ReplaceByUpload(
       "x.csv", false, [](const std::filesystem::path&) { return Status::OK(); },
       [](const std::filesystem::path&) { return Status::OK(); });

@@ -360,7 +360,8 @@ std::string Unreadable(const LogState& state, const std::string& mapping_mode) {
         return "a deletion vector lies outside the table (" + vector->path_in_table + ")";
       }
       if (vector->size_in_bytes < 0 || vector->size_in_bytes > kMaxDeletionVectorBytes ||
-          vector->cardinality < 0 || vector->offset.value_or(0) < 0) {
+          vector->cardinality < 0 || vector->offset.value_or(0) < 0 ||
+          vector->offset.value_or(0) > kMaxDeletionVectorOffset) {
         return "a deletion vector is described in a way Mortar does not read (size " +
                std::to_string(vector->size_in_bytes) + ")";
       }

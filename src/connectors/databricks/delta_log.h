@@ -36,6 +36,9 @@ struct DeltaDataFile {
 // The largest deletion vector read: 64 MiB hold a vector over half a billion rows, more
 // than a data file has.
 constexpr int64_t kMaxDeletionVectorBytes = 64LL << 20;
+// The furthest into its file a deletion vector may start (a petabyte): far past any
+// vector file, and far enough from the largest offset that its end does not overflow.
+constexpr int64_t kMaxDeletionVectorOffset = 1LL << 50;
 
 struct DeltaSnapshot {
   int64_t version = -1;

@@ -483,6 +483,10 @@ TEST(DeltaLogTest, SaysWhatItCannotRead) {
   EXPECT_EQ(with_vector(R"("storageType":"u","pathOrInlineDv":"ab","offset":-4,)"
                         R"("sizeInBytes":34,"cardinality":2)"),
             "a deletion vector is described in a way Mortar does not read (size 34)");
+  // An offset whose end would overflow.
+  EXPECT_EQ(with_vector(R"("storageType":"u","pathOrInlineDv":"ab",)"
+                        R"("offset":9223372036854775800,"sizeInBytes":34,"cardinality":2)"),
+            "a deletion vector is described in a way Mortar does not read (size 34)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("s3://elsewhere/a.parquet")}),
             "a data file lies outside the table (s3://elsewhere/a.parquet)");
   EXPECT_EQ(UnreadableWith({Protocol(1), Metadata(), Add("..%2Fother%2Fa.parquet")}),

@@ -175,7 +175,12 @@ class StatementExecution::Impl {
     while (true) {
       const Json& status = Member(reply, "status");
       std::string state = TextField(status, "state");
-      if (state == "SUCCEEDED") return reply;
+      if (state == "SUCCEEDED") {
+        // The id checked above goes into the result's and the close's URLs, whatever a
+        // later answer said.
+        if (reply.is_object()) reply["statement_id"] = id;
+        return reply;
+      }
       if (state == "FAILED") {
         return StatementFailed(Prefix(), what, TextField(Member(status, "error"), "message"),
                                TextField(status, "sql_state"));

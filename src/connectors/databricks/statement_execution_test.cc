@@ -107,8 +107,9 @@ TEST_F(StatementExecutionTest, SendsTheStatementOnceAndPollsUntilItSucceeds) {
   script_.answers = {
       Reply(200, {{"statement_id", "01ef-aa"}, {"status", {{"state", "PENDING"}}}}),
       Reply(200, {{"statement_id", "01ef-aa"}, {"status", {{"state", "RUNNING"}}}}),
+      // Only the first answer's id, checked, goes into URLs.
       Reply(200,
-            {{"statement_id", "01ef-aa"},
+            {{"statement_id", "../../2.0/clusters/delete"},
              {"status", {{"state", "SUCCEEDED"}}},
              {"manifest", {{"total_chunk_count", 0}, {"schema", {{"columns", Json::array()}}}}}}),
   };

@@ -12,6 +12,7 @@
 
 #include "connectors/filesystem/dictionary_columns.h"
 #include "connectors/filesystem/file_commit.h"
+#include "mortar/core/arrow_input.h"
 
 namespace mortar::filesystem {
 
@@ -61,6 +62,9 @@ class ParquetReader final : public BatchReader {
         file_reader_.reset();
         continue;
       }
+      // A file is input from outside: Parquet's reader checks its structure, not its
+      // values (a string column's UTF-8, a decimal's precision).
+      MORTAR_RETURN_IF_ERROR(ValidateArrowInput(*batch, files_[next_ - 1].display_name));
       if (remaining_ > 0 && batch->num_rows() > remaining_) batch = batch->Slice(0, remaining_);
       if (remaining_ > 0) remaining_ -= batch->num_rows();
       return Conform(*batch);

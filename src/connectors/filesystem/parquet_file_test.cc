@@ -4,6 +4,7 @@
 #include <arrow/io/api.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/reader.h>
+#include <parquet/arrow/writer.h>
 #include <parquet/file_reader.h>
 
 #include "connectors/filesystem/dictionary_columns.h"
@@ -161,6 +162,31 @@ TEST_F(ParquetFileTest, ASchemaParquetCannotHoldIsRefusedAtOnce) {
 }
 
 // Rows held for the sample are dropped with the file when the write is abandoned.
+TEST_F(ParquetFileTest, AFileOfStringsThatAreNotUtf8IsRefusedSayingWhich) {
+  // Parquet's reader checks a file's structure, not its values: a file another tool wrote
+  // may hold a "string" that is not text.
+  arrow::StringBuilder names;
+  ASSERT_TRUE(names.Append("fine").ok());
+  ASSERT_TRUE(names.Append(std::string("caf\xE9", 4)).ok());  // Latin-1, not UTF-8
+  auto schema = arrow::schema({arrow::field("name", arrow::utf8())});
+  auto table = arrow::Table::Make(schema, {*names.Finish()});
+  auto out = arrow::io::FileOutputStream::Open(path_.string());
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), *out).ok());
+  ASSERT_TRUE((*out)->Close().ok());
+
+  auto file_schema = Schema::FromArrow(*schema);
+  ASSERT_TRUE(file_schema.ok());
+  auto reader = OpenParquetReader({LocalFileToRead(path_, "people.parquet")}, *file_schema, -1);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto batch = (*reader)->Next();
+  ASSERT_FALSE(batch.ok());
+  EXPECT_NE(batch.status().message().find("people.parquet holds invalid Arrow data"),
+            std::string::npos)
+      << batch.status().message();
+  EXPECT_NE(batch.status().message().find("column 'name'"), std::string::npos);
+}
+
 TEST_F(ParquetFileTest, AnAbandonedFileLeavesNothing) {
   auto schema = Schema::FromArrow(*Rows(0, 0)->schema());
   ASSERT_TRUE(schema.ok());
