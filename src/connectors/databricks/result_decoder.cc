@@ -320,7 +320,8 @@ Result<std::string> DecompressLz4Frames(std::string_view compressed, std::size_t
 }
 
 Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
-                                              const std::vector<std::string>& batches, bool lz4) {
+                                              const std::vector<std::string>& batches, bool lz4,
+                                              std::size_t max_bytes) {
   std::string stream = arrow_schema;
   for (const auto& batch : batches) {
     if (lz4) {
@@ -328,6 +329,12 @@ Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
       stream += plain;
     } else {
       stream += batch;
+    }
+    // A page is bounded as a whole, not only batch by batch: many batches that each
+    // decompress to the limit would add up to many times it.
+    if (stream.size() > max_bytes) {
+      return Status::Remote("a page of the result decodes to more than " +
+                            std::to_string(max_bytes) + " bytes; refused (a page is far smaller)");
     }
   }
   return ReadStream(arrow::Buffer::FromString(std::move(stream)));

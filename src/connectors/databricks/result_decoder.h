@@ -39,9 +39,10 @@ std::size_t Lz4InitialCapacity(std::size_t compressed, std::size_t size_hint);
 
 // Decodes Arrow IPC record batch messages that follow a serialized IPC schema
 // message (Databricks' arrowSchema and arrowBatches), decompressing each batch first
-// when `lz4` is set.
+// when `lz4` is set; refused past `max_bytes` decoded, the page as a whole.
 Result<std::vector<Batch>> DecodeArrowBatches(const std::string& arrow_schema,
-                                              const std::vector<std::string>& batches, bool lz4);
+                                              const std::vector<std::string>& batches, bool lz4,
+                                              std::size_t max_bytes = kMaxLz4ResultBytes);
 // Reads an Arrow IPC stream (a CloudFetch file) one record batch at a time, each checked
 // as it is read. An LZ4 stream is decompressed only as far as the batch asked for, so a
 // file is never held decompressed whole: only the batches the caller still holds are.

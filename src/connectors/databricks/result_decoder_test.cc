@@ -91,6 +91,20 @@ TEST(ResultDecoderTest, DecodesLz4CompressedBatchesAndStreams) {
   EXPECT_EQ(static_cast<const arrow::StringArray&>(*(*file)[1]->column(1)).GetString(2), "row 5");
 }
 
+TEST(ResultDecoderTest, APageIsBoundedAsAWholeNotOnlyBatchByBatch) {
+  Frames frames = MakeFrames();
+  std::vector<std::string> compressed;
+  for (const auto& batch : frames.batches) compressed.push_back(Lz4(batch));
+  std::size_t whole = frames.schema.size();
+  for (const auto& batch : frames.batches) whole += batch.size();
+  ASSERT_TRUE(DecodeArrowBatches(frames.schema, compressed, true, whole).ok());
+  auto refused = DecodeArrowBatches(frames.schema, compressed, true, whole - 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("a page of the result decodes to more than"),
+            std::string::npos)
+      << refused.status().message();
+}
+
 TEST(ResultDecoderTest, DecodesAFileOfSeveralLz4FramesBackToBack) {
   // The last CloudFetch file of a result usually comes as one frame per batch.
   Frames frames = MakeFrames();
