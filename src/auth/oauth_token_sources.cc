@@ -107,58 +107,74 @@ class UserGrantSource final : public TokenSource {
       if (unsaved_) {
         // A rotated refresh token that could not be stored last time: stored first,
         // since the one in the vault is already spent.
-        Status saved = Persist(*unsaved_);
-        if (!saved.ok()) return cached_.Fresh() ? Status::OK() : saved;
+        auto saved = Persist(unsaved_->spent, unsaved_->state);
+        if (!saved.ok()) return cached_.Fresh() ? Status::OK() : saved.status();
         unsaved_.reset();
-        if (cached_.Fresh()) return Status::OK();
+        if (*saved && cached_.Fresh()) return Status::OK();
+        if (!*saved) cached_ = {};  // the grant was removed or replaced meanwhile
       }
-      MORTAR_ASSIGN_OR_RETURN(auto current, vault_.Get(slot_));
-      if (!current) return Status::Auth(description_ + ": no authorization yet; " + reauthorize_);
-      Json state = Json::parse(*current, nullptr, false);
-      if (!state.is_object() || !state.value("refresh_token", Json()).is_string()) {
-        return Status::Auth(description_ + ": the stored authorization is unreadable; " +
-                            reauthorize_);
-      }
-      CachedToken stored{state.value("access_token", ""), state.value("expires_at", int64_t{0}),
-                         state.value("lifetime", int64_t{0})};
-      if (stored.Fresh()) {
-        cached_ = stored;
-        return Status::OK();
-      }
-      auto grant = client_.Refresh(state["refresh_token"].get<std::string>());
-      if (!grant.ok()) {
-        cached_ = {};
-        if (grant.status().code() == ErrorCode::kAuth) {
-          return Status::Auth(description_ +
-                              ": the refresh token is expired or revoked (the token "
-                              "endpoint said: " +
-                              grant.status().message() + "); " + reauthorize_)
-              .WithDetail(OAuthErrorDetail("invalid_grant"));
+      // Twice at most: a grant replaced while it was renewed is read again, once.
+      for (int attempt = 0;; ++attempt) {
+        MORTAR_ASSIGN_OR_RETURN(auto current, vault_.Get(slot_));
+        if (!current) return Status::Auth(description_ + ": no authorization yet; " + reauthorize_);
+        Json state = Json::parse(*current, nullptr, false);
+        if (!state.is_object() || !state.value("refresh_token", Json()).is_string()) {
+          return Status::Auth(description_ + ": the stored authorization is unreadable; " +
+                              reauthorize_);
         }
-        return Status(grant.status().code(), description_ + ": " + grant.status().message());
+        CachedToken stored{state.value("access_token", ""), state.value("expires_at", int64_t{0}),
+                           state.value("lifetime", int64_t{0})};
+        if (stored.Fresh()) {
+          cached_ = stored;
+          return Status::OK();
+        }
+        const std::string spent = state["refresh_token"].get<std::string>();
+        auto grant = client_.Refresh(spent);
+        if (!grant.ok()) {
+          cached_ = {};
+          if (grant.status().code() == ErrorCode::kAuth) {
+            return Status::Auth(description_ +
+                                ": the refresh token is expired or revoked (the token "
+                                "endpoint said: " +
+                                grant.status().message() + "); " + reauthorize_)
+                .WithDetail(OAuthErrorDetail("invalid_grant"));
+          }
+          return Status(grant.status().code(), description_ + ": " + grant.status().message());
+        }
+        state["access_token"] = grant->access_token;
+        state["expires_at"] = UnixSeconds() + grant->expires_in;
+        state["lifetime"] = grant->expires_in;
+        if (!grant->refresh_token.empty()) {
+          state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
+          state["refreshed_at"] = UtcNow();
+          state.erase("refresh_expires_at");
+          if (grant->refresh_expires_in > 0)
+            state["refresh_expires_at"] = UnixSeconds() + grant->refresh_expires_in;
+        }
+        auto saved = Persist(spent, state.dump());
+        if (!saved.ok()) {
+          // Kept in memory and stored again before anything else: losing it would
+          // leave only a spent refresh token.
+          cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
+          unsaved_ = Unsaved{spent, state.dump()};
+          return Status(saved.status().code(),
+                        description_ +
+                            ": renewed, but the new refresh token could not be stored (" +
+                            saved.status().message() + "); it is kept and stored again next");
+        }
+        if (*saved) {
+          cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
+          return Status::OK();
+        }
+        // The grant was removed (credentials forgotten, the user deleted) or replaced (a
+        // new authorization) while it was renewed: what was renewed is dropped, never
+        // stored over it, and the slot is read again.
+        cached_ = {};
+        if (attempt > 0) {
+          return Status::Auth(description_ + ": the authorization changed while it was renewed; " +
+                              reauthorize_);
+        }
       }
-      cached_ = {grant->access_token, UnixSeconds() + grant->expires_in, grant->expires_in};
-      state["access_token"] = grant->access_token;
-      state["expires_at"] = cached_.expires_at;
-      state["lifetime"] = cached_.lifetime;
-      if (!grant->refresh_token.empty()) {
-        state["refresh_token"] = grant->refresh_token;  // rotation: the old one is dead
-        state["refreshed_at"] = UtcNow();
-        state.erase("refresh_expires_at");
-        if (grant->refresh_expires_in > 0)
-          state["refresh_expires_at"] = UnixSeconds() + grant->refresh_expires_in;
-      }
-      Status saved = Persist(state.dump());
-      if (!saved.ok()) {
-        // Kept in memory and stored again before anything else: losing it would
-        // leave only a spent refresh token.
-        unsaved_ = state.dump();
-        return Status(saved.code(), description_ +
-                                        ": renewed, but the new refresh token could not be "
-                                        "stored (" +
-                                        saved.message() + "); it is kept and stored again next");
-      }
-      return Status::OK();
     });
     renewal_.Ended(status);
     if (!status.ok()) return status;
@@ -174,14 +190,32 @@ class UserGrantSource final : public TokenSource {
   std::string reauthorize_;
   std::mutex mutex_;
   CachedToken cached_;
-  std::optional<std::string> unsaved_;  // a renewed state the vault has not taken yet
-  SharedRenewal renewal_;               // guarded by mutex_, but for Begin()
+  // A renewed state the vault has not taken yet, and the refresh token it replaces.
+  struct Unsaved {
+    std::string spent;
+    std::string state;
+  };
+  std::optional<Unsaved> unsaved_;
+  SharedRenewal renewal_;  // guarded by mutex_, but for Begin()
 
-  Status Persist(const std::string& state) {
+  // Stores a renewed state only where the slot still holds the grant whose refresh
+  // token `spent` was: in one step under the vault's lock, so that a grant deleted or
+  // replaced meanwhile (which takes no slot lock) is never brought back or overwritten.
+  // True when stored, false when the grant is no longer there to update.
+  Result<bool> Persist(const std::string& spent, const std::string& state) {
     Status saved;
     for (int attempt = 0; attempt < 3; ++attempt) {
-      saved = vault_.Put(slot_, state);
-      if (saved.ok()) return saved;
+      bool stored = false;
+      saved = vault_.Modify(
+          slot_, [&](std::optional<std::string> current) -> Result<std::optional<std::string>> {
+            if (!current) return std::optional<std::string>();
+            Json now = Json::parse(*current, nullptr, false);
+            if (!now.is_object() || now.value("refresh_token", Json()) != Json(spent))
+              return std::optional<std::string>();
+            stored = true;
+            return std::optional<std::string>(state);
+          });
+      if (saved.ok()) return stored;
     }
     return saved;
   }

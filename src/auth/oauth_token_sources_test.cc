@@ -303,6 +303,40 @@ TEST(TokenSourcesTest, ARotatedRefreshTokenTheVaultRefusedIsKeptAndStoredNext) {
   EXPECT_NE(stored->value().find("\"refresh_token\":\"refresh-1\""), std::string::npos);
 }
 
+// Forgetting credentials, deleting a user or authorizing again takes no slot lock: a
+// refresh out at that moment must not bring the old grant back, nor overwrite the new.
+TEST(TokenSourcesTest, AGrantRemovedOrReplacedDuringARefreshStaysSo) {
+  testing::TempHome temp;
+  auto vault = *security::Vault::Open(temp.home());
+  FakeTokenEndpoint endpoint;
+  const std::string slot = "user/alice/connection/dbx/oauth";
+  ASSERT_TRUE(StoreUserGrant(vault, slot, TokenGrant{"access-0", "refresh-0", 0, ""}).ok());
+  endpoint.while_answering = [&] { ASSERT_TRUE(vault.Delete(slot).ok()); };
+  auto source = MakeUserGrantSource(OAuthClient(Config(), endpoint.Transports()), vault, slot,
+                                    "dbx", "authorize again");
+  auto header = source->AuthorizationHeader();
+  ASSERT_FALSE(header.ok());
+  EXPECT_NE(header.status().message().find("no authorization yet"), std::string::npos)
+      << header.status().message();
+  EXPECT_FALSE(vault.Get(slot)->has_value()) << "the deleted grant came back";
+
+  ASSERT_TRUE(
+      StoreUserGrant(vault, slot, TokenGrant{"access-0", endpoint.live_refresh_token(), 0, ""})
+          .ok());
+  bool replaced = false;
+  endpoint.while_answering = [&] {
+    if (replaced) return;
+    replaced = true;
+    ASSERT_TRUE(
+        StoreUserGrant(vault, slot, TokenGrant{"access-new", "refresh-new", 3600, ""}).ok());
+  };
+  EXPECT_EQ(source->AuthorizationHeader().ValueOr(""), "Bearer access-new");
+  auto stored = vault.Get(slot);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_NE(stored->value().find("\"refresh_token\":\"refresh-new\""), std::string::npos)
+      << "the new grant was overwritten";
+}
+
 TEST(TokenSourcesTest, ARevokedRefreshTokenSaysToAuthorizeAgain) {
   testing::TempHome temp;
   auto vault = *security::Vault::Open(temp.home());
