@@ -252,7 +252,10 @@ Status StoreUserGrant(const security::Vault& vault, const std::string& slot,
                 {"expires_at", UnixSeconds() + grant.expires_in},
                 {"lifetime", grant.expires_in},
                 {"authorized_at", now},
-                {"refreshed_at", now}};
+                {"refreshed_at", now},
+                // Which authorization this is, through its refreshes: a token source is
+                // bound to it (so another user later of the same name gets none of it).
+                {"grant_id", RandomUrlSafe()}};
   if (grant.refresh_expires_in > 0)
     state["refresh_expires_at"] = UnixSeconds() + grant.refresh_expires_in;
   return vault.Put(slot, state.dump());

@@ -9,6 +9,7 @@
 #include "mortar/auth/oauth_token_sources.h"
 #include "mortar/config/home.h"
 #include "mortar/connectors/personal_token.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/wall_time.h"
 #include "mortar/http/url.h"
 #include "mortar/security/vault.h"
@@ -113,8 +114,16 @@ Result<auth::OAuthClient> MakeClient(const AuthSettings& settings, const std::st
   return auth::OAuthClient(std::move(config));
 }
 
-std::string CacheKey(const AuthSettings& settings, const OpenScope& scope, bool per_user) {
-  return settings.connection + "\n" + (per_user ? scope.user : "") + "\n" + settings.fingerprint;
+// Everything a cached source's tokens are bound to: the connection, the user, the auth
+// settings, the workspace and its CA, the client secret (a rotated one makes a new
+// source), and for a user's grant the authorization itself (a user deleted and made
+// again, or who authorized again, gets none of the old grant's tokens). Secrets enter as
+// a digest only.
+std::string CacheKey(const AuthSettings& settings, const OpenScope& scope, bool per_user,
+                     std::string_view secret = "", std::string_view grant = "") {
+  return settings.connection + "\n" + (per_user ? scope.user : "") + "\n" + settings.fingerprint +
+         "\n" + settings.workspace_url + "\n" + settings.ca_file + "\n" + Sha256Hex(secret) + "\n" +
+         std::string(grant);
 }
 
 std::unique_ptr<auth::TokenSource> Shared(
@@ -207,7 +216,7 @@ Result<std::unique_ptr<auth::TokenSource>> OpenTokenSource(const AuthSettings& s
                           "is set");
     }
     MORTAR_ASSIGN_OR_RETURN(auto client, MakeClient(settings, id, secret, false));
-    return Shared(scope, CacheKey(settings, scope, false) + "\n" + id, [&] {
+    return Shared(scope, CacheKey(settings, scope, false, secret) + "\n" + id, [&] {
       return auth::MakeClientCredentialsSource(
           client, "connection '" + name + "' (OAuth client credentials of " + id + ")");
     });
@@ -221,7 +230,7 @@ Result<std::unique_ptr<auth::TokenSource>> OpenTokenSource(const AuthSettings& s
     if (profile.count("client_id") > 0 && profile.count("client_secret") > 0) {
       MORTAR_ASSIGN_OR_RETURN(
           auto client, MakeClient(settings, profile["client_id"], profile["client_secret"], false));
-      return Shared(scope, CacheKey(settings, scope, false), [&] {
+      return Shared(scope, CacheKey(settings, scope, false, profile["client_secret"]), [&] {
         return auth::MakeClientCredentialsSource(
             client, "connection '" + name + "' (OAuth client credentials of profile [" +
                         settings.profile + "])");
@@ -258,7 +267,7 @@ Result<std::unique_ptr<auth::TokenSource>> OpenTokenSource(const AuthSettings& s
   MORTAR_ASSIGN_OR_RETURN(std::string secret, ClientSecret(settings, vault));
   if (settings.type == "oauth_m2m") {
     MORTAR_ASSIGN_OR_RETURN(auto client, MakeClient(settings, settings.client_id, secret, false));
-    return Shared(scope, CacheKey(settings, scope, false), [&] {
+    return Shared(scope, CacheKey(settings, scope, false, secret), [&] {
       return auth::MakeClientCredentialsSource(
           client,
           "connection '" + name + "' (OAuth client credentials of " + settings.client_id + ")");
@@ -272,7 +281,12 @@ Result<std::unique_ptr<auth::TokenSource>> OpenTokenSource(const AuthSettings& s
                         "' has not authorized Mortar yet: " + AuthorizeAction(settings, scope));
   }
   MORTAR_ASSIGN_OR_RETURN(auto client, MakeClient(settings, settings.client_id, secret, false));
-  return Shared(scope, CacheKey(settings, scope, true), [&] {
+  // Which authorization the stored grant is (a refresh keeps its id).
+  const auto stored = config::Json::parse(*grant, nullptr, false);
+  std::string authorization =
+      stored.is_object() ? stored.value("grant_id", stored.value("authorized_at", std::string()))
+                         : std::string();
+  return Shared(scope, CacheKey(settings, scope, true, secret, authorization), [&] {
     return auth::MakeUserGrantSource(
         client, vault, slot,
         "connection '" + name + "' (OAuth per-user, user '" + scope.user + "')",
