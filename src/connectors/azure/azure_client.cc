@@ -222,7 +222,12 @@ Result<AzureBlobClient::Level> AzureBlobClient::Pages(const std::string& prefix,
     }
     for (const auto& folder : http::XmlElements(xml, "BlobPrefix"))
       level.prefixes.push_back(http::XmlValue(folder, "Name"));
-    marker = http::XmlValue(xml, "NextMarker");
+    std::string next = http::XmlValue(xml, "NextMarker");
+    if (!next.empty() && next == marker) {  // the same page again, for ever
+      return Status::Remote("connection '" + settings_.connection + "': listing " + prefix +
+                            ": the service gave the same marker twice");
+    }
+    marker = std::move(next);
     if (level.blobs.size() + level.prefixes.size() >= limit) {
       level.truncated = !marker.empty() || level.blobs.size() + level.prefixes.size() > limit;
       break;

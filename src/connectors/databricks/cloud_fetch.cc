@@ -211,6 +211,15 @@ Status CloudFetchDownloads::Open(DownloadedFile& file) {
   return Status::OK();
 }
 
+Status CheckFileFollows(const ResultLink& link, int64_t rows_read,
+                        const std::string& connection_name) {
+  if (link.start_row == rows_read && link.row_count >= 0) return Status::OK();
+  return FileError(connection_name, link,
+                   "does not follow the " + std::to_string(rows_read) +
+                       " rows read before it (it starts at row " + std::to_string(link.start_row) +
+                       "): the server listed the result's files with a gap or an overlap");
+}
+
 FileBatches::FileBatches(ResultLink link, std::unique_ptr<ArrowStreamBatches> batches,
                          std::string connection_name)
     : link_(std::move(link)),

@@ -67,6 +67,11 @@ class FileBatches {
   int64_t rows_ = 0;
 };
 
+// Whether a file's rows start where the rows read before it end: a server that lists
+// files with a gap or an overlap would have rows lost or read twice.
+Status CheckFileFollows(const ResultLink& link, int64_t rows_read,
+                        const std::string& connection_name);
+
 // A file handed over: its batches, or the fact that its link expired first.
 struct DownloadedFile {
   ResultLink link;

@@ -168,6 +168,22 @@ int64_t FirstId(const DownloadedFile& file) {
   return static_cast<const arrow::Int64Array&>(*(*batch)->column(0)).Value(0);
 }
 
+TEST(CloudFetchTest, AFileMustStartWhereTheRowsReadBeforeItEnd) {
+  ResultLink link;
+  link.start_row = 1000;
+  link.row_count = 500;
+  EXPECT_TRUE(CheckFileFollows(link, 1000, "dbx").ok());
+  for (int64_t read : {0, 999, 1001, 1500}) {  // a gap, or an overlap
+    Status refused = CheckFileFollows(link, read, "dbx");
+    EXPECT_NE(refused.message().find("the result file of rows 1000 to 1499 does not follow the " +
+                                     std::to_string(read) + " rows read before it"),
+              std::string::npos)
+        << refused.message();
+  }
+  link.row_count = -1;
+  EXPECT_FALSE(CheckFileFollows(link, 1000, "dbx").ok());
+}
+
 TEST(CloudFetchTest, HandsFilesOverInRowOrderWhateverOrderTheyArriveIn) {
   Fixture f;
   std::vector<ResultLink> links = f.ServeFiles(8, 100);

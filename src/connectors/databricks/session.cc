@@ -426,6 +426,7 @@ class ResultReader final : public BatchReader {
     int64_t count = 0;
     if (!rows.resultLinks.empty() || format_ == kUrlBasedSet) {
       more_pages_ = page.hasMoreRows;
+      MORTAR_RETURN_IF_ERROR(CountEmptyPage(rows.resultLinks.empty() && more_pages_));
       AddLinks(rows.resultLinks);
       if (downloads_->Waiting() == 0 && !more_pages_) done_ = true;
       return Status::OK();
@@ -443,6 +444,7 @@ class ResultReader final : public BatchReader {
       }
     }
     rows_ += count;
+    MORTAR_RETURN_IF_ERROR(CountEmptyPage(count == 0 && page.hasMoreRows));
     // Databricks' hasMoreRows is reliable; the open-source server always says false,
     // so there an empty page is the end.
     if (session_.server().databricks ? !page.hasMoreRows : count == 0) done_ = true;
@@ -475,12 +477,11 @@ class ResultReader final : public BatchReader {
       MORTAR_ASSIGN_OR_RETURN(auto page, session_.Fetch(operation_, std::nullopt));
       more_pages_ = page.hasMoreRows;
       AddLinks(page.results.resultLinks);
-      if (page.results.resultLinks.empty() && more_pages_ && ++empty_pages_ > 100) {
-        return Status::Remote(Prefix() + "the server keeps answering pages without result links");
-      }
+      MORTAR_RETURN_IF_ERROR(CountEmptyPage(page.results.resultLinks.empty() && more_pages_));
     }
     MORTAR_ASSIGN_OR_RETURN(DownloadedFile file, downloads_->Next());
     if (file.expired) return Renew(file.link.start_row);
+    MORTAR_RETURN_IF_ERROR(CheckFileFollows(file.link, rows_, session_.options().connection_name));
     renewals_ = 0;
     file_ = std::move(file.batches);
     return Status::OK();
@@ -522,6 +523,16 @@ class ResultReader final : public BatchReader {
   }
 
   std::string Prefix() const { return "connection '" + session_.options().connection_name + "': "; }
+
+  // A page that says more rows follow but holds none: a server answering so for ever
+  // would keep the read asking; a hundred in a row end it.
+  Status CountEmptyPage(bool empty) {
+    empty_pages_ = empty ? empty_pages_ + 1 : 0;
+    if (empty_pages_ > 100) {
+      return Status::Remote(Prefix() + "the server keeps answering pages without rows or links");
+    }
+    return Status::OK();
+  }
 
   // Conforms a decoded Arrow batch to the reader's schema (time zone names and the like).
   Status Add(Batch batch, int64_t* count) {

@@ -351,9 +351,19 @@ class LinkedResultReader final : public BatchReader {
           continue;
         }
         if (batch->num_rows() == 0) continue;
+        rows_ += batch->num_rows();
         return ConformBatch(std::move(batch), arrow_schema_, source_);
       }
-      if (downloads_->Waiting() == 0 && next_chunk_ >= chunk_count_) return Batch();
+      if (downloads_->Waiting() == 0 && next_chunk_ >= chunk_count_) {
+        // The manifest's count, when it gives one: a chunk never listed is rows lost.
+        const Json& total = Member(Member(reply_, "manifest"), "total_row_count");
+        if (total.is_number_integer() && total.get<int64_t>() != rows_) {
+          return Status::Remote(Prefix() + "the result ended after " + std::to_string(rows_) +
+                                " rows where the workspace announced " +
+                                std::to_string(total.get<int64_t>()));
+        }
+        return Batch();
+      }
       MORTAR_RETURN_IF_ERROR(NextFile());
     }
   }
@@ -418,6 +428,7 @@ class LinkedResultReader final : public BatchReader {
     }
     MORTAR_ASSIGN_OR_RETURN(DownloadedFile file, downloads_->Next());
     if (file.expired) return Renew(file.link.start_row);
+    MORTAR_RETURN_IF_ERROR(CheckFileFollows(file.link, rows_, impl_.options().connection_name));
     renewals_ = 0;
     file_ = std::move(file.batches);
     return Status::OK();
@@ -450,6 +461,7 @@ class LinkedResultReader final : public BatchReader {
   std::vector<int64_t> chunk_starts_;
   std::unique_ptr<CloudFetchDownloads> downloads_;
   std::unique_ptr<FileBatches> file_;
+  int64_t rows_ = 0;  // rows handed over so far
   int renewals_ = 0;
 };
 

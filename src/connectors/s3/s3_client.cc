@@ -176,8 +176,13 @@ Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimite
       break;
     }
     if (!more) break;
-    token = XmlValue(xml, "NextContinuationToken");
-    if (token.empty()) break;
+    std::string next = XmlValue(xml, "NextContinuationToken");
+    if (next.empty()) break;
+    if (next == token) {  // the same page again, for ever
+      return Status::Remote("connection '" + settings_.connection + "': listing " + prefix +
+                            ": the server gave the same continuation token twice");
+    }
+    token = std::move(next);
   }
   return level;
 }
