@@ -131,7 +131,12 @@ Result<ChartSpec> ChartSpec::FromJson(const config::Json& json, const std::strin
                         "must be between 1 and max_bins (" + std::to_string(spec.max_bins) + ")");
   }
   MORTAR_ASSIGN_OR_RETURN(spec.sample_rows, object.IntegerOr("sample_rows", 100000));
-  if (spec.sample_rows < 1) return object.Error("sample_rows", "must be 1 or more");
+  // The local engine copies its sample into a scratch database: bounded, as a chart
+  // preview needs only read access.
+  if (spec.sample_rows < 1 || spec.sample_rows > 10'000'000) {
+    return object.Error("sample_rows",
+                        "must be between 1 and 10000000 (a larger chart runs live, on a database)");
+  }
   return spec;
 }
 

@@ -69,6 +69,11 @@ TEST(ChartTest, BadDefinitionsSayWhatIsWrong) {
   Json limit = base;
   limit["limit"] = 5000;
   EXPECT_EQ(error(limit), "charts/c.json: field 'limit': must be between 1 and max_bins (1000)");
+  Json sample = base;
+  sample["sample_rows"] = 100'000'000'000;
+  EXPECT_EQ(error(sample),
+            "charts/c.json: field 'sample_rows': must be between 1 and 10000000 (a larger chart "
+            "runs live, on a database)");
   Json bin = base;
   bin["dimensions"][0]["bin"] = "week";
   EXPECT_EQ(error(bin),
