@@ -52,7 +52,9 @@ OdbcAttributes OdbcConnectionAttributes(const ConnectionSettings& settings) {
   if (!settings.ca_file.empty()) attributes.emplace_back("TrustedCerts", settings.ca_file);
   // A server-side property of the driver (SSP_ key): the session's time zone.
   attributes.emplace_back("SSP_timezone", "UTC");
-  for (const auto& [key, value] : settings.driver_options) {
+  for (const auto& option : settings.driver_options) {
+    const std::string& key = option.first;
+    const std::string& value = option.second;
     auto same = [&](const auto& attribute) { return AsciiEqualsIgnoreCase(attribute.first, key); };
     auto set = std::find_if(attributes.begin(), attributes.end(), same);
     if (value.empty()) {
