@@ -1,6 +1,9 @@
 """Bad input: each gives an error that says what and where, exits non-zero, and
 leaves existing outputs as they were."""
+import http.server
 import json
+import os
+import threading
 
 
 def write(path, text):
@@ -138,3 +141,43 @@ def test_recipe_cycle_and_two_producers(mortar):
                                               "outputs": ["orders"]}))
     result = mortar.run("build", "orders", check=False)
     assert result.returncode == 2 and "is the output of two recipes" in result.stderr
+
+
+class RepeatingListing(http.server.BaseHTTPRequestHandler):
+    """An S3-compatible server whose listing says every page is followed by another,
+    always under the same continuation token."""
+    pages = 0
+
+    def do_GET(self):
+        RepeatingListing.pages += 1
+        body = ("<ListBucketResult><IsTruncated>true</IsTruncated>"
+                "<NextContinuationToken>same</NextContinuationToken>"
+                f"<Contents><Key>k{RepeatingListing.pages}.csv</Key><Size>1</Size></Contents>"
+                "</ListBucketResult>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_listing_that_repeats_its_page_is_an_error_not_a_loop(mortar):
+    RepeatingListing.pages = 0
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RepeatingListing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        mortar.run("init")
+        mortar.run("connection", "add", "lake", "--type", "s3", "--param", "bucket=b",
+                   "--param", f"endpoint=http://127.0.0.1:{server.server_address[1]}",
+                   "--param", "path_style=true", "--param", "access_key_id=AKIAEXAMPLE",
+                   "--param", "secret_access_key_env=LAKE_SECRET")
+        listed = mortar.run("connection", "files", "lake", check=False,
+                            env={**os.environ, "LAKE_SECRET": "not-a-real-secret"})
+        assert listed.returncode != 0, listed.stdout
+        assert "the server gave the same continuation token twice" in listed.stderr, listed.stderr
+        assert RepeatingListing.pages == 2
+    finally:
+        server.shutdown()
