@@ -28,6 +28,7 @@ class FakeStore final : public StagingStore {
     std::lock_guard<std::mutex> lock(mutex);
     if (fail_uploads) return Status::Auth("upload refused");
     files[key] = static_cast<int64_t>(fs::file_size(file));
+    uploaded.push_back(key);
     return Status::OK();
   }
   Result<int64_t> DeletePrefix(const std::string& prefix) const override {
@@ -55,6 +56,7 @@ class FakeStore final : public StagingStore {
 
   mutable std::mutex mutex;
   mutable std::map<std::string, int64_t> files;
+  mutable std::vector<std::string> uploaded;  // every key uploaded, kept after clean-up
   bool fail_uploads = false;
   bool on_volume = false;  // a query reads the files too, as on a Unity Catalog volume
 };
@@ -245,8 +247,9 @@ TEST(FastWriteTest, ATablesNameIsOnePlainSegmentOfTheStagedKeys) {
   Harness h(StagingFormat::kParquet, false, WriteMode::kReplace, false,
             "__mortar_tmp_../../other/o'brien ${x}");
   ASSERT_TRUE(h.WriteRows(2500).ok());
-  ASSERT_FALSE(h.store->files.empty());
-  for (const auto& [key, size] : h.store->files) {
+  ASSERT_TRUE(h.writer->Commit().ok());  // every upload done (uploads run in the background)
+  ASSERT_FALSE(h.store->uploaded.empty());
+  for (const auto& key : h.store->uploaded) {
     EXPECT_EQ(key.rfind("staging/mortar_tmp_______other_o_brien___x_-", 0), 0u) << key;
     EXPECT_EQ(std::count(key.begin(), key.end(), '/'), 2) << key;
   }
