@@ -5,27 +5,11 @@
 #include <string_view>
 #include <utility>
 
+#include "mortar/core/utf8.h"
+
 namespace mortar::http {
 
 namespace {
-
-void AppendUtf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
 
 // A character reference's code point (&#13; or &#x0D;, without '&#' and ';'), or none.
 std::optional<uint32_t> CodePoint(std::string_view digits) {
@@ -74,7 +58,7 @@ std::string DecodeXmlText(std::string_view text) {
       out += text[i];
       continue;
     }
-    AppendUtf8(out, *code);
+    AppendUtf8(static_cast<char32_t>(*code), out);
     i = semicolon;  // one pass: what an entity decodes to is not decoded again
   }
   return out;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "mortar/core/utf8.h"
+
 namespace mortar::sqlite {
 
 namespace {
@@ -39,24 +41,6 @@ std::pair<char32_t, std::size_t> Decode(std::string_view text, std::size_t i) {
     return {0, 0};
   }
   return {code, length};
-}
-
-void Encode(char32_t code, std::string& out) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 // Maps the letters of `text` with `map(code, locale, previous_is_letter, next_is_letter,
@@ -201,7 +185,7 @@ constexpr LongCapital kLongCapitals[] = {
 };
 
 void Upper(char32_t code, locale_t locale, std::string& out) {
-  if (locale == nullptr) return Encode(code >= 'a' && code <= 'z' ? code - 32 : code, out);
+  if (locale == nullptr) return AppendUtf8(code >= 'a' && code <= 'z' ? code - 32 : code, out);
   const auto* end = std::end(kLongCapitals);
   const auto* found = std::lower_bound(std::begin(kLongCapitals), end, code,
                                        [](const LongCapital& l, char32_t c) { return l.code < c; });
@@ -209,7 +193,7 @@ void Upper(char32_t code, locale_t locale, std::string& out) {
     out += found->capital;
     return;
   }
-  Encode(static_cast<char32_t>(towupper_l(static_cast<wint_t>(code), locale)), out);
+  AppendUtf8(static_cast<char32_t>(towupper_l(static_cast<wint_t>(code), locale)), out);
 }
 
 constexpr char32_t kCapitalSigma = 0x03A3;
@@ -220,13 +204,13 @@ constexpr char32_t kCapitalIWithDot = 0x0130;
 // sigma, which ends a word as ς and is σ elsewhere (as Databricks lowers it).
 void Lower(char32_t code, locale_t locale, bool after_letter, bool next_is_letter,
            std::string& out) {
-  if (locale == nullptr) return Encode(code >= 'A' && code <= 'Z' ? code + 32 : code, out);
+  if (locale == nullptr) return AppendUtf8(code >= 'A' && code <= 'Z' ? code + 32 : code, out);
   if (code == kCapitalIWithDot) {
     out += "i\xCC\x87";  // i and a combining dot above, as SpecialCasing.txt says
     return;
   }
-  if (code == kCapitalSigma && after_letter && !next_is_letter) return Encode(kFinalSigma, out);
-  Encode(static_cast<char32_t>(towlower_l(static_cast<wint_t>(code), locale)), out);
+  if (code == kCapitalSigma && after_letter && !next_is_letter) return AppendUtf8(kFinalSigma, out);
+  AppendUtf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(code), locale)), out);
 }
 
 template <std::string (*Mapping)(std::string_view)>
