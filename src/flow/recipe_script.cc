@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "mortar/config/document.h"
+#include "mortar/core/path_within.h"
 #include "mortar/recipes/python_script.h"
 
 namespace mortar {
@@ -32,8 +33,7 @@ Result<std::optional<fs::path>> EditableScript(const config::RecipeConfig& recip
   MORTAR_ASSIGN_OR_RETURN(std::optional<fs::path> file, recipes::PythonScriptPath(recipe, project));
   if (!file) return file;
   fs::path state = project.StateDir().lexically_normal();
-  auto [end, unused] = std::mismatch(state.begin(), state.end(), file->begin());
-  if (file->extension() != ".py" || end == state.end()) {
+  if (file->extension() != ".py" || PathWithin(*file, state)) {
     return Status::Invalid("the script of recipe '" + recipe.name +
                            "' is edited here only as a .py file outside the state folder; "
                            "set params.script to such a file (e.g. \"recipes/" +

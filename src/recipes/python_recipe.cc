@@ -13,6 +13,7 @@
 
 #include "connectors/databricks/connection_string.h"
 #include "mortar/core/child_process.h"
+#include "mortar/core/path_within.h"
 #include "mortar/recipes/python_script.h"
 #include "mortar/recipes/recipe_data_api.h"
 #include "recipes/builtin_recipes.h"
@@ -95,14 +96,6 @@ Json Settings(const config::Home& home) {
   return settings.ok() && settings->is_object() ? *settings : Json::object();
 }
 
-// Whether `path` is `folder` or inside it (both absolute, or both relative to the home).
-bool Inside(const fs::path& path, const fs::path& folder) {
-  fs::path normal = path.lexically_normal();
-  fs::path top = folder.lexically_normal();
-  auto [end, unused] = std::mismatch(top.begin(), top.end(), normal.begin(), normal.end());
-  return end == top.end() || (std::next(end) == top.end() && end->empty());
-}
-
 // What a script must not read although it runs as Mortar's OS user:
 // - the key file and the vault, and the files connections read tokens from
 //   (auth.token_file, and the Databricks config file when a connection reads a profile);
@@ -131,7 +124,7 @@ std::vector<fs::path> HiddenFromScripts(const config::Home& home, const Json& se
     if (where.is_string()) {
       fs::path data = home.Resolve(where.get<std::string>());
       // Never the folder that holds the script's own project (a root of ".").
-      if (Inside(data, home.root()) && !Inside(home.ProjectsDir() / own_project, data)) {
+      if (PathWithin(data, home.root()) && !PathWithin(home.ProjectsDir() / own_project, data)) {
         hidden.push_back(data);
         for (const char* journal : {"-wal", "-shm", "-journal"})  // a database's, if any
           if (connection.type == "sqlite") hidden.push_back(data.string() + journal);

@@ -1,8 +1,7 @@
 #include "mortar/recipes/python_script.h"
 
-#include <algorithm>
-
 #include "mortar/config/document.h"
+#include "mortar/core/path_within.h"
 
 namespace mortar::recipes {
 
@@ -15,8 +14,7 @@ Result<std::optional<fs::path>> PythonScriptPath(const config::RecipeConfig& rec
   MORTAR_ASSIGN_OR_RETURN(std::string script, params.String("script"));
   fs::path folder = project.dir().lexically_normal();
   fs::path file = (folder / script).lexically_normal();
-  auto [end, unused] = std::mismatch(folder.begin(), folder.end(), file.begin());
-  if (end != folder.end() || fs::path(script).is_absolute() || file == folder)
+  if (!PathWithin(file, folder) || fs::path(script).is_absolute() || file == folder)
     return params.Error("script", "must be a file inside the project folder " + folder.string());
   return std::optional<fs::path>(file);
 }

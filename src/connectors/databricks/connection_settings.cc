@@ -8,6 +8,7 @@
 #include "connectors/databricks/odbc_attributes.h"
 #include "connectors/databricks/statement_execution.h"
 #include "mortar/core/parse_integer.h"
+#include "mortar/core/path_within.h"
 #include "mortar/security/accounts.h"
 #include "mortar/security/permissions.h"
 
@@ -85,8 +86,7 @@ Result<ConnectionSettings> ParseConnectionSettings(const config::ConnectionConfi
     MORTAR_ASSIGN_OR_RETURN(std::string path, driver.String("path"));
     fs::path folder = (home.DriversDir() / "databricks").lexically_normal();
     fs::path resolved = (folder / path).lexically_normal();
-    auto [end, unused] = std::mismatch(folder.begin(), folder.end(), resolved.begin());
-    if (end != folder.end() || fs::path(path).is_absolute()) {
+    if (!PathWithin(resolved, folder) || fs::path(path).is_absolute()) {
       return driver.Error("path", "must be a file inside " + folder.string());
     }
     if (!fs::is_regular_file(resolved)) {

@@ -7,6 +7,7 @@
 
 #include "connectors/browsable_folder.h"
 #include "mortar/config/home.h"
+#include "mortar/core/path_within.h"
 
 namespace mortar::filesystem {
 
@@ -32,8 +33,7 @@ Result<fs::path> FilesystemConnection::LocalPath(const std::string& relative) co
                            "' must be relative to the connection's root");
   }
   fs::path joined = (root_ / path).lexically_normal();
-  auto [root_end, unused] = std::mismatch(root_.begin(), root_.end(), joined.begin());
-  if (root_end != root_.end()) {
+  if (!PathWithin(joined, root_)) {
     return Status::Invalid("connection '" + name() + "': the path '" + relative +
                            "' leaves the connection's root");
   }
