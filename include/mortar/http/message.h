@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,6 +52,13 @@ struct Response {
   // The first header with this name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };
+
+// The largest body to accept for a ranged GET of `length` bytes: the range, and room for
+// an error's message. A server that ignores the range is cut off there, not after
+// sending the whole object.
+inline std::size_t RangeReplyLimit(int64_t length) {
+  return static_cast<std::size_t>(length > 0 ? length : 0) + (std::size_t{64} << 10);
+}
 
 // The standard reason phrase ("Service Unavailable"), or "" for an unknown status.
 std::string_view ReasonPhrase(int status);

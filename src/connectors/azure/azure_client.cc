@@ -79,15 +79,17 @@ std::string AzureBlobClient::AbfssUri(const std::string& name) const {
 
 Result<std::string> AzureBlobClient::Send(const std::string& method, const std::string& url,
                                           std::string body, const std::string& what,
-                                          std::vector<http::Header> headers) const {
-  MORTAR_ASSIGN_OR_RETURN(http::Response response,
-                          Call(method, url, std::move(body), what, std::move(headers)));
+                                          std::vector<http::Header> headers,
+                                          std::size_t max_response_bytes) const {
+  MORTAR_ASSIGN_OR_RETURN(http::Response response, Call(method, url, std::move(body), what,
+                                                        std::move(headers), max_response_bytes));
   return std::move(response.body);
 }
 
 Result<http::Response> AzureBlobClient::Call(const std::string& method, const std::string& url,
                                              std::string body, const std::string& what,
-                                             std::vector<http::Header> headers) const {
+                                             std::vector<http::Header> headers,
+                                             std::size_t max_response_bytes) const {
   std::string where = "connection '" + settings_.connection + "': " + what + " (" +
                       http::RedactUrl(settings_.endpoint) + ", container " + settings_.container +
                       ")";
@@ -97,6 +99,7 @@ Result<http::Response> AzureBlobClient::Call(const std::string& method, const st
   request.body = std::move(body);
   request.headers = std::move(headers);
   request.headers.push_back({"x-ms-version", kStorageVersion});
+  request.max_response_bytes = max_response_bytes;
   // Sent explicitly so that it is the value signed (the transport would add its own,
   // to a PUT without a body too).
   if ((!request.body.empty() || method == "PUT") && !request.Header("Content-Type"))
@@ -256,9 +259,9 @@ Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix
 
 Result<std::string> AzureBlobClient::GetRange(const std::string& name, int64_t offset,
                                               int64_t length) const {
-  return Send("GET", Url(name, ""), "", "reading " + name,
-              {{"x-ms-range",
-                "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}});
+  std::string range = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  return Send("GET", Url(name, ""), "", "reading bytes " + range + " of " + name,
+              {{"x-ms-range", "bytes=" + range}}, http::RangeReplyLimit(length));
 }
 
 Status AzureBlobClient::DownloadFile(const std::string& name, const fs::path& file) const {

@@ -53,12 +53,14 @@ std::string S3Client::ObjectUrl(const std::string& key, const std::string& query
 
 Result<std::string> S3Client::Send(const std::string& method, const std::string& url,
                                    std::string body, const std::string& what,
-                                   std::vector<http::Header> headers, std::string* etag) const {
+                                   std::vector<http::Header> headers, std::string* etag,
+                                   std::size_t max_response_bytes) const {
   http::Request request;
   request.method = method;
   request.url = url;
   request.body = std::move(body);
   request.headers = std::move(headers);
+  request.max_response_bytes = max_response_bytes;
   request.timeout = std::chrono::minutes(10);
   SignRequest(request, settings_.credentials, settings_.region, AmzDateNow());
   MORTAR_ASSIGN_OR_RETURN(auto transport, transports_->Acquire());
@@ -211,9 +213,9 @@ Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const
 Result<std::string> S3Client::GetRange(const std::string& key, int64_t offset,
                                        int64_t length) const {
   if (length <= 0) return std::string();
-  return Send(
-      "GET", ObjectUrl(key), "", "reading " + key,
-      {{"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}});
+  std::string range = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  return Send("GET", ObjectUrl(key), "", "reading bytes " + range + " of " + key,
+              {{"Range", "bytes=" + range}}, nullptr, http::RangeReplyLimit(length));
 }
 
 Status S3Client::DownloadFile(const std::string& key, const fs::path& file) const {
