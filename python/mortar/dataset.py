@@ -3,6 +3,7 @@ data frames. Rows are never turned into Python objects on the way (except by
 iter_rows, which exists to do exactly that)."""
 import http.client
 import json
+import socket
 
 import pyarrow as pa
 import pyarrow.ipc
@@ -12,6 +13,10 @@ from .errors import MortarError, error_for
 
 DEFAULT_CHUNK_ROWS = 65536
 _SEND_BYTES = 1 << 20
+# How long an upload waits for Mortar to accept its headers before it sends the body
+# anyway (a proxy in between may not pass the interim answer on).
+_CONTINUE_WAIT_SECONDS = 30
+_MAX_REFUSAL_BYTES = 1 << 20
 
 
 def _broken(error):
@@ -145,6 +150,48 @@ class Dataset:
         return writer.result
 
 
+def _await_continue(connection):
+    """After headers sent with 'Expect: 100-continue': returns once Mortar says to go
+    on, and raises its error when it refused the upload from the headers (no ticket, no
+    right to write the dataset), before any data is sent."""
+    sock = connection.sock
+    timeout = sock.gettimeout()
+    sock.settimeout(_CONTINUE_WAIT_SECONDS)
+    answer = sock.makefile("rb", buffering=0)  # unbuffered: reads no further than the answer
+    try:
+        status_line = answer.readline(1024)
+    except socket.timeout:
+        return  # no interim answer: send the body; the final answer follows it
+    finally:
+        sock.settimeout(timeout)
+    try:
+        status = int(status_line.split()[1])
+    except (IndexError, ValueError):
+        raise MortarError(f"Mortar's answer to an upload is not HTTP: {status_line[:100]!r}") from None
+    headers = {}
+    while True:
+        line = answer.readline(8192).strip()
+        if not line:
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if status == 100:
+        return
+    length = min(int(headers.get("content-length") or 0), _MAX_REFUSAL_BYTES)
+    raw = b""
+    while len(raw) < length:
+        more = answer.read(length - len(raw))
+        if not more:
+            break
+        raw += more
+    connection.close()
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        body = {"error": raw.decode("utf-8", "replace")[:500]}
+    raise error_for(status, body)
+
+
 class _ChunkedBody:
     """A file-like sink for pyarrow's IPC writer that sends what it gets as HTTP
     chunks of about a megabyte."""
@@ -207,9 +254,11 @@ class DatasetWriter:
         self._connection = self._client.connect()
         self._connection.putrequest("POST", self._path)
         for key, value in self._client.headers(**{"Content-Type": ARROW_STREAM,
-                                                   "Transfer-Encoding": "chunked"}).items():
+                                                   "Transfer-Encoding": "chunked",
+                                                   "Expect": "100-continue"}).items():
             self._connection.putheader(key, value)
         self._connection.endheaders()
+        _await_continue(self._connection)
         self._body = _ChunkedBody(self._connection)
         self._schema = schema
         self._writer = pa.ipc.new_stream(self._body, schema)

@@ -7,6 +7,7 @@
 #include <arrow/ipc/api.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -29,6 +30,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kProject = R"(/api/projects/([A-Za-z0-9_-]+))";
+// How long the body of an upload refused before its stream began is still read.
+constexpr std::chrono::seconds kRefusedBodyDrain{10};
 
 // Runs a handler's body; its error, if any, becomes the reply.
 void Answer(httplib::Response& response, const std::function<Status()>& body) {
@@ -109,9 +112,32 @@ void DataApi::Register(RouteTable& http) {
             [this](const auto& request, auto& response) { MintTicket(request, response); });
 }
 
-bool DataApi::StreamsBody(const std::string& path) {
+namespace {
+
+const std::regex& DataPath() {
   static const std::regex kData(std::string(kProject) + R"(/datasets/([A-Za-z0-9_-]+)/data)");
-  return std::regex_match(path, kData);
+  return kData;
+}
+
+Result<WriteMode> UploadMode(const httplib::Request& request) {
+  std::string mode = request.has_param("mode") ? request.get_param_value("mode") : "replace";
+  if (mode != "replace" && mode != "append")
+    return Status::Invalid("mode must be replace or append, not '" + mode + "'");
+  return mode == "append" ? WriteMode::kAppend : WriteMode::kReplace;
+}
+
+}  // namespace
+
+bool DataApi::StreamsBody(const std::string& path) {
+  return std::regex_match(path, DataPath());
+}
+
+Status DataApi::AdmitUpload(const httplib::Request& request) {
+  std::smatch names;
+  if (!std::regex_match(request.path, names, DataPath()))
+    return Status::NotFound("no upload route at " + request.path);
+  MORTAR_RETURN_IF_ERROR(OpenDataset(request, names[1], names[2], true).status());
+  return UploadMode(request).status();
 }
 
 Result<DataApi::Grant> DataApi::Authorize(const httplib::Request& request,
@@ -201,13 +227,19 @@ Json TableJson(const Dataset& dataset) {
 
 Result<DataApi::DatasetRequest> DataApi::OpenDataset(const httplib::Request& request,
                                                      bool for_writing) {
+  return OpenDataset(request, request.matches[1], request.matches[2], for_writing);
+}
+
+Result<DataApi::DatasetRequest> DataApi::OpenDataset(const httplib::Request& request,
+                                                     const std::string& project,
+                                                     const std::string& name, bool for_writing) {
   DatasetRequest opened;
-  MORTAR_ASSIGN_OR_RETURN(opened.grant, Authorize(request, request.matches[1],
+  MORTAR_ASSIGN_OR_RETURN(opened.grant, Authorize(request, project,
                                                   for_writing ? security::ProjectRole::kWrite
                                                               : security::ProjectRole::kRead));
-  opened.name = request.matches[2];
-  MORTAR_ASSIGN_OR_RETURN(opened.context, ContextFor(home_, registry_, opened.grant.scope.user,
-                                                     request.matches[1], tokens_));
+  opened.name = name;
+  MORTAR_ASSIGN_OR_RETURN(opened.context,
+                          ContextFor(home_, registry_, opened.grant.scope.user, project, tokens_));
   MORTAR_ASSIGN_OR_RETURN(opened.dataset, FindDataset(*opened.context, opened.name));
   if (for_writing && !opened.grant.scope.MayWrite(opened.name))
     return NotDeclared("dataset", opened.name, "an output");
@@ -291,10 +323,7 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     grant = std::move(opened.grant);
     write->context = std::move(opened.context);
     write->dataset = opened.dataset;
-    std::string mode = request.has_param("mode") ? request.get_param_value("mode") : "replace";
-    if (mode != "replace" && mode != "append")
-      return Status::Invalid("mode must be replace or append, not '" + mode + "'");
-    write->mode = mode == "append" ? WriteMode::kAppend : WriteMode::kReplace;
+    MORTAR_ASSIGN_OR_RETURN(write->mode, UploadMode(request));
     write->with_schema = request.get_param_value("with_schema") == "true";
     write->declared = write->dataset->config().schema;
     write->log = writer_log_;
@@ -323,9 +352,15 @@ void DataApi::WriteRows(const httplib::Request& request, httplib::Response& resp
     earlier.reset();  // aborts it
   }
   // Read the whole body even after an error, so that the client gets the answer
-  // instead of a broken pipe.
+  // instead of a broken pipe; but a request refused before its stream began (no
+  // ticket, no right to write) is read for kRefusedBodyDrain at most, as a web server
+  // lingers, so that nobody holds a worker thread by sending for ever. Clients that
+  // send 'Expect: 100-continue', as Mortar's own does, were refused before sending.
+  const bool refused = !status.ok();
+  const auto drain_until = std::chrono::steady_clock::now() + kRefusedBodyDrain;
   ArrowStreamInput input(*target, "the request body");
   content([&](const char* data, std::size_t size) {
+    if (refused) return std::chrono::steady_clock::now() < drain_until;
     if (status.ok()) {
       if (Status consumed = input.Consume(data, size); !consumed.ok())
         status = input.listener_refused() ? consumed : WithReplyKind(consumed, "stream");

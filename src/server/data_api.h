@@ -40,6 +40,12 @@ class DataApi {
   // being read whole first.
   static bool StreamsBody(const std::string& path);
 
+  // Whether an upload to such a path would be taken, judged from its headers alone:
+  // the caller, their right to write the dataset, the mode. Answers a request that
+  // sent 'Expect: 100-continue' before its body is sent, so a refused client neither
+  // sends the body nor holds a worker thread while it does.
+  Status AdmitUpload(const httplib::Request& request);
+
   // A recipe's writes (tickets with defer_commit) are held until the recipe ends:
   // committed together when it succeeded, aborted when it failed.
   Status CommitWrites(const std::string& ticket);
@@ -53,6 +59,8 @@ class DataApi {
                           security::ProjectRole role);
   // The dataset of a /datasets/<name> route, when the caller may read (or write) it.
   Result<DatasetRequest> OpenDataset(const httplib::Request& request, bool for_writing);
+  Result<DatasetRequest> OpenDataset(const httplib::Request& request, const std::string& project,
+                                     const std::string& name, bool for_writing);
 
   void DatasetSchema(const httplib::Request& request, httplib::Response& response);
   void RecordSchema(const httplib::Request& request, httplib::Response& response);

@@ -42,6 +42,23 @@ std::string LoggedPath(const std::string& path) {
   return logged;
 }
 
+// Answers 413 to a body the request may not have: only the data API's upload streams
+// its body (read as it comes, bounded per message); any other body is read whole
+// into memory, so it must be small and of known length. True when it answered.
+bool RefuseLargeBody(const httplib::Request& request, httplib::Response& response) {
+  if (request.method == "GET" || (request.method == "POST" && DataApi::StreamsBody(request.path)))
+    return false;
+  std::string length = request.get_header_value("Content-Length");
+  bool chunked = request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!chunked && (length.empty() || std::strtoull(length.c_str(), nullptr, 10) <= kMaxBodyBytes))
+    return false;
+  ReplyError(response,
+             Status::Invalid("the request body is larger than " + std::to_string(kMaxBodyBytes) +
+                             " bytes (or of unknown length); send less"),
+             413);
+  return true;
+}
+
 // The HTTP server: the web page, the REST API's route groups (api_routes.h) and the
 // data API of the Python package, until SIGINT or SIGTERM.
 class Server {
@@ -84,26 +101,26 @@ class Server {
   void Routes(httplib::Server& server) {
     RouteTable http(server);
     server.set_pre_routing_handler(
+        [](const httplib::Request& request, httplib::Response& response) {
+          return RefuseLargeBody(request, response) ? httplib::Server::HandlerResponse::Handled
+                                                    : httplib::Server::HandlerResponse::Unhandled;
+        });
+    // A client that asks before sending its body ('Expect: 100-continue') is answered
+    // from the headers: an upload the data API would refuse, or a body too large, is
+    // refused before it is sent.
+    server.set_expect_100_continue_handler(
         [this](const httplib::Request& request, httplib::Response& response) {
-          // Only the data API's upload streams its body (read as it comes, bounded per
-          // message); any other method on its path would have httplib read the whole
-          // body into memory before answering 404.
-          if (request.method == "GET" ||
-              (request.method == "POST" && DataApi::StreamsBody(request.path)))
-            return httplib::Server::HandlerResponse::Unhandled;
-          std::string length = request.get_header_value("Content-Length");
-          bool chunked =
-              request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
-          if (chunked ||
-              (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kMaxBodyBytes)) {
-            ReplyError(
-                response,
-                Status::Invalid("the request body is larger than " + std::to_string(kMaxBodyBytes) +
-                                " bytes (or of unknown length); send less"),
-                413);
-            return httplib::Server::HandlerResponse::Handled;
+          bool refused = RefuseLargeBody(request, response);
+          if (!refused && request.method == "POST" && DataApi::StreamsBody(request.path)) {
+            if (Status admitted = data_api_.AdmitUpload(request); !admitted.ok()) {
+              ReplyError(response, admitted);
+              refused = true;
+            }
           }
-          return httplib::Server::HandlerResponse::Unhandled;
+          if (!refused) return 100;
+          // httplib writes this answer without the length of its body.
+          response.set_header("Content-Length", std::to_string(response.body.size()));
+          return response.status;
         });
     server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
       auto caller = routes_.sessions().Find(request);

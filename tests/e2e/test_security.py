@@ -4,6 +4,8 @@ import concurrent.futures
 import http.client
 import json
 import os
+import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -269,5 +271,50 @@ def test_a_burst_of_logins_is_turned_away_before_it_takes_every_thread(mortar):
                 assert detail == ("1", "too many logins at once: try again in a second"), detail
         # The burst is over: a login goes through.
         assert login(0)[0] == 200
+    finally:
+        server.stop()
+
+
+def test_an_upload_refused_from_its_headers_neither_sends_nor_holds_a_thread(mortar):
+    """The data API's upload streams its body, so a refusal must not wait for it: a
+    client that asks first ('Expect: 100-continue', as Mortar's Python package does) is
+    refused before it sends a byte; one that does not is read for ten seconds at most,
+    then cut off (it was read to its end, which an anonymous sender never reached)."""
+    mortar.run("init")
+    mortar.run("project", "create", "p")
+    server = MortarServer(mortar.home, 18196, mortar.home / "server.log")
+    port = int(server.url.rsplit(":", 1)[1])
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /api/projects/p/datasets/d/data HTTP/1.1\r\nHost: x\r\n"
+                         b"Authorization: Bearer not-a-ticket\r\nTransfer-Encoding: chunked\r\n"
+                         b"Expect: 100-continue\r\n\r\n")
+            answer = b""
+            while not answer.endswith(b"}"):  # the final answer, not '100 Continue'; no body sent
+                more = sock.recv(4096)
+                assert more, answer
+                answer += more
+        assert answer.startswith(b"HTTP/1.1 401 "), answer
+        head, body = answer.split(b"\r\n\r\n", 1)
+        assert b"\r\nContent-Length: %d\r\n" % len(body) in head, answer
+        assert b"the ticket is unknown or has expired" in answer, answer
+
+        # Without asking first: an endless body, without a ticket.
+        sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        sock.sendall(b"POST /api/projects/p/datasets/d/data HTTP/1.1\r\nHost: x\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"%x\r\n" % 65536 + b"\0" * 65536 + b"\r\n"
+        started = time.monotonic()
+        cut_off = False
+        while time.monotonic() - started < 60:
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                cut_off = True
+                break
+            time.sleep(0.01)
+        sock.close()
+        assert cut_off, "the server was still reading the refused body after 60 s"
+        assert time.monotonic() - started < 40
     finally:
         server.stop()
