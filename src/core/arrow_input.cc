@@ -184,6 +184,12 @@ Status ArrowStreamInput::Consume(const char* data, std::size_t size) {
     status_ = impl_->decoding->refused;
   } else if (!consumed.ok()) {
     status_ = Status::Invalid(source_ + " is not a valid Arrow IPC stream: " + consumed.message());
+  } else if (impl_->decoder.stats().num_dictionary_deltas > 0) {
+    // Each delta is appended to the dictionary the decoder keeps: a stream of them
+    // grows it without bound. A replacement (a new dictionary) takes the old one's place.
+    status_ = Status::Invalid(source_ +
+                              " holds an Arrow dictionary delta, which is not accepted: write "
+                              "without dictionary deltas (pyarrow's emit_dictionary_deltas off)");
   } else if (impl_->decoder.next_required_size() > kMaxArrowMessageBytes) {
     // The decoder would buffer the whole announced message first.
     status_ = Status::Invalid(source_ + " announces an Arrow message of " +

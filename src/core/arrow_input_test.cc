@@ -163,5 +163,45 @@ TEST(ArrowInputTest, AStreamWhoseBuffersSitAtOddOffsetsIsReadAligned) {
   EXPECT_TRUE(collected.batches[0]->column(0)->Equals(*column));
 }
 
+// Two batches of a dictionary column, the second's dictionary extending the first's,
+// written as deltas or as a replacement.
+std::string DictionaryStream(bool deltas) {
+  auto type = arrow::dictionary(arrow::int32(), arrow::utf8());
+  auto schema = arrow::schema({arrow::field("city", type)});
+  auto options = arrow::ipc::IpcWriteOptions::Defaults();
+  options.emit_dictionary_deltas = deltas;
+  auto sink = arrow::io::BufferOutputStream::Create().ValueOrDie();
+  auto writer = arrow::ipc::MakeStreamWriter(sink, schema, options).ValueOrDie();
+  arrow::Int32Builder index_builder;
+  EXPECT_TRUE(index_builder.AppendValues({0, 1, 0}).ok());
+  auto indices = index_builder.Finish().ValueOrDie();
+  for (std::vector<std::string> words : {std::vector<std::string>{"a", "b"}, {"a", "b", "c"}}) {
+    arrow::StringBuilder word_builder;
+    EXPECT_TRUE(word_builder.AppendValues(words).ok());
+    auto column =
+        arrow::DictionaryArray::FromArrays(type, indices, word_builder.Finish().ValueOrDie())
+            .ValueOrDie();
+    EXPECT_TRUE(writer->WriteRecordBatch(*arrow::RecordBatch::Make(schema, 3, {column})).ok());
+  }
+  EXPECT_TRUE(writer->Close().ok());
+  return sink->Finish().ValueOrDie()->ToString();
+}
+
+TEST(ArrowInputTest, DictionaryDeltasAreRefusedAndReplacementsTaken) {
+  std::string deltas = DictionaryStream(true);
+  Collecting refused;
+  ArrowStreamInput with_deltas(refused, "the test's body");
+  Status status = with_deltas.Consume(deltas.data(), deltas.size());
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("dictionary delta"), std::string::npos) << status.ToString();
+
+  std::string replaced = DictionaryStream(false);
+  Collecting taken;
+  ArrowStreamInput with_replacement(taken, "the test's body");
+  ASSERT_TRUE(with_replacement.Consume(replaced.data(), replaced.size()).ok());
+  EXPECT_TRUE(with_replacement.ended());
+  EXPECT_EQ(taken.batches.size(), 2u);
+}
+
 }  // namespace
 }  // namespace mortar
