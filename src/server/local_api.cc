@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "server/body_limits.h"
 #include "server/data_api.h"
 
 namespace mortar::server {
@@ -32,6 +33,7 @@ Result<std::unique_ptr<LocalDataApi>> LocalDataApi::Start(const config::Home& ho
                                                           LogLine log) {
   auto impl = std::make_unique<Impl>(home, std::move(registry), std::move(log));
   RouteTable routes(impl->http);
+  GuardRequestBodies(impl->http, impl->api);
   impl->api.Register(routes);
   impl->http.set_logger([log = impl->log](const httplib::Request& request,
                                           const httplib::Response& response) {

@@ -10,6 +10,7 @@
 #include "mortar/auth/oauth_client.h"
 #include "mortar/core/interrupt.h"
 #include "server/api_routes.h"
+#include "server/body_limits.h"
 #include "server/body_reply.h"
 #include "server/data_api.h"
 #include "server/error_reply.h"
@@ -21,7 +22,6 @@ namespace mortar::server {
 
 namespace {
 
-constexpr std::size_t kMaxBodyBytes = 1 << 20;
 // Where web/src/index.html takes the page's style nonce.
 constexpr std::string_view kNoncePlaceholder = "__CSP_NONCE__";
 
@@ -40,23 +40,6 @@ std::string LoggedPath(const std::string& path) {
     }
   }
   return logged;
-}
-
-// Answers 413 to a body the request may not have: only the data API's upload streams
-// its body (read as it comes, bounded per message); any other body is read whole
-// into memory, so it must be small and of known length. True when it answered.
-bool RefuseLargeBody(const httplib::Request& request, httplib::Response& response) {
-  if (request.method == "GET" || (request.method == "POST" && DataApi::StreamsBody(request.path)))
-    return false;
-  std::string length = request.get_header_value("Content-Length");
-  bool chunked = request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
-  if (!chunked && (length.empty() || std::strtoull(length.c_str(), nullptr, 10) <= kMaxBodyBytes))
-    return false;
-  ReplyError(response,
-             Status::Invalid("the request body is larger than " + std::to_string(kMaxBodyBytes) +
-                             " bytes (or of unknown length); send less"),
-             413);
-  return true;
 }
 
 // The HTTP server: the web page, the REST API's route groups (api_routes.h) and the
@@ -100,28 +83,7 @@ class Server {
  private:
   void Routes(httplib::Server& server) {
     RouteTable http(server);
-    server.set_pre_routing_handler(
-        [](const httplib::Request& request, httplib::Response& response) {
-          return RefuseLargeBody(request, response) ? httplib::Server::HandlerResponse::Handled
-                                                    : httplib::Server::HandlerResponse::Unhandled;
-        });
-    // A client that asks before sending its body ('Expect: 100-continue') is answered
-    // from the headers: an upload the data API would refuse, or a body too large, is
-    // refused before it is sent.
-    server.set_expect_100_continue_handler(
-        [this](const httplib::Request& request, httplib::Response& response) {
-          bool refused = RefuseLargeBody(request, response);
-          if (!refused && request.method == "POST" && DataApi::StreamsBody(request.path)) {
-            if (Status admitted = data_api_.AdmitUpload(request); !admitted.ok()) {
-              ReplyError(response, admitted);
-              refused = true;
-            }
-          }
-          if (!refused) return 100;
-          // httplib writes this answer without the length of its body.
-          response.set_header("Content-Length", std::to_string(response.body.size()));
-          return response.status;
-        });
+    GuardRequestBodies(server, data_api_);
     server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
       auto caller = routes_.sessions().Find(request);
       // The path only: callback queries hold the authorization code and state.

@@ -211,6 +211,36 @@ mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_datafram
         urllib.request.urlopen(request, timeout=5)
 
 
+
+def test_the_recipes_data_api_bounds_bodies_as_mortar_serve_does(mortar, project):
+    """The data API a recipe reaches refuses, before reading it, a body over 1 MiB (any
+    process on the machine can reach its port), and answers an upload that asks first
+    from its headers."""
+    recipe(project, "adults", ["people"], ["adults"], """
+import http.client, json, os, urllib.parse
+import mortar
+url = urllib.parse.urlsplit(os.environ["MORTAR_API_URL"])
+connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+connection.putrequest("POST", "/api/tickets")
+connection.putheader("Content-Type", "application/json")
+connection.putheader("Content-Length", str(64 << 20))
+connection.endheaders()  # no body: the answer must come from the length alone
+answer = connection.getresponse()
+print("large body:", answer.status, json.loads(answer.read())["error"])
+connection.close()
+try:
+    mortar.Dataset("adults", mortar.Client(ticket="not-a-ticket")).write_with_schema(
+        mortar.Dataset("people").get_dataframe())
+except mortar.AuthenticationError as error:
+    print("bad ticket:", error)
+mortar.Dataset("adults").write_with_schema(mortar.Dataset("people").get_dataframe())
+""")
+    build(mortar, "adults")
+    log = job_log(mortar)
+    assert "python: large body: 413 the request body is larger than 1048576 bytes" in log, log
+    assert "python: bad ticket: the ticket is unknown or has expired" in log, log
+
+
 PROBE_SECRETS = """
 import json, os, sys
 import mortar
