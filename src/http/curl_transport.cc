@@ -195,6 +195,13 @@ Status CurlTransport::Configure(const Request& request, const curl_slist* header
   Set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS time-outs: we run in threads
   Set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   Set(CURLOPT_FOLLOWLOCATION, 0L);
+  if (request.send_once) {
+#if LIBCURL_VERSION_NUM >= 0x081000
+    Set(CURLOPT_FORBID_RETRY_ON_REUSE, 1L);  // libcurl 8.16: no resend, reuse kept
+#else
+    Set(CURLOPT_FRESH_CONNECT, 1L);  // a new connection is never resent on
+#endif
+  }
   // Paths go as Mortar wrote them: an object key may hold "." or ".." segments (a name
   // from a listing), which curl would otherwise fold into another key, and which the
   // request's signature covers unfolded.

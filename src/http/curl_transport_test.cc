@@ -34,6 +34,7 @@ import http.server, json, ssl, sys, threading, time
 
 directory = sys.argv[1]
 seen = set()
+vanished = {}
 lock = threading.Lock()
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,6 +66,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.reply(503, '{"message": "warming up"}', [("Retry-After", "1")])
         if path == "/slow":
             time.sleep(1)
+        if path == "/vanish":  # counted, then the connection closes without an answer
+            with lock:
+                vanished[query] = vanished.get(query, 0) + 1
+            self.close_connection = True
+            return
+        if path == "/vanished":
+            with lock:
+                return self.reply(200, json.dumps({"count": vanished.get(query, 0)}))
         echo = {"method": self.command, "path": path, "query": query, "body": body,
                 "client_port": self.client_address[1],
                 "content_type": self.headers.get("Content-Type", ""),
@@ -245,6 +254,32 @@ TEST_F(HttpCurlTransportTest, RequestsRoundTripOverOneKeptAliveConnection) {
       EXPECT_EQ(echo["content_type"], "application/octet-stream") << method;
     }
   }
+}
+
+// A request on a kept-alive connection that the server closes without answering:
+// libcurl sends it again on a new connection, unless it is to be sent once.
+TEST_F(HttpCurlTransportTest, ARequestToSendOnceIsNeverSentAgainByLibcurl) {
+  auto transport = TrustingTransport();
+  ASSERT_NE(transport, nullptr);
+  auto times_received = [&](const std::string& query, bool send_once) {
+    Request open;  // a connection to reuse
+    open.method = "GET";
+    open.url = BaseUrl() + "/echo";
+    EXPECT_TRUE(transport->Send(open).ok());
+    Request post;
+    post.url = BaseUrl() + "/vanish?" + query;
+    post.body = "INSERT INTO t VALUES (1)";
+    post.send_once = send_once;
+    EXPECT_FALSE(transport->Send(post).ok());
+    Request count;
+    count.method = "GET";
+    count.url = BaseUrl() + "/vanished?" + query;
+    auto counted = transport->Send(count);
+    EXPECT_TRUE(counted.ok()) << counted.status().ToString();
+    return counted.ok() ? nlohmann::json::parse(counted->body)["count"].get<int>() : -1;
+  };
+  EXPECT_EQ(times_received("read", false), 2);  // what libcurl does by itself
+  EXPECT_EQ(times_received("write", true), 1);
 }
 
 TEST_F(HttpCurlTransportTest, TheResponseBodyFillsTheMemoryItIsGiven) {

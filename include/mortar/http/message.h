@@ -30,6 +30,11 @@ struct Request {
   // refuse it.
   std::filesystem::path body_file;
   std::chrono::milliseconds timeout{std::chrono::minutes(15)};  // the whole exchange
+  // True when the request must reach the server at most once (it runs a statement, or
+  // moves a result's cursor): it goes on a new connection, because libcurl silently
+  // sends a request again when a reused connection closes without an answer, and the
+  // server may have acted on the first.
+  bool send_once = false;
   // The largest response body accepted: a server that sends more is cut off with an
   // error instead of exhausting memory (real answers, CloudFetch files included, are
   // far smaller).

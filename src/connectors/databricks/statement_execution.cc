@@ -97,6 +97,7 @@ class StatementExecution::Impl {
     request.body = std::move(body);
     request.max_response_bytes = kMaxReplyBytes;
     request.timeout = std::chrono::minutes(2);  // a POST waits at most 10 s on the server
+    request.send_once = !repeatable;
     request.headers = {{"Accept", "application/json"},
                        {"User-Agent", "Mortar/0.1"},
                        {"Authorization", std::move(authorization)}};

@@ -98,6 +98,7 @@ void ThriftHttpTransport::flush() {
   request.url = url_;
   request.body = std::move(body);
   request.max_response_bytes = kMaxReplyBytes;
+  request.send_once = !repeatable_;
   request.headers = {{"Content-Type", "application/x-thrift"},
                      {"Accept", "application/x-thrift"},
                      {"User-Agent", "Mortar/0.1"},
