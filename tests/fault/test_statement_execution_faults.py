@@ -99,6 +99,23 @@ def test_the_query_time_out_cancels_the_statement(mortar, ws):
     assert calls(ws, since, "cancel"), "the statement was not cancelled on the server"
 
 
+def test_a_failed_poll_cancels_the_statement(mortar, ws):
+    """A statement Mortar reports failed must not go on (and commit) on the server."""
+    mortar.run("init")
+    add_databricks_connection(mortar, ws, name="dbr", transport="rest",
+                              http_path=ws["databricks_test_http_path"])
+    since = time.time()
+    admin(ws, "POST", "/faults", {"warehouse_id": ws["databricks_test_warehouse_id"],
+                                  "method": "StatementExecution.get", "status": 502, "count": 1})
+    try:
+        failed = mortar.run("sql", "dbr", SLOW, check=False)
+    finally:
+        admin(ws, "DELETE", "/faults")
+    assert failed.returncode != 0
+    assert "HTTP 502" in failed.stderr, failed.stderr
+    assert calls(ws, since, "cancel"), "the statement was left running on the server"
+
+
 def test_bad_input_gets_errors_that_say_what_to_do(mortar, ws):
     mortar.run("init")
     add_databricks_connection(mortar, ws, name="nowhere", transport="rest",

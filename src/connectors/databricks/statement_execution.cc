@@ -191,6 +191,7 @@ class StatementExecution::Impl {
                                  (state == "CANCELED" ? "cancelled" : "closed") + " on the server");
       }
       if (state != "PENDING" && state != "RUNNING") {
+        Cancel(id);  // whatever it is doing, it must not commit after we report failure
         return Status::Remote(Prefix() + "the workspace answered " + what +
                               " with the unknown state '" + state + "'");
       }
@@ -201,8 +202,14 @@ class StatementExecution::Impl {
       }
       clock().SleepFor(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(500));
-      MORTAR_ASSIGN_OR_RETURN(reply,
-                              Call("GET", std::string(kStatements) + "/" + id, "", true, what));
+      auto polled = Call("GET", std::string(kStatements) + "/" + id, "", true, what);
+      if (!polled.ok()) {
+        // The statement may still be running: a replace reported failed must not
+        // commit afterwards. Cancelled, as on a time-out (best effort: the poll failed).
+        Cancel(id);
+        return polled.status();
+      }
+      reply = std::move(*polled);
     }
   }
 
