@@ -26,6 +26,15 @@ int64_t UnixNow() {
       .count();
 }
 
+// Spark and Unity Catalog keep names in lower case: a staging table made for `MyTable`
+// is listed as `__mortar_tmp_mytable_...`, so names are made and compared that way.
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower;
+}
+
 bool ProcessAlive(int64_t pid) {
   if (pid <= 0) return false;
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
@@ -45,8 +54,8 @@ std::optional<int64_t> Number(std::string_view name, std::size_t start, std::siz
 }  // namespace
 
 std::string StagingTablePrefix(const sql::TableName& target) {
-  std::string full = target.catalog + "." + target.schema + "." + target.table;
-  return std::string(kStagingTablePrefix) + target.table.substr(0, 64) + "_" +
+  std::string full = AsciiLower(target.catalog + "." + target.schema + "." + target.table);
+  return std::string(kStagingTablePrefix) + AsciiLower(target.table.substr(0, 64)) + "_" +
          Sha256Hex(full).substr(0, 16) + "_";
 }
 
@@ -78,7 +87,8 @@ std::optional<StagingTableOrigin> ParseStagingTableName(std::string_view name) {
   return StagingTableOrigin{*seconds, std::string(name.substr(cut[2] + 1, 8)), *pid};
 }
 
-bool IsLeftoverStagingTable(const sql::TableName& target, std::string_view name) {
+bool IsLeftoverStagingTable(const sql::TableName& target, std::string_view listed) {
+  std::string name = AsciiLower(listed);
   if (name.rfind(StagingTablePrefix(target), 0) != 0) return false;
   auto origin = ParseStagingTableName(name);
   if (!origin) return false;

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+
 namespace mortar {
 namespace {
 
@@ -48,6 +50,14 @@ TEST(StagingTableNameTest, OnlyTheTablesOfEndedWritesOrOldOnesAreLeftovers) {
   std::string elsewhere_old = prefix + "1600000000_00000000_1_0123456789abcdef";
   EXPECT_FALSE(IsLeftoverStagingTable(sales, elsewhere_new));
   EXPECT_TRUE(IsLeftoverStagingTable(sales, elsewhere_old));
+  // The metastore lists names in lower case: a mixed-case target's leftovers are found.
+  sql::TableName mixed{"Main", "Shop", "DailySales"};
+  std::string made = StagingTablePrefix(mixed) + "1600000000_00000000_1_0123456789abcdef";
+  std::string as_listed = made;
+  for (char& c : as_listed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(made, as_listed);  // made in lower case
+  EXPECT_TRUE(IsLeftoverStagingTable(mixed, as_listed));
+  EXPECT_TRUE(IsLeftoverStagingTable(mixed, "__MORTAR_TMP_" + as_listed.substr(13)));
 }
 
 }  // namespace
