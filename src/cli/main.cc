@@ -32,7 +32,10 @@ int main(int argc, char** argv) {
   // 240-269 MiB, to nothing at 120 MiB instead of 174 MiB.
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   std::signal(SIGPIPE, SIG_IGN);
+  // SIGTERM (a service manager's stop; `mortar serve` stopping its builds) as Ctrl-C:
+  // the running statement is cancelled, outputs left as they were, staged files removed.
   std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
   std::vector<std::string> args(argv + 1, argv + argc);
   mortar::Status status;
   try {

@@ -225,6 +225,7 @@ def test_jobs_are_seen_and_cancelled_as_their_project_allows(team):
     states = {j["id"]: j["state"] for j in json.loads(as_user(team, "alice", "job", "list", "--json").stdout)}
     assert states[killed["id"]] == "ended" and states[job["id"]] == "cancelled"
 
+
     # A job of a project that is gone lists for admins only, and breaks no one's list.
     gone = team.home / "jobs" / "20200101-000000-gone-1"
     gone.mkdir()
@@ -260,3 +261,17 @@ def test_jobs_are_seen_and_cancelled_as_their_project_allows(team):
         assert call("carol", "GET", "/api/flow?project=shop")[0] == 403
     finally:
         server.stop()
+
+    # SIGTERM (a service manager's stop, or `mortar serve` shutting down) stops a build
+    # as Ctrl-C does: cancelled, its outputs left as they were.
+    build = start_build()
+    try:
+        stopped = running_job()
+        build.send_signal(signal.SIGTERM)
+        assert build.wait(timeout=60) == 130
+    finally:
+        if build.poll() is None:
+            build.kill()
+    shown = json.loads(as_user(team, "alice", "job", "show", stopped["id"], "--json").stdout)
+    assert shown["state"] == "cancelled", shown
+    assert team.json("sql", "sqlite_default", "SELECT was FROM slow_out")["rows"] == [{"was": "before"}]
