@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,19 +20,35 @@ namespace mortar {
 
 namespace {
 
-// Splits what a pipe delivers into lines for the caller.
+// Splits what a pipe delivers into lines for the caller. A line longer than
+// kMaxChildLineBytes (a script printing a huge array, or binary data) is cut there, and
+// the rest of it dropped: memory stays bounded, and the log readable.
 struct LineSplitter {
   std::string pending;
   const std::function<void(const std::string&)>* sink;
+  bool cutting = false;  // past the limit: dropping until the line ends
 
   void Feed(const char* data, std::size_t size) {
-    pending.append(data, size);
-    std::size_t start = 0;
-    for (std::size_t newline; (newline = pending.find('\n', start)) != std::string::npos;) {
-      Emit(pending.substr(start, newline - start));
-      start = newline + 1;
+    const char* end = data + size;
+    while (data < end) {
+      const char* newline = static_cast<const char*>(std::memchr(data, '\n', end - data));
+      const char* stop = newline != nullptr ? newline : end;
+      auto length = static_cast<std::size_t>(stop - data);
+      if (!cutting) {
+        std::size_t take = std::min(length, kMaxChildLineBytes - pending.size());
+        pending.append(data, take);
+        if (take < length) {
+          Emit(pending + " [line cut at " + std::to_string(kMaxChildLineBytes) + " bytes]");
+          pending.clear();
+          cutting = true;
+        }
+      }
+      if (newline == nullptr) break;
+      if (!cutting) Emit(pending);
+      pending.clear();
+      cutting = false;
+      data = newline + 1;
     }
-    pending.erase(0, start);
   }
   void Flush() {
     if (!pending.empty()) Emit(pending);

@@ -2,6 +2,7 @@
 // to the caller line by line as it comes. Used for code recipes' interpreters.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -18,6 +19,9 @@ class IsolationUnavailableDetail final : public StatusDetail {
  public:
   std::string ToString() const override { return "isolation=unavailable"; }
 };
+
+// The longest line handed on: a longer one is cut there (marked so) and its rest dropped.
+constexpr std::size_t kMaxChildLineBytes = 64 << 10;
 
 struct ChildProcess {
   // argv[0] is looked up on PATH when it has no '/'. Never put a secret here: process
