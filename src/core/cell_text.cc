@@ -154,6 +154,15 @@ std::string CellToDisplayText(const arrow::Array& array, int64_t index) {
   return CellToText(array, index);
 }
 
+std::string CellToPreviewText(const arrow::Array& array, int64_t index, std::size_t max_bytes) {
+  std::string text = CellToDisplayText(array, index);
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "\u2026";
+}
+
 Result<std::shared_ptr<arrow::Array>> NestedToJsonText(const arrow::Array& nested) {
   arrow::StringBuilder builder;
   for (int64_t i = 0; i < nested.length(); ++i) {

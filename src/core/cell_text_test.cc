@@ -41,6 +41,16 @@ TEST(CellTextTest, NestedBinaryThatIsNotUtf8IsBase64AndReadsBack) {
 
 // Arrow's own text of a decimal switches to an exponent below 1E-6 ("-1E-10"): the
 // text of a cell is the plain number at its scale, alone, in JSON and nested.
+TEST(CellTextTest, APreviewCutsLongTextAtACharacterAndMarksIt) {
+  arrow::StringBuilder builder;
+  ASSERT_TRUE(builder.Append("short").ok());
+  ASSERT_TRUE(builder.Append("ab\xC3\xA9" "cd").ok());  // "abécd": é is two bytes
+  auto strings = builder.Finish().ValueOrDie();
+  EXPECT_EQ(CellToPreviewText(*strings, 0, 5), "short");
+  EXPECT_EQ(CellToPreviewText(*strings, 1, 4), "ab\xC3\xA9\u2026");
+  EXPECT_EQ(CellToPreviewText(*strings, 1, 3), "ab\u2026");  // not half of é
+}
+
 TEST(CellTextTest, DecimalsAreInPlainNotationEverywhere) {
   auto type = arrow::decimal128(38, 10);
   auto decimals = arrow::json::ArrayFromJSONString(type, R"(["-0.0000000001", "12.5000000000"])");

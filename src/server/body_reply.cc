@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <limits>
 #include <memory>
 
 namespace mortar::server {
@@ -30,6 +31,7 @@ bool AcceptsGzip(const httplib::Request& request) {
 }
 
 std::string Gzip(std::string_view data) {
+  if (data.size() > std::numeric_limits<uInt>::max()) return {};  // zlib counts in uInt
   z_stream stream{};
   // 15 window bits, +16 for the gzip header and trailer.
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=

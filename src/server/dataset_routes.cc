@@ -46,11 +46,16 @@ Result<Json> DatasetInfo(Context& context, const std::string& name) {
   return info;
 }
 
+// What a page of rows shows of a cell (then "…"), and at most in all.
+constexpr std::size_t kLongestPreviewCell = 4096;
+constexpr std::size_t kMostPageBytes = 32u << 20;
+
 // Rows [offset, offset + limit) as display text (null as null), and whether more follow.
 Result<Json> DatasetRows(Context& context, const std::string& name, int64_t offset, int64_t limit) {
   MORTAR_ASSIGN_OR_RETURN(Dataset * dataset, context.GetDataset(name));
   MORTAR_ASSIGN_OR_RETURN(auto reader, dataset->Read(ReadOptions{offset + limit + 1}));
   Json rows = Json::array();
+  std::size_t page_bytes = 0;
   int64_t seen = 0;
   bool more = false;
   while (!more) {
@@ -65,7 +70,18 @@ Result<Json> DatasetRows(Context& context, const std::string& name, int64_t offs
       Json values = Json::array();
       for (int column = 0; column < batch->num_columns(); ++column) {
         const auto& array = *batch->column(column);
-        values.push_back(array.IsNull(row) ? Json() : Json(CellToDisplayText(array, row)));
+        if (array.IsNull(row)) {
+          values.push_back(Json());
+          continue;
+        }
+        std::string text = CellToPreviewText(array, row, kLongestPreviewCell);
+        page_bytes += text.size();
+        if (page_bytes > kMostPageBytes) {
+          return Status::Invalid("rows from " + std::to_string(offset) + " are more than " +
+                                 std::to_string(kMostPageBytes >> 20) +
+                                 " MiB of text: ask for fewer (limit)");
+        }
+        values.push_back(std::move(text));
       }
       rows.push_back(std::move(values));
     }

@@ -606,6 +606,9 @@ def test_a_datasets_schema_is_edited_beside_the_types_its_data_has(shop, tmp_pat
 
 def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path):
     keys = {user: shop.run("api-key", "create", "--user", user).stdout.strip() for user in PASSWORDS}
+    (shop.home / "files" / "notes.csv").write_text("id,note\n1," + "é" * 100000 + "\n")
+    shop.run("--user", "alice", "--project", "shop", "dataset", "import", "filesystem_default", "notes.csv",
+             "--name", "notes")
     server = MortarServer(shop.home, PORT, tmp_path / "server.log")
     try:
         def build(user, body):
@@ -654,6 +657,9 @@ def test_builds_start_through_the_rest_api_only_for_who_may_build(shop, tmp_path
         assert status == 200 and page["rows"] == [["Cy", "Rome"]] and page["more"] is True, page
         assert get("alice", "/api/datasets/people/rows?project=shop&offset=2&limit=5")[1]["more"] is False
         assert get("alice", "/api/datasets/people/rows?project=shop&limit=1001")[0] == 400
+        # A page shows the start of a long cell (4 KiB of UTF-8, cut at a character), not all of it.
+        status, page = get("alice", "/api/datasets/notes/rows?project=shop")
+        assert status == 200 and page["rows"][0][1] == "é" * 2048 + "\u2026", len(page["rows"][0][1])
         status, stats = get("alice", "/api/datasets/people/statistics?project=shop")
         assert status == 200 and (stats["rows"], stats["engine"]) == (3, "local"), stats
         city = stats["columns"][1]

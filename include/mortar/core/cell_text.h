@@ -23,6 +23,9 @@ std::string CellToJson(const arrow::Array& array, int64_t index);
 // One cell as people read it in a table ("" for null): doubles and floats without binary
 // noise (FormatDoubleForDisplay), everything else as CellToText.
 std::string CellToDisplayText(const arrow::Array& array, int64_t index);
+// CellToDisplayText cut to at most max_bytes of UTF-8 (at a character's start) and then
+// marked with "…", for previews that show many cells at once.
+std::string CellToPreviewText(const arrow::Array& array, int64_t index, std::size_t max_bytes);
 // A cell of a decimal128 array in plain notation at its type's scale (FormatDecimal).
 std::string DecimalCellText(const arrow::Array& decimals, int64_t index);
 
