@@ -7,6 +7,7 @@
 #include <arrow/compute/api.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
@@ -81,6 +82,16 @@ std::vector<std::string> ColumnsRead(const GroupSpec& spec) {
   return columns;
 }
 
+// Why a result does not fit its planned type, in the words SQLite's own sums use.
+std::string DoesNotFit(const Type& type, const arrow::Status& cast) {
+  if (type.IsInteger()) return "integer overflow: the sum does not fit " + type.ToString();
+  if (type.kind() == TypeKind::kDecimal) {
+    return "a decimal sum needs more than " + std::to_string(type.precision()) +
+           " digits: cast the column to double to sum it approximately";
+  }
+  return cast.message();
+}
+
 // Acero's hash aggregation when the recipe maps to it, else the scratch database.
 class LocalGroupEngine final : public Engine {
  public:
@@ -103,6 +114,17 @@ class LocalGroupEngine final : public Engine {
     namespace ac = arrow::acero;
     namespace cp = arrow::compute;
     bool grouped = !spec.keys.empty();
+    // Sums of integers and decimals are taken over 76-digit decimals: Acero's sums wrap
+    // around silently (int64 past 2^63, decimal128 past 38 digits), where SQLite and
+    // Databricks refuse. The cast to the planned type below then fails on a sum too
+    // large for it, as they do.
+    auto arrow_input = input_schema.ToArrow();
+    std::vector<cp::Expression> projection;
+    std::vector<std::string> projected_names;
+    for (const auto& field : arrow_input->fields()) {
+      projection.push_back(cp::field_ref(field->name()));
+      projected_names.push_back(field->name());
+    }
     std::vector<cp::Aggregate> aggregates;
     for (const auto& aggregation : spec.aggregations) {
       std::shared_ptr<cp::FunctionOptions> options;
@@ -120,7 +142,21 @@ class LocalGroupEngine final : public Engine {
           break;
       }
       if (aggregation.function != sql::Aggregate::kCountAll) {
-        targets.emplace_back(input_schema[*input_schema.IndexOf(aggregation.column)].name);
+        const std::string& name = input_schema[*input_schema.IndexOf(aggregation.column)].name;
+        auto type = arrow_input->GetFieldByName(name)->type();
+        std::optional<int32_t> scale;
+        if (arrow::is_integer(type->id())) scale = 0;
+        if (type->id() == arrow::Type::DECIMAL128)
+          scale = static_cast<const arrow::Decimal128Type&>(*type).scale();
+        if (aggregation.function == sql::Aggregate::kSum && scale) {
+          std::string wide = "__mortar_exact_sum_" + std::to_string(projection.size());
+          projection.push_back(cp::call("cast", {cp::field_ref(name)},
+                                        cp::CastOptions::Safe(arrow::decimal256(76, *scale))));
+          projected_names.push_back(wide);
+          targets.emplace_back(wide);
+        } else {
+          targets.emplace_back(name);
+        }
       }
       aggregates.emplace_back(AceroFunction(aggregation.function, grouped), options, targets,
                               aggregation.output_name);
@@ -132,6 +168,7 @@ class LocalGroupEngine final : public Engine {
     auto source = ToArrowReader(std::move(reader));
     ac::Declaration plan = ac::Declaration::Sequence({
         {"record_batch_reader_source", ac::RecordBatchReaderSourceNodeOptions{source}},
+        {"project", ac::ProjectNodeOptions{projection, projected_names}},
         {"aggregate", ac::AggregateNodeOptions{aggregates, keys}},
     });
     auto results = ac::DeclarationToReader(std::move(plan), /*use_threads=*/true);
@@ -164,7 +201,7 @@ class LocalGroupEngine final : public Engine {
           if (!cast.ok()) {
             writer->Abort();
             return Status::Invalid("column '" + output_schema[i].name +
-                                   "': " + cast.status().message());
+                                   "': " + DoesNotFit(output_schema[i].type, cast.status()));
           }
           column = *cast;
         }
