@@ -251,7 +251,14 @@ class Compiler {
       MORTAR_RETURN_IF_ERROR(need(0, IsText, "text"));
       for (std::size_t i = 1; i < args.size(); ++i)
         MORTAR_RETURN_IF_ERROR(need(i, IsNumber, "a number"));
-      return Typed{call("SUBSTR"), Type::String()};
+      // As Spark reads it on every engine: a start of 0 is the first character (SQLite
+      // counted a place before it), and a negative length is no characters (SQLite took
+      // those before the start).
+      std::string start = "CASE WHEN " + args[1].sql + " = 0 THEN 1 ELSE " + args[1].sql + " END";
+      std::string text = "SUBSTR(" + args[0].sql + ", " + start;
+      if (args.size() == 3)
+        text += ", CASE WHEN " + args[2].sql + " < 0 THEN 0 ELSE " + args[2].sql + " END";
+      return Typed{text + ")", Type::String()};
     }
     if (name == "replace") {
       MORTAR_RETURN_IF_ERROR(arity(3, 3));
