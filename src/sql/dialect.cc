@@ -32,8 +32,12 @@ std::string Dialect::TableReference(const TableName& table) const {
 }
 
 std::string Dialect::AggregateCall(Aggregate aggregate, std::string_view argument,
-                                   const Type&) const {
+                                   const Type& type) const {
   std::string arg(argument);
+  // The number of trues, as SQLite and the local engine count them; Spark refuses a
+  // SUM of booleans.
+  if (aggregate == Aggregate::kSum && type.kind() == TypeKind::kBoolean)
+    arg = Cast(arg, Type::Int64());
   switch (aggregate) {
     case Aggregate::kCount:
       return "COUNT(" + arg + ")";
