@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <random>
 
+#include "mortar/core/ascii_case.h"
 #include "mortar/core/digest.h"
 
 namespace mortar {
@@ -24,15 +25,6 @@ int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// Spark and Unity Catalog keep names in lower case: a staging table made for `MyTable`
-// is listed as `__mortar_tmp_mytable_...`, so names are made and compared that way.
-std::string AsciiLower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower;
 }
 
 bool ProcessAlive(int64_t pid) {
@@ -53,6 +45,8 @@ std::optional<int64_t> Number(std::string_view name, std::size_t start, std::siz
 
 }  // namespace
 
+// Spark and Unity Catalog keep names in lower case: a staging table made for `MyTable`
+// is listed as `__mortar_tmp_mytable_...`, so names are made and compared that way.
 std::string StagingTablePrefix(const sql::TableName& target) {
   std::string full = AsciiLower(target.catalog + "." + target.schema + "." + target.table);
   return std::string(kStagingTablePrefix) + AsciiLower(target.table.substr(0, 64)) + "_" +

@@ -44,7 +44,10 @@ TEST(CellTextTest, NestedBinaryThatIsNotUtf8IsBase64AndReadsBack) {
 TEST(CellTextTest, APreviewCutsLongTextAtACharacterAndMarksIt) {
   arrow::StringBuilder builder;
   ASSERT_TRUE(builder.Append("short").ok());
-  ASSERT_TRUE(builder.Append("ab\xC3\xA9" "cd").ok());  // "abécd": é is two bytes
+  ASSERT_TRUE(builder
+                  .Append("ab\xC3\xA9"
+                          "cd")
+                  .ok());  // "abécd": é is two bytes
   auto strings = builder.Finish().ValueOrDie();
   EXPECT_EQ(CellToPreviewText(*strings, 0, 5), "short");
   EXPECT_EQ(CellToPreviewText(*strings, 1, 4), "ab\xC3\xA9\u2026");

@@ -9,5 +9,6 @@ namespace mortar {
 
 bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string AsciiUpper(std::string_view text);
+std::string AsciiLower(std::string_view text);
 
 }  // namespace mortar
