@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "mortar/core/ascii_case.h"
+
 namespace mortar {
 
 namespace {
@@ -32,12 +34,6 @@ constexpr SimpleName kSimpleNames[] = {
     {TypeKind::kTimestamp, "timestamp"}, {TypeKind::kTimestampNtz, "timestamp_ntz"},
     {TypeKind::kBinary, "binary"},
 };
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A small recursive-descent parser over the type text.
 class TypeParser {
@@ -86,7 +82,7 @@ class TypeParser {
   }
 
   Result<Type> ParseType() {
-    std::string name = Lower(Word());
+    std::string name = AsciiLower(Word());
     if (name.empty()) return Error("expected a type name");
     if (name == "decimal" || name == "numeric") {
       if (!Consume('(')) return Type::Decimal(38, 18);

@@ -1,15 +1,11 @@
 #include "http/canonical_headers.h"
 
-#include <algorithm>
-#include <cctype>
+#include "mortar/core/ascii_case.h"
 
 namespace mortar::http {
 
 std::string CanonicalHeaderName(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
+  return AsciiLower(name);
 }
 
 std::string CanonicalHeaderValue(std::string_view value) {

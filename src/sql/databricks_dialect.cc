@@ -2,18 +2,13 @@
 // literals with backslash escapes, three-level names, Delta tables.
 #include <cctype>
 
+#include "mortar/core/ascii_case.h"
 #include "mortar/sql/dialect.h"
 #include "sql/delta_table_properties.h"
 
 namespace mortar::sql {
 
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class Databricks final : public Dialect {
  public:
@@ -103,7 +98,7 @@ class Databricks final : public Dialect {
   // Type names as Databricks reports them (DESCRIBE, GetColumns): "decimal(10,2)",
   // "array<int>", "struct<a:int,b:string>", "timestamp_ntz", "void"...
   Result<Type> MortarType(std::string_view native) const override {
-    std::string lower = Lower(native);
+    std::string lower = AsciiLower(native);
     if (lower.rfind("interval", 0) == 0) return Type::String();
     // Spark's spellings that differ from Mortar's.
     static constexpr std::pair<std::string_view, std::string_view> kRenames[] = {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "connectors/databricks/result_decoder.h"
+#include "mortar/core/ascii_case.h"
 #include "mortar/http/http_error_detail.h"
 
 namespace mortar::databricks {
@@ -32,10 +33,7 @@ Status FileError(const std::string& connection_name, const ResultLink& link,
 }
 
 bool SaysExpired(const std::string& body) {
-  std::string lower = body.substr(0, 4096);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find("expired") != std::string::npos;
+  return AsciiLower(std::string_view(body).substr(0, 4096)).find("expired") != std::string::npos;
 }
 
 // The storage's own message (an S3 or Azure error document), short, for the error.

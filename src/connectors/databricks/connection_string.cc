@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "mortar/core/ascii_case.h"
+
 namespace mortar::databricks {
 
 namespace {
@@ -12,11 +14,6 @@ std::string Trim(std::string text) {
   if (start == std::string::npos) return "";
   auto end = text.find_last_not_of(" \t\r\n");
   return text.substr(start, end - start + 1);
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -62,7 +59,7 @@ Result<config::Json> ParamsFromJdbcUrl(const std::string& url) {
     auto equals = item.find('=');
     if (equals == std::string::npos)
       return Status::Invalid("the JDBC URL property '" + item + "' has no value");
-    std::string key = Lower(Trim(item.substr(0, equals)));
+    std::string key = AsciiLower(Trim(item.substr(0, equals)));
     std::string value = Trim(item.substr(equals + 1));
     if (key == "httppath") {
       params["http_path"] = value.empty() || value[0] == '/' ? value : "/" + value;
@@ -107,7 +104,7 @@ Result<std::map<std::string, std::string>> ReadConfigProfile(const std::string& 
     if (section != profile) continue;
     auto equals = line.find('=');
     if (equals == std::string::npos) continue;
-    values[Lower(Trim(line.substr(0, equals)))] = Trim(line.substr(equals + 1));
+    values[AsciiLower(Trim(line.substr(0, equals)))] = Trim(line.substr(equals + 1));
   }
   if (!found) return Status::NotFound("no profile [" + profile + "] in " + path);
   return values;
