@@ -58,6 +58,12 @@ struct Response {
   std::optional<std::string> Header(std::string_view name) const;
 };
 
+// The inclusive byte span of a ranged GET of `length` (> 0) bytes at `offset`: "first-last",
+// as a Range header's value takes it after "bytes=".
+inline std::string ByteSpan(int64_t offset, int64_t length) {
+  return std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+}
+
 // The largest body to accept for a ranged GET of `length` bytes: the range, and room for
 // an error's message. A server that ignores the range is cut off there, not after
 // sending the whole object.

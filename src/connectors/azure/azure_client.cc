@@ -259,7 +259,7 @@ Result<std::vector<std::string>> AzureBlobClient::List(const std::string& prefix
 
 Result<std::string> AzureBlobClient::GetRange(const std::string& name, int64_t offset,
                                               int64_t length) const {
-  std::string range = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  std::string range = http::ByteSpan(offset, length);
   return Send("GET", Url(name, ""), "", "reading bytes " + range + " of " + name,
               {{"x-ms-range", "bytes=" + range}}, http::RangeReplyLimit(length));
 }

@@ -213,7 +213,7 @@ Result<std::vector<std::string>> S3Client::List(const std::string& prefix) const
 Result<std::string> S3Client::GetRange(const std::string& key, int64_t offset,
                                        int64_t length) const {
   if (length <= 0) return std::string();
-  std::string range = std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  std::string range = http::ByteSpan(offset, length);
   return Send("GET", ObjectUrl(key), "", "reading bytes " + range + " of " + key,
               {{"Range", "bytes=" + range}}, nullptr, http::RangeReplyLimit(length));
 }
