@@ -128,10 +128,8 @@ Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress
       break;
     }
     if (*batch == nullptr) break;
-    if (InterruptRequested().load()) {
-      status = Status::Cancelled("interrupted; the output was left as it was");
-      break;
-    }
+    status = StopIfInterrupted();
+    if (!status.ok()) break;
     status = writer.Write(**batch);
     if (!status.ok()) break;
     stats.rows += (*batch)->num_rows();
@@ -140,6 +138,7 @@ Result<CopyStats> CopyBatches(BatchReader& reader, BatchWriter& writer, Progress
   }
   queue.Stop();
   producer.join();
+  if (status.ok()) status = StopIfInterrupted();
   if (!status.ok()) {
     writer.Abort();
     return status;

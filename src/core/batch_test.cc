@@ -3,17 +3,24 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include "mortar/core/interrupt.h"
+
 namespace mortar {
 namespace {
 
 // In-memory reader: `count` batches of one int64 row each, failing at `fail_at`.
 class CountingReader final : public BatchReader {
  public:
-  CountingReader(int count, int fail_at) : count_(count), fail_at_(fail_at) {}
+  CountingReader(int count, int fail_at, bool interrupt_at_end = false)
+      : count_(count), fail_at_(fail_at), interrupt_at_end_(interrupt_at_end) {}
   const Schema& schema() const override { return schema_; }
   Result<Batch> Next() override {
     if (next_ == fail_at_) return Status::Remote("the source went away");
-    if (next_ >= count_) return Batch();
+    if (next_ >= count_) {
+      // As if Ctrl-C came just as the input ended.
+      if (interrupt_at_end_) InterruptRequested() = true;
+      return Batch();
+    }
     arrow::Int64Builder builder;
     EXPECT_TRUE(builder.Append(next_++).ok());
     return arrow::RecordBatch::Make(schema_.ToArrow(), 1, {builder.Finish().ValueOrDie()});
@@ -23,6 +30,7 @@ class CountingReader final : public BatchReader {
   Schema schema_{{{"n", Type::Int64(), true}}};
   int count_;
   int fail_at_;
+  bool interrupt_at_end_;
   int next_ = 0;
 };
 
@@ -75,6 +83,17 @@ TEST(CopyBatchesTest, WriterFailureStopsTheReader) {
   ASSERT_FALSE(stats.ok());
   EXPECT_TRUE(writer.aborted);
   EXPECT_EQ(writer.rows, 10);
+}
+
+TEST(CopyBatchesTest, InterruptAfterTheLastBatchCommitsNothing) {
+  CountingReader reader(100, -1, /*interrupt_at_end=*/true);
+  RecordingWriter writer;
+  auto stats = CopyBatches(reader, writer, nullptr);
+  InterruptRequested() = false;
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), ErrorCode::kCancelled);
+  EXPECT_TRUE(writer.aborted);
+  EXPECT_FALSE(writer.committed);
 }
 
 TEST(LimitRowsTest, StopsAfterTheLimitWithoutReadingOn) {

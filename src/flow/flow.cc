@@ -4,6 +4,7 @@
 #include <set>
 
 #include "mortar/core/digest.h"
+#include "mortar/core/interrupt.h"
 #include "mortar/core/job_log.h"
 #include "mortar/flow/job_record.h"
 #include "mortar/recipes/recipe.h"
@@ -273,6 +274,8 @@ Result<BuildReport> Flow::Build(Context& context, const std::vector<std::string>
   }
   auto run_plan = [&]() -> Status {
     for (const RecipeState& state : plan) {
+      // Interrupted between recipes: the rest stay as they were.
+      MORTAR_RETURN_IF_ERROR(StopIfInterrupted());
       const config::RecipeConfig& recipe = recipes_.at(state.recipe);
       if (state.up_to_date && !options.force) {
         log->Info("recipe " + state.recipe + ": up to date, skipped");

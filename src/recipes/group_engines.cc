@@ -175,31 +175,21 @@ class LocalGroupEngine final : public Engine {
     if (!results.ok())
       return FromArrowStatus(results.status()).WithContext("group " + input.name());
 
-    MORTAR_ASSIGN_OR_RETURN(auto writer, output.OpenWriter(output_schema, WriteMode::kReplace));
-    writer->set_log([&run](const std::string& line) { run.log.Info(line); });
-    auto progress = run.log.StartProgress("group " + input.name() + " -> " + output.name());
     auto arrow_output = output_schema.ToArrow();
-    int64_t rows = 0;
-    while (true) {
+    auto next = [&]() -> Result<Batch> {
       std::shared_ptr<arrow::RecordBatch> batch;
-      arrow::Status status = (*results)->ReadNext(&batch);
-      if (!status.ok()) {
-        writer->Abort();
-        return Status::Invalid(status.message()).WithContext("group " + input.name());
-      }
-      if (!batch) break;
+      if (arrow::Status status = (*results)->ReadNext(&batch); !status.ok())
+        return FromArrowStatus(status).WithContext("group " + input.name());
+      if (!batch) return Batch{};
       // Put the columns in the recipe's order, with the recipe's output types.
       std::vector<std::shared_ptr<arrow::Array>> columns;
       for (std::size_t i = 0; i < output_schema.size(); ++i) {
         auto column = batch->GetColumnByName(output_schema[i].name);
-        if (!column) {
-          writer->Abort();
+        if (!column)
           return Status::Internal("the local group engine lost column " + output_schema[i].name);
-        }
         if (!column->type()->Equals(*arrow_output->field(static_cast<int>(i))->type())) {
           auto cast = cp::Cast(*column, arrow_output->field(static_cast<int>(i))->type());
           if (!cast.ok()) {
-            writer->Abort();
             return Status::Invalid("column '" + output_schema[i].name +
                                    "': " + DoesNotFit(output_schema[i].type, cast.status()));
           }
@@ -207,21 +197,10 @@ class LocalGroupEngine final : public Engine {
         }
         columns.push_back(std::move(column));
       }
-      auto conformed =
-          arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
-      if (Status write = writer->Write(*conformed); !write.ok()) {
-        writer->Abort();
-        return write;
-      }
-      rows += batch->num_rows();
-      progress->Add(batch->num_rows());
-    }
-    MORTAR_RETURN_IF_ERROR(writer->Commit());
-    progress->Finish();
-    run.output_schemas = {output_schema};
-    LogReplaced(run, rows, "groups");
-    run.rows_written = rows;
-    return Status::OK();
+      return arrow::RecordBatch::Make(arrow_output, batch->num_rows(), std::move(columns));
+    };
+    return WriteLocalOutput(run, output_schema, "group " + input.name() + " -> " + output.name(),
+                            next, "groups");
   }
 
  private:

@@ -46,6 +46,15 @@ class GroupedRowsTest : public ::testing::Test {
   // Runs a recipe of `type` from `inputs` into out on `engine`; what the log said.
   std::string Run(const std::string& type, config::Json params, const Engine& engine,
                   const std::vector<std::string>& inputs = {"t"}) {
+    std::string log;
+    Status status = Attempt(type, std::move(params), engine, inputs, &log);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return log;
+  }
+
+  // As Run, for a run that may fail: its status, and what the log said in `log_text`.
+  Status Attempt(const std::string& type, config::Json params, const Engine& engine,
+                 const std::vector<std::string>& inputs, std::string* log_text) {
     config::RecipeConfig recipe;
     recipe.name = type;
     recipe.type = type;
@@ -58,11 +67,11 @@ class GroupedRowsTest : public ::testing::Test {
     for (const auto& input : inputs) datasets.push_back(*context_->GetDataset(input));
     RecipeRun run{recipe, datasets, {*context_->GetDataset("out")}, **log};
     Status status = engine.Run(run);
-    EXPECT_TRUE(status.ok()) << status.ToString();
     std::ifstream file((*log)->path());
     std::stringstream text;
     text << file.rdbuf();
-    return text.str();
+    *log_text = text.str();
+    return status;
   }
 
   // The rows of out in their order, each as its (integer) cells joined by '|'.

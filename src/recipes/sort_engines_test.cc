@@ -2,6 +2,7 @@
 // goes to disk in many sorted runs and the pass over them crosses many batches.
 #include <map>
 
+#include "mortar/core/interrupt.h"
 #include "recipes/grouped_rows_fixture.h"
 #include "recipes/sort_engine.h"
 #include "recipes/window_engine.h"
@@ -89,6 +90,32 @@ TEST_F(LocalSortEnginesTest, WindowFunctionsItDoesNotStreamRunOnTheScratchDataba
   rows = OutputRows();
   EXPECT_NE(log.find("scratch SQLite"), std::string::npos) << log;
   EXPECT_EQ(rows.size(), static_cast<std::size_t>(kRows));
+}
+
+// Ctrl-C (or SIGTERM) while a local engine runs: the output is left as it was, whether
+// the engine is the external sort or Acero's hash aggregation.
+TEST_F(LocalSortEnginesTest, InterruptedLocalEnginesLeaveTheOutputAsItWas) {
+  auto sort = MakeLocalSortEngine(MakeSortRecipe(), kSmall);
+  Run("sort", Json{{"order_by", {{{"column", "v"}}}}}, *sort);
+  std::vector<std::string> before = OutputRows();
+  ASSERT_EQ(before.size(), static_cast<std::size_t>(kRows));
+  const Engine* group = nullptr;
+  for (const Engine* engine : context_->registry().EnginesFor("group")) {
+    if (engine->name() == "local") group = engine;
+  }
+  ASSERT_NE(group, nullptr);
+  InterruptRequested() = true;
+  std::string log;
+  Status sorted = Attempt("sort", Json{{"order_by", {{{"column", "v"}, {"descending", true}}}}},
+                          *sort, {"t"}, &log);
+  Status grouped = Attempt(
+      "group", Json{{"keys", {"g"}}, {"aggregations", {{{"column", "v"}, {"functions", {"sum"}}}}}},
+      *group, {"t"}, &log);
+  InterruptRequested() = false;
+  EXPECT_EQ(sorted.code(), ErrorCode::kCancelled) << sorted.ToString();
+  EXPECT_EQ(grouped.code(), ErrorCode::kCancelled) << grouped.ToString();
+  EXPECT_EQ(OutputRows(), before);
+  EXPECT_TRUE(NoScratchFilesLeft());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <arrow/record_batch.h>
 
 #include "mortar/core/cell_text.h"
+#include "mortar/core/interrupt.h"
 #include "mortar/core/parse_integer.h"
 #include "recipes/builtin_recipes.h"
 
@@ -196,6 +197,7 @@ class DatabricksToCloudEngine final : public Engine {
     MORTAR_RETURN_IF_ERROR(sql.UnloadToCloud(
         select, files, staging->staged(),
         [&run](const std::string& line) { run.log.Info("databricks-to-cloud: " + line); }));
+    MORTAR_RETURN_IF_ERROR(StopIfInterrupted());
     MORTAR_RETURN_IF_ERROR(staging->Commit());
     int64_t rows = -1;
     if (auto reader = sql.Query("SELECT COUNT(*) AS n FROM " + *input.SqlSource() + " AS src");

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "connectors/sqlite/scratch_database.h"
+#include "mortar/core/interrupt.h"
 #include "mortar/core/progress.h"
 #include "mortar/sql/expression.h"
 #include "recipes/builtin_recipes.h"
@@ -254,6 +255,9 @@ Status WriteLocalOutput(RecipeRun& run, const Schema& schema, const std::string&
   while (true) {
     Result<Batch> batch = next();
     Status written = batch.status();
+    // Polled after every batch, the last (end of input) too: an interrupted build
+    // replaces nothing.
+    if (written.ok()) written = StopIfInterrupted();
     if (written.ok() && *batch == nullptr) break;
     if (written.ok()) {
       written = writer->Write(

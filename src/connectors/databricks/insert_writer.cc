@@ -2,6 +2,7 @@
 
 #include "connectors/databricks/copy_into.h"
 #include "connectors/databricks/spark_literal.h"
+#include "mortar/core/interrupt.h"
 
 namespace mortar::databricks {
 
@@ -92,6 +93,8 @@ void InsertWriter::Abort() {
   if (finished_) return;
   finished_ = true;
   values_.clear();
+  // Run to its end after Ctrl-C too, not cancelled before its first poll.
+  CleanupScope cleanup;
   if (created_) (void)connection_.ExecuteOne(connection_.dialect().DropTableIfExists(staging_));
 }
 

@@ -31,7 +31,7 @@ Status StatementFailed(const std::string& prefix, const std::string& what, std::
 
 Status KeepWaiting(const std::string& prefix, const std::string& what,
                    std::chrono::seconds query_timeout, std::chrono::steady_clock::duration waited) {
-  if (InterruptRequested().load()) {
+  if (InterruptPending()) {
     return Status::Cancelled(prefix + what + " was interrupted; the statement was cancelled");
   }
   if (query_timeout.count() > 0 && waited > query_timeout) {

@@ -6,6 +6,7 @@
 #include "connectors/sqlite/sqlite_decimal.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
+#include "mortar/core/interrupt.h"
 
 namespace mortar::sqlite {
 
@@ -50,6 +51,9 @@ void SqliteConnection::StartStep() {
 
 int SqliteConnection::OnProgress(void* connection) {
   auto* self = static_cast<SqliteConnection*>(connection);
+  // Ctrl-C (or SIGTERM) stops any statement: a long recipe's INSERT ... SELECT ends
+  // in its transaction's rollback, the output as it was.
+  if (InterruptPending()) return 1;
   if (std::chrono::steady_clock::now() < self->deadline_) return 0;
   self->timed_out_ = true;
   return 1;  // interrupts the statement
@@ -133,8 +137,12 @@ Status SqliteConnection::Execute(const std::string& sql) {
   if (code != SQLITE_OK) {
     std::string text = message != nullptr ? message : sqlite3_errstr(code);
     sqlite3_free(message);
-    return Status(code == SQLITE_BUSY ? ErrorCode::kConflict : ErrorCode::kInvalidInput,
-                  "connection '" + name() + "': SQL error: " + text + " (in: " + Shorten(sql) + ")")
+    ErrorCode error = ErrorCode::kInvalidInput;
+    if (code == SQLITE_BUSY) error = ErrorCode::kConflict;
+    // Ctrl-C (the progress handler) stopped it: its transaction is rolled back.
+    if (code == SQLITE_INTERRUPT) error = ErrorCode::kCancelled;
+    std::string what = code == SQLITE_INTERRUPT ? "interrupted" : "SQL error: " + text;
+    return Status(error, "connection '" + name() + "': " + what + " (in: " + Shorten(sql) + ")")
         .WithDetail(SqliteErrorDetail(code));
   }
   return Status::OK();
@@ -319,6 +327,7 @@ Result<int64_t> SqliteConnection::ReplaceTableWithQuery(const sql::TableName& ta
   int64_t rows = status.ok() ? sqlite3_changes64(db) : 0;
   if (status.ok()) status = Execute(d.DropTableIfExists(table));
   if (status.ok()) status = Execute(d.RenameTable(staging, table));
+  if (status.ok()) status = StopIfInterrupted();
   if (status.ok()) status = Execute("COMMIT");
   if (!status.ok()) {
     (void)Execute("ROLLBACK");

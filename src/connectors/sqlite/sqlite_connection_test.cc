@@ -6,6 +6,7 @@
 #include "connectors/sqlite/scratch_database.h"
 #include "mortar/connectors/dataset.h"
 #include "mortar/core/cell_text.h"
+#include "mortar/core/interrupt.h"
 #include "testing/temp_home.h"
 
 namespace mortar {
@@ -259,6 +260,28 @@ TEST(SqliteConnectionTest, AQueryThatComputesTooLongIsStopped) {
       << endless.status().ToString();
   // The limit is per step: loads and later statements are not cut short by it.
   EXPECT_TRUE((*connection)->AsSql()->Execute("CREATE TABLE after (x INTEGER)").ok());
+}
+
+TEST(SqliteConnectionTest, AnInterruptedReplaceLeavesTheOldTable) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(sql->Execute("CREATE TABLE out (a INTEGER); INSERT INTO out VALUES (1), (2)").ok());
+  Schema schema({{"a", Type::Int64(), true}});
+  InterruptRequested() = true;  // Ctrl-C while the recipe's statement runs
+  auto interrupted = sql->ReplaceTableWithQuery(
+      {"", "", "out"}, schema,
+      "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 2000000) "
+      "SELECT i FROM r");
+  InterruptRequested() = false;
+  ASSERT_FALSE(interrupted.ok());
+  EXPECT_EQ(interrupted.status().code(), ErrorCode::kCancelled) << interrupted.status().ToString();
+  auto count = FirstColumn(*sql, "SELECT COUNT(*) FROM out");
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, std::vector<std::string>{"2"});
+  auto tables = sql->ListTables("", "");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(tables->size(), 1u);  // no staging table left
 }
 
 }  // namespace
