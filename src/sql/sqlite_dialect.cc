@@ -29,8 +29,12 @@ class Sqlite final : public Dialect {
     return "TEXT " + Dialect::DecimalNativeType(type);
   }
 
+  // Decimals compare by value; timestamps with zone (text ending in `Z`) by time (see
+  // connectors/sqlite/sqlite_timestamp.h).
   std::string ColumnTypeSuffix(const Type& type) const override {
-    return type.kind() == TypeKind::kDecimal ? " COLLATE mortar_decimal" : "";
+    if (type.kind() == TypeKind::kDecimal) return " COLLATE mortar_decimal";
+    if (type.kind() == TypeKind::kTimestamp) return " COLLATE mortar_timestamp";
+    return "";
   }
 
   // Rounded half up to the scale, compared by value wherever the result goes.
@@ -114,6 +118,11 @@ class Sqlite final : public Dialect {
         return Dialect::AggregateCall(aggregate, "(" + value + ") COLLATE mortar_decimal",
                                       argument_type);
       }
+    }
+    if (argument_type.kind() == TypeKind::kTimestamp &&
+        (aggregate == Aggregate::kMin || aggregate == Aggregate::kMax)) {
+      return Dialect::AggregateCall(
+          aggregate, "(" + std::string(argument) + ") COLLATE mortar_timestamp", argument_type);
     }
     if (aggregate != Aggregate::kStddev) {
       return Dialect::AggregateCall(aggregate, argument, argument_type);

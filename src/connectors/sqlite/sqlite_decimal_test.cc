@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "mortar/core/cell_text.h"
+#include "testing/query_column.h"
 #include "testing/temp_home.h"
 
 namespace mortar {
@@ -29,23 +30,7 @@ TEST(SqliteDecimalTest, TextComparesByValue) {
   EXPECT_GT(CompareDecimalText("nan", "5"), 0);
 }
 
-// The first column of each row of a query, as text; "NULL" for nulls.
-std::vector<std::string> Column(SqlConnection& sql, const std::string& query) {
-  auto reader = sql.Query(query);
-  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
-  std::vector<std::string> values;
-  if (!reader.ok()) return values;
-  while (true) {
-    auto batch = (*reader)->Next();
-    EXPECT_TRUE(batch.ok()) << batch.status().ToString();
-    if (!batch.ok() || !*batch) break;
-    for (int64_t row = 0; row < (*batch)->num_rows(); ++row) {
-      const arrow::Array& array = *(*batch)->column(0);
-      values.push_back(array.IsNull(row) ? "NULL" : CellToText(array, row));
-    }
-  }
-  return values;
-}
+using testing::QueryColumn;
 
 class SqliteDecimalQueryTest : public ::testing::Test {
  protected:
@@ -68,44 +53,46 @@ class SqliteDecimalQueryTest : public ::testing::Test {
 
 TEST_F(SqliteDecimalQueryTest, StoresSortsComparesAndSumsExactly) {
   EXPECT_EQ(
-      Column(*sql_, "SELECT amount FROM money WHERE g = 1 AND amount > 10000 ORDER BY amount"),
+      QueryColumn(*sql_, "SELECT amount FROM money WHERE g = 1 AND amount > 10000 ORDER BY amount"),
       (std::vector<std::string>{"12345678901234567890123456.01", "12345678901234567890123456.02"}));
-  EXPECT_EQ(Column(*sql_, "SELECT amount FROM money WHERE amount IS NOT NULL ORDER BY amount"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT amount FROM money WHERE amount IS NOT NULL ORDER BY amount"),
             (std::vector<std::string>{"-0.01", "9.99", "10.00", "12345678901234567890123456.01",
                                       "12345678901234567890123456.02"}));
-  EXPECT_EQ(Column(*sql_, "SELECT MAX(amount) FROM money WHERE amount < 100"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT MAX(amount) FROM money WHERE amount < 100"),
             (std::vector<std::string>{"10.00"}));
-  EXPECT_EQ(Column(*sql_, "SELECT amount FROM money WHERE amount = 10"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT amount FROM money WHERE amount = 10"),
             (std::vector<std::string>{"10.00"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal_sum(amount) FROM money GROUP BY g ORDER BY g"),
-            (std::vector<std::string>{"24691357802469135780246932.02", "-0.01"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal_sum(amount) FROM money WHERE g = 3"),
-            (std::vector<std::string>{"NULL"}));
   EXPECT_EQ(
-      Column(*sql_, "SELECT mortar_decimal_avg(amount) FROM money WHERE g = 1 AND amount < 100"),
-      (std::vector<std::string>{"9.995"}));
+      QueryColumn(*sql_, "SELECT mortar_decimal_sum(amount) FROM money GROUP BY g ORDER BY g"),
+      (std::vector<std::string>{"24691357802469135780246932.02", "-0.01"}));
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal_sum(amount) FROM money WHERE g = 3"),
+            (std::vector<std::string>{"NULL"}));
+  EXPECT_EQ(QueryColumn(
+                *sql_, "SELECT mortar_decimal_avg(amount) FROM money WHERE g = 1 AND amount < 100"),
+            (std::vector<std::string>{"9.995"}));
 }
 
 TEST_F(SqliteDecimalQueryTest, RunningSumsMoveTheirFrameExactly) {
   EXPECT_EQ(
-      Column(*sql_,
-             "SELECT mortar_decimal_sum(amount) OVER (ORDER BY rowid ROWS BETWEEN 1 "
-             "PRECEDING AND CURRENT ROW) FROM money ORDER BY rowid"),
+      QueryColumn(*sql_,
+                  "SELECT mortar_decimal_sum(amount) OVER (ORDER BY rowid ROWS BETWEEN 1 "
+                  "PRECEDING AND CURRENT ROW) FROM money ORDER BY rowid"),
       (std::vector<std::string>{"12345678901234567890123456.01", "12345678901234567890123466.01",
                                 "19.99", "9.98", "-0.01", "12345678901234567890123456.02"}));
 }
 
 TEST_F(SqliteDecimalQueryTest, CastsRoundHalfUpAndGiveNullWhenAValueDoesNotFit) {
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal('2.675', 10, 2)"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal('2.675', 10, 2)"),
             (std::vector<std::string>{"2.68"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal(-2.675, 10, 2)"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal(-2.675, 10, 2)"),
             (std::vector<std::string>{"-2.68"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal(-0.004, 10, 2)"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal(-0.004, 10, 2)"),
             (std::vector<std::string>{"0.00"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal(7, 10, 3)"), (std::vector<std::string>{"7.000"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal('1234.5', 4, 1)"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal(7, 10, 3)"),
+            (std::vector<std::string>{"7.000"}));
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal('1234.5', 4, 1)"),
             (std::vector<std::string>{"NULL"}));
-  EXPECT_EQ(Column(*sql_, "SELECT mortar_decimal('abc', 4, 1)"),
+  EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal('abc', 4, 1)"),
             (std::vector<std::string>{"NULL"}));
 }
 
