@@ -1,5 +1,6 @@
 #include "mortar/core/digest.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace mortar {
@@ -20,6 +21,13 @@ std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
   return LowerHex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::string Md5Bytes(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
 }  // namespace mortar

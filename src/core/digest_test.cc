@@ -11,6 +11,12 @@ TEST(DigestTest, Sha256HexMatchesThePublishedVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(DigestTest, Md5BytesMatchesThePublishedVectors) {
+  // RFC 1321's test suite.
+  EXPECT_EQ(LowerHex(Md5Bytes("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(LowerHex(Md5Bytes("abc")), "900150983cd24fb0d6963f7d28e17f72");
+}
+
 TEST(DigestTest, LowerHexTakesEveryByteValue) {
   EXPECT_EQ(LowerHex(std::string("\x00\x0f\xa0\xff", 4)), "000fa0ff");
   EXPECT_EQ(LowerHex(""), "");

@@ -1,7 +1,9 @@
 """Object stores that misbehave, played by servers of the tests' own (the stand-in's
 S3 and Azure servers behave): a store that ignores ranges is cut off after the range,
 not after the whole object; an Azure listing that repeats its marker is an error, not a
-loop; an Azure upload whose block fails commits nothing, so the blob there stays."""
+loop; an Azure upload whose block fails commits nothing, so the blob there stays; an
+S3 completion retried after it landed is judged by the object's ETag."""
+import hashlib
 import http.server
 import os
 import threading
@@ -173,3 +175,95 @@ def test_an_azure_upload_whose_block_fails_commits_nothing(mortar):
     # Neither a commit of the blocks (an empty list would replace the blob) nor a delete.
     assert [r for r in RefusesSecondBlock.requests
             if r[2].get("comp") == ["blocklist"] or r[0] == "DELETE"] == []
+
+
+class CompletesThenFails(Store):
+    """S3 whose first CompleteMultipartUpload either lands and then answers 500 (as S3
+    may), so the retry finds the upload gone (NoSuchUpload), or ("lost") answers
+    NoSuchUpload at once and keeps the object that was there."""
+    lost = False
+    objects = {}
+    uploads = {}
+
+    def do_GET(self):
+        path, query = self.record()
+        if "list-type" in query:
+            return self.answer(200, b"<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>")
+        return self.answer(404, b"<Error><Code>NoSuchKey</Code></Error>")
+
+    def do_HEAD(self):
+        path, _ = self.record()
+        if path not in self.objects:
+            return self.answer(404)
+        self.send_response(200)
+        self.send_header("ETag", '"%s"' % self.objects[path][1])
+        self.send_header("Content-Length", str(len(self.objects[path][0])))
+        self.end_headers()
+
+    def do_PUT(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.requests.append((self.command, url.path, query))
+        digest = hashlib.md5(body).hexdigest()
+        if "partNumber" in query:
+            self.uploads[query["uploadId"][0]][int(query["partNumber"][0])] = body
+        else:
+            self.objects[url.path] = (body, digest)
+        self.send_response(200)
+        self.send_header("ETag", f'"{digest}"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        path, query = self.record()
+        if "uploads" in query:
+            self.uploads["u1"] = {}
+            return self.answer(200, b"<InitiateMultipartUploadResult><UploadId>u1</UploadId>"
+                                    b"</InitiateMultipartUploadResult>")
+        parts = self.uploads.pop(query["uploadId"][0], None)
+        if parts is None or self.lost:
+            return self.answer(404, b"<Error><Code>NoSuchUpload</Code><Message>The specified upload "
+                                    b"does not exist</Message></Error>")
+        ordered = [parts[n] for n in sorted(parts)]
+        digests = b"".join(hashlib.md5(part).digest() for part in ordered)
+        self.objects[path] = (b"".join(ordered), f"{hashlib.md5(digests).hexdigest()}-{len(ordered)}")
+        self.answer(500, b"<Error><Code>InternalError</Code><Message>We encountered an internal "
+                         b"error. Please try again.</Message></Error>")
+
+    def do_DELETE(self):
+        self.record()
+        self.answer(404, b"<Error><Code>NoSuchUpload</Code></Error>")
+
+
+@pytest.mark.parametrize("lost", [False, True], ids=["landed", "lost"])
+def test_an_s3_completion_retried_after_it_landed_is_not_a_failure(mortar, lost):
+    CompletesThenFails.lost = lost
+    CompletesThenFails.uploads = {}
+    CompletesThenFails.objects = {"/b/out.csv": (b"id,name\n0,the old data\n", "0" * 32)}
+    with serving(CompletesThenFails) as endpoint:
+        add_store(mortar, "s3", endpoint)
+        files = mortar.home / "files"
+        files.mkdir(exist_ok=True)
+        # About 20 MB of CSV: two parts of 16 MiB.
+        (files / "src.csv").write_text("id,name\n" + "".join(f"{i},name number {i}\n" for i in range(1000000)))
+        mortar.run("dataset", "import", "filesystem_default", "src.csv", "--name", "src")
+        project = mortar.home / "projects" / "p"
+        write_json(project / "datasets" / "out.json",
+                   {"name": "out", "connection": "lake", "type": "files", "params": {"path": "out.csv"}})
+        write_json(project / "recipes" / "w.json",
+                   {"name": "w", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
+        result = mortar.run("recipe", "run", "w", check=False, env=SECRETS)
+    completions = [r for r in CompletesThenFails.requests if r[0] == "POST" and "uploadId" in r[2]]
+    stored = CompletesThenFails.objects["/b/out.csv"][0]
+    if lost:
+        assert result.returncode != 0, result.stdout
+        assert "the upload did not land" in result.stderr, result.stderr
+        assert stored == b"id,name\n0,the old data\n"
+        assert len(completions) == 1
+    else:
+        # The 500 is retried; the retry's NoSuchUpload is judged by the object's ETag.
+        assert result.returncode == 0, result.stderr
+        assert len(completions) == 2, completions
+        assert stored.startswith(b'"id","name"\n0,"name number 0"\n'), stored[:40]
+        assert stored.endswith(b'999999,"name number 999999"\n'), stored[-40:]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -10,6 +11,8 @@
 #include "connectors/cloud_file_store.h"
 #include "connectors/file_parts.h"
 #include "http/xml_value.h"
+#include "mortar/core/ascii_case.h"
+#include "mortar/core/digest.h"
 #include "mortar/core/parse_integer.h"
 #include "mortar/http/http_error_detail.h"
 #include "mortar/http/retry.h"
@@ -20,6 +23,34 @@ namespace mortar::s3 {
 
 namespace fs = std::filesystem;
 using http::XmlValue;
+
+namespace {
+
+std::string Unquoted(const std::string& etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    return etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+// The ETag S3 gives an object completed from parts with these ETags: the MD5 of their
+// MD5s (as bytes), a dash and their number, lower-case, without quotes. Empty when a
+// part's ETag is not an MD5 in hex (as with SSE-KMS), so nothing can match it.
+std::string MultipartEtag(const std::vector<std::string>& part_etags) {
+  std::string digests;
+  for (const std::string& quoted : part_etags) {
+    std::string hex = AsciiLower(Unquoted(quoted));
+    if (hex.size() != 32) return "";
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+      unsigned int byte = 0;
+      auto [end, error] = std::from_chars(hex.data() + i, hex.data() + i + 2, byte, 16);
+      if (error != std::errc() || end != hex.data() + i + 2) return "";
+      digests += static_cast<char>(byte);
+    }
+  }
+  return LowerHex(Md5Bytes(digests)) + "-" + std::to_string(part_etags.size());
+}
+
+}  // namespace
 
 std::string S3BucketProblem(const std::string& bucket) {
   if (bucket.empty() || bucket.size() > 255) return "a bucket name has 1 to 255 characters";
@@ -136,11 +167,29 @@ Status S3Client::Multipart(const fs::path& file, const std::string& key, int64_t
                                          "': the S3 server refused to complete the upload of " +
                                          key + ": " + XmlValue(*done, "Message"))
                         : done.status();
+    // The completion is retried on a dropped connection or a 500; when an earlier try
+    // landed, S3 no longer knows the upload. The object then says whether it holds
+    // these parts: its ETag is theirs.
+    if (failure.message().find("NoSuchUpload") != std::string::npos)
+      return CompletedEarlier(key, etags, failure);
   }
   // No orphan parts: they would be billed and never seen.
   (void)Send("DELETE", ObjectUrl(key, "uploadId=" + http::UrlEncode(upload_id)), "",
              "aborting the upload of " + key);
   return failure;
+}
+
+Status S3Client::CompletedEarlier(const std::string& key, const std::vector<std::string>& etags,
+                                  const Status& failure) const {
+  std::string etag;
+  auto head = Send("HEAD", ObjectUrl(key), "", "checking " + key, {}, &etag);
+  std::string expected = MultipartEtag(etags);
+  if (head.ok() && !expected.empty() && AsciiLower(Unquoted(etag)) == expected) return Status::OK();
+  return Status(failure.code(),
+                failure.message() +
+                    "; the object there is not the one uploaded (its ETag is not that of the " +
+                    std::to_string(etags.size()) +
+                    " parts sent), so the upload did not land: " + "run it again");
 }
 
 Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimited,

@@ -95,6 +95,10 @@ class S3Client {
       std::vector<http::Header> headers = {}, std::string* etag = nullptr,
       std::size_t max_response_bytes = http::Request{}.max_response_bytes) const;
   Status Multipart(const std::filesystem::path& file, const std::string& key, int64_t size) const;
+  // After a completion answered NoSuchUpload (`failure`): OK when the object at `key`
+  // is the one these parts make, else `failure` saying the upload did not land.
+  Status CompletedEarlier(const std::string& key, const std::vector<std::string>& etags,
+                          const Status& failure) const;
 
   S3Settings settings_;
   std::shared_ptr<http::TransportPool> transports_;
