@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "mortar/core/decimal_average.h"
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
 #include "recipes/visual_recipe.h"
@@ -92,6 +93,46 @@ std::string DoesNotFit(const Type& type, const arrow::Status& cast) {
   return cast.message();
 }
 
+// An average of decimals on the local engine: Acero's exact sum (76 digits) and count
+// of the column, under these names, make the output column.
+struct DecimalAverageColumns {
+  std::string output;
+  std::string sum;
+  std::string count;
+  int32_t sum_scale = 0;
+};
+
+// The averages of a batch of groups, rounded as Spark rounds them (DecimalAverage);
+// null for a group without values.
+Result<std::shared_ptr<arrow::Array>> DecimalAverages(const arrow::RecordBatch& batch,
+                                                      const DecimalAverageColumns& average,
+                                                      const Column& output) {
+  auto sums = std::dynamic_pointer_cast<arrow::Decimal256Array>(batch.GetColumnByName(average.sum));
+  auto counts = std::dynamic_pointer_cast<arrow::Int64Array>(batch.GetColumnByName(average.count));
+  if (!sums || !counts)
+    return Status::Internal("the local group engine lost the sum or count of " + output.name);
+  arrow::Decimal128Builder builder(arrow::decimal128(output.type.precision(), output.type.scale()));
+  MORTAR_RETURN_IF_ARROW_ERROR(builder.Reserve(batch.num_rows()));
+  for (int64_t row = 0; row < batch.num_rows(); ++row) {
+    if (sums->IsNull(row) || counts->Value(row) == 0) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    MORTAR_ASSIGN_OR_RETURN(
+        arrow::Decimal256 value,
+        DecimalAverage(arrow::Decimal256(sums->GetValue(row)), average.sum_scale,
+                       counts->Value(row), output.type.scale()));
+    if (!value.FitsInPrecision(output.type.precision())) {
+      return Status::Invalid("column '" + output.name + "': the average " +
+                             value.ToString(output.type.scale()) + " does not fit " +
+                             output.type.ToString());
+    }
+    auto words = value.little_endian_array();
+    builder.UnsafeAppend(arrow::Decimal128(static_cast<int64_t>(words[1]), words[0]));
+  }
+  return FromArrowResult(builder.Finish());
+}
+
 // Acero's hash aggregation when the recipe maps to it, else the scratch database.
 class LocalGroupEngine final : public Engine {
  public:
@@ -126,6 +167,7 @@ class LocalGroupEngine final : public Engine {
       projected_names.push_back(field->name());
     }
     std::vector<cp::Aggregate> aggregates;
+    std::vector<DecimalAverageColumns> averages;
     for (const auto& aggregation : spec.aggregations) {
       std::shared_ptr<cp::FunctionOptions> options;
       std::vector<arrow::FieldRef> targets;
@@ -148,7 +190,9 @@ class LocalGroupEngine final : public Engine {
         if (arrow::is_integer(type->id())) scale = 0;
         if (type->id() == arrow::Type::DECIMAL128)
           scale = static_cast<const arrow::Decimal128Type&>(*type).scale();
-        if (aggregation.function == sql::Aggregate::kSum && scale) {
+        bool decimal_average =
+            aggregation.function == sql::Aggregate::kAvg && type->id() == arrow::Type::DECIMAL128;
+        if ((aggregation.function == sql::Aggregate::kSum && scale) || decimal_average) {
           std::string wide = "__mortar_exact_sum_" + std::to_string(projection.size());
           projection.push_back(cp::call("cast", {cp::field_ref(name)},
                                         cp::CastOptions::Safe(arrow::decimal256(76, *scale))));
@@ -156,6 +200,20 @@ class LocalGroupEngine final : public Engine {
           targets.emplace_back(wide);
         } else {
           targets.emplace_back(name);
+        }
+        // Acero's mean rounds to the input's scale: the exact sum and the count instead,
+        // divided after (DecimalAverages).
+        if (decimal_average) {
+          std::string index = std::to_string(averages.size());
+          DecimalAverageColumns average{aggregation.output_name, "__mortar_average_sum_" + index,
+                                        "__mortar_average_count_" + index, *scale};
+          aggregates.emplace_back(AceroFunction(sql::Aggregate::kSum, grouped), options, targets,
+                                  average.sum);
+          aggregates.emplace_back(AceroFunction(sql::Aggregate::kCount, grouped),
+                                  std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID),
+                                  targets, average.count);
+          averages.push_back(std::move(average));
+          continue;
         }
       }
       aggregates.emplace_back(AceroFunction(aggregation.function, grouped), options, targets,
@@ -185,6 +243,10 @@ class LocalGroupEngine final : public Engine {
       std::vector<std::shared_ptr<arrow::Array>> columns;
       for (std::size_t i = 0; i < output_schema.size(); ++i) {
         auto column = batch->GetColumnByName(output_schema[i].name);
+        for (const DecimalAverageColumns& average : averages) {
+          if (average.output != output_schema[i].name) continue;
+          MORTAR_ASSIGN_OR_RETURN(column, DecimalAverages(*batch, average, output_schema[i]));
+        }
         if (!column)
           return Status::Internal("the local group engine lost column " + output_schema[i].name);
         if (!column->type()->Equals(*arrow_output->field(static_cast<int>(i))->type())) {

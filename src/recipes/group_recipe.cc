@@ -107,6 +107,9 @@ Result<Type> AggregateType(sql::Aggregate function, const Column& column) {
         return Status::Invalid(std::string(AggregateName(function)) + " needs a numeric column; '" +
                                column.name + "' is " + in.ToString());
       }
+      // As Spark: four more digits after the point (core/decimal_average.h).
+      if (function == sql::Aggregate::kAvg && in.kind() == TypeKind::kDecimal)
+        return Type::Decimal(std::min(38, in.precision() + 4), std::min(38, in.scale() + 4));
       return Type::Double();
     case sql::Aggregate::kMin:
     case sql::Aggregate::kMax:

@@ -3,6 +3,7 @@
 // Decimals are text (`TEXT DECIMAL(p,s)`: TEXT affinity keeps every digit) compared by
 // value through the collation mortar_decimal, and summed, averaged and cast by the
 // functions the SQLite connection registers (connectors/sqlite/sqlite_decimal.h).
+#include <algorithm>
 #include <cctype>
 
 #include "mortar/core/ascii_case.h"
@@ -111,7 +112,12 @@ class Sqlite final : public Dialect {
     if (argument_type.kind() == TypeKind::kDecimal) {
       std::string value(argument);
       if (aggregate == Aggregate::kSum) return "mortar_decimal_sum(" + value + ")";
-      if (aggregate == Aggregate::kAvg) return "mortar_decimal_avg(" + value + ")";
+      // Spark's type for it, decimal(p+4, s+4) up to 38 digits (AggregateType).
+      if (aggregate == Aggregate::kAvg) {
+        int32_t scale = std::min(38, argument_type.scale() + 4);
+        return Cast("mortar_decimal_avg(" + value + ", " + std::to_string(scale) + ")",
+                    *Type::Decimal(std::min(38, argument_type.precision() + 4), scale));
+      }
       // By value also when the argument is an expression (a pivot's CASE), which has no
       // column's collation.
       if (aggregate == Aggregate::kMin || aggregate == Aggregate::kMax) {

@@ -2,11 +2,13 @@
 
 #include <arrow/util/decimal.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <string>
 
+#include "mortar/core/decimal_average.h"
 #include "mortar/core/value_text.h"
 
 namespace mortar::sqlite {
@@ -111,6 +113,7 @@ struct SumState {
   int64_t high;
   int32_t scale;
   int64_t count;
+  int32_t average_scale;  // mortar_decimal_avg's second argument
   bool overflowed;
   bool not_a_number;
 };
@@ -162,8 +165,11 @@ void Accumulate(sqlite3_context* context, sqlite3_value* value, int sign) {
   state->count += sign;
 }
 
-void SumStep(sqlite3_context* context, int, sqlite3_value** values) {
+void SumStep(sqlite3_context* context, int arguments, sqlite3_value** values) {
   Accumulate(context, values[0], 1);
+  if (arguments < 2) return;
+  if (SumState* state = State(context, true); state != nullptr)
+    state->average_scale = sqlite3_value_int(values[1]);
 }
 
 void SumInverse(sqlite3_context* context, int, sqlite3_value** values) {
@@ -199,20 +205,15 @@ void AvgValue(sqlite3_context* context) {
   const SumState* state = State(context, false);
   if (SumError(context, state)) return;
   if (state == nullptr || state->count == 0) return sqlite3_result_null(context);
-  // The quotient with as many more digits as 38 allow, read as the nearest double.
-  Scaled sum{arrow::Decimal128(state->high, state->low), state->scale};
-  for (int32_t extra = 18; extra > 0; --extra) {
-    auto rescaled = sum.value.Rescale(sum.scale, sum.scale + extra);
-    if (rescaled.ok() && rescaled->FitsInPrecision(kMaxPrecision)) {
-      sum = {*rescaled, sum.scale + extra};
-      break;
-    }
+  int32_t scale = std::clamp(state->average_scale, 0, kMaxPrecision);
+  auto average = DecimalAverage(arrow::Decimal256(arrow::Decimal128(state->high, state->low)),
+                                state->scale, state->count, scale);
+  if (!average.ok()) {
+    std::string message = average.status().message();
+    return sqlite3_result_error(context, message.c_str(), -1);
   }
-  auto divided = sum.value.Divide(arrow::Decimal128(state->count));
-  if (!divided.ok()) return sqlite3_result_error(context, "cannot average the decimals", -1);
-  std::optional<double> average = ParseDouble(ScaledText({divided->first, sum.scale}));
-  if (!average) return sqlite3_result_error(context, "cannot average the decimals", -1);
-  sqlite3_result_double(context, *average);
+  std::string text = FormatDecimal(average->ToIntegerString(), scale);
+  sqlite3_result_text(context, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
 // mortar_decimal(x, precision, scale).
@@ -276,7 +277,7 @@ Status RegisterDecimalFunctions(sqlite3* db) {
                                           SumValue, SumValue, SumInverse, nullptr);
   }
   if (code == SQLITE_OK) {
-    code = sqlite3_create_window_function(db, "mortar_decimal_avg", 1, kFlags, nullptr, SumStep,
+    code = sqlite3_create_window_function(db, "mortar_decimal_avg", 2, kFlags, nullptr, SumStep,
                                           AvgValue, AvgValue, SumInverse, nullptr);
   }
   if (code == SQLITE_OK) {

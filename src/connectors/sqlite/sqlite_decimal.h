@@ -4,7 +4,8 @@
 // the functions the SQLite dialect calls on such columns:
 //   mortar_decimal_sum(x)      exact sum, as text in plain notation; an aggregate and a
 //                              window function; an error past 38 digits
-//   mortar_decimal_avg(x)      the exact sum divided by the count, as a double
+//   mortar_decimal_avg(x, s)   the exact sum divided by the count, rounded half up to
+//                              scale s, as text (mortar/core/decimal_average.h)
 //   mortar_decimal(x, p, s)    x rounded half up to scale s, as text; NULL when x is not
 //                              a number or does not fit decimal(p,s) (SQLite's CAST
 //                              never fails either)

@@ -67,9 +67,10 @@ TEST_F(SqliteDecimalQueryTest, StoresSortsComparesAndSumsExactly) {
       (std::vector<std::string>{"24691357802469135780246932.02", "-0.01"}));
   EXPECT_EQ(QueryColumn(*sql_, "SELECT mortar_decimal_sum(amount) FROM money WHERE g = 3"),
             (std::vector<std::string>{"NULL"}));
-  EXPECT_EQ(QueryColumn(
-                *sql_, "SELECT mortar_decimal_avg(amount) FROM money WHERE g = 1 AND amount < 100"),
-            (std::vector<std::string>{"9.995"}));
+  EXPECT_EQ(
+      QueryColumn(*sql_,
+                  "SELECT mortar_decimal_avg(amount, 6) FROM money WHERE g = 1 AND amount < 100"),
+      (std::vector<std::string>{"9.995000"}));
 }
 
 TEST_F(SqliteDecimalQueryTest, RunningSumsMoveTheirFrameExactly) {
