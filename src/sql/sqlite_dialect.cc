@@ -104,9 +104,8 @@ class Sqlite final : public Dialect {
     return "ALTER TABLE " + TableReference(from) + " RENAME TO " + QuoteIdentifier(to.table);
   }
 
-  // Decimals are summed and averaged exactly. SQLite has no STDDEV: the sample standard
-  // deviation from sums (NULL for fewer than two values, as elsewhere). SQRT needs
-  // SQLite's math functions (3.35+).
+  // Decimals are summed and averaged exactly. SQLite has no STDDEV: Mortar registers
+  // mortar_stddev, the sample standard deviation (connectors/sqlite/sqlite_stddev.h).
   std::string AggregateCall(Aggregate aggregate, std::string_view argument,
                             const Type& argument_type) const override {
     if (argument_type.kind() == TypeKind::kDecimal) {
@@ -133,9 +132,7 @@ class Sqlite final : public Dialect {
     if (aggregate != Aggregate::kStddev) {
       return Dialect::AggregateCall(aggregate, argument, argument_type);
     }
-    std::string x = "CAST(" + std::string(argument) + " AS DOUBLE)";
-    return "SQRT((SUM(" + x + " * " + x + ") - SUM(" + x + ") * SUM(" + x + ") / COUNT(" + x +
-           ")) / NULLIF(COUNT(" + x + ") - 1, 0))";
+    return "mortar_stddev(" + std::string(argument) + ")";
   }
 
   std::string Concat(const std::vector<std::string>& parts) const override {

@@ -4,6 +4,7 @@
 
 #include "connectors/sqlite/sqlite_case_mapping.h"
 #include "connectors/sqlite/sqlite_decimal.h"
+#include "connectors/sqlite/sqlite_stddev.h"
 #include "connectors/sqlite/sqlite_timestamp.h"
 #include "connectors/staging_table_name.h"
 #include "mortar/config/home.h"
@@ -110,6 +111,7 @@ Result<sqlite3*> SqliteConnection::Handle() {
   sqlite3_set_authorizer(db_, Authorize, nullptr);
   Status registered = RegisterDecimalFunctions(db_);
   if (registered.ok()) registered = RegisterTimestampCollation(db_);
+  if (registered.ok()) registered = RegisterStddev(db_);
   if (registered.ok()) registered = RegisterCaseMapping(db_);
   if (!registered.ok()) {
     sqlite3_close_v2(db_);
