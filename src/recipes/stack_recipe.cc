@@ -2,6 +2,9 @@
 // matching columns by name (a column missing from an input is NULL there) or by
 // position (the first input names them). Numbers of different types stack as the
 // wider type; other differing types are an error.
+#include <algorithm>
+#include <utility>
+
 #include "recipes/builtin_recipes.h"
 #include "recipes/visual_recipe.h"
 
@@ -21,10 +24,38 @@ Result<std::string> Mode(const config::RecipeConfig& recipe) {
   return params.ChoiceOr("mode", {"name", "position"}, "name");
 }
 
-// The type two inputs' columns stack as, or nothing when they cannot.
+// An integer or decimal type as the decimal (precision, scale) that holds it, as Spark
+// widens them (int64 as decimal(20,0)); nothing for other types.
+std::optional<std::pair<int, int>> AsDecimal(const Type& type) {
+  switch (type.kind()) {
+    case TypeKind::kInt8:
+      return std::pair(3, 0);
+    case TypeKind::kInt16:
+      return std::pair(5, 0);
+    case TypeKind::kInt32:
+      return std::pair(10, 0);
+    case TypeKind::kInt64:
+      return std::pair(20, 0);
+    case TypeKind::kDecimal:
+      return std::pair(type.precision(), type.scale());
+    default:
+      return std::nullopt;
+  }
+}
+
+// The type two inputs' columns stack as, or nothing when they cannot. Decimals stay
+// exact: with another decimal or an integer they widen as Spark widens them, to the
+// larger scale and the larger number of digits before the point (38 at most).
 std::optional<Type> Widen(const Type& a, const Type& b) {
   if (a == b) return a;
   if (a.IsInteger() && b.IsInteger()) return Type::Int64();
+  auto x = AsDecimal(a);
+  auto y = AsDecimal(b);
+  if (x && y) {
+    int scale = std::max(x->second, y->second);
+    int whole = std::max(x->first - x->second, y->first - y->second);
+    return *Type::Decimal(std::min(38, whole + scale), std::min(38, scale));
+  }
   if (a.IsNumeric() && b.IsNumeric()) return Type::Double();
   return std::nullopt;
 }
