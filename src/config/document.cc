@@ -5,7 +5,6 @@
 
 #include <fstream>
 #include <random>
-#include <sstream>
 
 namespace mortar::config {
 
@@ -27,9 +26,17 @@ std::string TypeName(const Json& value) {
 Result<Json> ReadJsonFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path.string() + ": file not found or not readable");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  // Read up to the limit (a FIFO or a file still growing has no size to check first).
+  std::string text;
+  char block[1 << 16];
+  while (in.read(block, sizeof block) || in.gcount() > 0) {
+    text.append(block, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxJsonFileBytes) {
+      return Status::Invalid(path.string() + ": larger than a Mortar file is (" +
+                             std::to_string(kMaxJsonFileBytes >> 20) +
+                             " MiB at most): check that it is the right file");
+    }
+  }
   Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (value.is_discarded()) {
     // Find where parsing stops to give line and column.

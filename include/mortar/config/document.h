@@ -2,6 +2,7 @@
 // file, the field and what was expected. Not thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -26,8 +27,12 @@ class ConfigFieldDetail final : public StatusDetail {
 
 using Json = nlohmann::json;
 
-// Reads and parses a JSON file; syntax errors name the file, line and column.
+// Reads and parses a JSON file of at most kMaxJsonFileBytes; syntax errors name the
+// file, line and column.
 Result<Json> ReadJsonFile(const std::filesystem::path& path);
+// Mortar's own JSON files (projects, datasets, recipes, jobs, settings) are small: a
+// larger one is refused before it is read, not parsed into memory.
+inline constexpr std::uintmax_t kMaxJsonFileBytes = 16 << 20;
 // Writes atomically (temporary file + rename), with the given mode bits.
 Status WriteJsonFile(const std::filesystem::path& path, const Json& value,
                      std::filesystem::perms perms = std::filesystem::perms::owner_read |
