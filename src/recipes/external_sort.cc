@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -383,6 +384,8 @@ struct ExternalSort::State {
   RowOrder order;
   arrow::RecordBatchVector held;
   int64_t held_bytes = 0;
+  int64_t input_bytes = 0;  // all rows added, for their average width
+  int64_t input_rows = 0;
   std::shared_ptr<SpillFiles> spills = std::make_shared<SpillFiles>();
   // The last run being sorted and written, on a thread of its own while the input is
   // read on; waited for before the next (and by the destructor, before the files go).
@@ -411,16 +414,48 @@ struct ExternalSort::State {
     return sorted.record_batch();
   }
 
-  Status WriteRun(arrow::RecordBatchVector batches, const std::filesystem::path& path) const {
-    MORTAR_ASSIGN_OR_RETURN(auto rows, Sort(std::move(batches)));
+  // How many rows of the input's average width fit `bytes` (1 to batch_rows): batches
+  // of wide rows are bounded by their bytes, not by a number of rows.
+  int64_t RowsWithin(int64_t bytes) const {
+    int64_t row_bytes = std::max<int64_t>(1, input_bytes / std::max<int64_t>(1, input_rows));
+    return std::clamp<int64_t>(bytes / row_bytes, 1, bounds.batch_rows);
+  }
+
+  // Rows in each batch of a run file: a batch of every run merged at once fills about
+  // memory_bytes.
+  int64_t RunBatchRows() const {
+    return RowsWithin(bounds.memory_bytes / std::max(2, bounds.merge_fan_in));
+  }
+
+  // A new run file's path, registered to be removed with the sort whatever happens.
+  std::filesystem::path NewRunPath() {
+    std::random_device random;
+    std::filesystem::path path =
+        folder / (prefix + "-" + std::to_string(random()) + "-" + std::to_string(random()) +
+                  "-run" + std::to_string(spills->paths.size()) + ".arrow");
+    spills->paths.push_back(path);
+    return path;
+  }
+
+  // Writes `next`'s batches (until it gives null) into a new run file at `path`.
+  template <typename Next>
+  Status WriteRunFile(const std::filesystem::path& path, Next next) const {
     MORTAR_ASSIGN_OR_RETURN(auto file, CreatePrivateFile(path));
     MORTAR_ASSIGN_OR_RETURN(auto writer, FromArrowResult(arrow::ipc::MakeFileWriter(file, schema)));
-    for (int64_t offset = 0; offset < rows->num_rows(); offset += bounds.batch_rows) {
-      MORTAR_RETURN_IF_ARROW_ERROR(
-          writer->WriteRecordBatch(*rows->Slice(offset, bounds.batch_rows)));
+    while (true) {
+      MORTAR_ASSIGN_OR_RETURN(std::shared_ptr<arrow::RecordBatch> batch, next());
+      if (batch == nullptr) break;
+      MORTAR_RETURN_IF_ARROW_ERROR(writer->WriteRecordBatch(*batch));
     }
     MORTAR_RETURN_IF_ARROW_ERROR(writer->Close());
     return FromArrowStatus(file->Close());
+  }
+
+  Status WriteRun(arrow::RecordBatchVector batches, const std::filesystem::path& path,
+                  int64_t batch_rows) const {
+    MORTAR_ASSIGN_OR_RETURN(auto rows, Sort(std::move(batches)));
+    MemoryRun run(std::move(rows), batch_rows);
+    return WriteRunFile(path, [&run]() { return run.Next(); });
   }
 
   Status WaitForSpill() { return spilling.valid() ? spilling.get() : Status::OK(); }
@@ -428,16 +463,47 @@ struct ExternalSort::State {
   // The held rows handed to a thread that sorts them into a run file.
   Status Spill() {
     MORTAR_RETURN_IF_ERROR(WaitForSpill());
-    std::random_device random;
-    std::filesystem::path path =
-        folder / (prefix + "-" + std::to_string(random()) + "-" + std::to_string(random()) +
-                  "-run" + std::to_string(spills->paths.size()) + ".arrow");
-    spills->paths.push_back(path);  // removed with the sort, whatever happens to it
-    spilling = std::async(std::launch::async, [this, batches = std::move(held), path]() mutable {
-      return WriteRun(std::move(batches), path);
-    });
+    std::filesystem::path path = NewRunPath();
+    spilling = std::async(std::launch::async,
+                          [this, batches = std::move(held), path, rows = RunBatchRows()]() mutable {
+                            return WriteRun(std::move(batches), path, rows);
+                          });
     held.clear();
     held_bytes = 0;
+    return Status::OK();
+  }
+
+  // One pass over the run files: each `merge_fan_in` consecutive runs merged into one,
+  // in their place (consecutive, so ties keep the input's order).
+  Status MergePass() {
+    std::vector<std::filesystem::path> inputs = spills->paths;
+    std::vector<std::filesystem::path> outputs;
+    std::size_t fan_in = static_cast<std::size_t>(std::max(2, bounds.merge_fan_in));
+    for (std::size_t start = 0; start < inputs.size(); start += fan_in) {
+      std::size_t end = std::min(inputs.size(), start + fan_in);
+      if (end - start == 1) {
+        outputs.push_back(inputs[start]);
+        continue;
+      }
+      std::filesystem::path merged = NewRunPath();
+      {
+        std::vector<std::unique_ptr<Run>> runs;
+        for (std::size_t i = start; i < end; ++i) {
+          MORTAR_ASSIGN_OR_RETURN(auto run, FileRun::Open(inputs[i]));
+          runs.push_back(std::move(run));
+        }
+        MergedRuns merge(std::move(runs), order, RunBatchRows(), nullptr);
+        MORTAR_RETURN_IF_ERROR(merge.Start());
+        MORTAR_RETURN_IF_ERROR(WriteRunFile(merged, [&merge]() { return merge.Next(); }));
+      }
+      for (std::size_t i = start; i < end; ++i) {
+        std::error_code error;
+        std::filesystem::remove(inputs[i], error);
+        std::erase(spills->paths, inputs[i]);
+      }
+      outputs.push_back(merged);
+    }
+    spills->paths = std::move(outputs);
     return Status::OK();
   }
 };
@@ -477,8 +543,10 @@ Status ExternalSort::Add(std::shared_ptr<arrow::RecordBatch> batch) {
   }
   MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
                           FromArrowResult(arrow::util::ReferencedBufferSize(*batch)));
+  state.input_rows += batch->num_rows();
   state.held.push_back(std::move(batch));
   state.held_bytes += bytes;
+  state.input_bytes += bytes;
   if (state.held_bytes >= state.bounds.memory_bytes) return state.Spill();
   return Status::OK();
 }
@@ -504,18 +572,28 @@ Result<std::unique_ptr<SortedBatches>> ExternalSort::Finish() {
   } else {
     MORTAR_RETURN_IF_ERROR(state.WaitForSpill());
   }
+  // At most merge_fan_in runs (files open, batches held) in the last merge.
+  std::size_t in_memory = last_rows ? 1 : 0;
+  while (state.spills->paths.size() + in_memory >
+         static_cast<std::size_t>(std::max(2, state.bounds.merge_fan_in))) {
+    MORTAR_RETURN_IF_ERROR(state.MergePass());
+  }
   std::vector<std::unique_ptr<Run>> runs;  // in the input's order, for ties to keep it
   for (const auto& path : state.spills->paths) {
     MORTAR_ASSIGN_OR_RETURN(auto run, FileRun::Open(path));
     runs.push_back(std::move(run));
   }
-  if (last_rows) runs.push_back(std::make_unique<MemoryRun>(last_rows, state.bounds.batch_rows));
+  // Slices of rows held anyway: their batches need no byte bound of their own.
+  if (last_rows) {
+    runs.push_back(
+        std::make_unique<MemoryRun>(last_rows, state.RowsWithin(state.bounds.memory_bytes)));
+  }
   if (runs.size() == 1) {
     return std::unique_ptr<SortedBatches>(
         std::make_unique<OneRun>(std::move(runs.front()), state.spills));
   }
-  auto merged = std::make_unique<MergedRuns>(std::move(runs), state.order, state.bounds.batch_rows,
-                                             state.spills);
+  auto merged = std::make_unique<MergedRuns>(
+      std::move(runs), state.order, state.RowsWithin(state.bounds.memory_bytes), state.spills);
   MORTAR_RETURN_IF_ERROR(merged->Start());
   return std::unique_ptr<SortedBatches>(std::make_unique<Prefetched>(std::move(merged)));
 }

@@ -3,9 +3,10 @@
 // rows are sorted (Arrow's SortIndices) and spilled as one sorted run, an Arrow IPC
 // file in a scratch folder readable by this user only, on a second thread while the
 // input is read on; at the end the runs are merged a batch at a time, one batch ahead
-// of the reader on that thread. Rows that never pass the bound are sorted in memory and never
-// touch the disk. The sort is stable: ties keep their input order. Nulls go first or
-// last as each key says; NaN is above every number, as Spark orders it.
+// of the reader on that thread (with more runs than merge_fan_in, in passes). Rows
+// that never pass the bound are sorted in memory and never touch the disk. The sort is stable: ties
+// keep their input order. Nulls go first or last as each key says; NaN is above every number, as
+// Spark orders it.
 #pragma once
 
 #include <arrow/api.h>
@@ -29,10 +30,15 @@ struct SortKeyColumn {
 struct SortBounds {
   // Bytes of input in each sorted run. Memory holds about four times this at most: the
   // rows being read, and the last run as it is sorted (copied, then taken in order) on a
-  // thread of its own.
+  // thread of its own; or, in the merge, a batch of each run (runs are written in
+  // batches of memory_bytes / merge_fan_in) and a batch of output or two.
   int64_t memory_bytes = int64_t{64} << 20;
-  // Rows in each batch read back from a run and in each batch of the output.
+  // Rows in each batch of the output at most; fewer when they would pass memory_bytes
+  // (at the input's average row width).
   int64_t batch_rows = int64_t{1} << 16;
+  // Runs merged at once (each an open file). With more, groups of this many are first
+  // merged into longer runs, pass after pass.
+  int merge_fan_in = 64;
 };
 
 // Whether ExternalSort can order a column of this type (numbers, decimals, dates,
@@ -86,7 +92,8 @@ class ExternalSort {
   // Ends the input; the rows in order. Call once.
   Result<std::unique_ptr<SortedBatches>> Finish();
 
-  // How many runs went to disk so far (0 when everything fit in memory).
+  // How many runs are on disk (0 when everything fit in memory; after Finish, what the
+  // merge passes left).
   int spilled_runs() const;
 
  private:

@@ -170,6 +170,73 @@ TEST_F(ExternalSortTest, RowsWithinTheBoundNeverTouchTheDisk) {
   EXPECT_EQ((*sort)->spilled_runs(), 0);
 }
 
+// More runs than are merged at once: groups of them are merged into longer runs first,
+// pass after pass, and the order stays the stable one.
+TEST_F(ExternalSortTest, ManyRunsMergeInPassesOfTheFanIn) {
+  auto rows = Rows(20000);
+  auto sort = ExternalSort::Make(rows->schema(), kKeys, folder(), "test",
+                                 SortBounds{16 << 10, 700, /*merge_fan_in=*/3});
+  ASSERT_TRUE(sort.ok()) << sort.status().ToString();
+  for (int64_t offset = 0; offset < rows->num_rows(); offset += 250) {
+    ASSERT_TRUE((*sort)->Add(rows->Slice(offset, 250)).ok());
+  }
+  EXPECT_GT((*sort)->spilled_runs(), 27);  // three passes at least
+  int64_t batches = 0;
+  EXPECT_EQ(SortedPlaces(**sort, &batches), ExpectedPlaces(rows));
+  EXPECT_LE((*sort)->spilled_runs(), 3);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder()))
+    files += entry.path().filename().string().rfind("test-", 0) == 0;
+  EXPECT_EQ(files, (*sort)->spilled_runs());  // the merged runs' files are gone
+  sort->reset();
+  for (const auto& entry : std::filesystem::directory_iterator(folder())) {
+    EXPECT_NE(entry.path().filename().string().rfind("test-", 0), 0u) << entry.path();
+  }
+}
+
+// Wide rows: the runs' batches and the output's are bounded by bytes, not by a number
+// of rows, so the merge does not hold about the whole input.
+TEST_F(ExternalSortTest, BatchesOfWideRowsAreBoundedByTheirBytes) {
+  constexpr int64_t kRows = 2000;
+  arrow::Int64Builder keys;
+  arrow::StringBuilder wide;
+  std::mt19937 random(5);
+  for (int64_t i = 0; i < kRows; ++i) {
+    ASSERT_TRUE(keys.Append(static_cast<int64_t>(random() % 100000)).ok());
+    ASSERT_TRUE(wide.Append(std::string(4096, static_cast<char>('a' + i % 26))).ok());
+  }
+  auto schema =
+      arrow::schema({arrow::field("key", arrow::int64()), arrow::field("wide", arrow::utf8())});
+  auto rows = arrow::RecordBatch::Make(schema, kRows,
+                                       {keys.Finish().ValueOrDie(), wide.Finish().ValueOrDie()});
+  constexpr int64_t kMemory = 512 << 10;
+  auto sort = ExternalSort::Make(schema, {{0}}, folder(), "wide",
+                                 SortBounds{kMemory, int64_t{1} << 16, /*merge_fan_in=*/8});
+  ASSERT_TRUE(sort.ok()) << sort.status().ToString();
+  for (int64_t offset = 0; offset < kRows; offset += 100) {
+    ASSERT_TRUE((*sort)->Add(rows->Slice(offset, 100)).ok());
+  }
+  ASSERT_GT((*sort)->spilled_runs(), 8);
+  auto sorted = (*sort)->Finish();
+  ASSERT_TRUE(sorted.ok()) << sorted.status().ToString();
+  int64_t seen = 0;
+  int64_t last_key = -1;
+  while (true) {
+    auto batch = (*sorted)->Next();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    if (*batch == nullptr) break;
+    // About kMemory of 4 KiB rows: 128 of them, not the 65,536 rows of the bound.
+    EXPECT_LE((*batch)->num_rows(), kMemory / 4096) << "after " << seen << " rows";
+    const auto& batch_keys = static_cast<const arrow::Int64Array&>(*(*batch)->column(0));
+    for (int64_t i = 0; i < batch_keys.length(); ++i) {
+      EXPECT_LE(last_key, batch_keys.Value(i));
+      last_key = batch_keys.Value(i);
+    }
+    seen += (*batch)->num_rows();
+  }
+  EXPECT_EQ(seen, kRows);
+}
+
 TEST_F(ExternalSortTest, NoRowsSortToNoBatches) {
   auto rows = Rows(0);
   auto sort = ExternalSort::Make(rows->schema(), kKeys, folder(), "test");
