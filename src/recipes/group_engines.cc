@@ -12,6 +12,7 @@
 #include "mortar/core/decimal_average.h"
 #include "recipes/builtin_recipes.h"
 #include "recipes/group_recipe.h"
+#include "recipes/signless_zero.h"
 #include "recipes/visual_recipe.h"
 
 namespace mortar::recipes {
@@ -162,8 +163,11 @@ class LocalGroupEngine final : public Engine {
     auto arrow_input = input_schema.ToArrow();
     std::vector<cp::Expression> projection;
     std::vector<std::string> projected_names;
+    // Float keys group -0.0 with 0.0, as Spark and SQLite do (signless_zero.h).
     for (const auto& field : arrow_input->fields()) {
-      projection.push_back(cp::field_ref(field->name()));
+      bool key = std::find(spec.keys.begin(), spec.keys.end(), field->name()) != spec.keys.end();
+      projection.push_back(key ? SignlessZero(cp::field_ref(field->name()), *field->type())
+                               : cp::field_ref(field->name()));
       projected_names.push_back(field->name());
     }
     std::vector<cp::Aggregate> aggregates;
@@ -198,6 +202,13 @@ class LocalGroupEngine final : public Engine {
                                         cp::CastOptions::Safe(arrow::decimal256(76, *scale))));
           projected_names.push_back(wide);
           targets.emplace_back(wide);
+        } else if (aggregation.function == sql::Aggregate::kCountDistinct &&
+                   arrow::is_floating(type->id())) {
+          // -0.0 and 0.0 are one distinct value.
+          std::string signless = "__mortar_signless_" + std::to_string(projection.size());
+          projection.push_back(SignlessZero(cp::field_ref(name), *type));
+          projected_names.push_back(signless);
+          targets.emplace_back(signless);
         } else {
           targets.emplace_back(name);
         }

@@ -7,6 +7,7 @@
 #include <arrow/compute/row/grouper.h>
 
 #include "recipes/builtin_recipes.h"
+#include "recipes/signless_zero.h"
 #include "recipes/spark_sort_indices.h"
 #include "recipes/top_n_engine.h"
 #include "recipes/visual_recipe.h"
@@ -141,7 +142,11 @@ class LocalTopNEngine final : public Engine {
       std::shared_ptr<arrow::Array> groups;
       if (grouper) {
         std::vector<arrow::Datum> keys;
-        for (int index : partition_indices) keys.emplace_back(batch->column(index));
+        // -0.0 and 0.0 in one partition, as Spark and SQLite have them.
+        for (int index : partition_indices) {
+          MORTAR_ASSIGN_OR_RETURN(auto key, SignlessZero(batch->column(index)));
+          keys.emplace_back(std::move(key));
+        }
         auto exec_batch = cp::ExecBatch::Make(std::move(keys), batch->num_rows());
         if (!exec_batch.ok()) return FromArrowStatus(exec_batch.status());
         auto ids = grouper->Consume(cp::ExecSpan(*exec_batch));
