@@ -27,8 +27,7 @@ TEST(DialectTest, SqliteKeepsDecimalsAsTextComparedAndSummedByValue) {
   // Tables Mortar wrote before (NUMERIC affinity) still read as decimals.
   EXPECT_EQ(dialect.MortarType("DECIMAL(10,2)")->ToString(), "decimal(10,2)");
   EXPECT_EQ(dialect.AggregateCall(Aggregate::kSum, "x", money), "mortar_decimal_sum(x)");
-  EXPECT_EQ(dialect.AggregateCall(Aggregate::kAvg, "x", money),
-            "(mortar_decimal(mortar_decimal_avg(x, 6), 32, 6) COLLATE mortar_decimal)");
+  EXPECT_EQ(dialect.AggregateCall(Aggregate::kAvg, "x", money), "mortar_decimal_avg(x, 6)");
   EXPECT_EQ(dialect.AggregateCall(Aggregate::kMax, "x", money), "MAX((x) COLLATE mortar_decimal)");
   EXPECT_EQ(dialect.AggregateCall(Aggregate::kSum, "x", Type::Double()), "SUM(x)");
   EXPECT_EQ(dialect.Cast("x", money), "(mortar_decimal(x, 28, 2) COLLATE mortar_decimal)");

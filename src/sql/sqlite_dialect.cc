@@ -111,11 +111,11 @@ class Sqlite final : public Dialect {
     if (argument_type.kind() == TypeKind::kDecimal) {
       std::string value(argument);
       if (aggregate == Aggregate::kSum) return "mortar_decimal_sum(" + value + ")";
-      // Spark's type for it, decimal(p+4, s+4) up to 38 digits (AggregateType).
+      // At Spark's scale for it, s+4 up to 38 (AggregateType), as text; a call and
+      // nothing around it, so that a window's OVER can follow.
       if (aggregate == Aggregate::kAvg) {
-        int32_t scale = std::min(38, argument_type.scale() + 4);
-        return Cast("mortar_decimal_avg(" + value + ", " + std::to_string(scale) + ")",
-                    *Type::Decimal(std::min(38, argument_type.precision() + 4), scale));
+        return "mortar_decimal_avg(" + value + ", " +
+               std::to_string(std::min(38, argument_type.scale() + 4)) + ")";
       }
       // By value also when the argument is an expression (a pivot's CASE), which has no
       // column's collation.
