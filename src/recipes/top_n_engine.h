@@ -1,7 +1,8 @@
-// The top N recipe's streaming local engine (top_n_recipe.cc), with the row counts
-// that bound its memory: rows held before they are cut down to each group's first N,
-// and the most that may stay held after a cut (with more, the recipe runs on the
-// scratch database instead).
+// The top N recipe's streaming local engine (top_n_recipe.cc), with the rows and bytes
+// that bound its memory: held before they are cut down to each group's first N, and
+// the most that may stay held after a cut (with more, the recipe runs on the scratch
+// database instead). Bytes as well as rows: a thousand rows of wide text are not a
+// thousand integers.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,8 @@ namespace mortar::recipes {
 struct TopNBounds {
   int64_t first_cut = int64_t{1} << 18;
   int64_t most_kept = int64_t{1} << 20;
+  int64_t first_cut_bytes = int64_t{64} << 20;
+  int64_t most_kept_bytes = int64_t{256} << 20;
 };
 
 std::unique_ptr<Engine> MakeLocalTopNEngine(std::shared_ptr<const VisualRecipe> top_n,

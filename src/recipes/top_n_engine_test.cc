@@ -70,5 +70,16 @@ TEST_F(LocalTopNEngineTest, MoreRowsToKeepThanItsBoundGoToTheScratchDatabase) {
   EXPECT_EQ(rows["null"].size(), 1000u);
 }
 
+TEST_F(LocalTopNEngineTest, MoreBytesToKeepThanItsBoundGoToTheScratchDatabase) {
+  std::map<std::string, std::vector<std::string>> rows;
+  // 8,000 rows to keep, far below the row bound, but more bytes than 96 KiB.
+  std::string log =
+      Run(1000, TopNBounds{int64_t{1} << 18, int64_t{1} << 20, 64 << 10, 96 << 10}, &rows);
+  EXPECT_NE(log.find("running on the scratch database instead"), std::string::npos) << log;
+  std::size_t total = 0;
+  for (const auto& [group, values] : rows) total += values.size();
+  EXPECT_EQ(total, 8000u);
+}
+
 }  // namespace
 }  // namespace mortar::recipes

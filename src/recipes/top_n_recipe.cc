@@ -5,6 +5,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/exec.h>
 #include <arrow/compute/row/grouper.h>
+#include <arrow/util/byte_size.h>
 
 #include "recipes/builtin_recipes.h"
 #include "recipes/signless_zero.h"
@@ -135,7 +136,9 @@ class LocalTopNEngine final : public Engine {
     }
     std::vector<std::shared_ptr<arrow::RecordBatch>> held;
     int64_t held_rows = 0;
+    int64_t held_bytes = 0;
     int64_t bound = bounds_.first_cut;
+    int64_t byte_bound = bounds_.first_cut_bytes;
     while (true) {
       MORTAR_ASSIGN_OR_RETURN(Batch batch, reader->Next());
       if (!batch) break;
@@ -163,20 +166,31 @@ class LocalTopNEngine final : public Engine {
       MORTAR_ASSIGN_OR_RETURN(auto batch_kept, Cut({*with_groups}, **plan, nullptr));
       for (auto& kept : batch_kept) {
         held_rows += kept->num_rows();
+        MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
+                                FromArrowResult(arrow::util::ReferencedBufferSize(*kept)));
+        held_bytes += bytes;
         held.push_back(std::move(kept));
       }
-      if (held_rows > bound) {
+      if (held_rows > bound || held_bytes > byte_bound) {
         MORTAR_ASSIGN_OR_RETURN(held, Cut(held, **plan, nullptr));
         held_rows = 0;
-        for (const auto& kept : held) held_rows += kept->num_rows();
-        if (held_rows > bounds_.most_kept) {
-          run.log.Info("top N: more than " + FormatCount(bounds_.most_kept) +
-                       " rows to keep; running on the scratch database instead");
+        held_bytes = 0;
+        for (const auto& kept : held) {
+          held_rows += kept->num_rows();
+          MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
+                                  FromArrowResult(arrow::util::ReferencedBufferSize(*kept)));
+          held_bytes += bytes;
+        }
+        if (held_rows > bounds_.most_kept || held_bytes > bounds_.most_kept_bytes) {
+          run.log.Info("top N: more than " + FormatCount(bounds_.most_kept) + " rows or " +
+                       std::to_string(bounds_.most_kept_bytes >> 20) +
+                       " MiB to keep; running on the scratch database instead");
           held.clear();
           reader.reset();
           return RunOnScratchDatabase(run, *recipe_);
         }
         bound = std::max(bounds_.first_cut, 2 * held_rows);
+        byte_bound = std::max(bounds_.first_cut_bytes, 2 * held_bytes);
       }
     }
     arrow::Int64Builder ranks;

@@ -236,8 +236,22 @@ class ParquetWriter final : public BatchWriter {
   }
 
   Status WriteToArrow(const arrow::RecordBatch& batch) {
+    int64_t bytes = arrow::util::TotalBufferSize(batch);
+    // Wide rows: the row group closes by its bytes before it reaches row_group_rows.
+    if (group_bytes_ > 0 && group_bytes_ + bytes > options_.row_group_bytes) {
+      if (arrow::Status status = writer_->NewBufferedRowGroup(); !status.ok())
+        return commit_.WriteError(status);
+      group_rows_ = group_bytes_ = 0;
+    }
     arrow::Status status = writer_->WriteRecordBatch(batch);
     if (!status.ok()) return commit_.WriteError(status);
+    group_rows_ += batch.num_rows();
+    group_bytes_ += bytes;
+    // Arrow closes a group at row_group_rows itself: what is left is in the next one.
+    if (group_rows_ >= options_.row_group_rows) {
+      group_rows_ %= options_.row_group_rows;
+      group_bytes_ = batch.num_rows() > 0 ? bytes * group_rows_ / batch.num_rows() : 0;
+    }
     return Status::OK();
   }
 
@@ -264,6 +278,8 @@ class ParquetWriter final : public BatchWriter {
   std::unique_ptr<parquet::arrow::FileWriter> writer_;
   HeldBatches sample_;
   HeldBatches gathered_;
+  int64_t group_rows_ = 0;  // written into the row group Arrow is filling
+  int64_t group_bytes_ = 0;
 };
 
 }  // namespace

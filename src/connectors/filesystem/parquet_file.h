@@ -29,6 +29,9 @@ struct ParquetWriteOptions {
   // file's first rows (kDictionarySampleRows) to leave out the columns whose values are
   // too distinct for a dictionary to pay (dictionary_columns.h).
   bool dictionary = true;
+  // Row groups are bounded by bytes too, for wide rows: one closes once the batches
+  // written into it pass this many bytes (in memory, before encoding).
+  int64_t row_group_bytes = int64_t{128} << 20;
 };
 
 Result<std::unique_ptr<BatchWriter>> OpenParquetWriter(const std::filesystem::path& target,

@@ -115,6 +115,28 @@ TEST_F(ParquetFileTest, AFileWithoutRowsKeepsItsColumns) {
   EXPECT_TRUE(table->schema()->Equals(*Rows(0, 0)->schema()));
 }
 
+// Wide rows: row groups close by their bytes, long before their number of rows.
+TEST_F(ParquetFileTest, RowGroupsOfWideRowsAreBoundedByBytes) {
+  auto schema = Schema::FromArrow(*arrow::schema({arrow::field("wide", arrow::utf8())}));
+  ASSERT_TRUE(schema.ok());
+  auto writer =
+      OpenParquetWriter(path_, *schema, ParquetWriteOptions{kParquetRowGroupRows, false, 1 << 20});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  // 100 batches of 100 rows of 4 KiB (40 MB), gathered into writes of 8 MiB.
+  for (int batch = 0; batch < 100; ++batch) {
+    arrow::StringBuilder wide;
+    for (int row = 0; row < 100; ++row)
+      ASSERT_TRUE(wide.Append(std::string(4096, static_cast<char>('a' + row % 26))).ok());
+    auto rows = arrow::RecordBatch::Make(schema->ToArrow(), 100, {*wide.Finish()});
+    ASSERT_TRUE((*writer)->Write(*rows).ok());
+  }
+  ASSERT_TRUE((*writer)->Commit().ok());
+  auto metadata = parquet::ParquetFileReader::OpenFile(path_.string())->metadata();
+  // A group per write past 1 MiB, not one group of 10,000 rows.
+  EXPECT_GE(metadata->num_row_groups(), 4);
+  EXPECT_EQ(metadata->num_rows(), 10000);
+}
+
 TEST_F(ParquetFileTest, WithoutDictionariesNoColumnHasOne) {
   WriteFile(2, 100, ParquetWriteOptions{kParquetRowGroupRows, false});
   EXPECT_EQ(Dictionaries(), (std::vector<bool>{false, false, false, false}));
