@@ -4,6 +4,7 @@
 #include <arrow/util/base64.h>
 #include <arrow/util/decimal.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "mortar/core/batch.h"
@@ -317,6 +318,34 @@ Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, cons
     }
   }
   return Status::Internal("unhandled type " + type.ToString());
+}
+
+Result<std::shared_ptr<arrow::Array>> FloatsToDecimals(const arrow::Array& floats, const Type& type,
+                                                       const TextOrigin& origin) {
+  if (type.kind() != TypeKind::kDecimal ||
+      (floats.type_id() != arrow::Type::FLOAT && floats.type_id() != arrow::Type::DOUBLE)) {
+    return Status::Internal("FloatsToDecimals takes floats to a decimal");
+  }
+  arrow::StringBuilder texts;
+  MORTAR_RETURN_IF_ARROW_ERROR(texts.Reserve(floats.length()));
+  char buffer[64];
+  for (int64_t i = 0; i < floats.length(); ++i) {
+    if (floats.IsNull(i)) {
+      texts.UnsafeAppendNull();
+      continue;
+    }
+    // The shortest text that reads back as the same value, as Java's Double.toString.
+    auto [end, error] =
+        floats.type_id() == arrow::Type::FLOAT
+            ? std::to_chars(buffer, buffer + sizeof buffer,
+                            static_cast<const arrow::FloatArray&>(floats).Value(i))
+            : std::to_chars(buffer, buffer + sizeof buffer,
+                            static_cast<const arrow::DoubleArray&>(floats).Value(i));
+    if (error != std::errc()) return Status::Internal("cannot print a floating-point value");
+    MORTAR_RETURN_IF_ARROW_ERROR(texts.Append(buffer, static_cast<int32_t>(end - buffer)));
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto text, FromArrowResult(texts.Finish()));
+  return ConvertText(*text, type, origin);
 }
 
 }  // namespace mortar

@@ -3,6 +3,8 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "mortar/core/cell_text.h"
 
 namespace mortar {
@@ -22,6 +24,30 @@ TEST(TextConversionTest, ConvertsDecimalsExactly) {
   EXPECT_EQ(array.FormatValue(0), "12345678901234567890.12");
   EXPECT_EQ(array.FormatValue(1), "-0.50");
   EXPECT_TRUE(array.IsNull(2));
+}
+
+TEST(TextConversionTest, FloatsBecomeDecimalsAsSparkCastsThem) {
+  arrow::DoubleBuilder doubles;
+  ASSERT_TRUE(doubles.AppendValues({0.125, 2.675, -0.125, 1e-7, 12345.0}).ok());
+  ASSERT_TRUE(doubles.AppendNull().ok());
+  auto decimals = FloatsToDecimals(*doubles.Finish().ValueOrDie(), *Type::Decimal(7, 2),
+                                   TextOrigin{"upload", "amount", 1});
+  ASSERT_TRUE(decimals.ok()) << decimals.status().ToString();
+  const auto& array = static_cast<const arrow::Decimal128Array&>(**decimals);
+  // The shortest text rounded half up: Arrow's cast gives 0.12, 2.67 and -0.12.
+  EXPECT_EQ(array.FormatValue(0), "0.13");
+  EXPECT_EQ(array.FormatValue(1), "2.68");
+  EXPECT_EQ(array.FormatValue(2), "-0.13");
+  EXPECT_EQ(array.FormatValue(3), "0.00");
+  EXPECT_EQ(array.FormatValue(4), "12345.00");
+  EXPECT_TRUE(array.IsNull(5));
+  arrow::FloatBuilder floats;
+  ASSERT_TRUE(floats.AppendValues({0.1f, std::nanf("")}).ok());
+  auto refused = FloatsToDecimals(*floats.Finish().ValueOrDie(), *Type::Decimal(7, 2),
+                                  TextOrigin{"upload", "amount", 1});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("nan"), std::string::npos)
+      << refused.status().ToString();
 }
 
 TEST(TextConversionTest, BadValueNamesSourceRowAndColumn) {

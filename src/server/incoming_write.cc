@@ -3,7 +3,10 @@
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
 
+#include <optional>
+
 #include "mortar/auth/oauth_client.h"
+#include "mortar/core/text_conversion.h"
 #include "server/column_lookup.h"
 #include "server/error_reply.h"
 
@@ -90,8 +93,15 @@ Status IncomingWrite::OnBatch(std::shared_ptr<arrow::RecordBatch> batch) {
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const auto& target = arrow_schema->field(static_cast<int>(i))->type();
     auto column = batch->column(sources[i]);
+    bool floats =
+        column->type_id() == arrow::Type::FLOAT || column->type_id() == arrow::Type::DOUBLE;
     if (!column->type()->Equals(*target)) {
-      auto cast = arrow::compute::Cast(*column, target, arrow::compute::CastOptions::Safe());
+      // Floats into decimals are rounded as Spark casts them, not as Arrow's cast does.
+      auto cast = floats && schema[i].type.kind() == TypeKind::kDecimal
+                      ? FloatsToDecimals(*column, schema[i].type,
+                                         TextOrigin{"the data written", schema[i].name, rows + 1})
+                      : FromArrowResult(arrow::compute::Cast(*column, target,
+                                                             arrow::compute::CastOptions::Safe()));
       if (!cast.ok()) {
         const Column& wanted = schema[i];
         auto given = Type::FromArrow(*column->type());
@@ -132,14 +142,19 @@ Status IncomingWrite::Unspool() {
 
 Status IncomingWrite::Commit() {
   if (spool) MORTAR_RETURN_IF_ERROR(Unspool());
+  // The dataset's file is read before the data commits, so a file that cannot be read
+  // fails the write with the data as it was, not after it changed.
+  std::optional<config::DatasetConfig> config;
+  const config::Project* project = nullptr;
+  if (record_schema) {
+    MORTAR_ASSIGN_OR_RETURN(project, context->project());
+    MORTAR_ASSIGN_OR_RETURN(config, project->LoadDataset(dataset->name()));
+    config->schema = schema;
+  }
   MORTAR_RETURN_IF_ERROR(writer->Commit());
   writer.reset();
   Abort();  // removes the spool file
-  if (!record_schema) return Status::OK();
-  MORTAR_ASSIGN_OR_RETURN(const config::Project* project, context->project());
-  MORTAR_ASSIGN_OR_RETURN(config::DatasetConfig config, project->LoadDataset(dataset->name()));
-  config.schema = schema;
-  return project->SaveDataset(config);
+  return config ? project->SaveDataset(*config) : Status::OK();
 }
 
 }  // namespace mortar::server

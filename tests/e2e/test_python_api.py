@@ -154,6 +154,24 @@ def test_unknown_undeclared_datasets_and_failed_conversions_are_clear_errors(mor
     assert mortar.json("sql", "sqlite_default", "SELECT id, name FROM adults")["rows"] == [{"id": 7, "name": "Ed"}]
 
 
+FLOATS_INTO_DECIMALS = """
+import pandas as pd
+import mortar
+mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": [1, 2, 3], "amount": [0.125, 2.675, -0.125]}))
+"""
+
+
+def test_floats_written_into_decimals_round_as_spark_casts_them(mortar, project):
+    adults = json.loads((project / "datasets" / "adults.json").read_text())
+    adults["schema"] = [{"name": "id", "type": "int64"}, {"name": "amount", "type": "decimal(5,2)"}]
+    write_json(project / "datasets" / "adults.json", adults)
+    recipe(project, "adults", ["people"], ["adults"], FLOATS_INTO_DECIMALS)
+    build(mortar, "adults")
+    rows = mortar.json("sql", "sqlite_default", "SELECT id, amount FROM adults ORDER BY id")["rows"]
+    # Each float's shortest text, half up (Spark's CAST): Arrow's cast gave 0.12, 2.67, -0.12.
+    assert [row["amount"] for row in rows] == ["0.13", "2.68", "-0.13"], rows
+
+
 def test_a_failing_script_leaves_previous_outputs_and_reports_its_last_lines(mortar, project):
     dataset(project, "minors", "sqlite_default", table="minors")
     recipe(project, "adults", ["people_csv", "people"], ["adults", "minors"], READ_AND_WRITE)

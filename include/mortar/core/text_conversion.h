@@ -39,4 +39,10 @@ class TextPositionDetail final : public StatusDetail {
 Result<std::shared_ptr<arrow::Array>> ConvertText(const arrow::Array& text, const Type& type,
                                                   const TextOrigin& origin);
 
+// Floats or doubles as decimals the way Spark casts them: each value's shortest text
+// (0.125, 2.675) rounded half up to the scale (0.13, 2.68), where Arrow's cast rounds
+// the binary value half to even (0.12, 2.67). NaN and infinities do not convert.
+Result<std::shared_ptr<arrow::Array>> FloatsToDecimals(const arrow::Array& floats, const Type& type,
+                                                       const TextOrigin& origin);
+
 }  // namespace mortar
