@@ -2,7 +2,8 @@
 S3 and Azure servers behave): a store that ignores ranges is cut off after the range,
 not after the whole object; an Azure listing that repeats its marker is an error, not a
 loop; an Azure upload whose block fails commits nothing, so the blob there stays; an
-S3 completion retried after it landed is judged by the object's ETag."""
+S3 completion retried after it landed is judged by the object's ETag; a listing page
+is cut off at 16 MiB."""
 import hashlib
 import http.server
 import os
@@ -267,3 +268,34 @@ def test_an_s3_completion_retried_after_it_landed_is_not_a_failure(mortar, lost)
         assert len(completions) == 2, completions
         assert stored.startswith(b'"id","name"\n0,"name number 0"\n'), stored[:40]
         assert stored.endswith(b'999999,"name number 999999"\n'), stored[-40:]
+
+
+class EndlessListing(Store):
+    """A listing page that never ends: an S3 bucket listing of 256 MiB."""
+    sent = 0
+
+    def do_GET(self):
+        self.record()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(WHOLE_OBJECT))
+        self.end_headers()
+        entry = b"<Contents><Key>k.csv</Key><Size>1</Size></Contents>" * 20000
+        try:
+            self.wfile.write(b"<ListBucketResult>")
+            while EndlessListing.sent < WHOLE_OBJECT:
+                self.wfile.write(entry)
+                EndlessListing.sent += len(entry)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def test_a_listing_page_is_cut_off_at_the_control_reply_bound(mortar):
+    EndlessListing.sent = 0
+    with serving(EndlessListing) as endpoint:
+        add_store(mortar, "s3", endpoint)
+        listed = mortar.run("connection", "files", "lake", check=False, env=SECRETS)
+    assert listed.returncode != 0, listed.stdout
+    assert "the response is larger than" in listed.stderr, listed.stderr
+    # Cut off at 16 MiB (plus what sockets hold), not read whole.
+    assert EndlessListing.sent < 48 << 20, EndlessListing.sent

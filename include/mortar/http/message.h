@@ -71,6 +71,11 @@ inline std::size_t RangeReplyLimit(int64_t length) {
   return static_cast<std::size_t>(length > 0 ? length : 0) + (std::size_t{64} << 10);
 }
 
+// The largest body to accept for a reply that carries no data, only control (a listing
+// page, an upload's completion, a copy's result, an error): an object store's listing
+// page of 1,000 keys is well under a megabyte.
+inline constexpr std::size_t kMaxControlReplyBytes = std::size_t{16} << 20;
+
 // The standard reason phrase ("Service Unavailable"), or "" for an unknown status.
 std::string_view ReasonPhrase(int status);
 

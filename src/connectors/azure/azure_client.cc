@@ -163,7 +163,7 @@ Status AzureBlobClient::PutBlob(const std::string& name, std::string body) const
 }
 
 Result<std::string> AzureBlobClient::GetBlob(const std::string& name) const {
-  return Send("GET", Url(name, ""), "", "reading " + name);
+  return Send("GET", Url(name, ""), "", "reading " + name, {}, http::Request{}.max_response_bytes);
 }
 
 Status AzureBlobClient::UploadFile(const fs::path& file, const std::string& name) const {

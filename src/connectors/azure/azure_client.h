@@ -89,15 +89,13 @@ class AzureBlobClient {
   // Listing pages under the prefix, delimited by '/' or not, until `limit` entries.
   Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit) const;
   // The response of a request that succeeded (2xx), or a clear error.
-  Result<http::Response> Call(
-      const std::string& method, const std::string& url, std::string body, const std::string& what,
-      std::vector<http::Header> headers = {},
-      std::size_t max_response_bytes = http::Request{}.max_response_bytes) const;
+  Result<http::Response> Call(const std::string& method, const std::string& url, std::string body,
+                              const std::string& what, std::vector<http::Header> headers = {},
+                              std::size_t max_response_bytes = http::kMaxControlReplyBytes) const;
   // Call's body.
-  Result<std::string> Send(
-      const std::string& method, const std::string& url, std::string body, const std::string& what,
-      std::vector<http::Header> headers = {},
-      std::size_t max_response_bytes = http::Request{}.max_response_bytes) const;
+  Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
+                           const std::string& what, std::vector<http::Header> headers = {},
+                           std::size_t max_response_bytes = http::kMaxControlReplyBytes) const;
   Status PutBlocks(const std::filesystem::path& file, const std::string& name, int64_t size) const;
 
   AzureSettings settings_;

@@ -90,10 +90,10 @@ class S3Client {
   // Listing pages under the prefix, delimited by '/' or not, until `limit` entries.
   Result<Level> Pages(const std::string& prefix, bool delimited, std::size_t limit,
                       const std::string& start_after = "") const;
-  Result<std::string> Send(
-      const std::string& method, const std::string& url, std::string body, const std::string& what,
-      std::vector<http::Header> headers = {}, std::string* etag = nullptr,
-      std::size_t max_response_bytes = http::Request{}.max_response_bytes) const;
+  Result<std::string> Send(const std::string& method, const std::string& url, std::string body,
+                           const std::string& what, std::vector<http::Header> headers = {},
+                           std::string* etag = nullptr,
+                           std::size_t max_response_bytes = http::kMaxControlReplyBytes) const;
   Status Multipart(const std::filesystem::path& file, const std::string& key, int64_t size) const;
   // After a completion answered NoSuchUpload (`failure`): OK when the object at `key`
   // is the one these parts make, else `failure` saying the upload did not land.
