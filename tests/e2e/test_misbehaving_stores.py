@@ -69,6 +69,20 @@ def add_store(mortar, kind, endpoint):
                    "--param", "sas_token_env=LAKE_SAS")
 
 
+def sync_into_store(mortar, rows):
+    """A local CSV of `rows` rows synced into out.csv on the connection 'lake'; the run."""
+    files = mortar.home / "files"
+    files.mkdir(exist_ok=True)
+    (files / "src.csv").write_text("id,name\n" + "".join(f"{i},name number {i}\n" for i in range(rows)))
+    mortar.run("dataset", "import", "filesystem_default", "src.csv", "--name", "src")
+    project = mortar.home / "projects" / "p"
+    write_json(project / "datasets" / "out.json",
+               {"name": "out", "connection": "lake", "type": "files", "params": {"path": "out.csv"}})
+    write_json(project / "recipes" / "w.json",
+               {"name": "w", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
+    return mortar.run("recipe", "run", "w", check=False, env=SECRETS)
+
+
 LISTED_SIZE = 1 << 20        # what the listing says big.csv holds
 WHOLE_OBJECT = 256 << 20     # what a GET of it sends, whatever range it asked
 
@@ -159,17 +173,7 @@ class RefusesSecondBlock(Store):
 def test_an_azure_upload_whose_block_fails_commits_nothing(mortar):
     with serving(RefusesSecondBlock) as endpoint:
         add_store(mortar, "azure", endpoint)
-        files = mortar.home / "files"
-        files.mkdir(exist_ok=True)
-        # About 12 MB of CSV: two 8 MiB blocks.
-        (files / "src.csv").write_text("id,name\n" + "".join(f"{i},name number {i}\n" for i in range(600000)))
-        mortar.run("dataset", "import", "filesystem_default", "src.csv", "--name", "src")
-        project = mortar.home / "projects" / "p"
-        write_json(project / "datasets" / "out.json",
-                   {"name": "out", "connection": "lake", "type": "files", "params": {"path": "out.csv"}})
-        write_json(project / "recipes" / "w.json",
-                   {"name": "w", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
-        result = mortar.run("recipe", "run", "w", check=False, env=SECRETS)
+        result = sync_into_store(mortar, 600000)  # about 12 MB of CSV: two 8 MiB blocks
     assert result.returncode != 0, result.stdout
     assert "this test refuses the block" in result.stderr, result.stderr
     assert [r for r in RefusesSecondBlock.requests if r[2].get("comp") == ["block"]], "no block sent"
@@ -244,17 +248,7 @@ def test_an_s3_completion_retried_after_it_landed_is_not_a_failure(mortar, lost)
     CompletesThenFails.objects = {"/b/out.csv": (b"id,name\n0,the old data\n", "0" * 32)}
     with serving(CompletesThenFails) as endpoint:
         add_store(mortar, "s3", endpoint)
-        files = mortar.home / "files"
-        files.mkdir(exist_ok=True)
-        # About 20 MB of CSV: two parts of 16 MiB.
-        (files / "src.csv").write_text("id,name\n" + "".join(f"{i},name number {i}\n" for i in range(1000000)))
-        mortar.run("dataset", "import", "filesystem_default", "src.csv", "--name", "src")
-        project = mortar.home / "projects" / "p"
-        write_json(project / "datasets" / "out.json",
-                   {"name": "out", "connection": "lake", "type": "files", "params": {"path": "out.csv"}})
-        write_json(project / "recipes" / "w.json",
-                   {"name": "w", "type": "sync", "inputs": ["src"], "outputs": ["out"]})
-        result = mortar.run("recipe", "run", "w", check=False, env=SECRETS)
+        result = sync_into_store(mortar, 1000000)  # about 20 MB of CSV: two parts of 16 MiB
     completions = [r for r in CompletesThenFails.requests if r[0] == "POST" and "uploadId" in r[2]]
     stored = CompletesThenFails.objects["/b/out.csv"][0]
     if lost:

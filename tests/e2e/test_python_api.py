@@ -136,10 +136,15 @@ mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": ["7"], "name": ["Ed
 """
 
 
+def declare_schema(project, name, schema):
+    """Records `schema` ([{"name", "type"}]) in the dataset `name`'s file."""
+    config = json.loads((project / "datasets" / f"{name}.json").read_text())
+    config["schema"] = schema
+    write_json(project / "datasets" / f"{name}.json", config)
+
+
 def test_unknown_undeclared_datasets_and_failed_conversions_are_clear_errors(mortar, project):
-    adults = json.loads((project / "datasets" / "adults.json").read_text())
-    adults["schema"] = [{"name": "id", "type": "int64"}, {"name": "name", "type": "string"}]
-    write_json(project / "datasets" / "adults.json", adults)
+    declare_schema(project, "adults", [{"name": "id", "type": "int64"}, {"name": "name", "type": "string"}])
     recipe(project, "adults", ["people"], ["adults"], ERRORS)
     build(mortar, "adults")
     log = job_log(mortar)
@@ -162,9 +167,7 @@ mortar.Dataset("adults").write_dataframe(pd.DataFrame({"id": [1, 2, 3], "amount"
 
 
 def test_floats_written_into_decimals_round_as_spark_casts_them(mortar, project):
-    adults = json.loads((project / "datasets" / "adults.json").read_text())
-    adults["schema"] = [{"name": "id", "type": "int64"}, {"name": "amount", "type": "decimal(5,2)"}]
-    write_json(project / "datasets" / "adults.json", adults)
+    declare_schema(project, "adults", [{"name": "id", "type": "int64"}, {"name": "amount", "type": "decimal(5,2)"}])
     recipe(project, "adults", ["people"], ["adults"], FLOATS_INTO_DECIMALS)
     build(mortar, "adults")
     rows = mortar.json("sql", "sqlite_default", "SELECT id, amount FROM adults ORDER BY id")["rows"]
