@@ -12,8 +12,9 @@ Result<arrow::Decimal256> DecimalAverage(const arrow::Decimal256& sum, int32_t s
   if (scale > sum_scale) {
     auto scaled = sum.Rescale(sum_scale, scale);
     if (!scaled.ok()) {
-      return Status::Invalid("an average of decimals needs more than 76 digits: cast the " +
-                             std::string("column to double to average it approximately"));
+      return Status::Invalid(
+          "an average of decimals needs more than 76 digits: cast the column to double to "
+          "average it approximately");
     }
     numerator = *scaled;
   } else if (scale < sum_scale) {
