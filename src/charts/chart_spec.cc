@@ -195,6 +195,7 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
     items.push_back(label + " AS " + dialect.QuoteIdentifier("d" + std::to_string(i)));
     groups.push_back(group);
   }
+  Type first_measure = Type::Int64();  // what the first measure's values are, to sort by
   for (std::size_t i = 0; i < measures.size(); ++i) {
     const Measure& measure = measures[i];
     std::string call = "COUNT(*)";
@@ -215,6 +216,9 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
                                      column.name + "' is " + column.type.ToString()));
       }
       call = dialect.AggregateCall(aggregate, dialect.QuoteIdentifier(column.name), column.type);
+      bool keeps_type = aggregate == sql::Aggregate::kSum || aggregate == sql::Aggregate::kAvg ||
+                        aggregate == sql::Aggregate::kMin || aggregate == sql::Aggregate::kMax;
+      if (i == 0 && keeps_type) first_measure = column.type;
     }
     items.push_back(call + " AS " + dialect.QuoteIdentifier("m" + std::to_string(i)));
   }
@@ -229,7 +233,7 @@ Result<std::string> ChartSpec::ToSql(const sql::Dialect& dialect, const std::str
   std::string direction = descending ? " DESC NULLS LAST" : " ASC NULLS LAST";
   std::string order;
   if (sort_by_measure) {
-    order = dialect.QuoteIdentifier("m0") + direction;
+    order = dialect.OrderedByValue(dialect.QuoteIdentifier("m0"), first_measure) + direction;
   } else {
     for (std::size_t i = 0; i < dimensions.size(); ++i) {
       order += (order.empty() ? "" : ", ") + dialect.QuoteIdentifier("d" + std::to_string(i)) +

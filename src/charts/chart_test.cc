@@ -167,6 +167,35 @@ TEST(ChartTest, LiveInTheDatabaseLocalOnFilesAndTheBinLimit) {
   EXPECT_EQ(months->rows[0][1], 17);
 }
 
+// Sorted by a decimal measure on SQLite: by its value, not by its text ("9.00" after
+// "10.00"), though an aggregate's result carries no collation.
+TEST(ChartTest, SortedByADecimalMeasureByItsValue) {
+  testing::TempHome temp;
+  auto context = temp.MakeContext();
+  Schema schema({{"shop", Type::String(), true}, {"amount", *Type::Decimal(10, 2), true}});
+  ASSERT_TRUE((*context->project())
+                  ->SaveDataset({"sales", "sqlite_default", "sql_table", Json{{"table", "sales"}},
+                                 schema, ""})
+                  .ok());
+  SqlConnection* sql = (*context->GetConnection("sqlite_default"))->AsSql();
+  ASSERT_TRUE(sql->Execute(sql->dialect().CreateTable({"", "", "sales"}, schema)).ok());
+  ASSERT_TRUE(sql->Execute("INSERT INTO sales VALUES ('big', '6.00'), ('big', '4.00'), "
+                           "('small', '9.00'), ('mid', '9.50')")
+                  .ok());
+  Json json = {{"name", "by_shop"},
+               {"dataset", "sales"},
+               {"type", "bar"},
+               {"dimensions", {{{"column", "shop"}}}},
+               {"measures", {{{"column", "amount"}, {"function", "sum"}}}},
+               {"sort", {{"by", "measure"}, {"descending", true}}}};
+  auto chart = ComputeChart(*context, Parse(json), temp.root());
+  ASSERT_TRUE(chart.ok()) << chart.status().ToString();
+  ASSERT_EQ(chart->rows.size(), 3u);
+  EXPECT_EQ(chart->rows[0][0], "big");  // 10.00
+  EXPECT_EQ(chart->rows[1][0], "mid");  // 9.50
+  EXPECT_EQ(chart->rows[2][0], "small");
+}
+
 std::size_t Count(const std::string& text, const std::string& part) {
   std::size_t count = 0;
   for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))

@@ -38,6 +38,10 @@ class Sqlite final : public Dialect {
     return "";
   }
 
+  std::string OrderedByValue(std::string_view expression, const Type& type) const override {
+    return std::string(expression) + ColumnTypeSuffix(type);
+  }
+
   // Rounded half up to the scale, compared by value wherever the result goes.
   std::string Cast(std::string_view expression, const Type& type) const override {
     if (type.kind() != TypeKind::kDecimal) return Dialect::Cast(expression, type);

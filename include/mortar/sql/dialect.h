@@ -85,6 +85,12 @@ class Dialect {
   virtual std::string CreateTable(const TableName& table, const Schema& schema) const;
   // What follows a column's type in CREATE TABLE (such as a collation); none by default.
   virtual std::string ColumnTypeSuffix(const Type&) const { return {}; }
+  // `expression` (of `type`) as an ORDER BY term that orders by value: SQLite holds
+  // decimals and timestamps with zone as text, ordered by value through the columns'
+  // collations, which an aggregate's result no longer carries. As it is by default.
+  virtual std::string OrderedByValue(std::string_view expression, const Type&) const {
+    return std::string(expression);
+  }
   virtual std::string DropTableIfExists(const TableName& table) const;
   // Renames `from` to `to` (same catalog and schema).
   virtual std::string RenameTable(const TableName& from, const TableName& to) const = 0;
