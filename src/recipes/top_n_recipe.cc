@@ -137,6 +137,14 @@ class LocalTopNEngine final : public Engine {
     std::vector<std::shared_ptr<arrow::RecordBatch>> held;
     int64_t held_rows = 0;
     int64_t held_bytes = 0;
+    // Counts a batch the engine holds, by its rows and its bytes.
+    auto hold = [&](const std::shared_ptr<arrow::RecordBatch>& kept) -> Status {
+      held_rows += kept->num_rows();
+      MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
+                              FromArrowResult(arrow::util::ReferencedBufferSize(*kept)));
+      held_bytes += bytes;
+      return Status::OK();
+    };
     int64_t bound = bounds_.first_cut;
     int64_t byte_bound = bounds_.first_cut_bytes;
     while (true) {
@@ -165,22 +173,14 @@ class LocalTopNEngine final : public Engine {
       // Each batch's own first N per group first: most of its rows go at once.
       MORTAR_ASSIGN_OR_RETURN(auto batch_kept, Cut({*with_groups}, **plan, nullptr));
       for (auto& kept : batch_kept) {
-        held_rows += kept->num_rows();
-        MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
-                                FromArrowResult(arrow::util::ReferencedBufferSize(*kept)));
-        held_bytes += bytes;
+        MORTAR_RETURN_IF_ERROR(hold(kept));
         held.push_back(std::move(kept));
       }
       if (held_rows > bound || held_bytes > byte_bound) {
         MORTAR_ASSIGN_OR_RETURN(held, Cut(held, **plan, nullptr));
         held_rows = 0;
         held_bytes = 0;
-        for (const auto& kept : held) {
-          held_rows += kept->num_rows();
-          MORTAR_ASSIGN_OR_RETURN(int64_t bytes,
-                                  FromArrowResult(arrow::util::ReferencedBufferSize(*kept)));
-          held_bytes += bytes;
-        }
+        for (const auto& kept : held) MORTAR_RETURN_IF_ERROR(hold(kept));
         if (held_rows > bounds_.most_kept || held_bytes > bounds_.most_kept_bytes) {
           run.log.Info("top N: more than " + FormatCount(bounds_.most_kept) + " rows or " +
                        std::to_string(bounds_.most_kept_bytes >> 20) +

@@ -189,7 +189,7 @@ Status S3Client::CompletedEarlier(const std::string& key, const std::vector<std:
                 failure.message() +
                     "; the object there is not the one uploaded (its ETag is not that of the " +
                     std::to_string(etags.size()) +
-                    " parts sent), so the upload did not land: " + "run it again");
+                    " parts sent), so the upload did not land: run it again");
 }
 
 Result<S3Client::Level> S3Client::Pages(const std::string& prefix, bool delimited,
